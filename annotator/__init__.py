@@ -1,0 +1,46 @@
+"""annotator: the Qt-free core of the news annotation tool.
+
+>>> from annotator import open_store
+>>> with open_store("annotations.db") as store:
+...     doc = store.add_document("Kyiv, 3 May: the mayor said ...", title="Example")
+...     store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
+"""
+
+from .errors import (
+    AnnotatorError,
+    DatabaseFileError,
+    DuplicateDocumentError,
+    ExportError,
+    HistoryConflictError,
+    ImportRefusedError,
+    InvalidRelationError,
+    InvalidSpanError,
+    NotFoundError,
+    SchemaError,
+)
+from .model import Document, DocumentSummary, HistoryEntry, Label, Relation, Schema, Span
+from .store import Store, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnnotatorError",
+    "DatabaseFileError",
+    "Document",
+    "DocumentSummary",
+    "DuplicateDocumentError",
+    "ExportError",
+    "HistoryConflictError",
+    "HistoryEntry",
+    "ImportRefusedError",
+    "InvalidRelationError",
+    "InvalidSpanError",
+    "Label",
+    "NotFoundError",
+    "Relation",
+    "Schema",
+    "SchemaError",
+    "Span",
+    "Store",
+    "open_store",
+]

@@ -1,0 +1,247 @@
+"""The core's command line: import, export, list, stats, sample.
+
+The console script's entry point is ``ui.cli:main``, which adds ``gui`` to this
+group; everything here works where Qt cannot start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import AnnotatorError
+from .store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_db_path() -> Path:
+    """``$ANNOTATOR_DB``, else ``annotations.db`` in the user data folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return platformdirs.user_data_path("annotator", appauthor=False) / "annotations.db"
+
+
+class CoreGroup(click.Group):
+    """Turns the core's errors into one ``Error: ...`` line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AnnotatorError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            raise click.ClickException(f"the database could not be written ({exc}): try again") from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Database file (default: $ANNOTATOR_DB, else annotations.db in the user data folder).",
+    )(f)
+
+
+@contextmanager
+def store_at(db_path: Path | None, **kwargs: Any) -> Iterator[Store]:
+    path = db_path or default_db_path()
+    if db_path is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with open_store(path, **kwargs) as store:
+        yield store
+
+
+def _progress(items: list[Any], label: str) -> Any:
+    """A progress bar on a terminal; silent when stderr is a pipe or a file."""
+    return click.progressbar(
+        items, label=label, file=sys.stderr, show_pos=True, hidden=not sys.stderr.isatty()
+    )
+
+
+@click.group(cls=CoreGroup)
+@click.version_option(package_name="annotator")
+def cli() -> None:
+    """Annotate news articles: claims, actors, dates and citations, offline.
+
+    Example:
+
+        annotator import article.html && annotator list
+    """
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+    help="Refuse article files larger than this many MB.",
+)  # fmt: skip
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Label schema for a NEW database (ignored for an existing one).")  # fmt: skip
+@db_option
+def import_command(files: tuple[Path, ...], max_size: float, schema: Path | None,
+                   db_path: Path | None) -> None:  # fmt: skip
+    """Import articles (.txt, .md, .html, or folders of them) and native JSONL files.
+
+    The same text imported twice is recognised and skipped. Each file is
+    imported whole or not at all.
+
+    Example:
+
+        annotator import news/*.html --db team.db
+    """
+    added = skipped = spans = 0
+    with store_at(db_path, schema=schema) as store:
+        store.import_limit = int(max_size * 1024 * 1024)
+        with _progress(list(files), "Importing") as bar:
+            for path in bar:
+                result = store.import_file(path)
+                for doc in result:
+                    click.echo(f"Imported {path.name}: document {doc.id} {_quote(doc.title)}"
+                               f" ({len(doc.text):,} characters)")  # fmt: skip
+                for line in result.skipped:
+                    click.echo(f"Skipped {line}")
+                added += len(result)
+                skipped += len(result.skipped)
+                spans += result.spans_added
+    click.echo(f"{_n(added, 'document')} added, {skipped} skipped, {_n(spans, 'span')} added")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format.")  # fmt: skip
+@click.option("--annotator", default=None, help="Export one analyst's layer only.")
+@click.option("--out", default=None,
+              help="Output file, or - for standard output (default: exports/<database name>.jsonl).")  # fmt: skip
+@db_option
+def export_command(fmt: str, annotator: str | None, out: str | None, db_path: Path | None) -> None:
+    """Export every document with its spans and relations as native JSONL.
+
+    Every span is checked (text[start:end] equals its quote) before its line is
+    written; the file appears only when complete.
+
+    Example:
+
+        annotator export --annotator alice --out alice.jsonl
+    """
+    from .formats import jsonl
+
+    with store_at(db_path) as store:
+        target = out or str(Path("exports") / f"{store.path.stem}.{fmt}")
+        total = len(store.documents())
+        with _progress(list(range(total)), "Exporting") as bar:
+            report = jsonl.write(store, target, annotator=annotator,
+                                 progress=lambda n: bar.update(1))  # fmt: skip
+    click.echo(
+        f"Exported {_n(report.documents, 'document')}, {_n(report.spans, 'span')}, "
+        f"{_n(report.relations, 'relation')} to {'standard output' if target == '-' else target}",
+        err=target == "-",
+    )
+
+
+@cli.command("list")
+@db_option
+def list_command(db_path: Path | None) -> None:
+    """List the documents: id, title and span counts per label.
+
+    Example:
+
+        annotator list --db team.db
+    """
+    with store_at(db_path) as store:
+        labels = store.schema.label_names
+        docs = store.documents()
+    if not docs:
+        click.echo("No documents yet: add some with `annotator import FILE`.")
+        return
+    rows = [["ID", "TITLE", *labels, "TOTAL"]]
+    for d in docs:
+        title = d.title or "(untitled)"
+        title = title if len(title) <= 48 else title[:47] + "…"
+        rows.append([str(d.id), title, *(str(d.span_counts.get(lab, 0)) for lab in labels),
+                     str(d.span_total)])  # fmt: skip
+    _table(rows, numeric_from=2)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@db_option
+def stats_command(as_json: bool, db_path: Path | None) -> None:
+    """Count spans per label and analyst.
+
+    Example:
+
+        annotator stats --json
+    """
+    with store_at(db_path) as store:
+        counts = store.stats()
+        documents = len(store.documents())
+        labels = list(store.schema.label_names) + sorted(set(counts) - set(store.schema.label_names))
+    annotators = sorted({a for per in counts.values() for a in per})
+    total = sum(n for per in counts.values() for n in per.values())
+    if as_json:
+        click.echo(json.dumps({"documents": documents, "spans": total, "by_label": counts},
+                              ensure_ascii=False, indent=2, sort_keys=True))  # fmt: skip
+        return
+    rows = [["LABEL", *annotators, "TOTAL"]]
+    for label in labels:
+        per = counts.get(label, {})
+        rows.append([label, *(str(per.get(a, 0)) for a in annotators), str(sum(per.values()))])
+    rows.append(["TOTAL", *(str(sum(counts.get(lab, {}).get(a, 0) for lab in labels))
+                            for a in annotators), str(total)])  # fmt: skip
+    click.echo(f"{_n(documents, 'document')}, {_n(total, 'span')}")
+    _table(rows, numeric_from=1)
+
+
+@cli.command("sample")
+@db_option
+def sample_command(db_path: Path | None) -> None:
+    """Add the bundled sample article with its reference annotation (analyst `sample`).
+
+    Running it again adds nothing twice.
+
+    Example:
+
+        annotator sample --db try.db && annotator export --db try.db --out -
+    """
+    from .sample_article import add_sample
+
+    with store_at(db_path) as store:
+        result = add_sample(store)
+    if result:
+        click.echo(f"Added the sample article as document {result[0].id} "
+                   f"with {_n(result.spans_added, 'span')}")  # fmt: skip
+    else:
+        click.echo("The sample article is already in the database")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _quote(title: str | None) -> str:
+    return f'"{title}"' if title else "(untitled)"
+
+
+def _table(rows: list[list[str]], *, numeric_from: int) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            cell.rjust(w) if i >= numeric_from else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())

@@ -1,0 +1,63 @@
+"""Undo and redo over the append-only history, without any mutable state.
+
+Every change is an event with a ``before`` and an ``after`` state: a mapping of
+table name to the rows it touched (``{"spans": [...], "relations": [...]}``).
+Undoing an event moves the data from its ``after`` back to its ``before``;
+redoing moves it forward again.  Undo and redo are themselves appended as
+events (``action`` ``undo``/``redo``, ``ref`` the event they act on), so which
+event the next undo or redo applies to is derived by walking one analyst's
+events backwards, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+UNDOABLE = frozenset(
+    {"add_span", "add_spans", "update_span", "delete_span", "add_relation", "delete_relation"}
+)
+
+# Tables in the order rows must be written (relations point at spans).
+TABLES = ("spans", "relations")
+
+State = dict[str, list[dict[str, Any]]]
+
+
+def undo_target(events_newest_first: Iterable[tuple[int, str, int | None]]) -> int | None:
+    """Id of the event the next undo reverts, given ``(id, action, ref)`` rows.
+
+    Walking back, each undo hides one earlier change; a change or redo that is
+    not hidden is the top of the undo stack (a redo's target is its ``ref``).
+    """
+    hidden = 0
+    for event_id, action, ref in events_newest_first:
+        if action == "undo":
+            hidden += 1
+        elif action in UNDOABLE or action == "redo":
+            if hidden == 0:
+                return ref if action == "redo" else event_id
+            hidden -= 1
+    return None
+
+
+def redo_target(events_newest_first: Iterable[tuple[int, str, int | None]]) -> int | None:
+    """Id of the event the next redo re-applies, or None.
+
+    A new change empties the redo stack; each redo consumes one undo.
+    """
+    consumed = 0
+    for _event_id, action, ref in events_newest_first:
+        if action == "redo":
+            consumed += 1
+        elif action == "undo":
+            if consumed == 0:
+                return ref
+            consumed -= 1
+        elif action in UNDOABLE:
+            return None
+    return None
+
+
+def rows_by_id(state: State, table: str) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in state.get(table, [])}
