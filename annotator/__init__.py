@@ -18,7 +18,15 @@ from .errors import (
     NotFoundError,
     SchemaError,
 )
-from .model import Document, DocumentSummary, HistoryEntry, Label, Relation, Schema, Span
+from .model import (
+    Document,
+    DocumentSummary,
+    HistoryEntry,
+    Label,
+    Relation,
+    Schema,
+    Span,
+)
 from .store import Store, open_store
 
 __version__ = "0.1.0"

@@ -42,7 +42,9 @@ class CoreGroup(click.Group):
         except AnnotatorError as exc:
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
-            raise click.ClickException(f"the database could not be written ({exc}): try again") from None
+            raise click.ClickException(
+                f"the database could not be written ({exc}): try again"
+            ) from None
         except OSError as exc:
             raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
@@ -190,7 +192,9 @@ def stats_command(as_json: bool, db_path: Path | None) -> None:
     with store_at(db_path) as store:
         counts = store.stats()
         documents = len(store.documents())
-        labels = list(store.schema.label_names) + sorted(set(counts) - set(store.schema.label_names))
+        labels = list(store.schema.label_names) + sorted(
+            set(counts) - set(store.schema.label_names)
+        )
     annotators = sorted({a for per in counts.values() for a in per})
     total = sum(n for per in counts.values() for n in per.values())
     if as_json:

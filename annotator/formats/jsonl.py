@@ -47,10 +47,16 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[str, int, int]]:
             attributes = s["attributes"]
             out_spans.append(
                 {
-                    "id": s["id"], "start": start, "end": end, "label": s["label"],
-                    "text": quote, "annotator": s["annotator"], "note": s["note"],
+                    "id": s["id"],
+                    "start": start,
+                    "end": end,
+                    "label": s["label"],
+                    "text": quote,
+                    "annotator": s["annotator"],
+                    "note": s["note"],
                     "attributes": {} if attributes == "{}" else json.loads(attributes),
-                    "origin": s["origin"], "created_at": s["created_at"],
+                    "origin": s["origin"],
+                    "created_at": s["created_at"],
                     "updated_at": s["updated_at"],
                 }  # fmt: skip
             )
@@ -66,8 +72,12 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[str, int, int]]:
             "spans": out_spans,
             "relations": [
                 {
-                    "id": r["id"], "type": r["type"], "from": r["from_span"], "to": r["to_span"],
-                    "annotator": r["annotator"], "attributes": json.loads(r["attributes"]),
+                    "id": r["id"],
+                    "type": r["type"],
+                    "from": r["from_span"],
+                    "to": r["to_span"],
+                    "annotator": r["annotator"],
+                    "attributes": json.loads(r["attributes"]),
                     "created_at": r["created_at"],
                 }  # fmt: skip
                 for r in rels
@@ -156,7 +166,7 @@ def read(path: str | Path) -> Iterator[DocumentRecord]:
 
 def _record(obj: Any, where: str) -> DocumentRecord:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-        raise ImportRefusedError(f"{where} has no \"text\" string: is this a native JSONL file?")
+        raise ImportRefusedError(f'{where} has no "text" string: is this a native JSONL file?')
     unit = obj.get("offset_unit", "codepoint")
     if unit != "codepoint":
         raise ImportRefusedError(
@@ -164,9 +174,9 @@ def _record(obj: Any, where: str) -> DocumentRecord:
         )
     spans, relations = obj.get("spans") or [], obj.get("relations") or []
     if not isinstance(spans, list) or not all(isinstance(s, dict) for s in spans):
-        raise ImportRefusedError(f"{where}: \"spans\" must be a list of objects")
+        raise ImportRefusedError(f'{where}: "spans" must be a list of objects')
     if not isinstance(relations, list) or not all(isinstance(r, dict) for r in relations):
-        raise ImportRefusedError(f"{where}: \"relations\" must be a list of objects")
+        raise ImportRefusedError(f'{where}: "relations" must be a list of objects')
     meta = dict(obj.get("meta") or {})
     columns = {key: meta.pop(key, None) for key in _META_COLUMNS}
     uid = obj.get("id")

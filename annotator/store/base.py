@@ -1,0 +1,254 @@
+"""Opening a database file, transactions and history records: the base of ``Store``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import sqlite_utils
+
+from .. import migrations
+from ..errors import DatabaseFileError, NotFoundError
+from ..model import (
+    Relation,
+    Schema,
+    Span,
+)
+from ..schema import (
+    default_schema_body,
+    load_schema_file,
+    schema_from_dict,
+    validate_schema,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 2000
+WRITE_RETRIES = 5
+DEFAULT_IMPORT_LIMIT = 50 * 1024 * 1024
+
+SPAN_COLUMNS = (
+    "id", "document_id", "annotator", "label", "start", "end", "text", "note",
+    "attributes", "origin", "created_at", "updated_at",
+)  # fmt: skip
+RELATION_COLUMNS = (
+    "id", "document_id", "annotator", "type", "from_span", "to_span", "attributes", "created_at",
+)  # fmt: skip
+_SPAN_SELECT = ", ".join(f'"{c}"' for c in SPAN_COLUMNS)
+_RELATION_SELECT = ", ".join(f'"{c}"' for c in RELATION_COLUMNS)
+_SPAN_INSERT = f"INSERT INTO spans ({_SPAN_SELECT}) VALUES ({', '.join('?' * len(SPAN_COLUMNS))})"
+_RELATION_INSERT = (
+    f"INSERT INTO relations ({_RELATION_SELECT}) VALUES ({', '.join('?' * len(RELATION_COLUMNS))})"
+)
+_UNSET: Any = object()
+
+
+def now() -> str:
+    """UTC time stamp, ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _span_from_row(row: Mapping[str, Any]) -> Span:
+    return Span(
+        id=row["id"],
+        document_id=row["document_id"],
+        annotator=row["annotator"],
+        label=row["label"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        note=row["note"],
+        attributes=json.loads(row["attributes"]),
+        origin=row["origin"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _relation_from_row(row: Mapping[str, Any]) -> Relation:
+    return Relation(
+        id=row["id"],
+        document_id=row["document_id"],
+        annotator=row["annotator"],
+        type=row["type"],
+        from_span=row["from_span"],
+        to_span=row["to_span"],
+        attributes=json.loads(row["attributes"]),
+        created_at=row["created_at"],
+    )
+
+
+class StoreBase:
+    """Connection, layout upgrades, transactions and the history log."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        schema: str | Path | Mapping[str, Any] | None = None,
+        import_limit: int = DEFAULT_IMPORT_LIMIT,
+    ) -> None:
+        self.path = Path(path)
+        self.import_limit = import_limit
+        _refuse_foreign_file(self.path)
+        conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
+        try:
+            self._prepare(schema)
+        except BaseException:
+            conn.close()
+            raise
+        self.schema: Schema = schema_from_dict(json.loads(self._scalar("SELECT body FROM schema")))
+
+    # -- opening -----------------------------------------------------------------
+
+    def _prepare(self, schema: str | Path | Mapping[str, Any] | None) -> None:
+        conn = self.db.conn
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseFileError(
+                f"{self.path} is not an annotator database ({exc}): choose another file"
+            ) from None
+        if version > migrations.LATEST:
+            raise DatabaseFileError(
+                f"{self.path} was written by a newer annotator (layout {version}, this one "
+                f"knows up to {migrations.LATEST}): upgrade annotator to open it"
+            )
+        if app_id not in (0, migrations.APPLICATION_ID) or (version == 0 and tables):
+            raise DatabaseFileError(
+                f"{self.path} is a SQLite file of another program: choose another file"
+            )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if version == migrations.LATEST:
+            return
+        body = None
+        if version == 0:
+            body = self._schema_body(schema)
+        with self._transaction():
+            # Another process may have upgraded the file while we waited for the lock.
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current < migrations.LATEST:
+                migrations.upgrade(conn, current)
+            if body is not None and self._scalar("SELECT count(*) FROM schema") == 0:
+                conn.execute("INSERT INTO schema (id, body) VALUES (1, ?)", [json.dumps(body)])
+
+    @staticmethod
+    def _schema_body(schema: str | Path | Mapping[str, Any] | None) -> dict[str, Any]:
+        if schema is None:
+            return default_schema_body()
+        if isinstance(schema, Mapping):
+            body = dict(schema)
+            validate_schema(body)
+            return body
+        return load_schema_file(schema)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any error."""
+        conn = self.db.conn
+        for attempt in range(WRITE_RETRIES):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                # busy_timeout already waited; a few more tries ride out a long writer.
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == WRITE_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = self.db.conn.execute(sql, list(params)).fetchone()
+        return None if row is None else row[0]
+
+    def _text(self, document_id: int) -> str:
+        """The document's text, cached by its hash (texts are long, spans many)."""
+        digest = self._scalar("SELECT text_sha256 FROM documents WHERE id = ?", [document_id])
+        if digest is None:
+            raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
+        cached = self._texts.get(document_id)
+        if cached is None or cached[0] != digest:
+            text = self._scalar("SELECT text FROM documents WHERE id = ?", [document_id])
+            if len(self._texts) > 16:
+                self._texts.clear()
+            cached = self._texts[document_id] = (digest, text)
+        return cached[1]
+
+    def _record(
+        self,
+        annotator: str,
+        action: str,
+        *,
+        document_id: int | None = None,
+        target: str | None = None,
+        before: Any = None,
+        after: Any = None,
+        ref: int | None = None,
+    ) -> int:
+        cursor = self.db.conn.execute(
+            "INSERT INTO events (at, annotator, action, document_id, target, before, after, ref)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                now(), annotator, action, document_id, target,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+                ref,
+            ],
+        )  # fmt: skip
+        return int(cursor.lastrowid or 0)
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not SQLite."""
+    if path.is_dir():
+        raise DatabaseFileError(f"{path} is a folder: give the path of a database file")
+    if not path.exists() or path.stat().st_size == 0:
+        if not path.parent.exists():
+            raise DatabaseFileError(f"folder {path.parent} does not exist: create it first")
+        return
+    with open(path, "rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseFileError(f"{path} is not a SQLite database: choose an annotator .db file")

@@ -1,0 +1,271 @@
+"""Documents: adding, importing, listing, and reading them out for exports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    DuplicateDocumentError,
+    InvalidRelationError,
+    InvalidSpanError,
+    NotFoundError,
+)
+from ..model import (
+    Document,
+    DocumentRecord,
+    DocumentSummary,
+    ImportResult,
+)
+from .base import (
+    _RELATION_INSERT,
+    _RELATION_SELECT,
+    _SPAN_INSERT,
+    _SPAN_SELECT,
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    now,
+    sha256,
+)
+from .spans import SpansMixin
+
+
+class DocumentsMixin(SpansMixin):
+    # -- documents -----------------------------------------------------------------
+
+    def add_document(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        uid: str | None = None,
+        added_by: str = "import",
+    ) -> Document:
+        """Add an article.  Its ``uid`` is the SHA-256 of the text unless given.
+
+        Raises ``DuplicateDocumentError`` when the same text (or uid) is already here.
+        """
+        with self._transaction():
+            return self._insert_document(
+                text, title=title, source=source, meta=meta, uid=uid, added_by=added_by
+            )
+
+    def _insert_document(
+        self,
+        text: str,
+        *,
+        title: str | None,
+        source: str | None,
+        meta: Mapping[str, Any] | None,
+        uid: str | None,
+        added_by: str,
+        created_at: str | None = None,
+    ) -> Document:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidSpanError("a document needs non-empty text")
+        digest = sha256(text)
+        uid = uid or digest
+        existing = self.db.conn.execute(
+            "SELECT id, title FROM documents WHERE uid = ? OR text_sha256 = ? LIMIT 1",
+            [uid, digest],
+        ).fetchone()
+        if existing is not None:
+            raise DuplicateDocumentError(
+                f"this article is already in the database as document {existing['id']}"
+                f" ({existing['title'] or 'untitled'}): nothing to do",
+                existing["id"],
+            )
+        created_at = created_at or now()
+        meta_json = json.dumps(dict(meta or {}), ensure_ascii=False)
+        cursor = self.db.conn.execute(
+            "INSERT INTO documents (uid, title, source, text, text_sha256, length, meta, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [uid, title, source, text, digest, len(text), meta_json, created_at],
+        )
+        doc_id = int(cursor.lastrowid or 0)
+        self._record(
+            added_by, "add_document", document_id=doc_id, target=uid,
+            after={"documents": [{"id": doc_id, "uid": uid, "title": title, "source": source}]},
+        )  # fmt: skip
+        return Document(doc_id, uid, title, source, text, digest, json.loads(meta_json), created_at)
+
+    def import_file(self, path: str | Path) -> Any:
+        """Import an article file (.txt, .md, .html/.htm) or a native JSONL file.
+
+        Returns an ``ImportResult``: the list of added documents, with ``skipped``
+        naming files whose text was already in the database.
+        """
+        from .importing import import_path  # the importers use this store's API
+
+        return import_path(self, Path(path))
+
+    def import_records(
+        self,
+        records: Iterable[DocumentRecord],
+        *,
+        added_by: str = "import",
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Store documents with their spans and relations: all of them, or none.
+
+        A document already here (same uid or same text) is not added again; its
+        spans and relations whose ids are new are added, so importing the same
+        file twice adds nothing twice.  A known uid with a different text is a
+        conflict: reported in ``skipped`` and left untouched.
+        """
+        result = ImportResult()
+        with self._transaction() as conn:
+            for n, record in enumerate(records, 1):
+                try:
+                    self._import_record(conn, record, added_by, result)
+                except (InvalidSpanError, InvalidRelationError, NotFoundError) as exc:
+                    raise type(exc)(f"{record.where or f'record {n}'}: {exc}") from None
+                if progress is not None:
+                    progress(n)
+        return result
+
+    def _import_record(
+        self, conn: sqlite3.Connection, record: DocumentRecord, added_by: str, result: ImportResult
+    ) -> None:
+        name = record.where or record.title or "a document"
+        digest = sha256(record.text)
+        found = conn.execute(
+            "SELECT id, uid, text_sha256 FROM documents WHERE uid = ? OR text_sha256 = ?"
+            " ORDER BY uid = ? DESC LIMIT 1",
+            [record.uid or digest, digest, record.uid or digest],
+        ).fetchone()
+        if found is not None and found["text_sha256"] != digest:
+            result.skipped.append(
+                f"{name}: document {found['id']} has the same id but another text (a conflict):"
+                " left as it is"
+            )
+            return
+        if found is None:
+            doc = self._insert_document(
+                record.text, title=record.title, source=record.source, meta=record.meta,
+                uid=record.uid, added_by=added_by, created_at=record.created_at,
+            )  # fmt: skip
+            result.append(doc)
+            doc_id = doc.id
+        else:
+            doc_id = found["id"]
+        text = self._text(doc_id) if found is not None else record.text
+        for span in record.spans:
+            quote = span.get("text")
+            start, end = span.get("start"), span.get("end")
+            if quote is not None and isinstance(start, int) and isinstance(end, int):
+                if text[start:end] != quote:
+                    raise InvalidSpanError(
+                        f"span {span.get('id') or ''} [{start}, {end}) quotes {quote!r} but the"
+                        f" text there is {text[start:end]!r}: offsets must count code points"
+                    )
+        rows = self._span_rows(doc_id, record.spans, text=text)
+        known = self._existing_ids("spans", [r["id"] for r in rows])
+        new_rows = [r for r in rows if r["id"] not in known]
+        conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in new_rows])
+        result.spans_added += len(new_rows)
+        labels = {r["id"]: (r["label"], doc_id) for r in rows}
+        rel_rows = [self._relation_row(doc_id, rel, labels) for rel in record.relations]
+        known = self._existing_ids("relations", [r["id"] for r in rel_rows])
+        rel_rows = [r for r in rel_rows if r["id"] not in known]
+        conn.executemany(_RELATION_INSERT, [[r[c] for c in RELATION_COLUMNS] for r in rel_rows])
+        result.relations_added += len(rel_rows)
+        if found is not None and not new_rows and not rel_rows:
+            result.skipped.append(f"{name}: already in the database as document {doc_id}")
+
+    def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            found.update(
+                r[0]
+                for r in self.db.conn.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                )
+            )
+        return found
+
+    def documents(self, *, annotator: str | None = None) -> list[DocumentSummary]:
+        """Every document without its text, with span counts per label."""
+        counts: dict[int, dict[str, int]] = {}
+        where, params = ("WHERE annotator = ?", [annotator]) if annotator else ("", [])
+        for doc_id, label, n in self.db.conn.execute(
+            f"SELECT document_id, label, count(*) FROM spans {where} GROUP BY document_id, label",
+            params,
+        ):
+            counts.setdefault(doc_id, {})[label] = n
+        return [
+            DocumentSummary(
+                row["id"],
+                row["uid"],
+                row["title"],
+                row["source"],
+                row["length"],
+                row["created_at"],
+                counts.get(row["id"], {}),
+            )  # fmt: skip
+            for row in self.db.conn.execute(
+                "SELECT id, uid, title, source, length, created_at FROM documents ORDER BY id"
+            )
+        ]
+
+    def document(self, document_id: int) -> Document:
+        row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
+        return Document(
+            row["id"], row["uid"], row["title"], row["source"], row["text"],
+            row["text_sha256"], json.loads(row["meta"]), row["created_at"],
+        )  # fmt: skip
+
+    def document_by_uid(self, uid: str) -> Document | None:
+        doc_id = self._scalar("SELECT id FROM documents WHERE uid = ?", [uid])
+        return None if doc_id is None else self.document(doc_id)
+
+    # -- reading for exports and statistics ---------------------------------------
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Span counts: ``{label: {annotator: n}}``."""
+        result: dict[str, dict[str, int]] = {}
+        for label, annotator, n in self.db.conn.execute(
+            "SELECT label, annotator, count(*) FROM spans GROUP BY label, annotator"
+            " ORDER BY label, annotator"
+        ):
+            result.setdefault(label, {})[annotator] = n
+        return result
+
+    def annotators(self) -> list[str]:
+        return [
+            r[0] for r in self.db.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY 1")
+        ]
+
+    def export_rows(
+        self, *, annotator: str | None = None
+    ) -> Iterator[tuple[sqlite3.Row, list[sqlite3.Row], list[sqlite3.Row]]]:
+        """Per document: its row, its span rows (sorted) and its relation rows."""
+        layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+        ids = [r[0] for r in self.db.conn.execute("SELECT id FROM documents ORDER BY id")]
+        for doc_id in ids:
+            doc = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).fetchone()
+            spans = self.db.conn.execute(
+                f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? {layer}"
+                ' ORDER BY start, "end", id',
+                [doc_id, *params],
+            ).fetchall()
+            rels = self.db.conn.execute(
+                f"SELECT {_RELATION_SELECT} FROM relations WHERE document_id = ? {layer}"
+                " ORDER BY created_at, id",
+                [doc_id, *params],
+            ).fetchall()
+            yield doc, spans, rels
+
+    def export_jsonl(self, path_or_file: Any, *, annotator: str | None = None) -> Any:
+        """Write the native JSONL export; see ``annotator.formats.jsonl.write``."""
+        from .formats import jsonl
+
+        return jsonl.write(self, path_or_file, annotator=annotator)

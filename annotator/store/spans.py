@@ -1,0 +1,329 @@
+"""Spans and relations: validated, one short transaction per change, each in the history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..errors import (
+    InvalidRelationError,
+    InvalidSpanError,
+    NotFoundError,
+)
+from ..model import (
+    ORIGINS,
+    Relation,
+    Span,
+)
+from .base import (
+    _RELATION_INSERT,
+    _RELATION_SELECT,
+    _SPAN_INSERT,
+    _SPAN_SELECT,
+    _UNSET,
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    StoreBase,
+    _relation_from_row,
+    _span_from_row,
+    new_id,
+    now,
+)
+
+
+class SpansMixin(StoreBase):
+    # -- spans ---------------------------------------------------------------------
+
+    def _span_row(
+        self,
+        text: str,
+        document_id: int,
+        start: Any,
+        end: Any,
+        label: Any,
+        annotator: Any,
+        *,
+        note: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        origin: str = "manual",
+        span_id: str | None = None,
+        created_at: str | None = None,
+        updated_at: str | None = None,
+    ) -> dict[str, Any]:
+        """A validated spans row; raises ``InvalidSpanError`` and writes nothing."""
+        for name, value in (("start", start), ("end", end)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InvalidSpanError(f"span {name} must be an integer, not {value!r}")
+        if not 0 <= start < end <= len(text):
+            raise InvalidSpanError(
+                f"span [{start}, {end}) is not inside document {document_id} "
+                f"(0..{len(text)} code points, start < end)"
+            )
+        if label not in self.schema.label_names:
+            raise InvalidSpanError(
+                f"unknown label {label!r}: the schema has {', '.join(self.schema.label_names)}"
+            )
+        if not isinstance(annotator, str) or not annotator.strip():
+            raise InvalidSpanError("a span needs an annotator name")
+        if origin not in ORIGINS:
+            raise InvalidSpanError(f"unknown origin {origin!r}: use one of {', '.join(ORIGINS)}")
+        if attributes is not None and not isinstance(attributes, Mapping):
+            raise InvalidSpanError("span attributes must be a JSON object")
+        stamp = now()
+        return {
+            "id": span_id or new_id(),
+            "document_id": document_id,
+            "annotator": annotator,
+            "label": label,
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "note": note or None,
+            "attributes": json.dumps(dict(attributes or {}), ensure_ascii=False),
+            "origin": origin,
+            "created_at": created_at or stamp,
+            "updated_at": updated_at or created_at or stamp,
+        }
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        annotator: str,
+        note: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        origin: str = "manual",
+    ) -> Span:
+        """Add one span, committed before returning (one short transaction)."""
+        with self._transaction() as conn:
+            row = self._span_row(
+                self._text(document_id), document_id, start, end, label, annotator,
+                note=note, attributes=attributes, origin=origin,
+            )  # fmt: skip
+            conn.execute(_SPAN_INSERT, [row[c] for c in SPAN_COLUMNS])
+            self._record(
+                annotator, "add_span", document_id=document_id, target=row["id"],
+                before={}, after={"spans": [row]},
+            )  # fmt: skip
+        return _span_from_row(row)
+
+    def add_spans(
+        self, document_id: int, spans: Iterable[Mapping[str, Any] | Span], *, by: str | None = None
+    ) -> list[Span]:
+        """Add many spans in one transaction and one undo step.
+
+        Each item is a ``Span`` or a mapping with ``start``, ``end``, ``label``,
+        ``annotator`` and optionally ``id``, ``note``, ``attributes``, ``origin``,
+        ``created_at``, ``updated_at``.  All are checked before any is written.
+        """
+        with self._transaction() as conn:
+            rows = self._span_rows(document_id, spans)
+            if not rows:
+                return []
+            conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in rows])
+            self._record(
+                by or rows[0]["annotator"], "add_spans", document_id=document_id,
+                before={}, after={"spans": rows},
+            )  # fmt: skip
+        return [_span_from_row(r) for r in rows]
+
+    def _span_rows(
+        self,
+        document_id: int,
+        spans: Iterable[Mapping[str, Any] | Span],
+        *,
+        text: str | None = None,
+    ) -> list[dict[str, Any]]:
+        text = self._text(document_id) if text is None else text
+        rows = []
+        for item in spans:
+            s = item.__dict__ if isinstance(item, Span) else item
+            rows.append(
+                self._span_row(
+                    text,
+                    document_id,
+                    s.get("start"),
+                    s.get("end"),
+                    s.get("label"),
+                    s.get("annotator"),
+                    note=s.get("note"),
+                    attributes=s.get("attributes"),
+                    origin=s.get("origin") or "manual",
+                    span_id=s.get("id") or None,
+                    created_at=s.get("created_at") or None,
+                    updated_at=s.get("updated_at") or None,
+                )  # fmt: skip
+            )
+        ids = [r["id"] for r in rows]
+        if len(set(ids)) != len(ids):
+            raise InvalidSpanError("the same span id appears twice in one batch")
+        return rows
+
+    def spans(self, document_id: int, *, annotator: str | None = None) -> list[Span]:
+        """The document's spans (one analyst's, if given), sorted by (start, end)."""
+        where, params = "document_id = ?", [document_id]  # type: tuple[str, list[Any]]
+        if annotator is not None:
+            where, params = where + " AND annotator = ?", params + [annotator]
+        rows = self.db.conn.execute(
+            f'SELECT {_SPAN_SELECT} FROM spans WHERE {where} ORDER BY start, "end", id', params
+        )
+        return [_span_from_row(r) for r in rows]
+
+    def span(self, span_id: str) -> Span:
+        return _span_from_row(self._span_dict(span_id))
+
+    def _span_dict(self, span_id: str) -> dict[str, Any]:
+        row = self.db.conn.execute(
+            f"SELECT {_SPAN_SELECT} FROM spans WHERE id = ?", [span_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no span {span_id}: it may have been deleted")
+        return dict(row)
+
+    def update_span(
+        self,
+        span_id: str,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        note: str | None = _UNSET,
+        attributes: Mapping[str, Any] | None = None,
+        by: str | None = None,
+    ) -> Span:
+        """Change a span; omitted fields stay.  ``note=None`` or ``""`` clears the note.
+
+        ``by`` names who made the change (default: the span's analyst); the change
+        joins that analyst's undo history.
+        """
+        with self._transaction() as conn:
+            old = self._span_dict(span_id)
+            new = self._span_row(
+                self._text(old["document_id"]), old["document_id"],
+                old["start"] if start is None else start, old["end"] if end is None else end,
+                old["label"] if label is None else label, old["annotator"],
+                note=old["note"] if note is _UNSET else note,
+                attributes=json.loads(old["attributes"]) if attributes is None else attributes,
+                origin=old["origin"], span_id=span_id, created_at=old["created_at"],
+            )  # fmt: skip
+            new["updated_at"] = now()
+            conn.execute(
+                'UPDATE spans SET label = ?, start = ?, "end" = ?, text = ?, note = ?,'
+                " attributes = ?, updated_at = ? WHERE id = ?",
+                [new["label"], new["start"], new["end"], new["text"], new["note"],
+                 new["attributes"], new["updated_at"], span_id],
+            )  # fmt: skip
+            self._record(
+                by or old["annotator"], "update_span", document_id=old["document_id"],
+                target=span_id, before={"spans": [old]}, after={"spans": [new]},
+            )  # fmt: skip
+        return _span_from_row(new)
+
+    def delete_span(self, span_id: str, *, by: str | None = None) -> None:
+        """Delete a span and the relations that use it (one undo step)."""
+        with self._transaction() as conn:
+            old = self._span_dict(span_id)
+            rels = self._relations_touching([span_id])
+            conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self._record(
+                by or old["annotator"], "delete_span", document_id=old["document_id"],
+                target=span_id, before={"spans": [old], "relations": rels}, after={},
+            )  # fmt: skip
+
+    def _relations_touching(self, span_ids: list[str]) -> list[dict[str, Any]]:
+        marks = ", ".join("?" * len(span_ids))
+        return [
+            dict(r)
+            for r in self.db.conn.execute(
+                f"SELECT {_RELATION_SELECT} FROM relations"
+                f" WHERE from_span IN ({marks}) OR to_span IN ({marks}) ORDER BY id",
+                span_ids + span_ids,
+            )
+        ]
+
+    # -- relations -----------------------------------------------------------------
+
+    def add_relation(
+        self, document_id: int, from_span: str, to_span: str, type: str, *, annotator: str
+    ) -> Relation:
+        """Link two spans of one document with a relation type the schema allows."""
+        with self._transaction() as conn:
+            row = self._relation_row(
+                document_id, {"from": from_span, "to": to_span, "type": type, "annotator": annotator},
+                {},
+            )  # fmt: skip
+            conn.execute(_RELATION_INSERT, [row[c] for c in RELATION_COLUMNS])
+            self._record(
+                annotator, "add_relation", document_id=document_id, target=row["id"],
+                before={}, after={"relations": [row]},
+            )  # fmt: skip
+        return _relation_from_row(row)
+
+    def relations(self, document_id: int, *, annotator: str | None = None) -> list[Relation]:
+        where, params = "document_id = ?", [document_id]  # type: tuple[str, list[Any]]
+        if annotator is not None:
+            where, params = where + " AND annotator = ?", params + [annotator]
+        rows = self.db.conn.execute(
+            f"SELECT {_RELATION_SELECT} FROM relations WHERE {where} ORDER BY created_at, id",
+            params,
+        )
+        return [_relation_from_row(r) for r in rows]
+
+    def delete_relation(self, relation_id: str, *, by: str | None = None) -> None:
+        with self._transaction() as conn:
+            row = conn.execute(
+                f"SELECT {_RELATION_SELECT} FROM relations WHERE id = ?", [relation_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"there is no relation {relation_id}")
+            conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+            self._record(
+                by or row["annotator"], "delete_relation", document_id=row["document_id"],
+                target=relation_id, before={"relations": [dict(row)]}, after={},
+            )  # fmt: skip
+
+    def _relation_row(
+        self, document_id: int, rel: Mapping[str, Any], labels: Mapping[str, tuple[str, int]]
+    ) -> dict[str, Any]:
+        """A validated relations row; ``labels`` maps span ids to (label, document)."""
+        ends = []
+        for key in ("from", "to"):
+            span_id = str(rel.get(key))
+            if span_id not in labels:
+                row = self.db.conn.execute(
+                    "SELECT label, document_id FROM spans WHERE id = ?", [span_id]
+                ).fetchone()
+                if row is None:
+                    raise InvalidRelationError(f"relation {key} span {span_id!r} does not exist")
+                ends.append((row[0], row[1]))
+            else:
+                ends.append(labels[span_id])
+        if any(doc != document_id for _, doc in ends):
+            raise InvalidRelationError(
+                f"both spans of a relation must belong to document {document_id}"
+            )
+        if rel.get("from") == rel.get("to"):
+            raise InvalidRelationError("a relation needs two different spans")
+        rel_type = rel.get("type")
+        allowed = self.schema.relation_types_between(ends[0][0], ends[1][0])
+        if rel_type not in allowed:
+            raise InvalidRelationError(
+                f"the schema allows no {rel_type} relation from {ends[0][0]} to {ends[1][0]}"
+                + (f": use {', '.join(allowed)}" if allowed else "")
+            )
+        annotator = rel.get("annotator")
+        if not isinstance(annotator, str) or not annotator.strip():
+            raise InvalidRelationError("a relation needs an annotator name")
+        attributes = rel.get("attributes") or {}
+        if not isinstance(attributes, Mapping):
+            raise InvalidRelationError("relation attributes must be a JSON object")
+        return {
+            "id": rel.get("id") or new_id(), "document_id": document_id,
+            "annotator": annotator, "type": rel_type, "from_span": rel["from"],
+            "to_span": rel["to"], "attributes": json.dumps(dict(attributes), ensure_ascii=False),
+            "created_at": rel.get("created_at") or now(),
+        }  # fmt: skip
