@@ -1,0 +1,150 @@
+"""Export and import speed against a floor, on 1,000 documents x 1,000 spans.
+
+Run: .venv/bin/python bench/export.py [--docs N] [--spans N] [--keep DIR]
+
+1. Builds a database of N documents with M spans each through the public API
+   (``add_document`` + ``add_spans``).
+2. Times ``annotator export`` (the real command, in a subprocess) to a file, and
+   in the same run the floor: one SQL pass with ``json_object`` written straight
+   to a file, without checks.  Target: export / floor <= 1.5.
+3. Times importing 1,000 native JSONL records of 50 spans each into a new
+   database (Label Studio 1.23.2 takes 4.4 s for the same work here).
+   Target: under 0.9 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator import open_store  # noqa: E402
+
+LABELS = ("CLAIM", "ACTOR", "DATE", "CITATION")
+WORDS = (
+    "the minister said on Tuesday that talks in Kyiv 🇺🇦 would resume after 𝔘 a long pause "
+    "according to officials Zoë Ångström José Núñez 李明 reported flood damage of 310 million "
+    "euros in 2024 while the alliance promised funding next spring"
+).split()
+
+FLOOR_SQL = """
+SELECT json_object('id', d.uid, 'text', d.text, 'spans', (
+    SELECT json_group_array(json_object('start', s.start, 'end', s."end", 'label', s.label,
+                                        'text', s.text, 'annotator', s.annotator))
+    FROM spans s WHERE s.document_id = d.id))
+FROM documents d
+"""
+
+
+def make_text(rng: random.Random, n_words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n_words)) + f" #{rng.random()}"
+
+
+def word_spans(rng: random.Random, text: str, n: int, annotator: str) -> list[dict[str, object]]:
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+    spans = []
+    for _ in range(n):
+        i = rng.randrange(len(starts) - 3)
+        end = starts[i + rng.randint(1, 3)] - 1
+        spans.append(
+            {"start": starts[i], "end": end, "label": rng.choice(LABELS), "annotator": annotator}
+        )
+    return spans
+
+
+def build(path: Path, docs: int, spans: int) -> float:
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+    with open_store(path) as store:
+        for d in range(docs):
+            doc = store.add_document(make_text(rng, max(200, spans * 2)), title=f"Article {d}")
+            store.add_spans(
+                doc.id, word_spans(rng, doc.text, spans, "alice" if d % 2 else "bob")
+            )
+    return time.perf_counter() - t0
+
+
+def time_export(db: Path, out: Path) -> float:
+    script = Path(sys.executable).with_name("annotator")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
+    t0 = time.perf_counter()
+    subprocess.run([*cmd, "export", "--db", str(db), "--out", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def time_floor(db: Path, out: Path) -> float:
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(db)
+    with open(out, "w", encoding="utf-8") as f:
+        for (line,) in conn.execute(FLOOR_SQL):
+            f.write(line)
+            f.write("\n")
+    conn.close()
+    return time.perf_counter() - t0
+
+
+def write_import_file(path: Path, records: int, spans: int) -> None:
+    rng = random.Random(11)
+    with open(path, "w", encoding="utf-8") as f:
+        for r in range(records):
+            text = make_text(rng, 400)
+            items = word_spans(rng, text, spans, "carol")
+            for n, s in enumerate(items):
+                s["id"] = f"r{r}-s{n}"
+                s["text"] = text[s["start"] : s["end"]]  # type: ignore[misc]
+            record = {"id": f"doc-{r}", "text": text, "meta": {"title": f"Imported {r}"},
+                      "spans": items, "relations": [], "offset_unit": "codepoint"}  # fmt: skip
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def time_import(folder: Path, source: Path, run: int) -> float:
+    with open_store(folder / f"import-{run}.db") as store:
+        t0 = time.perf_counter()
+        result = store.import_file(source)
+        elapsed = time.perf_counter() - t0
+        assert len(result) == 1000 or len(result) > 0
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--spans", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="annotator-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "bench.db"
+    if not db.exists():
+        built = build(db, args.docs, args.spans)
+        print(f"built {args.docs:,} documents x {args.spans:,} spans in {built:.1f} s")
+    exports = [time_export(db, folder / "export.jsonl") for _ in range(args.runs)]
+    floors = [time_floor(db, folder / "floor.jsonl") for _ in range(args.runs)]
+    export_s, floor_s = statistics.median(exports), statistics.median(floors)
+    ratio = export_s / floor_s
+    print(f"annotator export: {export_s:.2f} s (median of {args.runs})")
+    print(f"SQL json_object floor: {floor_s:.2f} s")
+    print(f"ratio export/floor: {ratio:.2f} (target <= 1.5) {'OK' if ratio <= 1.5 else 'MISSED'}")
+
+    source = folder / "import.jsonl"
+    write_import_file(source, 1000, 50)
+    imports = [time_import(folder, source, run) for run in range(args.runs)]
+    import_s = statistics.median(imports)
+    print(f"import 1,000 records x 50 spans: {import_s:.2f} s (target < 0.9 s; "
+          f"Label Studio 1.23.2: 4.4 s, {4.4 / import_s:.1f}x) "
+          f"{'OK' if import_s < 0.9 else 'MISSED'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
