@@ -144,7 +144,7 @@ def export_command(fmt: str, annotator: str | None, out: str | None, db_path: Pa
 
     with store_at(db_path) as store:
         target = out or str(Path("exports") / f"{store.path.stem}.{fmt}")
-        total = len(store.documents())
+        total = store.document_count()
         with _progress(list(range(total)), "Exporting") as bar:
             report = jsonl.write(store, target, annotator=annotator,
                                  progress=lambda n: bar.update(1))  # fmt: skip

@@ -92,7 +92,13 @@ def _v2(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(conn: sqlite3.Connection) -> None:
+    """Spans by position (sorted exports straight from the index); texts by hash."""
+    conn.execute('CREATE INDEX spans_document_position ON spans(document_id, start, "end", id)')
+    conn.execute("CREATE INDEX documents_sha256 ON documents(text_sha256)")
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 LATEST = len(STEPS)
 
 

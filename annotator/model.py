@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 ORIGINS = ("manual", "rule", "model", "import", "adjudicated")
@@ -95,9 +96,13 @@ class Schema:
     relations: tuple[RelationType, ...]
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    @cached_property
+    def label_set(self) -> frozenset[str]:
+        return frozenset(self.label_names)
 
     def label(self, name: str) -> Label | None:
         return next((lab for lab in self.labels if lab.name == name), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,8 +13,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
-
-import sqlite_utils
 
 from .. import migrations
 from ..errors import DatabaseFileError, NotFoundError
@@ -28,6 +27,29 @@ from ..schema import (
     schema_from_dict,
     validate_schema,
 )
+
+
+def _import_sqlite_utils() -> Any:
+    """Import sqlite-utils without pandas and numpy.
+
+    sqlite-utils imports both whenever they are installed (the test extras bring
+    them), only to map their column types, which we never pass: that costs
+    ~0.7 s at every start of the CLI and the window.  Hiding them during its
+    import leaves them importable later for whoever needs them.
+    """
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import` fail fast
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
@@ -106,16 +128,20 @@ class StoreBase:
         self.path = Path(path)
         self.import_limit = import_limit
         _refuse_foreign_file(self.path)
+        if schema is not None and (not self.path.exists() or self.path.stat().st_size == 0):
+            schema = self._schema_body(schema)  # a bad schema file creates no database file
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = sqlite3.Row
         self.db = sqlite_utils.Database(conn)
         self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
         try:
             self._prepare(schema)
+            self.schema: Schema = schema_from_dict(
+                json.loads(self._scalar("SELECT body FROM schema"))
+            )
         except BaseException:
             conn.close()
             raise
-        self.schema: Schema = schema_from_dict(json.loads(self._scalar("SELECT body FROM schema")))
 
     # -- opening -----------------------------------------------------------------
 
@@ -129,14 +155,18 @@ class StoreBase:
             raise DatabaseFileError(
                 f"{self.path} is not an annotator database ({exc}): choose another file"
             ) from None
+        # Ours: marked with our application_id, or a brand-new empty file.  Checked
+        # before the version, so another program's file (which often sets
+        # user_version too) is neither "upgraded" nor called a newer annotator's.
+        fresh = app_id == 0 and version == 0 and not tables
+        if app_id != migrations.APPLICATION_ID and not fresh:
+            raise DatabaseFileError(
+                f"{self.path} is a SQLite file of another program: choose another file"
+            )
         if version > migrations.LATEST:
             raise DatabaseFileError(
                 f"{self.path} was written by a newer annotator (layout {version}, this one "
                 f"knows up to {migrations.LATEST}): upgrade annotator to open it"
-            )
-        if app_id not in (0, migrations.APPLICATION_ID) or (version == 0 and tables):
-            raise DatabaseFileError(
-                f"{self.path} is a SQLite file of another program: choose another file"
             )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -152,7 +182,13 @@ class StoreBase:
             # Another process may have upgraded the file while we waited for the lock.
             current = conn.execute("PRAGMA user_version").fetchone()[0]
             if current < migrations.LATEST:
-                migrations.upgrade(conn, current)
+                try:
+                    migrations.upgrade(conn, current)
+                except sqlite3.DatabaseError as exc:  # rolled back: the data is as it was
+                    raise DatabaseFileError(
+                        f"{self.path} could not be upgraded from layout {current} ({exc}):"
+                        " it was left as it was; open it with the annotator that wrote it"
+                    ) from None
             if body is not None and self._scalar("SELECT count(*) FROM schema") == 0:
                 conn.execute("INSERT INTO schema (id, body) VALUES (1, ?)", [json.dumps(body)])
 

@@ -22,9 +22,7 @@ from ..model import (
 )
 from .base import (
     _RELATION_INSERT,
-    _RELATION_SELECT,
     _SPAN_INSERT,
-    _SPAN_SELECT,
     RELATION_COLUMNS,
     SPAN_COLUMNS,
     now,
@@ -100,7 +98,7 @@ class DocumentsMixin(SpansMixin):
         Returns an ``ImportResult``: the list of added documents, with ``skipped``
         naming files whose text was already in the database.
         """
-        from .importing import import_path  # the importers use this store's API
+        from ..importing import import_path  # the importers use this store's API
 
         return import_path(self, Path(path))
 
@@ -214,6 +212,9 @@ class DocumentsMixin(SpansMixin):
             )
         ]
 
+    def document_count(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM documents"))
+
     def document(self, document_id: int) -> Document:
         row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:
@@ -244,28 +245,79 @@ class DocumentsMixin(SpansMixin):
             r[0] for r in self.db.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY 1")
         ]
 
-    def export_rows(
-        self, *, annotator: str | None = None
-    ) -> Iterator[tuple[sqlite3.Row, list[sqlite3.Row], list[sqlite3.Row]]]:
-        """Per document: its row, its span rows (sorted) and its relation rows."""
-        layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
-        ids = [r[0] for r in self.db.conn.execute("SELECT id FROM documents ORDER BY id")]
-        for doc_id in ids:
-            doc = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).fetchone()
-            spans = self.db.conn.execute(
-                f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? {layer}"
-                ' ORDER BY start, "end", id',
-                [doc_id, *params],
-            ).fetchall()
-            rels = self.db.conn.execute(
-                f"SELECT {_RELATION_SELECT} FROM relations WHERE document_id = ? {layer}"
-                " ORDER BY created_at, id",
-                [doc_id, *params],
-            ).fetchall()
-            yield doc, spans, rels
+    def snapshot_readers(self, count: int = 2) -> list[sqlite3.Connection]:
+        """``count`` read-only connections that see the same committed state.
+
+        Each is inside a read transaction; every change appends to ``events`` in
+        its own transaction, so equal newest event ids mean equal snapshots.
+        The connections may be used from other threads; the caller closes them.
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        for _attempt in range(10):
+            conns = [
+                sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+                for _ in range(count)
+            ]
+            marks = set()
+            for conn in conns:
+                conn.execute("BEGIN")
+                marks.add(conn.execute("SELECT max(id) FROM events").fetchone()[0])
+            if len(marks) == 1:
+                return conns
+            for conn in conns:
+                conn.close()
+        raise sqlite3.OperationalError("the database kept changing during the export: try again")
 
     def export_jsonl(self, path_or_file: Any, *, annotator: str | None = None) -> Any:
         """Write the native JSONL export; see ``annotator.formats.jsonl.write``."""
-        from .formats import jsonl
+        from ..formats import jsonl
 
         return jsonl.write(self, path_or_file, annotator=annotator)
+
+
+def export_lines(
+    conn: sqlite3.Connection, annotator: str | None = None
+) -> Iterator[tuple[int, str, int]]:
+    """Per document: (id, its native JSONL record built by SQLite, relation count).
+
+    Spans are read through the (document, start, end, id) index, so each
+    document's spans come out sorted by position.
+    """
+    layer, params = ("AND s.annotator = ?", [annotator]) if annotator else ("", [])
+    rel_layer = layer.replace("s.", "r.")
+    sql = f"""
+        SELECT d.id, json_object(
+            'id', d.uid, 'text', d.text,
+            'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
+                             '$.sha256', d.text_sha256, '$.created_at', d.created_at),
+            'spans', (SELECT json_group_array(json_object(
+                    'id', s.id, 'start', s.start, 'end', s."end", 'label', s.label,
+                    'text', s.text, 'annotator', s.annotator, 'note', s.note,
+                    'attributes', CASE s.attributes WHEN '{{}}' THEN json_object()
+                                  ELSE json(s.attributes) END,
+                    'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at))
+                FROM spans s INDEXED BY spans_document_position
+                WHERE s.document_id = d.id {layer}),
+            'relations', (SELECT json_group_array(json_object(
+                    'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
+                    'annotator', r.annotator, 'attributes', json(r.attributes),
+                    'created_at', r.created_at))
+                FROM (SELECT * FROM relations r WHERE r.document_id = d.id {rel_layer}
+                      ORDER BY r.created_at, r.id) r),
+            'offset_unit', 'codepoint'),
+            (SELECT count(*) FROM relations r WHERE r.document_id = d.id {rel_layer})
+        FROM documents d ORDER BY d.id"""
+    yield from conn.execute(sql, params + params + params)
+
+
+def export_quotes(
+    conn: sqlite3.Connection, annotator: str | None = None
+) -> Iterator[tuple[int, str, list[tuple[str, int, int, str]]]]:
+    """Per document: (id, text, [(span id, start, end, quote)]) to check an export."""
+    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+    for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id"):
+        rows = conn.execute(
+            f'SELECT id, start, "end", text FROM spans WHERE document_id = ? {layer}',
+            [doc_id, *params],
+        ).fetchall()
+        yield doc_id, text, rows

@@ -50,17 +50,21 @@ class SpansMixin(StoreBase):
         span_id: str | None = None,
         created_at: str | None = None,
         updated_at: str | None = None,
+        stamp: str | None = None,
     ) -> dict[str, Any]:
-        """A validated spans row; raises ``InvalidSpanError`` and writes nothing."""
-        for name, value in (("start", start), ("end", end)):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise InvalidSpanError(f"span {name} must be an integer, not {value!r}")
+        """A validated spans row; raises ``InvalidSpanError`` and writes nothing.
+
+        ``stamp`` is the time to record when the row carries none (one per batch).
+        """
+        if type(start) is not int or type(end) is not int:  # bool is not an offset
+            bad = ("start", start) if type(start) is not int else ("end", end)
+            raise InvalidSpanError(f"span {bad[0]} must be an integer, not {bad[1]!r}")
         if not 0 <= start < end <= len(text):
             raise InvalidSpanError(
                 f"span [{start}, {end}) is not inside document {document_id} "
                 f"(0..{len(text)} code points, start < end)"
             )
-        if label not in self.schema.label_names:
+        if label not in self.schema.label_set:
             raise InvalidSpanError(
                 f"unknown label {label!r}: the schema has {', '.join(self.schema.label_names)}"
             )
@@ -70,7 +74,15 @@ class SpansMixin(StoreBase):
             raise InvalidSpanError(f"unknown origin {origin!r}: use one of {', '.join(ORIGINS)}")
         if attributes is not None and not isinstance(attributes, Mapping):
             raise InvalidSpanError("span attributes must be a JSON object")
-        stamp = now()
+        if note is not None and not isinstance(note, str):
+            raise InvalidSpanError(f"a span note must be text, not {note!r}")
+        try:
+            attributes_json = (
+                json.dumps(dict(attributes), ensure_ascii=False) if attributes else "{}"
+            )
+        except (TypeError, ValueError) as exc:
+            raise InvalidSpanError(f"span attributes must be plain JSON values ({exc})") from None
+        stamp = created_at or stamp or now()
         return {
             "id": span_id or new_id(),
             "document_id": document_id,
@@ -80,10 +92,10 @@ class SpansMixin(StoreBase):
             "end": end,
             "text": text[start:end],
             "note": note or None,
-            "attributes": json.dumps(dict(attributes or {}), ensure_ascii=False),
+            "attributes": attributes_json,
             "origin": origin,
-            "created_at": created_at or stamp,
-            "updated_at": updated_at or created_at or stamp,
+            "created_at": stamp,
+            "updated_at": updated_at or stamp,
         }
 
     def add_span(
@@ -140,6 +152,7 @@ class SpansMixin(StoreBase):
     ) -> list[dict[str, Any]]:
         text = self._text(document_id) if text is None else text
         rows = []
+        stamp = now()
         for item in spans:
             s = item.__dict__ if isinstance(item, Span) else item
             rows.append(
@@ -156,6 +169,7 @@ class SpansMixin(StoreBase):
                     span_id=s.get("id") or None,
                     created_at=s.get("created_at") or None,
                     updated_at=s.get("updated_at") or None,
+                    stamp=stamp,
                 )  # fmt: skip
             )
         ids = [r["id"] for r in rows]

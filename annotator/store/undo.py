@@ -114,6 +114,17 @@ class UndoMixin(SpansMixin):
         doomed = list(
             hist.rows_by_id(current, "spans").keys() - hist.rows_by_id(wanted, "spans").keys()
         )
+        # A relation can come back only if both its spans are (or come back) there.
+        coming = hist.rows_by_id(wanted, "spans")
+        for rel in hist.rows_by_id(wanted, "relations").values():
+            for end in (rel["from_span"], rel["to_span"]):
+                if end not in coming and (
+                    end in doomed or not self._scalar("SELECT 1 FROM spans WHERE id = ?", [end])
+                ):
+                    raise HistoryConflictError(
+                        f"span {end} of relation {rel['id']} was deleted since:"
+                        " the relation cannot be put back"
+                    )
         leaving_rels = hist.rows_by_id(current, "relations")
         for rel in self._relations_touching(doomed) if doomed else []:
             if rel["id"] not in leaving_rels:
