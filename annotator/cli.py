@@ -249,3 +249,6 @@ def _table(rows: list[list[str]], *, numeric_from: int) -> None:
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         click.echo("  ".join(cells).rstrip())
+
+
+from . import cli_review  # noqa: E402,F401  (registers merge and agree)

@@ -1,0 +1,118 @@
+"""Review commands: ``merge`` database files and measure analysts' ``agree``-ment.
+
+Registered on the core's group by ``annotator.cli`` importing this module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .agreement import agreement
+from .cli import cli, db_option, store_at
+from .merge import merge
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+@cli.command("merge")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--into", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The team database to merge into (created with the first file's schema if missing).",
+)  # fmt: skip
+def merge_command(sources: tuple[Path, ...], into: Path) -> None:
+    """Merge analysts' database files into one team file.
+
+    Documents are the same when their uid is the same; spans and relations keep
+    their analyst and ids, so merging again adds nothing twice. A document whose
+    text differs from the team file's is reported as a conflict and left as it is.
+
+    Example:
+
+        annotator merge alice.db bob.db --into team.db
+    """
+    report = merge(list(sources), into)
+    if report.created:
+        click.echo(f"Created {into} with the schema of {sources[0]}")
+    for part in report.sources:
+        click.echo(
+            f"{part.path}: {_n(part.documents_added, 'document')}, "
+            f"{_n(part.spans_added, 'span')}, {_n(part.relations_added, 'relation')} added"
+        )
+        for conflict in part.conflicts:
+            title = f'"{conflict.title}"' if conflict.title else "(untitled)"
+            click.echo(
+                f"  Conflict: {title} (uid {conflict.uid}) has another text than document"
+                f" {conflict.target_id} in {into}: kept the text in {into}, nothing merged"
+            )
+    conflicts = len(report.conflicts)
+    summary = (
+        f"Merged {_n(len(report.sources), 'file')} into {into}: "
+        f"{_n(report.documents_added, 'document')}, {_n(report.spans_added, 'span')}, "
+        f"{_n(report.relations_added, 'relation')} added"
+    )
+    if conflicts:
+        summary += f"; {_n(conflicts, 'conflict')}: compare those documents and fix one file"
+    click.echo(summary)
+
+
+def _number(value: Any) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+@cli.command("agree")
+@click.option("--a", "a", required=True, help="Analyst of layer A.")
+@click.option("--b", "b", required=True, help="Analyst of layer B.")
+@click.option(
+    "--doc", "document_id", type=int, default=None,
+    help="One document's id (default: every document that either analyst annotated).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@db_option
+def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
+                  db_path: Path | None) -> None:  # fmt: skip
+    """Measure how well two analysts agree: F1 per label, kappa and alpha over tokens.
+
+    Exact F1 counts spans with the same start, end and label; overlap F1 also
+    counts same-label spans that overlap. Kappa and alpha compare the label of
+    every token. "-" (null in JSON) marks a number that is undefined.
+
+    Example:
+
+        annotator agree --a alice --b bob --doc 3 --db team.db
+    """
+    with store_at(db_path) as store:
+        result = agreement(store, a, b, document_id)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    if document_id is None:
+        scope = f"all documents: {_n(result['documents'], 'document')} annotated by either"
+    else:
+        scope = f"document {document_id}" + ("" if result["documents"] else ": neither has spans")
+    click.echo(f"{a} (A) vs {b} (B), {scope}")
+    rows = [["LABEL", "A", "B", "EXACT F1", "OVERLAP F1"]]
+    for label, row in result["labels"].items():
+        rows.append([label, str(row["a"]), str(row["b"]), _number(row["exact_f1"]),
+                     _number(row["overlap_f1"])])  # fmt: skip
+    overall = result["overall"]
+    rows.append([
+        "OVERALL", str(sum(r["a"] for r in result["labels"].values())),
+        str(sum(r["b"] for r in result["labels"].values())),
+        _number(overall["exact_f1"]), _number(overall["overlap_f1"]),
+    ])  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+    click.echo(f"Cohen's kappa (tokens): {_number(overall['cohen_kappa'])}")
+    click.echo(f"Krippendorff's alpha (tokens): {_number(overall['krippendorff_alpha'])}")

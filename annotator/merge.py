@@ -1,0 +1,200 @@
+"""Merging database files: one per analyst, or several shared ones, into a team file.
+
+Documents are the same when their ``uid`` is the same.  Spans and relations keep
+their analyst and ids, and only ids the target does not have yet are added, so
+merging the same files again adds nothing twice.  A document whose uid is in the
+target with another text (edited in one file) is a conflict: reported, and the
+target's document is left as it is.
+
+Everything is checked before anything is written: every source exists, opens,
+is not the target, and uses only labels and relation types the target's schema
+has.  Then each source is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AnnotatorError
+from .model import DocumentRecord, Schema
+from .store import Store, open_store, sha256
+
+
+class MergeError(AnnotatorError):
+    """The files cannot be merged as asked; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A source document whose uid the target has with another text."""
+
+    uid: str
+    title: str | None
+    target_id: int  # the target's document with that uid, left as it was
+
+
+@dataclass
+class SourceReport:
+    path: Path
+    documents_added: int = 0
+    spans_added: int = 0
+    relations_added: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class MergeReport:
+    into: Path
+    created: bool  # the target file was created by this merge
+    sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def documents_added(self) -> int:
+        return sum(s.documents_added for s in self.sources)
+
+    @property
+    def spans_added(self) -> int:
+        return sum(s.spans_added for s in self.sources)
+
+    @property
+    def relations_added(self) -> int:
+        return sum(s.relations_added for s in self.sources)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for s in self.sources for c in s.conflicts]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
+
+
+def read_records(store: Store) -> list[DocumentRecord]:
+    """Every document of ``store`` with all its spans and relations, as import records."""
+    records = []
+    for summary in store.documents():
+        doc = store.document(summary.id)
+        spans = [
+            {
+                "id": s.id,
+                "annotator": s.annotator,
+                "label": s.label,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "note": s.note,
+                "attributes": s.attributes,
+                "origin": s.origin,
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+            }
+            for s in store.spans(doc.id)
+        ]
+        relations = [
+            {
+                "id": r.id,
+                "type": r.type,
+                "from": r.from_span,
+                "to": r.to_span,
+                "annotator": r.annotator,
+                "attributes": r.attributes,
+                "created_at": r.created_at,
+            }
+            for r in store.relations(doc.id)
+        ]
+        records.append(
+            DocumentRecord(
+                text=doc.text,
+                uid=doc.uid,
+                title=doc.title,
+                source=doc.source,
+                meta=doc.meta,
+                created_at=doc.created_at,
+                spans=spans,
+                relations=relations,
+                where=f"{store.path.name} document {doc.id}",
+            )
+        )
+    return records
+
+
+def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into: Path) -> None:
+    """Raise ``MergeError`` naming the labels or relations the target's schema lacks."""
+    unknown = sorted({s["label"] for r in records for s in r.spans} - schema.label_set)
+    if unknown:
+        raise MergeError(
+            f"{name} uses labels that the schema of {into.name} does not have:"
+            f" {', '.join(unknown)}: add them to the schema or merge into another file"
+        )
+    refused = set()
+    for record in records:
+        labels = {s["id"]: s["label"] for s in record.spans}
+        for rel in record.relations:
+            ends = labels.get(rel["from"], "?"), labels.get(rel["to"], "?")
+            if rel["type"] not in schema.relation_types_between(*ends):
+                refused.add(f"{rel['type']} ({ends[0]} -> {ends[1]})")
+    if refused:
+        raise MergeError(
+            f"{name} has relations that the schema of {into.name} does not allow:"
+            f" {', '.join(sorted(refused))}: merge into a file whose schema has them"
+        )
+
+
+def merge(sources: Sequence[Path], into: Path) -> MergeReport:
+    """Merge the database files ``sources`` into ``into``, creating it if needed.
+
+    A new target gets the first source's schema.  Raises ``MergeError`` (nothing
+    written) for a missing source, a source that is the target, or labels and
+    relation types the target's schema lacks.
+    """
+    sources = [Path(p) for p in sources]
+    into = Path(into)
+    if not sources:
+        raise MergeError("name at least one database file to merge")
+    for path in sources:
+        if not path.is_file():
+            raise MergeError(f"{path} does not exist: check the path")
+        if _same_file(path, into):
+            raise MergeError(f"cannot merge {path} into itself: choose another --into file")
+    records: list[list[DocumentRecord]] = []
+    schemas: list[Schema] = []
+    for path in sources:
+        with open_store(path) as store:
+            schemas.append(store.schema)
+            records.append(read_records(store))
+    created = not into.exists() or into.stat().st_size == 0
+    target_schema = schemas[0] if created else _schema_of(into)
+    for path, recs in zip(sources, records, strict=True):
+        _check_schema(path.name, recs, target_schema, into)
+    report = MergeReport(into=into, created=created)
+    with open_store(into, schema=schemas[0].raw) as target:
+        for path, recs in zip(sources, records, strict=True):
+            report.sources.append(_merge_one(target, path, recs))
+    return report
+
+
+def _schema_of(path: Path) -> Schema:
+    with open_store(path) as store:
+        return store.schema
+
+
+def _merge_one(target: Store, path: Path, records: list[DocumentRecord]) -> SourceReport:
+    """Write one source's records in one transaction; conflicts are left out and reported."""
+    part = SourceReport(path=path)
+    keep = []
+    for record in records:
+        existing = target.document_by_uid(record.uid) if record.uid else None
+        if existing is not None and existing.text_sha256 != sha256(record.text):
+            part.conflicts.append(Conflict(record.uid or "", record.title, existing.id))
+        else:
+            keep.append(record)
+    result = target.import_records(keep, added_by="merge")
+    part.documents_added = len(result)
+    part.spans_added = result.spans_added
+    part.relations_added = result.relations_added
+    return part
