@@ -80,9 +80,7 @@ def test_default_schema_contents(default_schema: dict[str, Any]) -> None:
     ]
     for lab in labels.values():
         assert lab["description"].strip()
-    relations = {
-        (r["type"], r["from"], r["to"]) for r in default_schema["relations"]
-    }
+    relations = {(r["type"], r["from"], r["to"]) for r in default_schema["relations"]}
     assert relations == {
         ("ATTRIBUTED_TO", "CLAIM", "ACTOR"),
         ("SOURCED_FROM", "CLAIM", "CITATION"),
@@ -152,9 +150,7 @@ BAD_SCHEMAS: dict[str, Mutation] = {
     "extra relation property": _set(("relations", 0, "weight"), 2),
     "lowercase relation type": _set(("relations", 0, "type"), "attributed_to"),
     "relation missing to": _delete(("relations", 0, "to")),
-    "unknown attribute type": _set(
-        ("labels", 0, "attributes"), {"stance": {"type": "number"}}
-    ),
+    "unknown attribute type": _set(("labels", 0, "attributes"), {"stance": {"type": "number"}}),
     "enum attribute without values": _set(
         ("labels", 0, "attributes"), {"stance": {"type": "enum"}}
     ),
@@ -193,9 +189,7 @@ def test_sample_text_shape(sample_text: str) -> None:
     assert any(ord(ch) > 0xFFFF for ch in sample_text)
 
 
-def test_sample_spans_match_text(
-    sample_text: str, sample_spans: dict[str, Any]
-) -> None:
+def test_sample_spans_match_text(sample_text: str, sample_spans: dict[str, Any]) -> None:
     assert sample_spans["annotator"] == "sample"
     spans = sample_spans["spans"]
     assert 20 <= len(spans) <= 40
@@ -229,9 +223,7 @@ def test_sample_relations_are_valid(
     default_schema: dict[str, Any], sample_spans: dict[str, Any]
 ) -> None:
     spans = sample_spans["spans"]
-    allowed = {
-        r["type"]: (r["from"], r["to"]) for r in default_schema["relations"]
-    }
+    allowed = {r["type"]: (r["from"], r["to"]) for r in default_schema["relations"]}
     relations = sample_spans["relations"]
     assert relations
     for rel in relations:

@@ -163,29 +163,35 @@ class DocumentsMixin(SpansMixin):
                         f" text there is {text[start:end]!r}: offsets must count code points"
                     )
         rows = self._span_rows(doc_id, record.spans, text=text)
-        known = self._existing_ids("spans", [r["id"] for r in rows])
+        known = self._existing_ids("spans", [r["id"] for r in rows], doc_id)
         new_rows = [r for r in rows if r["id"] not in known]
         conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in new_rows])
         result.spans_added += len(new_rows)
         labels = {r["id"]: (r["label"], doc_id) for r in rows}
         rel_rows = [self._relation_row(doc_id, rel, labels) for rel in record.relations]
-        known = self._existing_ids("relations", [r["id"] for r in rel_rows])
+        known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
         rel_rows = [r for r in rel_rows if r["id"] not in known]
         conn.executemany(_RELATION_INSERT, [[r[c] for c in RELATION_COLUMNS] for r in rel_rows])
         result.relations_added += len(rel_rows)
         if found is not None and not new_rows and not rel_rows:
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
 
-    def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
+    def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
+        """The ids already stored; one stored under another document is refused."""
         found: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            found.update(
-                r[0]
-                for r in self.db.conn.execute(
-                    f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-                )
-            )
+            for row_id, owner in self.db.conn.execute(
+                f"SELECT id, document_id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                if owner != document_id:
+                    error = InvalidSpanError if table == "spans" else InvalidRelationError
+                    raise error(
+                        f"{table[:-1]} id {row_id} already belongs to document {owner}:"
+                        " give the copy new ids"
+                    )
+                found.add(row_id)
         return found
 
     def documents(self, *, annotator: str | None = None) -> list[DocumentSummary]:
