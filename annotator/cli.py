@@ -113,7 +113,8 @@ def import_command(files: tuple[Path, ...], max_size: float, schema: Path | None
             for path in bar:
                 result = store.import_file(path)
                 for doc in result:
-                    click.echo(f"Imported {path.name}: document {doc.id} {_quote(doc.title)}"
+                    name = doc.meta.get("filename") or path.name
+                    click.echo(f"Imported {name}: document {doc.id} {_quote(doc.title)}"
                                f" ({len(doc.text):,} characters)")  # fmt: skip
                 for line in result.skipped:
                     click.echo(f"Skipped {line}")
@@ -143,6 +144,11 @@ def export_command(fmt: str, annotator: str | None, out: str | None, db_path: Pa
     from .formats import jsonl
 
     with store_at(db_path) as store:
+        if annotator is not None and annotator not in store.annotators():
+            known = ", ".join(store.annotators()) or "none yet"
+            raise click.ClickException(
+                f"analyst {annotator!r} has no spans in this database (analysts: {known})"
+            )
         target = out or str(Path("exports") / f"{store.path.stem}.{fmt}")
         total = store.document_count()
         with _progress(list(range(total)), "Exporting") as bar:

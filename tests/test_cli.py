@@ -468,3 +468,41 @@ def test_console_script_help_and_error_without_traceback(tmp_path: Path) -> None
     assert failed.returncode == 1
     assert failed.stdout == ""
     assert failed.stderr == "Error: missing.txt does not exist: check the path and import again\n"
+
+
+# -- found in review ---------------------------------------------------------------------
+
+
+def test_import_a_folder_names_each_file(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha story\nbody one\n", encoding="utf-8")
+    (folder / "b.md").write_text("# Beta story\nbody two\n", encoding="utf-8")
+    result = run("import", str(folder), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout) == [
+        'Imported a.txt: document 1 "Alpha story" (21 characters)',
+        'Imported b.md: document 2 "Beta story" (22 characters)',
+        "2 documents added, 0 skipped, 0 spans added",
+    ]
+
+
+def test_export_of_an_unknown_analyst_is_an_error(team_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nobody.jsonl"
+    result = run("export", "--annotator", "carol", "--out", str(out), "--db", str(team_db))
+    assert_error(result, "analyst 'carol' has no spans in this database (analysts: alice, bob)")
+    assert not out.exists()
+
+
+def test_a_jsonl_import_is_in_the_history(team_db: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "team.jsonl"
+    assert run("export", "--out", str(exported), "--db", str(team_db)).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert run("import", str(exported), "--db", str(fresh)).exit_code == 0
+    # One "import" event per document that brought spans: the bridge (4 spans, 1
+    # relation) and the summit (1 span); the untitled document has none.
+    events = rows(fresh, "SELECT action, after FROM events WHERE action = 'import' ORDER BY id")
+    counts = [(len(json.loads(a)["span_ids"]), len(json.loads(a)["relation_ids"])) for _, a in events]
+    assert counts == [(4, 1), (1, 0)]
+    span_ids = {i for _, a in events for i in json.loads(a)["span_ids"]}
+    assert span_ids == {r[0] for r in rows(team_db, "SELECT id FROM spans")}

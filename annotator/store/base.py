@@ -241,6 +241,8 @@ class StoreBase:
 
     def _text(self, document_id: int) -> str:
         """The document's text, cached by its hash (texts are long, spans many)."""
+        if type(document_id) is not int:  # True would silently mean document 1
+            raise NotFoundError(f"a document id is a whole number, not {document_id!r}")
         digest = self._scalar("SELECT text_sha256 FROM documents WHERE id = ?", [document_id])
         if digest is None:
             raise NotFoundError(f"there is no document {document_id}: see `annotator list`")

@@ -173,7 +173,15 @@ class DocumentsMixin(SpansMixin):
         rel_rows = [r for r in rel_rows if r["id"] not in known]
         conn.executemany(_RELATION_INSERT, [[r[c] for c in RELATION_COLUMNS] for r in rel_rows])
         result.relations_added += len(rel_rows)
-        if found is not None and not new_rows and not rel_rows:
+        if new_rows or rel_rows:
+            # The rows themselves carry their time stamps and origin; the history
+            # names them, so the audit trail says who brought which spans in.
+            self._record(
+                added_by, "import", document_id=doc_id, target=record.where or None,
+                after={"span_ids": [r["id"] for r in new_rows],
+                       "relation_ids": [r["id"] for r in rel_rows]},
+            )  # fmt: skip
+        elif found is not None:
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
