@@ -15,11 +15,25 @@ from collections.abc import Iterable
 from typing import Any
 
 UNDOABLE = frozenset(
-    {"add_span", "add_spans", "update_span", "delete_span", "add_relation", "delete_relation"}
-)
+    {
+        "add_span", "add_spans", "update_span", "delete_span", "add_relation",
+        "delete_relation", "rename_document", "delete_document", "set_done",
+    }
+)  # fmt: skip
 
-# Tables in the order rows must be written (relations point at spans).
-TABLES = ("spans", "relations")
+# Tables in the order rows must be written (a child after its parent).
+TABLES = ("documents", "document_status", "spans", "relations")
+
+# The columns a history state may hold, per table.
+TABLE_COLUMNS = {
+    "documents": ("id", "uid", "title", "source", "text", "text_sha256", "length", "meta",
+                  "created_at"),
+    "document_status": ("id", "document_id", "annotator", "done", "updated_at"),
+    "spans": ("id", "document_id", "annotator", "label", "start", "end", "text", "note",
+              "attributes", "origin", "created_at", "updated_at"),
+    "relations": ("id", "document_id", "annotator", "type", "from_span", "to_span",
+                  "attributes", "created_at"),
+}  # fmt: skip
 
 State = dict[str, list[dict[str, Any]]]
 

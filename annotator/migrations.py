@@ -98,7 +98,21 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX documents_sha256 ON documents(text_sha256)")
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(conn: sqlite3.Connection) -> None:
+    """Each analyst's "done" mark per document (the id makes it undoable like a span)."""
+    conn.execute(
+        """CREATE TABLE document_status (
+            id TEXT PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            UNIQUE (document_id, annotator)
+        )"""
+    )
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(STEPS)
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 ORIGINS = ("manual", "rule", "model", "import", "adjudicated")
+NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,19 @@ class DocumentSummary:
     source: str | None
     length: int
     created_at: str
-    span_counts: dict[str, int] = field(default_factory=dict)
+    span_counts: dict[str, int] = field(default_factory=dict)  # per label
+    analyst_counts: dict[str, int] = field(default_factory=dict)  # per analyst
+    done_by: frozenset[str] = frozenset()
 
     @property
     def span_total(self) -> int:
         return sum(self.span_counts.values())
+
+    def state(self, analyst: str) -> str:
+        """``done``, ``in_progress`` (has spans, not done) or ``not_started``."""
+        if analyst in self.done_by:
+            return DONE
+        return IN_PROGRESS if self.analyst_counts.get(analyst) else NOT_STARTED
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,11 @@ _RELATION_INSERT = (
 _UNSET: Any = object()
 
 
+def quote_columns(columns: Iterable[str]) -> str:
+    """A SELECT list of column names, each quoted (names come from our code only)."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 def now() -> str:
     """UTC time stamp, ISO 8601 with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

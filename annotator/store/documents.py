@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import history as hist
 from ..errors import (
     DuplicateDocumentError,
     InvalidRelationError,
@@ -26,6 +27,7 @@ from .base import (
     RELATION_COLUMNS,
     SPAN_COLUMNS,
     now,
+    quote_columns,
     sha256,
 )
 from .spans import SpansMixin
@@ -203,14 +205,24 @@ class DocumentsMixin(SpansMixin):
         return found
 
     def documents(self, *, annotator: str | None = None) -> list[DocumentSummary]:
-        """Every document without its text, with span counts per label."""
-        counts: dict[int, dict[str, int]] = {}
-        where, params = ("WHERE annotator = ?", [annotator]) if annotator else ("", [])
-        for doc_id, label, n in self.db.conn.execute(
-            f"SELECT document_id, label, count(*) FROM spans {where} GROUP BY document_id, label",
-            params,
+        """Every document without its text: span counts per label (of one analyst,
+        if given) and per analyst, and who marked it done."""
+        labels: dict[int, dict[str, int]] = {}
+        analysts: dict[int, dict[str, int]] = {}
+        for doc_id, who, label, n in self.db.conn.execute(
+            "SELECT document_id, annotator, label, count(*) FROM spans"
+            " GROUP BY document_id, annotator, label"
         ):
-            counts.setdefault(doc_id, {})[label] = n
+            per_analyst = analysts.setdefault(doc_id, {})
+            per_analyst[who] = per_analyst.get(who, 0) + n
+            if annotator is None or who == annotator:
+                per_label = labels.setdefault(doc_id, {})
+                per_label[label] = per_label.get(label, 0) + n
+        done: dict[int, set[str]] = {}
+        for doc_id, who in self.db.conn.execute(
+            "SELECT document_id, annotator FROM document_status WHERE done"
+        ):
+            done.setdefault(doc_id, set()).add(who)
         return [
             DocumentSummary(
                 row["id"],
@@ -219,12 +231,100 @@ class DocumentsMixin(SpansMixin):
                 row["source"],
                 row["length"],
                 row["created_at"],
-                counts.get(row["id"], {}),
+                labels.get(row["id"], {}),
+                analysts.get(row["id"], {}),
+                frozenset(done.get(row["id"], ())),
             )  # fmt: skip
             for row in self.db.conn.execute(
                 "SELECT id, uid, title, source, length, created_at FROM documents ORDER BY id"
             )
         ]
+
+    def rename_document(self, document_id: int, title: str, *, by: str) -> None:
+        """Give a document a new title (one undo step of ``by``)."""
+        title = title.strip()
+        if not title:
+            raise InvalidSpanError("a title cannot be empty: type a few words")
+        with self._transaction() as conn:
+            old = self._document_row(document_id, "id", "title")
+            conn.execute("UPDATE documents SET title = ? WHERE id = ?", [title, document_id])
+            self._record(
+                by, "rename_document", document_id=document_id, target=str(document_id),
+                before={"documents": [old]}, after={"documents": [{**old, "title": title}]},
+            )  # fmt: skip
+
+    def delete_document(self, document_id: int, *, by: str) -> None:
+        """Delete a document with all its spans, relations and marks (undoable)."""
+        with self._transaction() as conn:
+            before = {
+                "documents": [self._document_row(document_id, *hist.TABLE_COLUMNS["documents"])],
+                **{
+                    table: [
+                        dict(r)
+                        for r in conn.execute(
+                            f"SELECT {quote_columns(hist.TABLE_COLUMNS[table])}"
+                            f" FROM {table} WHERE document_id = ? ORDER BY id",
+                            [document_id],
+                        )
+                    ]
+                    for table in ("document_status", "spans", "relations")
+                },
+            }
+            conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
+            self._record(
+                by, "delete_document", document_id=document_id, target=str(document_id),
+                before=before, after={},
+            )  # fmt: skip
+        self._texts.pop(document_id, None)
+
+    def set_done(self, document_id: int, analyst: str, done: bool = True) -> None:
+        """Mark (or unmark) a document as done by ``analyst`` (one undo step)."""
+        with self._transaction() as conn:
+            self._document_row(document_id, "id")
+            status_id = f"{document_id}/{analyst}"
+            row = conn.execute(
+                "SELECT id, document_id, annotator, done, updated_at FROM document_status"
+                " WHERE id = ?",
+                [status_id],
+            ).fetchone()
+            old = dict(row) if row else None
+            if old is not None and bool(old["done"]) == done:
+                return
+            new = {"id": status_id, "document_id": document_id, "annotator": analyst,
+                   "done": int(done), "updated_at": now()}  # fmt: skip
+            conn.execute(
+                "INSERT INTO document_status (id, document_id, annotator, done, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
+                " SET done = excluded.done, updated_at = excluded.updated_at",
+                [new["id"], document_id, analyst, new["done"], new["updated_at"]],
+            )
+            self._record(
+                analyst, "set_done", document_id=document_id, target=status_id,
+                before={"document_status": [old]} if old else {},
+                after={"document_status": [new]},
+            )  # fmt: skip
+
+    def next_unfinished(self, analyst: str, after: int | None = None) -> int | None:
+        """The first document after ``after`` (wrapping round) not done by ``analyst``."""
+        ids = [
+            r[0]
+            for r in self.db.conn.execute(
+                "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM"
+                " document_status WHERE annotator = ? AND done) ORDER BY id",
+                [analyst],
+            )
+        ]
+        later = [i for i in ids if after is None or i > after]
+        return (later or [i for i in ids if i != after] or [None])[0]
+
+    def _document_row(self, document_id: int, *columns: str) -> dict[str, Any]:
+        known = [c for c in columns if c in hist.TABLE_COLUMNS["documents"]]
+        row = self.db.conn.execute(
+            f"SELECT {quote_columns(known)} FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
+        return dict(row)
 
     def document_count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM documents"))

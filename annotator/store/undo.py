@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from .. import history as hist
 from ..errors import (
@@ -12,14 +13,7 @@ from ..errors import (
 from ..model import (
     HistoryEntry,
 )
-from .base import (
-    _RELATION_INSERT,
-    _RELATION_SELECT,
-    _SPAN_INSERT,
-    _SPAN_SELECT,
-    RELATION_COLUMNS,
-    SPAN_COLUMNS,
-)
+from .base import quote_columns
 from .spans import SpansMixin
 
 
@@ -96,53 +90,67 @@ class UndoMixin(SpansMixin):
         )  # fmt: skip
 
     def _move(self, current: hist.State, wanted: hist.State) -> None:
-        """Turn the rows of state ``current`` into state ``wanted``, checking first."""
+        """Turn the rows of state ``current`` into state ``wanted``, checking first.
+
+        A row may hold only some columns (a rename stores the title, not the
+        text); only those are compared and written.  Rows present in both states
+        are updated in place, so nothing cascades.
+        """
         conn = self.db.conn
+        have = {t: hist.rows_by_id(current, t) for t in hist.TABLES}
+        want = {t: hist.rows_by_id(wanted, t) for t in hist.TABLES}
         for table in hist.TABLES:
-            have, want = hist.rows_by_id(current, table), hist.rows_by_id(wanted, table)
-            select = _SPAN_SELECT if table == "spans" else _RELATION_SELECT
-            for row_id, row in have.items():
-                found = conn.execute(f"SELECT {select} FROM {table} WHERE id = ?", [row_id])
-                now_row = found.fetchone()
-                if now_row is None or dict(now_row) != row:
+            for row_id, row in have[table].items():
+                columns = _columns(table, row)
+                now_row = conn.execute(
+                    f"SELECT {quote_columns(columns)} FROM {table} WHERE id = ?", [row_id]
+                ).fetchone()
+                if now_row is None or tuple(now_row) != tuple(row[c] for c in columns):
                     raise HistoryConflictError(
-                        f"{table[:-1]} {row_id} changed since: it cannot be put back"
+                        f"{_NOUNS[table]} {row_id} changed since: it cannot be put back"
                     )
-            for row_id in want.keys() - have.keys():
+            for row_id in want[table].keys() - have[table].keys():
                 if self._scalar(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]):
-                    raise HistoryConflictError(f"{table[:-1]} {row_id} exists again since")
-        doomed = list(
-            hist.rows_by_id(current, "spans").keys() - hist.rows_by_id(wanted, "spans").keys()
-        )
+                    raise HistoryConflictError(f"{_NOUNS[table]} {row_id} exists again since")
+        doomed = list(have["spans"].keys() - want["spans"].keys())
         # A relation can come back only if both its spans are (or come back) there.
-        coming = hist.rows_by_id(wanted, "spans")
-        for rel in hist.rows_by_id(wanted, "relations").values():
+        for rel in want["relations"].values():
             for end in (rel["from_span"], rel["to_span"]):
-                if end not in coming and (
+                if end not in want["spans"] and (
                     end in doomed or not self._scalar("SELECT 1 FROM spans WHERE id = ?", [end])
                 ):
                     raise HistoryConflictError(
                         f"span {end} of relation {rel['id']} was deleted since:"
                         " the relation cannot be put back"
                     )
-        leaving_rels = hist.rows_by_id(current, "relations")
         for rel in self._relations_touching(doomed) if doomed else []:
-            if rel["id"] not in leaving_rels:
+            if rel["id"] not in have["relations"]:
                 raise HistoryConflictError(
                     f"span {rel['from_span'] if rel['from_span'] in doomed else rel['to_span']}"
                     f" is linked by relation {rel['id']} of {rel['annotator']}: delete it first"
                 )
-        # Relations go before their spans and come back after them.
-        for row_id in leaving_rels.keys() - hist.rows_by_id(wanted, "relations").keys():
-            conn.execute("DELETE FROM relations WHERE id = ?", [row_id])
-        for row_id in doomed:
-            conn.execute("DELETE FROM spans WHERE id = ?", [row_id])
-        for table, insert, columns in (
-            ("spans", _SPAN_INSERT, SPAN_COLUMNS),
-            ("relations", _RELATION_INSERT, RELATION_COLUMNS),
-        ):
-            have = hist.rows_by_id(current, table)
-            for row_id, row in hist.rows_by_id(wanted, table).items():
-                if row_id in have:
-                    conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
-                conn.execute(insert, [row[c] for c in columns])
+        # Children leave before their parents and come back after them.
+        for table in reversed(hist.TABLES):
+            for row_id in have[table].keys() - want[table].keys():
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+        for table in hist.TABLES:
+            for row_id, row in want[table].items():
+                columns = _columns(table, row)
+                values = [row[c] for c in columns]
+                if row_id in have[table]:
+                    sets = ", ".join(f'"{c}" = ?' for c in columns)
+                    conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values, row_id])
+                else:
+                    marks = ", ".join("?" * len(columns))
+                    conn.execute(
+                        f"INSERT INTO {table} ({quote_columns(columns)}) VALUES ({marks})", values
+                    )
+
+
+_NOUNS = {"documents": "document", "document_status": "status", "spans": "span",
+          "relations": "relation"}  # fmt: skip
+
+
+def _columns(table: str, row: dict[str, Any]) -> list[str]:
+    """The row's columns that the table really has (names never come from data)."""
+    return [c for c in hist.TABLE_COLUMNS[table] if c in row]
