@@ -239,6 +239,54 @@ def sample_command(db_path: Path | None) -> None:
         click.echo("The sample article is already in the database")
 
 
+@cli.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Backup file (default: <database>.backup-<time>.db beside the database).")  # fmt: skip
+@db_option
+def backup_command(out: Path | None, db_path: Path | None) -> None:
+    """Copy the database consistently, even while a window has it open.
+
+    Uses SQLite's online backup API; the copy is complete or absent.
+
+    Example:
+
+        annotator backup --db team.db --out /media/usb/team-friday.db
+    """
+    from datetime import datetime
+
+    with store_at(db_path) as store:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = out or store.path.with_name(f"{store.path.stem}.backup-{stamp}.db")
+        store.backup(target)
+    click.echo(f"Backed up {store.path} to {target}")
+
+
+@cli.command("check")
+@db_option
+def check_command(db_path: Path | None) -> None:
+    """Check the database: SQLite's integrity check and the store's own rules.
+
+    Every span must lie inside its document and quote it exactly, use a label of
+    the schema, and relations must link spans of their own document. Each breach
+    is printed with the ids involved; the exit code is 1 when there is any.
+
+    Example:
+
+        annotator check --db team.db
+    """
+    with store_at(db_path) as store:
+        breaches = store.check()
+        documents = store.document_count()
+        spans = store.span_count()
+    for breach in breaches:
+        click.echo(f"{breach.kind}: {breach.message}")
+    if breaches:
+        raise click.ClickException(
+            f"{_n(len(breaches), 'problem')} found: restore a backup or fix the rows named above"
+        )
+    click.echo(f"OK: {_n(documents, 'document')}, {_n(spans, 'span')}, no problem found")
+
+
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 

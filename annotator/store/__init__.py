@@ -14,12 +14,13 @@ from typing import Any
 
 from .base import new_id, now, sha256
 from .documents import DocumentsMixin
+from .maintenance import Breach, MaintenanceMixin
 from .undo import UndoMixin
 
-__all__ = ["Store", "open_store", "new_id", "now", "sha256"]
+__all__ = ["Breach", "Store", "open_store", "new_id", "now", "sha256"]
 
 
-class Store(DocumentsMixin, UndoMixin):
+class Store(DocumentsMixin, UndoMixin, MaintenanceMixin):
     """One annotation database file.  Use as a context manager or call ``close()``."""
 
 

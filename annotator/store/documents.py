@@ -329,6 +329,9 @@ class DocumentsMixin(SpansMixin):
     def document_count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM documents"))
 
+    def span_count(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM spans"))
+
     def document(self, document_id: int) -> Document:
         row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:

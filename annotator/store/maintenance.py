@@ -1,0 +1,102 @@
+"""Keeping a database file healthy: consistent backups and invariant checks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import StoreBase
+from .documents import export_quotes
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One broken promise found by ``Store.check``."""
+
+    kind: str  # integrity, foreign_key, offsets, quote, label, relation
+    message: str
+    ids: tuple[str, ...] = ()
+
+
+class MaintenanceMixin(StoreBase):
+    def backup(self, target: str | Path) -> Path:
+        """Copy the database with SQLite's online backup API.
+
+        The copy is consistent even while other connections (a window) write;
+        it is written under a temporary name and renamed when complete.
+        """
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise OSError(f"a backup cannot replace the database itself: {target}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                self.db.conn.backup(dest)
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return target
+
+    def check(self) -> list[Breach]:
+        """SQLite's integrity check plus the store's own invariants, each breach
+        with the ids involved: spans inside their document and quoting it exactly,
+        labels in the schema, relations between spans of their own document."""
+        conn = self.db.conn
+        breaches = [
+            Breach("integrity", str(row[0]))
+            for row in conn.execute("PRAGMA integrity_check")
+            if row[0] != "ok"
+        ]
+        breaches += [
+            Breach(
+                "foreign_key",
+                f"{table} row {rowid} points at a missing {parent} row",
+                (str(rowid),),
+            )  # fmt: skip
+            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+        ]
+        for span_id, doc_id, start, end, length in conn.execute(
+            'SELECT s.id, s.document_id, s.start, s."end", d.length FROM spans s'
+            " JOIN documents d ON d.id = s.document_id"
+            ' WHERE s.start < 0 OR s."end" <= s.start OR s."end" > d.length'
+        ):
+            breaches.append(Breach(
+                "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
+                f" (0..{length})", (span_id, str(doc_id)),
+            ))  # fmt: skip
+        for doc_id, text, quotes in export_quotes(conn):
+            for span_id, start, end, quote in quotes:
+                if 0 <= start < end <= len(text) and text[start:end] != quote:
+                    breaches.append(Breach(
+                        "quote", f"span {span_id} of document {doc_id} quotes {quote!r} but the"
+                        f" text at [{start}, {end}) is {text[start:end]!r}", (span_id, str(doc_id)),
+                    ))  # fmt: skip
+        known = self.schema.label_set
+        for label, n, sample in conn.execute(
+            "SELECT label, count(*), min(id) FROM spans GROUP BY label ORDER BY label"
+        ):
+            if label not in known:
+                breaches.append(Breach(
+                    "label", f"{n} span(s) use label {label!r}, which the schema does not have"
+                    f" (for example span {sample})", (sample,),
+                ))  # fmt: skip
+        for rel_id, rel_doc, a_doc, b_doc in conn.execute(
+            "SELECT r.id, r.document_id, a.document_id, b.document_id FROM relations r"
+            " JOIN spans a ON a.id = r.from_span JOIN spans b ON b.id = r.to_span"
+            " WHERE a.document_id != r.document_id OR b.document_id != r.document_id"
+        ):
+            breaches.append(Breach(
+                "relation", f"relation {rel_id} of document {rel_doc} links spans of documents"
+                f" {a_doc} and {b_doc}", (rel_id,),
+            ))  # fmt: skip
+        return breaches

@@ -1,0 +1,118 @@
+"""`annotator backup` and `annotator check`, on real files and a real second process."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from contextlib import closing
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator import open_store
+from annotator.cli import cli
+
+TEXT = "Mayor Ana Ruiz said the bridge reopens on Monday."
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), prog_name="annotator")
+
+
+def count(db: Path, sql: str) -> int:
+    with closing(sqlite3.connect(db)) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def test_backup_while_another_process_writes(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+    # A second process keeps adding spans while we back up.
+    writer = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            from annotator import open_store
+            with open_store({str(db)!r}) as store:
+                for i in range(400):
+                    store.add_span({doc.id}, 0, 5, "ACTOR", annotator="w", note=str(i))
+        """)],
+    )  # fmt: skip
+    copies: list[Path] = []
+    try:
+        # Back up over and over while the writer is busy (from its 20th span on).
+        while count(db, "SELECT count(*) FROM spans") < 20:
+            assert writer.poll() is None, "the writer ended before it wrote 20 spans"
+        while writer.poll() is None or not copies:
+            copy = tmp_path / f"copy{len(copies)}.db"
+            result = run("backup", "--db", str(db), "--out", str(copy))
+            assert result.exit_code == 0, result.output
+            copies.append(copy)
+    finally:
+        assert writer.wait(timeout=120) == 0
+    sizes = [count(c, "SELECT count(*) FROM spans") for c in copies]
+    assert any(0 < n < 400 for n in sizes), sizes  # some copies were taken mid-way
+    for copy in copies:
+        with closing(sqlite3.connect(copy)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            notes = [int(r[0]) for r in conn.execute("SELECT note FROM spans ORDER BY rowid")]
+        # Consistent: the copy holds exactly the first k spans the writer committed.
+        assert notes == list(range(len(notes)))
+        assert count(copy, "SELECT count(*) FROM events WHERE action = 'add_span'") == len(notes)
+    assert count(db, "SELECT count(*) FROM spans") == 400
+
+
+def test_backup_default_name_and_output(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    result = run("backup", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    made = sorted(tmp_path.glob("team.backup-*.db"))
+    assert len(made) == 1
+    assert result.output == f"Backed up {db} to {made[0]}\n"
+    with open_store(made[0]) as copy:
+        assert [d.title for d in copy.documents()] == [None]
+
+
+def test_check_of_a_healthy_database(tmp_path: Path) -> None:
+    db = tmp_path / "ok.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        store.add_span(doc.id, 6, 14, "ACTOR", annotator="alice")
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.output == "OK: 1 document, 1 span, no problem found\n"
+
+
+def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
+    db = tmp_path / "bad.db"
+    with open_store(db) as store:
+        one = store.add_document(TEXT)
+        two = store.add_document("Second article about Kyiv.")
+        actor = store.add_span(one.id, 6, 14, "ACTOR", annotator="alice")
+        claim = store.add_span(one.id, 20, 48, "CLAIM", annotator="alice")
+        kyiv = store.add_span(two.id, 21, 25, "ACTOR", annotator="alice")
+        rel = store.add_relation(one.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+    # Break four promises behind the store's back, as a careless script would.
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE spans SET text = 'Ana Ruis' WHERE id = ?", [actor.id])
+        conn.execute('UPDATE spans SET "end" = 99 WHERE id = ?', [claim.id])
+        conn.execute("UPDATE spans SET label = 'PLACE' WHERE id = ?", [kyiv.id])
+        conn.execute("UPDATE relations SET to_span = ? WHERE id = ?", [kyiv.id, rel.id])
+        conn.commit()
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"offsets: span {claim.id} [20, 99) is not inside document {one.id} (0..49)",
+        f"quote: span {actor.id} of document {one.id} quotes 'Ana Ruis' but the text at"
+        " [6, 14) is 'Ana Ruiz'",
+        f"label: 1 span(s) use label 'PLACE', which the schema does not have"
+        f" (for example span {kyiv.id})",
+        f"relation: relation {rel.id} of document {one.id} links spans of documents"
+        f" {one.id} and {two.id}",
+    ]
+    assert result.stderr == (
+        "Error: 4 problems found: restore a backup or fix the rows named above\n"
+    )
