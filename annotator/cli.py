@@ -46,7 +46,8 @@ class CoreGroup(click.Group):
                 f"the database could not be written ({exc}): try again"
             ) from None
         except OSError as exc:
-            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+            raise click.ClickException(message) from None
 
 
 def db_option(f: F) -> F:
@@ -128,8 +129,8 @@ def import_command(files: tuple[Path, ...], max_size: float, schema: Path | None
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
               help="Output format.")  # fmt: skip
 @click.option("--annotator", default=None, help="Export one analyst's layer only.")
-@click.option("--out", default=None,
-              help="Output file, or - for standard output (default: exports/<database name>.jsonl).")  # fmt: skip
+@click.option("--out", default=None, help="Output file, or - for standard output"
+              " (default: exports/<database name>.jsonl).")  # fmt: skip
 @db_option
 def export_command(fmt: str, annotator: str | None, out: str | None, db_path: Path | None) -> None:
     """Export every document with its spans and relations as native JSONL.
@@ -241,7 +242,7 @@ def sample_command(db_path: Path | None) -> None:
 
 @cli.command("backup")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Backup file (default: <database>.backup-<time>.db beside the database).")  # fmt: skip
+              help="Backup file (default: <database>.backup-<time>.db beside it).")  # fmt: skip
 @db_option
 def backup_command(out: Path | None, db_path: Path | None) -> None:
     """Copy the database consistently, even while a window has it open.

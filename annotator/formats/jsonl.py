@@ -8,16 +8,15 @@ analysts, notes, attributes, origin and time stamps; relations with their ids.
 from __future__ import annotations
 
 import json
-import os
 import queue
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..atomicfile import atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
 from ..store.documents import export_lines, export_quotes
@@ -107,16 +106,8 @@ def write(
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.jsonl'}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            report = _write_lines(store, f, annotator, progress, str(path))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_open(path) as f:
+        report = _write_lines(store, f, annotator, progress, str(path))
     return report
 
 

@@ -83,7 +83,8 @@ class DocumentsMixin(SpansMixin):
         created_at = created_at or now()
         meta_json = json.dumps(dict(meta or {}), ensure_ascii=False)
         cursor = self.db.conn.execute(
-            "INSERT INTO documents (uid, title, source, text, text_sha256, length, meta, created_at)"
+            "INSERT INTO documents"
+            " (uid, title, source, text, text_sha256, length, meta, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [uid, title, source, text, digest, len(text), meta_json, created_at],
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomicfile import temporary_path
 from .base import StoreBase
 from .documents import export_quotes
 
@@ -31,20 +30,12 @@ class MaintenanceMixin(StoreBase):
         target = Path(target)
         if target.resolve() == self.path.resolve():
             raise OSError(f"a backup cannot replace the database itself: {target}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        try:
+        with temporary_path(target) as tmp:
             dest = sqlite3.connect(tmp)
             try:
                 self.db.conn.backup(dest)
             finally:
                 dest.close()
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
         return target
 
     def check(self) -> list[Breach]:

@@ -267,7 +267,8 @@ class SpansMixin(StoreBase):
         """Link two spans of one document with a relation type the schema allows."""
         with self._transaction() as conn:
             row = self._relation_row(
-                document_id, {"from": from_span, "to": to_span, "type": type, "annotator": annotator},
+                document_id,
+                {"from": from_span, "to": to_span, "type": type, "annotator": annotator},
                 {},
             )  # fmt: skip
             conn.execute(_RELATION_INSERT, [row[c] for c in RELATION_COLUMNS])
