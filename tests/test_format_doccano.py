@@ -1,0 +1,440 @@
+"""doccano JSONL: real files written by doccano, small files in the same shape, round trips.
+
+Expected offsets are laid out by hand in code points; UTF-16 offsets are computed
+here from Python's own encoder, never with ``annotator.offsets``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator import ExportError, open_store
+from annotator.errors import ImportRefusedError
+from annotator.formats import doccano, jsonl, labelstudio, prodigy
+from annotator.formats.base import DEFAULT_ANNOTATOR
+
+DATA = Path(__file__).parent / "data" / "doccano"
+PROBE = "🇺🇦 Kyiv 𝔘 Zelensky said on 24 February 2022 that the talks were productive (Reuters)."
+PROBE_SPANS = [
+    (10, 18, "ACTOR", "Zelensky"),
+    (27, 43, "DATE", "24 February 2022"),
+    (49, 74, "CLAIM", "the talks were productive"),
+    (75, 84, "CITATION", "(Reuters)"),
+]
+# Laid out by hand (code points): 🇺🇦 0-1, " Kyiv" 2-6, ":" 7, " " 8, 👨🏻‍🚒 9-12, " " 13,
+# "Olena Koval" 14-24, " said " 25-30, "the" 31-33, " " 34, 𝔘 35, "-bridge" 36-42,
+# " reopens" 43-50, "." 51, CRLF 52-53, "Café" 54-57, " (" 58-59, "cafe" + U+0301 60-64,
+# ")" 65, " " 66, "owner" 67-71, " " 72, "李明" 73-74, " agreed" 75-81, "." 82 -> 83.
+HARD = (
+    "\U0001f1fa\U0001f1e6 Kyiv: \U0001f468\U0001f3fb\u200d\U0001f692 Olena Koval said the "
+    "\U0001d518-bridge reopens.\r\nCaf\u00e9 (cafe\u0301) owner 李明 agreed."
+)
+HARD_SPANS = [
+    (0, 7, "ACTOR", "\U0001f1fa\U0001f1e6 Kyiv"),
+    (9, 13, "ACTOR", "\U0001f468\U0001f3fb\u200d\U0001f692"),
+    (14, 25, "ACTOR", "Olena Koval"),
+    (31, 51, "CLAIM", "the \U0001d518-bridge reopens"),
+    (60, 65, "ACTOR", "cafe\u0301"),
+    (67, 82, "CLAIM", "owner 李明 agreed"),
+    (73, 75, "ACTOR", "李明"),
+]
+
+
+def u16(text: str, cp: int) -> int:
+    """UTF-16 offset of code point offset ``cp``, by Python's encoder."""
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def spans_of(record: Any) -> list[tuple[int, int, str, str]]:
+    return [
+        (s["start"], s["end"], s["label"], record.text[s["start"] : s["end"]]) for s in record.spans
+    ]
+
+
+def write_lines(path: Path, records: list[Any]) -> Path:
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+        ),
+        encoding="utf-8",
+        newline="\n",
+    )
+    return path
+
+
+def test_the_hand_layout_is_right() -> None:
+    assert len(HARD) == 83 and HARD[52:54] == "\r\n"
+    assert all(HARD[s:e] == quote for s, e, _, quote in HARD_SPANS)
+    assert all(PROBE[s:e] == quote for s, e, _, quote in PROBE_SPANS)
+
+
+# -- real doccano files ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["false", "true"])
+def test_emoji_probe_each_variant_with_its_unit(name: str) -> None:
+    path = DATA / f"dc-1.8.4-emoji-probe-export-grapheme_mode-{name}.jsonl"
+    raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert raw[1]["label"][0][:2] == [u16(PROBE, 10), u16(PROBE, 18)] == [13, 21]
+
+    as_utf16 = doccano.read(path)  # the default: doccano's interface unit
+    utf16_variant = as_utf16.records[1]
+    assert utf16_variant.text == PROBE + " " and utf16_variant.meta["variant"] == "utf16"
+    assert spans_of(utf16_variant) == PROBE_SPANS
+    assert utf16_variant.where == f"{path.name} line 2"
+
+    as_cp = doccano.read(path, offsets="codepoint", skip_invalid=True)
+    (py_variant,) = as_cp.records
+    # The UTF-16 variant's (Reuters) ends past the text in code points: said, not stored.
+    assert as_cp.skipped == [
+        f"{path.name} line 2: span [78, 87) CITATION is not inside the text (0..86 codepoint"
+        " units, start < end): they fit in UTF-16 units: use --offsets utf16"
+    ]
+    assert py_variant.text == PROBE and py_variant.meta["variant"] == "py"
+    assert spans_of(py_variant) == PROBE_SPANS
+    assert py_variant.meta["doccano_id"] == {"false": 3001, "true": 3003}[name]
+    assert "comments" not in py_variant.meta  # "Comments": [] holds nothing
+    assert {s["annotator"] for s in py_variant.spans} == {DEFAULT_ANNOTATOR}
+    assert {s["origin"] for s in py_variant.spans} == {"import"}
+
+
+def test_code_point_offsets_read_as_utf16_shift_and_the_notes_say_so() -> None:
+    result = doccano.read(DATA / "dc-1.8.4-emoji-probe-export-grapheme_mode-false.jsonl")
+    # [10, 18) in UTF-16 units is code points [8, 15): the flag takes 4 units, 𝔘 two.
+    assert spans_of(result.records[0])[0] == (8, 15, "ACTOR", "𝔘 Zelen")
+    assert any("--offsets codepoint" in note for note in result.notes)
+
+
+def test_doccano_184_export_sample() -> None:
+    path = DATA / "dc-1.8.4-export-100-sample.jsonl"
+    result = doccano.read(path, annotator="admin")
+    (record,) = result.records
+    assert len(record.spans) == 50 and record.meta == {"doccano_id": 1}
+    spans = spans_of(record)
+    assert spans[:4] == [
+        (24, 49, "CLAIM", "the talks were productive"),
+        (88, 92, "ACTOR", "NATO"),
+        (175, 187, "DATE", "last Tuesday"),
+        (223, 232, "CITATION", "(Reuters)"),
+    ]
+    assert spans[-1][:3] == (2993, 3004, "ACTOR")
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no overlaps
+    assert {s["annotator"] for s in record.spans} == {"admin"}
+    assert not result.notes and not result.skipped
+
+
+def test_pretty_printed_relation_example_is_read_whole() -> None:
+    path = DATA / "repo-export-example-relation_extraction.jsonl"
+    assert path.read_text().startswith("{\n")  # not JSONL at all
+    (record,) = doccano.read(path).records
+    assert record.where == f"{path.name} record 1"
+    assert spans_of(record) == [
+        (0, 6, "ORG", "Google"),
+        (22, 39, "DATE", "September 4, 1998"),
+        (44, 54, "PERSON", "Larry Page"),
+        (59, 70, "PERSON", "Sergey Brin"),
+    ]
+    text_of = {s["id"]: record.text[s["start"] : s["end"]] for s in record.spans}
+    assert [(r["type"], text_of[r["from"]], text_of[r["to"]]) for r in record.relations] == [
+        ("foundedAt", "Google", "September 4, 1998"),
+        ("foundedBy", "Google", "Larry Page"),
+        ("foundedBy", "Google", "Sergey Brin"),
+    ]
+
+
+def test_relation_import_example_without_relation_ids_gives_the_same_ids() -> None:
+    compact = doccano.read(DATA / "repo-import-example-relation_extraction.jsonl").records[0]
+    pretty = doccano.read(DATA / "repo-export-example-relation_extraction.jsonl").records[0]
+    assert compact.spans == pretty.spans and compact.relations == pretty.relations
+    assert len({r["id"] for r in compact.relations}) == 3
+
+
+def test_sequence_labelling_example() -> None:
+    records = doccano.read(DATA / "repo-export-example-sequence_labeling.jsonl").records
+    assert [spans_of(r) for r in records] == [
+        [(0, 2, "ORG", "EU"), (11, 17, "MISC", "German")],
+        [(0, 15, "PERSON", "Peter Blackburn")],
+        [(10, 15, "PERSON", "Obama")],
+    ]
+
+
+def test_import_example_placeholders_are_refused_with_what_to_do() -> None:
+    with pytest.raises(ImportRefusedError) as info:
+        doccano.read(DATA / "repo-import-example-sequence_labeling.jsonl")
+    message = str(info.value)
+    assert message.startswith("repo-import-example-sequence_labeling.jsonl line 1:")
+    assert "column_data" in message and '"text" and "label"' in message
+
+
+def test_identical_overlapping_spans_are_both_kept_with_their_own_ids() -> None:
+    (record,) = doccano.read(DATA / "repo-import-test-example_overlapping.jsonl").records
+    assert spans_of(record) == [(0, 1, "LOC", "e"), (0, 1, "LOC", "e")]
+    assert len({s["id"] for s in record.spans}) == 2
+    assert record.meta == {"wikiPageID": 1}
+
+
+# -- small files in the same shape -----------------------------------------------------
+
+
+def hard_line(unit: str, **extra: Any) -> dict[str, Any]:
+    conv = (lambda cp: u16(HARD, cp)) if unit == "utf16" else (lambda cp: cp)
+    return {
+        "text": HARD,
+        "label": [[conv(s), conv(e), lab] for s, e, lab, _ in HARD_SPANS],
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("unit", ["utf16", "codepoint"])
+def test_hard_characters_in_each_unit(tmp_path: Path, unit: str) -> None:
+    path = write_lines(tmp_path / "hard.jsonl", [hard_line(unit, username="olga")])
+    (record,) = doccano.read(path, offsets=unit).records
+    assert record.text == HARD  # CRLF, combining accent and ZWJ kept as they are
+    assert spans_of(record) == [(s, e, lab, q) for s, e, lab, q in HARD_SPANS]
+    assert {s["annotator"] for s in record.spans} == {"olga"}
+
+
+def test_relation_shape_in_utf16(tmp_path: Path) -> None:
+    line = {
+        "id": 7,
+        "text": HARD,
+        "entities": [
+            {
+                "id": 10,
+                "start_offset": u16(HARD, 31),
+                "end_offset": u16(HARD, 51),
+                "label": "CLAIM",
+            },
+            {
+                "id": 11,
+                "start_offset": u16(HARD, 14),
+                "end_offset": u16(HARD, 25),
+                "label": "ACTOR",
+            },
+        ],
+        "relations": [{"id": 3, "from_id": 10, "to_id": 11, "type": "ATTRIBUTED_TO"}],
+        "Comments": ["check the date"],
+        "meta": {"title": "Kyiv", "desk": "east"},
+    }
+    (record,) = doccano.read(write_lines(tmp_path / "rel.jsonl", [line]), annotator="ivan").records
+    assert spans_of(record) == [
+        (31, 51, "CLAIM", "the \U0001d518-bridge reopens"),
+        (14, 25, "ACTOR", "Olena Koval"),
+    ]
+    (rel,) = record.relations
+    assert (rel["from"], rel["to"]) == (record.spans[0]["id"], record.spans[1]["id"])
+    assert rel["annotator"] == "ivan" and rel["type"] == "ATTRIBUTED_TO"
+    assert record.title == "Kyiv"
+    assert record.meta == {"comments": ["check the date"], "desk": "east", "doccano_id": 7}
+
+
+def test_malformed_line_3_refuses_the_file_or_is_skipped(tmp_path: Path) -> None:
+    lines = [
+        hard_line("utf16"),
+        {"text": "Second.", "label": [[0, 6, "CLAIM"]]},
+        "{not json",
+        {"text": "Fourth.", "label": []},
+    ]
+    path = write_lines(tmp_path / "bad.jsonl", lines)
+    with pytest.raises(ImportRefusedError) as info:
+        doccano.read(path)
+    assert str(info.value).startswith("bad.jsonl line 3: not valid JSON")
+    result = doccano.read(path, skip_invalid=True)
+    assert [r.where for r in result.records] == [
+        "bad.jsonl line 1",
+        "bad.jsonl line 2",
+        "bad.jsonl line 4",
+    ]
+    assert len(result.skipped) == 1 and result.skipped[0].startswith("bad.jsonl line 3:")
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ([[5, 2, "CLAIM"]], "is not inside the text"),
+        ([[0, 200, "CLAIM"]], "is not inside the text"),
+        ([[1, 5, "CLAIM"]], "splits a character above U+FFFF"),  # 1 is inside the flag's first half
+        ([["0", 5, "CLAIM"]], "must be integers"),
+        ([[0, 5]], "is not [start, end"),
+        ("CLAIM 0 5", "must be a list"),
+    ],
+)
+def test_bad_spans_are_reported_with_their_line(tmp_path: Path, label: Any, expected: str) -> None:
+    path = write_lines(
+        tmp_path / "spans.jsonl", [{"text": "ok", "label": []}, {"text": HARD, "label": label}]
+    )
+    with pytest.raises(ImportRefusedError, match=re.escape(expected)) as info:
+        doccano.read(path)
+    assert str(info.value).startswith("spans.jsonl line 2: ")
+
+
+def test_analyst_comes_from_the_file_then_the_argument_then_the_default(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "who.jsonl",
+        [
+            {"text": "One.", "label": [[0, 3, "CLAIM"]], "username": "uma"},
+            {"text": "Two.", "label": [[0, 3, "CLAIM"]], "user": 4},
+            {"text": "Six.", "label": [[0, 3, "CLAIM"]]},
+        ],
+    )
+    named = doccano.read(path, annotator="zed").records
+    assert [r.spans[0]["annotator"] for r in named] == ["uma", "user-4", "zed"]
+    unnamed = doccano.read(path)
+    assert unnamed.records[2].spans[0]["annotator"] == DEFAULT_ANNOTATOR
+    assert any("--annotator" in note for note in unnamed.notes)
+
+
+def test_sniff() -> None:
+    for name in [
+        "dc-1.8.4-export-100-sample.jsonl",
+        "repo-export-example-relation_extraction.jsonl",
+        "repo-import-example-relation_extraction.jsonl",
+        "repo-import-example-sequence_labeling.jsonl",
+    ]:
+        assert doccano.sniff((DATA / name).read_text(encoding="utf-8")[:65536]), name
+    native = json.dumps({"id": "x", "text": "a", "spans": [], "offset_unit": "codepoint"})
+    assert not doccano.sniff(native)
+    assert not doccano.sniff(
+        (DATA.parent / "prodigy" / "annotated_reddit-PRODUCT-ner.first15.jsonl").read_text()
+    )
+    assert not doccano.sniff(
+        (DATA.parent / "labelstudio" / "ls-1.23.2-emoji-probe-export-JSON_MIN.json").read_text()
+    )
+    assert not jsonl.looks_native(
+        (DATA / "dc-1.8.4-export-100-sample.jsonl").read_text().splitlines()[0]
+    )
+    assert not prodigy.sniff((DATA / "dc-1.8.4-export-100-sample.jsonl").read_text())
+    assert not labelstudio.sniff(
+        (DATA / "repo-export-example-relation_extraction.jsonl").read_text()
+    )
+
+
+# -- writing and round trips -----------------------------------------------------------
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Any:
+    """Two analysts on the hard text (one relation, one note, one attribute), and a plain text."""
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(HARD, title="Kyiv", source="wire")
+        made = {}
+        analysts = ["bob", "alice", "alice", "alice", "bob", "bob", "bob"]
+        for (s, e, label, _), who in zip(HARD_SPANS, analysts, strict=True):
+            note = "check spelling" if s == 14 else None
+            attributes = {"confidence": "low"} if s == 60 else None
+            made[(s, e)] = store.add_span(
+                doc.id, s, e, label, annotator=who, note=note, attributes=attributes
+            )
+        store.add_relation(
+            doc.id, made[(31, 51)].id, made[(14, 25)].id, "ATTRIBUTED_TO", annotator="alice"
+        )
+        store.add_document("Plain text with nothing marked.")
+        yield store
+
+
+def originals(store: Any) -> set[tuple[str, int, int, str, str]]:
+    return {
+        (store.document(d.id).text, s.start, s.end, s.label, s.annotator)
+        for d in store.documents()
+        for s in store.spans(d.id)
+    }
+
+
+def read_back(records: list[Any]) -> set[tuple[str, int, int, str, str]]:
+    return {
+        (r.text, s["start"], s["end"], s["label"], s["annotator"]) for r in records for s in r.spans
+    }
+
+
+def test_round_trip_in_utf16(filled: Any, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "doccano.jsonl"
+    report = doccano.write(filled, target)
+    assert (report.documents, report.spans, report.relations) == (2, 7, 1)
+    assert report.path == str(target)
+    assert "notes of 1 spans (doccano has no span notes)" in report.lost
+    assert "attributes of 1 spans (doccano has none)" in report.lost
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [(line.get("username"), "entities" in line) for line in lines] == [
+        ("alice", True),
+        ("bob", False),
+        (None, False),
+    ]
+    alice = lines[0]
+    assert alice["id"] == filled.documents()[0].uid and alice["meta"] == {
+        "title": "Kyiv",
+        "source": "wire",
+    }
+    offsets = {(e["start_offset"], e["end_offset"]) for e in alice["entities"]}
+    assert (u16(HARD, 31), u16(HARD, 51)) in offsets and (u16(HARD, 9), u16(HARD, 13)) in offsets
+    assert alice["relations"] == [{"id": 0, "from_id": 2, "to_id": 1, "type": "ATTRIBUTED_TO"}]
+    back = doccano.read(target)
+    assert read_back(back.records) == originals(filled)
+    rel = back.records[0].relations[0]
+    ends = {s["id"]: (s["start"], s["end"]) for s in back.records[0].spans}
+    assert (ends[rel["from"]], ends[rel["to"]], rel["type"]) == (
+        (31, 51),
+        (14, 25),
+        "ATTRIBUTED_TO",
+    )
+
+
+def test_round_trip_in_code_points_through_a_second_store(filled: Any, tmp_path: Path) -> None:
+    buffer = io.StringIO()
+    doccano.write(filled, buffer, offsets="codepoint")
+    first = json.loads(buffer.getvalue().splitlines()[1])  # bob's line
+    assert [31, 51, "CLAIM"] not in first["label"] and [0, 7, "ACTOR"] in first["label"]
+    path = tmp_path / "cp.jsonl"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    records = doccano.read(path, offsets="codepoint").records
+    with open_store(tmp_path / "b.db") as other:
+        added = other.import_records(records)
+        assert added.spans_added == 7 and added.relations_added == 1
+        assert originals(other) == originals(filled)
+        again = other.import_records(doccano.read(path, offsets="codepoint").records)
+        assert again.spans_added == 0 and again.relations_added == 0  # stable ids
+
+
+def test_one_analyst_layer(filled: Any) -> None:
+    buffer = io.StringIO()
+    report = doccano.write(filled, buffer, annotator="bob")
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert report.spans == 4 and report.relations == 0
+    assert {line.get("username") for line in lines} == {"bob", None}
+
+
+def test_a_corrupt_span_stops_the_export_and_keeps_the_old_file(
+    filled: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "keep.jsonl"
+    target.write_text("old\n")
+    with closing(sqlite3.connect(filled.path)) as conn:
+        conn.execute("UPDATE spans SET text = 'Olena Kovalenko' WHERE text = 'Olena Koval'")
+        conn.commit()
+    with pytest.raises(ExportError, match="Olena Kovalenko"):
+        doccano.write(filled, target)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
+
+
+def test_an_unknown_offset_unit_is_refused(filled: Any, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown offset unit"):
+        doccano.write(filled, tmp_path / "x.jsonl", offsets="bytes")
+    with pytest.raises(ImportRefusedError, match="unknown offset unit"):
+        doccano.read(DATA / "repo-export-example-sequence_labeling.jsonl", offsets="bytes")
+
+
+def test_labels_key_and_category_labels(tmp_path: Path) -> None:
+    line = {"text": HARD, "labels": [[u16(HARD, 73), u16(HARD, 75), "ACTOR"], "war", "east"]}
+    result = doccano.read(write_lines(tmp_path / "labels.jsonl", [line]), annotator="ann")
+    (record,) = result.records
+    assert spans_of(record) == [(73, 75, "ACTOR", "李明")]
+    assert record.meta == {"categories": ["war", "east"]}
+    assert '2 document categories kept in meta "categories", not as spans' in result.notes

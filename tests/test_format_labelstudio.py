@@ -1,0 +1,361 @@
+"""Label Studio JSON and JSON_MIN: real exports of Label Studio 1.23.2, small files, round trips.
+
+Label Studio 1.23.2 draws code-point offsets; UTF-16 offsets are computed here from
+Python's own encoder, never with ``annotator.offsets``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator import open_store
+from annotator.errors import ImportRefusedError
+from annotator.formats import doccano, labelstudio, prodigy
+
+DATA = Path(__file__).parent / "data" / "labelstudio"
+PROBE_JSON = DATA / "ls-1.23.2-emoji-probe-export-JSON.json"
+PROBE_MIN = DATA / "ls-1.23.2-emoji-probe-export-JSON_MIN.json"
+SAMPLE_JSON = DATA / "ls-1.23.2-export-100-JSON-sample.json"
+SAMPLE_MIN = DATA / "ls-1.23.2-export-100-JSON_MIN-sample.json"
+PROBE = "🇺🇦 Kyiv 𝔘 Zelensky said on 24 February 2022 that the talks were productive (Reuters)."
+PROBE_SPANS = [
+    (10, 18, "ACTOR", "Zelensky"),
+    (27, 43, "DATE", "24 February 2022"),
+    (49, 74, "CLAIM", "the talks were productive"),
+    (75, 84, "CITATION", "(Reuters)"),
+]
+# Laid out by hand (code points): 🇺🇦 0-1, " Kyiv" 2-6, ":" 7, " " 8, 👨🏻‍🚒 9-12, " " 13,
+# "Olena Koval" 14-24, " said " 25-30, "the" 31-33, " " 34, 𝔘 35, "-bridge" 36-42,
+# " reopens" 43-50, "." 51, CRLF 52-53, "Café" 54-57, " (" 58-59, "cafe" + U+0301 60-64,
+# ")" 65, " " 66, "owner" 67-71, " " 72, "李明" 73-74, " agreed" 75-81, "." 82 -> 83.
+HARD = (
+    "\U0001f1fa\U0001f1e6 Kyiv: \U0001f468\U0001f3fb\u200d\U0001f692 Olena Koval said the "
+    "\U0001d518-bridge reopens.\r\nCaf\u00e9 (cafe\u0301) owner 李明 agreed."
+)
+HARD_SPANS = [
+    (0, 7, "ACTOR", "\U0001f1fa\U0001f1e6 Kyiv"),
+    (9, 13, "ACTOR", "\U0001f468\U0001f3fb\u200d\U0001f692"),
+    (14, 25, "ACTOR", "Olena Koval"),
+    (31, 51, "CLAIM", "the \U0001d518-bridge reopens"),
+    (60, 65, "ACTOR", "cafe\u0301"),
+    (67, 82, "CLAIM", "owner 李明 agreed"),
+    (73, 75, "ACTOR", "李明"),
+]
+
+
+def u16(text: str, cp: int) -> int:
+    """UTF-16 offset of code point offset ``cp``, by Python's encoder."""
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def spans_of(record: Any) -> list[tuple[int, int, str, str]]:
+    return [
+        (s["start"], s["end"], s["label"], record.text[s["start"] : s["end"]]) for s in record.spans
+    ]
+
+
+def write_json(path: Path, tasks: Any) -> Path:
+    path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def region(rid: str, start: int, end: int, labels: list[str], **value: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": end, "labels": labels, **value},
+    }
+
+
+def test_the_hand_layout_is_right() -> None:
+    assert len(HARD) == 83 and all(HARD[s:e] == q for s, e, _, q in HARD_SPANS)
+
+
+# -- real Label Studio exports ---------------------------------------------------------
+
+
+def test_full_json_sample() -> None:
+    result = labelstudio.read(SAMPLE_JSON)
+    (record,) = result.records
+    assert record.where == f"{SAMPLE_JSON.name} record 1" and record.meta == {"labelstudio_id": 1}
+    assert len(record.spans) == 50
+    assert spans_of(record)[:4] == [
+        (24, 49, "CLAIM", "the talks were productive"),
+        (88, 92, "ACTOR", "NATO"),
+        (175, 187, "DATE", "last Tuesday"),
+        (223, 232, "CITATION", "(Reuters)"),
+    ]
+    assert all(record.text[s["start"] : s["end"]] == s["text"] for s in record.spans)
+    assert {s["annotator"] for s in record.spans} == {"user-1"}  # completed_by: 1
+    assert {s["origin"] for s in record.spans} == {"import"}
+    assert not result.skipped and not result.notes
+
+
+def test_json_min_sample_gives_the_same_spans() -> None:
+    full = labelstudio.read(SAMPLE_JSON).records[0]
+    (minimal,) = (result := labelstudio.read(SAMPLE_MIN)).records
+    assert minimal.text == full.text
+    assert [(s["start"], s["end"], s["label"], s["annotator"]) for s in minimal.spans] == [
+        (s["start"], s["end"], s["label"], s["annotator"]) for s in full.spans
+    ]
+    assert minimal.meta == {"labelstudio_id": 1}
+    assert any("JSON_MIN" in note and "no relations" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("path", [PROBE_JSON, PROBE_MIN])
+def test_emoji_probe_in_code_points(path: Path) -> None:
+    # Record 3 holds UTF-16 offsets: in code points (Reuters) ends past the text.
+    with pytest.raises(ImportRefusedError) as info:
+        labelstudio.read(path)
+    assert str(info.value) == (
+        f"{path.name} record 3: span [78, 87) CITATION is not inside the text (0..85 codepoint"
+        " units, start < end): they fit in UTF-16 units: use --offsets utf16"
+    )
+    result = labelstudio.read(path, skip_invalid=True)
+    assert [r.meta["variant"] for r in result.records] == [
+        "py-offsets-with-text",
+        "py-offsets-no-text",
+        "py-offsets-prediction",
+    ]
+    with_text, no_text, prediction = result.records
+    assert spans_of(with_text) == spans_of(no_text) == PROBE_SPANS
+    assert [s.get("text") for s in with_text.spans] == [q for *_, q in PROBE_SPANS]
+    assert all("text" not in s for s in no_text.spans)  # no value.text: nothing to check
+    assert prediction.spans == [] and prediction.text == PROBE
+    assert result.skipped[0].startswith(f"{path.name} record 3: ")
+    if path == PROBE_JSON:
+        assert "1 predictions listed only by id: nothing to import" in result.notes
+
+
+@pytest.mark.parametrize("path", [PROBE_JSON, PROBE_MIN])
+def test_emoji_probe_in_utf16(path: Path) -> None:
+    raw = json.loads(path.read_text(encoding="utf-8"))[2]
+    value = raw["annotations"][0]["result"][0]["value"] if path == PROBE_JSON else raw["label"][0]
+    assert (value["start"], value["end"]) == (u16(PROBE, 10), u16(PROBE, 18)) == (13, 21)
+    result = labelstudio.read(path, offsets="utf16", skip_invalid=True)
+    by_variant = {r.meta["variant"]: r for r in result.records}
+    assert spans_of(by_variant["utf16-offsets-no-text"]) == PROBE_SPANS
+    # Record 1 quotes its text: read as UTF-16 the quote fails, and the reader says why.
+    assert result.skipped == [
+        f"{path.name} record 1: span [10, 18) ACTOR quotes 'Zelensky' but the text there is"
+        " '𝔘 Zelen': the quote matches when the offsets are code points: use --offsets codepoint"
+    ]
+
+
+def test_sniff() -> None:
+    for path in (PROBE_JSON, PROBE_MIN, SAMPLE_JSON, SAMPLE_MIN):
+        head = path.read_text(encoding="utf-8")[:65536]
+        assert labelstudio.sniff(head) and not doccano.sniff(head) and not prodigy.sniff(head)
+    assert labelstudio.sniff(SAMPLE_JSON.read_text(encoding="utf-8")[:4000])  # cut mid-task
+    assert labelstudio.sniff(SAMPLE_MIN.read_text(encoding="utf-8")[:4000])
+    assert not labelstudio.sniff('[{"text": "a", "label": [[0, 1, "X"]]}]')
+    assert not labelstudio.sniff(json.dumps({"text": "a", "offset_unit": "codepoint"}))
+
+
+# -- small files in the same shape -----------------------------------------------------
+
+
+def hard_task() -> dict[str, Any]:
+    return {
+        "id": 41,
+        "data": {"text": HARD, "title": "Kyiv", "desk": "east"},
+        "meta": {"batch": 2},
+        "annotations": [
+            {
+                "completed_by": {"id": 7, "email": "olga@example.org"},
+                "created_at": "2026-01-02T03:04:05.000Z",
+                "result": [
+                    region("claimRegion1", 31, 51, ["CLAIM"], text=HARD[31:51]),
+                    region("actorRegion1", 14, 25, ["ACTOR"], text="Olena Koval")
+                    | {"meta": {"text": ["spelling?"]}},
+                    region("r9", 73, 75, ["ACTOR", "CITATION"]),
+                    {"from_id": "actorRegion1", "to_id": "claimRegion1", "type": "relation",
+                     "direction": "left", "labels": ["ATTRIBUTED_TO"]},
+                    {"from_id": "claimRegion1", "to_id": "r9", "type": "relation"},
+                    {"id": "c1", "type": "choices", "value": {"choices": ["war"]}},
+                ],
+            },
+            {"completed_by": 3, "was_cancelled": True, "result": []},
+        ],
+        "predictions": [{"model_version": "v1", "result": [region("p0", 0, 7, ["ACTOR"])]}],
+        "drafts": [{"result": []}],
+    }  # fmt: skip
+
+
+def test_hard_characters_and_every_kind_of_result(tmp_path: Path) -> None:
+    result = labelstudio.read(write_json(tmp_path / "hard.json", [hard_task()]))
+    (record,) = result.records
+    assert record.text == HARD and record.title == "Kyiv"
+    assert record.meta == {"desk": "east", "batch": 2, "labelstudio_id": 41}
+    assert spans_of(record) == [
+        (31, 51, "CLAIM", HARD[31:51]),
+        (14, 25, "ACTOR", "Olena Koval"),
+        (73, 75, "ACTOR", "李明"),
+        (73, 75, "CITATION", "李明"),
+        (0, 7, "ACTOR", "\U0001f1fa\U0001f1e6 Kyiv"),
+    ]
+    claim, actor, li_actor, li_citation, predicted = record.spans
+    assert (claim["id"], actor["id"]) == ("claimRegion1", "actorRegion1")  # long, unique ids
+    assert li_actor["id"] != "r9" and li_citation["id"] != li_actor["id"]  # short: stable ids
+    assert actor["note"] == "spelling?" and actor["created_at"] == "2026-01-02T03:04:05.000Z"
+    assert {s["annotator"] for s in record.spans[:4]} == {"olga@example.org"}
+    assert (predicted["annotator"], predicted["origin"]) == ("prediction", "model")
+    (relation,) = record.relations  # direction "left": from the claim to the actor
+    assert (relation["from"], relation["to"], relation["type"]) == (
+        "claimRegion1",
+        "actorRegion1",
+        "ATTRIBUTED_TO",
+    )
+    assert set(result.notes) == {
+        "1 regions with several labels split into one span per label",
+        "1 relations without a label not kept (a relation needs a type)",
+        "1 results of type 'choices' not kept (only labels and relations)",
+        "1 cancelled (skipped) annotations not imported",
+        "1 drafts not imported",
+        "1 documents have characters above U+FFFF (emoji, 𝔘) and spans without a quote: their"
+        " offsets were read as codepoint units; if spans look shifted, import again with"
+        " --offsets utf16",
+    }
+
+
+def test_a_mismatched_quote_is_reported(tmp_path: Path) -> None:
+    task = {
+        "data": {"text": HARD},
+        "annotations": [{"result": [region("a", 31, 51, ["CLAIM"], text="the bridge")]}],
+    }
+    with pytest.raises(ImportRefusedError) as info:
+        labelstudio.read(write_json(tmp_path / "q.json", [task]))
+    assert str(info.value).startswith("q.json record 1: span [31, 51) CLAIM quotes 'the bridge'")
+
+
+def test_malformed_record_3_refuses_the_file_or_is_skipped(tmp_path: Path) -> None:
+    good = {"data": {"text": "Kyiv."}, "annotations": [{"result": [region("a", 0, 4, ["ACTOR"])]}]}
+    dangling = {"type": "relation", "from_id": "b", "to_id": "zz", "labels": ["X"]}
+    bad = {
+        "data": {"text": "Lviv."},
+        "annotations": [{"result": [region("b", 0, 4, ["X"]), dangling]}],
+    }
+    path = write_json(tmp_path / "bad.json", [good, {"data": {"text": "Two."}}, bad, {"data": {}}])
+    with pytest.raises(ImportRefusedError, match=r"^bad\.json record 3: relation 'b' -> 'zz'"):
+        labelstudio.read(path)
+    result = labelstudio.read(path, skip_invalid=True, annotator="kim")
+    assert [r.where for r in result.records] == ["bad.json record 1", "bad.json record 2"]
+    assert [s.split(":")[0] for s in result.skipped] == ["bad.json record 3", "bad.json record 4"]
+    assert result.records[0].spans[0]["annotator"] == "kim"
+
+
+def test_a_file_that_is_not_json_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[\n {"data": {"text": "a"}},\n oops\n]\n', encoding="utf-8")
+    with pytest.raises(ImportRefusedError, match=r"^broken\.json line 3: not valid JSON"):
+        labelstudio.read(path)
+
+
+# -- writing and round trips -----------------------------------------------------------
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Any:
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(HARD, title="Kyiv", meta={"desk": "east"})
+        made = {}
+        analysts = ["bob", "alice", "alice", "alice", "bob", "bob", "prediction"]
+        for (s, e, label, _), who in zip(HARD_SPANS, analysts, strict=True):
+            note = "check spelling" if s == 14 else None
+            attributes = {"confidence": "low"} if s == 60 else None
+            made[s] = store.add_span(
+                doc.id, s, e, label, annotator=who, note=note, attributes=attributes
+            )
+        store.add_relation(doc.id, made[31].id, made[14].id, "ATTRIBUTED_TO", annotator="alice")
+        store.add_document("Plain text with nothing marked.")
+        yield store
+
+
+def originals(store: Any) -> set[tuple[str, int, int, str, str, str | None]]:
+    return {
+        (store.document(d.id).text, s.start, s.end, s.label, s.annotator, s.note)
+        for d in store.documents()
+        for s in store.spans(d.id)
+    }
+
+
+def test_round_trip_keeps_analysts_notes_relations_and_span_ids(
+    filled: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "ls.json"
+    report = labelstudio.write(filled, target)
+    assert (report.documents, report.spans, report.relations) == (2, 7, 1)
+    assert "attributes of 1 spans (Label Studio regions have none)" in report.lost
+    assert not any("notes" in line for line in report.lost)
+    tasks = json.loads(target.read_text(encoding="utf-8"))
+    first = tasks[0]
+    assert first["data"] == {"text": HARD, "uid": filled.documents()[0].uid, "title": "Kyiv"}
+    assert first["meta"] == {"desk": "east"}
+    assert [a["annotator"] for a in first["annotations"]] == ["alice", "bob"]
+    assert [r["value"]["labels"] for r in first["predictions"][0]["result"]] == [["ACTOR"]]
+    relation = first["annotations"][0]["result"][-1]
+    assert relation["type"] == "relation" and relation["labels"] == ["ATTRIBUTED_TO"]
+    back = labelstudio.read(target).records
+    got = {
+        (r.text, s["start"], s["end"], s["label"], s["annotator"], s.get("note"))
+        for r in back
+        for s in r.spans
+    }
+    assert got == originals(filled)
+    ids = {s.id for d in filled.documents() for s in filled.spans(d.id)}
+    assert {s["id"] for r in back for s in r.spans} == ids
+    with open_store(tmp_path / "b.db") as other:
+        added = other.import_records(back)
+        assert (added.spans_added, added.relations_added) == (7, 1)
+        (rel,) = other.relations(other.documents()[0].id)
+        assert (other.span(rel.from_span).text, other.span(rel.to_span).text) == (
+            HARD[31:51],
+            "Olena Koval",
+        )
+
+
+def test_utf16_export_offsets_and_email_analysts(tmp_path: Path) -> None:
+    with open_store(tmp_path / "e.db") as store:
+        doc = store.add_document(HARD)
+        for s, e, label, _ in HARD_SPANS:
+            store.add_span(doc.id, s, e, label, annotator="olga@example.org")
+        buffer = io.StringIO()
+        labelstudio.write(store, buffer, offsets="utf16")
+    (task,) = json.loads(buffer.getvalue())
+    (annotation,) = task["annotations"]
+    assert annotation["completed_by"] == {"email": "olga@example.org"}
+    got = [
+        (r["value"]["start"], r["value"]["end"], r["value"]["text"]) for r in annotation["result"]
+    ]
+    assert got == [(u16(HARD, s), u16(HARD, e), q) for s, e, _, q in HARD_SPANS]
+    path = tmp_path / "u16.json"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    (record,) = labelstudio.read(path, offsets="utf16").records
+    assert spans_of(record) == HARD_SPANS
+
+
+def test_json_min_with_hard_characters(tmp_path: Path) -> None:
+    regions = [{"start": s, "end": e, "labels": [lab], "text": q} for s, e, lab, q in HARD_SPANS]
+    record = {
+        "text": HARD,
+        "desk": "east",
+        "id": 5,
+        "label": regions,
+        "annotator": "olga@example.org",
+        "annotation_id": 9,
+        "created_at": "2026-01-02T03:04:05.000Z",
+        "updated_at": "2026-01-02T03:04:06.000Z",
+        "lead_time": 3.5,
+    }
+    (read_back,) = labelstudio.read(write_json(tmp_path / "min.json", [record])).records
+    assert read_back.text == HARD and read_back.meta == {"desk": "east", "labelstudio_id": 5}
+    assert spans_of(read_back) == HARD_SPANS
+    assert {s["annotator"] for s in read_back.spans} == {"olga@example.org"}
+    assert {s["updated_at"] for s in read_back.spans} == {"2026-01-02T03:04:06.000Z"}

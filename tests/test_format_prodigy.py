@@ -1,0 +1,276 @@
+"""Prodigy JSONL: real Prodigy datasets, small files in the same shape, and an export spaCy loads.
+
+Offsets are code points.  Expected spans are laid out by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+
+from annotator import ExportError, open_store
+from annotator.errors import ImportRefusedError
+from annotator.formats import doccano, labelstudio, prodigy
+from annotator.formats.base import DEFAULT_ANNOTATOR
+
+DATA = Path(__file__).parent / "data" / "prodigy"
+NEWS = DATA / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.first12.jsonl"
+REDDIT = DATA / "annotated_reddit-PRODUCT-ner.first15.jsonl"
+TEXTCAT = DATA / "annotated_github-issues-DOCUMENTATION-textcat.first6.jsonl"
+# Laid out by hand (code points): 🇺🇦 0-1, " Kyiv" 2-6, ":" 7, " " 8, 👨🏻‍🚒 9-12, " " 13,
+# "Olena Koval" 14-24, " said " 25-30, "the" 31-33, " " 34, 𝔘 35, "-bridge" 36-42,
+# " reopens" 43-50, "." 51, CRLF 52-53, "Café" 54-57, " (" 58-59, "cafe" + U+0301 60-64,
+# ")" 65, " " 66, "owner" 67-71, " " 72, "李明" 73-74, " agreed" 75-81, "." 82 -> 83.
+HARD = (
+    "\U0001f1fa\U0001f1e6 Kyiv: \U0001f468\U0001f3fb\u200d\U0001f692 Olena Koval said the "
+    "\U0001d518-bridge reopens.\r\nCaf\u00e9 (cafe\u0301) owner 李明 agreed."
+)
+HARD_SPANS = [
+    (0, 7, "ACTOR", "\U0001f1fa\U0001f1e6 Kyiv"),
+    (9, 13, "ACTOR", "\U0001f468\U0001f3fb\u200d\U0001f692"),
+    (14, 25, "ACTOR", "Olena Koval"),
+    (31, 51, "CLAIM", "the \U0001d518-bridge reopens"),
+    (60, 65, "ACTOR", "cafe\u0301"),
+    (67, 82, "CLAIM", "owner 李明 agreed"),
+    (73, 75, "ACTOR", "李明"),
+]
+
+
+def spans_of(record: Any) -> list[tuple[int, int, str, str]]:
+    return [
+        (s["start"], s["end"], s["label"], record.text[s["start"] : s["end"]]) for s in record.spans
+    ]
+
+
+def write_lines(path: Path, records: list[Any]) -> Path:
+    body = "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+    )
+    path.write_text(body, encoding="utf-8", newline="\n")
+    return path
+
+
+def test_the_hand_layout_is_right() -> None:
+    assert len(HARD) == 83 and all(HARD[s:e] == q for s, e, _, q in HARD_SPANS)
+
+
+# -- real Prodigy files ----------------------------------------------------------------
+
+
+def test_ner_manual_headlines() -> None:
+    result = prodigy.read(NEWS, annotator="nyt-team")
+    assert len(result.records) == 12 and not result.skipped
+    first = result.records[0]
+    assert first.text == "Uber\u2019s Lesson: Silicon Valley\u2019s Start-Up Machine Needs Fixing"
+    assert spans_of(first) == [(0, 4, "ORG", "Uber"), (15, 29, "LOCATION", "Silicon Valley")]
+    assert first.source == "The New York Times" and first.meta == {}
+    # Lines 4, 9 and 11 have no "spans" key: documents without spans.
+    assert [n for n, r in enumerate(result.records, 1) if not r.spans] == [4, 9, 11]
+    seventh = result.records[6]  # "‘The Internet Is Broken’: @ev Is Trying to Salvage It"
+    assert spans_of(seventh) == [(24, 29, "PERSON", ": @ev")]
+    assert {s["annotator"] for r in result.records for s in r.spans} == {"nyt-team"}
+    assert {s["origin"] for r in result.records for s in r.spans} == {"import"}
+
+
+def test_ner_teach_imports_only_accepted_answers() -> None:
+    result = prodigy.read(REDDIT)
+    assert [r.where for r in result.records] == [f"{REDDIT.name} line {n}" for n in (8, 9, 10, 12)]
+    assert [spans_of(r) for r in result.records] == [
+        [(22, 28, "PRODUCT", "Google")],
+        [(50, 57, "PRODUCT", "Windows")],
+        [(134, 141, "PRODUCT", "Kleenex")],
+        [(163, 169, "PRODUCT", "iPhoto")],
+    ]
+    assert result.records[0].spans[0]["text"] == "Google"  # the quote is kept and was checked
+    assert result.records[0].meta == {"section": "funny", "score": 0.0491354293}
+    assert '10 records answered "reject" not imported (only accepted ones are)' in result.notes
+    assert '1 records answered "ignore" not imported (only accepted ones are)' in result.notes
+    assert {s["annotator"] for r in result.records for s in r.spans} == {DEFAULT_ANNOTATOR}
+
+
+def test_textcat_records_import_as_documents_and_the_labels_are_noted() -> None:
+    result = prodigy.read(TEXTCAT)
+    assert [r.text for r in result.records] == [
+        "Describe streaming arguments in docs",
+        "Making dialog titles use Book Style Capitalization [needs-docs]",
+    ]
+    assert all(not r.spans and r.source == "GitHub" for r in result.records)
+    assert '2 text-classification labels (top-level "label") not kept: spans only' in result.notes
+    assert '4 records answered "reject" not imported (only accepted ones are)' in result.notes
+
+
+def test_sniff() -> None:
+    for path in (NEWS, REDDIT, TEXTCAT):
+        assert prodigy.sniff(path.read_text(encoding="utf-8")[:65536])
+        assert not doccano.sniff(path.read_text(encoding="utf-8")[:65536])
+        assert not labelstudio.sniff(path.read_text(encoding="utf-8")[:65536])
+    native = json.dumps({"id": "x", "text": "a", "spans": [], "offset_unit": "codepoint"})
+    assert not prodigy.sniff(native)
+    assert not prodigy.sniff(json.dumps({"text": "a", "label": [[0, 1, "X"]]}))
+
+
+# -- small files in the same shape -----------------------------------------------------
+
+
+def hard_task(**extra: Any) -> dict[str, Any]:
+    spans = [{"start": s, "end": e, "label": lab, "text": q} for s, e, lab, q in HARD_SPANS]
+    return {"text": HARD, "meta": {"title": "Kyiv"}, "spans": spans, "answer": "accept", **extra}
+
+
+def test_hard_characters(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "hard.jsonl", [hard_task(_annotator_id="news-olga")])
+    (record,) = prodigy.read(path).records
+    assert record.text == HARD and record.title == "Kyiv"
+    assert spans_of(record) == HARD_SPANS
+    assert {s["annotator"] for s in record.spans} == {"news-olga"}
+
+
+def test_a_mismatched_quote_is_reported_with_its_line(tmp_path: Path) -> None:
+    bad = hard_task()
+    bad["spans"][3]["text"] = "the bridge reopens"
+    path = write_lines(tmp_path / "quote.jsonl", [{"text": "fine", "answer": "accept"}, bad])
+    with pytest.raises(ImportRefusedError) as info:
+        prodigy.read(path)
+    assert str(info.value) == (
+        "quote.jsonl line 2: span [31, 51) CLAIM quotes 'the bridge reopens' but the text there"
+        " is 'the \U0001d518-bridge reopens': fix the offsets or the quote"
+    )
+
+
+def test_utf16_offsets_with_quotes_say_which_unit_matches(tmp_path: Path) -> None:
+    # 𝔘 at code point 35 is UTF-16 units 36-37, so "Olena Koval" [14, 25) is UTF-16 [19, 30).
+    task = {
+        "text": HARD,
+        "spans": [{"start": 19, "end": 30, "label": "ACTOR", "text": "Olena Koval"}],
+    }
+    path = write_lines(tmp_path / "u16.jsonl", [task])
+    with pytest.raises(ImportRefusedError, match="use --offsets utf16"):
+        prodigy.read(path)
+    assert spans_of(prodigy.read(path, offsets="utf16").records[0]) == [HARD_SPANS[2]]
+
+
+def test_malformed_line_3_refuses_the_file_or_is_skipped(tmp_path: Path) -> None:
+    lines = [hard_task(), {"text": "Two."}, '{"text": "three", "spans": [', {"text": "Four."}]
+    path = write_lines(tmp_path / "bad.jsonl", lines)
+    with pytest.raises(ImportRefusedError, match=r"^bad\.jsonl line 3: not valid JSON"):
+        prodigy.read(path)
+    result = prodigy.read(path, skip_invalid=True)
+    assert [r.where for r in result.records] == [f"bad.jsonl line {n}" for n in (1, 2, 4)]
+    assert len(result.skipped) == 1 and result.skipped[0].startswith("bad.jsonl line 3:")
+
+
+def test_binary_span_answers_inside_an_accepted_task(tmp_path: Path) -> None:
+    task = {
+        "text": "Kyiv and Lviv.",
+        "answer": "accept",
+        "spans": [
+            {"start": 0, "end": 4, "label": "ACTOR", "answer": "accept"},
+            {"start": 9, "end": 13, "label": "ACTOR", "answer": "reject"},
+        ],
+        "relations": [{"head": 0, "child": 2, "label": "NEAR"}],
+    }
+    result = prodigy.read(write_lines(tmp_path / "bin.jsonl", [task]))
+    assert spans_of(result.records[0]) == [(0, 4, "ACTOR", "Kyiv")]
+    assert '1 suggested spans answered "reject" not imported' in result.notes
+    assert "1 relations not kept: Prodigy relations are not read" in result.notes
+
+
+# -- writing and round trips -----------------------------------------------------------
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Any:
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(HARD, title="Kyiv", source="wire", meta={"desk": "east"})
+        made = {}
+        analysts = ["bob", "alice", "alice", "alice", "bob", "bob", "bob"]
+        for (s, e, label, _), who in zip(HARD_SPANS, analysts, strict=True):
+            note = "check spelling" if s == 14 else None
+            made[s] = store.add_span(doc.id, s, e, label, annotator=who, note=note)
+        store.add_relation(doc.id, made[31].id, made[14].id, "ATTRIBUTED_TO", annotator="alice")
+        store.add_document("Plain text with nothing marked.")
+        yield store
+
+
+def originals(store: Any) -> set[tuple[str, int, int, str, str]]:
+    return {
+        (store.document(d.id).text, s.start, s.end, s.label, s.annotator)
+        for d in store.documents()
+        for s in store.spans(d.id)
+    }
+
+
+def test_export_loads_into_spacy_and_round_trips(filled: Any, tmp_path: Path) -> None:
+    target = tmp_path / "prodigy.jsonl"
+    report = prodigy.write(filled, target)
+    assert (report.documents, report.spans, report.relations) == (2, 7, 0)
+    assert "1 relations (Prodigy's span format has none)" in report.lost
+    assert "notes of 1 spans (Prodigy has no span notes)" in report.lost
+    tasks = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [t.get("_annotator_id") for t in tasks] == ["alice", "bob", None]
+    nlp = spacy.blank("en")
+    for task in tasks:
+        doc = nlp.make_doc(task["text"])
+        assert [t["text"] for t in task["tokens"]] == [t.text for t in doc]
+        assert [(t["start"], t["end"], t["ws"]) for t in task["tokens"]] == [
+            (t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc
+        ]
+        for span in task["spans"]:
+            found = doc.char_span(
+                span["start"], span["end"], label=span["label"], alignment_mode="expand"
+            )
+            assert found is not None
+            assert (span["token_start"], span["token_end"]) == (found.start, found.end - 1)
+            assert task["tokens"][span["token_start"]]["start"] <= span["start"]
+            assert task["tokens"][span["token_end"]]["end"] >= span["end"]
+            assert task["text"][span["start"] : span["end"]] == span["text"]
+        assert task["answer"] == "accept"
+        assert -(2**31) <= task["_input_hash"] < 2**31 and -(2**31) <= task["_task_hash"] < 2**31
+    assert tasks[0]["_input_hash"] == tasks[1]["_input_hash"] != tasks[2]["_input_hash"]
+    assert tasks[0]["_task_hash"] != tasks[1]["_task_hash"]
+    assert tasks[0]["meta"] == {
+        "title": "Kyiv",
+        "source": "wire",
+        "uid": filled.documents()[0].uid,
+        "desk": "east",
+    }
+    assert tasks[1]["_view_id"] == "spans_manual"  # bob's CLAIM holds his 李明 ACTOR
+    back = prodigy.read(target).records
+    assert {
+        (r.text, s["start"], s["end"], s["label"], s["annotator"]) for r in back for s in r.spans
+    } == originals(filled)
+    assert back[0].uid == filled.documents()[0].uid and back[0].meta == {"desk": "east"}
+
+
+def test_export_is_stable_and_reimports_into_a_store(filled: Any, tmp_path: Path) -> None:
+    one, two = io.StringIO(), io.StringIO()
+    prodigy.write(filled, one)
+    prodigy.write(filled, two)
+    assert one.getvalue() == two.getvalue()
+    path = tmp_path / "p.jsonl"
+    path.write_text(one.getvalue(), encoding="utf-8")
+    with open_store(tmp_path / "b.db") as other:
+        assert other.import_records(prodigy.read(path).records).spans_added == 7
+        assert originals(other) == originals(filled)
+        assert other.import_records(prodigy.read(path).records).spans_added == 0
+
+
+def test_export_refuses_utf16(filled: Any, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="code points"):
+        prodigy.write(filled, tmp_path / "x.jsonl", offsets="utf16")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_the_rule_tokenizer_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prodigy, "_spacy_tokenizer", lambda: None)
+    tokens, locate = prodigy.tokenize("Olena Koval, 李明 said.")
+    assert [t["text"] for t in tokens] == ["Olena", "Koval", ",", "李明", "said", "."]
+    assert [t["ws"] for t in tokens] == [True, False, True, True, False, False]
+    assert locate(0, 11) == (0, 1) and locate(3, 8) == (0, 1) and locate(5, 6) is None
+    assert re.fullmatch(r"\w+", tokens[3]["text"])
