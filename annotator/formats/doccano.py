@@ -26,21 +26,26 @@ attributes, ids, origins and time stamps; relation ids and attributes.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import sys
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import ExportError, ImportRefusedError
+from ..errors import ExportError
 from ..model import DocumentRecord, Relation, Span
-from ..offsets import OffsetMap, utf16_length
-from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, iter_documents
+from .base import ReadResult, WriteReport, iter_documents
+from .common import (
+    Bad,
+    OutputText,
+    Reading,
+    SourceText,
+    json_records,
+    lost_lines,
+    offset_unit,
+    write_atomically,
+)
 
 
 def sniff(first_text: str) -> bool:
@@ -253,255 +258,3 @@ def _relation_shape(
 # -- shared with prodigy.py and labelstudio.py (they import these from here) ----------
 # They belong in base.py or a common module; they live here only because this task
 # may not add files.
-
-UNITS = {"utf16": "utf16", "utf-16": "utf16", "codepoint": "codepoint", "code-point": "codepoint"}
-
-
-class Bad(Exception):
-    """One malformed record; the message is ``what is wrong: what to do``."""
-
-
-def offset_unit(offsets: str | None, default: str, error: type[Exception]) -> str:
-    unit = UNITS.get((offsets or default).lower().replace("_", "-"))
-    if unit is None:
-        raise error(f"unknown offset unit {offsets!r}: use utf16 or codepoint")
-    return unit
-
-
-def stable_id(prefix: str, *parts: object) -> str:
-    """An id that comes out the same each time a file is read, so re-imports add nothing."""
-    blob = json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")
-    return f"{prefix}-{hashlib.sha256(blob).hexdigest()[:24]}"
-
-
-class SourceText:
-    """One document's text while it is read: offset map, digest, occurrence counts."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.map = OffsetMap(text)
-        self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        self.seen: Counter[tuple[Any, ...]] = Counter()
-
-    def new_id(self, prefix: str, *key: object) -> str:
-        """Stable id of the n-th item with this key in this text."""
-        self.seen[key] += 1
-        return stable_id(prefix, self.digest, *key, self.seen[key])
-
-
-def utf16_slice(text: str, start: int, end: int) -> str:
-    """``text`` between two UTF-16 offsets, by Python's encoder (independent of OffsetMap)."""
-    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le", errors="replace")
-
-
-class Reading:
-    """Collects the records of one file: offset unit, analysts, skips and notes."""
-
-    def __init__(
-        self,
-        path: Path,
-        fmt: str,
-        offsets: str | None,
-        default_unit: str,
-        annotator: str | None,
-        skip_invalid: bool,
-    ) -> None:
-        self.fmt = fmt
-        self.unit = offset_unit(offsets, default_unit, ImportRefusedError)
-        self.fallback, self.given = annotator or DEFAULT_ANNOTATOR, annotator is not None
-        self.skip_invalid = skip_invalid
-        self.result = ReadResult()
-        self.notes: Counter[str] = Counter()
-        self.pending: Counter[str] = Counter()
-        self.fell_back = False
-
-    def note(self, template: str, n: int = 1) -> None:
-        """Count something read but not kept (``template`` holds ``{n}``)."""
-        self.pending[template] += n
-
-    def analyst(self, named: Any) -> str:
-        """The analyst a file names (a string, or a user number), else the fallback."""
-        if isinstance(named, str) and named.strip():
-            return named
-        if isinstance(named, int) and not isinstance(named, bool):
-            return f"user-{named}"
-        self.fell_back = True
-        return self.fallback
-
-    def add(self, where: str, build: Callable[[], DocumentRecord | None]) -> None:
-        """Build one record; a ``Bad`` one refuses the file, or is skipped with skip_invalid."""
-        self.pending, self.fell_back = Counter(), False
-        try:
-            record = build()
-        except Bad as exc:
-            if not self.skip_invalid:
-                raise ImportRefusedError(f"{where}: {exc}") from None
-            self.result.skipped.append(f"{where}: {exc}")
-            return
-        if self.fell_back and not self.given and record is not None and record.spans:
-            self.note(
-                f"{{n}} records name no analyst: their spans are credited to {self.fallback!r}"
-                " (give --annotator NAME)"
-            )
-        self.notes.update(self.pending)
-        if record is not None:
-            record.where = where
-            self.result.records.append(record)
-
-    def span(
-        self,
-        src: SourceText,
-        start: Any,
-        end: Any,
-        label: Any,
-        analyst: str,
-        *,
-        quote: Any = None,
-        span_id: str | None = None,
-    ) -> dict[str, Any]:
-        """A span dict in code points; ``start``/``end`` count the file's unit."""
-        if type(start) is not int or type(end) is not int:
-            raise Bad(f"span offsets must be integers, not {start!r}, {end!r}: fix the span")
-        if not isinstance(label, str) or not label:
-            raise Bad(f"span [{start}, {end}) has no label: give it one or remove the span")
-        size = src.map.utf16_length if self.unit == "utf16" else src.map.length
-        if not 0 <= start < end <= size:
-            hint = "fix the offsets"
-            if self.unit == "codepoint" and 0 <= start < end <= src.map.utf16_length:
-                hint = "they fit in UTF-16 units: use --offsets utf16"
-            raise Bad(
-                f"span [{start}, {end}) {label} is not inside the text (0..{size} {self.unit}"
-                f" units, start < end): {hint}"
-            )
-        s, e = start, end
-        if self.unit == "utf16":
-            try:
-                s, e = src.map.to_codepoint(start), src.map.to_codepoint(end)
-            except ValueError:
-                raise Bad(
-                    f"span [{start}, {end}) {label} splits a character above U+FFFF (an emoji,"
-                    " 𝔘) in two: the offsets must be code points, use --offsets codepoint"
-                ) from None
-        if quote is not None and src.text[s:e] != quote:
-            hint = "fix the offsets or the quote"
-            if self.unit == "codepoint" and utf16_slice(src.text, start, end) == quote:
-                hint = "the quote matches when the offsets are UTF-16 units: use --offsets utf16"
-            elif self.unit == "utf16" and src.text[start:end] == quote:
-                hint = "the quote matches when the offsets are code points: use --offsets codepoint"
-            raise Bad(
-                f"span [{start}, {end}) {label} quotes {quote!r} but the text there is"
-                f" {src.text[s:e]!r}: {hint}"
-            )
-        span_id = span_id or src.new_id(self.fmt, analyst, s, e, label)
-        span = {"id": span_id, "start": s, "end": e, "label": label, "annotator": analyst}
-        if quote is not None:
-            span["text"] = quote
-        return span | {"origin": "import"}
-
-    def finish(self) -> ReadResult:
-        """The result, notes counted, and a warning wherever the offset unit is a guess."""
-        unchecked = sum(
-            1
-            for r in self.result.records
-            if r.spans
-            and utf16_length(r.text) != len(r.text)
-            and not all("text" in s for s in r.spans)
-        )
-        if unchecked:
-            other = "codepoint" if self.unit == "utf16" else "utf16"
-            self.notes[
-                "{n} documents have characters above U+FFFF (emoji, 𝔘) and spans without a"
-                f" quote: their offsets were read as {self.unit} units; if spans look shifted,"
-                f" import again with --offsets {other}"
-            ] += unchecked
-        self.result.notes.extend(t.replace("{n}", str(n)) for t, n in self.notes.items())
-        return self.result
-
-
-def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
-    """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
-
-    With ``lenient``, a file whose first line is not JSON but which parses whole
-    (one object, or an array of objects) gives its objects as records.  Lines are
-    split on "\\n" only: U+2028 and friends may stand unescaped inside JSON strings.
-    """
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
-    first = True
-    for n, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if first and lenient:
-                try:
-                    whole = json.loads(content)
-                except json.JSONDecodeError:
-                    whole = None
-                if isinstance(whole, (dict, list)):
-                    for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
-                        yield f"{path.name} record {i}", item
-                    return
-            obj = Bad(f"not valid JSON ({exc.msg}, column {exc.colno}): fix or remove the line")
-        first = False
-        yield f"{path.name} line {n}", obj
-
-
-class OutputText:
-    """One document's text while it is written: converts span offsets and checks them."""
-
-    def __init__(self, text: str, unit: str) -> None:
-        self.text, self.unit = text, unit
-        self.map = OffsetMap(text) if unit == "utf16" else None
-
-    def offsets(self, span: Span) -> tuple[int, int]:
-        """The span's offsets in the output unit, checked against the text by slicing."""
-        if self.map is None:
-            s, e = span.start, span.end
-            found = self.text[s:e]
-        else:
-            s, e = self.map.to_utf16(span.start), self.map.to_utf16(span.end)
-            found = utf16_slice(self.text, s, e)
-        if found != span.text:
-            raise ExportError(
-                f"span {span.id} of document {span.document_id} would be written at [{s}, {e})"
-                f" ({self.unit}), where the text is {found!r}, not {span.text!r}:"
-                " nothing was written"
-            )
-        return s, e
-
-
-def write_atomically(
-    target: Path | str | IO[str], body: Callable[[IO[str]], WriteReport]
-) -> WriteReport:
-    """Run ``body`` on the target; a path is written through a temporary file and renamed."""
-    if target == "-":
-        target = sys.stdout
-    if not isinstance(target, (str, Path)):
-        report = body(target)
-        report.path = getattr(target, "name", "-")
-        return report
-    path = Path(target)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder: give a file name inside it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            report = body(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    report.path = str(path)
-    return report
-
-
-def lost_lines(lost: Counter[str]) -> list[str]:
-    """``WriteReport.lost`` lines from counted templates (``{n}`` is the count)."""
-    return [t.replace("{n}", str(n)) for t, n in lost.items() if n]

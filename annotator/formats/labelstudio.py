@@ -53,7 +53,7 @@ from typing import IO, Any
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord, Relation, Span
 from .base import ReadResult, WriteReport, iter_documents
-from .doccano import (
+from .common import (
     Bad,
     OutputText,
     Reading,

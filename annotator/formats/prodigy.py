@@ -41,7 +41,7 @@ from typing import IO, Any
 from ..errors import ExportError
 from ..model import DocumentRecord, Span
 from .base import ReadResult, WriteReport, iter_documents
-from .doccano import (
+from .common import (
     Bad,
     OutputText,
     Reading,
