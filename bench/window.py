@@ -1,0 +1,241 @@
+"""Benchmark of the annotation window (not a test).  Run: .venv/bin/python bench/window.py
+
+Builds a ~1 MB article (about 170k words, emoji and astral letters sprinkled in,
+paragraphs) with 10,000 spans of the current analyst in a temporary database,
+then prints medians of several runs against the targets of issue 3:
+
+  (a) a bare QPlainTextEdit: setPlainText + show, to the first paint
+  (b) MainWindow.open_document, to the first painted screen with highlights
+      (target <= 0.5 s and <= 5x (a))
+  (c) a label key press with 10,000 spans present, until stored and repainted
+      (target median < 16 ms)
+  (d) `annotator gui` as a subprocess, start to first painted window (target < 1 s)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # under xvfb-run: a real window
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+
+from annotator.offsets import OffsetMap  # noqa: E402
+from annotator.store import Store, open_store  # noqa: E402
+from ui.dialogs import ScriptedDialogs  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+ANALYST = "bench"
+RUNS = 5
+KEY_PRESSES = 40
+WORDS = (
+    "the minister said on Monday that talks in Kyiv would resume after the summit while "
+    "officials in Brussels declined to comment on reports that the agreement was close "
+    "according to a statement issued by the alliance delegates from fourteen cities agreed "
+    "to create a shared fund worth billion euros spokesperson analysts warned"
+).split()
+SPRINKLES = ["🇺🇦", "👨🏻‍🚒", "𝔘", "🌍", "Zoë", "李明", "e\u0301te"]
+
+
+def make_article(seed: int = 3, words: int = 170_000) -> str:
+    rng = random.Random(seed)
+    paragraphs, current = [], []
+    for i in range(words):
+        current.append(rng.choice(SPRINKLES) if i % 97 == 0 else rng.choice(WORDS))
+        if len(current) >= rng.randint(60, 140):
+            paragraphs.append(" ".join(current) + ".")
+            current = []
+    paragraphs.append(" ".join(current) + ".")
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def word_ranges(text: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            start = i if start is None else start
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def fill(store: Store, text: str, spans: int = 10_000) -> int:
+    doc = store.add_document(text, title="Benchmark article")
+    rng = random.Random(5)
+    words = word_ranges(text)
+    picks = sorted(rng.sample(range(len(words) - 3), spans))
+    rows = []
+    for n, i in enumerate(picks):
+        # Every fifth span covers three words, so many spans overlap others.
+        start, end = words[i][0], words[i + (2 if n % 5 == 0 else 0)][1]
+        rows.append({"start": start, "end": end, "label": ("CLAIM", "ACTOR", "DATE",
+                     "CITATION")[n % 4], "annotator": ANALYST})  # fmt: skip
+    for i in range(0, len(rows), 1000):
+        store.add_spans(doc.id, rows[i : i + 1000])
+    return doc.id
+
+
+def wait_for_paint(app: QApplication, flag: list[float]) -> float:
+    deadline = time.perf_counter() + 30
+    while not flag and time.perf_counter() < deadline:
+        app.processEvents()
+    return flag[0]
+
+
+class BareView(QPlainTextEdit):
+    def __init__(self, flag: list[float]) -> None:
+        super().__init__()
+        self.flag = flag
+
+    def paintEvent(self, event):  # noqa: N802
+        super().paintEvent(event)
+        if not self.flag:
+            self.flag.append(time.perf_counter())
+
+
+def bare_open(app: QApplication, text: str) -> float:
+    flag: list[float] = []
+    view = BareView(flag)
+    view.resize(760, 800)
+    start = time.perf_counter()
+    view.setPlainText(text)
+    view.show()
+    took = wait_for_paint(app, flag) - start
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    return took
+
+
+def window_open(app: QApplication, store: Store, doc_id: int, *, cold: bool) -> float:
+    """open_document until the article's first paint.
+
+    Warm (the figure of the issue): the window is up, showing another article,
+    and the analyst opens this one.  Cold: a new window is built and shown too.
+    """
+    window = MainWindow(store, analyst=ANALYST, dialogs=ScriptedDialogs())
+    flag: list[float] = []
+    if not cold:
+        window.open_document(store.add_document(f"Other {time.time()}\n", title="other").id)
+        window.show()
+        for _ in range(10):
+            app.processEvents()
+    window.view.painted.connect(lambda: flag or flag.append(time.perf_counter()))
+    start = time.perf_counter()
+    window.open_document(doc_id)
+    window.show()
+    took = wait_for_paint(app, flag) - start
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return took
+
+
+def key_presses(app: QApplication, store: Store, doc_id: int, text: str) -> list[float]:
+    window = MainWindow(store, analyst=ANALYST, dialogs=ScriptedDialogs())
+    window.open_document(doc_id)
+    window.show()
+    window.activateWindow()
+    window.view.setFocus()
+    for _ in range(20):
+        app.processEvents()
+    offsets = OffsetMap(text)
+    tagged = {(e.span.start, e.span.end) for e in window.editor.index.entries()}
+    first_screen = [w for w in word_ranges(text[:4000]) if w not in tagged]
+    times = []
+    for start, end in first_screen[:KEY_PRESSES]:
+        cursor = window.view.textCursor()
+        cursor.setPosition(offsets.to_utf16(start))
+        cursor.setPosition(offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        window.view.setTextCursor(cursor)
+        app.processEvents()
+        flag: list[float] = []
+
+        def slot(flag: list[float] = flag) -> None:
+            if not flag:
+                flag.append(time.perf_counter())
+
+        window.view.painted.connect(slot)
+        t0 = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key.Key_2)  # snapping to words included
+        times.append(wait_for_paint(app, flag) - t0)
+        window.view.painted.disconnect(slot)
+    n = len(store.spans(doc_id, annotator=ANALYST))
+    assert n == 10_000 + len(times), f"expected every key press stored, found {n} spans"
+    window.close()
+    return times
+
+
+def gui_start(db: Path) -> float:
+    env = {**os.environ, "ANNOTATOR_EXIT_AFTER_PAINT": "1"}
+    exe = Path(sys.executable).with_name("annotator")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "ui.cli"]
+    start = time.perf_counter()
+    done = subprocess.run([*command, "gui", "--db", str(db), "--analyst", ANALYST], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    took = time.perf_counter() - start
+    if done.returncode != 0 or "first paint" not in done.stdout:
+        raise SystemExit(f"annotator gui failed: {done.stderr}")
+    return took
+
+
+def report(name: str, value: float, target: float, unit: str = "s") -> None:
+    scale = 1000 if unit == "ms" else 1
+    verdict = "ok" if value <= target else "OVER TARGET"
+    print(f"{name:<60} {value * scale:7.1f} {unit:<2}  target {target * scale:6.1f} {unit:<2}"
+          f"   ratio {value / target:4.2f}  {verdict}")  # fmt: skip
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    text = make_article()
+    print(f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB, {len(text.split()):,} words, "
+          f"{len(text):,} code points, {OffsetMap(text).utf16_length:,} UTF-16 units, "
+          f"platform {app.platformName()}")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        with open_store(db) as store:
+            doc_id = fill(store, text)
+            print(f"spans: {len(store.spans(doc_id)):,} of analyst {ANALYST!r}\n")
+            bare, window, cold = [], [], []
+            for _ in range(RUNS):
+                bare.append(bare_open(app, text))
+                window.append(window_open(app, store, doc_id, cold=False))
+                cold.append(window_open(app, store, doc_id, cold=True))
+            a, b = statistics.median(bare), statistics.median(window)
+            print(f"(a) bare QPlainTextEdit setPlainText + show: {a * 1000:.0f} ms "
+                  f"(median of {RUNS})")  # fmt: skip
+            report("(b) open_document to first painted highlights", b, 0.5, unit="ms")
+            report("(b) ... as a multiple of (a)", b / a, 5.0, unit="x")
+            cold_ms = statistics.median(cold) * 1000
+            print(f"    cold (a new window built and shown as well): {cold_ms:.0f} ms")
+            presses = key_presses(app, store, doc_id, text)
+            report(f"(c) label key press, stored + repainted (median of {len(presses)})",
+                   statistics.median(presses), 0.016, unit="ms")  # fmt: skip
+            print(f"    slowest key press: {max(presses) * 1000:.1f} ms")
+        small = Path(tmp) / "small.db"
+        with open_store(small) as store:
+            from annotator.sample_article import add_sample
+
+            add_sample(store)
+        starts = [gui_start(small) for _ in range(RUNS)]
+        report("(d) `annotator gui` start to first paint (sample)", statistics.median(starts), 1.0,
+               unit="ms")  # fmt: skip
+        big = [gui_start(db) for _ in range(3)]
+        print(f"    the same on the 1 MB article with 10,000 spans: {statistics.median(big):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

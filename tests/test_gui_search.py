@@ -1,0 +1,129 @@
+"""Search, Enter to jump, a label key to tag; "Tag all" as one undo step.
+
+"kyiv" matches three times (case-insensitive), counted by hand in code points:
+[3, 7) after 🇺🇦, [52, 56) and [79, 83) in "Kyiv's"; in UTF-16 the first two are
+[5, 9) and [55, 59).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.dialogs import ScriptedDialogs
+
+TEXT = (
+    "🇺🇦 Kyiv 𝔘 Zelensky said on Monday that the talks in Kyiv would resume.\n"
+    "\n"
+    "李明说了话。 Kyiv's mayor spoke.\n"
+)
+KYIV = [(3, 7), (52, 56), (79, 83)]
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def doc_id(store):
+    return store.add_document(TEXT, title="Kyiv talks").id
+
+
+@pytest.fixture
+def alice(store, doc_id, make_window, analyst_at):
+    return analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+
+
+def spans(store, doc_id):
+    return [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator="alice")]
+
+
+def search_for(alice, text):
+    alice.press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    box = alice.window.search_box
+    assert box.hasFocus()
+    box.setText(text)
+    return box
+
+
+def test_ctrl_f_enter_and_a_label_key_tag_the_match(alice, store, doc_id):
+    box = search_for(alice, "kyiv")
+    alice.press(Qt.Key.Key_Return, widget=box)
+    assert alice.selection() == (5, 9)
+    assert alice.view.hasFocus()  # so the next key is a label key
+    alice.press(Qt.Key.Key_2)
+    assert spans(store, doc_id) == [(3, 7, "ACTOR")]
+
+
+def test_enter_and_shift_enter_walk_the_matches(alice):
+    box = search_for(alice, "KYIV")
+    alice.press(Qt.Key.Key_Return, widget=box)
+    assert alice.selection() == (5, 9)
+    alice.press(Qt.Key.Key_Return)  # in the article now: still the next match
+    assert alice.selection() == (55, 59)
+    alice.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert alice.selection() == (5, 9)
+    alice.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # wraps to the last
+    assert alice.view.textCursor().selectedText() == "Kyiv"
+    assert alice.selection() == (82, 86)
+    assert "Match 3 of 3" in alice.window.statusBar().currentMessage()
+
+
+def test_no_match_says_so(alice):
+    box = search_for(alice, "Odesa")
+    alice.press(Qt.Key.Key_Return, widget=box)
+    assert alice.window.statusBar().currentMessage() == "No match for “Odesa”"
+
+
+def test_tag_all_confirms_the_count_and_undoes_in_one_step(alice, store, doc_id, dialogs):
+    search_for(alice, "kyiv")
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert dialogs.asked[-1][0] == "confirm"
+    assert "Tag 3 matches of “kyiv” as ACTOR?" in dialogs.asked[-1][2]
+    assert spans(store, doc_id) == [(s, e, "ACTOR") for s, e in KYIV]
+    assert alice.window.span_model.rowCount() == 3
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(store, doc_id) == []
+    assert alice.window.span_model.rowCount() == 0
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert spans(store, doc_id) == [(s, e, "ACTOR") for s, e in KYIV]
+
+
+def test_tag_all_button_menu_and_no_duplicates(alice, store, doc_id, dialogs):
+    store.add_span(doc_id, 52, 56, "ACTOR", annotator="alice")
+    alice.window.open_document(doc_id)
+    search_for(alice, "kyiv")
+    alice.window.action_map["tag_all_ACTOR"].trigger()  # what the "Tag all" menu entry does
+    assert "Tag 2 matches" in dialogs.asked[-1][2]
+    assert spans(store, doc_id) == [(s, e, "ACTOR") for s, e in KYIV]
+
+
+def test_tag_all_cancelled_changes_nothing(store, doc_id, make_window, analyst_at, qtbot):
+    from ui.main_window import MainWindow
+
+    answers = ScriptedDialogs([False])
+    window = MainWindow(store, analyst="alice", dialogs=answers)
+    qtbot.addWidget(window)
+    window.open_document(doc_id)
+    window.search_box.setText("kyiv")
+    window.search.tag_all("DATE")
+    assert answers.asked and spans(store, doc_id) == []
+
+
+def test_large_tag_all_runs_in_a_worker_thread(alice, store, doc_id, qtbot):
+    alice.window.search.background_at = 1  # treat any tag all as large
+    search_for(alice, "kyiv")
+    editor = alice.window.editor
+    with qtbot.waitSignal(editor.counts_changed, timeout=5000):
+        alice.press(Qt.Key.Key_3, CTRL_SHIFT)
+        assert editor.jobs.busy
+    qtbot.waitUntil(lambda: not editor.jobs.busy)
+    assert spans(store, doc_id) == [(s, e, "DATE") for s, e in KYIV]
+    assert alice.window.span_model.rowCount() == 3
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(store, doc_id) == []
+
+
+def test_ctrl_f_takes_a_short_selection_as_query(alice):
+    alice.select(13, 21)
+    alice.press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert alice.window.search_box.text() == "Zelensky"

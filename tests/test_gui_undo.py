@@ -1,0 +1,112 @@
+"""Undo and redo through the window, and history that survives a restart."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.store import open_store
+
+TEXT = "🇺🇦 Kyiv 𝔘 Zelensky said on Monday that the talks in Kyiv would resume.\n"
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def doc_id(store):
+    return store.add_document(TEXT, title="Kyiv talks").id
+
+
+def on_disk(db_path, doc_id):
+    """What a fresh connection sees: the change is committed, not just cached."""
+    with open_store(db_path) as fresh:
+        return [(s.start, s.end, s.label) for s in fresh.spans(doc_id, annotator="alice")]
+
+
+def test_undo_and_redo_tag_relabel_delete(store, db_path, doc_id, make_window, analyst_at):
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(13, 21)  # Zelensky
+    alice.press(Qt.Key.Key_2)
+    alice.press(Qt.Key.Key_1)  # relabel
+    alice.press(Qt.Key.Key_Delete)
+    assert on_disk(db_path, doc_id) == []
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert on_disk(db_path, doc_id) == [(10, 18, "ACTOR")]
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert on_disk(db_path, doc_id) == []
+    assert alice.window.span_model.rowCount() == 0
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert on_disk(db_path, doc_id) == [(10, 18, "ACTOR")]
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]
+    assert alice.window.span_model.span_at(0).label == "CLAIM"
+    assert alice.window.palette_bar.count_text("CLAIM") == "1  CLAIM  1"
+
+
+def test_nothing_to_undo_says_so(store, doc_id, make_window, analyst_at):
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert alice.window.statusBar().currentMessage() == "Nothing to undo"
+
+
+def test_new_window_undoes_changes_made_before(db_path, doc_id, store, make_window, analyst_at):
+    first = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    first.select(5, 9)  # Kyiv
+    first.press(Qt.Key.Key_2)
+    first.select(30, 36)  # Monday
+    first.press(Qt.Key.Key_3)
+    first.window.close()
+    store.close()
+
+    with open_store(db_path) as reopened:
+        second = analyst_at(make_window(reopened, analyst="alice", document_id=doc_id))
+        assert second.window.editor.history.stack.count() == 0
+        second.press(Qt.Key.Key_Z, CTRL)
+        assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR")]
+        second.press(Qt.Key.Key_Z, CTRL)
+        assert on_disk(db_path, doc_id) == []
+        second.press(Qt.Key.Key_Z, CTRL_SHIFT)
+        assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR")]
+        assert second.window.span_model.rowCount() == 1
+        second.window.close()
+
+
+def test_redo_order_across_the_session_boundary(db_path, doc_id, store, make_window, analyst_at):
+    store.add_span(doc_id, 3, 7, "ACTOR", annotator="alice")  # an earlier session's change
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(30, 36)
+    alice.press(Qt.Key.Key_3)
+    alice.press(Qt.Key.Key_Z, CTRL)  # this session's DATE
+    alice.press(Qt.Key.Key_Z, CTRL)  # the earlier ACTOR, beyond the stack
+    assert on_disk(db_path, doc_id) == []
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR")]
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR"), (27, 33, "DATE")]
+
+
+def test_undo_in_another_document_opens_it(store, doc_id, make_window, analyst_at):
+    other = store.add_document("Odesa port reopened on Friday.\n", title="Odesa").id
+    store.add_span(other, 0, 5, "ACTOR", annotator="alice")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert store.spans(other) == []
+    assert alice.window.editor.document.id == other
+    assert alice.window.document_list.currentIndex().row() == 1
+
+
+def test_switching_analyst_changes_whose_spans_are_editable(store, doc_id, make_window, analyst_at):
+    store.add_span(doc_id, 10, 18, "ACTOR", annotator="bob")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    assert [alice.window.analyst_box.itemText(i) for i in range(alice.window.analyst_box.count())] \
+        == ["alice", "bob"]  # fmt: skip
+    alice.window.analyst_box.setCurrentIndex(1)
+    alice.window.analyst_box.activated.emit(1)
+    assert alice.window.analyst == "bob"
+    alice.caret(15)
+    alice.press(Qt.Key.Key_Delete)
+    assert store.spans(doc_id) == []
+    alice.press(Qt.Key.Key_Z, CTRL)  # bob's own undo history
+    assert [s.annotator for s in store.spans(doc_id)] == ["bob"]

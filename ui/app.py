@@ -1,0 +1,116 @@
+"""Starting the window: the display check, the QApplication, the first document.
+
+Kept light: nothing slow runs before the window's first paint.  With
+``ANNOTATOR_EXIT_AFTER_PAINT=1`` the app prints how long that took and quits
+(``bench/window.py`` uses it to time ``annotator gui``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+    from .main_window import MainWindow
+
+EXIT_AFTER_PAINT = "ANNOTATOR_EXIT_AFTER_PAINT"
+NO_DISPLAY = (
+    "no display found: run it under a virtual screen with  xvfb-run -a annotator gui  "
+    "(apt-get install xvfb)"
+)
+
+
+def no_display() -> bool:
+    """True on Linux when Qt would find no screen and abort the process."""
+    if not sys.platform.startswith("linux"):
+        return False
+    return not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def first_document(store: Store, file: Path | None, *, first_start: bool) -> int | None:
+    """Import ``file`` (if given) and return the document to open first.
+
+    On the very first start of the default database the bundled sample is
+    added, so a new user has something to annotate at once.
+    """
+    if file is not None:
+        found = _import(store, file)
+        if found is not None:
+            return found
+    docs = store.documents()
+    if not docs and first_start:
+        from annotator.sample_article import add_sample
+
+        added = add_sample(store)
+        return added[0].id if added else None
+    return docs[0].id if docs else None
+
+
+def _import(store: Store, file: Path) -> int | None:
+    """Import ``file``; the id of its document, also when it was already there."""
+    from annotator.importing import ARTICLE_SUFFIXES
+    from annotator.store import sha256
+
+    result = store.import_file(file)
+    for line in result.skipped:
+        print(f"Skipped {line}", file=sys.stderr)
+    if result:
+        return int(result[0].id)
+    if file.suffix.lower() in ARTICLE_SUFFIXES and file.is_file():
+        from annotator.textfile import read_article
+
+        existing = store.document_by_uid(sha256(read_article(file).text))
+        return existing.id if existing is not None else None
+    return None
+
+
+def run(store: Store, *, analyst: str | None, document_id: int | None,
+        started: float | None = None) -> int:  # fmt: skip
+    """Show the window on ``store`` and run until it closes; returns the exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    started = time.perf_counter() if started is None else started
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
+    app.setApplicationName("annotator")
+    window = MainWindow(store, analyst=analyst)
+    sys.excepthook = _show_errors_in(window)
+    if document_id is not None:
+        window.open_document(document_id)
+    if os.environ.get(EXIT_AFTER_PAINT):
+        _exit_after_first_paint(window, started)
+    window.show()
+    window.view.setFocus()
+    return int(app.exec())
+
+
+def _exit_after_first_paint(window: MainWindow, started: float) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def painted() -> None:
+        window.view.painted.disconnect(painted)
+        print(f"first paint after {time.perf_counter() - started:.3f} s", flush=True)
+        QTimer.singleShot(0, QApplication.quit)
+
+    window.view.painted.connect(painted)
+
+
+def _show_errors_in(window: MainWindow):  # type: ignore[no-untyped-def]
+    """An unexpected error in a slot becomes one dialog instead of a silent traceback."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        traceback.print_exception(kind, exc, tb)
+        window.dialogs.error(
+            "Unexpected error", f"{kind.__name__}: {exc}\n\nDetails are in the terminal."
+        )
+
+    return hook

@@ -1,0 +1,196 @@
+"""The open document: its text, offsets and spans, in step with the view and the Store.
+
+``DocumentState`` loads a document (spans indexed in UTF-16 before the text
+reaches Qt, so the highlighter paints it in one pass), applies changes the
+Store has committed to the index, the painted blocks and the counts, and
+announces each change once through its signals; the table, the palette and
+the status bar follow.  ``Editor`` (editor.py) adds what the keys do.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import Counter
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.model import Document, Span
+from annotator.offsets import OffsetMap
+from annotator.store import Store
+
+from .dialogs import DialogService
+from .document_view import DocumentView
+from .highlighter import EAGER_UNITS, SpanHighlighter
+from .span_index import Entry, SpanIndex
+
+FULL_REPAINT_BLOCKS = 400  # beyond this many changed blocks, repaint all at once
+
+
+class DocumentState(QObject):
+    """The open document's spans, kept in step with the Store, the view and the table."""
+
+    opened = Signal(object, list)  # Document, its spans
+    span_added = Signal(object)
+    span_removed = Signal(object)
+    span_changed = Signal(object, object)  # old Span, new Span
+    spans_reset = Signal(list)
+    counts_changed = Signal(int, dict)  # document id, {label: the analyst's count}
+    current_changed = Signal(object)  # the Span chosen with Tab or the table
+    analyst_changed = Signal(str)
+    status = Signal(str)  # saved state
+    message = Signal(str)  # what just happened
+    position = Signal(str)  # the caret, in code points
+
+    def __init__(self, store: Store, analyst: str, view: DocumentView, dialogs: DialogService,
+                 parent: QObject | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.store = store
+        self.analyst = analyst
+        self.view = view
+        self.dialogs = dialogs
+        self.document: Document | None = None
+        self.offsets: OffsetMap | None = None
+        self.index: SpanIndex | None = None
+        self._counts: Counter[str] = Counter()
+        self._current: tuple[str, int] | None = None  # (span id, caret when chosen)
+        colours = {label.name: label.color for label in store.schema.labels}
+        self.highlighter = SpanHighlighter(
+            view.document(), colours, lambda: self.index, lambda: self.analyst
+        )
+        view.cursorPositionChanged.connect(self._caret_moved)
+        # Blocks scrolled into view before the highlighter reached them are painted first.
+        view.verticalScrollBar().valueChanged.connect(
+            lambda _: self.highlighter.ensure_painted(view.firstVisibleBlock().blockNumber(), 80)
+        )
+
+    def open_document(self, document_id: int) -> None:
+        # Tens of thousands of small objects are made here at once; without the
+        # cyclic garbage collector's passes over them this is a third faster.
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            self._open(document_id)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    def _open(self, document_id: int) -> None:
+        doc = self.store.document(document_id)
+        spans = self.store.spans(document_id)
+        offsets = OffsetMap(doc.text)
+        # The index exists before the text reaches Qt, so the highlighter paints
+        # the first screens during setPlainText; the rest follows after the first
+        # paint, in slices (see highlighter.py).
+        self.document, self.offsets = doc, offsets
+        self.index = SpanIndex(doc.text, offsets, spans, eager_until=2 * EAGER_UNITS)
+        self._current = None
+        self.highlighter.begin_load()
+        self.view.show_text(doc.text)
+        self.highlighter.end_load()
+        if self.view.document().characterCount() - 1 != offsets.utf16_length:
+            self.dialogs.error(
+                "Cannot show this article",
+                "Qt changed the text while loading it, so offsets would be wrong.",
+            )
+        self._counts = Counter(s.label for s in spans if s.annotator == self.analyst)
+        self.opened.emit(doc, spans)
+        self._caret_moved()  # the caret is at 0 whether or not it moved
+        self._emit_counts()
+        self.status.emit(f"All saved · {self._total()} spans")
+
+    def select_span(self, span_id: str) -> None:
+        """Select a span's text in the view (from Tab, or a click in the table)."""
+        entry = self.index.entry(span_id) if self.index is not None else None
+        if entry is None:
+            return
+        self.view.select_range(entry.start, entry.end)
+        self._choose(entry.span, entry.end)
+
+    def reload(self) -> None:
+        """Bring the open document's spans back in step with the Store."""
+        if self.document is None or self.index is None:
+            return
+        spans = self.store.spans(self.document.id)
+        new = {s.id: s for s in spans}
+        blocks: set[int] = set()
+        for entry in self.index.entries():
+            if new.get(entry.span.id) != entry.span:
+                blocks.update(self.index.remove(entry.span.id))
+        for span in spans:
+            if span.id not in self.index:
+                blocks.update(self.index.add(span))
+        self._repaint(blocks)
+        self._counts = Counter(s.label for s in spans if s.annotator == self.analyst)
+        self.spans_reset.emit(spans)
+        self._emit_counts()
+        self._saved()
+
+    def _added(self, spans: Iterable[Span]) -> None:
+        assert self.index is not None
+        spans = list(spans)
+        blocks: set[int] = set()
+        for span in spans:
+            blocks.update(self.index.add(span))
+            if span.annotator == self.analyst:
+                self._counts[span.label] += 1
+        self._repaint(blocks)
+        if len(spans) > 50:  # one reset beats thousands of row inserts
+            self.spans_reset.emit([e.span for e in self.index.entries()])
+        else:
+            for span in spans:
+                self.span_added.emit(span)
+        self._emit_counts()
+
+    def _removed(self, span: Span) -> None:
+        assert self.index is not None
+        self._repaint(self.index.remove(span.id))
+        self._counts[span.label] -= 1
+        self.span_removed.emit(span)
+        self._emit_counts()
+
+    def _changed(self, old: Span, new: Span) -> None:
+        assert self.index is not None
+        blocks = set(self.index.remove(old.id)) | set(self.index.add(new))
+        self._repaint(blocks)
+        self._counts[old.label] -= 1
+        self._counts[new.label] += 1
+        self.span_changed.emit(old, new)
+        self._emit_counts()
+
+    def _repaint(self, blocks: Iterable[int]) -> None:
+        blocks = sorted(set(blocks))
+        if len(blocks) > FULL_REPAINT_BLOCKS:
+            self.highlighter.rehighlight()
+        else:
+            self.highlighter.rehighlight_blocks(blocks)
+
+    def _current_entry(self) -> Entry | None:
+        # The chosen span counts only while the caret has not moved since.
+        if self._current is None or self.index is None or self._current[1] != self.view.caret():
+            return None
+        return self.index.entry(self._current[0])
+
+    def _choose(self, span: Span, caret: int) -> None:
+        self._current = (span.id, caret)
+        self.current_changed.emit(span)
+
+    def _caret_moved(self) -> None:
+        if self.offsets is None or self.index is None:
+            return
+        pos = self.view.caret()
+        cp = self.offsets.to_codepoint(pos, snap="down")
+        inside = self.index.at(pos)
+        where = f" · in {inside[0].span.label} ({inside[0].span.annotator})" if inside else ""
+        self.position.emit(f"Offset {cp:,} of {self.offsets.length:,}{where}")
+
+    def _total(self) -> int:
+        return sum(self._counts.values())
+
+    def _emit_counts(self) -> None:
+        if self.document is not None:
+            self.counts_changed.emit(self.document.id, dict(self._counts))
+
+    def _saved(self) -> None:
+        self.status.emit(f"Saved {time.strftime('%H:%M:%S')} · {self._total()} spans")

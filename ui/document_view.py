@@ -1,0 +1,91 @@
+"""The article: a read-only ``QPlainTextEdit`` the analyst selects in with mouse or keys.
+
+``QPlainTextEdit`` (not ``QTextEdit``) because it lays out only what is on
+screen: a 1 MB article opens in a fraction of a second.  Nothing here knows
+about spans; the highlighter paints them and the editor decides what keys do.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPaintEvent, QPalette, QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from .span_index import display_text
+
+READING_WIDTH = 820  # px: about 90 characters, a comfortable line for reading
+MARGIN = 24
+
+
+class DocumentView(QPlainTextEdit):
+    """Shows one article; positions are Qt's UTF-16 units."""
+
+    painted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentView")
+        self.setReadOnly(True)
+        # Read-only editors are mouse-only by default; analysts select with Shift+arrows.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(2)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setPlaceholderText("No article open. Import one with:  annotator import FILE")
+        font = QFont("Noto Serif")
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(12.5)
+        self.setFont(font)
+        # Label tints are blended on white: keep the paper white in dark themes too.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+        palette.setColor(QPalette.ColorRole.Text, QColor("#1d1d1f"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#2f6fdb"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        self.setPalette(palette)
+        self.document().setDocumentMargin(MARGIN)
+
+    def show_text(self, text: str) -> None:
+        """Show ``text`` (Python's str) with the caret at the start."""
+        self.setPlainText(display_text(text))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def selection(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return cursor.selectionStart(), cursor.selectionEnd()
+
+    def caret(self) -> int:
+        return self.textCursor().position()
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (caret at the end) and scroll it into view."""
+        cursor = self.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def place_caret(self, pos: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(pos)
+        self.setTextCursor(cursor)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
+        # Tab and Shift+Tab jump between spans here (see actions.py), not between widgets.
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        self.painted.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # Centre a column of reading width rather than running lines across a wide screen.
+        spare = max(0, self.width() - READING_WIDTH - self.verticalScrollBar().sizeHint().width())
+        side = spare // 2
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
+        super().resizeEvent(event)

@@ -1,0 +1,226 @@
+"""The spans of one open document in Qt's units (UTF-16), for painting and navigation.
+
+Qt-free on purpose: it is fed code point spans from the store and an
+``OffsetMap``, and answers in UTF-16 positions and block numbers, so the
+highlighter finds a block's spans with one dictionary look-up and the caret's
+spans with one bisect.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import NamedTuple
+
+from annotator.model import Span
+from annotator.offsets import OffsetMap
+
+# Characters after which QTextDocument.setPlainText starts a new block ("\r\n"
+# never reaches Qt: see display_text).
+BLOCK_SEPARATORS = frozenset("\n\r\u2029\ufdd0\ufdd1")
+
+
+class Entry(NamedTuple):
+    """A span with its UTF-16 range ``[start, end)``.
+
+    A named tuple, not a dataclass: an open document builds 10,000 of them
+    before its first paint, and tuples are the cheapest to make.
+    """
+
+    span: Span
+    start: int
+    end: int
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.span.id)
+
+
+def display_text(text: str) -> str:
+    """``text`` as handed to Qt: same length in UTF-16, one block per paragraph.
+
+    Qt folds "\\r\\n" into ONE block separator, which would shift every offset
+    after it; a space in place of the "\\r" keeps the lengths equal.
+    """
+    return text.replace("\r\n", " \n") if "\r" in text else text
+
+
+def block_starts(text: str, offsets: OffsetMap) -> list[int]:
+    """UTF-16 positions where Qt's blocks start for ``display_text(text)``."""
+    # str.find per separator beats a Python loop over a megabyte of characters.
+    cps: list[int] = []
+    for sep in BLOCK_SEPARATORS:
+        i = text.find(sep)
+        while i != -1:
+            cps.append(i + 1)
+            i = text.find(sep, i + 1)
+    cps.sort()
+    return [0] + [offsets.to_utf16(cp) for cp in cps]
+
+
+class SpanIndex:
+    """Sorted spans in UTF-16 units, bucketed by the blocks they touch.
+
+    With ``eager_until`` only the spans starting before that UTF-16 position
+    are indexed at once (enough to paint the first screens); the rest are
+    indexed on the first question that needs them, normally right after the
+    first paint.
+    """
+
+    def __init__(self, text: str, offsets: OffsetMap, spans: Iterable[Span] = (),
+                 *, eager_until: int | None = None) -> None:  # fmt: skip
+        self.offsets = offsets
+        self.block_starts = block_starts(text, offsets)
+        self._by_id: dict[str, Entry] = {}
+        self._keys: list[tuple[int, int, str]] = []
+        self._blocks: dict[int, list[Entry]] = {}
+        spans = list(spans)
+        self._rest: list[Span] = []
+        self._eager_block = len(self.block_starts)
+        if eager_until is not None and eager_until < offsets.utf16_length:
+            if any(a.start > b.start for a, b in pairwise(spans)):
+                spans.sort(key=lambda s: s.start)
+            cut = bisect_left(spans, offsets.to_codepoint(eager_until, snap="down"),
+                              key=lambda s: s.start)  # fmt: skip
+            spans, self._rest = spans[:cut], spans[cut:]
+            self._eager_block = self.block_of(eager_until)
+        self._index_all(spans)
+
+    def _index_all(self, spans: list[Span]) -> None:
+        # One flat loop (no method calls per span): this runs before the first paint.
+        to_utf16, starts, blocks = self.offsets.to_utf16, self.block_starts, self._blocks
+        by_id, keys = self._by_id, self._keys
+        for span in spans:
+            start, end = to_utf16(span.start), to_utf16(span.end)
+            entry = Entry(span, start, end)
+            by_id[span.id] = entry
+            keys.append((start, end, span.id))
+            first = bisect_right(starts, start) - 1
+            last = bisect_right(starts, end - 1, lo=first) - 1 if end - 1 > start else first
+            for block in range(first, last + 1):
+                bucket = blocks.get(block)
+                if bucket is None:
+                    blocks[block] = [entry]
+                else:
+                    bucket.append(entry)
+        keys.sort()
+
+    def complete(self) -> None:
+        """Index the spans left for later, if any."""
+        if self._rest:
+            rest, self._rest = self._rest, []
+            self._index_all(rest)
+            self._eager_block = len(self.block_starts)
+
+    def __len__(self) -> int:
+        self.complete()
+        return len(self._by_id)
+
+    def __contains__(self, span_id: object) -> bool:
+        self.complete()
+        return span_id in self._by_id
+
+    def entry(self, span_id: str) -> Entry | None:
+        self.complete()
+        return self._by_id.get(span_id)
+
+    def entries(self) -> list[Entry]:
+        """Every entry in document order."""
+        self.complete()
+        return [self._by_id[k[2]] for k in self._keys]
+
+    def block_of(self, pos: int) -> int:
+        return bisect_right(self.block_starts, pos) - 1
+
+    def blocks_of(self, entry: Entry) -> range:
+        return range(self.block_of(entry.start), self.block_of(max(entry.start, entry.end - 1)) + 1)
+
+    def in_block(self, block: int) -> list[Entry]:
+        if block >= self._eager_block:
+            self.complete()
+        return self._blocks.get(block, [])
+
+    def blocks_with_spans(self) -> list[int]:
+        """Block numbers that have spans, in order."""
+        self.complete()
+        return sorted(self._blocks)
+
+    # -- changes: each returns the blocks to repaint --------------------------------
+
+    def add(self, span: Span) -> range:
+        self.complete()
+        return self.blocks_of(self._insert(span))
+
+    def remove(self, span_id: str) -> range:
+        self.complete()
+        entry = self._by_id.pop(span_id, None)
+        if entry is None:
+            return range(0)
+        del self._keys[bisect_left(self._keys, entry.key)]
+        blocks = self.blocks_of(entry)
+        for block in blocks:
+            bucket = self._blocks[block]
+            bucket.remove(entry)
+            if not bucket:
+                del self._blocks[block]
+        return blocks
+
+    def _insert(self, span: Span) -> Entry:
+        if span.id in self._by_id:
+            self.remove(span.id)
+        entry = Entry(span, self.offsets.to_utf16(span.start), self.offsets.to_utf16(span.end))
+        self._by_id[span.id] = entry
+        insort(self._keys, entry.key)
+        for block in self.blocks_of(entry):
+            self._blocks.setdefault(block, []).append(entry)
+        return entry
+
+    # -- queries ---------------------------------------------------------------------
+
+    def at(self, pos: int, *, annotator: str | None = None) -> list[Entry]:
+        """Spans touching the caret at ``pos``, innermost (shortest) first.
+
+        A span contains the caret when ``start <= pos <= end``, so the caret just
+        after a span (where tagging leaves it) still reaches it; among spans of
+        one length, those that really surround the caret come first.
+        """
+        block = self.block_of(pos)
+        candidates = list(self.in_block(block))
+        if block > 0 and pos == self.block_starts[block]:
+            candidates += self.in_block(block - 1)
+        found = {
+            e.span.id: e
+            for e in candidates
+            if e.start <= pos <= e.end and (annotator is None or e.span.annotator == annotator)
+        }
+        return sorted(
+            found.values(),
+            key=lambda e: (e.end - e.start, not e.start < pos < e.end, -e.start, e.span.id),
+        )
+
+    def same_range(self, start: int, end: int) -> list[Entry]:
+        """Entries covering exactly ``[start, end)``."""
+        self.complete()
+        i = bisect_left(self._keys, (start, end, ""))
+        found = []
+        while i < len(self._keys) and self._keys[i][:2] == (start, end):
+            found.append(self._by_id[self._keys[i][2]])
+            i += 1
+        return found
+
+    def next_after(self, key: tuple[int, int, str]) -> Entry | None:
+        """The entry after ``key`` in document order, wrapping around."""
+        self.complete()
+        if not self._keys:
+            return None
+        i = bisect_right(self._keys, key)
+        return self._by_id[self._keys[i % len(self._keys)][2]]
+
+    def previous_before(self, key: tuple[int, int, str]) -> Entry | None:
+        """The entry before ``key`` in document order, wrapping around."""
+        self.complete()
+        if not self._keys:
+            return None
+        i = bisect_left(self._keys, key) - 1
+        return self._by_id[self._keys[i][2]]

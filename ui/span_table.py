@@ -1,0 +1,235 @@
+"""The span table: label, text, analyst, note of every span of the open document.
+
+A thin adapter over a list of ``Span`` records kept sorted by the chosen
+column, so one added span is one ``beginInsertRows`` at its bisected place
+(cheap with 10,000 rows) instead of a re-sort.  Column -1 is document order.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.model import Span
+
+COLUMNS = ("Label", "Text", "Analyst", "Note")
+NOTE = 3
+Index = QModelIndex | QPersistentModelIndex
+SortKey = tuple[Any, int, int, str]
+
+
+def _primary(span: Span, column: int) -> Any:
+    if column == 0:
+        return span.label
+    if column == 1:
+        return span.text.casefold()
+    if column == 2:
+        return span.annotator.casefold()
+    if column == NOTE:
+        return (span.note or "").casefold()
+    return ""
+
+
+class SpanTableModel(QAbstractTableModel):
+    """Rows of spans; ``edit_note(span, text)`` stores a note and returns the new span."""
+
+    def __init__(
+        self,
+        colours: dict[str, str],
+        analyst: Callable[[], str],
+        edit_note: Callable[[Span, str], Span | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._colours = {label: QColor(c) for label, c in colours.items()}
+        self._analyst = analyst
+        self._edit_note = edit_note
+        self._column = -1
+        self._descending = False
+        self._spans: list[Span] = []  # ascending by key; reversed rows when descending
+        self._keys: list[SortKey] = []
+
+    # -- the Qt model protocol -------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self.span_at(index.row())
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == 1:
+                return " ".join(span.text.split())  # one line, however many paragraphs
+            return (span.label, None, span.annotator, span.note or "")[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self._colours.get(span.label, QColor("#999999"))
+        if role == Qt.ItemDataRole.ForegroundRole and span.annotator != self._analyst():
+            return QColor("#8a8a8a")  # other analysts' spans: read-only, shown dimmed
+        if role == Qt.ItemDataRole.FontRole and column == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        own = self.span_at(index.row()).annotator == self._analyst()
+        if index.column() == NOTE and own and self._edit_note is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not (index.isValid() and index.column() == NOTE and role == Qt.ItemDataRole.EditRole):
+            return False
+        if self._edit_note is None or not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        span = self.span_at(index.row())
+        if (span.note or "") == str(value):
+            return False
+        # The callback stores it and, through the editor, calls replace() on this model.
+        return self._edit_note(span, str(value)) is not None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = {span.id: row for row, span in enumerate(self._rows())}
+        persistent = self.persistentIndexList()
+        self._column = column if 0 <= column < len(COLUMNS) else -1
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._resort()
+        new = {span.id: row for row, span in enumerate(self._rows())}
+        by_old_row = {row: span_id for span_id, row in old.items()}
+        for index in persistent:
+            span_id = by_old_row.get(index.row())
+            if span_id is not None:
+                self.changePersistentIndex(index, self.index(new[span_id], index.column()))
+        self.layoutChanged.emit()
+
+    # -- changes from the editor -----------------------------------------------------
+
+    def reset(self, spans: Iterable[Span]) -> None:
+        self.beginResetModel()
+        self._spans = list(spans)
+        self._resort()
+        self.endResetModel()
+
+    def add(self, span: Span) -> int:
+        """Insert ``span`` at its sorted place; returns its row."""
+        key = self._key(span)
+        i = bisect_left(self._keys, key)
+        row = self._row_of(i, inserting=True)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._spans.insert(i, span)
+        self._keys.insert(i, key)
+        self.endInsertRows()
+        return row
+
+    def remove(self, span: Span) -> None:
+        row = self.row_of(span)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        i = self._internal(row)
+        del self._spans[i]
+        del self._keys[i]
+        self.endRemoveRows()
+
+    def replace(self, old: Span, new: Span) -> None:
+        """``old`` became ``new`` (a relabel or a note): remove and re-insert if it moves."""
+        row = self.row_of(old)
+        if row is not None and self._key(old) == self._key(new):
+            self._spans[self._internal(row)] = new
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return
+        self.remove(old)
+        self.add(new)
+
+    def refresh_roles(self) -> None:
+        """The analyst changed: colours and editability of every row."""
+        if self._spans:
+            last = self.index(len(self._spans) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    # -- looking up ------------------------------------------------------------------
+
+    def span_at(self, row: int) -> Span:
+        return self._spans[self._internal(row)]
+
+    def row_of(self, span: Span) -> int | None:
+        key = self._key(span)
+        i = bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            return self._row_of(i)
+        return None
+
+    def _rows(self) -> list[Span]:
+        return self._spans[::-1] if self._descending else self._spans
+
+    def _key(self, span: Span) -> SortKey:
+        return (_primary(span, self._column), span.start, span.end, span.id)
+
+    def _resort(self) -> None:
+        # Runs over 10,000 spans when a document opens: each key is made once, and
+        # the Store's own order (start, end, id) is document order already.
+        keys = [self._key(s) for s in self._spans]
+        if any(a > b for a, b in pairwise(keys)):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            keys = [keys[i] for i in order]
+            self._spans = [self._spans[i] for i in order]
+        self._keys = keys
+
+    def _internal(self, row: int) -> int:
+        return len(self._spans) - 1 - row if self._descending else row
+
+    def _row_of(self, i: int, *, inserting: bool = False) -> int:
+        n = len(self._spans) + (1 if inserting else 0)
+        return n - 1 - i if self._descending else i
+
+
+def make_span_table(model: SpanTableModel, parent: QWidget | None = None) -> QTableView:
+    """The ``spanTable`` view: sortable, whole-row selection, document order at first."""
+    view = QTableView(parent)
+    view.setObjectName("spanTable")
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+    )
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # -1: document order
+    header.setSortIndicatorClearable(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the quote takes the room
+    header.setStretchLastSection(False)
+    header.setHighlightSections(False)
+    view.setSortingEnabled(True)
+    view.setColumnWidth(0, 96)
+    view.setColumnWidth(2, 72)
+    view.setColumnWidth(3, 90)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return view

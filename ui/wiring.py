@@ -1,0 +1,117 @@
+"""Signal wiring between the window's parts, kept out of the layout code.
+
+The editor announces every change once; the table, the palette, the document
+list and the status bar each follow.  Two loops need a guard: choosing a span
+in the table selects it in the article, and choosing it in the article (Tab,
+tagging) selects its table row, which must not jump back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+
+from annotator.model import Document, Span
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def wire(w: MainWindow) -> None:
+    editor, view, model, table = w.editor, w.view, w.span_model, w.span_table
+    syncing = [False]  # True while the window itself moves a selection
+
+    def span_row_chosen(current: QModelIndex, _previous: QModelIndex) -> None:
+        if syncing[0] or not current.isValid():
+            return
+        syncing[0] = True
+        try:
+            editor.select_span(model.span_at(current.row()).id)
+        finally:
+            syncing[0] = False
+
+    def show_current(span: Span) -> None:
+        if syncing[0]:
+            return
+        row = model.row_of(span)
+        if row is None:
+            return
+        syncing[0] = True
+        try:
+            index = model.index(row, 0)
+            table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            table.scrollTo(index)
+        finally:
+            syncing[0] = False
+
+    def document_chosen(current: QModelIndex, _previous: QModelIndex) -> None:
+        if syncing[0] or not current.isValid():
+            return
+        document_id = w.document_model.document_id(current.row())
+        if editor.document is None or editor.document.id != document_id:
+            editor.open_document(document_id)
+
+    def opened(doc: Document, spans: list[Span]) -> None:
+        model.reset(spans)
+        w.setWindowTitle(f"{doc.title or 'Untitled'} — annotator — {w.store.path.name}")
+        row = w.document_model.row_of(doc.id)
+        if row is not None:
+            syncing[0] = True
+            try:
+                w.document_list.setCurrentIndex(w.document_model.index(row, 0))
+            finally:
+                syncing[0] = False
+
+    def counts(document_id: int, per_label: dict[str, int]) -> None:
+        w.palette_bar.set_counts(per_label)
+        w.document_model.set_count(document_id, sum(per_label.values()))
+
+    def analyst_changed(name: str) -> None:
+        model.refresh_roles()
+        w.document_model.reset(w.store.documents(annotator=name))
+        w.refresh_analysts()
+        if editor.document is not None:
+            opened_row = w.document_model.row_of(editor.document.id)
+            if opened_row is not None:
+                syncing[0] = True
+                w.document_list.setCurrentIndex(w.document_model.index(opened_row, 0))
+                syncing[0] = False
+
+    editor.opened.connect(opened)
+    editor.span_added.connect(model.add)
+    editor.span_removed.connect(model.remove)
+    editor.span_changed.connect(model.replace)
+    editor.spans_reset.connect(model.reset)
+    editor.counts_changed.connect(counts)
+    editor.current_changed.connect(show_current)
+    editor.analyst_changed.connect(analyst_changed)
+    editor.status.connect(w.saved_label.setText)
+    editor.position.connect(w.position_label.setText)
+    editor.message.connect(lambda text: w.statusBar().showMessage(text, 6000))
+    w.search.message.connect(lambda text: w.statusBar().showMessage(text, 6000))
+    table.selectionModel().currentRowChanged.connect(span_row_chosen)
+    w.document_list.selectionModel().currentChanged.connect(document_chosen)
+    w.palette_bar.label_clicked.connect(lambda label, exact: editor.tag(label, exact=exact))
+
+    box = w.search_box
+    box.textChanged.connect(w.search.set_query)
+    box.next_requested.connect(lambda: _find_and_focus(w, backwards=False))
+    box.previous_requested.connect(lambda: _find_and_focus(w, backwards=True))
+    box.escaped.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+
+    analysts = w.analyst_box
+    analysts.activated.connect(lambda i: editor.set_analyst(analysts.itemText(i)))
+    typed = analysts.lineEdit()
+    assert typed is not None  # the box is editable
+    typed.editingFinished.connect(lambda: editor.set_analyst(analysts.currentText()))
+
+
+def _find_and_focus(w: MainWindow, *, backwards: bool) -> None:
+    # The article takes focus so the next key is a label key, not a search character.
+    if w.search.find(backwards=backwards):
+        w.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
