@@ -1,46 +1,112 @@
-"""Import files into a store: articles (.txt, .md, .html) and native JSONL."""
+"""Import files into a store: articles (.txt, .md, .html) and annotation files of
+the formats in ``annotator.formats`` (native JSONL, doccano, Prodigy, brat, Label
+Studio), with label mapping and one transaction per file."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .errors import DuplicateDocumentError, ImportRefusedError
-from .formats import jsonl
+from .formats import registry
+from .formats.base import ReadResult
 from .model import ImportResult
 from .textfile import read_article
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
-SUFFIXES = ARTICLE_SUFFIXES + (".jsonl",)
+SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
 
 
-def import_path(store, path: Path) -> ImportResult:  # type: ignore[no-untyped-def]
-    """Import one file, or every importable file of a folder (not recursive)."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
+def import_path(
+    store: Any,
+    path: Path,
+    *,
+    format: str | None = None,
+    label_map: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    offsets: str | None = None,
+    annotator: str | None = None,
+) -> ImportResult:
+    """Import one file, or every importable file of a folder (not recursive).
+
+    An article file becomes one document.  An annotation file is read whole,
+    its labels renamed through ``label_map``, checked against the schema, and
+    stored in one transaction: all of it, or (on any error) nothing.
+    """
+    options = dict(format=format, label_map=label_map, skip_invalid=skip_invalid,
+                   offsets=offsets, annotator=annotator)  # fmt: skip
+    if not path.exists():
+        raise ImportRefusedError(f"{path.name} does not exist: check the path and import again")
+    if path.is_dir() and format != "brat":
+        files = sorted(
+            p for p in path.iterdir()
+            if p.suffix.lower() in SUFFIXES
+            and not (p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists())
+        )  # fmt: skip
         if not files:
             raise ImportRefusedError(
                 f"folder {path} has no {', '.join(SUFFIXES)} files: choose another folder"
             )
         total = ImportResult()
         for file in files:
-            part = import_path(store, file)
-            total.extend(part)
-            total.skipped.extend(part.skipped)
-            total.spans_added += part.spans_added
-            total.relations_added += part.relations_added
+            total.merge(import_path(store, file, **options))  # type: ignore[arg-type]
         return total
-    if path.suffix.lower() == ".jsonl":
-        if not path.is_file():
-            raise ImportRefusedError(f"{path} does not exist: check the path")
-        return store.import_records(jsonl.read(path))  # type: ignore[no-any-return]
+    fmt = format or registry.detect(path)
+    if fmt is None:
+        return _import_article(store, path)
+    if not registry.FORMATS.get(fmt, ("", False))[1]:
+        raise ImportRefusedError(
+            f"annotator cannot import {fmt}: use one of {', '.join(registry.IMPORT_FORMATS)}"
+        )
+    read = registry.module(fmt).read(
+        path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
+    )
+    _map_labels(read, label_map or {}, store.schema, path.name)
+    result: ImportResult = store.import_records(read.records)
+    result.skipped[:0] = read.skipped
+    result.notes.extend(read.notes)
+    return result
+
+
+def _import_article(store: Any, path: Path) -> ImportResult:
     article = read_article(path, max_bytes=store.import_limit)
     result = ImportResult()
     try:
         result.append(
-            store.add_document(
-                article.text, title=article.title, source=path.name, meta=article.meta
-            )
+            store.add_document(article.text, title=article.title, source=path.name,
+                               meta=article.meta)  # fmt: skip
         )
     except DuplicateDocumentError as exc:
         result.skipped.append(f"{path.name}: {exc}")
     return result
+
+
+def _map_labels(read: ReadResult, label_map: Mapping[str, str], schema: Any, name: str) -> None:
+    """Rename labels (and relation types) in place; refuse any the schema lacks."""
+    unknown_labels: set[str] = set()
+    unknown_types: set[str] = set()
+    relation_types = {r.type for r in schema.relations}
+    for record in read.records:
+        for span in record.spans:
+            span["label"] = label_map.get(span["label"], span["label"])
+            if span["label"] not in schema.label_set:
+                unknown_labels.add(span["label"])
+        for rel in record.relations:
+            rel_type = str(rel.get("type"))
+            rel["type"] = label_map.get(rel_type, rel_type)
+            if rel["type"] not in relation_types:
+                unknown_types.add(str(rel["type"]))
+    if unknown_labels:
+        example = sorted(unknown_labels)[0]
+        raise ImportRefusedError(
+            f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))};"
+            f" map them, e.g. --map {example}={schema.label_names[0]}"
+            f" (the schema has {', '.join(schema.label_names)})"
+        )
+    if unknown_types:
+        raise ImportRefusedError(
+            f"{name} uses relation types the schema does not have:"
+            f" {', '.join(sorted(unknown_types))}; map them with --map FROM=TO"
+            f" (the schema has {', '.join(sorted(relation_types))})"
+        )

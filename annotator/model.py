@@ -165,5 +165,13 @@ class ImportResult(list):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self.skipped: list[str] = []  # one line each: what was skipped and why
+        self.notes: list[str] = []  # things read but not kept, and why
         self.spans_added = 0
         self.relations_added = 0
+
+    def merge(self, other: ImportResult) -> None:
+        self.extend(other)
+        self.skipped.extend(other.skipped)
+        self.notes.extend(other.notes)
+        self.spans_added += other.spans_added
+        self.relations_added += other.relations_added

@@ -308,7 +308,7 @@ def test_sniff() -> None:
     assert not doccano.sniff(
         (DATA.parent / "labelstudio" / "ls-1.23.2-emoji-probe-export-JSON_MIN.json").read_text()
     )
-    assert not jsonl.looks_native(
+    assert not jsonl.sniff(
         (DATA / "dc-1.8.4-export-100-sample.jsonl").read_text().splitlines()[0]
     )
     assert not prodigy.sniff((DATA / "dc-1.8.4-export-100-sample.jsonl").read_text())

@@ -20,6 +20,7 @@ from ..atomicfile import atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
 from ..store.documents import export_lines, export_quotes
+from .base import DEFAULT_ANNOTATOR, ReadResult
 
 # Keys of "meta" that hold document columns rather than free metadata.
 _META_COLUMNS = ("title", "source", "sha256", "created_at")
@@ -128,18 +129,29 @@ def _write_lines(
     return ExportReport(docs, spans, rels, name)
 
 
-def looks_native(first_line: str) -> bool:
-    """True when a JSONL line is one of our records (used to pick a reader)."""
+def sniff(first_text: str) -> bool:
+    """True when a file starts with one of our records (used to pick a reader)."""
+    line = first_text.lstrip("\ufeff").split("\n", 1)[0]
     try:
-        record = json.loads(first_line)
+        record = json.loads(line)
     except json.JSONDecodeError:
         return False
     return isinstance(record, dict) and record.get("offset_unit") == "codepoint"
 
 
-def read(path: str | Path) -> Iterator[DocumentRecord]:
-    """Parse a native JSONL file into records (a generator: one line at a time)."""
+def read(
+    path: str | Path,
+    *,
+    offsets: str | None = None,
+    annotator: str | None = None,
+    skip_invalid: bool = False,
+) -> ReadResult:
+    """Parse a native JSONL file.  Offsets are always code points; records keep
+    their analysts (``annotator`` only fills in a span that names none)."""
+    if offsets not in (None, "codepoint"):
+        raise ImportRefusedError("native JSONL counts code points: leave out --offsets")
     path = Path(path)
+    result = ReadResult()
     with open(path, encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -147,14 +159,23 @@ def read(path: str | Path) -> Iterator[DocumentRecord]:
             where = f"{path.name} line {n}"
             try:
                 obj = json.loads(line)
+                record = _record(obj, where, annotator)
             except json.JSONDecodeError as exc:
-                raise ImportRefusedError(
+                problem = (
                     f"{where} is not valid JSON ({exc.msg}, column {exc.colno}): fix or remove it"
-                ) from None
-            yield _record(obj, where)
+                )
+            except ImportRefusedError as exc:
+                problem = str(exc)
+            else:
+                result.records.append(record)
+                continue
+            if not skip_invalid:
+                raise ImportRefusedError(problem)
+            result.skipped.append(problem)
+    return result
 
 
-def _record(obj: Any, where: str) -> DocumentRecord:
+def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ImportRefusedError(f'{where} has no "text" string: is this a native JSONL file?')
     unit = obj.get("offset_unit", "codepoint")
@@ -177,7 +198,14 @@ def _record(obj: Any, where: str) -> DocumentRecord:
         source=columns["source"],
         meta=meta,
         created_at=columns["created_at"],
-        spans=[{**s, "origin": s.get("origin") or "import"} for s in spans],
+        spans=[
+            {
+                **s,
+                "origin": s.get("origin") or "import",
+                "annotator": s.get("annotator") or annotator or DEFAULT_ANNOTATOR,
+            }
+            for s in spans
+        ],  # fmt: skip
         relations=relations,
         where=where,
     )

@@ -95,15 +95,17 @@ class DocumentsMixin(SpansMixin):
         )  # fmt: skip
         return Document(doc_id, uid, title, source, text, digest, json.loads(meta_json), created_at)
 
-    def import_file(self, path: str | Path) -> Any:
-        """Import an article file (.txt, .md, .html/.htm) or a native JSONL file.
+    def import_file(self, path: str | Path, **options: Any) -> ImportResult:
+        """Import an article (.txt, .md, .html/.htm), an annotation file, or a folder.
 
-        Returns an ``ImportResult``: the list of added documents, with ``skipped``
-        naming files whose text was already in the database.
+        ``options`` are those of ``annotator.importing.import_path``: ``format``,
+        ``label_map``, ``skip_invalid``, ``offsets``, ``annotator``.  Returns an
+        ``ImportResult``: the list of added documents, with ``skipped`` naming
+        what was already in the database or refused, and ``notes``.
         """
         from ..importing import import_path  # the importers use this store's API
 
-        return import_path(self, Path(path))
+        return import_path(self, Path(path), **options)
 
     def import_records(
         self,

@@ -1,0 +1,65 @@
+"""Which formats exist, what each can do, and which reader a file needs."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from ..errors import ImportRefusedError
+
+# name -> (module, can import, can export, default output suffix or "/" for a folder)
+FORMATS: dict[str, tuple[str, bool, bool, str]] = {
+    "jsonl": ("jsonl", True, True, ".jsonl"),
+    "doccano": ("doccano", True, True, ".doccano.jsonl"),
+    "prodigy": ("prodigy", True, True, ".prodigy.jsonl"),
+    "brat": ("brat", True, True, "/"),
+    "labelstudio": ("labelstudio", True, True, ".labelstudio.json"),
+    "conll": ("conll", False, True, ".conll"),
+    "spacy": ("spacy_docbin", False, True, ".spacy"),
+    "w3c": ("w3c", False, True, ".w3c.jsonld"),
+}
+IMPORT_FORMATS = tuple(name for name, (_, can, _, _) in FORMATS.items() if can)
+EXPORT_FORMATS = tuple(name for name, (_, _, can, _) in FORMATS.items() if can)
+
+# JSON-lines readers in the order they are asked: native first, it is the strictest.
+_SNIFF_ORDER = ("jsonl", "prodigy", "labelstudio", "doccano")
+
+
+def module(name: str) -> ModuleType:
+    """The format's module, imported on first use (spaCy-based ones are heavy)."""
+    if name not in FORMATS:
+        raise ImportRefusedError(f"unknown format {name!r}: use one of {', '.join(FORMATS)}")
+    return importlib.import_module(f"{__package__}.{FORMATS[name][0]}")
+
+
+def default_output(name: str, stem: str) -> Path:
+    suffix = FORMATS[name][3]
+    return Path("exports") / (stem if suffix == "/" else f"{stem}{suffix}")
+
+
+def detect(path: Path) -> str | None:
+    """The annotation format a file unambiguously is, or None for an article file.
+
+    ``.txt``/``.md``/``.html`` are articles unless a ``.txt`` has a brat ``.ann``
+    beside it; ``.ann`` is brat; ``.json``/``.jsonl`` are recognised by content
+    (a file no reader claims goes to the native reader, or for ``.json`` Label
+    Studio's, whose error then names the line that is wrong).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").is_file()):
+        return "brat"
+    if suffix in (".txt", ".md", ".html", ".htm"):
+        return None
+    if suffix not in (".json", ".jsonl"):
+        raise ImportRefusedError(
+            f"{path.name}: cannot tell its format from the name: give --format"
+            f" ({', '.join(IMPORT_FORMATS)}) or use .txt, .md, .html"
+        )
+    with open(path, encoding="utf-8", errors="replace") as f:
+        head = f.read(65536)
+    for name in _SNIFF_ORDER:
+        if module(name).sniff(head):
+            return name
+    # Unrecognised: let the likeliest reader say exactly which line is wrong.
+    return "jsonl" if suffix == ".jsonl" else "labelstudio"
