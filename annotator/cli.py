@@ -87,81 +87,6 @@ def cli() -> None:
     """
 
 
-@cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
-    help="Refuse article files larger than this many MB.",
-)  # fmt: skip
-@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Label schema for a NEW database (ignored for an existing one).")  # fmt: skip
-@db_option
-def import_command(files: tuple[Path, ...], max_size: float, schema: Path | None,
-                   db_path: Path | None) -> None:  # fmt: skip
-    """Import articles (.txt, .md, .html, or folders of them) and native JSONL files.
-
-    The same text imported twice is recognised and skipped. Each file is
-    imported whole or not at all.
-
-    Example:
-
-        annotator import news/*.html --db team.db
-    """
-    added = skipped = spans = 0
-    with store_at(db_path, schema=schema) as store:
-        store.import_limit = int(max_size * 1024 * 1024)
-        with _progress(list(files), "Importing") as bar:
-            for path in bar:
-                result = store.import_file(path)
-                for doc in result:
-                    name = doc.meta.get("filename") or path.name
-                    click.echo(f"Imported {name}: document {doc.id} {_quote(doc.title)}"
-                               f" ({len(doc.text):,} characters)")  # fmt: skip
-                for line in result.skipped:
-                    click.echo(f"Skipped {line}")
-                added += len(result)
-                skipped += len(result.skipped)
-                spans += result.spans_added
-    click.echo(f"{_n(added, 'document')} added, {skipped} skipped, {_n(spans, 'span')} added")
-
-
-@cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format.")  # fmt: skip
-@click.option("--annotator", default=None, help="Export one analyst's layer only.")
-@click.option("--out", default=None, help="Output file, or - for standard output"
-              " (default: exports/<database name>.jsonl).")  # fmt: skip
-@db_option
-def export_command(fmt: str, annotator: str | None, out: str | None, db_path: Path | None) -> None:
-    """Export every document with its spans and relations as native JSONL.
-
-    Every span is checked (text[start:end] equals its quote) before its line is
-    written; the file appears only when complete.
-
-    Example:
-
-        annotator export --annotator alice --out alice.jsonl
-    """
-    from .formats import jsonl
-
-    with store_at(db_path) as store:
-        if annotator is not None and annotator not in store.annotators():
-            known = ", ".join(store.annotators()) or "none yet"
-            raise click.ClickException(
-                f"analyst {annotator!r} has no spans in this database (analysts: {known})"
-            )
-        target = out or str(Path("exports") / f"{store.path.stem}.{fmt}")
-        total = store.document_count()
-        with _progress(list(range(total)), "Exporting") as bar:
-            report = jsonl.write(store, target, annotator=annotator,
-                                 progress=lambda n: bar.update(1))  # fmt: skip
-    click.echo(
-        f"Exported {_n(report.documents, 'document')}, {_n(report.spans, 'span')}, "
-        f"{_n(report.relations, 'relation')} to {'standard output' if target == '-' else target}",
-        err=target == "-",
-    )
-
-
 @cli.command("list")
 @db_option
 def list_command(db_path: Path | None) -> None:
@@ -306,4 +231,4 @@ def _table(rows: list[list[str]], *, numeric_from: int) -> None:
         click.echo("  ".join(cells).rstrip())
 
 
-from . import cli_review  # noqa: E402,F401  (registers merge and agree)
+from . import cli_review, cli_transfer  # noqa: E402,F401  (register their commands)

@@ -288,7 +288,8 @@ def test_export_unknown_format_is_a_usage_error(team_db: Path) -> None:
     result = run("export", "--format", "csv", "--db", str(team_db))
     assert result.exit_code == 2
     assert lines(result.stderr)[-1] == (
-        "Error: Invalid value for '--format': 'csv' is not 'jsonl'."
+        "Error: Invalid value for '--format': 'csv' is not one of 'jsonl', 'doccano',"
+        " 'prodigy', 'brat', 'labelstudio', 'conll', 'spacy', 'w3c'."
     )
 
 

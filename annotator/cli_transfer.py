@@ -1,0 +1,143 @@
+"""The commands that move annotations in and out: import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import _n, _progress, _quote, cli, db_option, store_at
+from .formats import registry
+
+
+def _label_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        source, sep, target = pair.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise click.BadParameter(f"{pair!r} is not FROM=TO, e.g. PER=ACTOR", param_hint="map")
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+OFFSETS = click.Choice(["utf16", "codepoint"])
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(registry.IMPORT_FORMATS), default=None,
+              help="Format of annotation files (default: recognised from each file).")  # fmt: skip
+@click.option("--map", "mapping", multiple=True, metavar="FROM=TO",
+              help="Rename a label (or relation type) on import; repeatable.")  # fmt: skip
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records and list the others (default: refuse).")  # fmt: skip
+@click.option("--offsets", type=OFFSETS, default=None,
+              help="Offsets of the file: doccano utf16 by default, others codepoint.")  # fmt: skip
+@click.option("--annotator", default=None,
+              help="Analyst for spans whose file names none (default: 'imported').")  # fmt: skip
+@click.option(
+    "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+    help="Refuse article files larger than this many MB.",
+)  # fmt: skip
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Label schema for a NEW database (ignored for an existing one).")  # fmt: skip
+@db_option
+def import_command(
+    files: tuple[Path, ...], fmt: str | None, mapping: tuple[str, ...], skip_invalid: bool,
+    offsets: str | None, annotator: str | None, max_size: float, schema: Path | None,
+    db_path: Path | None,
+) -> None:  # fmt: skip
+    """Import articles (.txt, .md, .html, folders of them) and annotation files.
+
+    Annotation files: native JSONL, doccano, Prodigy, brat (.ann beside its .txt)
+    and Label Studio JSON, recognised from their content unless --format says.
+    The same text imported twice is recognised and skipped. Each file is
+    imported whole or not at all.
+
+    Example:
+
+        annotator import ner.jsonl --map PER=ACTOR --db team.db
+    """
+    label_map = _label_map(mapping)
+    added = skipped = spans = 0
+    with store_at(db_path, schema=schema) as store:
+        store.import_limit = int(max_size * 1024 * 1024)
+        with _progress(list(files), "Importing") as bar:
+            for path in bar:
+                result = store.import_file(
+                    path, format=fmt, label_map=label_map, skip_invalid=skip_invalid,
+                    offsets=offsets, annotator=annotator,
+                )  # fmt: skip
+                for doc in result:
+                    name = doc.meta.get("filename") or path.name
+                    click.echo(f"Imported {name}: document {doc.id} {_quote(doc.title)}"
+                               f" ({len(doc.text):,} characters)")  # fmt: skip
+                for line in result.skipped:
+                    click.echo(f"Skipped {line}")
+                for line in result.notes:
+                    click.echo(f"Note: {line}")
+                added += len(result)
+                skipped += len(result.skipped)
+                spans += result.spans_added
+    click.echo(f"{_n(added, 'document')} added, {skipped} skipped, {_n(spans, 'span')} added")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(registry.EXPORT_FORMATS), default="jsonl",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("--annotator", default=None, help="Export one analyst's layer only.")
+@click.option("--out", default=None, help="Output file (a folder for brat), or - for standard"
+              " output (default: exports/<database name> with the format's suffix).")  # fmt: skip
+@click.option("--offsets", type=OFFSETS, default=None,
+              help="Offset unit to write (doccano: utf16 by default, else codepoint).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@db_option
+def export_command(
+    fmt: str, annotator: str | None, out: str | None, offsets: str | None, force: bool,
+    db_path: Path | None,
+) -> None:  # fmt: skip
+    """Export every document with its spans and relations.
+
+    Formats: native JSONL (everything, exactly), doccano, Prodigy, brat, Label
+    Studio, CoNLL, spaCy DocBin, W3C Web Annotation. What a format cannot carry
+    is listed, never dropped silently. Every span is checked against the text
+    before it is written; the file appears only when complete, and an existing
+    file is replaced only with --force.
+
+    Example:
+
+        annotator export --format doccano --annotator alice --out alice.jsonl
+    """
+    with store_at(db_path) as store:
+        if annotator is not None and annotator not in store.annotators():
+            known = ", ".join(store.annotators()) or "none yet"
+            raise click.ClickException(
+                f"analyst {annotator!r} has no spans in this database (analysts: {known})"
+            )
+        target = out or str(registry.default_output(fmt, store.path.stem))
+        if target != "-" and not force and _occupied(Path(target)):
+            raise click.ClickException(
+                f"{target} already exists: choose another --out, or add --force to replace it"
+            )
+        writer = registry.module(fmt).write
+        if fmt == "jsonl":
+            with _progress(list(range(store.document_count())), "Exporting") as bar:
+                report = writer(store, target, annotator=annotator,
+                                progress=lambda n: bar.update(1))  # fmt: skip
+        else:
+            report = writer(store, target, annotator=annotator, offsets=offsets)
+    to_stderr = target == "-"
+    where = "standard output" if to_stderr else target
+    click.echo(
+        f"Exported {_n(report.documents, 'document')}, {_n(report.spans, 'span')}, "
+        f"{_n(report.relations, 'relation')} to {where}", err=to_stderr,
+    )  # fmt: skip
+    tokenizer = getattr(report, "tokenizer", None)
+    if tokenizer:
+        click.echo(f"Tokens and sentences from {tokenizer}", err=to_stderr)
+    for line in getattr(report, "lost", []):
+        click.echo(f"Not carried by {fmt}: {line}", err=to_stderr)
+
+
+def _occupied(path: Path) -> bool:
+    return path.is_file() or (path.is_dir() and any(path.iterdir()))

@@ -1,0 +1,150 @@
+"""`annotator import/export --format ...`: detection, label mapping, skipping, losses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from annotator import open_store
+from annotator.cli import cli
+
+DATA = Path(__file__).parent / "data"
+EMOJI = "🇺🇦 Kyiv 𝔘 Zelensky said on Monday."  # Zelensky: code points [10, 18)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), prog_name="annotator")
+
+
+def count(db: Path, table: str) -> int:
+    if not db.exists():
+        return 0
+    with closing(sqlite3.connect(db)) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_a_real_doccano_export_is_recognised_and_imported(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    source = DATA / "doccano" / "dc-1.8.4-export-100-sample.jsonl"
+    result = run("import", str(source), "--annotator", "dana", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "1 document added, 0 skipped, 50 spans added"
+    record = json.loads(source.read_text(encoding="utf-8").splitlines()[0])
+    with open_store(db) as store:
+        (doc,) = store.documents()
+        spans = store.spans(doc.id)
+        text = store.document(doc.id).text
+    # ASCII text: UTF-16 units and code points agree, so the file's offsets stand.
+    assert sorted((s.start, s.end, s.label) for s in spans) == sorted(
+        (s, e, label) for s, e, label in record["label"]
+    )
+    assert all(s.text == text[s.start : s.end] and s.annotator == "dana" for s in spans)
+    assert {s.origin for s in spans} == {"import"}
+
+
+def test_doccano_utf16_offsets_become_code_points(tmp_path: Path) -> None:
+    db, source = tmp_path / "t.db", tmp_path / "probe.jsonl"
+    # In UTF-16 units the flag counts 4 and 𝔘 2: "Zelensky" sits at [13, 21).
+    u16 = len(EMOJI[:10].encode("utf-16-le")) // 2
+    assert u16 == 13
+    source.write_text(json.dumps({"text": EMOJI, "label": [[u16, u16 + 8, "ACTOR"]]}) + "\n")
+    assert run("import", str(source), "--format", "doccano", "--db", str(db)).exit_code == 0
+    with open_store(db) as store:
+        (span,) = store.spans(1)
+    assert (span.start, span.end, span.text) == (10, 18, "Zelensky")
+
+
+def test_unknown_labels_are_listed_and_nothing_is_imported(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    source = DATA / "brat" / "esp.train-doc-29.ann"
+    result = run("import", str(source), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: esp.train-doc-29.ann uses labels the schema does not have: "
+    )
+    assert "--map" in result.stderr
+    assert count(db, "documents") == 0 and count(db, "spans") == 0
+
+
+def test_map_renames_labels_on_import(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    source = DATA / "brat" / "esp.train-doc-29.ann"
+    labels = {line.split("\t")[1].split(" ")[0] for line in
+              source.read_text(encoding="utf-8").splitlines() if line.startswith("T")}  # fmt: skip
+    maps = [arg for label in sorted(labels) for arg in ("--map", f"{label}=ACTOR")]
+    result = run("import", str(source), *maps, "--annotator", "eva", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    t_lines = [ln for ln in source.read_text(encoding="utf-8").splitlines() if ln.startswith("T")]
+    assert count(db, "spans") == len(t_lines) == 13
+    with open_store(db) as store:
+        assert {s.label for s in store.spans(1)} == {"ACTOR"}
+
+
+def test_a_broken_line_3_refuses_the_file_or_is_skipped(tmp_path: Path) -> None:
+    db, source = tmp_path / "t.db", tmp_path / "three.jsonl"
+    good = [json.dumps({"id": f"d{n}", "text": f"Text number {n}.", "spans": [],
+                        "relations": [], "offset_unit": "codepoint"}) for n in (1, 2, 4)]  # fmt: skip
+    source.write_text("\n".join([good[0], good[1], '{"id": "d3", "text": ', good[2]]) + "\n")
+    refused = run("import", str(source), "--db", str(db))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: three.jsonl line 3 is not valid JSON")
+    assert count(db, "documents") == 0
+    skipped = run("import", str(source), "--skip-invalid", "--db", str(db))
+    assert skipped.exit_code == 0, skipped.output
+    out = skipped.stdout.splitlines()
+    assert [ln for ln in out if ln.startswith("Skipped")][0].startswith(
+        "Skipped three.jsonl line 3 is not valid JSON"
+    )
+    assert out[-1] == "3 documents added, 1 skipped, 0 spans added"
+
+
+def test_export_lists_what_the_format_loses_and_needs_force(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        doc = store.add_document(EMOJI)
+        actor = store.add_span(doc.id, 10, 18, "ACTOR", annotator="alice", note="president")
+        claim = store.add_span(doc.id, 10, 34, "CLAIM", annotator="alice")
+        store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+    out = tmp_path / "p.jsonl"
+    result = run("export", "--format", "prodigy", "--out", str(out), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Exported 1 document, 2 spans, 0 relations to {out}"  # none written
+    lost = [ln for ln in lines if ln.startswith("Not carried by prodigy: ")]
+    assert any("relation" in ln for ln in lost) and any("note" in ln for ln in lost)
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [
+        (10, 18, "ACTOR"), (10, 34, "CLAIM")
+    ]  # fmt: skip
+    again = run("export", "--format", "prodigy", "--out", str(out), "--db", str(db))
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"Error: {out} already exists: choose another --out, or add --force to replace it\n"
+    )
+    forced = run("export", "--format", "prodigy", "--out", str(out), "--force", "--db", str(db))
+    assert forced.exit_code == 0
+
+
+def test_brat_folder_export_imports_back(tmp_path: Path) -> None:
+    db, copy = tmp_path / "t.db", tmp_path / "copy.db"
+    with open_store(db) as store:
+        doc = store.add_document(EMOJI + "\nLine two by 李明 and Café.")
+        store.add_span(doc.id, 10, 18, "ACTOR", annotator="alice")
+        store.add_span(doc.id, 27, 33, "DATE", annotator="alice")
+    folder = tmp_path / "brat"
+    result = run("export", "--format", "brat", "--out", str(folder), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    ann = sorted(folder.glob("*.ann"))
+    assert len(ann) == 1
+    back = run("import", str(ann[0]), "--annotator", "alice", "--db", str(copy))
+    assert back.exit_code == 0, back.output
+    with open_store(copy) as store:
+        assert [(s.start, s.end, s.label, s.text) for s in store.spans(1)] == [
+            (10, 18, "ACTOR", "Zelensky"), (27, 33, "DATE", "Monday")
+        ]  # fmt: skip
+    shutil.rmtree(folder)
