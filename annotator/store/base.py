@@ -100,7 +100,7 @@ def _span_from_row(row: Mapping[str, Any]) -> Span:
         end=row["end"],
         text=row["text"],
         note=row["note"],
-        attributes=json.loads(row["attributes"]),
+        attributes={} if row["attributes"] == "{}" else json.loads(row["attributes"]),
         origin=row["origin"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
