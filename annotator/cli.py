@@ -112,35 +112,84 @@ def list_command(db_path: Path | None) -> None:
 
 
 @cli.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every number of the overview as JSON.")  # fmt: skip
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many frequent actors and citations to list.")  # fmt: skip
 @db_option
-def stats_command(as_json: bool, db_path: Path | None) -> None:
-    """Count spans per label and analyst.
+def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
+    """Count spans per label and analyst, progress per analyst, frequent actors.
 
     Example:
 
-        annotator stats --json
+        annotator stats --json --top 20
     """
     with store_at(db_path) as store:
-        counts = store.stats()
-        documents = len(store.documents())
-        labels = list(store.schema.label_names) + sorted(
-            set(counts) - set(store.schema.label_names)
-        )
-    annotators = sorted({a for per in counts.values() for a in per})
-    total = sum(n for per in counts.values() for n in per.values())
+        numbers = store.overview(top=top)
+        labels = list(store.schema.label_names)
+    counts = numbers["by_label"]
     if as_json:
-        click.echo(json.dumps({"documents": documents, "spans": total, "by_label": counts},
-                              ensure_ascii=False, indent=2, sort_keys=True))  # fmt: skip
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2, sort_keys=True))
         return
+    labels += sorted(set(counts) - set(labels))
+    annotators = sorted({a for per in counts.values() for a in per})
     rows = [["LABEL", *annotators, "TOTAL"]]
     for label in labels:
         per = counts.get(label, {})
         rows.append([label, *(str(per.get(a, 0)) for a in annotators), str(sum(per.values()))])
     rows.append(["TOTAL", *(str(sum(counts.get(lab, {}).get(a, 0) for lab in labels))
-                            for a in annotators), str(total)])  # fmt: skip
-    click.echo(f"{_n(documents, 'document')}, {_n(total, 'span')}")
+                            for a in annotators), str(numbers["spans"])])  # fmt: skip
+    click.echo(f"{_n(numbers['documents'], 'document')}, {_n(numbers['spans'], 'span')}")
     _table(rows, numeric_from=1)
+    if numbers["progress"]:
+        click.echo("")
+        _table([["ANALYST", "DONE", "IN PROGRESS", "NOT STARTED"]] + [
+            [who, str(p["done"]), str(p["in_progress"]), str(p["not_started"])]
+            for who, p in numbers["progress"].items()
+        ], numeric_from=1)  # fmt: skip
+    for title, key in (("Frequent actors", "top_actors"), ("Frequent citations", "top_citations")):
+        if numbers[key]:
+            click.echo(f"\n{title}:")
+            for entry in numbers[key]:
+                docs = ", ".join(str(d) for d in entry["documents"])
+                click.echo(f"  {entry['count']:>5}  {entry['text']}  (documents {docs})")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--label", default=None, help="Only spans with this label.")
+@click.option("--annotator", default=None, help="Only spans of this analyst.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@db_option
+def search_command(query: str, label: str | None, annotator: str | None, limit: int,
+                   as_json: bool, db_path: Path | None) -> None:  # fmt: skip
+    """Search every document's text and every span's text and note.
+
+    Case and accents do not matter ("cafe" finds "Café"); FTS5 syntax works:
+    "exact phrase", word*, AND, OR, NOT.
+
+    Example:
+
+        annotator search "Zelensky" --label ACTOR
+    """
+    from dataclasses import asdict
+
+    with store_at(db_path) as store:
+        hits = store.search(query, label=label, annotator=annotator, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No match.")
+        return
+    for h in hits:
+        where = f"document {h.document_id} {_quote(h.title)}"
+        if h.kind == "text":
+            click.echo(f"{where}: {h.context}")
+        else:
+            click.echo(f"{where} [{h.start}, {h.end}) {h.label} by {h.annotator}"
+                       f" ({h.kind}): {h.context}")  # fmt: skip
 
 
 @cli.command("sample")

@@ -112,7 +112,16 @@ def _v4(conn: sqlite3.Connection) -> None:
     )
 
 
-STEPS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _search_index(conn: sqlite3.Connection) -> None:
+    """Full-text search over documents and spans (FTS5, kept in sync by triggers)."""
+    from .store.search import create_search_index
+
+    create_search_index(conn)
+
+
+STEPS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1, _v2, _v3, _v4, _search_index,
+]  # fmt: skip
 LATEST = len(STEPS)
 
 

@@ -15,12 +15,23 @@ from typing import Any
 from .base import new_id, now, sha256
 from .documents import DocumentsMixin
 from .maintenance import Breach, MaintenanceMixin
+from .overview import OverviewMixin
+from .search import SearchHit, SearchMixin, SearchQueryError
 from .undo import UndoMixin
 
-__all__ = ["Breach", "Store", "open_store", "new_id", "now", "sha256"]
+__all__ = [
+    "Breach",
+    "SearchHit",
+    "SearchQueryError",
+    "Store",
+    "open_store",
+    "new_id",
+    "now",
+    "sha256",
+]
 
 
-class Store(DocumentsMixin, UndoMixin, MaintenanceMixin):
+class Store(DocumentsMixin, UndoMixin, MaintenanceMixin, SearchMixin, OverviewMixin):
     """One annotation database file.  Use as a context manager or call ``close()``."""
 
 

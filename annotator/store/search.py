@@ -1,0 +1,242 @@
+"""Full-text search over every document's text and every span's text and note.
+
+Two SQLite FTS5 indexes (``documents_fts``, ``spans_fts``) mirror the tables
+through triggers, so every write of the store, undo and redo included, keeps
+them in sync inside its own transaction.
+
+Tokenizer: ``unicode61 remove_diacritics 2``.  Words are runs of letters and
+digits in any script, case-folded, with diacritics removed also when they are
+written as combining characters: ``cafe`` finds "Café" and "Cafe\u0301",
+``zoe`` finds "Zoë".  A run of CJK characters without spaces is one word, so
+``李明`` finds "李明" standing alone and ``李*`` any word starting with 李.
+Emoji and punctuation are not words: a query made only of them (``🇺🇦``) is
+looked up as a literal substring instead.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from ..errors import AnnotatorError
+from .base import StoreBase
+
+TOKENIZER = "unicode61 remove_diacritics 2"
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use: never in news text
+
+
+class SearchQueryError(AnnotatorError):
+    """A search query FTS5 cannot parse."""
+
+
+def create_search_index(conn: sqlite3.Connection) -> None:
+    """The FTS5 tables, their triggers, and the rows already present.
+
+    Span texts are not indexed on their own (they are slices of the document
+    text, and indexing a million short rows would triple the cost of a bulk
+    import); a span matches when a match in its document's text lies inside
+    it.  Notes, which are not in the text, have their own index.
+    """
+    conn.execute(
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents',"
+        f" content_rowid='id', tokenize='{TOKENIZER}')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE notes_fts USING fts5(note, content='spans',"
+        f" content_rowid='rowid', tokenize='{TOKENIZER}')"
+    )
+    triggers = {
+        "documents_fts_insert": "AFTER INSERT ON documents BEGIN INSERT INTO documents_fts"
+        "(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+        "documents_fts_delete": "AFTER DELETE ON documents BEGIN INSERT INTO documents_fts"
+        "(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
+        "documents_fts_update": "AFTER UPDATE OF title, text ON documents BEGIN"
+        " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+        " VALUES ('delete', old.id, old.title, old.text);"
+        " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+        "notes_fts_insert": "AFTER INSERT ON spans WHEN new.note IS NOT NULL BEGIN"
+        " INSERT INTO notes_fts(rowid, note) VALUES (new.rowid, new.note); END",
+        "notes_fts_delete": "AFTER DELETE ON spans WHEN old.note IS NOT NULL BEGIN"
+        " INSERT INTO notes_fts(notes_fts, rowid, note) VALUES ('delete', old.rowid, old.note);"
+        " END",
+        "notes_fts_update": "AFTER UPDATE OF note ON spans BEGIN"
+        " INSERT INTO notes_fts(notes_fts, rowid, note) SELECT 'delete', old.rowid, old.note"
+        " WHERE old.note IS NOT NULL;"
+        " INSERT INTO notes_fts(rowid, note) SELECT new.rowid, new.note"
+        " WHERE new.note IS NOT NULL; END",
+    }
+    for name, body in triggers.items():
+        conn.execute(f"CREATE TRIGGER {name} {body}")
+    conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: in a document's text (``kind`` "text") or in a span ("span", "note").
+
+    ``start``/``end`` are code point offsets in the document text: the span's
+    own for span hits; for text hits the first match, found with ``locate``.
+    """
+
+    document_id: int
+    title: str | None
+    kind: str
+    context: str
+    span_id: str | None = None
+    label: str | None = None
+    annotator: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class SearchMixin(StoreBase):
+    def search(
+        self,
+        query: str,
+        *,
+        label: str | None = None,
+        annotator: str | None = None,
+        limit: int = 200,
+    ) -> list[SearchHit]:
+        """Hits for an FTS5 query, documents first then spans, best first.
+
+        With ``label`` or ``annotator`` only span hits (their text or note) are
+        listed, filtered; without, document texts are searched too.
+        """
+        query = query.strip()
+        if not query:
+            return []
+        if not re.search(r"\w", query):
+            return self._literal_search(query, label, annotator, limit)
+        hits: list[SearchHit] = []
+        try:
+            if label is None and annotator is None:
+                hits += [
+                    SearchHit(doc_id, title, "text", context)
+                    # Rank first, then make snippets for the best rows only.
+                    for doc_id, title, context in self.db.conn.execute(
+                        "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', '…', 12)"
+                        " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+                        " WHERE documents_fts MATCH ? AND documents_fts.rowid IN (SELECT rowid"
+                        " FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?)"
+                        " ORDER BY rank",
+                        [query, query, limit],
+                    )
+                ]
+            hits += self._span_hits(query, label, annotator, limit)
+            hits += self._note_hits(query, label, annotator, limit)
+        except sqlite3.OperationalError as exc:  # FTS5 says what it cannot parse
+            raise SearchQueryError(
+                f"cannot search for {query!r} ({exc}): put words in double quotes"
+                ' to search them literally, e.g. "state-owned"'
+            ) from None
+        return hits[:limit]
+
+    def _filters(self, label: str | None, annotator: str | None) -> tuple[str, list[str]]:
+        where, params = "", []  # type: tuple[str, list[str]]
+        if label is not None:
+            where, params = where + " AND s.label = ?", params + [label]
+        if annotator is not None:
+            where, params = where + " AND s.annotator = ?", params + [annotator]
+        return where, params
+
+    def _span_hits(
+        self, query: str, label: str | None, annotator: str | None, limit: int
+    ) -> list[SearchHit]:
+        """Spans holding a match of ``query`` in their document's text."""
+        where, params = self._filters(label, annotator)
+        hits: list[SearchHit] = []
+        for doc_id, title, marked in self.db.conn.execute(
+            "SELECT d.id, d.title, highlight(documents_fts, 1, ?, ?) FROM documents_fts"
+            " JOIN documents d ON d.id = documents_fts.rowid"
+            " WHERE documents_fts MATCH ? ORDER BY rank",
+            [_MARK_OPEN, _MARK_CLOSE, query],
+        ):
+            matches = _match_ranges(marked)
+            if not matches:
+                continue
+            for span_id, lab, who, start, end, text in self.db.conn.execute(
+                'SELECT s.id, s.label, s.annotator, s.start, s."end", s.text FROM spans s'
+                f' WHERE s.document_id = ? AND s.start <= ? AND s."end" >= ? {where}'
+                ' ORDER BY s.start, s."end"',
+                [doc_id, matches[-1][0], matches[0][1], *params],
+            ):
+                if any(start <= m_start and m_end <= end for m_start, m_end in matches):
+                    hits.append(SearchHit(doc_id, title, "span", text, span_id, lab, who,
+                                          start, end))  # fmt: skip
+                    if len(hits) >= limit:
+                        return hits
+        return hits
+
+    def _note_hits(
+        self, query: str, label: str | None, annotator: str | None, limit: int
+    ) -> list[SearchHit]:
+        where, params = self._filters(label, annotator)
+        return [
+            SearchHit(doc_id, title, "note", f"{text} — {note}", span_id, lab, who, start, end)
+            for doc_id, title, span_id, lab, who, start, end, text, note in self.db.conn.execute(
+                'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end",'
+                " s.text, s.note FROM notes_fts JOIN spans s ON s.rowid = notes_fts.rowid"
+                f" JOIN documents d ON d.id = s.document_id WHERE notes_fts MATCH ? {where}"
+                " ORDER BY rank LIMIT ?",
+                [query, *params, limit],
+            )
+        ]
+
+    def _literal_search(
+        self, needle: str, label: str | None, annotator: str | None, limit: int
+    ) -> list[SearchHit]:
+        """Substring search for queries without any word (emoji, symbols)."""
+        hits: list[SearchHit] = []
+        if label is None and annotator is None:
+            for doc_id, title, text in self.db.conn.execute(
+                "SELECT id, title, text FROM documents WHERE instr(text, ?) ORDER BY id LIMIT ?",
+                [needle, limit],
+            ):
+                at = text.index(needle)
+                context = text[max(0, at - 40) : at + len(needle) + 40]
+                hits.append(SearchHit(doc_id, title, "text", context, start=at,
+                                      end=at + len(needle)))  # fmt: skip
+        where, params = "(instr(s.text, ?) OR instr(coalesce(s.note, ''), ?))", [needle, needle]
+        if label is not None:
+            where, params = where + " AND s.label = ?", params + [label]
+        if annotator is not None:
+            where, params = where + " AND s.annotator = ?", params + [annotator]
+        for doc_id, title, span_id, lab, who, start, end, text in self.db.conn.execute(
+            'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end", s.text'
+            f" FROM spans s JOIN documents d ON d.id = s.document_id WHERE {where}"
+            " ORDER BY s.document_id, s.start LIMIT ?",
+            [*params, limit],
+        ):
+            hits.append(SearchHit(doc_id, title, "span", text, span_id, lab, who, start, end))
+        return hits[:limit]
+
+    def locate(self, document_id: int, query: str) -> tuple[int, int] | None:
+        """Code point offsets of the first match of ``query`` in the document's text."""
+        if not re.search(r"\w", query):
+            at = self._text(document_id).find(query.strip())
+            return None if at < 0 else (at, at + len(query.strip()))
+        try:
+            row = self.db.conn.execute(
+                "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts"
+                " WHERE documents_fts MATCH ? AND rowid = ?",
+                [_MARK_OPEN, _MARK_CLOSE, query, document_id],
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        matches = _match_ranges(row[0]) if row is not None else []
+        return matches[0] if matches else None
+
+
+def _match_ranges(marked: str) -> list[tuple[int, int]]:
+    """Code point ranges of the matches FTS5's highlight() marked in a text."""
+    ranges, removed, start = [], 0, 0
+    for m in re.finditer(f"[{_MARK_OPEN}{_MARK_CLOSE}]", marked):
+        if m.group() == _MARK_OPEN:
+            start = m.start() - removed
+        else:
+            ranges.append((start, m.start() - removed))
+        removed += 1
+    return ranges

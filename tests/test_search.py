@@ -1,0 +1,156 @@
+"""Full-text search: accents, CJK, emoji, filters, staying in sync, bad queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator import open_store
+from annotator.store import SearchQueryError, Store
+
+# Offsets counted by hand (code points): 🇺🇦 is 2, 𝔘 is 1, "e\u0301" is 2.
+TEXT = "🇺🇦 Kyiv 𝔘 Zelensky said on Monday that Cafe\u0301 owners and 李明, a trader, agreed."
+#       0-1   3-6  8 10-17       19-22 24-25 27-32 34-37 39-43        45-50  56-57
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with open_store(tmp_path / "s.db") as s:
+        yield s
+
+
+def seeded(store: Store) -> dict[str, str]:
+    doc = store.add_document(TEXT, title="Kyiv briefing")
+    store.add_document("Nothing about the capital here: only Zoë Ångström spoke.", title="Other")
+    ids = {
+        "actor": store.add_span(doc.id, 10, 18, "ACTOR", annotator="alice").id,
+        "claim": store.add_span(doc.id, 10, 33, "CLAIM", annotator="bob").id,
+        "date": store.add_span(
+            doc.id, 27, 33, "DATE", annotator="alice", note="normalise to 2026-03-02"
+        ).id,  # fmt: skip
+    }
+    return ids
+
+
+def test_words_are_found_without_case_or_accents(store: Store) -> None:
+    seeded(store)
+    assert [h.title for h in store.search("CAFE") if h.kind == "text"] == ["Kyiv briefing"]
+    assert [h.title for h in store.search("zoe angstrom") if h.kind == "text"] == ["Other"]
+    # The match in the text is found at its code point offsets (after two astral
+    # characters, and spanning the combining accent).
+    assert store.locate(1, "cafe") == (39, 44)
+    assert store.locate(1, "zelensky") == (10, 18)
+    assert TEXT[39:44] == "Cafe\u0301"
+
+
+def test_cjk_and_emoji(store: Store) -> None:
+    seeded(store)
+    assert store.locate(1, "李明") == (56, 58)
+    assert [h.document_id for h in store.search("李*") if h.kind == "text"] == [1]
+    (hit,) = store.search("🇺🇦")  # not a word: looked up literally
+    assert (hit.kind, hit.start, hit.end) == ("text", 0, 2)
+
+
+def test_span_and_note_hits_respect_the_filters(store: Store) -> None:
+    ids = seeded(store)
+    spans = {(h.kind, h.span_id) for h in store.search("zelensky") if h.kind != "text"}
+    assert spans == {("span", ids["actor"]), ("span", ids["claim"])}
+    only_claims = store.search("zelensky", label="CLAIM")
+    assert [(h.kind, h.span_id) for h in only_claims] == [("span", ids["claim"])]
+    only_alice = store.search("monday", annotator="alice")
+    assert [(h.kind, h.span_id) for h in only_alice] == [("span", ids["date"])]
+    notes = store.search("normalise")
+    assert [(h.kind, h.span_id, h.start, h.end) for h in notes] == [
+        ("note", ids["date"], 27, 33)
+    ]  # fmt: skip
+
+
+def test_the_index_follows_edits_undo_and_deletes(store: Store) -> None:
+    ids = seeded(store)
+    store.update_span(ids["date"], note="check the calendar")
+    assert store.search("normalise") == []
+    assert [h.span_id for h in store.search("calendar")] == [ids["date"]]
+    store.undo("alice")
+    assert [h.span_id for h in store.search("normalise")] == [ids["date"]]
+    assert store.search("calendar") == []
+    store.delete_span(ids["date"])
+    assert store.search("normalise") == []
+    store.undo("alice")
+    assert [h.span_id for h in store.search("normalise")] == [ids["date"]]
+    store.rename_document(2, "Ångström interview", by="alice")
+    assert [h.document_id for h in store.search("angstrom interview")] == [2]
+    store.delete_document(2, by="alice")
+    assert store.search("angstrom") == []
+    store.undo("alice")
+    assert [h.document_id for h in store.search("angstrom") if h.kind == "text"] == [2]
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "AND", "zelensky NOT", "(kyiv"])
+def test_a_malformed_query_is_a_clear_error(store: Store, query: str) -> None:
+    seeded(store)
+    with pytest.raises(SearchQueryError, match="put words in double quotes"):
+        store.search(query)
+
+
+def test_overview_counts_match_an_independent_count(store: Store, tmp_path: Path) -> None:
+    import sqlite3
+    from collections import Counter
+
+    a = store.add_document("Zoë Ångström met ZOE ANGSTROM and Tidewatch.", title="A").id
+    b = store.add_document("Zoe Angstrom, again; Tidewatch [citation: Daily Ledger].").id
+    store.add_document("Untouched article.")
+    store.add_span(a, 0, 12, "ACTOR", annotator="alice")  # Zoë Ångström
+    store.add_span(a, 17, 29, "ACTOR", annotator="alice")  # ZOE ANGSTROM
+    store.add_span(a, 34, 43, "ACTOR", annotator="bob")  # Tidewatch
+    store.add_span(b, 0, 13, "ACTOR", annotator="bob")  # "Zoe Angstrom," (comma too)
+    store.add_span(b, 21, 30, "ACTOR", annotator="bob")  # Tidewatch
+    store.add_span(b, 31, 55, "CITATION", annotator="bob")
+    store.set_done(b, "bob")
+    numbers = store.overview(top=5)
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        by_label = Counter()
+        for label, who, n in conn.execute(
+            "SELECT label, annotator, count(*) FROM spans GROUP BY 1, 2"
+        ):
+            by_label[(label, who)] = n
+    assert numbers["documents"] == 3
+    assert numbers["spans"] == sum(by_label.values()) == 6
+    assert {(lab, who): n for lab, per in numbers["by_label"].items()
+            for who, n in per.items()} == dict(by_label)  # fmt: skip
+    # alice: spans in A only; bob: spans in A and B, and B marked done.
+    assert numbers["progress"] == {
+        "alice": {"done": 0, "in_progress": 1, "not_started": 2},
+        "bob": {"done": 1, "in_progress": 1, "not_started": 1},
+    }
+    # Three spellings of one name count together; Tidewatch twice.
+    assert [(e["count"], e["documents"]) for e in numbers["top_actors"]] == [
+        (3, [a, b]), (2, [a, b])
+    ]  # fmt: skip
+    assert numbers["top_actors"][1]["text"] == "Tidewatch"
+    assert numbers["top_citations"] == [
+        {"text": "[citation: Daily Ledger]", "count": 1, "documents": [b]}
+    ]
+
+
+def test_search_command(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    db = tmp_path / "cli.db"
+    with open_store(db) as s:
+        seeded(s)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["search", "zelensky", "--label", "ACTOR", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        'document 1 "Kyiv briefing" [10, 18) ACTOR by alice (span): Zelensky\n'
+    )
+    as_json = json.loads(runner.invoke(cli, ["search", "cafe", "--json", "--db", str(db)]).output)
+    assert [(h["kind"], h["document_id"]) for h in as_json] == [("text", 1)]
+    bad = runner.invoke(cli, ["search", '"open', "--db", str(db)])
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("Error: cannot search for '\"open'")
