@@ -100,7 +100,7 @@ class SearchMixin(StoreBase):
         annotator: str | None = None,
         limit: int = 200,
     ) -> list[SearchHit]:
-        """Hits for an FTS5 query, documents first then spans, best first.
+        """Hits for an FTS5 query: documents, then spans, then notes, in document order.
 
         With ``label`` or ``annotator`` only span hits (their text or note) are
         listed, filtered; without, document texts are searched too.
@@ -115,18 +115,19 @@ class SearchMixin(StoreBase):
             if label is None and annotator is None:
                 hits += [
                     SearchHit(doc_id, title, "text", context)
-                    # Rank first, then make snippets for the best rows only.
+                    # In document order: FTS5 yields rows by id and stops at the
+                    # limit, where ranking would score every matching document.
                     for doc_id, title, context in self.db.conn.execute(
                         "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', '…', 12)"
                         " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-                        " WHERE documents_fts MATCH ? AND documents_fts.rowid IN (SELECT rowid"
-                        " FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?)"
-                        " ORDER BY rank",
-                        [query, query, limit],
+                        " WHERE documents_fts MATCH ? ORDER BY documents_fts.rowid LIMIT ?",
+                        [query, limit],
                     )
                 ]
-            hits += self._span_hits(query, label, annotator, limit)
-            hits += self._note_hits(query, label, annotator, limit)
+            if len(hits) < limit:
+                hits += self._span_hits(query, label, annotator, limit - len(hits))
+            if len(hits) < limit:
+                hits += self._note_hits(query, label, annotator, limit - len(hits))
         except sqlite3.OperationalError as exc:  # FTS5 says what it cannot parse
             raise SearchQueryError(
                 f"cannot search for {query!r} ({exc}): put words in double quotes"
@@ -151,7 +152,7 @@ class SearchMixin(StoreBase):
         for doc_id, title, marked in self.db.conn.execute(
             "SELECT d.id, d.title, highlight(documents_fts, 1, ?, ?) FROM documents_fts"
             " JOIN documents d ON d.id = documents_fts.rowid"
-            " WHERE documents_fts MATCH ? ORDER BY rank",
+            " WHERE documents_fts MATCH ? ORDER BY documents_fts.rowid",
             [_MARK_OPEN, _MARK_CLOSE, query],
         ):
             matches = _match_ranges(marked)
