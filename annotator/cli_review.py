@@ -1,4 +1,4 @@
-"""Review commands: ``merge`` database files and measure analysts' ``agree``-ment.
+"""Review commands: ``merge`` database files, measure analysts' ``agree``-ment, ``accept-matches``.
 
 Registered on the core's group by ``annotator.cli`` importing this module.
 """
@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from .adjudication import DEFAULT_GOLD, ReviewSession
 from .agreement import agreement
 from .cli import cli, db_option, store_at
 from .merge import merge
@@ -116,3 +117,47 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
         click.echo("  ".join(cells).rstrip())
     click.echo(f"Cohen's kappa (tokens): {_number(overall['cohen_kappa'])}")
     click.echo(f"Krippendorff's alpha (tokens): {_number(overall['krippendorff_alpha'])}")
+
+
+@cli.command("accept-matches")
+@click.option("--a", "a", required=True, help="Analyst of layer A.")
+@click.option("--b", "b", required=True, help="Analyst of layer B.")
+@click.option("--by", "by", required=True, help="The reviewer: whose undo history it joins.")
+@click.option("--gold", default=DEFAULT_GOLD, show_default=True, help="The gold layer's name.")
+@click.option(
+    "--doc", "document_id", type=int, default=None,
+    help="One document's id (default: every document where both analysts have spans).",
+)  # fmt: skip
+@db_option
+def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int | None,
+                           db_path: Path | None) -> None:  # fmt: skip
+    """Accept the spans two analysts marked alike into the gold layer.
+
+    Every match (same start, end and label) without a decision yet becomes a gold
+    span with origin "adjudicated" and source "A+B"; the disagreements are left
+    for the review window. Each document is one undo step of the reviewer.
+
+    Example:
+
+        annotator accept-matches --a alice --b bob --by lead --db team.db
+    """
+    with store_at(db_path) as store:
+        if document_id is not None:
+            store.document(document_id)  # raises NotFoundError with advice
+        ids = [
+            d.id for d in store.documents()
+            if (document_id is None or d.id == document_id)
+            and d.analyst_counts.get(a) and d.analyst_counts.get(b)
+        ]  # fmt: skip
+        total = 0
+        for doc_id in ids:
+            accepted = ReviewSession.load(store, doc_id, a, b, gold=gold,
+                                          reviewer=by).accept_all_matches()  # fmt: skip
+            total += accepted
+            click.echo(f"Document {doc_id}: {_matches(accepted)} accepted")
+    click.echo(f"Accepted {_matches(total)} of {a} and {b} into {gold}"
+               f" in {_n(len(ids), 'document')}")  # fmt: skip
+
+
+def _matches(count: int) -> str:
+    return f"{count:,} match{'' if count == 1 else 'es'}"

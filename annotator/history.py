@@ -18,11 +18,13 @@ UNDOABLE = frozenset(
     {
         "add_span", "add_spans", "update_span", "delete_span", "add_relation",
         "delete_relation", "rename_document", "delete_document", "set_done",
+        "adjudicate",
+        "replace_text", "confirm_anchor", "place_orphan", "drop_orphan",
     }
 )  # fmt: skip
 
 # Tables in the order rows must be written (a child after its parent).
-TABLES = ("documents", "document_status", "spans", "relations")
+TABLES = ("documents", "revisions", "document_status", "spans", "relations", "review_decisions")
 
 # The columns a history state may hold, per table.
 TABLE_COLUMNS = {
@@ -30,9 +32,13 @@ TABLE_COLUMNS = {
                   "created_at"),
     "document_status": ("id", "document_id", "annotator", "done", "updated_at"),
     "spans": ("id", "document_id", "annotator", "label", "start", "end", "text", "note",
-              "attributes", "origin", "created_at", "updated_at"),
+              "attributes", "origin", "created_at", "updated_at", "orphan_revision"),
+    "revisions": ("id", "document_id", "number", "text", "text_sha256", "length", "replaced_at",
+                  "replaced_by"),
     "relations": ("id", "document_id", "annotator", "type", "from_span", "to_span",
                   "attributes", "created_at"),
+    "review_decisions": ("id", "document_id", "gold", "a_span", "b_span", "gold_span",
+                         "gold_span_2", "decision", "comment", "by", "created_at"),
 }  # fmt: skip
 
 State = dict[str, list[dict[str, Any]]]

@@ -37,8 +37,11 @@ __all__ = ["extract_article"]
 _WS = " \t\n\r\f"
 _WS_RUN = re.compile("[ \t\n\r\f]+")
 
+# No "embed": it is a void element, but libxml2 parses it as a container, so
+# everything after an unclosed <embed> becomes its "child"; dropping it would
+# drop the rest of the article.  It has no text of its own to hide.
 _DROP_TAGS = frozenset(
-    "script style noscript template iframe frame frameset object embed applet svg"
+    "script style noscript template iframe frame frameset object applet svg"
     " math canvas form button select option textarea input nav aside menu dialog"
     " head".split()
 )
@@ -107,27 +110,77 @@ def _drop(el: etree._Element) -> None:
         el.drop_tree()
 
 
-def _para_text_len(el: etree._Element) -> int:
-    return sum(len(_collapse(p.text_content())) for p in el.iter("p"))
+# The collapsed text of a string, summarised so that two summaries combine into
+# the summary of the two strings joined: (empty, blank, leading ws, trailing ws,
+# length of the collapsed and stripped text).
+_Run = tuple[bool, bool, bool, bool, int]
+_EMPTY: _Run = (True, True, False, False, 0)
 
 
-def _longest_article(scope: etree._Element) -> etree._Element | None:
+def _run(text: str | None) -> _Run:
+    if not text:
+        return _EMPTY
+    if not text.strip(_WS):
+        return (False, True, True, True, 0)
+    return (False, False, text[0] in _WS, text[-1] in _WS, len(_collapse(text)))
+
+
+def _join(a: _Run, b: _Run) -> _Run:
+    if a[0]:
+        return b
+    if b[0]:
+        return a
+    if a[1]:
+        return b if b[1] else (False, False, True, b[3], b[4])
+    if b[1]:
+        return (False, False, a[2], True, a[4])
+    return (False, False, a[2], b[3], a[4] + b[4] + (1 if a[3] or b[2] else 0))
+
+
+class _TextLengths:
+    """Collapsed text lengths for the container heuristics, in one pass over the tree.
+
+    ``len(_collapse(el.text_content()))`` asked of every <p> and <article> is
+    quadratic when they nest (2,000 nested articles took over a minute); here
+    each element's value is built from its children's, bottom-up.
+    """
+
+    def __init__(self, root: etree._Element) -> None:
+        nodes = list(root.iter())
+        self.text: dict[etree._Element, int] = {}  # len(_collapse(el.text_content()))
+        self.paragraphs: dict[etree._Element, int] = {}  # sum of that over el.iter("p")
+        self.links: dict[etree._Element, int] = {}  # sum of that over el.iter("a")
+        runs: dict[etree._Element, _Run] = {}
+        for el in reversed(nodes):  # every element after all of its descendants
+            if not isinstance(el.tag, str):  # comments, PIs: no text_content
+                runs[el] = _EMPTY
+                continue
+            run, paragraphs, links = _run(el.text), 0, 0
+            for child in el:
+                run = _join(_join(run, runs[child]), _run(child.tail))
+                paragraphs += self.paragraphs.get(child, 0)
+                links += self.links.get(child, 0)
+            runs[el] = run
+            self.text[el] = run[4]
+            self.paragraphs[el] = paragraphs + (run[4] if el.tag == "p" else 0)
+            self.links[el] = links + (run[4] if el.tag == "a" else 0)
+
+
+def _longest_article(scope: etree._Element, lengths: _TextLengths) -> etree._Element | None:
     articles = list(scope.iter("article"))
     # max() keeps the first of equals: the earliest article wins a tie.
-    return max(articles, key=_para_text_len) if articles else None
+    return max(articles, key=lengths.paragraphs.__getitem__) if articles else None
 
 
-def _densest(body: etree._Element) -> etree._Element | None:
+def _densest(body: etree._Element, lengths: _TextLengths) -> etree._Element | None:
     """Readability-style: the element whose own <p> children hold the most text."""
     best, best_score = None, 0
     for el in body.iter():
         score = 0
         for p in el.iterchildren("p"):
-            text_len = len(_collapse(p.text_content()))
-            link_len = sum(len(_collapse(a.text_content())) for a in p.iter("a"))
             # Only the non-link text counts: menus and "read more" lists made of
             # links score (almost) nothing.
-            score += max(text_len - link_len, 0)
+            score += max(lengths.text[p] - lengths.links[p], 0)
         if score > best_score:
             best, best_score = el, score
     return best
@@ -136,6 +189,7 @@ def _densest(body: etree._Element) -> etree._Element | None:
 def _choose_container(root: etree._Element) -> etree._Element:
     body = root.find("body")
     scope = body if body is not None else root
+    lengths = _TextLengths(scope)
     found = scope.xpath(
         ".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
     )
@@ -148,9 +202,9 @@ def _choose_container(root: etree._Element) -> etree._Element:
     )
     # Explicit "is None" tests: an lxml element's truth value is its child count.
     if mains:
-        article = _longest_article(mains[0])
+        article = _longest_article(mains[0], lengths)
         return mains[0] if article is None else article
-    for choice in (_longest_article(scope), _densest(scope)):
+    for choice in (_longest_article(scope, lengths), _densest(scope, lengths)):
         if choice is not None:
             return choice
     return scope

@@ -4,6 +4,8 @@ Studio), with label mapping and one transaction per file."""
 
 from __future__ import annotations
 
+import codecs
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,14 +61,40 @@ def import_path(
         raise ImportRefusedError(
             f"annotator cannot import {fmt}: use one of {', '.join(registry.IMPORT_FORMATS)}"
         )
-    read = registry.module(fmt).read(
-        path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
-    )
+    try:
+        read = registry.module(fmt).read(
+            path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
+        )
+    except UnicodeDecodeError:
+        at = _first_non_utf8_byte(path)
+        where = f" (byte {at})" if at is not None else ""
+        raise ImportRefusedError(
+            f"{path.name} is not valid UTF-8{where}: save it as UTF-8 and import again"
+        ) from None
+    _check_shapes(read, skip_invalid)
     _map_labels(read, label_map or {}, store.schema, path.name)
     result: ImportResult = store.import_records(read.records)
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result
+
+
+def _first_non_utf8_byte(path: Path) -> int | None:
+    """Where a file stops being UTF-8, counted from its first byte.
+
+    A reader's ``UnicodeDecodeError`` counts from the start of the buffer it was
+    decoding (8 KiB at a time), not of the file.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        data[len(bom) :].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return len(bom) + exc.start
+    return None
 
 
 def _import_article(store: Any, path: Path) -> ImportResult:
@@ -110,3 +138,76 @@ def _map_labels(read: ReadResult, label_map: Mapping[str, str], schema: Any, nam
             f" {', '.join(sorted(unknown_types))}; map them with --map FROM=TO"
             f" (the schema has {', '.join(sorted(relation_types))})"
         )
+
+
+# What the store can hold, checked before anything reaches it: a value of
+# another type (a list as a span id, an object as a title, NaN in attributes)
+# would otherwise fail deep in SQLite with a traceback, or be stored and then
+# break every later export.
+_TEXT_FIELDS = ("uid", "title", "source", "created_at")
+_SPAN_TEXT = ("id", "note", "annotator", "origin", "created_at", "updated_at")
+_RELATION_TEXT = ("id", "annotator", "created_at")
+
+
+def _check_shapes(read: ReadResult, skip_invalid: bool) -> None:
+    """Refuse (or, with ``skip_invalid``, skip) records whose fields have the wrong types."""
+    kept = []
+    for record in read.records:
+        problem = _shape_problem(record)
+        if problem is None:
+            kept.append(record)
+            continue
+        message = f"{record.where or record.title or 'a record'}: {problem}: fix the record"
+        if not skip_invalid:
+            raise ImportRefusedError(message)
+        read.skipped.append(message)
+    read.records[:] = kept
+
+
+def _shape_problem(record: Any) -> str | None:
+    if not isinstance(record.text, str):
+        return "the text is not a string"
+    for key in _TEXT_FIELDS:
+        if not _text_or_none(getattr(record, key)):
+            return f"{key} {_short(getattr(record, key))} is not a string"
+    if not isinstance(record.meta, Mapping) or not _strict_json(record.meta):
+        return f"meta {_short(record.meta)} is not a JSON object (NaN and Infinity are not JSON)"
+    for n, span in enumerate(record.spans, 1):
+        if not isinstance(span, Mapping):
+            return f"span {n} is not an object"
+        if not isinstance(span.get("label"), str) or not span["label"]:
+            return f"span {n}: label {_short(span.get('label'))} is not a label name"
+        for key in _SPAN_TEXT:
+            if not _text_or_none(span.get(key)):
+                return f"span {n}: {key} {_short(span.get(key))} is not a string"
+        if not _strict_json(span.get("attributes")):
+            return f"span {n}: attributes are not plain JSON (NaN and Infinity are not JSON)"
+    for n, rel in enumerate(record.relations, 1):
+        if not isinstance(rel, Mapping):
+            return f"relation {n} is not an object"
+        for key in ("type", "from", "to"):
+            if not isinstance(rel.get(key), str) or not rel[key]:
+                return f"relation {n}: {key} {_short(rel.get(key))} is not a string"
+        for key in _RELATION_TEXT:
+            if not _text_or_none(rel.get(key)):
+                return f"relation {n}: {key} {_short(rel.get(key))} is not a string"
+        if not _strict_json(rel.get("attributes")):
+            return f"relation {n}: attributes are not plain JSON (NaN and Infinity are not JSON)"
+    return None
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _strict_json(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -119,8 +119,76 @@ def _search_index(conn: sqlite3.Connection) -> None:
     create_search_index(conn)
 
 
+def _review_decisions(conn: sqlite3.Connection) -> None:
+    """Review decisions: how each pair of two layers was adjudicated into a gold layer.
+
+    No foreign keys: a decision names spans of three layers that analysts keep
+    editing, and it must outlive (for undo) a deleted document or span.
+    """
+    conn.execute(
+        """CREATE TABLE review_decisions (
+            id TEXT PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            gold TEXT NOT NULL,
+            a_span TEXT,
+            b_span TEXT,
+            gold_span TEXT,
+            gold_span_2 TEXT,
+            decision TEXT NOT NULL CHECK (decision IN
+                ('accept_a', 'accept_b', 'accept_both', 'reject', 'edit', 'pending')),
+            comment TEXT,
+            "by" TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (a_span IS NOT NULL OR b_span IS NOT NULL)
+        )"""
+    )
+    conn.execute(
+        "CREATE INDEX review_decisions_pair ON review_decisions(document_id, gold, a_span, b_span)"
+    )
+    conn.execute("CREATE INDEX review_decisions_gold ON review_decisions(gold_span)")
+    conn.execute("CREATE INDEX review_decisions_gold_2 ON review_decisions(gold_span_2)")
+
+
+# The labels whose texts the overview ranks ("most frequent actors and citations").
+MENTION_LABELS = ("ACTOR", "CITATION")
+
+
+def _overview_indexes(conn: sqlite3.Connection) -> None:
+    """Covering indexes for the overview: counts per document, analyst and label,
+    and the texts of actors and citations (partial: only those labels' rows)."""
+    conn.execute("DROP INDEX spans_document_annotator")
+    conn.execute("CREATE INDEX spans_document_annotator ON spans(document_id, annotator, label)")
+    conn.execute(
+        "CREATE INDEX spans_mentions ON spans(label, text, document_id)"
+        f" WHERE label IN {MENTION_LABELS!r}"
+    )
+
+
+def _revisions(conn: sqlite3.Connection) -> None:
+    """Earlier texts of edited documents, and spans that lost their place (orphans)."""
+    conn.execute(
+        """CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            replaced_at TEXT NOT NULL,
+            replaced_by TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX revisions_document ON revisions(document_id, number)")
+    conn.execute("ALTER TABLE spans ADD COLUMN orphan_revision")
+    # Orphans are left out of every count: this index finds them without a scan.
+    conn.execute(
+        "CREATE INDEX spans_orphans ON spans(document_id, annotator, label)"
+        " WHERE orphan_revision IS NOT NULL"
+    )
+
+
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1, _v2, _v3, _v4, _search_index,
+    _v1, _v2, _v3, _v4, _search_index, _review_decisions, _overview_indexes, _revisions,
 ]  # fmt: skip
 LATEST = len(STEPS)
 

@@ -98,6 +98,28 @@ def analyst_at(qtbot: Any) -> Callable[[Any], Analyst]:
 
 
 @pytest.fixture(autouse=True)
+def _temporary_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """GUI tests keep the window's settings (QSettings, INI) in their own folder.
+
+    ``ui.settings.app_settings()`` is the one place the window takes them from;
+    redirecting the user scope here means no test reads or writes the real ones.
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
+    yield
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    """Where ``app_settings()`` writes during a GUI test."""
+    return tmp_path / "qt"
+
+
+@pytest.fixture(autouse=True)
 def _dangling_qthreads(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:

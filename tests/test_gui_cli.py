@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 from click.testing import CliRunner
 
@@ -18,12 +19,14 @@ NO_DISPLAY = (
 
 
 def run_gui(*args, env_extra):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_EXIT_AFTER_PAINT": "1",
-           **env_extra}  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "gui", *args],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    # The window's settings go to a folder of their own, never the user's.
+    with tempfile.TemporaryDirectory() as config:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_EXIT_AFTER_PAINT": "1",
+               "XDG_CONFIG_HOME": config, **env_extra}  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "ui.cli", "gui", *args],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
 
 
 def test_no_display_is_one_error_line(monkeypatch, tmp_path):

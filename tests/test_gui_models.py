@@ -56,11 +56,23 @@ def test_note_is_edited_in_the_table_and_stored(sample_window, store):
 
 
 def test_document_list_model(sample_window, store, qtmodeltester):
+    from ui.document_list import COUNTS, STATE
+
     store.add_document("Another article.\n", title="Another")
-    sample_window.document_model.reset(store.documents(annotator="sample"))
-    qtmodeltester.check(sample_window.document_model)
-    text = sample_window.document_model.data(sample_window.document_model.index(0, 0))
-    assert text.startswith("Coastal cities pledge") and "\n32 spans · 2,382 characters" in text
+    sample_window.documents.refresh()
+    model = sample_window.document_model
+    qtmodeltester.check(model)
+    qtmodeltester.check(sample_window.document_panel.proxy)
+    first = model.index(0, 0)
+    assert model.data(first) == "Coastal cities pledge joint flood fund at Velmora summit"
+    assert [(label, n) for label, n, _ in model.data(first, COUNTS)] == [
+        ("CLAIM", 10), ("ACTOR", 10), ("DATE", 8), ("CITATION", 4),
+    ]  # fmt: skip
+    assert model.data(first, STATE) == "in_progress"
+    tooltip = model.data(first, Qt.ItemDataRole.ToolTipRole)
+    assert "sample: CLAIM 10, ACTOR 10, DATE 8, CITATION 4 (in progress)" in tooltip
+    assert "Other analysts: bob 1" in tooltip and "2,382 characters" in tooltip
+    assert model.data(model.index(1, 0), STATE) == "not_started"
 
 
 def test_palette_counts_the_analysts_spans(sample_window):

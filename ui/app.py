@@ -72,8 +72,12 @@ def _import(store: Store, file: Path) -> int | None:
 
 
 def run(store: Store, *, analyst: str | None, document_id: int | None,
-        started: float | None = None) -> int:  # fmt: skip
-    """Show the window on ``store`` and run until it closes; returns the exit code."""
+        started: float | None = None, imported: bool = False) -> int:  # fmt: skip
+    """Show the window on ``store`` and run until it closes; returns the exit code.
+
+    The window reopens the document that was open last time; ``document_id``
+    is opened instead when it was just ``imported``, or when there is no last one.
+    """
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -81,9 +85,10 @@ def run(store: Store, *, analyst: str | None, document_id: int | None,
     started = time.perf_counter() if started is None else started
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
     app.setApplicationName("annotator")
+    app.setStyle("Fusion")  # honours the light and dark palettes on every desktop
     window = MainWindow(store, analyst=analyst)
     sys.excepthook = _show_errors_in(window)
-    if document_id is not None:
+    if document_id is not None and (imported or window.editor.document is None):
         window.open_document(document_id)
     if os.environ.get(EXIT_AFTER_PAINT):
         _exit_after_first_paint(window, started)

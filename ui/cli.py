@@ -40,7 +40,8 @@ def gui_command(file: Path | None, analyst: str | None, db_path: Path | None) ->
         raise click.ClickException(NO_DISPLAY)
     with store_at(db_path) as store:
         document_id = first_document(store, file, first_start=db_path is None)
-        code = run(store, analyst=analyst, document_id=document_id, started=STARTED)
+        code = run(store, analyst=analyst, document_id=document_id, started=STARTED,
+                   imported=file is not None)
     sys.exit(code)
 
 

@@ -1,15 +1,33 @@
 """Every prompt the window shows goes through one small service.
 
 The window gets a ``DialogService`` in its constructor; tests and scripted runs
-pass a ``ScriptedDialogs`` that answers from a list and records every prompt,
-so no test ever waits on a modal box.
+pass a ``ScriptedDialogs`` that answers from lists and records every prompt,
+so no test ever waits on a modal box.  File dialogs are prompts too: the
+service asks for file names, and tests answer them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+DATABASE_FILTER = "Annotation databases (*.db *.sqlite);;All files (*)"
+IMPORT_FILTER = (
+    "Articles and annotation files (*.txt *.md *.html *.htm *.jsonl *.json *.ann);;"
+    "All files (*)"
+)
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """What to export: a format of ``registry.EXPORT_FORMATS`` and a layer (None: all)."""
+
+    format: str
+    layer: str | None
 
 
 class DialogService:
@@ -33,16 +51,71 @@ class DialogService:
         """Tell the analyst something went wrong and what to do next."""
         QMessageBox.warning(self.parent, title, text)
 
+    def inform(self, title: str, text: str) -> None:
+        """Report the outcome of a longer job (an import, an export)."""
+        QMessageBox.information(self.parent, title, text)
+
+    def text(self, title: str, label: str, value: str = "",
+             *, multiline: bool = False) -> str | None:  # fmt: skip
+        """A line (or a few lines) of text; None when cancelled."""
+        if multiline:
+            typed, ok = QInputDialog.getMultiLineText(self.parent, title, label, value)
+        else:
+            typed, ok = QInputDialog.getText(self.parent, title, label, text=value)
+        return typed if ok else None
+
+    def open_file_name(self, title: str, filter: str = "") -> Path | None:  # noqa: A002
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", filter)
+        return Path(name) if name else None
+
+    def open_file_names(self, title: str, filter: str = "") -> list[Path]:  # noqa: A002
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, "", filter)
+        return [Path(n) for n in names]
+
+    def existing_directory(self, title: str) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self.parent, title)
+        return Path(name) if name else None
+
+    def save_file_name(self, title: str, suggested: str = "", filter: str = "",  # noqa: A002
+                       *, confirm_overwrite: bool = True) -> Path | None:  # fmt: skip
+        options = QFileDialog.Option(0)
+        if not confirm_overwrite:
+            options |= QFileDialog.Option.DontConfirmOverwrite
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filter,
+                                              options=options)  # fmt: skip
+        return Path(name) if name else None
+
+    def export_choice(self, formats: Sequence[str], layers: Sequence[str]) -> ExportChoice | None:
+        """Which format and which analyst's layer to export; None when cancelled."""
+        from .export_dialog import ExportDialog
+
+        dialog = ExportDialog(formats, layers, self.parent)
+        return dialog.choice() if dialog.exec() else None
+
 
 class ScriptedDialogs(DialogService):
-    """Answers prompts from ``answers`` in order (True when it runs out) and logs them.
+    """Answers prompts from lists, in order, and logs every prompt.
 
-    ``asked`` holds ``(kind, title, text)`` for every prompt, errors included.
+    ``answers`` (bools) answer ``confirm`` (True when they run out); ``texts``
+    answer ``text`` and ``paths`` every file dialog (a list of paths for
+    ``open_file_names``), both None (cancelled) when they run out; ``choices``
+    answer ``export_choice``.  ``asked`` holds ``(kind, title, text)`` for every
+    prompt, errors and messages included.
     """
 
-    def __init__(self, answers: Iterable[bool] = ()) -> None:
+    def __init__(
+        self,
+        answers: Iterable[bool] = (),
+        *,
+        texts: Iterable[str | None] = (),
+        paths: Iterable[Any] = (),
+        choices: Iterable[ExportChoice | None] = (),
+    ) -> None:
         super().__init__(None)
         self.answers = list(answers)
+        self.texts = list(texts)
+        self.paths = list(paths)
+        self.choices = list(choices)
         self.asked: list[tuple[str, str, str]] = []
 
     def confirm(self, title: str, text: str) -> bool:
@@ -52,6 +125,43 @@ class ScriptedDialogs(DialogService):
     def error(self, title: str, text: str) -> None:
         self.asked.append(("error", title, text))
 
+    def inform(self, title: str, text: str) -> None:
+        self.asked.append(("inform", title, text))
+
+    def text(self, title: str, label: str, value: str = "",
+             *, multiline: bool = False) -> str | None:  # fmt: skip
+        self.asked.append(("text", title, label))
+        return self.texts.pop(0) if self.texts else None
+
+    def _path(self, kind: str, title: str) -> Any:
+        self.asked.append((kind, title, ""))
+        return self.paths.pop(0) if self.paths else None
+
+    def open_file_name(self, title: str, filter: str = "") -> Path | None:  # noqa: A002
+        found = self._path("open_file_name", title)
+        return None if found is None else Path(found)
+
+    def open_file_names(self, title: str, filter: str = "") -> list[Path]:  # noqa: A002
+        found = self._path("open_file_names", title)
+        return [Path(p) for p in found or []]
+
+    def existing_directory(self, title: str) -> Path | None:
+        found = self._path("existing_directory", title)
+        return None if found is None else Path(found)
+
+    def save_file_name(self, title: str, suggested: str = "", filter: str = "",  # noqa: A002
+                       *, confirm_overwrite: bool = True) -> Path | None:  # fmt: skip
+        found = self._path("save_file_name", title)
+        return None if found is None else Path(found)
+
+    def export_choice(self, formats: Sequence[str], layers: Sequence[str]) -> ExportChoice | None:
+        self.asked.append(("export_choice", ", ".join(formats), ", ".join(layers)))
+        return self.choices.pop(0) if self.choices else None
+
     @property
     def errors(self) -> list[str]:
         return [text for kind, _, text in self.asked if kind == "error"]
+
+    @property
+    def messages(self) -> list[str]:
+        return [text for kind, _, text in self.asked if kind == "inform"]

@@ -39,6 +39,10 @@ class DocumentState(QObject):
     counts_changed = Signal(int, dict)  # document id, {label: the analyst's count}
     current_changed = Signal(object)  # the Span chosen with Tab or the table
     analyst_changed = Signal(str)
+    editable_changed = Signal()  # a layer became editable or read-only
+    layers_changed = Signal(dict)  # {analyst: spans in the open document}, hidden ones too
+    closed = Signal()  # no document open any more (it was deleted)
+    retitled = Signal(object)  # the open Document, renamed
     status = Signal(str)  # saved state
     message = Signal(str)  # what just happened
     position = Signal(str)  # the caret, in code points
@@ -54,10 +58,13 @@ class DocumentState(QObject):
         self.offsets: OffsetMap | None = None
         self.index: SpanIndex | None = None
         self._counts: Counter[str] = Counter()
+        self._layers: Counter[str] = Counter()  # spans per analyst, hidden layers too
+        self.hidden: set[str] = set()  # analysts whose spans are neither painted nor listed
+        self.unlocked: set[str] = set()  # other analysts' layers the analyst may edit
         self._current: tuple[str, int] | None = None  # (span id, caret when chosen)
         colours = {label.name: label.color for label in store.schema.labels}
         self.highlighter = SpanHighlighter(
-            view.document(), colours, lambda: self.index, lambda: self.analyst
+            view.document(), colours, lambda: self.index, self.can_edit
         )
         view.cursorPositionChanged.connect(self._caret_moved)
         # Blocks scrolled into view before the highlighter reached them are painted first.
@@ -76,9 +83,54 @@ class DocumentState(QObject):
             if gc_was_on:
                 gc.enable()
 
+    def can_edit(self, annotator: str) -> bool:
+        """The analyst's own layer, and layers unlocked with "Edit this layer"."""
+        return annotator == self.analyst or annotator in self.unlocked
+
+    def layer_counts(self) -> dict[str, int]:
+        return {name: n for name, n in self._layers.items() if n}
+
+    def set_hidden(self, hidden: set[str]) -> None:
+        """Show only the layers not in ``hidden``: in the view, the table and Tab."""
+        if hidden == self.hidden:
+            return
+        self.hidden = set(hidden)
+        self._resync()
+
+    def set_unlocked(self, name: str, editable: bool) -> None:
+        if editable:
+            self.unlocked.add(name)
+        else:
+            self.unlocked.discard(name)
+        self._current = None
+        self.highlighter.rehighlight()  # editable layers are drawn in full colour
+        self.editable_changed.emit()
+
+    def close_document(self) -> None:
+        """Show nothing (the open document was deleted)."""
+        self.document = self.offsets = self.index = None
+        self._current = None
+        self._counts, self._layers = Counter(), Counter()
+        self.view.show_text("")
+        self.closed.emit()
+        self.layers_changed.emit({})
+
+    def refresh_document(self) -> None:
+        """Read the open document's record again (after a rename or its undo)."""
+        if self.document is not None:
+            self.document = self.store.document(self.document.id)
+            self.retitled.emit(self.document)
+
+    def _visible(self, spans: list[Span]) -> list[Span]:
+        self._layers = Counter(s.annotator for s in spans)
+        self._counts = Counter(s.label for s in spans if s.annotator == self.analyst)
+        if not self.hidden:
+            return spans
+        return [s for s in spans if s.annotator not in self.hidden]
+
     def _open(self, document_id: int) -> None:
         doc = self.store.document(document_id)
-        spans = self.store.spans(document_id)
+        spans = self._visible(self.store.spans(document_id))
         offsets = OffsetMap(doc.text)
         # The index exists before the text reaches Qt, so the highlighter paints
         # the first screens during setPlainText; the rest follows after the first
@@ -94,8 +146,8 @@ class DocumentState(QObject):
                 "Cannot show this article",
                 "Qt changed the text while loading it, so offsets would be wrong.",
             )
-        self._counts = Counter(s.label for s in spans if s.annotator == self.analyst)
         self.opened.emit(doc, spans)
+        self.layers_changed.emit(self.layer_counts())
         self._caret_moved()  # the caret is at 0 whether or not it moved
         self._emit_counts()
         self.status.emit(f"All saved · {self._total()} spans")
@@ -110,9 +162,13 @@ class DocumentState(QObject):
 
     def reload(self) -> None:
         """Bring the open document's spans back in step with the Store."""
+        if self._resync():
+            self._saved()
+
+    def _resync(self) -> bool:
         if self.document is None or self.index is None:
-            return
-        spans = self.store.spans(self.document.id)
+            return False
+        spans = self._visible(self.store.spans(self.document.id))
         new = {s.id: s for s in spans}
         blocks: set[int] = set()
         for entry in self.index.entries():
@@ -122,19 +178,22 @@ class DocumentState(QObject):
             if span.id not in self.index:
                 blocks.update(self.index.add(span))
         self._repaint(blocks)
-        self._counts = Counter(s.label for s in spans if s.annotator == self.analyst)
         self.spans_reset.emit(spans)
         self._emit_counts()
-        self._saved()
+        self.layers_changed.emit(self.layer_counts())
+        return True
 
     def _added(self, spans: Iterable[Span]) -> None:
         assert self.index is not None
         spans = list(spans)
         blocks: set[int] = set()
         for span in spans:
-            blocks.update(self.index.add(span))
+            self._layers[span.annotator] += 1
             if span.annotator == self.analyst:
                 self._counts[span.label] += 1
+        spans = [s for s in spans if s.annotator not in self.hidden]
+        for span in spans:
+            blocks.update(self.index.add(span))
         self._repaint(blocks)
         if len(spans) > 50:  # one reset beats thousands of row inserts
             self.spans_reset.emit([e.span for e in self.index.entries()])
@@ -142,20 +201,25 @@ class DocumentState(QObject):
             for span in spans:
                 self.span_added.emit(span)
         self._emit_counts()
+        self.layers_changed.emit(self.layer_counts())
 
     def _removed(self, span: Span) -> None:
         assert self.index is not None
         self._repaint(self.index.remove(span.id))
-        self._counts[span.label] -= 1
+        self._layers[span.annotator] -= 1
+        if span.annotator == self.analyst:
+            self._counts[span.label] -= 1
         self.span_removed.emit(span)
         self._emit_counts()
+        self.layers_changed.emit(self.layer_counts())
 
     def _changed(self, old: Span, new: Span) -> None:
         assert self.index is not None
         blocks = set(self.index.remove(old.id)) | set(self.index.add(new))
         self._repaint(blocks)
-        self._counts[old.label] -= 1
-        self._counts[new.label] += 1
+        if old.annotator == self.analyst:
+            self._counts[old.label] -= 1
+            self._counts[new.label] += 1
         self.span_changed.emit(old, new)
         self._emit_counts()
 

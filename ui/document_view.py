@@ -8,7 +8,15 @@ about spans; the highlighter paints them and the editor decides what keys do.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPaintEvent, QPalette, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from .span_index import display_text
@@ -21,10 +29,15 @@ class DocumentView(QPlainTextEdit):
     """Shows one article; positions are Qt's UTF-16 units."""
 
     painted = Signal()
+    zoom_requested = Signal(int)  # Ctrl+wheel: steps in (+) or out (-)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentView")
+        self.setAccessibleName("Article")
+        self.setAccessibleDescription(
+            "The article, read-only: select text and press a label key to tag it"
+        )
         self.setReadOnly(True)
         # Read-only editors are mouse-only by default; analysts select with Shift+arrows.
         self.setTextInteractionFlags(
@@ -35,19 +48,23 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setCursorWidth(2)
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.setPlaceholderText("No article open. Import one with:  annotator import FILE")
+        self.setPlaceholderText("No article open. Import one with File ▸ Import documents (Ctrl+I)")
         font = QFont("Noto Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSizeF(12.5)
         self.setFont(font)
-        # Label tints are blended on white: keep the paper white in dark themes too.
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-        palette.setColor(QPalette.ColorRole.Text, QColor("#1d1d1f"))
-        palette.setColor(QPalette.ColorRole.Highlight, QColor("#2f6fdb"))
-        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-        self.setPalette(palette)
+        self.set_paper(QColor("#ffffff"), QColor("#1d1d1f"), QColor("#2f6fdb"))
         self.document().setDocumentMargin(MARGIN)
+
+    def set_paper(self, paper: QColor, ink: QColor, highlight: QColor) -> None:
+        """The article's own colours (label tints are blended on ``paper``)."""
+        palette = self.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Base, paper)
+            palette.setColor(group, QPalette.ColorRole.Text, ink)
+            palette.setColor(group, QPalette.ColorRole.Highlight, highlight)
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        self.setPalette(palette)
 
     def show_text(self, text: str) -> None:
         """Show ``text`` (Python's str) with the caret at the start."""
@@ -77,6 +94,16 @@ class DocumentView(QPlainTextEdit):
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
         # Tab and Shift+Tab jump between spans here (see actions.py), not between widgets.
         return False
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        # Ctrl+wheel zooms through the window's zoom (remembered), not Qt's own.
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() // 120
+            if steps:
+                self.zoom_requested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)

@@ -16,10 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, NotFoundError
 from annotator.model import HistoryEntry, Span
 from annotator.store import Store
 
+from .boundaries import next_stop, previous_stop
 from .commands import History, short_text
 from .dialogs import DialogService
 from .document_state import DocumentState
@@ -36,7 +37,6 @@ class Editor(DocumentState):
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(store, analyst, view, dialogs, parent)
         self.history = History(store, analyst, dialogs, self)
-        self.history.applied.connect(self._after_history)
         self.history.message.connect(self.message)
         self.jobs = JobRunner(self)
 
@@ -45,6 +45,8 @@ class Editor(DocumentState):
         if not self._ready():
             return
         assert self.index is not None and self.offsets is not None and self.document is not None
+        if self.analyst in self.hidden:  # tagging into a hidden layer would look like nothing
+            self.set_hidden(self.hidden - {self.analyst})
         start16, end16 = self.view.selection()
         current = self._current_entry()
         if current is not None and (current.start, current.end) == (start16, end16):
@@ -69,7 +71,7 @@ class Editor(DocumentState):
         doc_id, analyst = self.document.id, self.analyst
         start = self.offsets.to_codepoint(start16, snap="down")
         end = self.offsets.to_codepoint(end16, snap="up")
-        span = self._call(
+        span = self.call(
             "Cannot tag", lambda: self.store.add_span(doc_id, start, end, label, annotator=analyst)
         )
         if span is None:
@@ -81,7 +83,7 @@ class Editor(DocumentState):
         self._saved()
 
     def delete(self) -> None:
-        """Delete the analyst's span at the caret (the innermost; again for the next)."""
+        """Delete the editable span at the caret (the innermost; again for the next)."""
         if not self._ready():
             return
         target = self._target()
@@ -89,15 +91,31 @@ class Editor(DocumentState):
             self.message.emit(self._why_no_target("No span of yours at the caret"))
             return
         span = target.span
-        if self._call("Cannot delete", lambda: self.store.delete_span(span.id, by=self.analyst)):
+        if self.call("Cannot delete", lambda: self.store.delete_span(span.id, by=self.analyst)):
             self._removed(span)
             self._current = None
             self.history.record(f"Delete {span.label} “{short_text(span.text)}”")
             self._saved()
 
+    def edit_note_at_caret(self) -> None:
+        """N: a small note editor for the editable span at the caret."""
+        if not self._ready():
+            return
+        target = self._target()
+        if target is None:
+            self.message.emit(self._why_no_target("Put the caret in one of your spans first"))
+            return
+        span = target.span
+        note = self.dialogs.text(
+            "Note", f"Note on {span.label} “{short_text(span.text)}”:", span.note or "",
+            multiline=True,
+        )  # fmt: skip
+        if note is not None and note != (span.note or ""):
+            self.edit_note(span, note)
+
     def edit_note(self, span: Span, note: str) -> Span | None:
-        """Store a note on one of the analyst's spans (from the table)."""
-        new = self._call(
+        """Store a note on an editable span (from the table or the N key)."""
+        new = self.call(
             "Cannot save the note",
             lambda: self.store.update_span(span.id, note=note, by=self.analyst),
         )
@@ -123,7 +141,7 @@ class Editor(DocumentState):
             self._saved()
 
         if not background:
-            spans = self._call(
+            spans = self.call(
                 "Cannot tag all", lambda: self.store.add_spans(doc_id, rows, by=analyst)
             )
             if spans is not None:
@@ -150,16 +168,62 @@ class Editor(DocumentState):
             return
         self.select_span(entry.span.id)
 
+    def move_edge(self, edge: str, step: int) -> None:
+        """Move the start or end of the span at the caret to the next word edge.
+
+        ``step`` +1 moves right, -1 left; word edges are Unicode word boundaries
+        (``QTextBoundaryFinder``), and the span keeps at least one character.
+        """
+        if not self._ready():
+            return
+        target = self._target()
+        if target is None:
+            self.message.emit(self._why_no_target("Put the caret in one of your spans first"))
+            return
+        document = self.view.document()
+        find = next_stop if step > 0 else previous_stop
+        pos = find(document, target.end if edge == "end" else target.start, edge)
+        if pos is None:
+            self.message.emit("No word further that way")
+            return
+        start16, end16 = (target.start, pos) if edge == "end" else (pos, target.end)
+        if start16 >= end16:
+            self.message.emit("A span keeps at least one word: Delete removes it")
+            return
+        self.set_span_range(target.span, start16, end16)
+
+    def set_span_range(self, span: Span, start16: int, end16: int) -> None:
+        """Give ``span`` the UTF-16 range ``[start16, end16)``: one update, one undo step."""
+        assert self.offsets is not None and self.index is not None
+        start = self.offsets.to_codepoint(start16, snap="down")
+        end = self.offsets.to_codepoint(end16, snap="up")
+        if (start, end) == (span.start, span.end) or start >= end:
+            return
+        new = self.call(
+            "Cannot change the span",
+            lambda: self.store.update_span(span.id, start=start, end=end, by=self.analyst),
+        )
+        if new is None:
+            return
+        self._changed(span, new)
+        self.history.record(f"Resize {new.label} to “{short_text(new.text)}”")
+        entry = self.index.entry(new.id)
+        if entry is not None:  # stays chosen: the next key moves the same span again
+            self.view.select_range(entry.start, entry.end)
+            self._choose(new, entry.end)
+        self._saved()
+
     def set_analyst(self, name: str) -> None:
         name = name.strip()
         if not name or name == self.analyst:
             return
         self.analyst = name
+        self.unlocked = set()
         self.history.set_analyst(name)
         self._current = None
-        if self.index is not None:
-            self._counts = Counter(e.span.label for e in self.index.entries()
-                                   if e.span.annotator == name)  # fmt: skip
+        if self.document is not None:
+            spans = self.store.spans(self.document.id, annotator=name)
+            self._counts = Counter(s.label for s in spans)
             self.highlighter.rehighlight()  # whose spans are full colour changed everywhere
             self._emit_counts()
             self.status.emit(f"All saved · {self._total()} spans")
@@ -175,13 +239,21 @@ class Editor(DocumentState):
         if not self._busy():
             self.history.redo()
 
-    def _after_history(self, entry: HistoryEntry, direction: str) -> None:
+    def after_history(self, entry: HistoryEntry, direction: str) -> None:
+        """Show where an undo or redo happened, or close a document it deleted."""
         if entry.document_id is None:
             return
-        if self.document is None or entry.document_id != self.document.id:
-            self.open_document(entry.document_id)  # show where the change happened
-        else:
-            self.reload()
+        is_open = self.document is not None and entry.document_id == self.document.id
+        try:
+            if not is_open:
+                self.open_document(entry.document_id)  # show where the change happened
+            else:
+                self.refresh_document()
+                self.reload()
+        except NotFoundError:  # a document deleted again by a redo
+            if is_open:
+                self.close_document()
+            return
         state = entry.before if direction == "undo" else entry.after
         rows = (state or {}).get("spans") or (entry.after or entry.before or {}).get("spans") or []
         if rows and self.offsets is not None:
@@ -190,13 +262,13 @@ class Editor(DocumentState):
 
     def _relabel(self, entry: Entry, label: str) -> None:
         old = entry.span
-        if old.annotator != self.analyst:
-            self.message.emit(f"That span is {old.annotator}'s: it is read-only for you")
+        if not self.can_edit(old.annotator):
+            self.message.emit(read_only(old.annotator))
             return
         if old.label == label:
             self.message.emit(f"Already {label}")
             return
-        new = self._call(
+        new = self.call(
             "Cannot relabel", lambda: self.store.update_span(old.id, label=label, by=self.analyst)
         )
         if new is not None:
@@ -205,20 +277,22 @@ class Editor(DocumentState):
             self._saved()
 
     def _target(self) -> Entry | None:
-        """The analyst's span that a relabel or Delete acts on, if any."""
+        """The editable span that a relabel, Delete, N or a resize acts on, if any."""
         current = self._current_entry()
-        if current is not None and current.span.annotator == self.analyst:
+        if current is not None and self.can_edit(current.span.annotator):
             return current
         assert self.index is not None
         start, end = self.view.selection()
-        own = [e for e in self.index.at(start, annotator=self.analyst) if e.end >= end]
+        own = [e for e in self.index.at(start) if self.can_edit(e.span.annotator) and e.end >= end]
         return own[0] if own else None
 
     def _why_no_target(self, default: str) -> str:
         assert self.index is not None
+        if self.index is None:
+            return "Open a document first"
         others = self.index.at(self.view.caret())
         if others:
-            return f"That span is {others[0].span.annotator}'s: it is read-only for you"
+            return read_only(others[0].span.annotator)
         return default
 
     def _ready(self) -> bool:
@@ -232,7 +306,7 @@ class Editor(DocumentState):
             self.message.emit("Still tagging all matches: one moment")
         return self.jobs.busy
 
-    def _call(self, title: str, work: Callable[[], Any]) -> Any:
+    def call(self, title: str, work: Callable[[], Any]) -> Any:
         """Run one Store change; an error becomes one dialog, and nothing changed."""
         try:
             result = work()
@@ -243,3 +317,7 @@ class Editor(DocumentState):
             self.dialogs.error(title, f"The database could not be written ({exc}): try again.")
             return None
         return True if result is None else result
+
+
+def read_only(analyst: str) -> str:
+    return f"That span is {analyst}'s: read-only for you (Layers ▸ Edit this layer to change it)"

@@ -5,7 +5,9 @@ exactly the stored text; the spans come from a ``SpanIndex`` bucketed by block,
 so painting one paragraph costs a dictionary look-up plus its own spans.
 Overlaps stay visible: tints of nested spans are blended (a DATE inside a
 CLAIM is green over orange) and the innermost of a nest is underlined in its
-label's colour.  Other analysts' spans are faint with a dotted underline.
+label's colour.  Read-only layers (other analysts', unless unlocked) are faint
+with a dotted underline.  ``set_theme`` changes the paper, the label colours
+and the strengths (lighter tints on dark paper, see appearance.py).
 
 Opening a long article paints the first screens at once and the rest in
 slices of a few milliseconds right after the first paint (``begin_load`` /
@@ -43,19 +45,22 @@ def blend(base: QColor, over: QColor, alpha: float) -> QColor:
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Tints each span by label; ``index`` and ``analyst`` are read at paint time."""
+    """Tints each span by label; ``index`` and ``editable`` are asked at paint time."""
 
     def __init__(
         self,
         document: QTextDocument,
         colours: Mapping[str, str],
         index: Callable[[], SpanIndex | None],
-        analyst: Callable[[], str],
+        editable: Callable[[str], bool],
     ) -> None:
         super().__init__(document)
         self._colours = {label: QColor(c) for label, c in colours.items()}
         self._index = index
-        self._analyst = analyst
+        self._editable = editable
+        self._paper = PAPER
+        self._alphas = (OWN_ALPHA, OTHER_ALPHA, OWN_ALPHA)
+        self._dark = False
         self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
         self._loading = False
         self._deferred_from: int | None = None  # first block skipped while loading
@@ -140,8 +145,7 @@ class SpanHighlighter(QSyntaxHighlighter):
             return
         origin = block.position()
         length = block.length()  # includes the separator, which spans may cover
-        analyst = self._analyst()
-        for start, end, layers in _segments(entries, origin, length, analyst):
+        for start, end, layers in _segments(entries, origin, length, self._editable):
             self.setFormat(start, end - start, self._format(layers))
 
     def rehighlight_blocks(self, blocks: Iterable[int]) -> None:
@@ -152,14 +156,30 @@ class SpanHighlighter(QSyntaxHighlighter):
             if block.isValid():
                 self.rehighlightBlock(block)
 
+    def set_theme(self, paper: QColor, colours: Mapping[str, QColor],
+                  alphas: tuple[float, float, float], *, dark: bool) -> None:  # fmt: skip
+        """New paper, label colours and strengths (editable, read-only, an editable span
+        inside another); repaints."""
+        self._paper, self._colours, self._alphas, self._dark = paper, dict(colours), alphas, dark
+        self._formats.clear()
+        self.rehighlight()
+
+    def clear_formats(self) -> None:
+        """Which layers are editable changed: formats are made again on the next paint."""
+        self._formats.clear()
+
     def _format(self, layers: tuple[Layer, ...]) -> QTextCharFormat:
         fmt = self._formats.get(layers)
         if fmt is not None:
             return fmt
         fmt = QTextCharFormat()
-        colour = PAPER
+        colour = self._paper
+        own_alpha, other_alpha, nested_alpha = self._alphas
+        tinted = False
         for label, own in layers:
-            colour = blend(colour, self._label_colour(label), OWN_ALPHA if own else OTHER_ALPHA)
+            alpha = (nested_alpha if tinted else own_alpha) if own else other_alpha
+            colour = blend(colour, self._label_colour(label), alpha)
+            tinted = tinted or own
         fmt.setBackground(colour)
         inner_label, inner_own = layers[-1]
         if not inner_own:
@@ -167,7 +187,8 @@ class SpanHighlighter(QSyntaxHighlighter):
             fmt.setUnderlineColor(self._label_colour(inner_label))
         elif len(layers) > 1:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(self._label_colour(inner_label).darker(130))
+            inner = self._label_colour(inner_label)
+            fmt.setUnderlineColor(inner.lighter(130) if self._dark else inner.darker(130))
         self._formats[layers] = fmt
         return fmt
 
@@ -177,24 +198,27 @@ class SpanHighlighter(QSyntaxHighlighter):
 
 
 def _segments(
-    entries: list[Entry], origin: int, length: int, analyst: str
+    entries: list[Entry], origin: int, length: int, editable: Callable[[str], bool]
 ) -> list[tuple[int, int, tuple[Layer, ...]]]:
     """Split a block at every span edge: ``(start, end, layers outer->inner)``."""
     clipped = []
     cuts = {0, length}
+    known: dict[str, bool] = {}
     for e in entries:
         start, end = max(e.start - origin, 0), min(e.end - origin, length)
         if start < end:
-            clipped.append((start, end, e))
+            who = e.span.annotator
+            own = known.get(who)
+            if own is None:
+                own = known[who] = editable(who)
+            clipped.append((start, end, e, own))
             cuts.update((start, end))
     edges = sorted(cuts)
     # Outer spans first: longer, then earlier; the id keeps the order stable.
     clipped.sort(key=lambda c: (-(c[2].end - c[2].start), c[2].start, c[2].span.id))
     out = []
     for a, b in zip(edges, edges[1:], strict=False):
-        layers = tuple(
-            (e.span.label, e.span.annotator == analyst) for s, t, e in clipped if s <= a and b <= t
-        )
+        layers = tuple((e.span.label, own) for s, t, e, own in clipped if s <= a and b <= t)
         if layers:
             out.append((a, b, layers))
     return out

@@ -1,16 +1,21 @@
 """The annotation window: layout only.
 
-Left the document list, centre the article, right the span table; on top the
-label palette, the search box and the analyst.  What keys and clicks do lives
-in ``editor.py`` and ``search.py``, the actions in ``actions.py``, and the
-signal wiring between the parts in ``wiring.py``.
+Left the document list above the layers, centre the article, right the span
+table with its filters; on top the label palette, the search box and the
+analyst.  What keys and clicks do lives in ``editor.py``, ``search.py``,
+``documents.py``, ``layers.py`` and ``edge_drag.py``; the actions and menus in
+``actions.py``; the signal wiring in ``wiring.py``; what is remembered between
+starts in ``window_state.py``.  Everything that depends on the database (its
+schema gives the labels, hence the keys and menus) is built by ``_build`` and
+built again when File > Open switches to another database.
 """
 
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,14 +31,25 @@ from PySide6.QtWidgets import (
 
 from annotator.store import Store
 
-from .actions import action_specs, build_actions
+from . import window_state
+from .actions import action_specs, build_actions, build_menus
+from .appearance import Appearance
+from .database_files import DatabaseFiles
 from .dialogs import DialogService
-from .document_list import DocumentListModel, make_document_list
+from .document_list import DocumentListModel
+from .document_panel import DocumentPanel
 from .document_view import DocumentView
+from .documents import Documents
+from .edge_drag import EdgeDrag
 from .editor import Editor
 from .label_palette import LabelPalette
+from .layers import LayerModel, Layers, LayersPanel
 from .search import Search, SearchBox
-from .span_table import SpanTableModel, make_span_table
+from .settings import Prefs, app_settings
+from .shortcut_sheet import Binding, ShortcutSheet, bindings
+from .span_panel import SpanPanel
+from .span_table import SpanTableModel
+from .transfer import Transfer
 from .wiring import wire
 
 
@@ -46,29 +62,64 @@ def default_analyst() -> str:
 
 
 class MainWindow(QMainWindow):
-    """One database, one open document at a time."""
+    """One database, one open document at a time.
+
+    ``settings`` (default ``settings.app_settings()``) is where the window
+    remembers zoom, theme, size, splitters, recent databases and the last
+    document; tests pass their own or redirect the default.
+
+    ``store_changed(store)`` is emitted after File > Open or New has rebuilt the
+    window around another database: whatever was attached to the old parts
+    (docks, extra actions, watchers) attaches again to the new ones.
+    """
+
+    store_changed = Signal(object)
 
     def __init__(self, store: Store, *, analyst: str | None = None,
-                 dialogs: DialogService | None = None) -> None:  # fmt: skip
+                 dialogs: DialogService | None = None,
+                 settings: QSettings | None = None) -> None:  # fmt: skip
         super().__init__()
         self.setObjectName("mainWindow")
-        self.store = store
+        self.setAccessibleName("annotator")
+        self.prefs = Prefs(settings if settings is not None else app_settings())
         self.dialogs = dialogs if dialogs is not None else DialogService(self)
-        schema = store.schema
-        colours = {label.name: label.color for label in schema.labels}
+        self.appearance = Appearance(self.prefs, self)
+        self.files = DatabaseFiles(self)
+        self.transfer = Transfer(self)
+        self.transfer.imported.connect(lambda _result: window_state.after_import(self))
+        self.transfer.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.sheet: ShortcutSheet | None = None
+        self.owns_store = False  # the caller closes the Store it gave; the window its own
+        self._build(store, analyst or self.prefs.analyst or default_analyst())
+        window_state.restore_geometry(self)
+        self.files.remember(store.path)
+        window_state.restore_document(self)
 
+    def _build(self, store: Store, analyst: str) -> None:
+        """Every part that depends on the database: widgets, models, actions, menus."""
+        self.store = store
+        schema = store.schema
+        self.label_colours = {label.name: label.color for label in schema.labels}
         self.view = DocumentView(self)
-        self.editor = Editor(store, analyst or default_analyst(), self.view, self.dialogs, self)
+        self.editor = Editor(store, analyst, self.view, self.dialogs, self)
         self.search = Search(self.editor, self.dialogs, self)
         self.span_model = SpanTableModel(
-            colours, lambda: self.editor.analyst, self.editor.edit_note, self
+            self.label_colours, self.editor.can_edit, self.editor.edit_note, self
         )
-        self.span_table = make_span_table(self.span_model, self)
-        self.document_model = DocumentListModel(self)
-        self.document_list = make_document_list(self.document_model, self)
+        self.span_panel = SpanPanel(self.span_model, schema.labels, self)
+        self.span_table = self.span_panel.table
+        self.document_model = DocumentListModel(self.label_colours, self)
+        self.document_panel = DocumentPanel(self.document_model, self)
+        self.document_list = self.document_panel.view
+        self.layers_panel = LayersPanel(LayerModel(self), self)
+        self.documents = Documents(store, self.editor, self.document_panel, self.dialogs, self)
+        self.layers = Layers(store, self.editor, self.layers_panel, self)
+        self.edge_drag = EdgeDrag(self.editor, self)
         self.palette_bar = LabelPalette(schema.labels, self)
+        self.palette_bar.setAccessibleName("Labels: click one to tag the selection")
         self.search_box = SearchBox(self)
         self.search_box.setMinimumWidth(220)
+        self.search_box.setAccessibleName("Search the article")
         self.tag_all_button = QToolButton(self)
         self.tag_all_button.setObjectName("tagAllButton")
         self.tag_all_button.setText("Tag all")
@@ -79,6 +130,7 @@ class MainWindow(QMainWindow):
         self.tag_all_button.setMenu(self.tag_all_menu)
         self.analyst_box = QComboBox(self)
         self.analyst_box.setObjectName("analystBox")
+        self.analyst_box.setAccessibleName("Analyst")
         self.analyst_box.setEditable(True)
         self.analyst_box.setInsertPolicy(QComboBox.InsertPolicy.InsertAlphabetically)
         self.analyst_box.setMinimumContentsLength(10)
@@ -89,14 +141,27 @@ class MainWindow(QMainWindow):
         self.position_label.setObjectName("positionLabel")
 
         self._lay_out()
+        self.action_specs = action_specs(schema, self)
         self.action_map = build_actions(
-            self, self.view,
-            action_specs(schema, self.editor, self.search, self.focus_search),
+            self,
+            {"view": self.view, "spans": self.span_table, "documents": self.document_list,
+             "layers": self.layers_panel.view},
+            self.action_specs,
         )  # fmt: skip
-        self._menus()
+        build_menus(self.menuBar(), self.action_map, schema,
+                    {"@recent": self.files.make_recent_menu(self)})  # fmt: skip
+        for label in schema.labels:
+            self.tag_all_menu.addAction(self.action_map[f"tag_all_{label.name}"])
+        self.layers_panel.set_edit_action(self.action_map["edit_layer"])
+        self.document_list.addActions([self.action_map[name] for name in (
+            "mark_done", "rename_document", "next_unfinished")])  # fmt: skip
         wire(self)
-        self.document_model.reset(store.documents(annotator=self.editor.analyst))
+        self.appearance.apply(self)
+        self.documents.refresh()
+        self.layers.refresh()
         self.refresh_analysts()
+        self.show_title()
+        window_state.restore_splitters(self)
 
     def _lay_out(self) -> None:
         toolbar = QToolBar("Labels", self)
@@ -114,40 +179,30 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.analyst_box)
         self.addToolBar(toolbar)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self.document_list)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.span_table)
-        splitter.setStretchFactor(1, 1)
-        splitter.setCollapsible(1, False)
-        splitter.setSizes([210, 690, 500])
-        self.setCentralWidget(splitter)
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.left_splitter.setObjectName("leftSplitter")
+        self.left_splitter.addWidget(self.document_panel)
+        self.left_splitter.addWidget(self.layers_panel)
+        self.left_splitter.setStretchFactor(0, 1)
+        self.left_splitter.setSizes([560, 160])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left_splitter)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.span_panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([240, 690, 470])
+        self.setCentralWidget(self.splitter)
 
         status = self.statusBar()
         status.setStyleSheet(
             "QStatusBar::item { border: none; }"
-            "QLabel#positionLabel { padding: 0 12px; border-right: 1px solid #c4c4c4; }"
+            "QLabel#positionLabel { padding: 0 12px; border-right: 1px solid palette(mid); }"
             "QLabel#savedLabel { padding: 0 8px 0 12px; }"
         )
         status.addPermanentWidget(self.position_label)
         status.addPermanentWidget(self.saved_label)
-        self.resize(1400, 850)
-
-    def _menus(self) -> None:
-        edit = self.menuBar().addMenu("&Edit")
-        for group in (("undo", "redo"), ("find", "find_next", "find_previous"),
-                      ("next_span", "previous_span", "delete_span")):  # fmt: skip
-            edit.addActions([self.action_map[name] for name in group])
-            edit.addSeparator()
-        tag = self.menuBar().addMenu("&Tag")
-        for label in self.store.schema.labels:
-            tag.addAction(self.action_map[f"tag_{label.name}"])
-        tag.addSeparator()
-        for label in self.store.schema.labels:
-            tag.addAction(self.action_map[f"tag_exact_{label.name}"])
-        for label in self.store.schema.labels:
-            self.tag_all_menu.addAction(self.action_map[f"tag_all_{label.name}"])
 
     # -- what scripts and tests call ---------------------------------------------------
 
@@ -160,6 +215,30 @@ class MainWindow(QMainWindow):
 
     def set_analyst(self, name: str) -> None:
         self.editor.set_analyst(name)
+
+    def set_store(self, store: Store) -> None:
+        """Switch to another database: the old Store is closed, everything is rebuilt."""
+        analyst = self.editor.analyst
+        self.transfer.wait()
+        window_state.save(self)
+        window_state.tear_down(self)
+        self.store.close()
+        self.owns_store = True
+        self._build(store, analyst)
+        window_state.restore_document(self)
+        self.store_changed.emit(store)
+
+    def bindings(self) -> list[Binding]:
+        """Every key binding of the window, from its actions (see shortcut_sheet.py)."""
+        return bindings(self.action_specs, self.action_map)
+
+    def show_shortcuts(self) -> None:
+        if self.sheet is not None:
+            self.sheet.close()
+            self.sheet.deleteLater()
+        self.sheet = ShortcutSheet(self.bindings(), self)
+        self.sheet.show()
+        self.sheet.raise_()
 
     def focus_search(self) -> None:
         """Ctrl+F: a short selection becomes the query, as in a browser."""
@@ -178,6 +257,23 @@ class MainWindow(QMainWindow):
         self.analyst_box.setCurrentText(self.editor.analyst)
         self.analyst_box.blockSignals(False)
 
+    def show_title(self) -> None:
+        doc = self.editor.document
+        lead = f"{doc.title or 'Untitled'} — " if doc is not None else ""
+        self.setWindowTitle(f"{lead}annotator — {self.store.path.name}")
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.transfer.wait()
         self.editor.jobs.wait_all()  # a running "Tag all" finishes its commit first
+        window_state.save(self)
+        if self.sheet is not None:
+            self.sheet.close()
+        if self.owns_store:
+            self.store.close()
         super().closeEvent(event)
+
+    def parts(self) -> dict[str, Any]:
+        """The database-bound parts, by name (for ``window_state.tear_down``)."""
+        return {name: getattr(self, name) for name in (
+            "editor", "search", "span_model", "document_model", "documents", "layers",
+            "edge_drag")}  # fmt: skip

@@ -3,6 +3,8 @@
 A thin adapter over a list of ``Span`` records kept sorted by the chosen
 column, so one added span is one ``beginInsertRows`` at its bisected place
 (cheap with 10,000 rows) instead of a re-sort.  Column -1 is document order.
+The label and text filters are applied here too (every span is kept, the
+rows are those that pass), so the window's row look-ups need no proxy.
 """
 
 from __future__ import annotations
@@ -37,19 +39,25 @@ def _primary(span: Span, column: int) -> Any:
 
 
 class SpanTableModel(QAbstractTableModel):
-    """Rows of spans; ``edit_note(span, text)`` stores a note and returns the new span."""
+    """Rows of spans; ``edit_note(span, text)`` stores a note and returns the new span.
+
+    ``editable(analyst)`` says whose spans the current analyst may change.
+    """
 
     def __init__(
         self,
         colours: dict[str, str],
-        analyst: Callable[[], str],
+        editable: Callable[[str], bool],
         edit_note: Callable[[Span, str], Span | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._colours = {label: QColor(c) for label, c in colours.items()}
-        self._analyst = analyst
+        self._editable = editable
         self._edit_note = edit_note
+        self._all: dict[str, Span] = {}  # every span, shown or filtered out
+        self._label: str | None = None
+        self._text = ""
         self._column = -1
         self._descending = False
         self._spans: list[Span] = []  # ascending by key; reversed rows when descending
@@ -79,7 +87,7 @@ class SpanTableModel(QAbstractTableModel):
             return (span.label, None, span.annotator, span.note or "")[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._colours.get(span.label, QColor("#999999"))
-        if role == Qt.ItemDataRole.ForegroundRole and span.annotator != self._analyst():
+        if role == Qt.ItemDataRole.ForegroundRole and not self._editable(span.annotator):
             return QColor("#8a8a8a")  # other analysts' spans: read-only, shown dimmed
         if role == Qt.ItemDataRole.FontRole and column == 0:
             font = QFont()
@@ -93,7 +101,7 @@ class SpanTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        own = self.span_at(index.row()).annotator == self._analyst()
+        own = self._editable(self.span_at(index.row()).annotator)
         if index.column() == NOTE and own and self._edit_note is not None:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
@@ -128,12 +136,39 @@ class SpanTableModel(QAbstractTableModel):
 
     def reset(self, spans: Iterable[Span]) -> None:
         self.beginResetModel()
-        self._spans = list(spans)
+        self._all = {span.id: span for span in spans}
+        filtered = self._label is not None or self._text
+        self._spans = [s for s in self._all.values() if self.passes(s)] if filtered \
+            else list(self._all.values())  # fmt: skip
         self._resort()
         self.endResetModel()
 
-    def add(self, span: Span) -> int:
-        """Insert ``span`` at its sorted place; returns its row."""
+    def set_filter(self, label: str | None, text: str) -> None:
+        """Show only spans of ``label`` (None: all) whose text or note contains ``text``."""
+        self._label, self._text = label, text.strip().casefold()
+        self.reset(list(self._all.values()))
+
+    def passes(self, span: Span) -> bool:
+        if self._label is not None and span.label != self._label:
+            return False
+        if self._text:
+            return self._text in span.text.casefold() or self._text in (span.note or "").casefold()
+        return True
+
+    @property
+    def total(self) -> int:
+        """Every span of the open document's shown layers, filtered out or not."""
+        return len(self._all)
+
+    def set_colours(self, colours: dict[str, QColor]) -> None:
+        self._colours = dict(colours)
+        self.refresh_roles()
+
+    def add(self, span: Span) -> int | None:
+        """Insert ``span`` at its sorted place; returns its row (None: filtered out)."""
+        self._all[span.id] = span
+        if not self.passes(span):
+            return None
         key = self._key(span)
         i = bisect_left(self._keys, key)
         row = self._row_of(i, inserting=True)
@@ -144,6 +179,7 @@ class SpanTableModel(QAbstractTableModel):
         return row
 
     def remove(self, span: Span) -> None:
+        self._all.pop(span.id, None)
         row = self.row_of(span)
         if row is None:
             return
@@ -156,7 +192,8 @@ class SpanTableModel(QAbstractTableModel):
     def replace(self, old: Span, new: Span) -> None:
         """``old`` became ``new`` (a relabel or a note): remove and re-insert if it moves."""
         row = self.row_of(old)
-        if row is not None and self._key(old) == self._key(new):
+        if row is not None and self._key(old) == self._key(new) and self.passes(new):
+            self._all[new.id] = new
             self._spans[self._internal(row)] = new
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
             return

@@ -1,9 +1,10 @@
 """Signal wiring between the window's parts, kept out of the layout code.
 
 The editor announces every change once; the table, the palette, the document
-list and the status bar each follow.  Two loops need a guard: choosing a span
-in the table selects it in the article, and choosing it in the article (Tab,
-tagging) selects its table row, which must not jump back.
+list, the layers and the status bar each follow.  Two loops need a guard:
+choosing a span in the table selects it in the article, and choosing it in
+the article (Tab, tagging) selects its table row, which must not jump back;
+the same holds for the document list and the open document.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
-from annotator.model import Document, Span
+from annotator.model import Document, HistoryEntry, Span
+
+from . import window_state
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -50,39 +53,54 @@ def wire(w: MainWindow) -> None:
             syncing[0] = False
 
     def document_chosen(current: QModelIndex, _previous: QModelIndex) -> None:
-        if syncing[0] or not current.isValid():
+        if syncing[0] or w.document_panel.filtering or not current.isValid():
             return
-        document_id = w.document_model.document_id(current.row())
+        document_id = w.document_panel.proxy.document_id(current.row())
         if editor.document is None or editor.document.id != document_id:
             editor.open_document(document_id)
 
+    def select_open_document() -> None:
+        if editor.document is None:
+            return
+        syncing[0] = True
+        try:
+            w.document_panel.select(editor.document.id)
+        finally:
+            syncing[0] = False
+
     def opened(doc: Document, spans: list[Span]) -> None:
         model.reset(spans)
-        w.setWindowTitle(f"{doc.title or 'Untitled'} — annotator — {w.store.path.name}")
-        row = w.document_model.row_of(doc.id)
-        if row is not None:
-            syncing[0] = True
-            try:
-                w.document_list.setCurrentIndex(w.document_model.index(row, 0))
-            finally:
-                syncing[0] = False
+        w.show_title()
+        select_open_document()
+        window_state.remember_document(w, doc.id)
+        w.documents.done_changed.emit(w.documents.is_done())
+
+    def closed() -> None:
+        model.reset([])
+        w.show_title()
+        w.palette_bar.set_counts({})
+        w.documents.done_changed.emit(False)
 
     def counts(document_id: int, per_label: dict[str, int]) -> None:
         w.palette_bar.set_counts(per_label)
-        w.document_model.set_count(document_id, sum(per_label.values()))
+        w.document_model.set_counts(document_id, per_label)
 
     def analyst_changed(name: str) -> None:
         model.refresh_roles()
-        w.document_model.reset(w.store.documents(annotator=name))
+        w.documents.refresh()
+        w.layers.refresh()
         w.refresh_analysts()
-        if editor.document is not None:
-            opened_row = w.document_model.row_of(editor.document.id)
-            if opened_row is not None:
-                syncing[0] = True
-                w.document_list.setCurrentIndex(w.document_model.index(opened_row, 0))
-                syncing[0] = False
+        w.prefs.analyst = name
+        select_open_document()
 
+    def history_applied(entry: HistoryEntry, direction: str) -> None:
+        w.documents.after_history(entry, direction)
+        w.layers.refresh()
+
+    status = w.statusBar()
     editor.opened.connect(opened)
+    editor.closed.connect(closed)
+    editor.retitled.connect(lambda _doc: w.show_title())
     editor.span_added.connect(model.add)
     editor.span_removed.connect(model.remove)
     editor.span_changed.connect(model.replace)
@@ -90,13 +108,19 @@ def wire(w: MainWindow) -> None:
     editor.counts_changed.connect(counts)
     editor.current_changed.connect(show_current)
     editor.analyst_changed.connect(analyst_changed)
+    editor.editable_changed.connect(model.refresh_roles)
+    editor.history.applied.connect(history_applied)
     editor.status.connect(w.saved_label.setText)
     editor.position.connect(w.position_label.setText)
-    editor.message.connect(lambda text: w.statusBar().showMessage(text, 6000))
-    w.search.message.connect(lambda text: w.statusBar().showMessage(text, 6000))
+    for source in (editor, w.search, w.documents, w.layers):
+        source.message.connect(lambda text: status.showMessage(text, 6000))
+    w.documents.done_changed.connect(w.action_map["mark_done"].setChecked)
+    w.layers.editable_changed.connect(w.action_map["edit_layer"].setChecked)
     table.selectionModel().currentRowChanged.connect(span_row_chosen)
     w.document_list.selectionModel().currentChanged.connect(document_chosen)
+    w.document_panel.filtered.connect(select_open_document)
     w.palette_bar.label_clicked.connect(lambda label, exact: editor.tag(label, exact=exact))
+    view.zoom_requested.connect(w.appearance.zoom_by)
 
     box = w.search_box
     box.textChanged.connect(w.search.set_query)

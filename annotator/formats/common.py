@@ -52,6 +52,11 @@ class SourceText:
         return stable_id(prefix, self.digest, *key, self.seen[key])
 
 
+def id_key(value: Any) -> Any:
+    """A file's own id (any JSON value, lists and objects too) as a dict or set key."""
+    return ("json", json.dumps(value, sort_keys=True)) if isinstance(value, (list, dict)) else value
+
+
 def utf16_slice(text: str, start: int, end: int) -> str:
     """``text`` between two UTF-16 offsets, by Python's encoder (independent of OffsetMap)."""
     return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le", errors="replace")

@@ -41,6 +41,7 @@ from .common import (
     OutputText,
     Reading,
     SourceText,
+    id_key,
     json_records,
     lost_lines,
     offset_unit,
@@ -126,9 +127,9 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
             raise Bad(f'"entities" item {ent!r} is not an object: fix it')
         start, end = ent.get("start_offset"), ent.get("end_offset")
         span = reading.span(src, start, end, ent.get("label"), analyst)
-        if ent.get("id") in ids:
+        if id_key(ent.get("id")) in ids:
             raise Bad(f"entity id {ent.get('id')!r} appears twice: give each entity its own id")
-        ids[ent.get("id")] = span["id"]
+        ids[id_key(ent.get("id"))] = span["id"]
         spans.append(span)
     relations = list(_relations(src, rest.pop("relations", None), ids, analyst))
     return DocumentRecord(text=text, spans=spans, relations=relations, **_document(rest))
@@ -138,7 +139,8 @@ def _relations(
     src: SourceText, items: Any, ids: dict[Any, str], analyst: str
 ) -> Iterator[dict[str, Any]]:
     for rel in _list(items, "relations"):
-        ends = [rel.get(k) for k in ("from_id", "to_id")] if isinstance(rel, dict) else [None]
+        ends = [id_key(rel.get(k)) for k in ("from_id", "to_id")] if isinstance(rel, dict) \
+            else [None]  # fmt: skip
         if not isinstance(rel, dict) or any(e not in ids for e in ends):
             raise Bad(f'relation {rel!r} does not link two ids of "entities": fix the ids')
         rtype = rel.get("type")

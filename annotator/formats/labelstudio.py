@@ -58,6 +58,7 @@ from .common import (
     OutputText,
     Reading,
     SourceText,
+    id_key,
     lost_lines,
     offset_unit,
     write_atomically,
@@ -133,7 +134,7 @@ def _unique_region_ids(tasks: list[Any]) -> set[str]:
             results = layer.get("result") if isinstance(layer, dict) else None
             for r in results if isinstance(results, list) else []:
                 if isinstance(r, dict) and r.get("type") != "relation":
-                    counts[r.get("id")] += 1
+                    counts[id_key(r.get("id"))] += 1
     return {i for i, n in counts.items() if isinstance(i, str) and len(i) >= 8 and n == 1}
 
 
@@ -168,8 +169,9 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
             )
             spans += found[0]
             relations += found[1]
-        if task.get("drafts"):
-            reading.note("{n} drafts not imported", len(task["drafts"]))
+        drafts = task.get("drafts")
+        if drafts:
+            reading.note("{n} drafts not imported", len(drafts) if isinstance(drafts, list) else 1)
     else:
         reading.note(
             "{n} JSON_MIN records: that export carries no relations, region ids or notes"
@@ -237,26 +239,29 @@ def _results(
             reading.note("{n} regions with several labels split into one span per label")
         note = (r.get("meta") or {}).get("text") if isinstance(r.get("meta"), dict) else None
         for i, label in enumerate(labels):
-            own_id = r.get("id") if i == 0 and r.get("id") in region_ids else None
+            own_id = r.get("id") if i == 0 and isinstance(r.get("id"), str) \
+                and r.get("id") in region_ids else None  # fmt: skip
             span = reading.span(src, value.get("start"), value.get("end"), label, who,
                                 quote=value.get("text"), span_id=own_id)  # fmt: skip
             span.update(times, origin=origin)
             if note:
-                span["note"] = "\n".join(note) if isinstance(note, list) else str(note)
-            local.setdefault(r.get("id"), span["id"])
+                span["note"] = "\n".join(map(str, note)) if isinstance(note, list) else str(note)
+            local.setdefault(id_key(r.get("id")), span["id"])
             spans.append(span)
     for r in results:
         if r.get("type") != "relation":
             continue
-        ends = (r.get("from_id"), r.get("to_id"))
+        raw = (r.get("from_id"), r.get("to_id"))
+        ends = (id_key(raw[0]), id_key(raw[1]))
         if None in ends or any(e not in local for e in ends):
-            raise Bad(f"relation {ends[0]!r} -> {ends[1]!r} links a region that is not in its"
+            raise Bad(f"relation {raw[0]!r} -> {raw[1]!r} links a region that is not in its"
                       " annotation: fix the ids")  # fmt: skip
         frm, to = (local[ends[1]], local[ends[0]]) if r.get("direction") == "left" else \
             (local[ends[0]], local[ends[1]])  # fmt: skip
         if r.get("direction") == "bi":
             reading.note("{n} two-way relations kept as one-way (from -> to)")
-        types = [t for t in r.get("labels") or [] if isinstance(t, str) and t]
+        labels = r.get("labels")
+        types = [t for t in labels if isinstance(t, str) and t] if isinstance(labels, list) else []
         if not types:
             reading.note("{n} relations without a label not kept (a relation needs a type)")
         for rtype in types:

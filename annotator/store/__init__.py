@@ -16,6 +16,8 @@ from .base import new_id, now, sha256
 from .documents import DocumentsMixin
 from .maintenance import Breach, MaintenanceMixin
 from .overview import OverviewMixin
+from .review import ReviewMixin
+from .revisions import RevisionsMixin
 from .search import SearchHit, SearchMixin, SearchQueryError
 from .undo import UndoMixin
 
@@ -31,7 +33,10 @@ __all__ = [
 ]
 
 
-class Store(DocumentsMixin, UndoMixin, MaintenanceMixin, SearchMixin, OverviewMixin):
+class Store(
+    ReviewMixin, DocumentsMixin, RevisionsMixin, UndoMixin, MaintenanceMixin, SearchMixin,
+    OverviewMixin,
+):
     """One annotation database file.  Use as a context manager or call ``close()``."""
 
 

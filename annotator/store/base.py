@@ -282,6 +282,15 @@ class StoreBase:
         )  # fmt: skip
         return int(cursor.lastrowid or 0)
 
+    def data_version(self) -> int:
+        """A number that changes whenever ANOTHER connection commits to the file.
+
+        SQLite's ``PRAGMA data_version``: this connection's own commits leave it
+        as it was, so a window that polls it reloads only for other processes'
+        (or other threads') changes.  Cheap: no table is read.
+        """
+        return int(self._scalar("PRAGMA data_version"))
+
 
 def _refuse_foreign_file(path: Path) -> None:
     """Refuse, without touching it, a file that is not SQLite."""

@@ -30,7 +30,7 @@ from .base import (
     quote_columns,
     sha256,
 )
-from .spans import SpansMixin
+from .spans import LIVE_RELATION, SpansMixin
 
 
 class DocumentsMixin(SpansMixin):
@@ -212,10 +212,14 @@ class DocumentsMixin(SpansMixin):
         if given) and per analyst, and who marked it done."""
         labels: dict[int, dict[str, int]] = {}
         analysts: dict[int, dict[str, int]] = {}
+        orphans = _orphan_counts(self.db.conn, "document_id, annotator, label")
         for doc_id, who, label, n in self.db.conn.execute(
             "SELECT document_id, annotator, label, count(*) FROM spans"
             " GROUP BY document_id, annotator, label"
         ):
+            n -= orphans.get((doc_id, who, label), 0)  # orphans count nowhere
+            if not n:
+                continue
             per_analyst = analysts.setdefault(doc_id, {})
             per_analyst[who] = per_analyst.get(who, 0) + n
             if annotator is None or who == annotator:
@@ -270,7 +274,7 @@ class DocumentsMixin(SpansMixin):
                             [document_id],
                         )
                     ]
-                    for table in ("document_status", "spans", "relations")
+                    for table in ("revisions", "document_status", "spans", "relations")
                 },
             }
             conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
@@ -333,7 +337,13 @@ class DocumentsMixin(SpansMixin):
         return int(self._scalar("SELECT count(*) FROM documents"))
 
     def span_count(self) -> int:
-        return int(self._scalar("SELECT count(*) FROM spans"))
+        """Live spans (orphans of replaced texts left out)."""
+        return int(
+            self._scalar(
+                "SELECT count(*) - (SELECT count(*) FROM spans WHERE orphan_revision IS NOT NULL)"
+                " FROM spans"
+            )
+        )
 
     def document(self, document_id: int) -> Document:
         row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
@@ -353,11 +363,14 @@ class DocumentsMixin(SpansMixin):
     def stats(self) -> dict[str, dict[str, int]]:
         """Span counts: ``{label: {annotator: n}}``."""
         result: dict[str, dict[str, int]] = {}
+        orphans = _orphan_counts(self.db.conn, "label, annotator")
         for label, annotator, n in self.db.conn.execute(
             "SELECT label, annotator, count(*) FROM spans GROUP BY label, annotator"
             " ORDER BY label, annotator"
         ):
-            result.setdefault(label, {})[annotator] = n
+            n -= orphans.get((label, annotator), 0)
+            if n:
+                result.setdefault(label, {})[annotator] = n
         return result
 
     def annotators(self) -> list[str]:
@@ -395,6 +408,17 @@ class DocumentsMixin(SpansMixin):
         return jsonl.write(self, path_or_file, annotator=annotator)
 
 
+def _orphan_counts(conn: sqlite3.Connection, columns: str) -> dict[tuple[Any, ...], int]:
+    """Orphans per ``columns`` (names from our code), through the partial index."""
+    return {
+        tuple(row[:-1]): row[-1]
+        for row in conn.execute(
+            f"SELECT {columns}, count(*) FROM spans WHERE orphan_revision IS NOT NULL"
+            f" GROUP BY {columns}"
+        )
+    }
+
+
 def export_lines(
     conn: sqlite3.Connection, annotator: str | None = None
 ) -> Iterator[tuple[int, str, int]]:
@@ -404,7 +428,8 @@ def export_lines(
     document's spans come out sorted by position.
     """
     layer, params = ("AND s.annotator = ?", [annotator]) if annotator else ("", [])
-    rel_layer = layer.replace("s.", "r.")
+    # A relation is exported only while neither end is an orphan of a replaced text.
+    rel_layer = layer.replace("s.", "r.") + f" AND {LIVE_RELATION}"
     sql = f"""
         SELECT d.id, json_object(
             'id', d.uid, 'text', d.text,
@@ -417,7 +442,7 @@ def export_lines(
                                   ELSE json(s.attributes) END,
                     'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at))
                 FROM spans s INDEXED BY spans_document_position
-                WHERE s.document_id = d.id {layer}),
+                WHERE s.document_id = d.id AND s.orphan_revision IS NULL {layer}),
             'relations', (SELECT json_group_array(json_object(
                     'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
                     'annotator', r.annotator, 'attributes', json(r.attributes),
@@ -437,7 +462,8 @@ def export_quotes(
     layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
     for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id"):
         rows = conn.execute(
-            f'SELECT id, start, "end", text FROM spans WHERE document_id = ? {layer}',
+            f'SELECT id, start, "end", text FROM spans WHERE document_id = ?'
+            f" AND orphan_revision IS NULL {layer}",
             [doc_id, *params],
         ).fetchall()
         yield doc_id, text, rows

@@ -15,7 +15,7 @@ from .documents import export_quotes
 class Breach:
     """One broken promise found by ``Store.check``."""
 
-    kind: str  # integrity, foreign_key, offsets, quote, label, relation
+    kind: str  # integrity, foreign_key, offsets, quote, orphan, label, relation
     message: str
     ids: tuple[str, ...] = ()
 
@@ -41,7 +41,8 @@ class MaintenanceMixin(StoreBase):
     def check(self) -> list[Breach]:
         """SQLite's integrity check plus the store's own invariants, each breach
         with the ids involved: spans inside their document and quoting it exactly,
-        labels in the schema, relations between spans of their own document."""
+        labels in the schema, relations between spans of their own document.
+        An orphan of a replaced text must quote the text of its revision."""
         conn = self.db.conn
         breaches = [
             Breach("integrity", str(row[0]))
@@ -58,8 +59,8 @@ class MaintenanceMixin(StoreBase):
         ]
         for span_id, doc_id, start, end, length in conn.execute(
             'SELECT s.id, s.document_id, s.start, s."end", d.length FROM spans s'
-            " JOIN documents d ON d.id = s.document_id"
-            ' WHERE s.start < 0 OR s."end" <= s.start OR s."end" > d.length'
+            " JOIN documents d ON d.id = s.document_id WHERE s.orphan_revision IS NULL"
+            ' AND (s.start < 0 OR s."end" <= s.start OR s."end" > d.length)'
         ):
             breaches.append(Breach(
                 "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
@@ -72,6 +73,7 @@ class MaintenanceMixin(StoreBase):
                         "quote", f"span {span_id} of document {doc_id} quotes {quote!r} but the"
                         f" text at [{start}, {end}) is {text[start:end]!r}", (span_id, str(doc_id)),
                     ))  # fmt: skip
+        breaches += _orphan_breaches(conn)
         known = self.schema.label_set
         for label, n, sample in conn.execute(
             "SELECT label, count(*), min(id) FROM spans GROUP BY label ORDER BY label"
@@ -91,3 +93,30 @@ class MaintenanceMixin(StoreBase):
                 f" {a_doc} and {b_doc}", (rel_id,),
             ))  # fmt: skip
         return breaches
+
+
+def _orphan_breaches(conn: sqlite3.Connection) -> list[Breach]:
+    """Orphans whose revision is missing, of another document, or not what they quote."""
+    breaches, texts = [], {}  # revision id -> (document id, text): each read once
+    for span_id, doc_id, start, end, quote, revision in conn.execute(
+        'SELECT id, document_id, start, "end", text, orphan_revision FROM spans'
+        " WHERE orphan_revision IS NOT NULL ORDER BY orphan_revision"
+    ):
+        if revision not in texts:
+            row = conn.execute(
+                "SELECT document_id, text FROM revisions WHERE id = ?", [revision]
+            ).fetchone()
+            texts = {revision: (row[0], row[1]) if row else (None, "")}
+        owner, text = texts[revision]
+        if owner != doc_id:
+            breaches.append(Breach(
+                "orphan", f"orphan span {span_id} of document {doc_id} names revision {revision},"
+                " which is not one of that document's", (span_id, str(doc_id)),
+            ))  # fmt: skip
+        elif not 0 <= start < end <= len(text) or text[start:end] != quote:
+            breaches.append(Breach(
+                "orphan", f"orphan span {span_id} of document {doc_id} quotes {quote!r} but its"
+                f" revision {revision} has {text[start:end]!r} at [{start}, {end})",
+                (span_id, str(doc_id)),
+            ))  # fmt: skip
+    return breaches

@@ -6,8 +6,10 @@ import re
 import unicodedata
 from typing import Any
 
+from ..migrations import MENTION_LABELS
 from ..model import DONE, IN_PROGRESS, NOT_STARTED
 from .base import StoreBase
+from .documents import _orphan_counts
 
 
 def normalise(text: str) -> str:
@@ -24,14 +26,19 @@ class OverviewMixin(StoreBase):
         conn = self.db.conn
         documents = int(self._scalar("SELECT count(*) FROM documents"))
         spans: dict[str, dict[str, int]] = {}
-        for label, who, n in conn.execute(
-            "SELECT label, annotator, count(*) FROM spans GROUP BY label, annotator"
-            " ORDER BY label, annotator"
-        ):
-            spans.setdefault(label, {})[who] = n
         touched: dict[str, set[int]] = {}
-        for who, doc_id in conn.execute("SELECT DISTINCT annotator, document_id FROM spans"):
+        orphans = _orphan_counts(conn, "document_id, annotator, label")
+        # One pass over the (document, analyst, label) index, no sorting.
+        for doc_id, who, label, n in conn.execute(
+            "SELECT document_id, annotator, label, count(*) FROM spans GROUP BY 1, 2, 3"
+        ):
+            n -= orphans.get((doc_id, who, label), 0)  # orphans count nowhere
+            if n <= 0:
+                continue
+            per_label = spans.setdefault(label, {})
+            per_label[who] = per_label.get(who, 0) + n
             touched.setdefault(who, set()).add(doc_id)
+        spans = {label: dict(sorted(per.items())) for label, per in sorted(spans.items())}
         done: dict[str, set[int]] = {}
         for who, doc_id in conn.execute(
             "SELECT annotator, document_id FROM document_status WHERE done"
@@ -45,36 +52,62 @@ class OverviewMixin(StoreBase):
             }
             for who in sorted(touched.keys() | done.keys())
         }
+        frequent = self._frequent(top)
         return {
             "documents": documents,
             "spans": sum(n for per in spans.values() for n in per.values()),
             "by_label": spans,
             "progress": progress,
-            "top_actors": self._frequent("ACTOR", top),
-            "top_citations": self._frequent("CITATION", top),
+            "top_actors": frequent.get("ACTOR", []),
+            "top_citations": frequent.get("CITATION", []),
         }
 
-    def _frequent(self, label: str, top: int) -> list[dict[str, Any]]:
-        """The most mentioned texts of a label, merged by ``normalise``."""
-        merged: dict[str, dict[str, Any]] = {}
-        for text, n, docs in self.db.conn.execute(
-            "SELECT text, count(*), group_concat(DISTINCT document_id) FROM spans"
-            " WHERE label = ? GROUP BY text",
-            [label],
+    def _frequent(self, top: int) -> dict[str, list[dict[str, Any]]]:
+        """Per mention label, the most mentioned texts, merged by ``normalise``."""
+        merged: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in MENTION_LABELS}
+        conn = self.db.conn
+        # Orphans (rare) are taken off afterwards: the index does not hold their mark.
+        orphaned = {
+            (label, text, doc_id): n
+            for label, text, doc_id, n in conn.execute(
+                "SELECT label, text, document_id, count(*) FROM spans"
+                f" WHERE orphan_revision IS NOT NULL AND label IN {MENTION_LABELS!r}"
+                " GROUP BY 1, 2, 3"
+            )
+        }
+        # Written as the partial index's own condition, so SQLite reads only the index.
+        for label, text, n, docs in conn.execute(
+            "SELECT label, text, count(*), group_concat(DISTINCT document_id) FROM spans"
+            f" WHERE label IN {MENTION_LABELS!r} GROUP BY label, text"
         ):
-            key = normalise(text)
-            entry = merged.setdefault(key, {"text": text, "count": 0, "documents": set(),
-                                            "forms": {}})  # fmt: skip
+            doc_ids = {int(d) for d in docs.split(",")}
+            for doc_id in list(doc_ids):
+                gone = orphaned.get((label, text, doc_id), 0)
+                n -= gone
+                if gone and not conn.execute(
+                    "SELECT 1 FROM spans WHERE label = ? AND text = ? AND document_id = ?"
+                    " AND orphan_revision IS NULL",
+                    [label, text, doc_id],
+                ).fetchone():
+                    doc_ids.discard(doc_id)
+            if n <= 0:
+                continue
+            entry = merged[label].setdefault(normalise(text), {
+                "text": text, "count": 0, "documents": set(), "forms": {},
+            })  # fmt: skip
             entry["count"] += n
-            entry["documents"].update(int(d) for d in docs.split(","))
+            entry["documents"].update(doc_ids)
             entry["forms"][text] = entry["forms"].get(text, 0) + n
-        ranked = sorted(merged.values(), key=lambda e: (-e["count"], e["text"]))[:top]
-        return [
-            {
-                # Shown as its most frequent spelling.
-                "text": max(e["forms"].items(), key=lambda f: (f[1], f[0]))[0],
-                "count": e["count"],
-                "documents": sorted(e["documents"]),
-            }
-            for e in ranked
-        ]
+        result = {}
+        for label, entries in merged.items():
+            ranked = sorted(entries.values(), key=lambda e: (-e["count"], e["text"]))[:top]
+            result[label] = [
+                {
+                    # Shown as its most frequent spelling.
+                    "text": max(e["forms"].items(), key=lambda f: (f[1], f[0]))[0],
+                    "count": e["count"],
+                    "documents": sorted(e["documents"]),
+                }
+                for e in ranked
+            ]
+        return result

@@ -161,6 +161,7 @@ class SearchMixin(StoreBase):
             for span_id, lab, who, start, end, text in self.db.conn.execute(
                 'SELECT s.id, s.label, s.annotator, s.start, s."end", s.text FROM spans s'
                 f' WHERE s.document_id = ? AND s.start <= ? AND s."end" >= ? {where}'
+                " AND s.orphan_revision IS NULL"
                 ' ORDER BY s.start, s."end"',
                 [doc_id, matches[-1][0], matches[0][1], *params],
             ):
@@ -181,6 +182,7 @@ class SearchMixin(StoreBase):
                 'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end",'
                 " s.text, s.note FROM notes_fts JOIN spans s ON s.rowid = notes_fts.rowid"
                 f" JOIN documents d ON d.id = s.document_id WHERE notes_fts MATCH ? {where}"
+                " AND s.orphan_revision IS NULL"
                 " ORDER BY rank LIMIT ?",
                 [query, *params, limit],
             )
@@ -208,6 +210,7 @@ class SearchMixin(StoreBase):
         for doc_id, title, span_id, lab, who, start, end, text in self.db.conn.execute(
             'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end", s.text'
             f" FROM spans s JOIN documents d ON d.id = s.document_id WHERE {where}"
+            " AND s.orphan_revision IS NULL"
             " ORDER BY s.document_id, s.start LIMIT ?",
             [*params, limit],
         ):

@@ -31,6 +31,12 @@ from .base import (
     now,
 )
 
+# Neither end of the relation ``r`` is an orphan of a replaced text.
+LIVE_RELATION = (
+    "NOT EXISTS (SELECT 1 FROM spans o WHERE o.id IN (r.from_span, r.to_span)"
+    " AND o.orphan_revision IS NOT NULL)"
+)
+
 
 class SpansMixin(StoreBase):
     # -- spans ---------------------------------------------------------------------
@@ -178,8 +184,12 @@ class SpansMixin(StoreBase):
         return rows
 
     def spans(self, document_id: int, *, annotator: str | None = None) -> list[Span]:
-        """The document's spans (one analyst's, if given), sorted by (start, end)."""
-        where, params = "document_id = ?", [document_id]  # type: tuple[str, list[Any]]
+        """The document's spans (one analyst's, if given), sorted by (start, end).
+
+        Orphans of a replaced text are left out: see ``orphans()``.
+        """
+        where = "document_id = ? AND orphan_revision IS NULL"
+        params: list[Any] = [document_id]
         if annotator is not None:
             where, params = where + " AND annotator = ?", params + [annotator]
         rows = self.db.conn.execute(
@@ -192,11 +202,17 @@ class SpansMixin(StoreBase):
 
     def _span_dict(self, span_id: str) -> dict[str, Any]:
         row = self.db.conn.execute(
-            f"SELECT {_SPAN_SELECT} FROM spans WHERE id = ?", [span_id]
+            f"SELECT {_SPAN_SELECT}, orphan_revision FROM spans WHERE id = ?", [span_id]
         ).fetchone()
         if row is None:
             raise NotFoundError(f"there is no span {span_id}: it may have been deleted")
-        return dict(row)
+        found = dict(row)
+        if found.pop("orphan_revision") is not None:
+            raise InvalidSpanError(
+                f"span {span_id} is an orphan of an earlier text of document"
+                f" {found['document_id']}: place it or drop it in the Orphans panel first"
+            )
+        return found
 
     def update_span(
         self,
@@ -278,12 +294,17 @@ class SpansMixin(StoreBase):
             )  # fmt: skip
         return _relation_from_row(row)
 
-    def relations(self, document_id: int, *, annotator: str | None = None) -> list[Relation]:
+    def relations(
+        self, document_id: int, *, annotator: str | None = None, include_orphaned: bool = False
+    ) -> list[Relation]:
+        """The document's relations; those with an orphaned end only if asked."""
         where, params = "document_id = ?", [document_id]  # type: tuple[str, list[Any]]
+        if not include_orphaned:
+            where += " AND " + LIVE_RELATION
         if annotator is not None:
             where, params = where + " AND annotator = ?", params + [annotator]
         rows = self.db.conn.execute(
-            f"SELECT {_RELATION_SELECT} FROM relations WHERE {where} ORDER BY created_at, id",
+            f"SELECT {_RELATION_SELECT} FROM relations r WHERE {where} ORDER BY created_at, id",
             params,
         )
         return [_relation_from_row(r) for r in rows]
@@ -310,7 +331,9 @@ class SpansMixin(StoreBase):
             span_id = str(rel.get(key))
             if span_id not in labels:
                 row = self.db.conn.execute(
-                    "SELECT label, document_id FROM spans WHERE id = ?", [span_id]
+                    "SELECT label, document_id FROM spans"
+                    " WHERE id = ? AND orphan_revision IS NULL",  # an orphan cannot be linked
+                    [span_id],
                 ).fetchone()
                 if row is None:
                     raise InvalidRelationError(f"relation {key} span {span_id!r} does not exist")

@@ -148,7 +148,8 @@ class UndoMixin(SpansMixin):
 
 
 _NOUNS = {"documents": "document", "document_status": "status", "spans": "span",
-          "relations": "relation"}  # fmt: skip
+          "relations": "relation", "revisions": "revision",
+          "review_decisions": "review decision"}  # fmt: skip
 
 
 def _columns(table: str, row: dict[str, Any]) -> list[str]:

@@ -1,0 +1,387 @@
+"""Adjudication: deciding each pair of two layers into a gold layer, with provenance.
+
+A reviewer compares layer A with layer B on a document (``review.compare``) and
+decides every pair or lone span:
+
+- ``accept_a`` / ``accept_b``: the gold layer gets that side's span;
+- ``accept_both``: both spans (one, when they match);
+- ``reject``: nothing goes into gold;
+- ``edit``: one span with boundaries and label chosen by the reviewer;
+- ``pending``: no verdict yet, only a comment.
+
+Gold spans have ``origin = "adjudicated"`` and the attribute ``source`` naming the
+analyst they come from (``"alice+bob"`` when both layers agree on the span;
+edited ones also carry ``"edited": true``).  A gold span with the same start,
+end and label as one already in the gold layer is never added twice: the
+decision points at the existing one.  Every decision is one row of
+``review_decisions`` and one undoable event of the reviewer (the Store does the
+writing, see ``store/review.py``).
+
+``ReviewSession`` is the Qt-free model of one review (what the window shows):
+the pairs, their decisions and the gold spans, kept in step after each decision.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomicfile import atomic_open
+from .errors import AnnotatorError
+from .model import Document, Span
+from .review import CATEGORIES, MATCH, Pair, category_counts, compare
+
+if TYPE_CHECKING:
+    from .store import Store
+
+ACCEPT_A = "accept_a"
+ACCEPT_B = "accept_b"
+ACCEPT_BOTH = "accept_both"
+REJECT = "reject"
+EDIT = "edit"
+PENDING = "pending"  # a comment without a verdict
+DECISIONS = (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH, REJECT, EDIT, PENDING)
+VERDICTS = (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH, REJECT, EDIT)
+UNDECIDE = "undecide"  # a request that removes a pair's decision
+DEFAULT_GOLD = "gold"
+ADJUDICATED = "adjudicated"
+
+
+class AdjudicationError(AnnotatorError):
+    """A decision cannot be made as asked; nothing was changed."""
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()  # "leave the comment as it is"
+
+PairKey = tuple[str | None, str | None]  # (A span id, B span id)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of ``review_decisions``: how a pair was decided into layer ``gold``."""
+
+    id: str
+    document_id: int
+    gold: str
+    a_span: str | None
+    b_span: str | None
+    gold_span: str | None
+    gold_span_2: str | None
+    decision: str
+    comment: str | None
+    by: str
+    created_at: str
+
+    @property
+    def key(self) -> PairKey:
+        return (self.a_span, self.b_span)
+
+    @property
+    def gold_spans(self) -> tuple[str, ...]:
+        return tuple(i for i in (self.gold_span, self.gold_span_2) if i is not None)
+
+    @property
+    def is_verdict(self) -> bool:
+        return self.decision != PENDING
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What the reviewer asks for one pair.
+
+    ``decision`` None changes only the comment (a pair without a decision gets a
+    ``pending`` one); ``UNDECIDE`` removes the decision and the gold it made.
+    ``comment`` ``KEEP`` leaves the pair's comment as it is.  ``edit`` needs
+    ``start``, ``end`` (code points) and ``label``; ``side`` (``"a"``/``"b"``)
+    names whose span was edited (default: A's, if the pair has one).
+    """
+
+    a_span: str | None
+    b_span: str | None
+    decision: str | None
+    comment: Any = KEEP
+    start: int | None = None
+    end: int | None = None
+    label: str | None = None
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldSpec:
+    """A span the gold layer must hold after a decision."""
+
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any]
+
+
+def pair_key(pair: Pair) -> PairKey:
+    return (pair.a.id if pair.a is not None else None, pair.b.id if pair.b is not None else None)
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"])
+
+
+def plan_gold(
+    decision: str,
+    a: Mapping[str, Any] | None,
+    b: Mapping[str, Any] | None,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    label: str | None = None,
+    side: str | None = None,
+) -> list[GoldSpec]:
+    """The gold spans a verdict asks for, given the pair's spans as mappings
+    (``start``, ``end``, ``label``, ``annotator``)."""
+    both = a is not None and b is not None and _same(a, b)
+    joint = f"{a['annotator']}+{b['annotator']}" if both and a and b else None
+
+    def spec(span: Mapping[str, Any]) -> GoldSpec:
+        source = joint or span["annotator"]
+        return GoldSpec(span["start"], span["end"], span["label"], {"source": source})
+
+    if decision == REJECT:
+        return []
+    if decision == ACCEPT_A:
+        if a is None:
+            raise AdjudicationError("this pair has no span in layer A: accept B's or reject")
+        return [spec(a)]
+    if decision == ACCEPT_B:
+        if b is None:
+            raise AdjudicationError("this pair has no span in layer B: accept A's or reject")
+        return [spec(b)]
+    if decision == ACCEPT_BOTH:
+        if both or b is None:
+            return [spec(a)] if a is not None else []
+        return [spec(a), spec(b)] if a is not None else [spec(b)]
+    if decision == EDIT:
+        if start is None or end is None or label is None:
+            raise AdjudicationError("an edit needs the new start, end and label")
+        base = {"a": a, "b": b}.get(side or "") if side else (a if a is not None else b)
+        if side not in (None, "a", "b") or base is None:
+            raise AdjudicationError(f"side must be 'a' or 'b' of a span in the pair, not {side!r}")
+        source = joint or base["annotator"]
+        return [GoldSpec(start, end, label, {"source": source, "edited": True})]
+    raise AdjudicationError(f"unknown decision {decision!r}: use one of {', '.join(VERDICTS)}")
+
+
+def decision_from_row(row: Mapping[str, Any]) -> Decision:
+    return Decision(
+        row["id"], row["document_id"], row["gold"], row["a_span"], row["b_span"],
+        row["gold_span"], row["gold_span_2"], row["decision"], row["comment"], row["by"],
+        row["created_at"],
+    )  # fmt: skip
+
+
+@dataclass
+class ReviewData:
+    """What a review reads from the Store: enough to build a ``ReviewSession``."""
+
+    document: Document
+    spans_a: list[Span]
+    spans_b: list[Span]
+    decisions: list[Decision]
+    gold_spans: list[Span]
+    pairs: list[Pair] | None = None  # None: not compared yet
+
+
+def read_review(store: Store, document_id: int, a: str, b: str, *, gold: str = DEFAULT_GOLD,
+                pairs: bool = True) -> ReviewData:  # fmt: skip
+    """Read a review's document, layers, decisions and gold (and compare, if ``pairs``).
+
+    Runs on any thread, given a Store opened on that thread.
+    """
+    document = store.document(document_id)
+    spans_a = store.layer_spans(document_id, a)
+    spans_b = store.layer_spans(document_id, b)
+    return ReviewData(
+        document, spans_a, spans_b, store.decisions(document_id, gold=gold),
+        store.layer_spans(document_id, gold), compare(spans_a, spans_b) if pairs else None,
+    )  # fmt: skip
+
+
+class ReviewSession:
+    """One document's layers A and B, their pairs, decisions and gold spans.
+
+    ``pairs`` is empty until ``compare()`` or ``set_pairs()`` when the data came
+    without them.  Methods that decide return the rows whose decision or gold changed.
+    """
+
+    def __init__(self, store: Store, data: ReviewData, *, a: str, b: str,
+                 gold: str = DEFAULT_GOLD, reviewer: str) -> None:  # fmt: skip
+        if not gold.strip():
+            raise AdjudicationError("the gold layer needs an analyst name, such as 'gold'")
+        if gold in (a, b):
+            raise AdjudicationError(
+                f"the gold layer {gold!r} cannot be layer A or B: choose another name"
+            )
+        self.store = store
+        self.document = data.document
+        self.a, self.b, self.gold, self.reviewer = a, b, gold, reviewer
+        self.spans_a, self.spans_b = data.spans_a, data.spans_b
+        self.decisions: dict[PairKey, Decision] = {d.key: d for d in data.decisions}
+        self.gold_spans: dict[str, Span] = {s.id: s for s in data.gold_spans}
+        self.pairs: list[Pair] = []
+        self._rows: dict[PairKey, int] = {}
+        self._gold_rows: dict[str, set[int]] = {}  # gold span id -> rows pointing at it
+        if data.pairs is not None:
+            self.set_pairs(data.pairs)
+
+    @classmethod
+    def load(cls, store: Store, document_id: int, a: str, b: str, *,
+             gold: str = DEFAULT_GOLD, reviewer: str) -> ReviewSession:  # fmt: skip
+        """Read and compare on the calling thread."""
+        data = read_review(store, document_id, a, b, gold=gold)
+        return cls(store, data, a=a, b=b, gold=gold, reviewer=reviewer)
+
+    # -- pairs ---------------------------------------------------------------------
+
+    def compare(self) -> None:
+        self.set_pairs(compare(self.spans_a, self.spans_b))
+
+    def set_pairs(self, pairs: list[Pair]) -> None:
+        self.pairs = pairs
+        self._rows = {pair_key(p): row for row, p in enumerate(pairs)}
+        self._index_gold_rows()
+
+    def row_of(self, key: PairKey) -> int | None:
+        return self._rows.get(key)
+
+    def decision_at(self, row: int) -> Decision | None:
+        return self.decisions.get(pair_key(self.pairs[row]))
+
+    def gold_at(self, row: int) -> list[Span]:
+        decision = self.decision_at(row)
+        if decision is None:
+            return []
+        return [self.gold_spans[i] for i in decision.gold_spans if i in self.gold_spans]
+
+    def counts(self) -> dict[str, int]:
+        """Pairs per category (every category present)."""
+        return category_counts(self.pairs)
+
+    def progress(self) -> tuple[int, int, int]:
+        """(pairs with a verdict, pairs, gold spans)."""
+        decided = sum(1 for k, d in self.decisions.items() if d.is_verdict and k in self._rows)
+        return decided, len(self.pairs), len(self.gold_spans)
+
+    # -- deciding ------------------------------------------------------------------
+
+    def request(self, row: int, decision: str | None, **options: Any) -> DecisionRequest:
+        a, b = pair_key(self.pairs[row])
+        return DecisionRequest(a, b, decision, **options)
+
+    def decide(self, row: int, decision: str | None, **options: Any) -> list[int]:
+        """Decide one pair (one undo step of the reviewer); the rows that changed."""
+        old = self.decision_at(row)
+        found = self.store.adjudicate(
+            self.document.id, [self.request(row, decision, **options)],
+            by=self.reviewer, gold=self.gold,
+        )  # fmt: skip
+        key = pair_key(self.pairs[row])
+        new = found[0] if found else None
+        touched = set(old.gold_spans if old else ()) | set(new.gold_spans if new else ())
+        changed = {row}
+        for span_id in touched:
+            changed |= self._gold_rows.get(span_id, set())
+            self._gold_rows.get(span_id, set()).discard(row)
+            try:
+                self.gold_spans[span_id] = self.store.span(span_id)
+            except AnnotatorError:  # deleted: the decision's gold went
+                self.gold_spans.pop(span_id, None)
+        if new is None:
+            self.decisions.pop(key, None)
+        else:
+            self.decisions[key] = new
+            for span_id in new.gold_spans:
+                self._gold_rows.setdefault(span_id, set()).add(row)
+        return sorted(changed)
+
+    def comment(self, row: int, text: str) -> list[int]:
+        return self.decide(row, None, comment=text.strip() or None)
+
+    def match_requests(self) -> list[DecisionRequest]:
+        """Every matching pair without a verdict yet ("Accept all matches")."""
+        out = []
+        for pair in self.pairs:
+            if pair.category != MATCH:
+                continue
+            key = pair_key(pair)
+            decision = self.decisions.get(key)
+            if decision is None or not decision.is_verdict:
+                out.append(DecisionRequest(key[0], key[1], ACCEPT_BOTH))
+        return out
+
+    def accept_all_matches(self) -> int:
+        """Accept every undecided match in one transaction and one undo step."""
+        requests = self.match_requests()
+        if requests:
+            self.store.adjudicate(self.document.id, requests, by=self.reviewer, gold=self.gold)
+            self.refresh()
+        return len(requests)
+
+    def refresh(self) -> None:
+        """Re-read the decisions and the gold layer (after an undo, a redo, a bulk change)."""
+        self.decisions = {d.key: d for d in self.store.decisions(self.document.id, gold=self.gold)}
+        self.gold_spans = {s.id: s for s in self.store.layer_spans(self.document.id, self.gold)}
+        self._index_gold_rows()
+
+    def _index_gold_rows(self) -> None:
+        self._gold_rows = {}
+        for key, decision in self.decisions.items():
+            row = self._rows.get(key)
+            if row is not None:
+                for span_id in decision.gold_spans:
+                    self._gold_rows.setdefault(span_id, set()).add(row)
+
+
+# -- agreement numbers as CSV ------------------------------------------------------------
+
+CSV_HEADER = ("document_id", "layer_a", "layer_b", "section", "name", "metric", "value")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""  # undefined (for example no variation at all)
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def agreement_csv_rows(
+    result: Mapping[str, Any], counts: Mapping[str, int], *, document_id: int, a: str, b: str
+) -> list[list[str]]:
+    """The numbers of ``document_agreement`` and the category counts, one per row.
+
+    A long table (``section``, ``name``, ``metric``, ``value``) so exports of
+    several documents can be stacked; floats have 4 decimals, undefined is empty.
+    """
+    head = [str(document_id), a, b]
+    rows = [list(CSV_HEADER)]
+    for label, numbers in result["labels"].items():
+        for metric in ("a", "b", "exact_f1", "overlap_f1"):
+            rows.append(head + ["label", label, metric, _cell(numbers[metric])])
+    for metric in ("exact_f1", "overlap_f1", "cohen_kappa", "krippendorff_alpha"):
+        rows.append(head + ["overall", "overall", metric, _cell(result["overall"][metric])])
+    for category in CATEGORIES:
+        rows.append(head + ["category", category, "pairs", _cell(counts.get(category, 0))])
+    return rows
+
+
+def write_csv(path: str | Path, rows: Iterable[Sequence[str]]) -> Path:
+    """Write ``rows`` to ``path`` completely or not at all."""
+    target = Path(path)
+    with atomic_open(target, "w") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return target

@@ -1,0 +1,167 @@
+"""The document list: filters, next unfinished, done marks, rename and delete with undo.
+
+Four documents for alice: "Kyiv talks" (her spans: in progress), "Odesa port"
+(marked done by her), "Lviv museum" (only bob's spans: not started for her)
+and "Kharkiv rail" (nothing yet).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.document_list import STATE
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def docs(store):
+    ids = {}
+    for title in ("Kyiv talks", "Odesa port", "Lviv museum", "Kharkiv rail"):
+        ids[title] = store.add_document(f"{title} resumed on Monday, officials said.\n",
+                                        title=title).id  # fmt: skip
+    store.add_span(ids["Kyiv talks"], 0, 4, "ACTOR", annotator="alice")
+    store.add_span(ids["Odesa port"], 0, 5, "ACTOR", annotator="alice")
+    store.set_done(ids["Odesa port"], "alice", True)
+    store.add_span(ids["Lviv museum"], 0, 4, "ACTOR", annotator="bob")
+    return ids
+
+
+@pytest.fixture
+def alice(store, docs, make_window, analyst_at):
+    return analyst_at(make_window(store, analyst="alice", document_id=docs["Kyiv talks"]))
+
+
+def shown(window):
+    proxy = window.document_panel.proxy
+    return [proxy.data(proxy.index(r, 0)) for r in range(proxy.rowCount())]
+
+
+def counts(db_path):
+    with sqlite3.connect(db_path) as conn:
+        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                     for t in ("documents", "spans", "document_status"))  # fmt: skip
+
+
+def test_filter_by_text_and_state(alice, qtmodeltester):
+    window = alice.window
+    panel = window.document_panel
+    assert shown(window) == ["Kyiv talks", "Odesa port", "Lviv museum", "Kharkiv rail"]
+    panel.filter_box.setText("OD")  # case does not matter
+    assert shown(window) == ["Odesa port"]
+    assert panel.summary.text() == "1 of 4 documents · 1 done"
+    panel.filter_box.setText("")
+    panel.set_state_filter("not_started")
+    assert shown(window) == ["Lviv museum", "Kharkiv rail"]  # bob's spans are not alice's start
+    panel.set_state_filter("in_progress")
+    assert shown(window) == ["Kyiv talks"]
+    panel.set_state_filter("done")
+    assert shown(window) == ["Odesa port"]
+    qtmodeltester.check(panel.proxy)
+    assert window.editor.document.title == "Kyiv talks"  # filtering opens nothing
+
+
+def test_state_filter_follows_the_current_analyst(alice):
+    window = alice.window
+    window.document_panel.set_state_filter("in_progress")
+    window.set_analyst("bob")
+    assert shown(window) == ["Lviv museum"]
+
+
+def test_next_unfinished_skips_done_documents_and_wraps(alice, docs):
+    opened = []
+    for _ in range(4):
+        alice.press(Qt.Key.Key_J, CTRL)
+        opened.append(alice.window.editor.document.title)
+    assert opened == ["Lviv museum", "Kharkiv rail", "Kyiv talks", "Lviv museum"]
+    current = alice.window.document_list.currentIndex()
+    assert alice.window.document_panel.proxy.data(current) == "Lviv museum"
+
+
+def test_mark_done_toggles_and_undoes(alice, store, docs):
+    kyiv = docs["Kyiv talks"]
+    action = alice.window.action_map["mark_done"]
+
+    def done():
+        return "alice" in next(d for d in store.documents() if d.id == kyiv).done_by
+
+    assert not action.isChecked()
+    alice.press(Qt.Key.Key_D, CTRL)
+    assert done() and action.isChecked()
+    model = alice.window.document_model
+    assert model.data(model.index(model.row_of(kyiv), 0), STATE) == "done"
+    alice.press(Qt.Key.Key_D, CTRL)
+    assert not done() and not action.isChecked()
+    alice.press(Qt.Key.Key_Z, CTRL)  # undo "not done"
+    assert done() and action.isChecked()
+    alice.press(Qt.Key.Key_Z, CTRL)  # undo "done"
+    assert not done()
+    assert [e.action for e in store.history(limit=4)] == ["undo", "undo", "set_done", "set_done"]
+
+
+def test_rename_with_f2_and_undo(alice, store, docs, dialogs):
+    kyiv = docs["Kyiv talks"]
+    dialogs.texts.append("Kyiv talks resume")
+    alice.press(Qt.Key.Key_F2)
+    assert store.document(kyiv).title == "Kyiv talks resume"
+    assert alice.window.windowTitle().startswith("Kyiv talks resume — annotator")
+    assert shown(alice.window)[0] == "Kyiv talks resume"
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert store.document(kyiv).title == "Kyiv talks"
+    assert shown(alice.window)[0] == "Kyiv talks"
+    assert alice.window.windowTitle().startswith("Kyiv talks — annotator")
+
+
+def test_rename_cancelled_changes_nothing(alice, store, docs, dialogs):
+    alice.press(Qt.Key.Key_F2)  # no answer queued: the dialog is cancelled
+    assert store.document(docs["Kyiv talks"]).title == "Kyiv talks"
+    assert ("text", "Rename document", "Title:") in dialogs.asked
+
+
+def test_delete_asks_then_undo_brings_it_back(alice, store, db_path, docs, dialogs):
+    window = alice.window
+    before = counts(db_path)
+    assert before == (4, 3, 1)
+    window.document_list.setFocus()
+    alice.press(Qt.Key.Key_Delete, widget=window.document_list)
+    assert dialogs.asked[-1][:2] == ("confirm", "Delete document")
+    assert "“Kyiv talks” with its 1 span of every analyst" in dialogs.asked[-1][2]
+    assert counts(db_path) == (3, 2, 1)
+    assert shown(window) == ["Odesa port", "Lviv museum", "Kharkiv rail"]
+    assert window.editor.document.title == "Odesa port"  # the next one opens
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert counts(db_path) == before
+    assert window.editor.document.id == docs["Kyiv talks"]
+    assert shown(window)[0] == "Kyiv talks"
+    assert [s.text for s in store.spans(docs["Kyiv talks"])] == ["Kyiv"]
+
+
+def test_redo_of_a_delete_closes_the_document_again(alice, db_path, docs):
+    window = alice.window
+    window.document_list.setFocus()
+    alice.press(Qt.Key.Key_Delete, widget=window.document_list)
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert window.editor.document.id == docs["Kyiv talks"]
+    alice.press(Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert counts(db_path) == (3, 2, 1)
+    assert window.editor.document is None and window.span_model.rowCount() == 0
+    assert shown(window) == ["Odesa port", "Lviv museum", "Kharkiv rail"]
+
+
+def test_delete_answered_no_keeps_the_document(alice, db_path, dialogs):
+    dialogs.answers.append(False)
+    alice.window.document_list.setFocus()
+    alice.press(Qt.Key.Key_Delete, widget=alice.window.document_list)
+    assert counts(db_path) == (4, 3, 1)
+
+
+def test_delete_in_the_article_still_deletes_a_span(alice, store, docs):
+    alice.caret(2)  # inside alice's "Kyiv"
+    alice.press(Qt.Key.Key_Delete)
+    assert store.spans(docs["Kyiv talks"]) == []
+    assert len(store.documents()) == 4

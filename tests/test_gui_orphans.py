@@ -1,0 +1,197 @@
+"""The Orphans panel: place an orphan with Enter, drop one with Delete, confirm a
+fuzzy placement, replace the text from a file; each undone through the Store.
+
+A read-only QPlainTextEdit stands in for the article view: positions there are
+Qt's UTF-16 units.  👨🏻‍🚒 is 4 code points but 7 UTF-16 units (three astral
+characters of 2 and a ZWJ of 1) and 𝔘 is 1 code point but 2 units, so a code
+point offset after both is 4 UTF-16 units further on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
+
+from annotator.store import Store
+from ui.orphans_panel import OrphansPanel
+from ui.workers import JobRunner
+
+# Offsets in code points, by hand: see tests/test_revisions.py for the same article.
+OLD = (
+    "👨🏻‍🚒 𝔘 The mayor said the goverment would reopen the bridge."
+    " Officials in Lviv praised him. Kyiv residents cheered.\n"
+)
+NEW = (
+    "👨🏻‍🚒 𝔘 On Monday the mayor said the government would reopen the bridge."
+    " Kyiv residents cheered.\n"
+)
+KYIV_CP, KYIV_U16 = (72, 76), (76, 80)  # "Kyiv" of NEW: code points, UTF-16 (+4)
+
+
+@pytest.fixture
+def doc(store: Store) -> dict[str, Any]:
+    doc_id = store.add_document(OLD, title="Kyiv bridge").id
+    ids = {
+        "typo": store.add_span(doc_id, 22, 35, "ACTOR", annotator="alice").id,
+        "removed": store.add_span(doc_id, 61, 91, "CLAIM", annotator="alice").id,
+        "lviv": store.add_span(doc_id, 74, 78, "ACTOR", annotator="bob").id,
+    }
+    return {"id": doc_id, **ids}
+
+
+def make_panel(qtbot: Any, store: Store, doc_id: int) -> OrphansPanel:
+    view = QPlainTextEdit()
+    view.setReadOnly(True)
+    view.setPlainText(store.document(doc_id).text)
+    panel = OrphansPanel(store, lambda: "alice", view)
+    qtbot.addWidget(view)
+    qtbot.addWidget(panel)
+    panel.set_document(doc_id)
+    view.show()
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def select(view: QPlainTextEdit, start: int, end: int) -> None:
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
+def listed(panel: OrphansPanel) -> list[str]:
+    return [panel.orphan_list.item(i).text() for i in range(panel.orphan_list.count())]
+
+
+def test_place_an_orphan_with_enter_and_undo_it(qtbot, store, doc) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    panel = make_panel(qtbot, store, doc["id"])
+    assert panel.objectName() == "orphansPanel"
+    assert listed(panel) == [
+        "CLAIM  “Officials in Lviv praised him.”  — alice",
+        "ACTOR  “Lviv”  — bob",
+    ]
+    panel.orphan_list.setCurrentRow(1)
+    select(panel.view, *KYIV_U16)
+    with qtbot.waitSignal(panel.stored) as stored:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert stored.args == ["Place ACTOR “Kyiv”"]
+    span = store.span(doc["lviv"])
+    assert (span.start, span.end, span.text, span.annotator) == (*KYIV_CP, "Kyiv", "bob")
+    assert listed(panel) == ["CLAIM  “Officials in Lviv praised him.”  — alice"]
+    assert not panel.view.textCursor().hasSelection()  # a second Enter places nothing
+
+    assert store.undo("alice").action == "place_orphan"
+    panel.refresh()
+    assert len(listed(panel)) == 2
+    [lviv] = [o.span for o in store.orphans(doc["id"]) if o.span.id == doc["lviv"]]
+    assert (lviv.start, lviv.end, lviv.text) == (74, 78, "Lviv")  # its place in the old text
+
+
+def test_enter_does_nothing_without_a_chosen_orphan(qtbot, store, doc) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    panel = make_panel(qtbot, store, doc["id"])
+    select(panel.view, *KYIV_U16)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert len(store.orphans(doc["id"])) == 2
+    assert panel.view.textCursor().hasSelection()
+
+
+def test_drop_an_orphan_with_delete_and_undo_it(qtbot, store, doc) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    panel = make_panel(qtbot, store, doc["id"])
+    panel.orphan_list.setFocus()
+    panel.orphan_list.setCurrentRow(0)
+    with qtbot.waitSignal(panel.spans_changed):
+        qtbot.keyClick(panel.orphan_list, Qt.Key.Key_Delete)
+    assert [o.span.id for o in store.orphans(doc["id"])] == [doc["lviv"]]
+    assert listed(panel) == ["ACTOR  “Lviv”  — bob"]
+    assert store.undo("alice").action == "drop_orphan"
+    panel.refresh()
+    assert len(listed(panel)) == 2
+
+
+def test_confirm_a_fuzzy_placement_and_undo_it(qtbot, store, doc) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    panel = make_panel(qtbot, store, doc["id"])
+    assert panel.fuzzy_list.count() == 1
+    assert panel.fuzzy_list.item(0).text() == "ACTOR  “the government”  0.96  — alice"
+    panel.fuzzy_list.setCurrentRow(0)
+    # Choosing it selects "the government" (32..46 code points, 36..50 UTF-16) to judge.
+    cursor = panel.view.textCursor()
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (36, 50)
+    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    assert store.span(doc["typo"]).attributes == {}
+    assert panel.fuzzy_list.count() == 0
+    store.undo("alice")
+    panel.refresh()
+    assert panel.fuzzy_list.count() == 1
+
+
+def test_replace_text_from_a_file_off_the_gui_thread(qtbot, store, doc, tmp_path: Path) -> None:
+    panel = make_panel(qtbot, store, doc["id"])
+    assert listed(panel) == []
+    new_file = tmp_path / "corrected.txt"
+    new_file.write_text(NEW, encoding="utf-8")
+    jobs = JobRunner(panel)  # the window owns its runner the same way
+    with qtbot.waitSignal(panel.text_replaced, timeout=10_000) as replaced:
+        panel.replace_text(new_file, jobs)
+    assert replaced.args == [doc["id"]]
+    qtbot.waitUntil(lambda: not jobs.busy)
+    assert store.document(doc["id"]).text == NEW
+    assert len(listed(panel)) == 2
+    assert panel.status.text() == (
+        "Moved exactly: 0 spans (0 more in place) · Moved fuzzily: 1 span, flagged for review"
+        " until confirmed · Orphaned: 2 spans, kept until placed or dropped"
+    )
+    assert store.undo("alice").action == "replace_text"
+    assert store.document(doc["id"]).text == OLD
+
+
+def wire_panel(window: Any) -> OrphansPanel:
+    """The lines the main window uses to show and wire the panel (see the report)."""
+    from PySide6.QtWidgets import QDockWidget
+
+    panel = OrphansPanel(window.store, lambda: window.editor.analyst, window.view, window)
+    dock = QDockWidget("Orphans", window)
+    dock.setObjectName("orphansDock")
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    panel.counts.connect(lambda orphans, fuzzy: dock.setVisible(bool(orphans or fuzzy)))
+    editor = window.editor
+    editor.opened.connect(lambda document, _spans: panel.set_document(document.id))
+    editor.history.applied.connect(lambda _entry, _direction: panel.refresh())
+    panel.stored.connect(editor.history.record)
+    panel.spans_changed.connect(lambda _document_id: editor.reload())
+    panel.text_replaced.connect(editor.open_document)
+    panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
+    return panel
+
+
+def test_in_the_window_enter_places_and_ctrl_z_undoes(qtbot, store, doc, make_window) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    window = make_window(store, analyst="alice")
+    panel = wire_panel(window)
+    window.open_document(doc["id"])
+    assert panel.document_id == doc["id"] and len(listed(panel)) == 2
+    panel.orphan_list.setCurrentRow(1)  # bob's "Lviv"
+    select(window.view, *KYIV_U16)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # not "find next": the orphan is placed
+    assert store.span(doc["lviv"]).text == "Kyiv"
+    assert doc["lviv"] in {
+        window.span_model.span_at(r).id for r in range(window.span_model.rowCount())
+    }
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [o.span.id for o in store.orphans(doc["id"])] == [doc["removed"], doc["lviv"]]
+    assert len(listed(panel)) == 2
+    assert doc["lviv"] not in {
+        window.span_model.span_at(r).id for r in range(window.span_model.rowCount())
+    }

@@ -1,0 +1,196 @@
+"""File > Import and File > Export: off the GUI thread, with progress, cancel and errors.
+
+Row counts before and after are read with plain sqlite3, so they are what is
+on disk, not what a Store caches.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from annotator.store import open_store
+from ui import staged_import
+from ui.dialogs import ExportChoice
+from ui.exporting import export_to
+from ui.staged_import import Cancelled
+
+TABLES = ("documents", "spans", "relations", "document_status", "events")
+
+
+def rows(db_path):
+    with sqlite3.connect(db_path) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a-kyiv.txt").write_text("Kyiv talks resumed on Monday.\n", encoding="utf-8")
+    (folder / "b-odesa.md").write_text("# Odesa port\n\nThe port reopened on Friday.\n",
+                                       encoding="utf-8")  # fmt: skip
+    (folder / "c-lviv.html").write_text(
+        "<html><head><title>Lviv museum</title></head><body><article><p>The museum in Lviv"
+        " opened its doors again on Sunday, officials said.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")  # not importable: left out
+    return folder
+
+
+@pytest.fixture
+def window(store, make_window):
+    doc = store.add_document("Kharkiv rail resumed.\n", title="Kharkiv rail")
+    return make_window(store, analyst="alice", document_id=doc.id)
+
+
+def wait_done(qtbot, window):
+    qtbot.waitUntil(lambda: not window.transfer.busy, timeout=15000)
+
+
+def test_import_a_folder_with_progress(window, folder, dialogs, qtbot, db_path, monkeypatch):
+    steps = []
+    original = window.transfer._step
+
+    def step(n, name, label):
+        original(n, name, label)
+        steps.append((n, name, window.transfer.progress.value()))
+
+    monkeypatch.setattr(window.transfer, "_step", step)
+    dialogs.paths.append(folder)
+    window.action_map["import_folder"].trigger()
+    assert window.transfer.progress.maximum() == 4  # three files, then saving
+    wait_done(qtbot, window)
+    assert steps == [(0, "a-kyiv.txt", 0), (1, "b-odesa.md", 1), (2, "c-lviv.html", 2),
+                     (3, "saving", 3)]  # fmt: skip
+    with open_store(db_path) as check:
+        assert [d.source for d in check.documents()] == [
+            None, "a-kyiv.txt", "b-odesa.md", "c-lviv.html"]  # fmt: skip
+    model = window.document_model
+    assert model.rowCount() == 4
+    assert window.editor.document.source == "a-kyiv.txt"  # the first new one opens
+    assert window.statusBar().currentMessage() == "Imported 3 documents and 0 spans"
+    assert dialogs.messages == []  # nothing skipped: no dialog
+
+
+def test_cancelled_import_leaves_the_database_as_before(window, folder, dialogs, qtbot,
+                                                        db_path, monkeypatch):  # fmt: skip
+    before = rows(db_path)
+    reached = threading.Event()
+    staged = []
+
+    def stage_then_wait(staging, path):
+        result = staged_import.Store.import_file(staging, path)
+        staged.append(path.name)
+        if len(staged) == 2:  # two files staged: the analyst cancels now
+            reached.set()
+            window.transfer.job.cancelled.wait(10)
+        return result
+
+    monkeypatch.setattr(staged_import, "stage_file", stage_then_wait)
+    dialogs.paths.append(folder)
+    window.action_map["import_folder"].trigger()
+    qtbot.waitUntil(reached.is_set)
+    window.transfer.progress.findChild(QPushButton).click()  # the dialog's Cancel button
+    wait_done(qtbot, window)
+    assert staged == ["a-kyiv.txt", "b-odesa.md"]
+    assert rows(db_path) == before
+    assert window.document_model.rowCount() == 1
+    assert window.statusBar().currentMessage() == "Cancelled: nothing was imported"
+
+
+def test_an_import_error_reaches_the_error_dialog(window, tmp_path, dialogs, qtbot, db_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A good article about Kyiv.\n", encoding="utf-8")
+    (folder / "b.jsonl").write_text("this is not json\n", encoding="utf-8")
+    before = rows(db_path)
+    dialogs.paths.append(folder)
+    window.action_map["import_folder"].trigger()
+    wait_done(qtbot, window)
+    assert dialogs.errors == [
+        "b.jsonl line 1 is not valid JSON (Expecting value, column 1): fix or remove it"
+        " (nothing was imported)"
+    ]
+    assert rows(db_path) == before
+
+
+def test_import_of_annotation_files_brings_new_layers(window, tmp_path, dialogs, qtbot):
+    source = tmp_path / "carol.db"
+    with open_store(source) as other:
+        doc = other.add_document("Zelensky spoke in Kyiv on Monday.\n", title="Speech")
+        other.add_span(doc.id, 0, 8, "ACTOR", annotator="carol", note="president")
+        other.export_jsonl(tmp_path / "carol.jsonl")
+    dialogs.paths.append([tmp_path / "carol.jsonl"])
+    window.action_map["import_files"].trigger()
+    wait_done(qtbot, window)
+    assert window.editor.document.title == "Speech"
+    layers = window.layers_panel.model
+    assert [layers.data(layers.index(r, 0)) for r in range(layers.rowCount())] == [
+        "alice · 0 · yours", "carol · 1 · read-only"]  # fmt: skip
+    assert [window.analyst_box.itemText(i) for i in range(window.analyst_box.count())] == [
+        "alice", "carol"]  # fmt: skip
+
+
+def test_import_twice_reports_what_was_skipped(window, folder, dialogs, qtbot, db_path):
+    dialogs.paths.append([folder / "a-kyiv.txt"])
+    window.action_map["import_files"].trigger()
+    wait_done(qtbot, window)
+    before = rows(db_path)
+    dialogs.paths.append([folder / "a-kyiv.txt"])
+    window.action_map["import_files"].trigger()
+    wait_done(qtbot, window)
+    assert rows(db_path) == before
+    assert dialogs.messages == [
+        "Imported 0 documents and 0 spans.\n\nSkipped a-kyiv.txt: already in the database"
+        " as document 2"
+    ]
+
+
+def test_export_shows_what_the_format_cannot_carry(window, store, tmp_path, dialogs, qtbot):
+    doc = window.editor.document
+    store.add_span(doc.id, 0, 7, "ACTOR", annotator="alice", note="the city")
+    store.add_span(doc.id, 8, 12, "ACTOR", annotator="bob")
+    target = tmp_path / "out" / "alice.doccano.jsonl"
+    dialogs.choices.append(ExportChoice("doccano", "alice"))
+    dialogs.paths.append(target)
+    window.action_map["export"].trigger()
+    assert dialogs.asked[-2] == ("export_choice", "jsonl, doccano, prodigy, brat, labelstudio,"
+                                 " conll, spacy, w3c", "alice, bob")  # fmt: skip
+    wait_done(qtbot, window)
+    assert dialogs.messages == [
+        f"Exported 1 document, 1 span and 0 relations to {target}.\n\n"
+        "Not carried by doccano:\n"
+        "• notes of 1 spans (doccano has no span notes)\n"
+        "• ids, origins and time stamps of 1 spans (doccano has none)"
+    ]
+    (line,) = target.read_text(encoding="utf-8").splitlines()
+    assert [label[:3] for label in json.loads(line)["label"]] == [[0, 7, "ACTOR"]]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["alice.doccano.jsonl"]
+
+
+def test_native_export_carries_everything(window, tmp_path, dialogs, qtbot):
+    target = tmp_path / "all.jsonl"
+    dialogs.choices.append(ExportChoice("jsonl", None))
+    dialogs.paths.append(target)
+    window.action_map["export"].trigger()
+    wait_done(qtbot, window)
+    assert dialogs.messages == [
+        f"Exported 1 document, 0 spans and 0 relations to {target}.\n\njsonl carried everything."
+    ]
+    assert json.loads(target.read_text(encoding="utf-8"))["text"] == "Kharkiv rail resumed.\n"
+
+
+def test_a_cancelled_export_writes_nothing(store, tmp_path):
+    store.add_document("Kyiv talks resumed.\n", title="Kyiv")
+    cancelled = threading.Event()
+    cancelled.set()
+    target = tmp_path / "out" / "all.jsonl"
+    with pytest.raises(Cancelled):
+        export_to(store.path, "jsonl", None, target, cancelled=cancelled)
+    assert list(target.parent.iterdir()) == []  # neither the file nor its temporary folder

@@ -1,0 +1,281 @@
+"""The two read-only panes of a review: each paints one layer, scrolled together.
+
+Spans are tinted by label as in the main window; a span in a pair that
+disagrees gets a red wavy underline until the pair has a verdict, then a green
+dotted one, so the gold's progress shows in the text too.  Painting changes no
+metrics (no bold, no size), so both panes lay out line for line alike, and the
+scroll sync maps the top block of one onto the other.
+
+Like the main highlighter, a long article paints its first screens during
+``setPlainText`` and the rest in slices of a few milliseconds afterwards;
+blocks that come into view first are painted first.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.adjudication import Decision, PairKey, pair_key
+from annotator.review import MATCH, Pair
+
+from .document_view import DocumentView
+from .highlighter import PAPER, blend
+from .span_index import Entry, SpanIndex
+
+ALPHA = 0.42
+EAGER_UNITS = 20_000  # UTF-16 units painted before the first paint: a few screens
+SLICE_SECONDS = 0.008
+AGREES, DISAGREES, DECIDED = 0, 1, 2  # the mark of a span
+DISAGREE_COLOUR = QColor("#d62728")
+DECIDED_COLOUR = QColor("#2ca02c")
+
+Layer = tuple[str, int]  # (label, mark)
+
+
+class ReviewHighlighter(QSyntaxHighlighter):
+    """Paints one layer's spans; ``index`` and ``mark`` are read at paint time."""
+
+    def __init__(self, document: QTextDocument, colours: Mapping[str, str],
+                 index: Callable[[], SpanIndex | None],
+                 mark: Callable[[str], int]) -> None:  # fmt: skip
+        super().__init__(document)
+        self._colours = {label: QColor(c) for label, c in colours.items()}
+        self._index = index
+        self._mark = mark
+        self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
+        self._loading = False
+        self._deferred_from: int | None = None  # first block skipped while loading
+        self._pending: list[int] = []  # blocks still to paint, ascending
+        self._pending_from: int | None = None  # and every block with spans from here on
+        self._done: set[int] = set()  # painted early: the slices skip them
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._paint_slice)
+
+    # -- opening and repainting in slices --------------------------------------------
+
+    def begin_load(self) -> None:
+        """The next ``setPlainText`` paints only the first ``EAGER_UNITS`` at once."""
+        self._timer.stop()
+        self._loading, self._deferred_from = True, None
+        self._pending, self._pending_from, self._done = [], None, set()
+
+    def end_load(self) -> None:
+        self._loading = False
+        if self._deferred_from is not None:
+            self.defer_from(self._deferred_from)
+
+    def defer_from(self, block: int) -> None:
+        """Paint every block with spans from ``block`` on, in slices after the next paint.
+
+        The list is made in the first slice: it completes the span index, which can wait.
+        """
+        self._pending_from = block if self._pending_from is None else min(block, self._pending_from)
+        self._timer.start()
+
+    def paint_now(self, first: int, count: int) -> None:
+        """Paint blocks ``[first, first + count)`` at once (those on screen)."""
+        blocks = range(first, min(first + count, self.document().blockCount()))
+        self.repaint(blocks)
+        if self._timer.isActive():
+            self._done.update(blocks)
+
+    def _resolve(self) -> None:
+        index = self._index()
+        if self._pending_from is not None and index is not None:
+            blocks = index.blocks_with_spans()
+            rest = blocks[bisect_left(blocks, self._pending_from) :]
+            self._pending = sorted(set(self._pending) | set(rest))
+        self._pending_from = None
+
+    @property
+    def catching_up(self) -> bool:
+        return self._timer.isActive()
+
+    def ensure_painted(self, first: int, count: int) -> None:
+        """Paint now the waiting blocks in ``[first, first + count)`` (scrolled into view)."""
+        if not self._timer.isActive():
+            return
+        self._resolve()
+        lo = bisect_left(self._pending, first)
+        hi = bisect_left(self._pending, first + count)
+        now = [b for b in self._pending[lo:hi] if b not in self._done]
+        self._done.update(now)
+        self.repaint(now)
+
+    def repaint(self, blocks: Iterable[int]) -> None:
+        document = self.document()
+        for number in blocks:
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+
+    def _paint_slice(self) -> None:
+        deadline = time.perf_counter() + SLICE_SECONDS
+        self._resolve()
+        document = self.document()
+        done = 0
+        for number in self._pending:
+            done += 1
+            if number in self._done:
+                continue
+            block = document.findBlockByNumber(number)
+            if block.isValid():
+                self.rehighlightBlock(block)
+            if time.perf_counter() > deadline:
+                break
+        del self._pending[:done]
+        if not self._pending:
+            self._timer.stop()
+            self._done = set()
+
+    # -- painting ------------------------------------------------------------------------
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        index = self._index()
+        if index is None:
+            return
+        block = self.currentBlock()
+        if self._loading:
+            if self._deferred_from is not None:
+                return
+            if block.position() > EAGER_UNITS:
+                self._deferred_from = block.blockNumber()
+                return
+        entries = index.in_block(block.blockNumber())
+        if entries:
+            for start, end, layers in segments(entries, block.position(), block.length(),
+                                               self._mark):  # fmt: skip
+                self.setFormat(start, end - start, self._format(layers))
+
+    def _format(self, layers: tuple[Layer, ...]) -> QTextCharFormat:
+        fmt = self._formats.get(layers)
+        if fmt is not None:
+            return fmt
+        fmt = QTextCharFormat()
+        colour = PAPER
+        for label, _ in layers:
+            colour = blend(colour, self._colours.get(label, QColor("#999999")), ALPHA)
+        fmt.setBackground(colour)
+        marks = {mark for _, mark in layers}
+        if DISAGREES in marks:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(DISAGREE_COLOUR)
+        elif DECIDED in marks:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(DECIDED_COLOUR)
+        elif len(layers) > 1:  # nested spans: the inner one underlined, as in the main view
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(self._colours.get(layers[-1][0], QColor("#999999")).darker(130))
+        self._formats[layers] = fmt
+        return fmt
+
+
+def segments(entries: list[Entry], origin: int, length: int,
+             mark: Callable[[str], int]) -> list[tuple[int, int, tuple[Layer, ...]]]:  # fmt: skip
+    """Split a block at every span edge: ``(start, end, layers outer->inner)``."""
+    clipped = []
+    cuts = {0, length}
+    for e in entries:
+        start, end = max(e.start - origin, 0), min(e.end - origin, length)
+        if start < end:
+            clipped.append((start, end, e))
+            cuts.update((start, end))
+    edges = sorted(cuts)
+    clipped.sort(key=lambda c: (-(c[2].end - c[2].start), c[2].start, c[2].span.id))
+    out = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        layers = tuple((e.span.label, mark(e.span.id)) for s, t, e in clipped if s <= a and b <= t)
+        if layers:
+            out.append((a, b, layers))
+    return out
+
+
+def marks_of(pairs: Iterable[Pair], decisions: Mapping[PairKey, Decision]) -> dict[str, int]:
+    """The marks of disagreeing spans: DISAGREES until their pair has a verdict, then DECIDED."""
+    marks = {}
+    for pair in pairs:
+        if pair.category == MATCH:
+            continue
+        decision = decisions.get(pair_key(pair))
+        mark = DECIDED if decision is not None and decision.is_verdict else DISAGREES
+        if pair.a is not None:
+            marks[pair.a.id] = mark
+        if pair.b is not None:
+            marks[pair.b.id] = mark
+    return marks
+
+
+class ReviewPane(DocumentView):
+    """A read-only article pane of the review (Tab moves focus on, as usual)."""
+
+    focused = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setPlaceholderText("Choose a document and two layers")
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self.focused.emit()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
+        return QPlainTextEdit.focusNextPrevChild(self, next)
+
+
+def visible_blocks(pane: QPlainTextEdit) -> int:
+    """How many blocks are (at least partly) on screen, from the first visible one."""
+    block, offset = pane.firstVisibleBlock(), pane.contentOffset()
+    bottom = pane.viewport().height()
+    count = 0
+    while block.isValid() and pane.blockBoundingGeometry(block).translated(offset).top() <= bottom:
+        count += 1
+        block = block.next()
+    return max(count, 1)
+
+
+class ScrollSync:
+    """Keeps two panes on the same line: the top block of one becomes the other's."""
+
+    def __init__(self, left: QPlainTextEdit, right: QPlainTextEdit) -> None:
+        self._busy = False
+        for source, target in ((left, right), (right, left)):
+            source.verticalScrollBar().valueChanged.connect(
+                lambda _v, s=source, t=target: self._follow(s, t)
+            )
+            source.horizontalScrollBar().valueChanged.connect(
+                lambda v, t=target: self._guarded(lambda: t.horizontalScrollBar().setValue(v))
+            )
+
+    def _guarded(self, move: Callable[[], None]) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            move()
+        finally:
+            self._busy = False
+
+    def _follow(self, source: QPlainTextEdit, target: QPlainTextEdit) -> None:
+        def move() -> None:
+            top = source.firstVisibleBlock()
+            # Lines into the top block (it may be a long, wrapped paragraph).
+            within = source.verticalScrollBar().value() - top.firstLineNumber()
+            block = target.document().findBlockByNumber(top.blockNumber())
+            if block.isValid():
+                target.verticalScrollBar().setValue(block.firstLineNumber() + max(0, within))
+
+        self._guarded(move)

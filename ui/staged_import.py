@@ -1,0 +1,114 @@
+"""Imports that a cancel leaves without a trace: stage every file, then commit once.
+
+Why staging: the Store imports each file in its own transaction, and an
+annotation file may add spans to documents already in the database, so
+deleting "the documents this import added" after a cancel would leave those
+spans, and the history would keep an add and a delete.  Instead each file is
+imported with the Store's own ``import_file`` (the same readers, checks,
+label rules and messages as ``annotator import``) into a throw-away database
+with the same schema; a cancel between files just drops it.  Only when every
+file has been read are the staged documents, spans and relations written to
+the real database with ONE ``import_records`` call: one transaction, all or
+nothing, which also skips what is already there.
+
+Qt-free, so it runs in a worker thread and in plain tests alike.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from annotator.errors import ImportRefusedError
+from annotator.formats.base import iter_documents
+from annotator.importing import SUFFIXES
+from annotator.model import DocumentRecord, ImportResult
+from annotator.store import Store, open_store
+
+
+class Cancelled(Exception):
+    """The analyst cancelled; nothing was written to the database."""
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: the files given, and each folder's importable files (not nested)."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise ImportRefusedError(f"{path.name} does not exist: check the path and import again")
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in SUFFIXES
+            # a brat .ann is read with the .txt beside it
+            and not (p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists())
+        )  # fmt: skip
+        if not found:
+            raise ImportRefusedError(
+                f"folder {path.name} has no {', '.join(SUFFIXES)} files: choose another folder"
+            )
+        files.extend(found)
+    return files
+
+
+def staged_records(staging: Store) -> Iterator[DocumentRecord]:
+    """The staging database's documents as records for ``import_records``."""
+    for doc, spans, relations in iter_documents(staging):
+        yield DocumentRecord(
+            text=doc.text, uid=doc.uid, title=doc.title, source=doc.source, meta=doc.meta,
+            created_at=doc.created_at, where=doc.source or doc.title or f"document {doc.id}",
+            spans=[
+                {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "text": s.text,
+                 "annotator": s.annotator, "note": s.note, "attributes": s.attributes,
+                 "origin": s.origin, "created_at": s.created_at, "updated_at": s.updated_at}
+                for s in spans
+            ],
+            relations=[
+                {"id": r.id, "type": r.type, "from": r.from_span, "to": r.to_span,
+                 "annotator": r.annotator, "attributes": r.attributes,
+                 "created_at": r.created_at}
+                for r in relations
+            ],
+        )  # fmt: skip
+
+
+def stage_file(staging: Store, path: Path) -> ImportResult:
+    """Import one file into the staging database (a seam for tests)."""
+    return staging.import_file(path)
+
+
+def import_staged(
+    db_path: Path,
+    files: list[Path],
+    *,
+    added_by: str,
+    cancelled: threading.Event,
+    step: Callable[[int, str], None] = lambda n, name: None,
+) -> ImportResult:
+    """Import ``files`` into the database at ``db_path``: all of them, or (cancelled,
+    or any error) nothing.  ``step(n, name)`` reports before each file and before saving."""
+    skipped: list[str] = []
+    notes: list[str] = []
+    with open_store(db_path) as target, tempfile.TemporaryDirectory(prefix="annotator-") as tmp:
+        with open_store(Path(tmp) / "staging.db", schema=target.schema.raw) as staging:
+            for n, path in enumerate(files):
+                if cancelled.is_set():
+                    raise Cancelled
+                step(n, path.name)
+                result = stage_file(staging, path)
+                skipped += result.skipped
+                notes += result.notes
+            if cancelled.is_set():
+                raise Cancelled
+            step(len(files), "saving")
+            records = list(staged_records(staging))
+        result = target.import_records(records, added_by=added_by)
+    # What staging skipped (duplicates within the import) comes first, then the
+    # documents that were in the database already.
+    result.skipped[:0] = skipped
+    result.notes[:0] = notes
+    return result

@@ -1,0 +1,215 @@
+"""File > Import and File > Export: worker threads with a cancellable progress dialog.
+
+Each job opens its OWN connection (``open_store`` in the thread: a SQLite
+connection belongs to the thread that made it) and reports through signals,
+which Qt delivers on the GUI thread.  What is written, and why a cancel
+leaves nothing behind, is in ``staged_import.py`` and ``exporting.py`` (imported
+on first use: the readers and writers are not needed to start the window).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+from annotator.errors import AnnotatorError
+
+from .dialogs import IMPORT_FILTER
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+class Job(QThread):
+    """Runs ``work(cancelled, report)`` in a thread; ``report(n, text)`` moves the dialog."""
+
+    step = Signal(int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled_signal = Signal()
+
+    def __init__(self, work: Callable[[threading.Event, Callable[[int, str], None]], Any],
+                 parent: QObject | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._work = work
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def run(self) -> None:
+        from .staged_import import Cancelled
+
+        try:
+            result = self._work(self.cancelled, self.step.emit)
+        except Cancelled:
+            self.cancelled_signal.emit()
+        except AnnotatorError as exc:
+            self.failed.emit(str(exc))
+        except sqlite3.Error as exc:
+            self.failed.emit(f"the database could not be written ({exc}): try again")
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            self.failed.emit(f"{exc.strerror or exc}:{where}: check the file or folder, try again")
+        except Exception as exc:  # a reader's or writer's own failure: still one dialog
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self.succeeded.emit(result)
+
+
+class Transfer(QObject):
+    """Imports and exports for the window; one job at a time."""
+
+    imported = Signal(object)  # the ImportResult, after it is committed
+    message = Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.job: Job | None = None
+        self.progress: QProgressDialog | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def wait(self) -> None:
+        """Block until a running job has finished (the window closes or switches)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+
+    # -- import ------------------------------------------------------------------------
+
+    def import_files(self) -> None:
+        paths = self.window.dialogs.open_file_names("Import documents", IMPORT_FILTER)
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = self.window.dialogs.existing_directory("Import a folder of documents")
+        if folder is not None:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        from .staged_import import expand, import_staged
+
+        if self._refuse_if_busy():
+            return
+        try:
+            files = expand(paths)
+        except AnnotatorError as exc:
+            self.window.dialogs.error("Cannot import", str(exc))
+            return
+        db_path, analyst = self.window.store.path, self.window.analyst
+
+        def work(cancelled: threading.Event, report: Callable[[int, str], None]) -> Any:
+            return import_staged(db_path, files, added_by=analyst, cancelled=cancelled,
+                                 step=report)  # fmt: skip
+
+        self._start(work, f"Importing {len(files):,} file{'s' if len(files) != 1 else ''}…",
+                    len(files) + 1, self._import_done, "Cannot import", "Nothing was imported")
+
+    def _import_done(self, result: Any) -> None:
+        spans = result.spans_added
+        text = (f"Imported {len(result):,} document{'s' if len(result) != 1 else ''}"
+                f" and {spans:,} span{'s' if spans != 1 else ''}")  # fmt: skip
+        if result.skipped or result.notes:
+            details = [f"Skipped {line}" for line in result.skipped]
+            details += [f"Note: {line}" for line in result.notes]
+            self.window.dialogs.inform("Import", text + ".\n\n" + "\n".join(details))
+        self.message.emit(text)
+        self.imported.emit(result)
+
+    # -- export ------------------------------------------------------------------------
+
+    def export(self) -> None:
+        from annotator.formats import registry
+
+        from .exporting import export_to, is_folder_format, suggested_name
+
+        if self._refuse_if_busy():
+            return
+        store, dialogs = self.window.store, self.window.dialogs
+        choice = dialogs.export_choice(registry.EXPORT_FORMATS, store.annotators())
+        if choice is None:
+            return
+        fmt, layer = choice.format, choice.layer
+        stem = store.path.stem + (f"-{layer}" if layer else "")
+        if is_folder_format(fmt):
+            target = dialogs.existing_directory(f"Export {fmt} files into a folder")
+        else:
+            suggested = str(store.path.parent / suggested_name(fmt, stem))
+            target = dialogs.save_file_name(f"Export {fmt}", suggested, "All files (*)")
+        if target is None:
+            return
+        db_path = store.path
+
+        def work(cancelled: threading.Event, report: Callable[[int, str], None]) -> Any:
+            return export_to(db_path, fmt, layer, Path(target), cancelled=cancelled,
+                             progress=lambda n: report(n, ""))  # fmt: skip
+
+        total = store.document_count() if fmt == "jsonl" else 0  # 0: a busy indicator
+        self._start(work, f"Exporting {fmt}…", total,
+                    lambda report: self._export_done(fmt, report),
+                    "Cannot export", "Nothing was written")  # fmt: skip
+
+    def _export_done(self, fmt: str, report: Any) -> None:
+        from .exporting import summary
+
+        self.window.dialogs.inform("Export", summary(fmt, report))
+        self.message.emit(f"Exported {fmt} to {report.path}")
+
+    # -- the job and its dialog ------------------------------------------------------------
+
+    def _refuse_if_busy(self) -> bool:
+        if self.job is not None:
+            self.message.emit("An import or export is running: wait for it or cancel it")
+        return self.job is not None
+
+    def _start(self, work: Callable[..., Any], label: str, maximum: int,
+               done: Callable[[Any], None], error_title: str, nothing: str) -> None:  # fmt: skip
+        job = Job(work, self)
+        progress = QProgressDialog(label, "Cancel", 0, maximum, self.window)
+        progress.setObjectName("transferProgress")
+        progress.setWindowTitle(error_title.removeprefix("Cannot ").capitalize())
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)  # a quick job never flashes a dialog
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(job.cancel)
+        progress.canceled.connect(lambda: progress.setLabelText("Cancelling…"))
+        job.step.connect(lambda n, name: self._step(n, name, label))
+        job.succeeded.connect(done)
+        job.failed.connect(
+            lambda text: self.window.dialogs.error(error_title, f"{text} ({nothing.lower()})")
+        )
+        job.cancelled_signal.connect(lambda: self.message.emit(f"Cancelled: {nothing.lower()}"))
+        job.finished.connect(lambda: self._finished(job))
+        self.job, self.progress = job, progress
+        progress.setValue(0)
+        job.start()
+
+    def _step(self, n: int, name: str, label: str) -> None:
+        if self.progress is None or self.progress.wasCanceled():
+            return
+        if self.progress.maximum() and n <= self.progress.maximum():
+            self.progress.setValue(n)
+        if name:
+            self.progress.setLabelText(
+                "Saving to the database…" if name == "saving" else f"{label}\n{name}"
+            )
+
+    def _finished(self, job: Job) -> None:
+        job.wait()  # "finished" is sent just before run() returns: let the thread end
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+        self.job, self.progress = None, None
+        job.deleteLater()
