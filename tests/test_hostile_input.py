@@ -683,7 +683,7 @@ def _other_program(path: Path) -> None:
 BAD_FILES = {
     "not SQLite": (_not_sqlite, "is not a SQLite database: choose an annotator .db file"),
     "an image": (_png, "is not a SQLite database: choose an annotator .db file"),
-    "truncated": (_truncated, "is not an annotator database (database disk image is malformed)"),
+    "truncated": (_truncated, "is damaged (database disk image is malformed)"),
     "newer": (_newer, f"was written by a newer annotator (layout {migrations.LATEST + 1}"),
     "another program's": (_other_program, "is a SQLite file of another program"),
 }

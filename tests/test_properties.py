@@ -26,11 +26,11 @@ from typing import Any
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from annotator import AnnotatorError, InvalidSpanError, open_store
+from annotator import AnnotatorError, ImportRefusedError, InvalidSpanError, open_store
 from annotator.formats import registry
 from annotator.html_text import _collapse, _parser, _TextLengths
 from annotator.offsets import OffsetMap, utf16_length
@@ -311,24 +311,6 @@ def _write(folder: Path, fmt: str, content: Any) -> Path:
     return path
 
 
-# Two known bugs of the native JSONL reader (annotator/formats/jsonl.py is not
-# changed here; they are reported for fixing): a file that is not UTF-8 raises
-# UnicodeDecodeError, and a record whose "meta" is a truthy non-object (1, "ab")
-# raises TypeError/ValueError.  The random tests steer around exactly these two,
-# so that they keep finding anything else; drop ``_jsonl_known_bug`` once fixed.
-def _jsonl_known_bug(content: bytes, *, decoding: bool = True) -> bool:
-    try:
-        lines = content.decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError:
-        return decoding
-    for line in lines:
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and obj.get("meta") and not isinstance(obj["meta"], dict):
-            return True
-    return False
 
 
 OPTIONS = st.fixed_dictionaries({
@@ -347,7 +329,6 @@ def test_every_reader_fails_only_with_our_own_errors(
     fmt: str, data: Any, options: dict[str, Any]
 ) -> None:
     content = data.draw(_contents(fmt))
-    assume(fmt != "jsonl" or not _jsonl_known_bug(content))
     with tempfile.TemporaryDirectory() as folder:
         path = _write(Path(folder), fmt, content)
         try:
@@ -364,8 +345,6 @@ def test_every_import_into_a_store_fails_only_with_our_own_errors(
     fmt: str, data: Any, skip_invalid: bool
 ) -> None:
     content = data.draw(_contents(fmt))
-    # importing.py turns invalid UTF-8 into a refusal; only the "meta" bug remains.
-    assume(fmt != "jsonl" or not _jsonl_known_bug(content, decoding=False))
     with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "t.db") as store:
         path = _write(Path(folder), fmt, content)
         try:
@@ -486,3 +465,14 @@ def test_one_pass_text_lengths_equal_their_definition(fragment: str) -> None:
         assert lengths.text[el] == collapsed(el)
         assert lengths.paragraphs[el] == sum(collapsed(p) for p in el.iter("p"))
         assert lengths.links[el] == sum(collapsed(a) for a in el.iter("a"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe{", b'{"text": "Kyiv", "meta": 1}\n', b'{"text": "Kyiv", "meta": "ab"}\n'],
+)
+def test_the_native_reader_refuses_bad_bytes_and_bad_meta(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ImportRefusedError):
+        registry.module("jsonl").read(path)

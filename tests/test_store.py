@@ -563,7 +563,7 @@ def _newer(path: Path) -> None:
     [
         (_text_file, "is not a SQLite database"),
         (_png, "is not a SQLite database"),
-        (_sqlite_header_then_garbage, "is not an annotator database"),
+        (_sqlite_header_then_garbage, "is damaged"),
         (_foreign_sqlite, "is a SQLite file of another program"),
         (_foreign_sqlite_with_a_version, "is a SQLite file of another program"),
         (_newer, "was written by a newer annotator"),
@@ -687,3 +687,16 @@ def test_a_bad_schema_file_is_refused_and_creates_no_database(
         open_store(db_path, schema=schema_path)
     assert "\n" not in str(info.value)
     assert not db_path.exists()
+
+
+def test_nan_in_attributes_or_meta_is_refused(tmp_path: Path) -> None:
+    """A NaN is not JSON: stored, it would make every later export fail."""
+    from annotator.errors import InvalidSpanError
+
+    with open_store(tmp_path / "nan.db") as store:
+        doc = store.add_document("Kyiv said so.")
+        with pytest.raises(InvalidSpanError, match="plain JSON"):
+            store.add_span(doc.id, 0, 4, "ACTOR", annotator="a", attributes={"x": float("nan")})
+        with pytest.raises(InvalidSpanError, match="plain JSON"):
+            store.add_document("Another text.", meta={"score": float("inf")})
+        assert store.spans(doc.id) == [] and len(store.documents()) == 1

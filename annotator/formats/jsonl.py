@@ -12,7 +12,6 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,18 +19,10 @@ from ..atomicfile import atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
 from ..store.documents import export_lines, export_quotes
-from .base import DEFAULT_ANNOTATOR, ReadResult
+from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
 # Keys of "meta" that hold document columns rather than free metadata.
 _META_COLUMNS = ("title", "source", "sha256", "created_at")
-
-
-@dataclass(frozen=True)
-class ExportReport:
-    documents: int
-    spans: int
-    relations: int
-    path: str
 
 
 def _lines(store: Any, annotator: str | None) -> Iterator[tuple[str, int, int]]:
@@ -92,7 +83,7 @@ def write(
     *,
     annotator: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> ExportReport:
+) -> WriteReport:
     """Export every document (or one analyst's layer) as native JSONL.
 
     ``target`` is a path, ``"-"`` for standard output, or an open text file.  A
@@ -118,7 +109,7 @@ def _write_lines(
     annotator: str | None,
     progress: Callable[[int], None] | None,
     name: str,
-) -> ExportReport:
+) -> WriteReport:
     docs = spans = rels = 0
     for line, n_spans, n_rels in _lines(store, annotator):
         f.write(line)
@@ -126,7 +117,7 @@ def _write_lines(
         docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
         if progress is not None:
             progress(docs)
-    return ExportReport(docs, spans, rels, name)
+    return WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
 
 
 def sniff(first_text: str) -> bool:
@@ -152,26 +143,35 @@ def read(
         raise ImportRefusedError("native JSONL counts code points: leave out --offsets")
     path = Path(path)
     result = ReadResult()
-    with open(path, encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path.name} line {n}"
-            try:
-                obj = json.loads(line)
-                record = _record(obj, where, annotator)
-            except json.JSONDecodeError as exc:
-                problem = (
-                    f"{where} is not valid JSON ({exc.msg}, column {exc.colno}): fix or remove it"
-                )
-            except ImportRefusedError as exc:
-                problem = str(exc)
-            else:
-                result.records.append(record)
-                continue
-            if not skip_invalid:
-                raise ImportRefusedError(problem)
-            result.skipped.append(problem)
+    raw = path.read_bytes()
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        content = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:  # the offset counts from the file's first byte
+        raise ImportRefusedError(
+            f"{path.name} is not valid UTF-8 (byte {exc.start + bom}): save it as UTF-8"
+            " and import again"
+        ) from None
+    # One record per line; JSON strings may hold U+2028 unescaped, so split on "\n" only.
+    for n, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {n}"
+        try:
+            obj = json.loads(line)
+            record = _record(obj, where, annotator)
+        except json.JSONDecodeError as exc:
+            problem = (
+                f"{where} is not valid JSON ({exc.msg}, column {exc.colno}): fix or remove it"
+            )
+        except ImportRefusedError as exc:
+            problem = str(exc)
+        else:
+            result.records.append(record)
+            continue
+        if not skip_invalid:
+            raise ImportRefusedError(problem)
+        result.skipped.append(problem)
     return result
 
 
@@ -188,7 +188,10 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
         raise ImportRefusedError(f'{where}: "spans" must be a list of objects')
     if not isinstance(relations, list) or not all(isinstance(r, dict) for r in relations):
         raise ImportRefusedError(f'{where}: "relations" must be a list of objects')
-    meta = dict(obj.get("meta") or {})
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ImportRefusedError(f'{where}: "meta" must be a JSON object, not {meta!r}')
+    meta = dict(meta)
     columns = {key: meta.pop(key, None) for key in _META_COLUMNS}
     uid = obj.get("id")
     return DocumentRecord(

@@ -157,8 +157,10 @@ class StoreBase:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
+            # The header said SQLite (checked before opening), so the file is damaged.
             raise DatabaseFileError(
-                f"{self.path} is not an annotator database ({exc}): choose another file"
+                f"{self.path} is damaged ({exc}): restore the newest copy from the backups"
+                " folder beside it, or choose another file"
             ) from None
         # Ours: marked with our application_id, or a brand-new empty file.  Checked
         # before the version, so another program's file (which often sets

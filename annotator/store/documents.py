@@ -81,7 +81,10 @@ class DocumentsMixin(SpansMixin):
                 existing["id"],
             )
         created_at = created_at or now()
-        meta_json = json.dumps(dict(meta or {}), ensure_ascii=False)
+        try:  # strict JSON: a NaN stored here would break every later export
+            meta_json = json.dumps(dict(meta or {}), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidSpanError(f"document meta must be plain JSON values ({exc})") from None
         cursor = self.db.conn.execute(
             "INSERT INTO documents"
             " (uid, title, source, text, text_sha256, length, meta, created_at)"

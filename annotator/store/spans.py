@@ -84,7 +84,9 @@ class SpansMixin(StoreBase):
             raise InvalidSpanError(f"a span note must be text, not {note!r}")
         try:
             attributes_json = (
-                json.dumps(dict(attributes), ensure_ascii=False) if attributes else "{}"
+                json.dumps(dict(attributes), ensure_ascii=False, allow_nan=False)
+                if attributes
+                else "{}"
             )
         except (TypeError, ValueError) as exc:
             raise InvalidSpanError(f"span attributes must be plain JSON values ({exc})") from None
@@ -359,9 +361,13 @@ class SpansMixin(StoreBase):
         attributes = rel.get("attributes") or {}
         if not isinstance(attributes, Mapping):
             raise InvalidRelationError("relation attributes must be a JSON object")
+        try:
+            encoded = json.dumps(dict(attributes), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRelationError(f"relation attributes must be plain JSON ({exc})") from None
         return {
             "id": rel.get("id") or new_id(), "document_id": document_id,
             "annotator": annotator, "type": rel_type, "from_span": rel["from"],
-            "to_span": rel["to"], "attributes": json.dumps(dict(attributes), ensure_ascii=False),
+            "to_span": rel["to"], "attributes": encoded,
             "created_at": rel.get("created_at") or now(),
         }  # fmt: skip
