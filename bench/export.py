@@ -98,8 +98,8 @@ def time_export(db: Path, out: Path) -> float:
     script = Path(sys.executable).with_name("annotator")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
     t0 = time.perf_counter()
-    subprocess.run([*cmd, "export", "--db", str(db), "--out", str(out)], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run([*cmd, "export", "--db", str(db), "--out", str(out), "--force"],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     return time.perf_counter() - t0
 
 

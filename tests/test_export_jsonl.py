@@ -232,7 +232,9 @@ def test_hugging_face_datasets_loads_the_file(
 
     path = tmp_path / "hf.jsonl"
     store.export_jsonl(path)
-    ds = datasets.Dataset.from_json(str(path), cache_dir=str(tmp_path / "hf-cache"))
+    ds = datasets.load_dataset(
+        "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "hf-cache")
+    )
     assert ds.num_rows == 2
     assert ds[0]["text"] == KYIV
     assert ds[1]["text"] == VELMORA
