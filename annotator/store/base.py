@@ -180,6 +180,8 @@ class StoreBase:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+        # 64 MB of page cache (default 2 MB): bulk imports touch several indexes at once.
+        conn.execute("PRAGMA cache_size = -65536")
         if version == migrations.LATEST:
             return
         body = None
