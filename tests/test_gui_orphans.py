@@ -154,31 +154,26 @@ def test_replace_text_from_a_file_off_the_gui_thread(qtbot, store, doc, tmp_path
     assert store.document(doc["id"]).text == OLD
 
 
-def wire_panel(window: Any) -> OrphansPanel:
-    """The lines the main window uses to show and wire the panel (see the report)."""
-    from PySide6.QtWidgets import QDockWidget
+def table_rows(window: Any) -> list[tuple[int, int, str, str]]:
+    model = window.span_model
+    spans = [model.span_at(row) for row in range(model.rowCount())]
+    return sorted((s.start, s.end, s.text, s.annotator) for s in spans)
 
-    panel = OrphansPanel(window.store, lambda: window.editor.analyst, window.view, window)
-    dock = QDockWidget("Orphans", window)
-    dock.setObjectName("orphansDock")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    panel.counts.connect(lambda orphans, fuzzy: dock.setVisible(bool(orphans or fuzzy)))
-    editor = window.editor
-    editor.opened.connect(lambda document, _spans: panel.set_document(document.id))
-    editor.history.applied.connect(lambda _entry, _direction: panel.refresh())
-    panel.stored.connect(editor.history.record)
-    panel.spans_changed.connect(lambda _document_id: editor.reload())
-    panel.text_replaced.connect(editor.open_document)
-    panel.message.connect(lambda text: window.statusBar().showMessage(text, 6000))
-    return panel
+
+def selected_u16(window: Any, start: int, end: int) -> str:
+    """The article's text between two Qt (UTF-16) positions."""
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText()
 
 
 def test_in_the_window_enter_places_and_ctrl_z_undoes(qtbot, store, doc, make_window) -> None:
     store.replace_text(doc["id"], NEW, by="alice")
-    window = make_window(store, analyst="alice")
-    panel = wire_panel(window)
-    window.open_document(doc["id"])
+    window = make_window(store, analyst="alice", document_id=doc["id"])
+    panel, dock = window.orphans_panel, window.orphans_dock
+    assert dock.objectName() == "orphansDock" and dock.widget() is panel
+    assert dock.isVisible()  # two orphans and a fuzzy placement
     assert panel.document_id == doc["id"] and len(listed(panel)) == 2
     panel.orphan_list.setCurrentRow(1)  # bob's "Lviv"
     select(window.view, *KYIV_U16)
@@ -195,3 +190,59 @@ def test_in_the_window_enter_places_and_ctrl_z_undoes(qtbot, store, doc, make_wi
     assert doc["lviv"] not in {
         window.span_model.span_at(r).id for r in range(window.span_model.rowCount())
     }
+
+
+def test_replace_place_and_undo_both_through_the_window(
+    qtbot, store, make_window, dialogs, analyst_at, tmp_path: Path
+) -> None:
+    """File > Replace text… orphans alice's "Lviv"; she places it on "Kyiv"; two undos."""
+    doc_id = store.add_document(OLD, title="Kyiv bridge").id
+    mayor = store.add_span(doc_id, 11, 16, "ACTOR", annotator="alice").id
+    lviv = store.add_span(doc_id, 74, 78, "ACTOR", annotator="alice").id
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    window = alice.window
+    panel, dock = window.orphans_panel, window.orphans_dock
+    assert not dock.isVisible() and listed(panel) == []
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(NEW, encoding="utf-8")
+    dialogs.paths.append(corrected)  # the answer to the file dialog
+
+    with qtbot.waitSignal(panel.text_replaced, timeout=10_000):
+        window.action_map["replace_text"].trigger()
+    qtbot.waitUntil(lambda: not window.editor.jobs.busy, timeout=10_000)
+    assert ("open_file_name", "Replace the article's text", "") in dialogs.asked
+    assert dialogs.messages[-1].splitlines() == [  # 116 and 96 code points
+        f'Document {doc_id} "Kyiv bridge": text replaced (116 -> 96 characters),'
+        " the old one kept as revision 1",
+        "Moved exactly: 1 span (0 more in place)",
+        "Moved fuzzily: 0 spans",
+        "Orphaned: 1 span, kept until placed or dropped",
+        '  ACTOR [74, 78) "Lviv", alice',
+    ]
+    assert window.view.toPlainText() == NEW
+    # "mayor" moved with its word (11 -> 21); "Lviv" is gone from the text: an orphan.
+    assert table_rows(window) == [(21, 26, "mayor", "alice")]
+    assert listed(panel) == ["ACTOR  “Lviv”  — alice"]
+    assert dock.isVisible()
+
+    panel.orphan_list.setCurrentRow(0)
+    alice.select(*KYIV_U16)
+    alice.press(Qt.Key.Key_Return)
+    assert table_rows(window) == [(21, 26, "mayor", "alice"), (*KYIV_CP, "Kyiv", "alice")]
+    assert listed(panel) == [] and not dock.isVisible()
+
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the placing
+    assert table_rows(window) == [(21, 26, "mayor", "alice")]
+    assert listed(panel) == ["ACTOR  “Lviv”  — alice"] and dock.isVisible()
+
+    window.view.setFocus()
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the replacement
+    assert window.statusBar().currentMessage() == "Undo: replace text"
+    assert store.document(doc_id).text == OLD
+    assert window.view.toPlainText() == OLD  # the old text, not old spans over the new one
+    assert table_rows(window) == [(11, 16, "mayor", "alice"), (74, 78, "Lviv", "alice")]
+    # Painted where they are: "Lviv" is UTF-16 78..82 of the article shown (74 + 4).
+    entries = {e.span.id: (e.start, e.end) for e in window.editor.index.entries()}
+    assert entries == {mayor: (15, 20), lviv: (78, 82)}
+    assert selected_u16(window, 78, 82) == "Lviv" and selected_u16(window, 15, 20) == "mayor"
+    assert listed(panel) == [] and not dock.isVisible()

@@ -61,6 +61,8 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
         A("import_files", "&Import documents…", ("Ctrl+I",), w.transfer.import_files),
         A("import_folder", "Import a &folder…", ("Ctrl+Shift+I",), w.transfer.import_folder),
         A("export", "&Export…", ("Ctrl+E",), w.transfer.export),
+        A("replace_text", "Re&place text…", (),
+          lambda: w.orphans_panel.ask_replace_text(w.dialogs, editor.jobs)),  # fmt: skip
         A("quit", "&Quit", ("Ctrl+Q",), w.close),
         A("undo", "&Undo", ("Ctrl+Z",), editor.undo),
         A("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), editor.redo),
@@ -88,6 +90,7 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
         A("filter_documents", "&Filter documents", ("Ctrl+L",), docs.focus_filter),
         A("edit_layer", "&Edit this layer", ("Ctrl+Shift+E",), layers.toggle_editable,
           checkable=True),  # fmt: skip
+        A("review", "&Review two analysts…", ("Ctrl+R",), w.show_review),
         A("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), view.zoom_in),
         A("zoom_out", "Zoom &out", ("Ctrl+-",), view.zoom_out),
         A("zoom_reset", "&Reset zoom", ("Ctrl+0",), view.zoom_reset),
@@ -112,7 +115,7 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
 # Menus: action names, None for a separator, "@name" for a submenu or a list made elsewhere.
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&File", ("new_database", "open_database", "@recent", None, "import_files",
-               "import_folder", "export", None, "quit")),
+               "import_folder", "export", "replace_text", None, "quit")),
     ("&Edit", ("undo", "redo", None, "find", "find_next", "find_previous", None, "next_span",
                "previous_span", "delete_span", "edit_note", None, "end_right", "end_left",
                "start_left", "start_right")),
@@ -120,6 +123,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&Documents", ("next_unfinished", "mark_done", None, "rename_document", "delete_document",
                     None, "filter_documents")),
     ("&Layers", ("edit_layer",)),
+    ("&Review", ("review",)),
     ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "theme_light", "theme_dark")),
     ("&Help", ("shortcuts",)),
 )  # fmt: skip

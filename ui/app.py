@@ -1,6 +1,9 @@
 """Starting the window: the display check, the QApplication, the first document.
 
-Kept light: nothing slow runs before the window's first paint.  With
+Kept light: nothing slow runs before the window's first paint.  The running
+app's window also refreshes itself when another process writes to its
+database and backs the database up after its first paint
+(``window_services.py``); ``open_window`` builds it so, for ``run`` and tests.  With
 ``ANNOTATOR_EXIT_AFTER_PAINT=1`` the app prints how long that took and quits
 (``bench/window.py`` uses it to time ``annotator gui``).
 """
@@ -16,8 +19,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
     from annotator.store import Store
 
+    from .dialogs import DialogService
     from .main_window import MainWindow
 
 EXIT_AFTER_PAINT = "ANNOTATOR_EXIT_AFTER_PAINT"
@@ -80,21 +86,36 @@ def run(store: Store, *, analyst: str | None, document_id: int | None,
     """
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
-
     started = time.perf_counter() if started is None else started
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
     app.setApplicationName("annotator")
     app.setStyle("Fusion")  # honours the light and dark palettes on every desktop
-    window = MainWindow(store, analyst=analyst)
+    window = open_window(store, analyst=analyst, document_id=document_id, imported=imported)
     sys.excepthook = _show_errors_in(window)
-    if document_id is not None and (imported or window.editor.document is None):
-        window.open_document(document_id)
     if os.environ.get(EXIT_AFTER_PAINT):
         _exit_after_first_paint(window, started)
     window.show()
     window.view.setFocus()
     return int(app.exec())
+
+
+def open_window(store: Store, *, analyst: str | None, document_id: int | None,
+                imported: bool = False, dialogs: DialogService | None = None,
+                settings: QSettings | None = None,
+                interval_ms: int | None = None) -> MainWindow:  # fmt: skip
+    """The window as ``run`` shows it: its first document open, live refresh polling
+    every ``interval_ms`` (default 500) and the rolling backup waiting for the first paint."""
+    from .main_window import MainWindow
+    from .window_services import start_window_services
+
+    window = MainWindow(store, analyst=analyst, dialogs=dialogs, settings=settings)
+    if document_id is not None and (imported or window.editor.document is None):
+        window.open_document(document_id)
+    if interval_ms is None:
+        start_window_services(window)
+    else:
+        start_window_services(window, interval_ms=interval_ms)
+    return window
 
 
 def _exit_after_first_paint(window: MainWindow, started: float) -> None:

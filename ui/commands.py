@@ -117,9 +117,13 @@ def describe(entry: HistoryEntry) -> str:
     what = {
         "add_span": "tag", "add_spans": "tag all", "update_span": "change",
         "delete_span": "delete", "add_relation": "link", "delete_relation": "unlink",
+        "replace_text": "replace text", "adjudicate": "review decision",
+        "place_orphan": "place", "drop_orphan": "drop", "confirm_anchor": "confirm",
     }.get(entry.action, entry.action)  # fmt: skip
     if entry.action == "add_spans":
         return f"{what} ({len(rows)} spans)"
+    if entry.action == "replace_text":  # its rows are the spans it moved: not the point
+        return what
     if rows:
         return f"{what} {rows[0]['label']} “{short_text(rows[0]['text'])}”"
     return what

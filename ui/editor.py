@@ -245,7 +245,8 @@ class Editor(DocumentState):
             return
         is_open = self.document is not None and entry.document_id == self.document.id
         try:
-            if not is_open:
+            # A new (or the old) text moved every offset: reopen, or old spans paint on it.
+            if not is_open or entry.action == "replace_text":
                 self.open_document(entry.document_id)  # show where the change happened
             else:
                 self.refresh_document()

@@ -4,9 +4,10 @@ Two analysts (two windows, or a window and a script) may share one database
 file.  ``LiveRefresh`` polls ``Store.data_version()`` (SQLite's ``PRAGMA
 data_version``: a few microseconds, no table read) on a timer and whenever the
 window is activated; when another connection has committed since the last look,
-it reloads what the window shows through the window's own refresh paths: the
-open document's spans (``Editor.reload``), its title, the document list, the
-layers and the analyst names (a new text of the open document reopens it).
+it reloads what the window shows (``MainWindow.reload_from_store``) through the
+window's own refresh paths: the open document's spans (``Editor.reload``), its
+title, the document list, the layers, the analyst names, the orphans panel and
+an open review (a new text of the open document reopens it).
 This window's own commits do not change the number, so they never cause a reload.
 
 It waits while the window is busy with something a reload would disturb: a
@@ -64,7 +65,7 @@ class LiveRefresh(QObject):
         if version is None or version == self._seen or self._busy():
             return False  # a busy window is looked at again on the next tick
         self._seen = version  # first: a commit during the reload is seen next time
-        reload_window(self.window)
+        self.window.reload_from_store()
         self.reloads += 1
         self.refreshed.emit()
         return True
@@ -89,7 +90,7 @@ class LiveRefresh(QObject):
 
 
 def reload_window(window: MainWindow) -> None:
-    """Bring everything the window shows back in step with its Store."""
+    """Bring the open document, the lists and the analysts back in step with the Store."""
     editor = window.editor
     shown = editor.document
     if shown is not None:

@@ -3,11 +3,13 @@
 Left the document list above the layers, centre the article, right the span
 table with its filters; on top the label palette, the search box and the
 analyst.  What keys and clicks do lives in ``editor.py``, ``search.py``,
-``documents.py``, ``layers.py`` and ``edge_drag.py``; the actions and menus in
-``actions.py``; the signal wiring in ``wiring.py``; what is remembered between
-starts in ``window_state.py``.  Everything that depends on the database (its
-schema gives the labels, hence the keys and menus) is built by ``_build`` and
-built again when File > Open switches to another database.
+``documents.py``, ``layers.py``, ``edge_drag.py`` and ``orphans_panel.py`` (a dock
+shown while the open document has orphans); the review window is linked in
+``review_link.py``; the actions and menus in ``actions.py``; the signal wiring
+in ``wiring.py``; what is remembered between starts in ``window_state.py``.
+Everything that depends on the database (its schema gives the labels, hence
+the keys and menus) is built by ``_build`` and built again when File > Open
+switches to another database.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
@@ -31,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store import Store
 
-from . import window_state
+from . import review_link, window_state
 from .actions import action_specs, build_actions, build_menus
 from .appearance import Appearance
 from .database_files import DatabaseFiles
@@ -44,6 +47,8 @@ from .edge_drag import EdgeDrag
 from .editor import Editor
 from .label_palette import LabelPalette
 from .layers import LayerModel, Layers, LayersPanel
+from .live_refresh import reload_window
+from .orphans_panel import OrphansPanel
 from .search import Search, SearchBox
 from .settings import Prefs, app_settings
 from .shortcut_sheet import Binding, ShortcutSheet, bindings
@@ -114,6 +119,7 @@ class MainWindow(QMainWindow):
         self.layers_panel = LayersPanel(LayerModel(self), self)
         self.documents = Documents(store, self.editor, self.document_panel, self.dialogs, self)
         self.layers = Layers(store, self.editor, self.layers_panel, self)
+        self.orphans_panel = OrphansPanel(store, lambda: self.editor.analyst, self.view, self)
         self.edge_drag = EdgeDrag(self.editor, self)
         self.palette_bar = LabelPalette(schema.labels, self)
         self.palette_bar.setAccessibleName("Labels: click one to tag the selection")
@@ -194,6 +200,11 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([240, 690, 470])
         self.setCentralWidget(self.splitter)
+        self.orphans_dock = QDockWidget("Orphans", self)
+        self.orphans_dock.setObjectName("orphansDock")
+        self.orphans_dock.setWidget(self.orphans_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.orphans_dock)
+        self.orphans_dock.hide()  # shown while there are orphans or fuzzy placements
 
         status = self.statusBar()
         status.setStyleSheet(
@@ -227,6 +238,16 @@ class MainWindow(QMainWindow):
         self._build(store, analyst)
         window_state.restore_document(self)
         self.store_changed.emit(store)
+
+    def show_review(self, document_id: int | None = None) -> Any:
+        """Review ▸ Review two analysts (Ctrl+R): the one review window, on this document."""
+        return review_link.show_review(self, document_id)
+
+    def reload_from_store(self) -> None:
+        """Show what the Store holds now, everywhere (another process changed it)."""
+        reload_window(self)
+        self.orphans_panel.refresh()
+        review_link.refresh_review(self)
 
     def bindings(self) -> list[Binding]:
         """Every key binding of the window, from its actions (see shortcut_sheet.py)."""
@@ -276,4 +297,4 @@ class MainWindow(QMainWindow):
         """The database-bound parts, by name (for ``window_state.tear_down``)."""
         return {name: getattr(self, name) for name in (
             "editor", "search", "span_model", "document_model", "documents", "layers",
-            "edge_drag")}  # fmt: skip
+            "edge_drag", "orphans_dock")}  # fmt: skip

@@ -1,4 +1,5 @@
-"""The two read-only panes of a review: each paints one layer, scrolled together.
+"""The two read-only panes of a review: each paints one layer, scrolled together
+(and the setup of the review's two tables).
 
 Spans are tinted by label as in the main window; a span in a pair that
 disagrees gets a red wavy underline until the pair has a verdict, then a green
@@ -17,7 +18,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -25,7 +26,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextDocument,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTableView, QWidget
 
 from annotator.adjudication import Decision, PairKey, pair_key
 from annotator.review import MATCH, Pair
@@ -279,3 +280,20 @@ class ScrollSync:
                 target.verticalScrollBar().setValue(block.firstLineNumber() + max(0, within))
 
         self._guarded(move)
+
+
+def table_view(model: QAbstractItemModel, name: str, parent: QWidget) -> QTableView:
+    """A read-only table of whole rows, as the review window shows its two."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setHighlightSections(False)
+    return view

@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHeaderView,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -53,26 +51,10 @@ from .review_models import (
     DiffTableModel,
     number,
 )
-from .review_panes import ReviewPane, ScrollSync
+from .review_panes import ReviewPane, ScrollSync, table_view
 
 FILTER_NAMES = {ALL: "All rows", DISAGREEMENTS: "Disagreements", UNDECIDED: "Without a verdict",
                 **CATEGORY_NAMES}  # fmt: skip
-
-
-def _table(model: Any, name: str, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.setShowGrid(False)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
 
 
 class ReviewWindow(QMainWindow):
@@ -120,14 +102,15 @@ class ReviewWindow(QMainWindow):
         self.right_title = QLabel(self)
         self.right_title.setObjectName("reviewRightTitle")
         self.model = DiffTableModel(colours, self)
-        self.table = _table(self.model, "reviewDiffTable", self)
+        self.table = table_view(self.model, "reviewDiffTable", self)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column in (2, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 140)
+        # The category column fits its longest name beside the colour swatch.
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("boundary mismatch") + 44)
         self.agreement_model = AgreementModel(self)
-        self.agreement_table = _table(self.agreement_model, "reviewAgreementTable", self)
+        self.agreement_table = table_view(self.agreement_model, "reviewAgreementTable", self)
         self.agreement_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )

@@ -1,12 +1,16 @@
 """A screenshot of the window for the README: several documents, two layers, the span table.
 
     xvfb-run -a .venv/bin/python -m ui.screenshot ui/screenshot.png [--db PATH] [--theme dark]
+    xvfb-run -a .venv/bin/python -m ui.screenshot ui/screenshot-review.png --review
 
 Works in a temporary database (or --db): the bundled sample annotated by
 ``sample``, a second analyst's spans on it (drawn faint and read-only), and a
 few more articles in various states.  Opens the window at 1400x850 with its
 own temporary settings, selects a CLAIM with a DATE inside it, waits for the
-paint and saves ``window.grab()`` as PNG.
+paint and saves ``window.grab()`` as PNG.  With ``--review`` it opens the
+review of the sample as Ctrl+R does (``sample`` against ``maria``), accepts the
+matches into gold, chooses the first disagreement, waits for the agreement
+numbers and saves the review window instead.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from annotator.sample_article import SAMPLE_ANNOTATOR, SAMPLE_UID, add_sample
 from annotator.store import Store, open_store
@@ -47,7 +52,28 @@ MORE = (  # (title, text, spans of `sample`, done by)
 )  # fmt: skip
 
 
-def populate(store: Store) -> int:
+# For the review: the second analyst goes through the whole article too, and
+# differs from the sample's spans here and there (by their order in the article).
+SKIPPED = {9, 20, 25}  # only in the sample's layer
+RELABELLED = {16: "CITATION", 21: "CLAIM"}  # label mismatches
+SHORTENED = {8, 15, 26}  # boundary mismatches: the last word left out
+
+
+def second_layer(store: Store, doc_id: int) -> list[dict[str, object]]:
+    """The second analyst's version of the sample's spans (not already in SECOND_SPANS)."""
+    doc = store.document(doc_id)
+    mine = {(s.start, s.end) for s in store.spans(doc_id, annotator=SECOND)}
+    rows = []
+    for n, span in enumerate(store.spans(doc_id, annotator=SAMPLE_ANNOTATOR)):
+        if n in SKIPPED or any(a < span.end and span.start < b for a, b in mine):
+            continue
+        end = doc.text.rindex(" ", span.start, span.end) if n in SHORTENED else span.end
+        rows.append({"start": span.start, "end": end, "label": RELABELLED.get(n, span.label),
+                     "annotator": SECOND})  # fmt: skip
+    return rows
+
+
+def populate(store: Store, *, review: bool = False) -> int:
     """The screenshot's documents and layers; returns the sample's document id."""
     add_sample(store)
     doc = store.document_by_uid(SAMPLE_UID)
@@ -58,6 +84,8 @@ def populate(store: Store) -> int:
              "label": label, "annotator": SECOND}
             for quote, label in SECOND_SPANS
         ])  # fmt: skip
+        if review:
+            store.add_spans(doc.id, second_layer(store, doc.id))
     known = {d.title for d in store.documents()}
     for title, text, spans, done_by in MORE:
         if title in known:
@@ -72,7 +100,7 @@ def populate(store: Store) -> int:
     return doc.id
 
 
-def shoot(db_path: Path, out: Path, theme: str = "light") -> None:
+def shoot(db_path: Path, out: Path, theme: str = "light", *, review: bool = False) -> None:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -83,7 +111,7 @@ def shoot(db_path: Path, out: Path, theme: str = "light") -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
-        doc_id = populate(store)
+        doc_id = populate(store, review=review)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(store, analyst=SAMPLE_ANNOTATOR, dialogs=ScriptedDialogs(),
                             settings=settings)  # fmt: skip
@@ -99,10 +127,29 @@ def shoot(db_path: Path, out: Path, theme: str = "light") -> None:
         window.view.setFocus(Qt.FocusReason.OtherFocusReason)
         window.view.verticalScrollBar().setValue(0)
         QTest.qWait(400)  # let the caret, the table and the status bar settle
-        if not window.grab().save(str(out), "PNG"):
+        shown = _review(window, doc_id) if review else window
+        if not shown.grab().save(str(out), "PNG"):
             raise SystemExit(f"Error: could not write {out}")
         window.close()
     app.processEvents()
+
+
+def _review(window: Any, doc_id: int) -> Any:
+    """The review window on the sample, a few decisions made, its numbers measured."""
+    from PySide6.QtTest import QTest
+
+    review = window.show_review(doc_id)
+    review.show_document(doc_id, SAMPLE_ANNOTATOR, SECOND)
+    QTest.qWaitForWindowExposed(review)
+    controller = review.controller
+    controller.accept_all_matches()
+    controller.next_disagreement()
+    for _ in range(100):  # the agreement is measured by a job after the first paint
+        if controller.result is not None and not controller.jobs.busy:
+            break
+        QTest.qWait(50)
+    QTest.qWait(400)
+    return review
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -112,15 +159,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path, help="PNG file to write")
     parser.add_argument("--db", type=Path, default=None, help="database (default: a temporary one)")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--review", action="store_true", help="the review window instead")
     args = parser.parse_args(argv)
     if no_display():
         raise SystemExit(f"Error: {NO_DISPLAY}")
     if args.db is not None:
-        shoot(args.db, args.out, args.theme)
+        shoot(args.db, args.out, args.theme, review=args.review)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            shoot(Path(tmp) / "sample.db", args.out, args.theme)
-    print(f"Saved {args.out} ({SIZE[0]}x{SIZE[1]})")
+            shoot(Path(tmp) / "sample.db", args.out, args.theme, review=args.review)
+    print(f"Saved {args.out}")
 
 
 if __name__ == "__main__":

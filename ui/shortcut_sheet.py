@@ -2,7 +2,9 @@
 
 Every row comes from the action registry's QActions as built (their text and
 their ``shortcuts()``), so the sheet cannot drift from what the keys do; the
-label keys come from the database's schema the same way.
+label keys come from the database's schema the same way.  A second section,
+"In the review window", comes from the review window's registry
+(``review_actions.REVIEW_KEYS``), imported only when a sheet is made.
 
     python -m ui.shortcut_sheet --markdown [--out ui/shortcuts.md]
 
@@ -38,6 +40,9 @@ MOUSE = (
     "resize it (Alt: no snapping to words); double-click a note in the span table to edit it; "
     "Ctrl+wheel zooms."
 )
+
+
+REVIEW_TITLE = "In the review window"
 
 
 class Binding(NamedTuple):
@@ -76,12 +81,26 @@ def bindings(specs: Sequence[ActionSpec], actions: Mapping[str, QAction]) -> lis
     return [row for *_, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
+def review_bindings() -> list[tuple[str, str]]:
+    """``(keys, action)`` of the review window, keys as Qt shows them, in REVIEW_KEYS order."""
+    from .review_actions import REVIEW_KEYS
+
+    portable = QKeySequence.SequenceFormat.PortableText
+    return [(", ".join(QKeySequence(k).toString(portable) for k in keys),
+             text.replace("&", "").removesuffix("…")) for _, text, keys in REVIEW_KEYS]  # fmt: skip
+
+
+def _code(keys: str) -> str:
+    return ", ".join(f"`{k.strip()}`" for k in keys.split(", "))
+
+
 def markdown(rows: Sequence[Binding]) -> str:
     lines = ["| Keys | Action | Menu | Where |", "|---|---|---|---|"]
     for row in rows:
-        keys = ", ".join(f"`{k.strip()}`" for k in row.keys.split(", "))
-        lines.append(f"| {keys} | {row.action} | {row.menu} | {row.where} |")
-    return "\n".join(lines) + "\n\n" + MOUSE + "\n"
+        lines.append(f"| {_code(row.keys)} | {row.action} | {row.menu} | {row.where} |")
+    lines += ["", MOUSE, "", f"### {REVIEW_TITLE}", "", "| Keys | Action |", "|---|---|"]
+    lines += [f"| {_code(keys)} | {action} |" for keys, action in review_bindings()]
+    return "\n".join(lines) + "\n"
 
 
 class ShortcutSheet(QDialog):
@@ -95,22 +114,33 @@ class ShortcutSheet(QDialog):
         self.table.setObjectName("shortcutTable")
         self.table.setAccessibleName("Keyboard shortcuts")
         self.table.setHorizontalHeaderLabels(["Keys", "Action", "Menu", "Where"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
         for r, row in enumerate(rows):
             for c, value in enumerate((row.keys, row.action, row.menu, row.where)):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         note = QLabel(MOUSE, self)
         note.setWordWrap(True)
+        review = review_bindings()
+        self.review_table = QTableWidget(len(review), 2, self)
+        self.review_table.setObjectName("reviewShortcutTable")
+        self.review_table.setAccessibleName(REVIEW_TITLE)
+        self.review_table.setHorizontalHeaderLabels(["Keys", "Action"])
+        for r, pair in enumerate(review):
+            for c, value in enumerate(pair):
+                self.review_table.setItem(r, c, QTableWidgetItem(value))
+        for table in (self.table, self.review_table):
+            table.verticalHeader().setVisible(False)
+            table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setAlternatingRowColors(True)
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
         layout.addWidget(note)
-        self.resize(760, 640)
+        layout.addWidget(QLabel(f"<b>{REVIEW_TITLE}</b> (Review ▸ Review two analysts…)", self))
+        layout.addWidget(self.review_table, 2)
+        self.resize(760, 760)
 
     def rows(self) -> list[Binding]:
         rows = []

@@ -112,7 +112,7 @@ def wire(w: MainWindow) -> None:
     editor.history.applied.connect(history_applied)
     editor.status.connect(w.saved_label.setText)
     editor.position.connect(w.position_label.setText)
-    for source in (editor, w.search, w.documents, w.layers):
+    for source in (editor, w.search, w.documents, w.layers, w.orphans_panel):
         source.message.connect(lambda text: status.showMessage(text, 6000))
     w.documents.done_changed.connect(w.action_map["mark_done"].setChecked)
     w.layers.editable_changed.connect(w.action_map["edit_layer"].setChecked)
@@ -121,6 +121,7 @@ def wire(w: MainWindow) -> None:
     w.document_panel.filtered.connect(select_open_document)
     w.palette_bar.label_clicked.connect(lambda label, exact: editor.tag(label, exact=exact))
     view.zoom_requested.connect(w.appearance.zoom_by)
+    _wire_orphans(w)
 
     box = w.search_box
     box.textChanged.connect(w.search.set_query)
@@ -133,6 +134,18 @@ def wire(w: MainWindow) -> None:
     typed = analysts.lineEdit()
     assert typed is not None  # the box is editable
     typed.editingFinished.connect(lambda: editor.set_analyst(analysts.currentText()))
+
+
+def _wire_orphans(w: MainWindow) -> None:
+    """The orphans panel follows the open document; its changes are undo steps."""
+    editor, panel, dock = w.editor, w.orphans_panel, w.orphans_dock
+    editor.opened.connect(lambda doc, _spans: panel.set_document(doc.id))
+    editor.closed.connect(lambda: panel.set_document(None))
+    editor.history.applied.connect(lambda _entry, _direction: panel.refresh())
+    panel.stored.connect(editor.history.record)
+    panel.spans_changed.connect(lambda _document_id: editor.reload())
+    panel.text_replaced.connect(editor.open_document)  # every offset moved
+    panel.counts.connect(lambda orphans, fuzzy: dock.setVisible(bool(orphans or fuzzy)))
 
 
 def _find_and_focus(w: MainWindow, *, backwards: bool) -> None:

@@ -94,7 +94,7 @@ class ReviewMixin(UndoMixin):
             'SELECT json_group_array(json_array(id, document_id, annotator, label, start, "end",'
             " text, note, attributes, origin, created_at, updated_at))"
             " FROM spans INDEXED BY spans_document_annotator"
-            " WHERE document_id = ? AND annotator = ?",
+            " WHERE document_id = ? AND annotator = ? AND orphan_revision IS NULL",
             [document_id, annotator],
         )
         rows = json.loads(raw)
@@ -110,7 +110,8 @@ class ReviewMixin(UndoMixin):
         marks = ", ".join("?" * len(annotators))
         found = dict(self.db.conn.execute(
             "SELECT annotator, count(*) FROM spans"
-            f" WHERE document_id = ? AND annotator IN ({marks}) GROUP BY annotator",
+            f" WHERE document_id = ? AND annotator IN ({marks}) AND orphan_revision IS NULL"
+            " GROUP BY annotator",
             [document_id, *annotators],
         ).fetchall())  # fmt: skip
         return {name: found.get(name, 0) for name in annotators}

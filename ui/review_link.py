@@ -1,0 +1,77 @@
+"""The main window's review window: Review ▸ Review two analysts… (Ctrl+R).
+
+One review window per main window, made on first use (``review_view.open_review``),
+on the main window's Store and with its analyst as the reviewer.  Decisions
+write the gold layer through that same Store, so the main window hears of them
+only through ``gold_changed``: the open document is reloaded when it is the one
+changed, and the gold spans appear there at once (a read-only layer, like any
+other analyst's).  The Store keeps one history per analyst, and the reviewer is
+the window's analyst, so Ctrl+Z in the main window may undo a decision: the
+review then reads its decisions again.  The review window belongs to its Store: switching databases
+closes it.  The review modules are imported on first use, not at start.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMainWindow
+
+if TYPE_CHECKING:
+    from annotator.model import HistoryEntry
+
+    from .main_window import MainWindow
+    from .review_view import ReviewWindow
+
+OBJECT_NAME = "reviewWindow"  # ReviewWindow's objectName: found without importing it
+
+
+def find_review(w: MainWindow) -> ReviewWindow | None:
+    return w.findChild(QMainWindow, OBJECT_NAME)  # type: ignore[return-value]
+
+
+def show_review(w: MainWindow, document_id: int | None = None) -> ReviewWindow:
+    """Open (or raise) the review of ``document_id``, by default the open document."""
+    from .review_view import open_review
+
+    if document_id is None and w.editor.document is not None:
+        document_id = w.editor.document.id
+    made = find_review(w) is None
+    review = open_review(w, w.store, w.editor.analyst, document_id)
+    if made:  # connected once, for the life of this review window (and of w.editor)
+        review.gold_changed.connect(lambda changed: gold_changed(w, changed))
+        w.editor.history.applied.connect(lambda entry, _direction: undone_here(w, entry))
+    return review
+
+
+def gold_changed(w: MainWindow, document_id: int) -> None:
+    """A decision, or its undo, changed ``document_id``'s gold layer."""
+    editor = w.editor
+    if editor.document is not None and editor.document.id == document_id:
+        editor.reload()  # the span table, the painting and the layer counts follow
+
+
+def undone_here(w: MainWindow, entry: HistoryEntry) -> None:
+    """The main window's undo or redo; a decision's makes the review read its decisions."""
+    if entry.action == "adjudicate":
+        refresh_review(w)
+
+
+def refresh_review(w: MainWindow) -> None:
+    """Compare the open review again (another process changed the layers), unless busy."""
+    review = find_review(w)
+    if review is None or not review.isVisible():
+        return
+    controller = review.controller
+    if not (controller.loading or controller.writers.busy):
+        controller.reload()
+
+
+def close_review(w: MainWindow) -> None:
+    """Close the review window before its Store is closed (File ▸ Open)."""
+    review = find_review(w)
+    if review is None:
+        return
+    review.close()  # waits for a running comparison or "accept all"
+    review.setParent(None)  # not found again while waiting for deletion
+    review.deleteLater()
