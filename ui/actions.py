@@ -70,6 +70,8 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
         A("find_next", "Find &next", ("Return", "Enter", "F3"), search.find, ("view",)),
         A("find_previous", "Find &previous", ("Shift+Return", "Shift+Enter", "Shift+F3"),
           lambda: search.find(backwards=True), ("view",)),  # fmt: skip
+        A("search_corpus", "Search &all articles…", ("Ctrl+Shift+F",), partial(_search, w)),
+        A("overview", "Corpus &overview…", ("F9",), partial(_overview, w)),
         A("next_span", "Ne&xt span", ("Tab",), editor.select_next, ("view",)),
         A("previous_span", "Pre&vious span", ("Shift+Tab", "Shift+Backtab", "Backtab"),
           lambda: editor.select_next(backwards=True), ("view",)),  # fmt: skip
@@ -116,12 +118,13 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&File", ("new_database", "open_database", "@recent", None, "import_files",
                "import_folder", "export", "replace_text", None, "quit")),
-    ("&Edit", ("undo", "redo", None, "find", "find_next", "find_previous", None, "next_span",
+    ("&Edit", ("undo", "redo", None, "find", "find_next", "find_previous", "search_corpus",
+               None, "next_span",
                "previous_span", "delete_span", "edit_note", None, "end_right", "end_left",
                "start_left", "start_right")),
     ("&Tag", ("@tag", None, "@tag_exact")),
     ("&Documents", ("next_unfinished", "mark_done", None, "rename_document", "delete_document",
-                    None, "filter_documents")),
+                    None, "filter_documents", None, "overview")),
     ("&Layers", ("edit_layer",)),
     ("&Review", ("review",)),
     ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "theme_light", "theme_dark")),
@@ -175,3 +178,15 @@ def build_menus(bar: QMenuBar, actions: Mapping[str, QAction], schema: Schema,
                 menu.addActions([actions[name] for name in lists[entry]])
             else:
                 menu.addAction(actions[entry])
+
+
+def _search(window: MainWindow) -> None:
+    from .search_panel import show_search  # the panels load on first use
+
+    show_search(window)
+
+
+def _overview(window: MainWindow) -> None:
+    from .overview_panel import show_overview
+
+    show_overview(window)

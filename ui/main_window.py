@@ -96,6 +96,10 @@ class MainWindow(QMainWindow):
         self.sheet: ShortcutSheet | None = None
         self.owns_store = False  # the caller closes the Store it gave; the window its own
         self._build(store, analyst or self.prefs.analyst or default_analyst())
+        # The corpus search dock outlives rebuilds (it follows ``store_changed``).
+        from .search_panel import install_search_panel
+
+        install_search_panel(self)
         window_state.restore_geometry(self)
         self.files.remember(store.path)
         window_state.restore_document(self)
