@@ -201,14 +201,16 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
         source=columns["source"],
         meta=meta,
         created_at=columns["created_at"],
-        spans=[
-            {
-                **s,
-                "origin": s.get("origin") or "import",
-                "annotator": s.get("annotator") or annotator or DEFAULT_ANNOTATOR,
-            }
-            for s in spans
-        ],  # fmt: skip
+        spans=[_defaults(s, annotator) for s in spans],  # fmt: skip
         relations=relations,
         where=where,
     )
+
+
+def _defaults(span: dict[str, Any], annotator: str | None) -> dict[str, Any]:
+    """Fill in origin and analyst, in place (the dict was just parsed for us)."""
+    if not span.get("origin"):
+        span["origin"] = "import"
+    if not span.get("annotator"):
+        span["annotator"] = annotator or DEFAULT_ANNOTATOR
+    return span
