@@ -30,6 +30,7 @@ from pathlib import Path
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # under xvfb-run: a real window
 
+from articles import make_article, word_ranges  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -43,38 +44,6 @@ from ui.main_window import MainWindow  # noqa: E402
 ANALYST = "bench"
 RUNS = 5
 KEY_PRESSES = 40
-WORDS = (
-    "the minister said on Monday that talks in Kyiv would resume after the summit while "
-    "officials in Brussels declined to comment on reports that the agreement was close "
-    "according to a statement issued by the alliance delegates from fourteen cities agreed "
-    "to create a shared fund worth billion euros spokesperson analysts warned"
-).split()
-SPRINKLES = ["🇺🇦", "👨🏻‍🚒", "𝔘", "🌍", "Zoë", "李明", "e\u0301te"]
-
-
-def make_article(seed: int = 3, words: int = 170_000) -> str:
-    rng = random.Random(seed)
-    paragraphs, current = [], []
-    for i in range(words):
-        current.append(rng.choice(SPRINKLES) if i % 97 == 0 else rng.choice(WORDS))
-        if len(current) >= rng.randint(60, 140):
-            paragraphs.append(" ".join(current) + ".")
-            current = []
-    paragraphs.append(" ".join(current) + ".")
-    return "\n\n".join(paragraphs) + "\n"
-
-
-def word_ranges(text: str) -> list[tuple[int, int]]:
-    out, start = [], None
-    for i, ch in enumerate(text):
-        if ch.isalpha():
-            start = i if start is None else start
-        elif start is not None:
-            out.append((start, i))
-            start = None
-    return out
-
-
 def fill(store: Store, text: str, spans: int = 10_000) -> int:
     doc = store.add_document(text, title="Benchmark article")
     rng = random.Random(5)
