@@ -280,4 +280,4 @@ def _table(rows: list[list[str]], *, numeric_from: int) -> None:
         click.echo("  ".join(cells).rstrip())
 
 
-from . import cli_review, cli_revisions, cli_transfer  # noqa: E402,F401  (register their commands)
+from . import cli_review, cli_revisions, cli_suggest, cli_transfer  # noqa: E402,F401  (register their commands)

@@ -71,12 +71,13 @@ def build(path: Path, tmp_path: Path) -> Store:
         return store.add_span(doc_id, start, end, label, annotator=who, **kw).id
 
     ff = add(kyiv.id, 9, 13, "ACTOR", "alice", note="the firefighter")
-    koval = add(kyiv.id, 14, 25, "ACTOR", "alice", attributes={"role": "mayor", "named": True})
-    claim = add(kyiv.id, 31, 51, "CLAIM", "alice", note="check with the city")
+    koval = add(kyiv.id, 14, 25, "ACTOR", "alice", attributes={"kind": "person"})
+    claim = add(kyiv.id, 31, 51, "CLAIM", "alice", note="check with the city",
+                attributes={"stance": "supports", "checkworthy": True})
     store.add_relation(kyiv.id, claim, koval, "ATTRIBUTED_TO", annotator="alice")
     del ff
     add(kyiv.id, 0, 7, "ACTOR", "bob")
-    add(kyiv.id, 59, 64, "ACTOR", "bob", attributes={"kind": "shop"})
+    add(kyiv.id, 59, 64, "ACTOR", "bob", attributes={"kind": "organisation"})
     owner = add(kyiv.id, 72, 74, "ACTOR", "bob")
     said = add(kyiv.id, 66, 81, "CLAIM", "bob")
     store.add_relation(kyiv.id, said, owner, "ATTRIBUTED_TO", annotator="bob")
@@ -159,8 +160,10 @@ def test_notes_attributes_origin_and_relations(store: Store, tmp_path: Path) -> 
     kyiv, velmora = exported(store, tmp_path)
     by_text = {s["text"]: s for s in kyiv["spans"]}
     assert by_text["\U0001f468\U0001f3fb\u200d\U0001f692"]["note"] == "the firefighter"
-    assert by_text["Olena Koval"]["attributes"] == {"role": "mayor", "named": True}
-    assert by_text["cafe\u0301"]["attributes"] == {"kind": "shop"}
+    assert by_text["Olena Koval"]["attributes"] == {"kind": "person"}
+    claim = next(s for s in kyiv["spans"] if s["label"] == "CLAIM" and s["annotator"] == "alice")
+    assert claim["attributes"] == {"stance": "supports", "checkworthy": True}
+    assert by_text["cafe\u0301"]["attributes"] == {"kind": "organisation"}
     assert by_text["李明"]["note"] is None and by_text["李明"]["attributes"] == {}
     assert {s["origin"] for s in kyiv["spans"]} == {"manual"}
     assert all(s["created_at"] and s["updated_at"] for s in kyiv["spans"])

@@ -26,6 +26,9 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from annotator.model import Schema
 
+from .relations import SETTINGS_KEY as RELATION_SETTING
+from .relations import relation_key
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -55,6 +58,8 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
     A = ActionSpec  # noqa: N806
     # N edits a note, unless the schema gave N to a label: a label key always wins.
     note_key = "Ctrl+Alt+N" if any(lb.key.upper() == "N" for lb in schema.labels) else "N"
+    # R links a claim, unless configured otherwise; never a label key (see relations.py).
+    link_key = relation_key(schema, w.prefs.settings.value(RELATION_SETTING))
     specs = [
         A("new_database", "&New database…", ("Ctrl+Shift+N",), w.files.new_database),
         A("open_database", "&Open database…", ("Ctrl+O",), w.files.open_database),
@@ -71,12 +76,18 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
         A("find_previous", "Find &previous", ("Shift+Return", "Shift+Enter", "Shift+F3"),
           lambda: search.find(backwards=True), ("view",)),  # fmt: skip
         A("search_corpus", "Search &all articles…", ("Ctrl+Shift+F",), partial(_search, w)),
+        A("suggest", "Su&ggest dates, citations and actors", ("Ctrl+Shift+G",),
+          partial(_suggest, w)),  # fmt: skip
         A("overview", "Corpus &overview…", ("F9",), partial(_overview, w)),
+        A("claims", "&Claims panel", ("Ctrl+Shift+C",), partial(_claims, w)),
         A("next_span", "Ne&xt span", ("Tab",), editor.select_next, ("view",)),
         A("previous_span", "Pre&vious span", ("Shift+Tab", "Shift+Backtab", "Backtab"),
           lambda: editor.select_next(backwards=True), ("view",)),  # fmt: skip
         A("delete_span", "&Delete span at caret", ("Delete",), editor.delete, ("view", "spans")),
         A("edit_note", "Edit &note…", (note_key,), editor.edit_note_at_caret, ("view", "spans")),
+        A("link", "&Link to actor, date or source…", (link_key,), w.relations.start, ("view",)),
+        A("unlink", "Remove a lin&k…", ("Ctrl+Delete",), w.relations.delete_at_caret,
+          ("view",)),  # fmt: skip
         A("end_right", "Move span end one word right", ("Alt+Shift+Right",),
           partial(editor.move_edge, "end", 1)),  # fmt: skip
         A("end_left", "Move span end one word left", ("Alt+Shift+Left",),
@@ -102,6 +113,15 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
           group="theme"),  # fmt: skip
         A("shortcuts", "&Keyboard shortcuts", ("F1", "?", "Shift+?"), w.show_shortcuts),
     ]
+    # Ctrl+n: the n-th value of the first enum attribute of the span at the caret.
+    choices = max((len(spec.get("values", [])) for label in schema.labels
+                   for spec in label.attributes.values() if spec.get("type") == "enum"),
+                  default=0)  # fmt: skip
+    specs += [
+        A(f"attr_value_{n}", f"Set the span's first choice attribute to value {n}",
+          (f"Ctrl+{n}",), partial(w.attributes_form.choose_value, n), ("view", "spans"))
+        for n in range(1, min(choices, 9) + 1)
+    ]  # fmt: skip
     for label in schema.labels:
         name, key = label.name, label.key
         specs += [
@@ -120,11 +140,11 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
                "import_folder", "export", "replace_text", None, "quit")),
     ("&Edit", ("undo", "redo", None, "find", "find_next", "find_previous", "search_corpus",
                None, "next_span",
-               "previous_span", "delete_span", "edit_note", None, "end_right", "end_left",
-               "start_left", "start_right")),
-    ("&Tag", ("@tag", None, "@tag_exact")),
+               "previous_span", "delete_span", "edit_note", None, "link", "unlink", None,
+               "end_right", "end_left", "start_left", "start_right")),
+    ("&Tag", ("@tag", None, "@tag_exact", None, "@attr_values", None, "suggest")),
     ("&Documents", ("next_unfinished", "mark_done", None, "rename_document", "delete_document",
-                    None, "filter_documents", None, "overview")),
+                    None, "filter_documents", None, "overview", "claims")),
     ("&Layers", ("edit_layer",)),
     ("&Review", ("review",)),
     ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "theme_light", "theme_dark")),
@@ -166,6 +186,7 @@ def build_menus(bar: QMenuBar, actions: Mapping[str, QAction], schema: Schema,
     lists = {
         "@tag": [f"tag_{label.name}" for label in schema.labels],
         "@tag_exact": [f"tag_exact_{label.name}" for label in schema.labels],
+        "@attr_values": [name for name in actions if name.startswith("attr_value_")],
     }
     for title, entries in MENUS:
         menu = bar.addMenu(title)
@@ -190,3 +211,15 @@ def _overview(window: MainWindow) -> None:
     from .overview_panel import show_overview
 
     show_overview(window)
+
+
+def _claims(window: MainWindow) -> None:
+    from .claims_panel import show_claims
+
+    show_claims(window)
+
+
+def _suggest(window: MainWindow) -> None:
+    from .suggestions import install_suggestions  # one controller per window
+
+    install_suggestions(window).suggest()

@@ -64,6 +64,11 @@ class DialogService:
             typed, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return typed if ok else None
 
+    def choose(self, title: str, label: str, options: Sequence[str]) -> str | None:
+        """One of ``options``; None when cancelled."""
+        picked, ok = QInputDialog.getItem(self.parent, title, label, list(options), 0, False)
+        return picked if ok else None
+
     def open_file_name(self, title: str, filter: str = "") -> Path | None:  # noqa: A002
         name, _ = QFileDialog.getOpenFileName(self.parent, title, "", filter)
         return Path(name) if name else None
@@ -96,7 +101,8 @@ class DialogService:
 class ScriptedDialogs(DialogService):
     """Answers prompts from lists, in order, and logs every prompt.
 
-    ``answers`` (bools) answer ``confirm`` (True when they run out); ``texts``
+    ``answers`` (bools) answer ``confirm`` (True when they run out); ``picks``
+    answer ``choose`` (None, cancelled, when they run out); ``texts``
     answer ``text`` and ``paths`` every file dialog (a list of paths for
     ``open_file_names``), both None (cancelled) when they run out; ``choices``
     answer ``export_choice``.  ``asked`` holds ``(kind, title, text)`` for every
@@ -110,12 +116,14 @@ class ScriptedDialogs(DialogService):
         texts: Iterable[str | None] = (),
         paths: Iterable[Any] = (),
         choices: Iterable[ExportChoice | None] = (),
+        picks: Iterable[str | None] = (),
     ) -> None:
         super().__init__(None)
         self.answers = list(answers)
         self.texts = list(texts)
         self.paths = list(paths)
         self.choices = list(choices)
+        self.picks = list(picks)
         self.asked: list[tuple[str, str, str]] = []
 
     def confirm(self, title: str, text: str) -> bool:
@@ -132,6 +140,10 @@ class ScriptedDialogs(DialogService):
              *, multiline: bool = False) -> str | None:  # fmt: skip
         self.asked.append(("text", title, label))
         return self.texts.pop(0) if self.texts else None
+
+    def choose(self, title: str, label: str, options: Sequence[str]) -> str | None:
+        self.asked.append(("choose", title, f"{label} {' | '.join(options)}"))
+        return self.picks.pop(0) if self.picks else None
 
     def _path(self, kind: str, title: str) -> Any:
         self.asked.append((kind, title, ""))

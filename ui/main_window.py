@@ -37,6 +37,7 @@ from annotator.store import Store
 from . import review_link, window_state
 from .actions import action_specs, build_actions, build_menus
 from .appearance import Appearance
+from .attributes_form import AttributesForm
 from .database_files import DatabaseFiles
 from .dialogs import DialogService
 from .document_list import DocumentListModel
@@ -49,6 +50,8 @@ from .label_palette import LabelPalette
 from .layers import LayerModel, Layers, LayersPanel
 from .live_refresh import reload_window
 from .orphans_panel import OrphansPanel
+from .relation_margin import RelationMargin
+from .relations import RelationLinker
 from .search import Search, SearchBox
 from .settings import Prefs, app_settings
 from .shortcut_sheet import Binding, ShortcutSheet, bindings
@@ -100,6 +103,9 @@ class MainWindow(QMainWindow):
         from .search_panel import install_search_panel
 
         install_search_panel(self)
+        from .suggestions import install_suggestions
+
+        install_suggestions(self)  # follows ``store_changed`` by itself
         window_state.restore_geometry(self)
         self.files.remember(store.path)
         window_state.restore_document(self)
@@ -117,6 +123,8 @@ class MainWindow(QMainWindow):
         )
         self.span_panel = SpanPanel(self.span_model, schema.labels, self)
         self.span_table = self.span_panel.table
+        self.attributes_form = AttributesForm(self.editor, self.span_panel)
+        self.span_panel.layout().addWidget(self.attributes_form)  # type: ignore[union-attr]
         self.document_model = DocumentListModel(self.label_colours, self)
         self.document_panel = DocumentPanel(self.document_model, self)
         self.document_list = self.document_panel.view
@@ -125,6 +133,8 @@ class MainWindow(QMainWindow):
         self.layers = Layers(store, self.editor, self.layers_panel, self)
         self.orphans_panel = OrphansPanel(store, lambda: self.editor.analyst, self.view, self)
         self.edge_drag = EdgeDrag(self.editor, self)
+        self.relations = RelationLinker(self.editor, self)  # after EdgeDrag: its clicks first
+        self.relation_margin = RelationMargin(self.relations)
         self.palette_bar = LabelPalette(schema.labels, self)
         self.palette_bar.setAccessibleName("Labels: click one to tag the selection")
         self.search_box = SearchBox(self)
@@ -301,4 +311,4 @@ class MainWindow(QMainWindow):
         """The database-bound parts, by name (for ``window_state.tear_down``)."""
         return {name: getattr(self, name) for name in (
             "editor", "search", "span_model", "document_model", "documents", "layers",
-            "edge_drag", "orphans_dock")}  # fmt: skip
+            "edge_drag", "relations", "orphans_dock")}  # fmt: skip

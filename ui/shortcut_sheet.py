@@ -73,7 +73,7 @@ def bindings(specs: Sequence[ActionSpec], actions: Mapping[str, QAction]) -> lis
         if not keys:
             continue
         menu = menus.get(spec.name)
-        if menu is None and spec.name.startswith(("tag_exact_", "tag_all_", "tag_")):
+        if menu is None and spec.name.startswith(("tag_exact_", "tag_all_", "tag_", "attr_value_")):
             menu = "Tag"
         text = actions[spec.name].text().replace("&", "").removesuffix("…")
         rows.append((order.get(menu or "", len(order)), n,

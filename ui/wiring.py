@@ -112,7 +112,7 @@ def wire(w: MainWindow) -> None:
     editor.history.applied.connect(history_applied)
     editor.status.connect(w.saved_label.setText)
     editor.position.connect(w.position_label.setText)
-    for source in (editor, w.search, w.documents, w.layers, w.orphans_panel):
+    for source in (editor, w.search, w.documents, w.layers, w.orphans_panel, w.relations):
         source.message.connect(lambda text: status.showMessage(text, 6000))
     w.documents.done_changed.connect(w.action_map["mark_done"].setChecked)
     w.layers.editable_changed.connect(w.action_map["edit_layer"].setChecked)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..attributes import check_attributes
 from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
@@ -118,7 +119,12 @@ class SpansMixin(StoreBase):
         attributes: Mapping[str, Any] | None = None,
         origin: str = "manual",
     ) -> Span:
-        """Add one span, committed before returning (one short transaction)."""
+        """Add one span, committed before returning (one short transaction).
+
+        Attributes are checked against those the label declares (``annotator.attributes``).
+        """
+        if isinstance(label, str) and isinstance(attributes, Mapping):
+            check_attributes(self.schema.label(label), attributes)
         with self._transaction() as conn:
             row = self._span_row(
                 self._text(document_id), document_id, start, end, label, annotator,
@@ -141,7 +147,7 @@ class SpansMixin(StoreBase):
         ``created_at``, ``updated_at``.  All are checked before any is written.
         """
         with self._transaction() as conn:
-            rows = self._span_rows(document_id, spans)
+            rows = self._span_rows(document_id, spans, check=True)
             if not rows:
                 return []
             conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in rows])
@@ -157,12 +163,20 @@ class SpansMixin(StoreBase):
         spans: Iterable[Mapping[str, Any] | Span],
         *,
         text: str | None = None,
+        check: bool = False,
     ) -> list[dict[str, Any]]:
+        """Validated rows; ``check`` also checks declared attributes (not for imports)."""
         text = self._text(document_id) if text is None else text
         rows = []
         stamp = now()
         for item in spans:
             s = item.__dict__ if isinstance(item, Span) else item
+            if check and isinstance(s.get("label"), str):
+                attributes = s.get("attributes")
+                check_attributes(
+                    self.schema.label(s["label"]),
+                    attributes if isinstance(attributes, Mapping) else None,
+                )
             rows.append(
                 self._span_row(
                     text,
@@ -230,10 +244,14 @@ class SpansMixin(StoreBase):
         """Change a span; omitted fields stay.  ``note=None`` or ``""`` clears the note.
 
         ``by`` names who made the change (default: the span's analyst); the change
-        joins that analyst's undo history.
+        joins that analyst's undo history.  Given ``attributes`` replace the old
+        ones and are checked against the (new) label's declared attributes; a
+        label change alone keeps the old attributes as they are.
         """
         with self._transaction() as conn:
             old = self._span_dict(span_id)
+            if attributes is not None and isinstance(attributes, Mapping):
+                check_attributes(self.schema.label(label or old["label"]), attributes)
             new = self._span_row(
                 self._text(old["document_id"]), old["document_id"],
                 old["start"] if start is None else start, old["end"] if end is None else end,

@@ -1,0 +1,168 @@
+"""The Claims panel (issue 9): rows, sorting, filtering, clicks, corpus mode, CSV.
+
+Article A (ASCII, so code points = UTF-16): Olena Koval=6-17 Tuesday=26-33
+"the bridge reopened"=39-58 "[citation: Daily Ledger]"=59-83 Police=85-91
+Monday=100-106 "it was closed"=107-120.  Article B: Olena Koval=0-11
+"tolls will rise"=17-32 "[citation: Daily Ledger]"=33-57.
+Alice's links: reopened -> Koval, Tuesday, citation; closed -> Police, Monday,
+citation; tolls -> Koval, citation.  Bob's claim is in his layer: never listed.
+By hand, the corpus: Koval is in 2 claims, Police in 1; the citation in 3.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from annotator.claims import claim_rows, top_partners
+from ui.claims_panel import ClaimsModel, ClaimsPanel, show_claims
+
+A = ("Mayor Olena Koval said on Tuesday that the bridge reopened [citation: Daily Ledger]."
+     " Police said on Monday it was closed.")
+B = "Olena Koval said tolls will rise [citation: Daily Ledger]."
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def docs(store):
+    a = store.add_document(A, title="Bridge").id
+    b = store.add_document(B, title="Tolls").id
+
+    def span(doc, start, end, label, who="alice", **attributes):
+        return store.add_span(doc, start, end, label, annotator=who, attributes=attributes).id
+
+    koval, tuesday = span(a, 6, 17, "ACTOR"), span(a, 26, 33, "DATE", normalized="2026-03-17")
+    reopened = span(a, 39, 58, "CLAIM", stance="supports", checkworthy=True)
+    cite_a, police = span(a, 59, 83, "CITATION", kind="outlet"), span(a, 85, 91, "ACTOR")
+    monday, closed = span(a, 100, 106, "DATE"), span(a, 107, 120, "CLAIM")
+    span(a, 39, 58, "CLAIM", who="bob")
+    koval_b, tolls = span(b, 0, 11, "ACTOR"), span(b, 17, 32, "CLAIM", stance="refutes")
+    cite_b = span(b, 33, 57, "CITATION")
+    for doc, claim, other, kind in [
+        (a, reopened, koval, "ATTRIBUTED_TO"), (a, reopened, tuesday, "DATED"),
+        (a, reopened, cite_a, "SOURCED_FROM"), (a, closed, police, "ATTRIBUTED_TO"),
+        (a, closed, monday, "DATED"), (a, closed, cite_a, "SOURCED_FROM"),
+        (b, tolls, koval_b, "ATTRIBUTED_TO"), (b, tolls, cite_b, "SOURCED_FROM"),
+    ]:
+        store.add_relation(doc, claim, other, kind, annotator="alice")
+    return a, b
+
+
+@pytest.fixture
+def window(store, docs, make_window):
+    return make_window(store, analyst="alice", document_id=docs[0])
+
+
+def table(panel):
+    model = panel.proxy
+    return [tuple(model.index(r, c).data() for c in range(1, model.columnCount()))
+            for r in range(model.rowCount())]
+
+
+def test_claim_rows_and_top_partners_worked_out_by_hand(store, docs):
+    rows = claim_rows(store, "alice")
+    assert [(r.document, r.text, r.actors, r.dates, r.citations, r.stance, r.checkworthy)
+            for r in rows] == [
+        ("Bridge", "the bridge reopened", ("Olena Koval",), ("Tuesday (2026-03-17)",),
+         ("[citation: Daily Ledger]",), "supports", True),
+        ("Bridge", "it was closed", ("Police",), ("Monday",), ("[citation: Daily Ledger]",),
+         "", None),
+        ("Tolls", "tolls will rise", ("Olena Koval",), (), ("[citation: Daily Ledger]",),
+         "refutes", None),
+    ]
+    assert top_partners(rows, "ACTOR") == [("Olena Koval", 2), ("Police", 1)]
+    assert top_partners(rows, "CITATION") == [("[citation: Daily Ledger]", 3)]
+    assert [r.text for r in claim_rows(store, "bob")] == ["the bridge reopened"]
+
+
+def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at):
+    alice = analyst_at(window)
+    alice.press(Qt.Key.Key_C, CTRL_SHIFT, widget=window.view)
+    panel = window.findChild(ClaimsPanel, "claimsPanel")
+    dock = window.findChild(QDockWidget, "claimsDock")
+    assert dock.isVisible()
+    assert table(panel) == [
+        ("it was closed", "Police", "Monday", "[citation: Daily Ledger]", "", ""),
+        ("the bridge reopened", "Olena Koval", "Tuesday (2026-03-17)",
+         "[citation: Daily Ledger]", "supports", "yes"),
+    ]
+    assert panel.table.isColumnHidden(0)
+    panel.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # stance
+    assert [row[0] for row in table(panel)] == ["the bridge reopened", "it was closed"]
+    alice.press(Qt.Key.Key_C, CTRL_SHIFT, widget=window.view)
+    assert not dock.isVisible()
+
+
+def test_corpus_mode_filter_summary_and_click(window, qtbot, docs):
+    panel = show_claims(window)
+    panel.scope.setCurrentIndex(1)
+    assert not panel.table.isColumnHidden(0)
+    assert [row[0] for row in table(panel)] == [
+        "it was closed", "the bridge reopened", "tolls will rise"]
+    assert panel.summary.text() == (
+        "3 claims · most claims: Olena Koval (2), Police (1)"
+        " · most cited: [citation: Daily Ledger] (3)")
+    panel.filter.setText("KOVAL")
+    assert [row[0] for row in table(panel)] == ["the bridge reopened", "tolls will rise"]
+    index = panel.proxy.index(1, 1)
+    rect = panel.table.visualRect(index)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.editor.document.id == docs[1]
+    assert window.view.selection() == (17, 32)
+
+
+def test_clicking_a_row_selects_the_claim_in_the_article(window, qtbot):
+    panel = show_claims(window)
+    rect = panel.table.visualRect(panel.proxy.index(1, 1))  # the bridge reopened
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.view.selection() == (39, 58)
+
+
+def test_the_panel_follows_new_links_and_undo(window, analyst_at, store, docs):
+    panel = show_claims(window)
+    alice = analyst_at(window)
+    store.delete_relation(next(r.id for r in store.relations(docs[0]) if r.type == "DATED"
+                               and store.span(r.to_span).text == "Monday"), by="alice")
+    window.reload_from_store()
+    window.relations._stale()  # noqa: SLF001 (another process changed the store)
+    assert table(panel)[0][2] == ""
+    alice.caret(110)  # in "it was closed"
+    alice.press(Qt.Key.Key_R)
+    assert window.relations.candidate.span.text == "Monday"
+    alice.press(Qt.Key.Key_Return)
+    assert table(panel)[0][2] == "Monday"
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert table(panel)[0][2] == ""
+
+
+def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path):
+    panel = show_claims(window)
+    panel.scope.setCurrentIndex(1)
+    panel.filter.setText("ledger")
+    out = tmp_path / "claims.csv"
+    dialogs.paths.append(out)
+    panel.export_button.click()
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows == [
+        ["document", "claim", "start", "end", "actors", "dates", "citations", "stance",
+         "checkworthy"],
+        ["Bridge", "it was closed", "107", "120", "Police", "Monday",
+         "[citation: Daily Ledger]", "", ""],
+        ["Bridge", "the bridge reopened", "39", "58", "Olena Koval", "Tuesday (2026-03-17)",
+         "[citation: Daily Ledger]", "supports", "yes"],
+        ["Tolls", "tolls will rise", "17", "32", "Olena Koval", "",
+         "[citation: Daily Ledger]", "refutes", ""],
+    ]
+    assert dialogs.messages == [f"3 claims written to {out}"]
+
+
+def test_the_model_passes_qtmodeltester(qtmodeltester, store, docs):
+    model = ClaimsModel()
+    model.set_rows(claim_rows(store, "alice"))
+    qtmodeltester.check(model)
+    model.set_rows([])
+    qtmodeltester.check(model)

@@ -1,0 +1,286 @@
+"""Relations from the keyboard and the mouse (issue 9): R, Tab, Enter, Esc, a click, undo.
+
+ASCII text, so code points and Qt's UTF-16 positions are the same.  By hand:
+Olena Koval=6-17 Tuesday=26-33 "the bridge reopened"=39-58
+"[citation: Daily Ledger]"=59-83 Police=85-91 Monday=100-106 "it was closed"=107-120.
+From the claim 39-58 the gaps are: citation 59-58=1, Tuesday 39-33=6,
+Olena Koval 39-17=22, Monday 100-58=42; so nearest first: citation, Tuesday,
+Olena Koval, Monday.  Bob's Police and Alice's other CLAIM are no candidates.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.resources import schema_file
+from annotator.store import open_store
+from ui.relations import check_relation_key, relation_key, set_relation_key
+
+TEXT = ("Mayor Olena Koval said on Tuesday that the bridge reopened [citation: Daily Ledger]."
+        " Police said on Monday it was closed.")
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def tag_all(store, doc_id):
+    ids = {}
+    for start, end, label, who in [
+        (6, 17, "ACTOR", "alice"), (26, 33, "DATE", "alice"), (39, 58, "CLAIM", "alice"),
+        (59, 83, "CITATION", "alice"), (85, 91, "ACTOR", "bob"), (100, 106, "DATE", "alice"),
+        (107, 120, "CLAIM", "alice"),
+    ]:
+        ids[TEXT[start:end]] = store.add_span(doc_id, start, end, label, annotator=who).id
+    return ids
+
+
+@pytest.fixture
+def doc_id(store):
+    return store.add_document(TEXT, title="Bridge").id
+
+
+@pytest.fixture
+def ids(store, doc_id):
+    return tag_all(store, doc_id)
+
+
+@pytest.fixture
+def alice(store, doc_id, ids, make_window, analyst_at):
+    return analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+
+
+def links(store, doc_id, ids):
+    names = {v: k for k, v in ids.items()}
+    return [(names[r.from_span], r.type, names[r.to_span], r.annotator)
+            for r in store.relations(doc_id)]
+
+
+def test_r_tab_and_enter_link_a_claim_nearest_first(alice, store, doc_id, ids):
+    linker = alice.window.relations
+    alice.caret(45)  # inside "the bridge reopened"
+    alice.press(Qt.Key.Key_R)
+    assert linker.linking
+    assert [e.span.text for e in linker.candidates] == [
+        "[citation: Daily Ledger]", "Tuesday", "Olena Koval", "Monday"]
+    assert alice.selection() == (59, 83)  # the nearest is selected at once
+    alice.press(Qt.Key.Key_Tab)
+    assert alice.selection() == (26, 33)
+    alice.press(Qt.Key.Key_Tab)
+    assert alice.selection() == (6, 17)
+    alice.press(Qt.Key.Key_Tab, SHIFT)
+    assert alice.selection() == (26, 33)
+    alice.press(Qt.Key.Key_Tab, SHIFT)
+    alice.press(Qt.Key.Key_Tab, SHIFT)  # wraps round to the farthest
+    assert alice.selection() == (100, 106)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Return)
+    assert not linker.linking
+    assert links(store, doc_id, ids) == [
+        ("the bridge reopened", "ATTRIBUTED_TO", "Olena Koval", "alice")]
+    assert alice.selection() == (39, 58)  # back on the claim, ready for the next link
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Enter)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Return)
+    assert sorted(links(store, doc_id, ids)) == [
+        ("the bridge reopened", "ATTRIBUTED_TO", "Olena Koval", "alice"),
+        ("the bridge reopened", "DATED", "Tuesday", "alice"),
+        ("the bridge reopened", "SOURCED_FROM", "[citation: Daily Ledger]", "alice"),
+    ]
+    assert [e.action for e in store.history(document_id=doc_id)][:3] == ["add_relation"] * 3
+
+
+def test_escape_cancels_and_tab_moves_between_spans_again(alice, store, doc_id, ids):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Escape)
+    assert not alice.window.relations.linking
+    assert store.relations(doc_id) == []
+    assert alice.selection() == (39, 58)
+    alice.press(Qt.Key.Key_Tab)  # Tab is "next span" once more
+    assert alice.selection() == (59, 83)
+    assert store.relations(doc_id) == []
+
+
+def test_a_click_on_a_candidate_links_to_it(alice, qtbot, store, doc_id, ids):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    view = alice.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(103)  # inside Monday
+    point = view.cursorRect(cursor).center()
+    point.setX(point.x() - 1)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert links(store, doc_id, ids) == [("the bridge reopened", "DATED", "Monday", "alice")]
+
+
+def test_a_click_elsewhere_links_nothing(alice, qtbot, store, doc_id, ids):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    view = alice.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(88)  # inside Bob's Police: no candidate
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.cursorRect(cursor).center())
+    assert store.relations(doc_id) == []
+    assert alice.window.relations.linking
+    assert "underlined" in alice.window.statusBar().currentMessage()
+
+
+def test_linking_and_unlinking_are_undone_and_redone(alice, store, doc_id, ids):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Return)
+    assert len(store.relations(doc_id)) == 1
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert store.relations(doc_id) == []
+    alice.press(Qt.Key.Key_Y, CTRL)
+    assert links(store, doc_id, ids) == [
+        ("the bridge reopened", "SOURCED_FROM", "[citation: Daily Ledger]", "alice")]
+    alice.caret(45)
+    alice.press(Qt.Key.Key_Delete, CTRL)
+    assert store.relations(doc_id) == []
+    assert [e.action for e in store.history(document_id=doc_id)][0] == "delete_relation"
+    stack = alice.window.editor.history.stack
+    assert stack.undoText().startswith("Unlink CLAIM “the bridge reopened” SOURCED_FROM")
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert len(store.relations(doc_id)) == 1
+    assert len(store.spans(doc_id)) == 7  # spans untouched throughout
+
+
+def test_ctrl_delete_asks_which_link_when_there_are_several(alice, dialogs, store, doc_id, ids):
+    claim = ids["the bridge reopened"]
+    store.add_relation(doc_id, claim, ids["Tuesday"], "DATED", annotator="alice")
+    store.add_relation(doc_id, claim, ids["Olena Koval"], "ATTRIBUTED_TO", annotator="alice")
+    alice.window.reload_from_store()
+    dialogs.picks.append("CLAIM “the bridge reopened” ATTRIBUTED_TO ACTOR “Olena Koval”")
+    alice.caret(45)
+    alice.press(Qt.Key.Key_Delete, CTRL)
+    assert links(store, doc_id, ids) == [("the bridge reopened", "DATED", "Tuesday", "alice")]
+    assert dialogs.asked[-1][0] == "choose"
+
+
+def test_selecting_a_span_underlines_its_partners(alice, store, doc_id, ids):
+    claim = ids["the bridge reopened"]
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Return)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Return)
+    linker = alice.window.relations
+    alice.caret(45)
+    assert sorted(linker.highlighted) == sorted(
+        [ids["[citation: Daily Ledger]"], ids["Tuesday"]])
+    assert len(alice.view.extraSelections()) == 2
+    alice.caret(28)  # in Tuesday: its partner is the claim
+    assert linker.highlighted == [claim]
+    alice.caret(3)  # in no span
+    assert linker.highlighted == [] and alice.view.extraSelections() == []
+
+
+def test_r_outside_a_claim_explains(alice, store, doc_id, ids):
+    alice.caret(10)  # in an ACTOR: actors start no relation
+    alice.press(Qt.Key.Key_R)
+    assert not alice.window.relations.linking
+    message = alice.window.statusBar().currentMessage()
+    assert message == "Put the caret in one of your CLAIM spans first"
+
+
+def test_when_several_types_fit_the_analyst_picks(tmp_path, make_window, analyst_at, dialogs):
+    body = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
+    body["relations"].append(
+        {"type": "QUOTES", "from": "CLAIM", "to": "ACTOR", "description": "Quoted."})
+    with open_store(tmp_path / "quotes.db", schema=body) as store:
+        doc = store.add_document(TEXT)
+        ids = tag_all(store, doc.id)
+        alice = analyst_at(make_window(store, analyst="alice", document_id=doc.id))
+        dialogs.picks.append("QUOTES")
+        alice.caret(45)
+        alice.press(Qt.Key.Key_R)
+        alice.press(Qt.Key.Key_Tab)
+        alice.press(Qt.Key.Key_Tab)
+        alice.press(Qt.Key.Key_Return)
+        assert links(store, doc.id, ids) == [
+            ("the bridge reopened", "QUOTES", "Olena Koval", "alice")]
+        assert dialogs.asked[-1] == (
+            "choose", "Relation type",
+            "CLAIM “the bridge reopened” → ACTOR “Olena Koval”: ATTRIBUTED_TO | QUOTES")
+        alice.window.close()
+
+
+def test_the_relation_key_is_never_a_label_key(store, tmp_path):
+    schema = store.schema
+    with pytest.raises(ValueError, match="'2' is the key of label ACTOR"):
+        check_relation_key("2", schema)
+    with pytest.raises(ValueError, match="'n' already has another use"):
+        check_relation_key("n", schema)
+    with pytest.raises(ValueError, match="must be one character"):
+        check_relation_key("RR", schema)
+    assert check_relation_key("l", schema) == "L"
+    settings = QSettings(str(tmp_path / "keys.ini"), QSettings.Format.IniFormat)
+    with pytest.raises(ValueError):
+        set_relation_key(settings, schema, "1")
+    assert settings.value("keys/relation") is None  # refused: nothing stored
+    assert set_relation_key(settings, schema, "k") == "K"
+    assert relation_key(schema, settings.value("keys/relation")) == "K"
+    assert relation_key(schema, "3") == "R"  # a label key slipped into the settings: R
+
+
+def test_a_configured_relation_key_starts_linking(store, doc_id, ids, make_window, analyst_at):
+    from ui.settings import app_settings
+
+    settings = app_settings()
+    set_relation_key(settings, store.schema, "L")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    assert alice.window.action_map["link"].shortcut().toString() == "L"
+    alice.caret(45)
+    alice.press(Qt.Key.Key_L)
+    assert alice.window.relations.linking
+
+
+def test_the_margin_joins_the_span_at_the_caret_to_its_partners(alice, store, doc_id, ids):
+    claim = ids["the bridge reopened"]
+    store.add_relation(doc_id, claim, ids["Olena Koval"], "ATTRIBUTED_TO", annotator="alice")
+    store.add_relation(doc_id, claim, ids["Monday"], "DATED", annotator="alice")
+    alice.window.reload_from_store()
+    alice.window.relations._stale()  # noqa: SLF001 (changed behind the window's back)
+    margin = alice.window.relation_margin
+    alice.caret(3)
+    assert margin.segments() == []
+    alice.caret(45)
+    segments = margin.segments()
+    view = alice.view
+
+    def y(pos):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(pos)
+        return view.cursorRect(cursor).center().y()
+
+    assert [(s.y_from, s.y_to) for s in segments] == [(y(39), y(6)), (y(39), y(100))]
+    assert [s.colour for s in segments] == ["#56B4E9", "#009E73"]  # ACTOR, DATE
+    assert segments[0].x > segments[1].x  # side by side, never on top of each other
+    assert all(s.x < s.text_x for s in segments)  # in the margin, left of the text
+    alice.press(Qt.Key.Key_R)
+    assert margin.segments() == []  # while linking, candidates are underlined instead
+
+
+def test_keyboard_links_reach_the_native_jsonl_export(alice, store, doc_id, ids, tmp_path):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Tab)
+    alice.press(Qt.Key.Key_Return)
+    out = tmp_path / "out.jsonl"
+    store.export_jsonl(out, annotator="alice")
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    texts = {s["id"]: s["text"] for s in line["spans"]}
+    assert [(texts[r["from"]], r["type"], texts[r["to"]], r["annotator"])
+            for r in line["relations"]] == [
+        ("the bridge reopened", "DATED", "Tuesday", "alice")]

@@ -1,0 +1,235 @@
+"""The Claims panel: who claimed what, when, on what source (issue 9).
+
+One row per claim of the current analyst: its text, actor(s), date(s),
+citation(s), stance and whether it is check-worthy, from the relations that
+start at it (``annotator.claims``).  Sortable (click a header) and filterable
+(the filter box matches any column).  "This article" lists the open
+document's claims; "All articles" lists the corpus's, with a Document column
+and a summary line (the actors with most claims, the sources cited most).
+Clicking a row selects the claim in the article (opening its document).
+"Export CSV…" writes the rows shown, filtered and sorted, through the
+dialog service.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Document", "Claim", "Actors", "Dates", "Citations", "Stance", "Check-worthy")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _cells(row: ClaimRow) -> tuple[str, ...]:
+    checkworthy = "" if row.checkworthy is None else ("yes" if row.checkworthy else "no")
+    return (row.document, row.text, "; ".join(row.actors), "; ".join(row.dates),
+            "; ".join(row.citations), row.stance, checkworthy)  # fmt: skip
+
+
+class ClaimsModel(QAbstractTableModel):
+    """Claim rows; ``Qt.UserRole`` gives the ``ClaimRow``, ``SORT_ROLE`` a sort key."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ClaimRow] = []
+
+    def set_rows(self, rows: list[ClaimRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _cells(row)[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if role == SORT_ROLE:
+            text = _cells(row)[index.column()].casefold()
+            if index.column() in (0, 1):  # documents, then reading order
+                return f"{text}\x00{row.document_id:09d}\x00{row.start:09d}"
+            return text
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(COLUMNS)):  # fmt: skip
+            return COLUMNS[section]
+        return None
+
+
+class ClaimsPanel(QWidget):
+    """The table, its filter, the scope switch, the summary and the CSV export."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("claimsPanel")
+        self.window_ = window
+        self.model = ClaimsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.scope = QComboBox(self)
+        self.scope.addItems(["This article", "All articles"])
+        self.scope.setAccessibleName("Which claims")
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter claims, actors, dates, sources, stance…")
+        self.filter.setClearButtonEnabled(True)
+        self.export_button = QPushButton("Export CSV…", self)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        top = QHBoxLayout()
+        top.addWidget(self.scope)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.export_button.clicked.connect(self.export_csv)
+        self.table.clicked.connect(self.go_to)
+        self.attach()
+
+    @property
+    def corpus(self) -> bool:
+        return self.scope.currentIndex() == 1
+
+    def attach(self) -> None:
+        """Follow the window's (new) editor and linker: after File ▸ Open too."""
+        w = self.window_
+        editor = w.editor
+        for signal in (editor.opened, editor.closed, editor.span_added, editor.span_removed,
+                       editor.span_changed, editor.spans_reset, editor.analyst_changed,
+                       editor.history.applied, w.relations.changed):  # fmt: skip
+            signal.connect(lambda *_: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        dock = self.parentWidget()
+        if dock is not None and dock.isHidden():
+            return  # show_claims refreshes it when it opens: no corpus reads while hidden
+        w = self.window_
+        editor = w.editor
+        if self.corpus:
+            rows = claim_rows(w.store, editor.analyst)
+        elif editor.document is not None:
+            rows = claim_rows(w.store, editor.analyst, [editor.document.id])
+        else:
+            rows = []
+        self.model.set_rows(rows)
+        self.table.setColumnHidden(0, not self.corpus)
+        self._summarise(rows)
+
+    def _summarise(self, rows: list[ClaimRow]) -> None:
+        def listed(pairs: list[tuple[str, int]]) -> str:
+            return ", ".join(f"{name} ({n})" for name, n in pairs) or "none linked"
+
+        self.summary.setText(
+            f"{len(rows)} claims · most claims: {listed(top_partners(rows, 'ACTOR', 3))}"
+            f" · most cited: {listed(top_partners(rows, 'CITATION', 3))}"
+        )
+
+    def shown_rows(self) -> list[ClaimRow]:
+        """The rows as the table shows them: filtered and sorted."""
+        return [self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.proxy.rowCount())]  # fmt: skip
+
+    def go_to(self, index: QModelIndex) -> None:
+        row = index.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(row, ClaimRow):
+            return
+        editor = self.window_.editor
+        if editor.document is None or editor.document.id != row.document_id:
+            self.window_.open_document(row.document_id)
+        editor.select_span(row.span_id)
+
+    def export_csv(self) -> None:
+        dialogs = self.window_.dialogs
+        rows = self.shown_rows()
+        path = dialogs.save_file_name("Export claims", "claims.csv", "CSV files (*.csv)")
+        if path is None:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                n = write_csv(rows, out)
+        except OSError as exc:
+            dialogs.error("Cannot export the claims", f"{path} could not be written ({exc}).")
+            return
+        dialogs.inform("Claims exported", f"{n} claims written to {path}")
+
+
+def install_claims_panel(window: MainWindow) -> ClaimsPanel:
+    """The panel in a right-side dock (``claimsDock``), hidden until ``show_claims``."""
+    existing = window.findChild(ClaimsPanel, "claimsPanel")
+    if existing is not None:
+        return existing
+    dock = QDockWidget("Claims", window)
+    dock.setObjectName("claimsDock")
+    panel = ClaimsPanel(window, dock)
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
+    window.store_changed.connect(lambda _store: panel.attach())
+    return panel
+
+
+def show_claims(window: MainWindow) -> ClaimsPanel:
+    """Ctrl+Shift+C: show the Claims dock (installing it the first time), or hide it."""
+    panel = install_claims_panel(window)
+    dock = panel.parentWidget()
+    assert isinstance(dock, QDockWidget)
+    if dock.isVisible():
+        dock.hide()
+        return panel
+    dock.show()
+    dock.raise_()
+    panel.refresh()
+    panel.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    return panel
