@@ -28,6 +28,7 @@ from annotator.store import Store, open_store
 
 from .review_panes import EAGER_UNITS, marks_of
 from .span_index import SpanIndex
+from .workers import ThreadKeeper
 
 _gc_lock = threading.Lock()
 _gc_state = {"depth": 0, "was_on": True}
@@ -125,12 +126,8 @@ def measuring(text: str, spans_a: Sequence[Span], spans_b: Sequence[Span],
     return work
 
 
-class JobKeeper(QObject):
+class JobKeeper(ThreadKeeper):
     """Starts review jobs and keeps them alive until they finish."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._running: set[ReviewJob] = set()
 
     def start(self, generation: int, work: Callable[[], Any],
               on_done: Callable[[int, Any], None],
@@ -138,19 +135,5 @@ class JobKeeper(QObject):
         job = ReviewJob(generation, work, self)
         job.done.connect(on_done)
         job.failed.connect(on_failed)
-        job.finished.connect(lambda: self._finished(job))
-        self._running.add(job)
-        job.start()
+        self.keep(job)
         return job
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
-
-    def wait_all(self) -> None:
-        for job in list(self._running):
-            job.wait()
-
-    def _finished(self, job: ReviewJob) -> None:
-        self._running.discard(job)
-        job.deleteLater()

@@ -43,12 +43,35 @@ class StoreJob(QThread):
             self.succeeded.emit(result)
 
 
-class JobRunner(QObject):
-    """Starts jobs, keeps them alive while they run, and waits for them on close."""
+class ThreadKeeper(QObject):
+    """Keeps started threads alive while they run, and waits for them on close."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._running: set[StoreJob] = set()
+        self._running: set[QThread] = set()
+
+    def keep(self, job: QThread) -> None:
+        """Track ``job`` until it finishes, then start it."""
+        job.finished.connect(lambda: self._finished(job))
+        self._running.add(job)
+        job.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait_all(self) -> None:
+        """Block until every job has finished (the window is closing)."""
+        for job in list(self._running):
+            job.wait()
+
+    def _finished(self, job: QThread) -> None:
+        self._running.discard(job)
+        job.deleteLater()
+
+
+class JobRunner(ThreadKeeper):
+    """Starts ``StoreJob``s (each with its own connection)."""
 
     def start(
         self,
@@ -60,20 +83,5 @@ class JobRunner(QObject):
         job = StoreJob(db_path, work, self)
         job.succeeded.connect(on_success)
         job.failed.connect(on_failure)
-        job.finished.connect(lambda: self._finished(job))
-        self._running.add(job)
-        job.start()
+        self.keep(job)
         return job
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
-
-    def wait_all(self) -> None:
-        """Block until every job has finished (the window is closing)."""
-        for job in list(self._running):
-            job.wait()
-
-    def _finished(self, job: StoreJob) -> None:
-        self._running.discard(job)
-        job.deleteLater()
