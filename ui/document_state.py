@@ -22,7 +22,8 @@ from annotator.store import Store
 
 from .dialogs import DialogService
 from .document_view import DocumentView
-from .highlighter import EAGER_UNITS, SpanHighlighter
+from .highlighter import SpanHighlighter
+from .sliced_painting import EAGER_UNITS
 from .span_index import Entry, SpanIndex
 
 FULL_REPAINT_BLOCKS = 400  # beyond this many changed blocks, repaint all at once

@@ -16,20 +16,16 @@ slices of a few milliseconds right after the first paint (``begin_load`` /
 
 from __future__ import annotations
 
-import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument
 
+from .sliced_painting import SlicedHighlighter
 from .span_index import Entry, SpanIndex
 
 OWN_ALPHA = 0.42
 OTHER_ALPHA = 0.13
 PAPER = QColor("#ffffff")
-EAGER_UNITS = 20_000  # UTF-16 units painted before the first paint: a few screens
-SLICE_SECONDS = 0.008  # each later slice leaves the event loop free within a frame
 
 # A painting layer: (label, is the current analyst's span).
 Layer = tuple[str, bool]
@@ -44,7 +40,7 @@ def blend(base: QColor, over: QColor, alpha: float) -> QColor:
     )
 
 
-class SpanHighlighter(QSyntaxHighlighter):
+class SpanHighlighter(SlicedHighlighter):
     """Tints each span by label; ``index`` and ``editable`` are asked at paint time."""
 
     def __init__(
@@ -54,107 +50,23 @@ class SpanHighlighter(QSyntaxHighlighter):
         index: Callable[[], SpanIndex | None],
         editable: Callable[[str], bool],
     ) -> None:
-        super().__init__(document)
+        super().__init__(document, index)
         self._colours = {label: QColor(c) for label, c in colours.items()}
-        self._index = index
         self._editable = editable
         self._paper = PAPER
         self._alphas = (OWN_ALPHA, OTHER_ALPHA, OWN_ALPHA)
         self._dark = False
         self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
-        self._loading = False
-        self._deferred_from: int | None = None  # first block skipped while loading
-        self._pending: list[int] = []  # skipped blocks with spans, still to paint
-        self._next = 0  # position in _pending of the next slice
-        self._done_early: set[int] = set()
-        self._pending_known = True
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._paint_slice)
 
-    # -- opening a document: eager first screens, the rest in slices ----------------
-
-    def begin_load(self) -> None:
-        """The next ``setPlainText`` paints only the first ``EAGER_UNITS`` at once."""
-        self._timer.stop()
-        self._loading, self._deferred_from = True, None
-        self._pending, self._next, self._done_early = [], 0, set()
-
-    def end_load(self) -> None:
-        self._loading = False
-        self._pending_known = False
-        if self._deferred_from is not None:
-            self._timer.start()  # the first slice runs after the first paint
-
-    def _find_pending(self) -> None:
-        # Here, not in end_load: it completes the span index, which can wait.
-        index = self._index()
-        blocks = index.blocks_with_spans() if index is not None else []
-        self._pending = blocks[bisect_left(blocks, self._deferred_from or 0) :]
-        self._pending_known = True
-
-    @property
-    def catching_up(self) -> bool:
-        return self._timer.isActive()
-
-    def ensure_painted(self, first: int, count: int) -> None:
-        """Paint now the deferred blocks in ``[first, first + count)`` (scrolled into view)."""
-        if not self._timer.isActive():
-            return
-        if not self._pending_known:
-            self._find_pending()
-        document = self.document()
-        for i in range(bisect_left(self._pending, first), len(self._pending)):
-            number = self._pending[i]
-            if number >= first + count:
-                break
-            if number not in self._done_early:
-                self._done_early.add(number)
-                self.rehighlightBlock(document.findBlockByNumber(number))
-
-    def _paint_slice(self) -> None:
-        deadline = time.perf_counter() + SLICE_SECONDS
-        if not self._pending_known:
-            self._find_pending()
-        document = self.document()
-        while self._next < len(self._pending):
-            number = self._pending[self._next]
-            self._next += 1
-            if number not in self._done_early:
-                self.rehighlightBlock(document.findBlockByNumber(number))
-            if time.perf_counter() > deadline:
-                return
-        self._timer.stop()
-        self._pending, self._done_early = [], set()
-
-    # -- painting ------------------------------------------------------------------------
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        index = self._index()
-        if index is None:
-            return
-        block = self.currentBlock()
-        if self._loading:
-            if self._deferred_from is not None:
-                return
-            if block.position() > EAGER_UNITS:
-                self._deferred_from = block.blockNumber()
-                return
-        entries = index.in_block(block.blockNumber())
-        if not entries:
-            return
-        origin = block.position()
-        length = block.length()  # includes the separator, which spans may cover
-        for start, end, layers in _segments(entries, origin, length, self._editable):
+    def _paint_block(self, block: QTextBlock, entries: list[Entry]) -> None:
+        # The length includes the separator, which spans may cover.
+        for start, end, layers in _segments(entries, block.position(), block.length(),
+                                            self._editable):  # fmt: skip
             self.setFormat(start, end - start, self._format(layers))
 
     def rehighlight_blocks(self, blocks: Iterable[int]) -> None:
         """Repaint only these blocks (one added span touches one or two)."""
-        document = self.document()
-        for number in blocks:
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                self.rehighlightBlock(block)
+        self.repaint(blocks)
 
     def set_theme(self, paper: QColor, colours: Mapping[str, QColor],
                   alphas: tuple[float, float, float], *, dark: bool) -> None:  # fmt: skip

@@ -26,7 +26,8 @@ from annotator.model import Span
 from annotator.offsets import OffsetMap
 from annotator.store import Store, open_store
 
-from .review_panes import EAGER_UNITS, marks_of
+from .review_panes import marks_of
+from .sliced_painting import EAGER_UNITS
 from .span_index import SpanIndex
 from .workers import ThreadKeeper
 

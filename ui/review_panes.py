@@ -14,15 +14,13 @@ blocks that come into view first are painted first.
 
 from __future__ import annotations
 
-import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QAbstractItemModel, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
-    QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextDocument,
 )
@@ -33,11 +31,10 @@ from annotator.review import MATCH, Pair
 
 from .document_view import DocumentView
 from .highlighter import PAPER, blend
+from .sliced_painting import SlicedHighlighter
 from .span_index import Entry, SpanIndex
 
 ALPHA = 0.42
-EAGER_UNITS = 20_000  # UTF-16 units painted before the first paint: a few screens
-SLICE_SECONDS = 0.008
 AGREES, DISAGREES, DECIDED = 0, 1, 2  # the mark of a span
 DISAGREE_COLOUR = QColor("#d62728")
 DECIDED_COLOUR = QColor("#2ca02c")
@@ -45,121 +42,21 @@ DECIDED_COLOUR = QColor("#2ca02c")
 Layer = tuple[str, int]  # (label, mark)
 
 
-class ReviewHighlighter(QSyntaxHighlighter):
+class ReviewHighlighter(SlicedHighlighter):
     """Paints one layer's spans; ``index`` and ``mark`` are read at paint time."""
 
     def __init__(self, document: QTextDocument, colours: Mapping[str, str],
                  index: Callable[[], SpanIndex | None],
                  mark: Callable[[str], int]) -> None:  # fmt: skip
-        super().__init__(document)
+        super().__init__(document, index)
         self._colours = {label: QColor(c) for label, c in colours.items()}
-        self._index = index
         self._mark = mark
         self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
-        self._loading = False
-        self._deferred_from: int | None = None  # first block skipped while loading
-        self._pending: list[int] = []  # blocks still to paint, ascending
-        self._pending_from: int | None = None  # and every block with spans from here on
-        self._done: set[int] = set()  # painted early: the slices skip them
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._paint_slice)
 
-    # -- opening and repainting in slices --------------------------------------------
-
-    def begin_load(self) -> None:
-        """The next ``setPlainText`` paints only the first ``EAGER_UNITS`` at once."""
-        self._timer.stop()
-        self._loading, self._deferred_from = True, None
-        self._pending, self._pending_from, self._done = [], None, set()
-
-    def end_load(self) -> None:
-        self._loading = False
-        if self._deferred_from is not None:
-            self.defer_from(self._deferred_from)
-
-    def defer_from(self, block: int) -> None:
-        """Paint every block with spans from ``block`` on, in slices after the next paint.
-
-        The list is made in the first slice: it completes the span index, which can wait.
-        """
-        self._pending_from = block if self._pending_from is None else min(block, self._pending_from)
-        self._timer.start()
-
-    def paint_now(self, first: int, count: int) -> None:
-        """Paint blocks ``[first, first + count)`` at once (those on screen)."""
-        blocks = range(first, min(first + count, self.document().blockCount()))
-        self.repaint(blocks)
-        if self._timer.isActive():
-            self._done.update(blocks)
-
-    def _resolve(self) -> None:
-        index = self._index()
-        if self._pending_from is not None and index is not None:
-            blocks = index.blocks_with_spans()
-            rest = blocks[bisect_left(blocks, self._pending_from) :]
-            self._pending = sorted(set(self._pending) | set(rest))
-        self._pending_from = None
-
-    @property
-    def catching_up(self) -> bool:
-        return self._timer.isActive()
-
-    def ensure_painted(self, first: int, count: int) -> None:
-        """Paint now the waiting blocks in ``[first, first + count)`` (scrolled into view)."""
-        if not self._timer.isActive():
-            return
-        self._resolve()
-        lo = bisect_left(self._pending, first)
-        hi = bisect_left(self._pending, first + count)
-        now = [b for b in self._pending[lo:hi] if b not in self._done]
-        self._done.update(now)
-        self.repaint(now)
-
-    def repaint(self, blocks: Iterable[int]) -> None:
-        document = self.document()
-        for number in blocks:
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                self.rehighlightBlock(block)
-
-    def _paint_slice(self) -> None:
-        deadline = time.perf_counter() + SLICE_SECONDS
-        self._resolve()
-        document = self.document()
-        done = 0
-        for number in self._pending:
-            done += 1
-            if number in self._done:
-                continue
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                self.rehighlightBlock(block)
-            if time.perf_counter() > deadline:
-                break
-        del self._pending[:done]
-        if not self._pending:
-            self._timer.stop()
-            self._done = set()
-
-    # -- painting ------------------------------------------------------------------------
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        index = self._index()
-        if index is None:
-            return
-        block = self.currentBlock()
-        if self._loading:
-            if self._deferred_from is not None:
-                return
-            if block.position() > EAGER_UNITS:
-                self._deferred_from = block.blockNumber()
-                return
-        entries = index.in_block(block.blockNumber())
-        if entries:
-            for start, end, layers in segments(entries, block.position(), block.length(),
-                                               self._mark):  # fmt: skip
-                self.setFormat(start, end - start, self._format(layers))
+    def _paint_block(self, block: QTextBlock, entries: list[Entry]) -> None:
+        for start, end, layers in segments(entries, block.position(), block.length(),
+                                           self._mark):  # fmt: skip
+            self.setFormat(start, end - start, self._format(layers))
 
     def _format(self, layers: tuple[Layer, ...]) -> QTextCharFormat:
         fmt = self._formats.get(layers)
