@@ -84,11 +84,8 @@ class Editor(DocumentState):
 
     def delete(self) -> None:
         """Delete the editable span at the caret (the innermost; again for the next)."""
-        if not self._ready():
-            return
-        target = self._target()
+        target = self._target_or_say("No span of yours at the caret")
         if target is None:
-            self.message.emit(self._why_no_target("No span of yours at the caret"))
             return
         span = target.span
         if self.call("Cannot delete", lambda: self.store.delete_span(span.id, by=self.analyst)):
@@ -99,11 +96,8 @@ class Editor(DocumentState):
 
     def edit_note_at_caret(self) -> None:
         """N: a small note editor for the editable span at the caret."""
-        if not self._ready():
-            return
-        target = self._target()
+        target = self._target_or_say("Put the caret in one of your spans first")
         if target is None:
-            self.message.emit(self._why_no_target("Put the caret in one of your spans first"))
             return
         span = target.span
         note = self.dialogs.text(
@@ -174,11 +168,8 @@ class Editor(DocumentState):
         ``step`` +1 moves right, -1 left; word edges are Unicode word boundaries
         (``QTextBoundaryFinder``), and the span keeps at least one character.
         """
-        if not self._ready():
-            return
-        target = self._target()
+        target = self._target_or_say("Put the caret in one of your spans first")
         if target is None:
-            self.message.emit(self._why_no_target("Put the caret in one of your spans first"))
             return
         document = self.view.document()
         find = next_stop if step > 0 else previous_stop
@@ -286,6 +277,15 @@ class Editor(DocumentState):
         start, end = self.view.selection()
         own = [e for e in self.index.at(start) if self.can_edit(e.span.annotator) and e.end >= end]
         return own[0] if own else None
+
+    def _target_or_say(self, hint: str) -> Entry | None:
+        """The span at the caret to act on; None (and why, in the status bar) if none."""
+        if not self._ready():
+            return None
+        target = self._target()
+        if target is None:
+            self.message.emit(self._why_no_target(hint))
+        return target
 
     def _why_no_target(self, default: str) -> str:
         assert self.index is not None
