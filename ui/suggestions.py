@@ -34,6 +34,7 @@ emits ``store_changed``: the controller attaches again to the new parts then.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
@@ -141,32 +142,29 @@ class SuggestionsController(QObject):
 
     def accept_here(self) -> bool:
         """Enter: the pending suggestion at the caret into the analyst's layer."""
-        entry = self.pending_at_caret()
-        if entry is None or not self._still_pending(entry.span):
-            return False
-        editor, span = self.window.editor, entry.span
-        new = editor.call(
-            "Cannot accept", lambda: accept(self.window.store, span.id, editor.analyst)
-        )
-        if new is None:
-            return True
-        editor.history.record(f"Accept {span.label} “{short_text(span.text)}”")
-        self._after_change(entry.end, f"Accepted {span.label} “{short_text(span.text)}”")
-        return True
+        return self._decide_here("Accept", accept)
 
     def reject_here(self) -> bool:
         """Delete: the pending suggestion at the caret is rejected (never proposed again)."""
+        return self._decide_here("Reject", reject)
+
+    def _decide_here(self, verb: str, decide: Callable[[Any, str, str], Any]) -> bool:
+        """Apply ``decide(store, span_id, analyst)`` to the pending suggestion at the caret.
+
+        False when the caret is in none (the key then keeps its usual meaning).
+        """
         entry = self.pending_at_caret()
         if entry is None or not self._still_pending(entry.span):
             return False
         editor, span = self.window.editor, entry.span
         done = editor.call(
-            "Cannot reject", lambda: reject(self.window.store, span.id, editor.analyst)
+            f"Cannot {verb.lower()}", lambda: decide(self.window.store, span.id, editor.analyst)
         )
         if done is None:
             return True
-        editor.history.record(f"Reject {span.label} “{short_text(span.text)}”")
-        self._after_change(entry.end, f"Rejected {span.label} “{short_text(span.text)}”")
+        quoted = f"{span.label} “{short_text(span.text)}”"
+        editor.history.record(f"{verb} {quoted}")
+        self._after_change(entry.end, f"{verb}ed {quoted}")
         return True
 
     def accept_all_here(self) -> bool:
