@@ -37,3 +37,18 @@ def word_ranges(text: str) -> list[tuple[int, int]]:
             out.append((start, i))
             start = None
     return out
+
+
+def describe(text: str) -> str:
+    """One line about the article: size, words, code points and UTF-16 units."""
+    utf16 = len(text.encode("utf-16-le")) // 2
+    return (f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB, {len(text.split()):,} words,"
+            f" {len(text):,} code points, {utf16:,} UTF-16 units")  # fmt: skip
+
+
+def report(name: str, value: float, target: float, unit: str = "s") -> None:
+    """Print a figure, its target and their ratio."""
+    scale = 1000 if unit == "ms" else 1
+    verdict = "ok" if value <= target else "OVER TARGET"
+    print(f"{name:<60} {value * scale:7.1f} {unit:<2}  target {target * scale:6.1f} {unit:<2}"
+          f"   ratio {value / target:4.2f}  {verdict}")  # fmt: skip

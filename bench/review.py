@@ -29,12 +29,11 @@ if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # under xvfb-run: a real window
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from articles import make_article, word_ranges  # noqa: E402
+from articles import describe, make_article, report, word_ranges  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator.offsets import OffsetMap  # noqa: E402
 from annotator.review import category_counts, compare  # noqa: E402
 from annotator.store import Store, open_store  # noqa: E402
 from ui.review_dialogs import ScriptedReviewDialogs  # noqa: E402
@@ -152,19 +151,10 @@ def accept_presses(app: QApplication, window: ReviewWindow, store: Store,
     return times
 
 
-def report(name: str, value: float, target: float, unit: str = "s") -> None:
-    scale = 1000 if unit == "ms" else 1
-    verdict = "ok" if value <= target else "OVER TARGET"
-    print(f"{name:<60} {value * scale:7.1f} {unit:<2}  target {target * scale:6.1f} {unit:<2}"
-          f"   ratio {value / target:4.2f}  {verdict}")  # fmt: skip
-
-
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     text = make_article()
-    print(f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB, {len(text.split()):,} words, "
-          f"{len(text):,} code points, {OffsetMap(text).utf16_length:,} UTF-16 units, "
-          f"platform {app.platformName()}")  # fmt: skip
+    print(f"{describe(text)}, platform {app.platformName()}")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         with open_store(db) as store:

@@ -30,7 +30,7 @@ from pathlib import Path
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # under xvfb-run: a real window
 
-from articles import make_article, word_ranges  # noqa: E402
+from articles import describe, make_article, report, word_ranges  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -167,19 +167,10 @@ def gui_start(db: Path, config: Path) -> tuple[float, float]:
     return painted, took
 
 
-def report(name: str, value: float, target: float, unit: str = "s") -> None:
-    scale = 1000 if unit == "ms" else 1
-    verdict = "ok" if value <= target else "OVER TARGET"
-    print(f"{name:<60} {value * scale:7.1f} {unit:<2}  target {target * scale:6.1f} {unit:<2}"
-          f"   ratio {value / target:4.2f}  {verdict}")  # fmt: skip
-
-
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     text = make_article()
-    print(f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB, {len(text.split()):,} words, "
-          f"{len(text):,} code points, {OffsetMap(text).utf16_length:,} UTF-16 units, "
-          f"platform {app.platformName()}")  # fmt: skip
+    print(f"{describe(text)}, platform {app.platformName()}")
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config"
         # In this process: app_settings() (every MainWindow here) reads and writes there.
