@@ -1,0 +1,188 @@
+"""A ``--db`` that is not ours, cut short, or from a newer release is refused
+with one line and its bytes stay as they were; an export never replaces a file
+without ``--force``, and one killed half-way leaves no half file.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from hostile import TEXT, console_script, run, sha256, without_display
+
+from annotator import migrations, open_store
+from annotator.formats import registry
+
+# -- database files that are not (or no longer) ours ----------------------------------
+
+
+_REAL: list[bytes] = []
+
+
+def _real(path: Path) -> None:
+    """A real database of ~600 KB (made once, then copied)."""
+    if not _REAL:
+        with open_store(path) as store:
+            for n in range(60):
+                doc = store.add_document(f"Article {n}. " + TEXT * 20)
+                store.add_spans(doc.id, [{"start": i, "end": i + 4, "label": "ACTOR",
+                                          "annotator": "a"} for i in range(0, 400, 5)])  # fmt: skip
+        _REAL.append(path.read_bytes())
+    else:
+        path.write_bytes(_REAL[0])
+
+
+def _not_sqlite(path: Path) -> None:
+    path.write_text("name,title\nOlena,Mayor\n")
+
+
+def _png(path: Path) -> None:
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+
+
+def _truncated(path: Path) -> None:
+    _real(path)
+    size = path.stat().st_size
+    assert size > 100_000
+    with open(path, "r+b") as f:
+        f.truncate(size // 2)
+
+
+def _newer(path: Path) -> None:
+    _real(path)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+        conn.commit()
+
+
+def _other_program(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.commit()
+
+
+BAD_FILES = {
+    "not SQLite": (_not_sqlite, "is not a SQLite database: choose an annotator .db file"),
+    "an image": (_png, "is not a SQLite database: choose an annotator .db file"),
+    "truncated": (_truncated, "is damaged (database disk image is malformed)"),
+    "newer": (_newer, f"was written by a newer annotator (layout {migrations.LATEST + 1}"),
+    "another program's": (_other_program, "is a SQLite file of another program"),
+}
+COMMANDS = {
+    "list": ["list"],
+    "stats": ["stats"],
+    "check": ["check"],
+    "export": ["export", "--out", "{dir}/out.jsonl"],
+    "import": ["import", "{dir}/article.txt"],
+    "backup": ["backup", "--out", "{dir}/copy.db"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_a_bad_database_file_is_refused_in_one_line_and_left_as_it_was(
+    tmp_path: Path, kind: str, command: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    db = tmp_path / "team.db"
+    make, message = BAD_FILES[kind]
+    make(db)
+    (work / "article.txt").write_text(TEXT)
+    before = sha256(db)
+    listing = sorted(p.name for p in tmp_path.rglob("*"))
+    args = [a.replace("{dir}", str(work)) for a in COMMANDS[command]]
+    result = run(*args, "--db", str(db))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {db} {message}")
+    assert result.output.count("\n") == 1, result.output
+    assert sha256(db) == before
+    assert sorted(p.name for p in tmp_path.rglob("*")) == listing  # no -wal, no output
+
+
+# -- exports: never over a file without --force, never half a file -------------------
+
+
+@pytest.mark.parametrize("fmt", registry.EXPORT_FORMATS)
+def test_an_export_never_replaces_a_file_without_force(tmp_path: Path, fmt: str) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        store.add_span(doc.id, 0, 14, "ACTOR", annotator="alice")
+    target = tmp_path / ("out" if fmt == "brat" else "out.file")
+    if fmt == "brat":
+        target.mkdir()
+        (target / "keep.txt").write_text("an earlier export")
+        precious = target / "keep.txt"
+    else:
+        target.write_text("an earlier export")
+        precious = target
+    result = run("export", "--format", fmt, "--db", str(db), "--out", str(target))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {target} already exists: choose another --out, or add --force to replace it\n"
+    )
+    assert precious.read_text() == "an earlier export"
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(["t.db", target.name])
+
+
+EXPORT_DOCS, EXPORT_CHARS = 30, 1_000_000
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 60 MB: an export of it takes long enough to be caught half-way."""
+    db = tmp_path_factory.mktemp("big") / "big.db"
+    line = "Mayor Ana Ruiz said the bridge in Kyiv reopens on Monday 🇺🇦. "
+    with open_store(db) as store:
+        for n in range(EXPORT_DOCS):
+            text = f"Article {n}. " + line * (EXPORT_CHARS // len(line))
+            doc = store.add_document(text)
+            store.add_spans(doc.id, [{"start": i, "end": i + 5, "label": "ACTOR",
+                                      "annotator": "a"} for i in range(0, 2000, 20)])  # fmt: skip
+    return db
+
+
+def kill_export_half_way(db: Path, out: Path, *extra: str) -> int:
+    """Start `annotator export`, SIGKILL it once its temporary file holds data."""
+    proc = subprocess.Popen(
+        [*console_script(), "export", "--db", str(db), "--out", str(out), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=without_display(),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert time.monotonic() < deadline, "the export never started writing"
+            assert proc.poll() is None, "the export finished before it could be killed"
+            temps = list(out.parent.glob(f".{out.name}.*.tmp"))
+            if temps and temps[0].stat().st_size > 0:
+                break
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+        return temps[0].stat().st_size
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_an_export_killed_half_way_leaves_no_file(tmp_path: Path, big_db: Path) -> None:
+    out = tmp_path / "export.jsonl"
+    kill_export_half_way(big_db, out)
+    assert not out.exists()  # no half file under the final name
+    (temp,) = tmp_path.glob(".export.jsonl.*.tmp")  # what it had written: a part only
+    partial = temp.read_bytes()
+    assert partial and partial.count(b"\n") < EXPORT_DOCS
+
+
+def test_an_export_killed_half_way_leaves_the_previous_file(tmp_path: Path, big_db: Path) -> None:
+    out = tmp_path / "export.jsonl"
+    assert run("export", "--db", str(big_db), "--out", str(out)).exit_code == 0
+    previous = sha256(out)
+    kill_export_half_way(big_db, out, "--force")
+    assert sha256(out) == previous  # the earlier complete export, untouched
