@@ -1,4 +1,4 @@
-"""The store: opening files, the public API, and refusals that change nothing.
+"""The store's public API on documents, spans, relations and their refusals.
 
 Every database is a real SQLite file in ``tmp_path``; what the store wrote is
 read back through a separate plain ``sqlite3`` connection, and expected values
@@ -9,73 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from store_helpers import (
+    OTHER,
+    TEXT,
+    count,
+    query,
+    snapshot,
+)
 
 from annotator import (
     AnnotatorError,
-    DatabaseFileError,
     DuplicateDocumentError,
     InvalidRelationError,
     InvalidSpanError,
     NotFoundError,
-    SchemaError,
     Span,
     Store,
-    migrations,
     open_store,
 )
-
-ROOT = Path(__file__).parent.parent
-
-# Offsets worked out by hand: "Mayor"=0..5, "Olena Koval"=6..17, "3 May"=26..31,
-# "the bridge will reopen"=37..59; 60 characters in all.
-TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen."
-OTHER = "Second article: nothing happened in Velmora on Tuesday."
-TABLES = ("documents", "spans", "relations", "events", "schema")
-
-
-# -- helpers -----------------------------------------------------------------------
-
-
-def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Run ``sql`` on a separate plain sqlite3 connection."""
-    with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-def count(path: Path, table: str) -> int:
-    return query(path, f"SELECT count(*) FROM {table}")[0][0]
-
-
-def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, to prove that a refused call changed nothing."""
-    return {t: query(path, f"SELECT * FROM {t} ORDER BY 1") for t in TABLES}
-
-
-def file_state(path: Path) -> tuple[bytes, int]:
-    return path.read_bytes(), path.stat().st_mtime_ns
-
-
-def write_schema(path: Path, **changes: Any) -> Path:
-    body = {
-        "name": "people-places",
-        "version": 3,
-        "labels": [
-            {"name": "PERSON", "key": "p", "color": "#112233", "description": "A person."},
-            {"name": "PLACE", "key": "l", "color": "#445566", "description": "A place."},
-        ],
-        "relations": [
-            {"type": "LIVES_IN", "from": "PERSON", "to": "PLACE", "description": "Home."}
-        ],
-    }
-    body.update(changes)
-    path.write_text(json.dumps(body), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -92,60 +47,6 @@ def store(db_path: Path) -> Store:
 @pytest.fixture
 def doc_id(store: Store) -> int:
     return store.add_document(TEXT, title="Bridge").id
-
-
-# -- opening -------------------------------------------------------------------------
-
-
-def test_open_store_creates_the_file_and_the_layout(db_path: Path) -> None:
-    assert not db_path.exists()
-    with open_store(db_path) as store:
-        assert isinstance(store, Store)
-        assert db_path.is_file()
-        assert store.documents() == []
-    names = {r[0] for r in query(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"documents", "spans", "relations", "events", "schema"} <= names
-    assert query(db_path, "PRAGMA user_version") == [(migrations.LATEST,)]
-    assert query(db_path, "PRAGMA application_id") == [(0x414E4E4F,)]
-
-
-def test_context_manager_closes_the_connection(db_path: Path) -> None:
-    with open_store(db_path) as store:
-        conn = store.db.conn
-    with pytest.raises(sqlite3.ProgrammingError):
-        conn.execute("SELECT 1")
-
-
-def test_close_without_context_manager(db_path: Path) -> None:
-    store = open_store(db_path)
-    store.add_document(TEXT)
-    store.close()
-    with pytest.raises(sqlite3.ProgrammingError):
-        store.db.conn.execute("SELECT 1")
-    assert count(db_path, "documents") == 1
-
-
-def test_pragmas_wal_foreign_keys_synchronous_full(store: Store, db_path: Path) -> None:
-    # journal_mode is stored in the file: another connection sees WAL.
-    assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
-    # The others are per connection: read them on the store's own.
-    conn = store.db.conn
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # 2 = FULL
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
-
-
-def test_a_new_database_holds_the_default_schema(store: Store, db_path: Path) -> None:
-    default = json.loads((ROOT / "schemas" / "default.json").read_text(encoding="utf-8"))
-    assert store.schema.label_names == ("CLAIM", "ACTOR", "DATE", "CITATION")
-    assert json.loads(query(db_path, "SELECT body FROM schema")[0][0]) == default
-
-
-def test_every_change_is_committed_before_the_call_returns(store: Store, db_path: Path) -> None:
-    doc = store.add_document(TEXT)
-    assert count(db_path, "documents") == 1
-    span = store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")
-    assert query(db_path, "SELECT id, text FROM spans") == [(span.id, "Olena Koval")]
 
 
 # -- documents -----------------------------------------------------------------------
@@ -518,185 +419,3 @@ def test_delete_relation(store: Store, doc_id: int, db_path: Path, linked: dict[
     assert store.relations(doc_id) == []
     assert count(db_path, "relations") == 0
     assert count(db_path, "spans") == 4
-
-
-# -- files that are refused ------------------------------------------------------------
-
-
-def _text_file(path: Path) -> None:
-    path.write_text("id,name\n1,Olena\n", encoding="utf-8")
-
-
-def _png(path: Path) -> None:
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
-
-
-def _sqlite_header_then_garbage(path: Path) -> None:
-    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
-
-
-def _foreign_sqlite(path: Path) -> None:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("CREATE TABLE contacts (name TEXT)")
-        conn.execute("INSERT INTO contacts VALUES ('Olena')")
-        conn.commit()
-
-
-def _foreign_sqlite_with_a_version(path: Path) -> None:
-    # Many programs set user_version: that alone must not make a file ours.
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("CREATE TABLE contacts (name TEXT)")
-        conn.execute("PRAGMA user_version = 1")
-        conn.commit()
-
-
-def _newer(path: Path) -> None:
-    with open_store(path) as store:
-        store.add_document(TEXT)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
-        conn.commit()
-
-
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (_text_file, "is not a SQLite database"),
-        (_png, "is not a SQLite database"),
-        (_sqlite_header_then_garbage, "is damaged"),
-        (_foreign_sqlite, "is a SQLite file of another program"),
-        (_foreign_sqlite_with_a_version, "is a SQLite file of another program"),
-        (_newer, "was written by a newer annotator"),
-    ],
-)
-def test_foreign_or_newer_files_are_refused_untouched(
-    tmp_path: Path, make: Any, message: str
-) -> None:
-    path = tmp_path / "data.db"
-    make(path)
-    before = file_state(path)
-    listing = sorted(p.name for p in tmp_path.iterdir())
-    with pytest.raises(DatabaseFileError, match=message) as info:
-        open_store(path)
-    assert "\n" not in str(info.value) and str(path) in str(info.value)
-    assert file_state(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # no -wal / -shm left
-
-
-def test_newer_file_message_names_both_versions(tmp_path: Path) -> None:
-    path = tmp_path / "data.db"
-    _newer(path)
-    with pytest.raises(DatabaseFileError) as info:
-        open_store(path)
-    assert f"layout {migrations.LATEST + 1}" in str(info.value)
-    assert f"up to {migrations.LATEST}" in str(info.value)
-
-
-def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseFileError, match="is a folder"):
-        open_store(tmp_path)
-    with pytest.raises(DatabaseFileError, match="does not exist"):
-        open_store(tmp_path / "nowhere" / "team.db")
-    assert not (tmp_path / "nowhere").exists()
-
-
-def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
-    path = tmp_path / "empty.db"
-    path.write_bytes(b"")
-    with open_store(path) as store:
-        store.add_document(TEXT)
-    assert count(path, "documents") == 1
-
-
-def test_two_stores_on_one_file_see_each_others_changes(db_path: Path) -> None:
-    # The window and the command line may have the same file open at once.
-    with open_store(db_path) as window, open_store(db_path) as command:
-        doc = window.add_document(TEXT)
-        span = command.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")
-        assert window.spans(doc.id) == [span]
-        window.update_span(span.id, label="CLAIM")
-        assert command.span(span.id).label == "CLAIM"
-        assert command.undo("alice").action == "update_span"  # history is shared
-        assert window.span(span.id).label == "ACTOR"
-
-
-def test_reopening_keeps_the_data(db_path: Path) -> None:
-    with open_store(db_path) as store:
-        doc = store.add_document(TEXT, title="Bridge")
-        span = store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")
-    with open_store(db_path) as store:
-        assert store.document(doc.id) == doc
-        assert store.spans(doc.id) == [span]
-
-
-# -- schemas ---------------------------------------------------------------------------
-
-
-def test_custom_schema_is_copied_into_a_new_database(tmp_path: Path, db_path: Path) -> None:
-    schema_path = write_schema(tmp_path / "people.json")
-    with open_store(db_path, schema=schema_path) as store:
-        assert store.schema.label_names == ("PERSON", "PLACE")
-        doc = store.add_document(TEXT)
-        person = store.add_span(doc.id, 6, 17, "PERSON", annotator="alice")
-        with pytest.raises(InvalidSpanError):
-            store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")
-    stored = json.loads(query(db_path, "SELECT body FROM schema")[0][0])
-    assert stored == json.loads(schema_path.read_text(encoding="utf-8"))
-
-    # The file is self-describing: the schema file is no longer needed, and a
-    # schema given for an existing database does not replace the stored one.
-    schema_path.unlink()
-    with open_store(db_path) as store:
-        assert store.schema.label_names == ("PERSON", "PLACE")
-    with open_store(db_path, schema=ROOT / "schemas" / "default.json") as store:
-        assert store.schema.label_names == ("PERSON", "PLACE")
-        assert store.spans(doc.id) == [person]
-
-
-def test_schema_given_as_a_mapping(tmp_path: Path, db_path: Path) -> None:
-    body = json.loads(write_schema(tmp_path / "s.json").read_text(encoding="utf-8"))
-    with open_store(db_path, schema=body) as store:
-        assert store.schema.name == "people-places" and store.schema.version == 3
-
-
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda p: p.write_text('{"name": "broken", ', encoding="utf-8"),  # not JSON
-        lambda p: write_schema(p, labels=[]),  # no labels
-        lambda p: write_schema(p, version=0),
-        lambda p: write_schema(
-            p, relations=[{"type": "X", "from": "PERSON", "to": "NOBODY", "description": ""}]
-        ),  # fmt: skip
-        lambda p: write_schema(
-            p,
-            labels=[
-                {"name": "A", "key": "1", "color": "#000000", "description": ""},
-                {"name": "B", "key": "1", "color": "#000000", "description": ""},
-            ],
-        ),  # fmt: skip
-        lambda p: None,  # missing file
-    ],
-)
-def test_a_bad_schema_file_is_refused_and_creates_no_database(
-    tmp_path: Path, db_path: Path, make: Any
-) -> None:
-    schema_path = tmp_path / "bad.json"
-    make(schema_path)
-    with pytest.raises(SchemaError) as info:
-        open_store(db_path, schema=schema_path)
-    assert "\n" not in str(info.value)
-    assert not db_path.exists()
-
-
-def test_nan_in_attributes_or_meta_is_refused(tmp_path: Path) -> None:
-    """A NaN is not JSON: stored, it would make every later export fail."""
-    from annotator.errors import InvalidSpanError
-
-    with open_store(tmp_path / "nan.db") as store:
-        doc = store.add_document("Kyiv said so.")
-        with pytest.raises(InvalidSpanError, match="plain JSON"):
-            store.add_span(doc.id, 0, 4, "ACTOR", annotator="a", attributes={"x": float("nan")})
-        with pytest.raises(InvalidSpanError, match="plain JSON"):
-            store.add_document("Another text.", meta={"score": float("inf")})
-        assert store.spans(doc.id) == [] and len(store.documents()) == 1
