@@ -5,7 +5,6 @@ Studio), with label mapping and one transaction per file."""
 from __future__ import annotations
 
 import codecs
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from .errors import DuplicateDocumentError, ImportRefusedError
 from .formats import registry
 from .formats.base import ReadResult
 from .model import ImportResult
+from .shapes import record_shape_problem, span_shape_problem
 from .textfile import read_article
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -115,11 +115,16 @@ def _map_labels(read: ReadResult, label_map: Mapping[str, str], schema: Any, nam
     unknown_labels: set[str] = set()
     unknown_types: set[str] = set()
     relation_types = {r.type for r in schema.relations}
+    labels = schema.label_set
     for record in read.records:
         for span in record.spans:
-            span["label"] = label_map.get(span["label"], span["label"])
-            if span["label"] not in schema.label_set:
-                unknown_labels.add(span["label"])
+            label = span.get("label") if isinstance(span, dict) else None
+            if type(label) is not str:
+                continue  # not a label name at all: the store's check says so
+            if label_map:
+                span["label"] = label = label_map.get(label, label)
+            if label not in labels:
+                unknown_labels.add(label)
         for rel in record.relations:
             rel_type = str(rel.get("type"))
             rel["type"] = label_map.get(rel_type, rel_type)
@@ -140,20 +145,18 @@ def _map_labels(read: ReadResult, label_map: Mapping[str, str], schema: Any, nam
         )
 
 
-# What the store can hold, checked before anything reaches it: a value of
-# another type (a list as a span id, an object as a title, NaN in attributes)
-# would otherwise fail deep in SQLite with a traceback, or be stored and then
-# break every later export.
-_TEXT_FIELDS = ("uid", "title", "source", "created_at")
-_SPAN_TEXT = ("id", "note", "annotator", "origin", "created_at", "updated_at")
-_RELATION_TEXT = ("id", "annotator", "created_at")
-
-
 def _check_shapes(read: ReadResult, skip_invalid: bool) -> None:
-    """Refuse (or, with ``skip_invalid``, skip) records whose fields have the wrong types."""
+    """Refuse (or, with ``skip_invalid``, skip) records whose fields have the wrong types.
+
+    Spans are checked here only when bad records are to be skipped; otherwise
+    the store checks them as it builds their rows (one pass instead of two) and
+    refuses the file with the same message.
+    """
     kept = []
     for record in read.records:
-        problem = _shape_problem(record)
+        problem = record_shape_problem(record) or (
+            span_shape_problem(record.spans) if skip_invalid else None
+        )
         if problem is None:
             kept.append(record)
             continue
@@ -162,55 +165,3 @@ def _check_shapes(read: ReadResult, skip_invalid: bool) -> None:
             raise ImportRefusedError(message)
         read.skipped.append(message)
     read.records[:] = kept
-
-
-def _shape_problem(record: Any) -> str | None:
-    if not isinstance(record.text, str):
-        return "the text is not a string"
-    for key in _TEXT_FIELDS:
-        if not _text_or_none(getattr(record, key)):
-            return f"{key} {_short(getattr(record, key))} is not a string"
-    if not isinstance(record.meta, Mapping) or not _strict_json(record.meta):
-        return f"meta {_short(record.meta)} is not a JSON object (NaN and Infinity are not JSON)"
-    for n, span in enumerate(record.spans, 1):  # the hot loop of a bulk import
-        if not isinstance(span, Mapping):
-            return f"span {n} is not an object"
-        label = span.get("label")
-        if type(label) is not str or not label:
-            return f"span {n}: label {_short(label)} is not a label name"
-        for key in _SPAN_TEXT:
-            value = span.get(key)
-            if value is not None and type(value) is not str:
-                return f"span {n}: {key} {_short(value)} is not a string"
-        attributes = span.get("attributes")
-        if attributes and not _strict_json(attributes):
-            return f"span {n}: attributes are not plain JSON (NaN and Infinity are not JSON)"
-    for n, rel in enumerate(record.relations, 1):
-        if not isinstance(rel, Mapping):
-            return f"relation {n} is not an object"
-        for key in ("type", "from", "to"):
-            if not isinstance(rel.get(key), str) or not rel[key]:
-                return f"relation {n}: {key} {_short(rel.get(key))} is not a string"
-        for key in _RELATION_TEXT:
-            if not _text_or_none(rel.get(key)):
-                return f"relation {n}: {key} {_short(rel.get(key))} is not a string"
-        if not _strict_json(rel.get("attributes")):
-            return f"relation {n}: attributes are not plain JSON (NaN and Infinity are not JSON)"
-    return None
-
-
-def _text_or_none(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _strict_json(value: Any) -> bool:
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import queue
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -18,63 +19,111 @@ from typing import IO, Any
 from ..atomicfile import atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
-from ..store.documents import export_lines, export_quotes
+from ..store.exporting import (
+    document_quotes,
+    export_document_ids,
+    export_heads,
+    export_span_groups,
+)
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
 # Keys of "meta" that hold document columns rather than free metadata.
 _META_COLUMNS = ("title", "source", "sha256", "created_at")
 
 
-def _lines(store: Any, annotator: str | None) -> Iterator[tuple[str, int, int]]:
-    """Each document's JSON line with its span and relation counts, checked.
+BLOCK = 8  # documents per query of span groups
+_TAIL = b',"offset_unit":"codepoint"}'
+_EMPTY = (b"[]", b"[]", b"[]", b"", 0, 0)
 
-    SQLite builds the lines on a second thread (it releases the GIL while it
-    works) while this thread checks, from the same snapshot, that every span's
-    quote is ``text[start:end]``; a line is handed out only once its document
-    passed.  Two cores make the check almost free.
+
+def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]]:
+    """Each document's JSON line (UTF-8) with its span and relation counts, checked.
+
+    Two threads have SQLite build the spans arrays of alternate blocks of
+    documents (it releases the GIL while it works) while this thread reads the
+    documents, checks that every span's quote is ``text[start:end]`` and joins
+    the line.  All three connections see one snapshot.
     """
-    line_conn, check_conn = store.snapshot_readers(2)
-    lines: queue.Queue[Any] = queue.Queue(maxsize=64)
+    heads, *workers = conns = store.snapshot_readers(3)
+    for conn in conns:
+        conn.text_factory = bytes
+    ids = export_document_ids(heads)
+    blocks = [(ids[i], ids[min(i + BLOCK, len(ids)) - 1]) for i in range(0, len(ids), BLOCK)]
+    outs: list[queue.Queue[Any]] = [queue.Queue(maxsize=4) for _ in workers]
     stop = threading.Event()
 
-    def produce() -> None:
+    def produce(n: int) -> None:
         try:
-            for row in export_lines(line_conn, annotator):
-                while not stop.is_set():
-                    try:
-                        lines.put(row, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+            for first, last in blocks[n :: len(workers)]:
+                if not _put(outs[n], export_span_groups(workers[n], first, last, annotator), stop):
                     return
-            lines.put(None)
         except BaseException as exc:  # handed to the consumer, raised there
-            lines.put(exc)
+            _put(outs[n], exc, stop)
 
-    producer = threading.Thread(target=produce, name="jsonl-export", daemon=True)
-    producer.start()
+    threads = [
+        threading.Thread(target=produce, args=(n,), name=f"jsonl-export-{n}", daemon=True)
+        for n in range(len(workers))
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        for doc_id, text, quotes in export_quotes(check_conn, annotator):
-            for span_id, start, end, quote in quotes:
-                if text[start:end] != quote:
-                    raise ExportError(
-                        f"span {span_id} of document {doc_id} quotes {quote!r} but the text at"
-                        f" [{start}, {end}) is {text[start:end]!r}: run `annotator check`;"
-                        " nothing was written"
-                    )
-            item = lines.get()
-            if isinstance(item, BaseException):
-                raise item
-            line_doc, line, n_rels = item
-            if line_doc != doc_id:  # both read documents in id order from one snapshot
-                raise ExportError(f"export out of step at document {doc_id}: try again")
-            yield line, len(quotes), n_rels
+        groups: dict[int, Any] = {}
+        block = -1
+        for doc_id, head, text, relations, n_rels in export_heads(heads, annotator):
+            while doc_id > (blocks[block][1] if block >= 0 else -1):
+                block += 1
+                item = outs[block % len(workers)].get()
+                if isinstance(item, BaseException):
+                    raise item
+                groups = {row[0]: row[1:] for row in item}
+            spans, starts, ends, quotes, odd, n_spans = groups.pop(doc_id, _EMPTY)
+            if n_spans and not _quotes_hold(text.decode("utf-8"), starts, ends, quotes, odd):
+                _check_each_quote(heads, doc_id, text.decode("utf-8"), annotator)
+            line = (head[:-1], b',"spans":', spans, b',"relations":', relations, _TAIL)
+            yield b"".join(line), n_spans, n_rels
     finally:
         stop.set()
-        producer.join()
-        line_conn.close()
-        check_conn.close()
+        for thread in threads:
+            thread.join()
+        for conn in conns:
+            conn.close()
+
+
+def _put(out: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
+    """Hand ``item`` over unless the consumer stopped (then False)."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:
+    """True when every quote is ``text[start:end]``, checked all at once.
+
+    The pieces of the text joined equal the quotes joined, and each quote has
+    the length of its piece: so each quote equals its piece.
+    """
+    if odd:
+        return False
+    pieces = map(text.__getitem__, map(slice, json.loads(starts), json.loads(ends)))
+    return "".join(pieces).encode("utf-8") == quotes
+
+
+def _check_each_quote(
+    conn: sqlite3.Connection, doc_id: int, text: str, annotator: str | None
+) -> None:
+    """Refuse the export at the first span whose quote is not ``text[start:end]``."""
+    for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
+        quote = quote.decode("utf-8")
+        if text[start:end] != quote:
+            raise ExportError(
+                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quote!r} but"
+                f" the text at [{start}, {end}) is {text[start:end]!r}: run `annotator check`;"
+                " nothing was written"
+            )
 
 
 def write(
@@ -111,9 +160,14 @@ def _write_lines(
     name: str,
 ) -> WriteReport:
     docs = spans = rels = 0
+    raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
+    if raw is not None:
+        f.flush()
     for line, n_spans, n_rels in _lines(store, annotator):
-        f.write(line)
-        f.write("\n")
+        if raw is not None:
+            raw.write(line + b"\n")
+        else:
+            f.write(line.decode("utf-8") + "\n")
         docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
         if progress is not None:
             progress(docs)
@@ -184,7 +238,7 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
             f"{where} counts offsets in {unit!r}: only code points are read; convert the file"
         )
     spans, relations = obj.get("spans") or [], obj.get("relations") or []
-    if not isinstance(spans, list) or not all(isinstance(s, dict) for s in spans):
+    if not isinstance(spans, list) or not _fill_in(spans, annotator or DEFAULT_ANNOTATOR):
         raise ImportRefusedError(f'{where}: "spans" must be a list of objects')
     if not isinstance(relations, list) or not all(isinstance(r, dict) for r in relations):
         raise ImportRefusedError(f'{where}: "relations" must be a list of objects')
@@ -201,16 +255,20 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
         source=columns["source"],
         meta=meta,
         created_at=columns["created_at"],
-        spans=[_defaults(s, annotator) for s in spans],  # fmt: skip
+        spans=spans,
         relations=relations,
         where=where,
     )
 
 
-def _defaults(span: dict[str, Any], annotator: str | None) -> dict[str, Any]:
-    """Fill in origin and analyst, in place (the dict was just parsed for us)."""
-    if not span.get("origin"):
-        span["origin"] = "import"
-    if not span.get("annotator"):
-        span["annotator"] = annotator or DEFAULT_ANNOTATOR
-    return span
+def _fill_in(spans: list[Any], annotator: str) -> bool:
+    """Fill in origin and analyst, in place (the dicts were just parsed for us);
+    False when an item is not an object."""
+    for span in spans:
+        if not isinstance(span, dict):
+            return False
+        if not span.get("origin"):
+            span["origin"] = "import"
+        if not span.get("annotator"):
+            span["annotator"] = annotator
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..model import (
     DocumentSummary,
     ImportResult,
 )
+from ..shapes import span_shape_problem
 from .base import (
     _RELATION_INSERT,
     _SPAN_INSERT,
@@ -31,7 +32,8 @@ from .base import (
     quote_columns,
     sha256,
 )
-from .spans import LIVE_RELATION, SpansMixin
+from .fast_rows import span_tuples
+from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
 _SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
@@ -70,15 +72,19 @@ class DocumentsMixin(SpansMixin):
         uid: str | None,
         added_by: str,
         created_at: str | None = None,
+        digest: str | None = None,
     ) -> Document:
+        """Insert a document; ``digest`` (its text's SHA-256) says the caller has
+        already looked for the same uid or text and found none."""
         if not isinstance(text, str) or not text.strip():
             raise InvalidSpanError("a document needs non-empty text")
-        digest = sha256(text)
+        looked = digest is not None
+        digest = digest or sha256(text)
         uid = uid or digest
-        existing = self.db.conn.execute(
+        existing = None if looked else self.db.conn.execute(
             "SELECT id, title FROM documents WHERE uid = ? OR text_sha256 = ? LIMIT 1",
             [uid, digest],
-        ).fetchone()
+        ).fetchone()  # fmt: skip
         if existing is not None:
             raise DuplicateDocumentError(
                 f"this article is already in the database as document {existing['id']}"
@@ -159,14 +165,56 @@ class DocumentsMixin(SpansMixin):
         if found is None:
             doc = self._insert_document(
                 record.text, title=record.title, source=record.source, meta=record.meta,
-                uid=record.uid, added_by=added_by, created_at=record.created_at,
+                uid=record.uid, added_by=added_by, created_at=record.created_at, digest=digest,
             )  # fmt: skip
             result.append(doc)
             doc_id = doc.id
         else:
             doc_id = found["id"]
         text = self._text(doc_id) if found is not None else record.text
-        for span in record.spans:
+        # A new document's spans are plainly valid in a well-formed file: one tight
+        # pass builds their rows; anything doubtful goes the careful way.
+        rows = None if found is not None else span_tuples(
+            doc_id, text, record.spans, self.schema.label_set, now()
+        )  # fmt: skip
+        if rows is None:
+            rows = self._checked_span_rows(doc_id, text, record.spans)
+        labels = {row[0]: (row[3], doc_id) for row in rows}
+        if found is not None:  # spans brought in before are not added twice
+            known = self._existing_ids("spans", list(labels), doc_id)
+            rows = [row for row in rows if row[0] not in known]
+        rel_rows = [self._relation_row(doc_id, rel, labels) for rel in record.relations]
+        if found is not None:
+            known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
+            rel_rows = [r for r in rel_rows if r["id"] not in known]
+        try:
+            conn.executemany(_SPAN_INSERT, rows)
+            conn.executemany(_RELATION_INSERT, map(_RELATION_VALUES, rel_rows))
+        except sqlite3.IntegrityError:  # an id of the new rows belongs to another document
+            self._existing_ids("spans", [row[0] for row in rows], doc_id)
+            self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
+            raise
+        result.spans_added += len(rows)
+        result.relations_added += len(rel_rows)
+        if rows or rel_rows:
+            # The rows themselves carry their time stamps and origin; the history
+            # names them, so the audit trail says who brought which spans in.
+            self._record(
+                added_by, "import", document_id=doc_id, target=record.where or None,
+                after={"span_ids": [row[0] for row in rows],
+                       "relation_ids": [r["id"] for r in rel_rows]},
+            )  # fmt: skip
+        elif found is not None:
+            result.skipped.append(f"{name}: already in the database as document {doc_id}")
+
+    def _checked_span_rows(
+        self, doc_id: int, text: str, spans: list[dict[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """Span rows validated one by one, with a precise error for the first bad one."""
+        problem = span_shape_problem(spans)
+        if problem is not None:
+            raise InvalidSpanError(f"{problem}: fix the record")
+        for span in spans:
             quote = span.get("text")
             start, end = span.get("start"), span.get("end")
             if quote is not None and isinstance(start, int) and isinstance(end, int):
@@ -175,27 +223,7 @@ class DocumentsMixin(SpansMixin):
                         f"span {span.get('id') or ''} [{start}, {end}) quotes {quote!r} but the"
                         f" text there is {text[start:end]!r}: offsets must count code points"
                     )
-        rows = self._span_rows(doc_id, record.spans, text=text)
-        known = self._existing_ids("spans", [r["id"] for r in rows], doc_id)
-        new_rows = [r for r in rows if r["id"] not in known]
-        conn.executemany(_SPAN_INSERT, map(_SPAN_VALUES, new_rows))
-        result.spans_added += len(new_rows)
-        labels = {r["id"]: (r["label"], doc_id) for r in rows}
-        rel_rows = [self._relation_row(doc_id, rel, labels) for rel in record.relations]
-        known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
-        rel_rows = [r for r in rel_rows if r["id"] not in known]
-        conn.executemany(_RELATION_INSERT, map(_RELATION_VALUES, rel_rows))
-        result.relations_added += len(rel_rows)
-        if new_rows or rel_rows:
-            # The rows themselves carry their time stamps and origin; the history
-            # names them, so the audit trail says who brought which spans in.
-            self._record(
-                added_by, "import", document_id=doc_id, target=record.where or None,
-                after={"span_ids": [r["id"] for r in new_rows],
-                       "relation_ids": [r["id"] for r in rel_rows]},
-            )  # fmt: skip
-        elif found is not None:
-            result.skipped.append(f"{name}: already in the database as document {doc_id}")
+        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text)))
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
         """The ids already stored; one stored under another document is refused."""
@@ -425,53 +453,3 @@ def _orphan_counts(conn: sqlite3.Connection, columns: str) -> dict[tuple[Any, ..
             f" GROUP BY {columns}"
         )
     }
-
-
-def export_lines(
-    conn: sqlite3.Connection, annotator: str | None = None
-) -> Iterator[tuple[int, str, int]]:
-    """Per document: (id, its native JSONL record built by SQLite, relation count).
-
-    Spans are read through the (document, start, end, id) index, so each
-    document's spans come out sorted by position.
-    """
-    layer, params = ("AND s.annotator = ?", [annotator]) if annotator else ("", [])
-    # A relation is exported only while neither end is an orphan of a replaced text.
-    rel_layer = layer.replace("s.", "r.") + f" AND {LIVE_RELATION}"
-    sql = f"""
-        SELECT d.id, json_object(
-            'id', d.uid, 'text', d.text,
-            'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
-                             '$.sha256', d.text_sha256, '$.created_at', d.created_at),
-            'spans', (SELECT json_group_array(json_object(
-                    'id', s.id, 'start', s.start, 'end', s."end", 'label', s.label,
-                    'text', s.text, 'annotator', s.annotator, 'note', s.note,
-                    'attributes', CASE s.attributes WHEN '{{}}' THEN json_object()
-                                  ELSE json(s.attributes) END,
-                    'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at))
-                FROM spans s INDEXED BY spans_document_position
-                WHERE s.document_id = d.id AND s.orphan_revision IS NULL {layer}),
-            'relations', (SELECT json_group_array(json_object(
-                    'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
-                    'annotator', r.annotator, 'attributes', json(r.attributes),
-                    'created_at', r.created_at))
-                FROM (SELECT * FROM relations r WHERE r.document_id = d.id {rel_layer}
-                      ORDER BY r.created_at, r.id) r),
-            'offset_unit', 'codepoint'),
-            (SELECT count(*) FROM relations r WHERE r.document_id = d.id {rel_layer})
-        FROM documents d ORDER BY d.id"""
-    yield from conn.execute(sql, params + params + params)
-
-
-def export_quotes(
-    conn: sqlite3.Connection, annotator: str | None = None
-) -> Iterator[tuple[int, str, list[tuple[str, int, int, str]]]]:
-    """Per document: (id, text, [(span id, start, end, quote)]) to check an export."""
-    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
-    for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id"):
-        rows = conn.execute(
-            f'SELECT id, start, "end", text FROM spans WHERE document_id = ?'
-            f" AND orphan_revision IS NULL {layer}",
-            [doc_id, *params],
-        ).fetchall()
-        yield doc_id, text, rows

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..atomicfile import temporary_path
 from .base import StoreBase
-from .documents import export_quotes
+from .exporting import export_quotes
 
 
 @dataclass(frozen=True)

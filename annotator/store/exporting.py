@@ -1,0 +1,99 @@
+"""The SQL that reads documents out for the native export and for checks.
+
+The native export is assembled from two streams, both in document id order:
+
+* ``export_heads``: per document its ``id``/``text``/``meta`` object, its
+  relations array and its text (to check quotes against);
+* ``export_span_groups``: per document of an id range, the spans array built
+  by SQLite, plus what the quote check needs: the spans' starts and ends (JSON
+  arrays), their quotes joined, and how many quotes have another length than
+  ``end - start``.  One pass over the spans gives both.
+
+Span groups of different id ranges can be built on several connections at
+once: SQLite releases the GIL while it works.  Each function takes the
+connection to read from; callers give them connections of one snapshot.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from .spans import LIVE_RELATION
+
+
+def _layer(annotator: str | None, alias: str) -> tuple[str, list[Any]]:
+    return (f"AND {alias}.annotator = ?", [annotator]) if annotator else ("", [])
+
+
+def export_document_ids(conn: sqlite3.Connection) -> list[int]:
+    return [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
+    """Per document: (id, ``{"id", "text", "meta"}`` object, text, relations array,
+    relation count).  A relation is exported while neither end is an orphan."""
+    layer, params = _layer(annotator, "r")
+    relations = f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
+    sql = f"""
+        SELECT d.id,
+            json_object('id', d.uid, 'text', d.text,
+                'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
+                                 '$.sha256', d.text_sha256, '$.created_at', d.created_at)),
+            d.text,
+            (SELECT json_group_array(json_object(
+                    'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
+                    'annotator', r.annotator, 'attributes', json(r.attributes),
+                    'created_at', r.created_at))
+                FROM (SELECT * {relations} ORDER BY r.created_at, r.id) r),
+            (SELECT count(*) {relations})
+        FROM documents d ORDER BY d.id"""
+    yield from conn.execute(sql, params + params)
+
+
+def export_span_groups(
+    conn: sqlite3.Connection, first: int, last: int, annotator: str | None = None
+) -> list[Any]:
+    """Per document with live spans in ``first..last``: (id, spans array sorted by
+    position, starts, ends (JSON arrays in the same order), the quotes joined,
+    quotes whose length is not ``end - start``, count).
+
+    SQLite's ``length`` stops at a NUL, so a quote holding one is counted as a
+    wrong length: the caller then checks that document span by span.
+    """
+    layer, params = _layer(annotator, "s")
+    sql = f"""
+        SELECT s.document_id,
+            json_group_array(json_object(
+                'id', s.id, 'start', s.start, 'end', s."end", 'label', s.label,
+                'text', s.text, 'annotator', s.annotator, 'note', s.note,
+                'attributes', CASE s.attributes WHEN '{{}}' THEN json_object()
+                              ELSE json(s.attributes) END,
+                'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at)),
+            json_group_array(s.start), json_group_array(s."end"), group_concat(s.text, ''),
+            sum(length(s.text) <> s."end" - s.start), count(*)
+        FROM spans s INDEXED BY spans_document_position
+        WHERE s.document_id BETWEEN ? AND ? AND s.orphan_revision IS NULL {layer}
+        GROUP BY s.document_id ORDER BY s.document_id"""
+    return conn.execute(sql, [first, last, *params]).fetchall()
+
+
+def document_quotes(
+    conn: sqlite3.Connection, document_id: int, annotator: str | None = None
+) -> list[Any]:
+    """The live spans of one document as (id, start, end, quote)."""
+    layer, params = _layer(annotator, "spans")
+    return conn.execute(
+        f'SELECT id, start, "end", text FROM spans WHERE document_id = ?'
+        f" AND orphan_revision IS NULL {layer}",
+        [document_id, *params],
+    ).fetchall()
+
+
+def export_quotes(
+    conn: sqlite3.Connection, annotator: str | None = None
+) -> Iterator[tuple[int, str, list[tuple[str, int, int, str]]]]:
+    """Per document: (id, text, [(span id, start, end, quote)]) to check the store."""
+    for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id").fetchall():
+        yield doc_id, text, document_quotes(conn, doc_id, annotator)

@@ -1,0 +1,142 @@
+"""The native export over many documents: built in blocks on two threads, put back in order.
+
+The export reads documents in blocks of ``jsonl.BLOCK`` on two connections;
+these tests span several blocks, with gaps in the document ids (deleted
+documents) and documents without spans, and compare the lines with what the
+test itself put into the database.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator import ExportError, Store, open_store
+from annotator.formats import jsonl
+
+DOCS = 3 * jsonl.BLOCK + 3  # four blocks, the last one short
+
+
+def article(n: int) -> str:
+    # Astral characters before the words move code points away from UTF-16 units.
+    return f"🇺🇦 Report {n}: 👨🏻‍🚒 Minister Zoë Ångström said talks resume on day {n}."
+
+
+def build(store: Store) -> dict[str, list[tuple[int, int, str, str, str]]]:
+    """Documents with spans of two analysts; returns the expected spans per uid."""
+    expected: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for n in range(DOCS):
+        text = article(n)
+        doc = store.add_document(text, title=f"Report {n}")
+        if n % 5 == 3:  # some documents have no spans at all
+            expected[doc.uid] = []
+            continue
+        # "Zoë Ångström" starts after the flag (2), a space, "Report n: " and the
+        # firefighter (4) and " Minister ": found with str.index, then checked by hand once.
+        actor = text.index("Zoë")
+        spans = [(actor, actor + len("Zoë Ångström"), "ACTOR", "alice")]
+        if n % 2:
+            claim = text.index("talks")
+            spans.append((claim, len(text) - 1, "CLAIM", "bob"))
+        for start, end, label, who in spans:
+            store.add_span(doc.id, start, end, label, annotator=who)
+        expected[doc.uid] = sorted((s, e, lab, text[s:e], who) for s, e, lab, who in spans)
+    return expected
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Store, dict[str, list[tuple[int, int, str, str, str]]]]:
+    store = open_store(tmp_path / "many.db")
+    expected = build(store)
+    # Gaps in the ids: delete two documents, one inside a block and one at a block's end.
+    for doc_id in (2, jsonl.BLOCK * 2):
+        uid = store.document(doc_id).uid
+        store.delete_document(doc_id, by="alice")
+        del expected[uid]
+    yield store, expected
+    store.close()
+
+
+def records(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def as_tuples(record: dict[str, Any]) -> list[tuple[int, int, str, str, str]]:
+    return [(s["start"], s["end"], s["label"], s["text"], s["annotator"]) for s in record["spans"]]
+
+
+def test_the_first_article_is_counted_by_hand() -> None:
+    # 🇺🇦 0-1, " " 2, "Report 0:" 3-11, " " 12, 👨🏻‍🚒 13-16, " Minister " 17-26, "Zoë" 27-29
+    assert article(0).index("Zoë") == 27
+    assert article(0)[27:39] == "Zoë Ångström"
+
+
+def test_every_document_in_order_with_its_own_spans(corpus: Any, tmp_path: Path) -> None:
+    store, expected = corpus
+    target = tmp_path / "all.jsonl"
+    report = store.export_jsonl(target)
+    lines = records(target.read_text(encoding="utf-8"))
+    assert [r["id"] for r in lines] == list(expected)  # insertion order = id order
+    assert {r["id"]: as_tuples(r) for r in lines} == expected
+    assert report.documents == DOCS - 2
+    assert report.spans == sum(len(v) for v in expected.values())
+
+
+def test_one_layer_over_many_blocks(corpus: Any) -> None:
+    store, expected = corpus
+    out = io.StringIO()  # a text stream without a byte buffer beneath
+    store.export_jsonl(out, annotator="bob")
+    lines = records(out.getvalue())
+    assert {r["id"]: as_tuples(r) for r in lines} == {
+        uid: [s for s in spans if s[4] == "bob"] for uid, spans in expected.items()
+    }
+
+
+def test_a_corrupt_quote_in_a_late_block_stops_the_export(corpus: Any, tmp_path: Path) -> None:
+    store, _expected = corpus
+    last = DOCS  # the last document's id, in the short last block
+    with closing(sqlite3.connect(store.path)) as conn:
+        conn.execute(
+            "UPDATE spans SET text = 'Zoe Angstrom' WHERE document_id = ? AND label = 'ACTOR'",
+            [last],
+        )
+        conn.commit()
+    target = tmp_path / "late.jsonl"
+    with pytest.raises(ExportError, match=f"of document {last} quotes 'Zoe Angstrom'"):
+        store.export_jsonl(target)
+    assert list(tmp_path.glob("*late.jsonl*")) == []
+
+
+def test_a_quote_holding_a_nul_is_exported_as_it_is(tmp_path: Path) -> None:
+    # SQLite's length() stops at a NUL: the fast check cannot vouch for this
+    # quote, so the document is checked span by span, and passes.
+    text = "Kyiv\x00bridge reopens"  # "Kyiv" 0-3, NUL 4, "bridge" 5-10
+    with open_store(tmp_path / "nul.db") as store:
+        doc = store.add_document(text)
+        store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice")
+        out = io.StringIO()
+        store.export_jsonl(out)
+    (record,) = records(out.getvalue())
+    assert as_tuples(record) == [(0, 11, "ACTOR", "Kyiv\x00bridge", "alice")]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    ["Zoë Ångströn", "Zoë", "Zoë Ångström and more"],  # same length; shorter; longer
+)
+def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str) -> None:
+    with open_store(tmp_path / "q.db") as store:
+        doc = store.add_document(article(1))
+        store.add_span(doc.id, 27, 39, "ACTOR", annotator="alice")
+        store.add_span(doc.id, 0, 2, "ACTOR", annotator="alice")  # the flag, right
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("UPDATE spans SET text = ? WHERE start = 27", [quote])
+            conn.commit()
+        with pytest.raises(ExportError, match=f"quotes {quote!r} but the text at"):
+            store.export_jsonl(io.StringIO())
