@@ -17,49 +17,53 @@ decision points at the existing one.  Every decision is one row of
 ``review_decisions`` and one undoable event of the reviewer (the Store does the
 writing, see ``store/review.py``).
 
+Relations are decided after their ends, into the same gold layer: see
+``relation_adjudication``.
+
 ``ReviewSession`` is the Qt-free model of one review (what the window shows):
-the pairs, their decisions and the gold spans, kept in step after each decision.
+the pairs, then the pairs of relations, their decisions and the gold spans and
+relations, kept in step after each decision.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomicfile import atomic_open
+from .decisions import (
+    ACCEPT_A,
+    ACCEPT_B,
+    ACCEPT_BOTH,
+    ADJUDICATED,
+    DECISIONS,
+    DEFAULT_GOLD,
+    EDIT,
+    KEEP,
+    PENDING,
+    REJECT,
+    UNDECIDE,
+    VERDICTS,
+    AdjudicationError,
+)
 from .errors import AnnotatorError
-from .model import Document, Span
+from .model import Document, Relation, Span
+from .relation_adjudication import RelationDecision, RelationRows
+from .relation_review import RELATION_CATEGORIES
 from .review import CATEGORIES, MATCH, Pair, category_counts, compare
 
 if TYPE_CHECKING:
     from .store import Store
 
-ACCEPT_A = "accept_a"
-ACCEPT_B = "accept_b"
-ACCEPT_BOTH = "accept_both"
-REJECT = "reject"
-EDIT = "edit"
-PENDING = "pending"  # a comment without a verdict
-DECISIONS = (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH, REJECT, EDIT, PENDING)
-VERDICTS = (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH, REJECT, EDIT)
-UNDECIDE = "undecide"  # a request that removes a pair's decision
-DEFAULT_GOLD = "gold"
-ADJUDICATED = "adjudicated"
-
-
-class AdjudicationError(AnnotatorError):
-    """A decision cannot be made as asked; nothing was changed."""
-
-
-class _Keep:
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Any = _Keep()  # "leave the comment as it is"
+__all__ = [  # the words of decisions live in ``decisions``; callers take them from here too
+    "ACCEPT_A", "ACCEPT_B", "ACCEPT_BOTH", "ADJUDICATED", "DECISIONS", "DEFAULT_GOLD", "EDIT",
+    "KEEP", "PENDING", "REJECT", "UNDECIDE", "VERDICTS", "AdjudicationError", "Decision",
+    "DecisionRequest", "GoldSpec", "PairKey", "ReviewData", "ReviewSession", "agreement_csv_rows",
+    "decision_from_row", "pair_key", "plan_gold", "read_review", "write_csv",
+]  # fmt: skip
 
 PairKey = tuple[str | None, str | None]  # (A span id, B span id)
 
@@ -194,6 +198,10 @@ class ReviewData:
     decisions: list[Decision]
     gold_spans: list[Span]
     pairs: list[Pair] | None = None  # None: not compared yet
+    relations_a: list[Relation] = field(default_factory=list)
+    relations_b: list[Relation] = field(default_factory=list)
+    relation_decisions: list[RelationDecision] = field(default_factory=list)
+    gold_relations: list[Relation] = field(default_factory=list)
 
 
 def read_review(store: Store, document_id: int, a: str, b: str, *, gold: str = DEFAULT_GOLD,
@@ -208,14 +216,19 @@ def read_review(store: Store, document_id: int, a: str, b: str, *, gold: str = D
     return ReviewData(
         document, spans_a, spans_b, store.decisions(document_id, gold=gold),
         store.layer_spans(document_id, gold), compare(spans_a, spans_b) if pairs else None,
+        store.relations(document_id, annotator=a), store.relations(document_id, annotator=b),
+        store.relation_decisions(document_id, gold=gold),
+        store.relations(document_id, annotator=gold),
     )  # fmt: skip
 
 
-class ReviewSession:
+class ReviewSession(RelationRows):
     """One document's layers A and B, their pairs, decisions and gold spans.
 
     ``pairs`` is empty until ``compare()`` or ``set_pairs()`` when the data came
-    without them.  Methods that decide return the rows whose decision or gold changed.
+    without them.  Rows ``0 .. len(pairs) - 1`` are the span pairs, the relation
+    pairs follow (``relation_at``).  Methods that decide return the rows whose
+    decision or gold changed.
     """
 
     def __init__(self, store: Store, data: ReviewData, *, a: str, b: str,
@@ -235,6 +248,8 @@ class ReviewSession:
         self.pairs: list[Pair] = []
         self._rows: dict[PairKey, int] = {}
         self._gold_rows: dict[str, set[int]] = {}  # gold span id -> rows pointing at it
+        self._init_relations(data.relations_a, data.relations_b, data.relation_decisions,
+                             data.gold_relations)  # fmt: skip
         if data.pairs is not None:
             self.set_pairs(data.pairs)
 
@@ -254,15 +269,30 @@ class ReviewSession:
         self.pairs = pairs
         self._rows = {pair_key(p): row for row, p in enumerate(pairs)}
         self._index_gold_rows()
+        self._set_relation_pairs()
 
     def row_of(self, key: PairKey) -> int | None:
         return self._rows.get(key)
 
-    def decision_at(self, row: int) -> Decision | None:
+    def decision_at(self, row: int) -> Decision | RelationDecision | None:
+        """The decision of a span row, or of a relation row."""
+        if row >= len(self.pairs):
+            return self.relation_decision_at(row)
         return self.decisions.get(pair_key(self.pairs[row]))
 
-    def gold_at(self, row: int) -> list[Span]:
+    def has_verdict(self, row: int) -> bool:
         decision = self.decision_at(row)
+        return decision is not None and decision.is_verdict
+
+    def agrees_at(self, row: int) -> bool:
+        pair = self.relation_at(row) if row >= len(self.pairs) else self.pairs[row]
+        return pair is not None and pair.agrees
+
+    def gold_at(self, row: int) -> list[Span]:
+        """The gold spans of a span row's decision (none for a relation row)."""
+        if row >= len(self.pairs):
+            return []
+        decision = self.decisions.get(pair_key(self.pairs[row]))
         if decision is None:
             return []
         return [self.gold_spans[i] for i in decision.gold_spans if i in self.gold_spans]
@@ -283,8 +313,14 @@ class ReviewSession:
         return DecisionRequest(a, b, decision, **options)
 
     def decide(self, row: int, decision: str | None, **options: Any) -> list[int]:
-        """Decide one pair (one undo step of the reviewer); the rows that changed."""
-        old = self.decision_at(row)
+        """Decide one pair (one undo step of the reviewer); the rows that changed.
+
+        A span decision may give (or take) relations their ends in gold: every
+        relation row counts as changed then.
+        """
+        if row >= len(self.pairs):
+            return self.decide_relation(row, decision, **options)
+        old = self.decisions.get(pair_key(self.pairs[row]))
         found = self.store.adjudicate(
             self.document.id, [self.request(row, decision, **options)],
             by=self.reviewer, gold=self.gold,
@@ -306,6 +342,9 @@ class ReviewSession:
             self.decisions[key] = new
             for span_id in new.gold_spans:
                 self._gold_rows.setdefault(span_id, set()).add(row)
+        if self.relation_pairs:  # their ends' gold copies may have come or gone
+            self._reload_relations()
+            changed.update(self.relation_rows())
         return sorted(changed)
 
     def comment(self, row: int, text: str) -> list[int]:
@@ -324,18 +363,29 @@ class ReviewSession:
         return out
 
     def accept_all_matches(self) -> int:
-        """Accept every undecided match in one transaction and one undo step."""
+        """Accept every undecided match in one transaction and one undo step, and
+        every undecided matching relation whose ends are then in gold (``accept_all``)."""
+        return self.accept_all()[0]
+
+    def accept_all(self) -> tuple[int, int]:
+        """``accept_all_matches``: (span matches, relation matches) accepted."""
         requests = self.match_requests()
-        if requests:
-            self.store.adjudicate(self.document.id, requests, by=self.reviewer, gold=self.gold)
-            self.refresh()
-        return len(requests)
+        relations = self.relation_match_requests(requests)
+        if not requests and not relations:
+            return 0, 0
+        self.store.adjudicate(self.document.id, requests, by=self.reviewer, gold=self.gold,
+                              relations=relations)  # fmt: skip
+        self.refresh()
+        carried = sum(1 for r in relations if (d := self.relation_decisions.get(
+            (r.a_relation, r.b_relation))) is not None and d.is_verdict)  # fmt: skip
+        return len(requests), carried
 
     def refresh(self) -> None:
         """Re-read the decisions and the gold layer (after an undo, a redo, a bulk change)."""
         self.decisions = {d.key: d for d in self.store.decisions(self.document.id, gold=self.gold)}
         self.gold_spans = {s.id: s for s in self.store.layer_spans(self.document.id, self.gold)}
         self._index_gold_rows()
+        self._reload_relations()
 
     def _index_gold_rows(self) -> None:
         self._gold_rows = {}
@@ -360,12 +410,14 @@ def _cell(value: Any) -> str:
 
 
 def agreement_csv_rows(
-    result: Mapping[str, Any], counts: Mapping[str, int], *, document_id: int, a: str, b: str
+    result: Mapping[str, Any], counts: Mapping[str, int], *, document_id: int, a: str, b: str,
+    relation_counts: Mapping[str, int] | None = None,
 ) -> list[list[str]]:
     """The numbers of ``document_agreement`` and the category counts, one per row.
 
     A long table (``section``, ``name``, ``metric``, ``value``) so exports of
     several documents can be stacked; floats have 4 decimals, undefined is empty.
+    ``relation_counts`` (relation pairs per category) add ``relation_category`` rows.
     """
     head = [str(document_id), a, b]
     rows = [list(CSV_HEADER)]
@@ -376,6 +428,10 @@ def agreement_csv_rows(
         rows.append(head + ["overall", "overall", metric, _cell(result["overall"][metric])])
     for category in CATEGORIES:
         rows.append(head + ["category", category, "pairs", _cell(counts.get(category, 0))])
+    if relation_counts is not None:
+        for category in RELATION_CATEGORIES:
+            value = _cell(relation_counts.get(category, 0))
+            rows.append(head + ["relation_category", category, "relations", value])
     return rows
 
 

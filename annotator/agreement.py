@@ -8,6 +8,9 @@
   that layer covering the whole token (ties: earliest start, then label name),
   else ``O``.  A corpus pools the tokens of its documents.
 - A statistic that is undefined (0/0, or no variation at all) is ``None``.
+- Relations are counted, not scored: ``agreement(..., with_relations=True)``
+  adds how many pairs of relations fall in each category of
+  ``relation_review.compare_relations``, summed over the documents.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
 from .model import Span
+from .relation_review import compare_relations, relation_counts
 from .review import BOUNDARY_MISMATCH, MATCH, compare
 
 if TYPE_CHECKING:
@@ -162,12 +166,14 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def agreement(store: Store, a: str, b: str, document_id: int | None = None) -> dict[str, Any]:
+def agreement(store: Store, a: str, b: str, document_id: int | None = None, *,
+              with_relations: bool = False) -> dict[str, Any]:  # fmt: skip
     """Agreement of analysts ``a`` and ``b`` on one document, or on every document.
 
     The corpus is the documents in scope where A or B has spans (``documents``
     counts them): articles nobody of the two has annotated yet would only add
     ``O`` tokens to kappa and alpha.  Values are rounded to 4 decimals.
+    ``with_relations`` adds ``relations``: pairs of relations per category.
     Raises ``NotFoundError`` for an analyst without any span in the database.
     """
     known = store.annotators()
@@ -196,4 +202,13 @@ def agreement(store: Store, a: str, b: str, document_id: int | None = None) -> d
             yield text, store.spans(doc_id, annotator=a), store.spans(doc_id, annotator=b)
 
     result = corpus_agreement(corpus(), store.schema.label_names)
-    return {"a": a, "b": b, "documents": len(scope), **_rounded(result)}
+    out = {"a": a, "b": b, "documents": len(scope), **_rounded(result)}
+    if with_relations:
+        counts: Counter[str] = Counter(dict.fromkeys(relation_counts([]), 0))
+        for doc_id in scope:
+            pairs = compare(store.spans(doc_id, annotator=a), store.spans(doc_id, annotator=b))
+            counts.update(relation_counts(compare_relations(
+                pairs, store.relations(doc_id, annotator=a), store.relations(doc_id, annotator=b),
+            )))  # fmt: skip
+        out["relations"] = dict(counts)
+    return out

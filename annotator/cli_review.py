@@ -74,7 +74,10 @@ def _number(value: Any) -> str:
     "--doc", "document_id", type=int, default=None,
     help="One document's id (default: every document that either analyst annotated).",
 )  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the numbers as JSON, with the relations' pairs per category.",
+)  # fmt: skip
 @db_option
 def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
                   db_path: Path | None) -> None:  # fmt: skip
@@ -82,14 +85,16 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
 
     Exact F1 counts spans with the same start, end and label; overlap F1 also
     counts same-label spans that overlap. Kappa and alpha compare the label of
-    every token. "-" (null in JSON) marks a number that is undefined.
+    every token. "-" (null in JSON) marks a number that is undefined. The JSON
+    also counts the pairs of relations: "match" (same type between matching
+    spans), "type_mismatch", "only_a" and "only_b".
 
     Example:
 
         annotator agree --a alice --b bob --doc 3 --db team.db
     """
     with store_at(db_path) as store:
-        result = agreement(store, a, b, document_id)
+        result = agreement(store, a, b, document_id, with_relations=as_json)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -131,11 +136,13 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
 @db_option
 def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int | None,
                            db_path: Path | None) -> None:  # fmt: skip
-    """Accept the spans two analysts marked alike into the gold layer.
+    """Accept the spans and relations two analysts marked alike into the gold layer.
 
     Every match (same start, end and label) without a decision yet becomes a gold
-    span with origin "adjudicated" and source "A+B"; the disagreements are left
-    for the review window. Each document is one undo step of the reviewer.
+    span with origin "adjudicated" and source "A+B"; so does every relation both
+    drew alike (same type between matching spans) once both its ends are in gold.
+    The disagreements are left for the review window. Each document is one undo
+    step of the reviewer.
 
     Example:
 
@@ -149,13 +156,16 @@ def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int 
             if (document_id is None or d.id == document_id)
             and d.analyst_counts.get(a) and d.analyst_counts.get(b)
         ]  # fmt: skip
-        total = 0
+        total = carried = 0
         for doc_id in ids:
-            accepted = ReviewSession.load(store, doc_id, a, b, gold=gold,
-                                          reviewer=by).accept_all_matches()  # fmt: skip
+            accepted, relations = ReviewSession.load(store, doc_id, a, b, gold=gold,
+                                                     reviewer=by).accept_all()  # fmt: skip
             total += accepted
-            click.echo(f"Document {doc_id}: {_matches(accepted)} accepted")
-    click.echo(f"Accepted {_matches(total)} of {a} and {b} into {gold}"
+            carried += relations
+            also = f", {_n(relations, 'relation')}" if relations else ""
+            click.echo(f"Document {doc_id}: {_matches(accepted)}{also} accepted")
+    also = f" and {_n(carried, 'relation')}" if carried else ""
+    click.echo(f"Accepted {_matches(total)}{also} of {a} and {b} into {gold}"
                f" in {_n(len(ids), 'document')}")  # fmt: skip
 
 

@@ -24,7 +24,8 @@ UNDOABLE = frozenset(
 )  # fmt: skip
 
 # Tables in the order rows must be written (a child after its parent).
-TABLES = ("documents", "revisions", "document_status", "spans", "relations", "review_decisions")
+TABLES = ("documents", "revisions", "document_status", "spans", "relations", "review_decisions",
+          "relation_decisions")
 
 # The columns a history state may hold, per table.
 TABLE_COLUMNS = {
@@ -39,6 +40,9 @@ TABLE_COLUMNS = {
                   "attributes", "created_at"),
     "review_decisions": ("id", "document_id", "gold", "a_span", "b_span", "gold_span",
                          "gold_span_2", "decision", "comment", "by", "created_at"),
+    "relation_decisions": ("id", "document_id", "gold", "a_relation", "b_relation",
+                           "gold_relation", "gold_relation_2", "decision", "comment", "by",
+                           "created_at"),
 }  # fmt: skip
 
 State = dict[str, list[dict[str, Any]]]

@@ -187,8 +187,40 @@ def _revisions(conn: sqlite3.Connection) -> None:
     )
 
 
+def _relation_decisions(conn: sqlite3.Connection) -> None:
+    """Review decisions on relations: how each pair of two layers' relations went into gold.
+
+    Like ``review_decisions`` (no foreign keys, for the same reasons); a decision
+    names the relations of A and B it decided and the gold relations it made.
+    """
+    conn.execute(
+        """CREATE TABLE relation_decisions (
+            id TEXT PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            gold TEXT NOT NULL,
+            a_relation TEXT,
+            b_relation TEXT,
+            gold_relation TEXT,
+            gold_relation_2 TEXT,
+            decision TEXT NOT NULL CHECK (decision IN
+                ('accept_a', 'accept_b', 'accept_both', 'reject', 'pending')),
+            comment TEXT,
+            "by" TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (a_relation IS NOT NULL OR b_relation IS NOT NULL)
+        )"""
+    )
+    conn.execute(
+        "CREATE INDEX relation_decisions_pair"
+        " ON relation_decisions(document_id, gold, a_relation, b_relation)"
+    )
+    conn.execute("CREATE INDEX relation_decisions_gold ON relation_decisions(gold_relation)")
+    conn.execute("CREATE INDEX relation_decisions_gold_2 ON relation_decisions(gold_relation_2)")
+
+
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, _v3, _v4, _search_index, _review_decisions, _overview_indexes, _revisions,
+    _relation_decisions,
 ]  # fmt: skip
 LATEST = len(STEPS)
 

@@ -129,6 +129,8 @@ def team(workdir: Path) -> Path:
 # alpha: n = 46; n_c: ACTOR 2, CLAIM 8, DATE 3, O 33; squares 4 + 64 + 9 + 1089 = 1166;
 #        46^2 - 1166 = 950; off-diagonal coincidences 2 * 7 = 14;
 #        alpha = 1 - 45 * 14 / 950 = 320/950 = 0.336842 -> 0.3368.
+# Relations: alice's claim -> actor ATTRIBUTED_TO; her actor is alone (only_a), so the
+# relation cannot match: only_a 1; bob has none.
 AGREE_JSON = """\
 {
   "a": "alice",
@@ -165,6 +167,12 @@ AGREE_JSON = """\
     "overlap_f1": 0.4,
     "cohen_kappa": 0.332,
     "krippendorff_alpha": 0.3368
+  },
+  "relations": {
+    "match": 0,
+    "type_mismatch": 0,
+    "only_a": 1,
+    "only_b": 0
   }
 }
 """

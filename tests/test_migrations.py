@@ -208,3 +208,39 @@ def test_the_upgrade_does_not_run_twice(tmp_path: Path) -> None:
         with open_store(path) as store:
             assert len(store.spans(1)) == 2
     assert rows(path, "SELECT count(*) FROM sqlite_master WHERE name = 'events'") == [(1,)]
+
+
+def test_a_layout_8_file_gains_the_relation_decisions_table(tmp_path: Path) -> None:
+    # Layout 8 (before relation decisions): the released steps 1..8, run as they are.
+    from annotator.migrations import STEPS
+
+    path = tmp_path / "layout8.db"
+    with closing(sqlite3.connect(path)) as conn:
+        for step in STEPS[:8]:
+            step(conn)
+        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
+        conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                         SPAN_ROWS)  # fmt: skip
+        conn.execute("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", RELATION_ROW)
+        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+        decision = ("d-1", 1, "gold", "span-claim", None, None, None, "reject", "no", "lead",
+                    "2025-01-02T03:08:00.000Z")  # fmt: skip
+        conn.execute("INSERT INTO review_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     decision)  # fmt: skip
+        conn.execute("PRAGMA user_version = 8")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+
+    with open_store(path) as store:
+        assert [d.id for d in store.decisions(1)] == ["d-1"]
+        assert store.relation_decisions(1) == []
+    assert rows(path, "PRAGMA user_version") == [(LATEST,)]
+    columns = [r[1] for r in rows(path, "PRAGMA table_info(relation_decisions)")]
+    assert columns == ["id", "document_id", "gold", "a_relation", "b_relation", "gold_relation",
+                       "gold_relation_2", "decision", "comment", "by", "created_at"]  # fmt: skip
+    assert rows(path, "SELECT * FROM review_decisions") == [decision]
+    assert rows(path, "SELECT * FROM relations") == [RELATION_ROW]
+    indexes = rows(path, "SELECT name FROM sqlite_master WHERE tbl_name = 'relation_decisions'"
+                   " AND type = 'index' AND sql IS NOT NULL ORDER BY name")  # fmt: skip
+    assert indexes == [("relation_decisions_gold",), ("relation_decisions_gold_2",),
+                       ("relation_decisions_pair",)]  # fmt: skip

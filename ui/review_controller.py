@@ -2,8 +2,12 @@
 
 Each decision is committed by the Store (one transaction, one undo step of the
 reviewer) before the handler returns; then the table row, the marks in both
-panes and the gold indicator follow.  Accepting more than
-``background_requests`` matches at once runs off the GUI thread.
+panes and the gold indicator follow.  The same keys decide a relation row
+(A/B: that side's relation, T: accept it, or both types of a type mismatch,
+X: reject); a relation whose ends are not in gold yet is refused with one line
+that says so.  Accepting more than ``background_requests`` matches at once
+runs off the GUI thread; matching relations whose ends are then in gold go
+along in the same step.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from annotator.adjudication import (
 )
 from annotator.errors import AnnotatorError
 from annotator.model import HistoryEntry
-from annotator.review import MATCH, Pair
+from annotator.relation_adjudication import relation_key
+from annotator.review import Pair
 from annotator.store import Store
 
 from .commands import short_text
@@ -56,7 +61,13 @@ class ReviewController(ReviewState):
         if self._last is None or not self._idle():
             return
         row = self.current_row()
-        self.keep = pair_key(self.session.pairs[row]) if self.session and row is not None else None
+        self.keep = self.keep_relation = None
+        if self.session is not None and row is not None:
+            relation = self.session.relation_at(row)
+            if relation is not None:
+                self.keep_relation = relation_key(relation)
+            else:
+                self.keep = pair_key(self.session.pairs[row])
         self.open(*self._last)
 
     # -- deciding --------------------------------------------------------------------
@@ -65,14 +76,14 @@ class ReviewController(ReviewState):
         row = self._row_to_decide()
         if row is None or self.session is None:
             return False
-        pair = self.session.pairs[row]
+        what = _describe(self.session, row)
         changed = self._call(f"Cannot {VERBS[decision].lower()}",
                              lambda: self.session.decide(row, decision, **options))  # type: ignore[union-attr]  # fmt: skip
         if changed is None:
             return False
         self._decided(changed)
-        self.history.record(f"{VERBS[decision]} {_describe(pair)}")
-        self.message.emit(f"{VERBS[decision]}: {_describe(pair)}")
+        self.history.record(f"{VERBS[decision]} {what}")
+        self.message.emit(f"{VERBS[decision]}: {what}")
         if self.advance and decision != UNDECIDE:
             self.next_undecided(row)
         return True
@@ -97,6 +108,11 @@ class ReviewController(ReviewState):
         row = self._row_to_decide()
         if row is None or self.session is None or self.offsets is None:
             return
+        if self.session.relation_at(row) is not None:
+            self.message.emit(
+                "A relation has no boundaries to edit: accept A's or B's, or reject it"
+            )
+            return
         pair = self.session.pairs[row]
         pane = self.w.last_pane
         side = "a" if pane is self.w.left else "b"
@@ -120,16 +136,16 @@ class ReviewController(ReviewState):
         row = self._row_to_decide()
         if row is None or self.session is None:
             return
-        pair = self.session.pairs[row]
+        what = _describe(self.session, row)
         old = self.session.decision_at(row)
-        text = self.w.dialogs.ask_text("Comment", f"Comment on {_describe(pair)}:",
+        text = self.w.dialogs.ask_text("Comment", f"Comment on {what}:",
                                        old.comment or "" if old else "")  # fmt: skip
         if text is None:
             return
         changed = self._call("Cannot save the comment", lambda: self.session.comment(row, text))  # type: ignore[union-attr]
         if changed is not None:
             self._decided(changed)
-            self.history.record(f"Comment on {_describe(pair)}")
+            self.history.record(f"Comment on {what}")
             self.message.emit("Comment saved" if text.strip() else "Comment removed")
 
     def accept_all_matches(self) -> None:
@@ -138,10 +154,12 @@ class ReviewController(ReviewState):
         if session is None or not self._idle():
             return
         requests = session.match_requests()
-        if not requests:
+        relations = session.relation_match_requests(requests)
+        if not requests and not relations:
             self.message.emit("Every match has a verdict already")
             return
         label = f"Accept all matches ({len(requests):,})"
+        also = f" and {len(relations):,} relation{'s' * (len(relations) != 1)}" if relations else ""
         doc_id, reviewer, gold = session.document.id, self.reviewer, session.gold
 
         def done(_result: object) -> None:
@@ -151,11 +169,12 @@ class ReviewController(ReviewState):
             self.gold_changed.emit(doc_id)
             if self.reviewer == reviewer:
                 self.history.record(label)
-            self.message.emit(f"Accepted {len(requests):,} matches into {gold}")
+            self.message.emit(f"Accepted {len(requests):,} matches{also} into {gold}")
 
-        if len(requests) <= self.background_requests:
+        if len(requests) + len(relations) <= self.background_requests:
             if self._call("Cannot accept the matches", lambda: self.store.adjudicate(
-                    doc_id, requests, by=reviewer, gold=gold)) is not None:  # fmt: skip
+                    doc_id, requests, by=reviewer, gold=gold,
+                    relations=relations)) is not None:  # fmt: skip
                 done(None)
             return
 
@@ -166,7 +185,8 @@ class ReviewController(ReviewState):
         self.busy.emit(f"Accepting {len(requests):,} matches…")
         self.writers.start(
             self.store.path,
-            lambda store: store.adjudicate(doc_id, requests, by=reviewer, gold=gold),
+            lambda store: store.adjudicate(doc_id, requests, by=reviewer, gold=gold,
+                                           relations=relations),
             done,
             failed,
         )
@@ -174,7 +194,7 @@ class ReviewController(ReviewState):
     def next_disagreement(self, backwards: bool = False) -> None:
         """The next (previous) disagreement without a verdict; when all have one, the next."""
         session = self.session
-        if session is None or not session.pairs:
+        if session is None or not session.row_count:
             return
         model = self.w.model
         count = model.rowCount()
@@ -183,9 +203,9 @@ class ReviewController(ReviewState):
         first = None  # the nearest disagreement, decided or not
         for k in range(1, count + 1):
             row = model.session_row((current + step * k) % count)
-            if session.pairs[row].category == MATCH:
+            if session.agrees_at(row):
                 continue
-            if not _has_verdict(session, row):
+            if not session.has_verdict(row):
                 self.select_row(row)
                 return
             first = row if first is None else first
@@ -206,7 +226,7 @@ class ReviewController(ReviewState):
         if start is None:
             return
         for view_row in range(start + 1, model.rowCount()):
-            if not _has_verdict(session, model.session_row(view_row)):
+            if not session.has_verdict(model.session_row(view_row)):
                 self.select_row(model.session_row(view_row))
                 return
 
@@ -215,7 +235,8 @@ class ReviewController(ReviewState):
     def _decided(self, rows: list[int]) -> None:
         assert self.session is not None
         self.w.model.rows_changed(rows)
-        self.remark([self.session.pairs[r] for r in rows])
+        pairs = self.session.pairs
+        self.remark([pairs[r] for r in rows if r < len(pairs)])
         self.w.show_gold_state()
         self.gold_changed.emit(self.session.document.id)
 
@@ -226,12 +247,15 @@ class ReviewController(ReviewState):
         self._refresh_rows(before)
 
     def _refresh_rows(self, before: dict[PairKey, Decision]) -> None:
-        assert self.session is not None
-        after = self.session.decisions
+        session = self.session
+        assert session is not None
+        after = session.decisions
         changed = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
-        rows = [r for r in (self.session.row_of(k) for k in changed) if r is not None]
+        rows = [r for r in (session.row_of(k) for k in changed) if r is not None]
+        self.remark(session.pairs[r] for r in rows)
+        if session.relation_pairs:  # their decisions, and whether their ends are in gold
+            rows += session.relation_rows()
         self.w.model.all_changed() if len(rows) > 50 else self.w.model.rows_changed(rows)
-        self.remark(self.session.pairs[r] for r in rows)
         self.w.show_gold_state()
 
     def _after_history(self, entry: HistoryEntry, _direction: str) -> None:
@@ -263,8 +287,11 @@ class ReviewController(ReviewState):
                                         "CSV files (*.csv)")  # fmt: skip
         if path is None:
             return None
-        rows = agreement_csv_rows(self.result, session.counts(), document_id=session.document.id,
-                                  a=session.a, b=session.b)  # fmt: skip
+        rows = agreement_csv_rows(
+            self.result, session.counts(), document_id=session.document.id, a=session.a,
+            b=session.b, relation_counts=session.relation_counts() if session.relation_pairs
+            else None,
+        )  # fmt: skip
         try:
             write_csv(path, rows)
         except OSError as exc:
@@ -304,12 +331,11 @@ class ReviewController(ReviewState):
         return None
 
 
-def _has_verdict(session: ReviewSession, row: int) -> bool:
-    decision = session.decision_at(row)
-    return decision is not None and decision.is_verdict
-
-
-def _describe(pair: Pair) -> str:
+def _describe(session: ReviewSession, row: int) -> str:
+    """The row for messages and the history: a span's label and text, or the relation."""
+    if session.relation_at(row) is not None:
+        return session.describe_row(row)
+    pair: Pair = session.pairs[row]
     span = pair.a or pair.b
     assert span is not None
     return f"{span.label} “{short_text(span.text)}”"

@@ -1,8 +1,10 @@
-"""Table models of the review: the diff (one row per pair or lone span) and the numbers.
+"""Table models of the review: the diff (one row per pair or lone span, then one per
+pair or lone relation) and the numbers.
 
 Thin adapters over a Qt-free ``ReviewSession``: the diff model keeps only the
 list of session rows its filter lets through, so 10,000 pairs cost one list;
-the agreement model shows ``document_agreement``'s result as it is.
+the agreement model shows ``document_agreement``'s result as it is.  How a
+relation row reads is in ``review_relation_rows.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from annotator.review import (
     OVERLAP_MISMATCH,
 )
 
+from . import review_relation_rows as relation_rows
+from .review_relation_rows import RELATION_COLOURS, RELATION_FILTERS, RELATION_NAMES, RELATIONS
+
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -54,9 +59,10 @@ DECISION_NAMES = {
 ACCEPTED_TINT = QColor("#e3f3e3")
 REJECTED_TINT = QColor("#f8e1e1")
 
-# Filters: every row, the disagreements, the rows without a verdict, or one category.
+# Filters: every row, the disagreements, the rows without a verdict, or one category
+# (span categories show span rows; "relations" and the relation categories, relation rows).
 ALL, DISAGREEMENTS, UNDECIDED = "all", "disagreements", "undecided"
-FILTERS = (ALL, DISAGREEMENTS, UNDECIDED, *CATEGORIES)
+FILTERS = (ALL, DISAGREEMENTS, UNDECIDED, *CATEGORIES, RELATIONS, *RELATION_FILTERS)
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -91,8 +97,10 @@ class DiffTableModel(QAbstractTableModel):
         if not index.isValid() or self.session is None:
             return None
         row = self._rows[index.row()]
-        pair = self.session.pairs[row]
         column = index.column()
+        if row >= len(self.session.pairs):
+            return self._relation_data(row, column, role)
+        pair = self.session.pairs[row]
         if role == DISPLAY:
             return self._text(row, column)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -111,6 +119,42 @@ class DiffTableModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
+        return None
+
+    def _relation_data(self, row: int, column: int, role: int) -> Any:
+        session = self.session
+        assert session is not None
+        pair = session.relation_at(row)
+        assert pair is not None
+        if role == DISPLAY:
+            if column == CATEGORY:
+                return RELATION_NAMES[pair.category]
+            if column in (LABEL_A, TEXT_A, LABEL_B, TEXT_B):
+                rel = pair.a if column in (LABEL_A, TEXT_A) else pair.b
+                if rel is None:
+                    return ""
+                if column in (LABEL_A, LABEL_B):
+                    return rel.type
+                return relation_rows.ends(session, rel)
+            if column == DECISION:
+                return relation_rows.decision_name(session, row, DECISION_NAMES)
+            if column == COMMENT:
+                decision = session.decision_at(row)
+                return one_line(decision.comment or "") if decision else ""
+            return relation_rows.gold_text(session, row)
+        if role == Qt.ItemDataRole.DecorationRole and column == CATEGORY:
+            return QColor(RELATION_COLOURS[pair.category])
+        if role == Qt.ItemDataRole.BackgroundRole and column in (DECISION, GOLD):
+            decision = session.decision_at(row)
+            if decision is not None and decision.is_verdict:
+                return REJECTED_TINT if decision.decision == REJECT else ACCEPTED_TINT
+            return None
+        if role == Qt.ItemDataRole.FontRole and column in (LABEL_A, LABEL_B):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return relation_rows.tooltip(session, row, DECISION_NAMES)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -162,15 +206,14 @@ class DiffTableModel(QAbstractTableModel):
             return []
         pairs = session.pairs
         if self.filter == ALL:
-            return list(range(len(pairs)))
+            return list(range(session.row_count))
         if self.filter == DISAGREEMENTS:
-            return [r for r, p in enumerate(pairs) if p.category != MATCH]
+            return [r for r in range(session.row_count) if not session.agrees_at(r)]
         if self.filter == UNDECIDED:
-            return [
-                r for r in range(len(pairs))
-                if (d := session.decision_at(r)) is None or not d.is_verdict
-            ]  # fmt: skip
-        return [r for r, p in enumerate(pairs) if p.category == self.filter]
+            return [r for r in range(session.row_count) if not session.has_verdict(r)]
+        if self.filter in CATEGORIES:
+            return [r for r, p in enumerate(pairs) if p.category == self.filter]
+        return relation_rows.relation_rows(session, self.filter)
 
     def _text(self, row: int, column: int) -> str:
         assert self.session is not None

@@ -22,9 +22,10 @@ from PySide6.QtGui import (
     QFocusEvent,
     QTextBlock,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTableView, QTextEdit, QWidget
 
 from annotator.adjudication import Decision, PairKey, pair_key
 from annotator.review import MATCH, Pair
@@ -38,6 +39,7 @@ ALPHA = 0.42
 AGREES, DISAGREES, DECIDED = 0, 1, 2  # the mark of a span
 DISAGREE_COLOUR = QColor("#d62728")
 DECIDED_COLOUR = QColor("#2ca02c")
+END_COLOUR = QColor("#e377c2")  # the ends of the relation row on show
 
 Layer = tuple[str, int]  # (label, mark)
 
@@ -129,6 +131,27 @@ class ReviewPane(DocumentView):
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)
         self.focused.emit()
+
+    def mark_ends(self, ranges: Iterable[tuple[int, int]]) -> None:
+        """Frame the ends of the relation on show (UTF-16 ranges); none clears them."""
+        selections = []
+        for start, end in ranges:
+            selection = QTextEdit.ExtraSelection()
+            cursor = self.textCursor()
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(END_COLOUR)
+            fmt.setFontOverline(True)
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def marked_ends(self) -> list[tuple[int, int]]:
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd())
+                for s in self.extraSelections()]  # fmt: skip
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002,N802 (Qt's names)
         return QPlainTextEdit.focusNextPrevChild(self, next)

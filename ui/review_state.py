@@ -64,6 +64,7 @@ class ReviewState(QObject):
         self._last: tuple[int, str, str, str] | None = None
         self._unpainted: set[str] = set()  # panes to paint before measuring starts
         self.keep: tuple[str | None, str | None] | None = None  # the pair to select once open
+        self.keep_relation: tuple[str | None, str | None] | None = None  # or the relations
         self.history = History(store, reviewer, window.dialogs.service, self)
         self.jobs = JobKeeper(self)
         self.writers = JobRunner(self)
@@ -248,7 +249,7 @@ class ReviewState(QObject):
     def current_row(self) -> int | None:
         """The session row of the table's current row."""
         index = self.w.table.currentIndex()
-        if not index.isValid() or self.session is None or not self.session.pairs:
+        if not index.isValid() or self.session is None or not self.session.row_count:
             return None
         return self.w.model.session_row(index.row())
 
@@ -265,17 +266,42 @@ class ReviewState(QObject):
         self.w.table.scrollTo(index)
 
     def show_pair(self, session_row: int) -> None:
-        """Select the pair's spans in both panes and scroll them into view."""
+        """Select the pair's spans in both panes and scroll them into view; for a
+        relation row, select each side's from-end and frame both ends."""
         if self.session is None or self.offsets is None:
+            return
+        if self.session.relation_at(session_row) is not None:
+            self._show_relation(session_row)
             return
         pair = self.session.pairs[session_row]
         to16 = self.offsets.to_utf16
         for pane, span in ((self.w.left, pair.a), (self.w.right, pair.b)):
+            pane.mark_ends(())
             if span is not None:
                 pane.select_range(to16(span.start), to16(span.end))
             else:
                 pane.place_caret(to16(pair.start))
-        first = self.w.left if pair.a is not None else self.w.right
+        self._centre(self.w.left if pair.a is not None else self.w.right)
+
+    def _show_relation(self, session_row: int) -> None:
+        assert self.session is not None and self.offsets is not None
+        session, to16 = self.session, self.offsets.to_utf16
+        pair = session.relation_at(session_row)
+        assert pair is not None
+        shown = pair.a or pair.b
+        assert shown is not None
+        for pane, rel in ((self.w.left, pair.a), (self.w.right, pair.b)):
+            ends = [session.span_of(i) for i in ((rel or shown).from_span, (rel or shown).to_span)]
+            ranges = [(to16(s.start), to16(s.end)) for s in ends if s is not None]
+            if rel is not None and ranges:
+                pane.mark_ends(ranges)
+                pane.select_range(*ranges[0])
+            else:  # the other analyst has no such relation: only where it would be
+                pane.mark_ends(())
+                pane.place_caret(ranges[0][0] if ranges else 0)
+        self._centre(self.w.left if pair.a is not None else self.w.right)
+
+    def _centre(self, first: Any) -> None:
         first.centerCursor()  # the other pane follows the scroll
         for pane in (self.w.left, self.w.right):
             if not pane.viewport().rect().contains(pane.cursorRect()):

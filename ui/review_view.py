@@ -2,9 +2,10 @@
 
 Top: the document, layer A, layer B, the gold layer's name, the row filter and
 "Accept all matches".  Middle: the two synchronised panes (``reviewLeft``,
-``reviewRight``).  Bottom: the diff table (``reviewDiffTable``) and beside it
-the document's agreement (``reviewAgreementTable``, ``reviewStatistics``) with
-its chart (``reviewChart``).  The status bar shows the gold layer's state
+``reviewRight``).  Bottom: the diff table (``reviewDiffTable``: the span pairs,
+then the pairs of relations) and beside it the document's agreement
+(``reviewAgreementTable``, ``reviewStatistics``, with the relations' counts)
+with its chart (``reviewChart``).  The status bar shows the gold layer's state
 (``reviewGoldState``) and a progress bar while large layers are compared.
 What the keys do lives in ``review_controller.py``, the keys in ``review_actions.py``.
 """
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.adjudication import DEFAULT_GOLD
 from annotator.model import DocumentSummary
-from annotator.review import CATEGORIES
+from annotator.relation_review import RELATION_CATEGORIES
 from annotator.store import Store
 
 from .dialogs import DialogService
@@ -52,9 +53,10 @@ from .review_models import (
     number,
 )
 from .review_panes import ReviewPane, ScrollSync, table_view
+from .review_relation_rows import RELATION_FILTER_NAMES, RELATION_NAMES, RELATIONS
 
 FILTER_NAMES = {ALL: "All rows", DISAGREEMENTS: "Disagreements", UNDECIDED: "Without a verdict",
-                **CATEGORY_NAMES}  # fmt: skip
+                **CATEGORY_NAMES, **RELATION_FILTER_NAMES}  # fmt: skip
 
 
 class ReviewWindow(QMainWindow):
@@ -259,19 +261,33 @@ class ReviewWindow(QMainWindow):
             self.statistics.setText("")
             return
         overall = result["overall"]
-        self.statistics.setText(
+        text = (
             f"Cohen's κ {number(overall['cohen_kappa'])} · "
             f"Krippendorff's α {number(overall['krippendorff_alpha'])}  (over tokens)"
         )
+        session = self.controller.session
+        if session is not None and session.relation_pairs:
+            counts = session.relation_counts()
+            text += "\nRelations: " + " · ".join(
+                f"{counts[c]} {RELATION_NAMES[c].removeprefix('relation ')}"
+                for c in RELATION_CATEGORIES
+            )  # fmt: skip
+        self.statistics.setText(text)
 
     def show_counts(self) -> None:
         session = self.controller.session
         counts = session.counts() if session is not None else {}
-        disagreements = sum(n for c, n in counts.items() if c != "match")
+        relations = session.relation_counts() if session is not None else {}
+        numbers: dict[str, int] = {
+            **counts, **{f"relation_{c}": n for c, n in relations.items()},
+            DISAGREEMENTS: sum(n for c, n in (*counts.items(), *relations.items())
+                               if c != "match"),
+        }  # fmt: skip
+        if session is not None:
+            numbers[RELATIONS] = len(session.relation_pairs)
         for i in range(self.filter_box.count()):
             name = self.filter_box.itemData(i)
-            n = counts.get(name) if name in CATEGORIES else disagreements \
-                if name == DISAGREEMENTS else None  # fmt: skip
+            n = numbers.get(name)
             text = FILTER_NAMES[name] + (f" ({n})" if n is not None else "")
             self.filter_box.setItemText(i, text)
         self.left_title.setText(
@@ -287,8 +303,13 @@ class ReviewWindow(QMainWindow):
             self.gold_state.setText("")
             return
         decided, pairs, gold = session.progress()
+        links = ""
+        if session.relation_pairs or session.gold_relations:
+            more, relations, linked = session.relation_progress()
+            decided, pairs = decided + more, pairs + relations
+            links = f", {linked:,} relation{'s' * (linked != 1)}"
         self.gold_state.setText(
-            f"Gold “{session.gold}”: {gold:,} span{'s' * (gold != 1)} · "
+            f"Gold “{session.gold}”: {gold:,} span{'s' * (gold != 1)}{links} · "
             f"{decided:,} of {pairs:,} decided"
         )
 
@@ -342,7 +363,9 @@ class ReviewWindow(QMainWindow):
         c = self.controller
         self._set_title()
         row = c.session.row_of(c.keep) if c.session is not None and c.keep is not None else None
-        c.keep = None
+        if c.session is not None and c.keep_relation is not None:
+            row = c.session.relation_row_of(c.keep_relation)
+        c.keep = c.keep_relation = None
         if row is not None:
             c.select_row(row)
         elif self.model.rowCount():

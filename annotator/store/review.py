@@ -1,10 +1,12 @@
 """Review decisions: adjudicating pairs of two layers into a gold layer, undoably.
 
-``adjudicate`` applies one or many ``DecisionRequest``s in ONE transaction and
-records ONE ``adjudicate`` event of the reviewer, whose before/after states hold
-every ``review_decisions`` and ``spans`` row it touched (and the relations of a
-deleted gold span), so the generic undo puts them back.  The rules of what a
-verdict puts into gold are in ``annotator.adjudication``.
+``adjudicate`` applies one or many ``DecisionRequest``s, then the
+``RelationRequest``s given with them, in ONE transaction and records ONE
+``adjudicate`` event of the reviewer, whose before/after states hold every
+``review_decisions``, ``relation_decisions``, ``spans`` and ``relations`` row it
+touched (a deleted gold span takes its relations and their relation decisions
+along), so the generic undo puts them back.  The rules of what a verdict puts
+into gold are in ``annotator.adjudication`` and ``annotator.relation_adjudication``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from ..adjudication import (
     ADJUDICATED,
     DECISIONS,
     DEFAULT_GOLD,
-    KEEP,
     PENDING,
     UNDECIDE,
     AdjudicationError,
@@ -30,10 +31,13 @@ from ..adjudication import (
     decision_from_row,
     plan_gold,
 )
+from ..decisions import comment_value
 from ..errors import HistoryConflictError
 from ..model import Span
+from ..relation_adjudication import RelationDecision, RelationRequest
 from .base import _SPAN_INSERT, _SPAN_SELECT, SPAN_COLUMNS, new_id, now, quote_columns
-from .undo import UndoMixin
+from .changes import Changes, Row
+from .relation_decisions import RelationDecisionsMixin
 
 _DECISION_COLUMNS = hist.TABLE_COLUMNS["review_decisions"]
 _DECISION_SELECT = quote_columns(_DECISION_COLUMNS)
@@ -41,36 +45,10 @@ _DECISION_INSERT = (
     f"INSERT INTO review_decisions ({_DECISION_SELECT})"
     f" VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})"
 )
-Row = dict[str, Any]
+_RELATION_DECISION_COLUMNS = hist.TABLE_COLUMNS["relation_decisions"]
 
 
-class _Changes:
-    """The rows one event touched: the first state seen before, the last after."""
-
-    def __init__(self) -> None:
-        self.before: dict[str, dict[str, Row]] = {}
-        self.after: dict[str, dict[str, Row]] = {}
-
-    def inserted(self, table: str, row: Row) -> None:
-        self.after.setdefault(table, {})[row["id"]] = row
-
-    def updated(self, table: str, old: Row, new: Row) -> None:
-        if old["id"] not in self.after.get(table, {}):
-            self.before.setdefault(table, {}).setdefault(old["id"], old)
-        self.after.setdefault(table, {})[new["id"]] = new
-
-    def deleted(self, table: str, old: Row) -> None:
-        if self.after.get(table, {}).pop(old["id"], None) is None:
-            self.before.setdefault(table, {}).setdefault(old["id"], old)
-
-    def states(self) -> tuple[hist.State, hist.State]:
-        def state(side: dict[str, dict[str, Row]]) -> hist.State:
-            return {t: list(side[t].values()) for t in hist.TABLES if side.get(t)}
-
-        return state(self.before), state(self.after)
-
-
-class ReviewMixin(UndoMixin):
+class ReviewMixin(RelationDecisionsMixin):
     # -- reading -------------------------------------------------------------------
 
     def decisions(self, document_id: int, *, gold: str = DEFAULT_GOLD) -> list[Decision]:
@@ -125,35 +103,55 @@ class ReviewMixin(UndoMixin):
         *,
         by: str,
         gold: str = DEFAULT_GOLD,
+        relations: Sequence[RelationRequest] = (),
     ) -> list[Decision | None]:
-        """Apply ``requests`` (pairs of layers A and B) to layer ``gold``: one
-        transaction, one undo step of ``by``.  Returns each pair's decision after
-        (None when undecided).  A request that changes nothing records nothing.
+        """Apply ``requests`` (pairs of layers A and B), then ``relations`` (pairs of
+        their relations), to layer ``gold``: one transaction, one undo step of ``by``.
+        Returns each pair's decision after (None when undecided).  A request that
+        changes nothing records nothing.
         """
+        return self._adjudicate(document_id, requests, relations, by=by, gold=gold)[0]
+
+    def adjudicate_relations(
+        self,
+        document_id: int,
+        requests: Sequence[RelationRequest],
+        *,
+        by: str,
+        gold: str = DEFAULT_GOLD,
+    ) -> list[RelationDecision | None]:
+        """``adjudicate`` for pairs of relations only; each one's decision after."""
+        return self._adjudicate(document_id, (), requests, by=by, gold=gold)[1]
+
+    def _adjudicate(
+        self, document_id: int, requests: Sequence[DecisionRequest],
+        relations: Sequence[RelationRequest], *, by: str, gold: str,
+    ) -> tuple[list[Decision | None], list[RelationDecision | None]]:  # fmt: skip
         if not isinstance(by, str) or not by.strip():
             raise AdjudicationError("a decision needs the reviewer's name")
         if not isinstance(gold, str) or not gold.strip():
             raise AdjudicationError("the gold layer needs an analyst name, such as 'gold'")
         with self._transaction():
             text = self._text(document_id)
-            changes = _Changes()
+            changes = Changes()
             stamp = now()
             # One decision looks rows up one by one; "accept all matches" reads them at once.
-            lookup = (_Lookup if len(requests) == 1 else _Prefetched)(self, document_id, gold)
+            lookup = (_Lookup if len(requests) <= 1 else _Prefetched)(self, document_id, gold)
             lookup.prefetch(requests)
             out = [self._apply(text, lookup, by, request, stamp, changes) for request in requests]
+            out_relations = [self._apply_relation(document_id, gold, by, request, stamp, changes)
+                             for request in relations]  # fmt: skip
             before, after = changes.states()
             if before or after:
-                single = len(requests) == 1 and out[0] is not None
                 self._record(
                     by, "adjudicate", document_id=document_id,
-                    target=out[0].id if single and out[0] else f"{len(requests)} pairs",
+                    target=_target([*out, *out_relations], len(requests), len(relations)),
                     before=before, after=after,
                 )  # fmt: skip
-        return out
+        return out, out_relations
 
     def _apply(self, text: str, lookup: _Lookup, by: str, request: DecisionRequest, stamp: str,
-               changes: _Changes) -> Decision | None:  # fmt: skip
+               changes: Changes) -> Decision | None:  # fmt: skip
         if request.decision is not None and request.decision not in (*DECISIONS, UNDECIDE):
             raise AdjudicationError(
                 f"unknown decision {request.decision!r}: use one of {', '.join(DECISIONS)}"
@@ -164,7 +162,7 @@ class ReviewMixin(UndoMixin):
         b = lookup.layer_span(request.b_span)
         document_id, gold, conn = lookup.document_id, lookup.gold, self.db.conn
         old = lookup.decision(request.a_span, request.b_span)
-        comment = _comment(request.comment, old)
+        comment = comment_value(request.comment, old)
         if request.decision is None and comment is None:  # no comment and no verdict:
             if old is None:  # nothing to keep
                 return None
@@ -224,19 +222,21 @@ class ReviewMixin(UndoMixin):
         lookup.decision_written(old, new)
         return decision_from_row(new)
 
-    def _drop_gold(self, lookup: _Lookup, span_ids: Sequence[str], changes: _Changes) -> None:
+    def _drop_gold(self, lookup: _Lookup, span_ids: Sequence[str], changes: Changes) -> None:
         conn = self.db.conn
         for span_id in span_ids:
-            for rel in self._relations_touching([span_id]):  # they go with it, and come back
+            rels = self._relations_touching([span_id])
+            for rel in rels:  # they go with it, and come back
                 conn.execute("DELETE FROM relations WHERE id = ?", [rel["id"]])
                 changes.deleted("relations", rel)
+            self._drop_relation_decisions_of([rel["id"] for rel in rels], changes)
             old = lookup.span(span_id)
             conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
             changes.deleted("spans", old)
             lookup.span_deleted(old)
 
     def _set_span(self, lookup: _Lookup, old: Row, attributes: Mapping[str, Any],
-                  note: str | None, changes: _Changes) -> None:  # fmt: skip
+                  note: str | None, changes: Changes) -> None:  # fmt: skip
         encoded = json.dumps(dict(attributes), ensure_ascii=False) if attributes else "{}"
         if old["attributes"] == encoded and old["note"] == note:
             return
@@ -253,20 +253,24 @@ class ReviewMixin(UndoMixin):
     def _move(self, current: hist.State, wanted: hist.State) -> None:
         """Check the decision rows first, so a conflict there reads as one."""
         conn = self.db.conn
-        have = hist.rows_by_id(current, "review_decisions")
-        want = hist.rows_by_id(wanted, "review_decisions")
-        for row_id, row in have.items():
-            now_row = conn.execute(
-                f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE id = ?", [row_id]
-            ).fetchone()
-            if now_row is None or any(now_row[c] != row.get(c) for c in _DECISION_COLUMNS):
-                raise HistoryConflictError(
-                    f"review decision {row_id} was changed since (decided again by"
-                    " someone else?): it cannot be put back"
-                )
-        for row_id in want.keys() - have.keys():
-            if self._scalar("SELECT 1 FROM review_decisions WHERE id = ?", [row_id]):
-                raise HistoryConflictError(f"review decision {row_id} exists again since")
+        for table, columns, noun in (
+            ("review_decisions", _DECISION_COLUMNS, "review decision"),
+            ("relation_decisions", _RELATION_DECISION_COLUMNS, "relation decision"),
+        ):
+            have = hist.rows_by_id(current, table)
+            want = hist.rows_by_id(wanted, table)
+            for row_id, row in have.items():
+                now_row = conn.execute(
+                    f"SELECT {quote_columns(columns)} FROM {table} WHERE id = ?", [row_id]
+                ).fetchone()
+                if now_row is None or any(now_row[c] != row.get(c) for c in columns):
+                    raise HistoryConflictError(
+                        f"{noun} {row_id} was changed since (decided again by"
+                        " someone else?): it cannot be put back"
+                    )
+            for row_id in want.keys() - have.keys():
+                if self._scalar(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]):
+                    raise HistoryConflictError(f"{noun} {row_id} exists again since")
         super()._move(current, wanted)
 
 
@@ -426,9 +430,11 @@ class _Prefetched(_Lookup):
             self.decisions[(new["a_span"], new["b_span"])] = new
 
 
-def _comment(value: Any, old: Mapping[str, Any] | None) -> str | None:
-    if value is KEEP:
-        return old["comment"] if old else None
-    if value is not None and not isinstance(value, str):
-        raise AdjudicationError(f"a comment is text, not {value!r}")
-    return value.strip() or None if value else None
+def _target(out: Sequence[Decision | RelationDecision | None], pairs: int,
+            relations: int) -> str:  # fmt: skip
+    """The event's target: the decision's id, or how many pairs and relations it decided."""
+    if pairs + relations == 1 and out[0] is not None:
+        return out[0].id
+    if not relations:
+        return f"{pairs} pairs"
+    return f"{pairs} pairs, {relations} relation{'s' * (relations != 1)}"

@@ -149,7 +149,8 @@ class UndoMixin(SpansMixin):
 
 _NOUNS = {"documents": "document", "document_status": "status", "spans": "span",
           "relations": "relation", "revisions": "revision",
-          "review_decisions": "review decision"}  # fmt: skip
+          "review_decisions": "review decision",
+          "relation_decisions": "relation decision"}  # fmt: skip
 
 
 def _columns(table: str, row: dict[str, Any]) -> list[str]:
