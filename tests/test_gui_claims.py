@@ -166,3 +166,21 @@ def test_the_model_passes_qtmodeltester(qtmodeltester, store, docs):
     qtmodeltester.check(model)
     model.set_rows([])
     qtmodeltester.check(model)
+
+
+def test_the_readme_screenshot_shows_every_sample_claim_filled_in(qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from annotator.store import open_store
+    from ui.screenshot_claims import SIZE, shoot
+
+    shoot(tmp_path / "claims.db", tmp_path / "claims.png")
+    assert QImage(str(tmp_path / "claims.png")).size().toTuple() == SIZE
+    with open_store(tmp_path / "claims.db") as store:
+        rows = claim_rows(store, "sample")
+    assert len(rows) == 10 and all(r.stance and r.actors for r in rows)
+    (wrobel,) = [r for r in rows if r.actors == ("Łukasz Wróbel",)]
+    assert (wrobel.dates, wrobel.citations, wrobel.stance, wrobel.checkworthy) == (
+        ("2024",), ("[citation: Nordic Wire Service]",), "unclear", True)
+    (zoe,) = [r for r in rows if r.actors == ("Zoë Ångström",)]
+    assert zoe.dates == ("14 March 2026 (2026-03-14)",)

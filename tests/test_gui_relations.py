@@ -121,6 +121,29 @@ def test_a_click_on_a_candidate_links_to_it(alice, qtbot, store, doc_id, ids):
     assert links(store, doc_id, ids) == [("the bridge reopened", "DATED", "Monday", "alice")]
 
 
+def test_label_keys_delete_notes_and_undo_wait_while_linking(alice, store, doc_id, ids):
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    assert alice.selection() == (59, 83)  # the citation, selected as the candidate
+    for key, modifiers in [(Qt.Key.Key_2, None), (Qt.Key.Key_1, None),
+                           (Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier),
+                           (Qt.Key.Key_Delete, None), (Qt.Key.Key_N, None),
+                           (Qt.Key.Key_1, CTRL), (Qt.Key.Key_Z, CTRL)]:  # fmt: skip
+        alice.press(key, modifiers)
+        assert alice.window.statusBar().currentMessage() == (
+            "Finish the link with Enter or Esc first")
+    candidate = store.span(ids["[citation: Daily Ledger]"])
+    assert (candidate.label, candidate.attributes) == ("CITATION", {})  # Ctrl+1: its kind
+    assert len(store.spans(doc_id)) == 7 and alice.window.dialogs.asked == []
+    assert alice.window.relations.linking  # still linking: Enter links the candidate
+    alice.press(Qt.Key.Key_Return)
+    assert links(store, doc_id, ids) == [
+        ("the bridge reopened", "SOURCED_FROM", "[citation: Daily Ledger]", "alice")]
+    alice.caret(28)  # in Tuesday, not linking: the label key relabels again
+    alice.press(Qt.Key.Key_2)
+    assert store.span(ids["Tuesday"]).label == "ACTOR"
+
+
 def test_a_click_elsewhere_links_nothing(alice, qtbot, store, doc_id, ids):
     alice.caret(45)
     alice.press(Qt.Key.Key_R)
@@ -244,32 +267,6 @@ def test_a_configured_relation_key_starts_linking(store, doc_id, ids, make_windo
     alice.caret(45)
     alice.press(Qt.Key.Key_L)
     assert alice.window.relations.linking
-
-
-def test_the_margin_joins_the_span_at_the_caret_to_its_partners(alice, store, doc_id, ids):
-    claim = ids["the bridge reopened"]
-    store.add_relation(doc_id, claim, ids["Olena Koval"], "ATTRIBUTED_TO", annotator="alice")
-    store.add_relation(doc_id, claim, ids["Monday"], "DATED", annotator="alice")
-    alice.window.reload_from_store()
-    alice.window.relations._stale()  # noqa: SLF001 (changed behind the window's back)
-    margin = alice.window.relation_margin
-    alice.caret(3)
-    assert margin.segments() == []
-    alice.caret(45)
-    segments = margin.segments()
-    view = alice.view
-
-    def y(pos):
-        cursor = QTextCursor(view.document())
-        cursor.setPosition(pos)
-        return view.cursorRect(cursor).center().y()
-
-    assert [(s.y_from, s.y_to) for s in segments] == [(y(39), y(6)), (y(39), y(100))]
-    assert [s.colour for s in segments] == ["#56B4E9", "#009E73"]  # ACTOR, DATE
-    assert segments[0].x > segments[1].x  # side by side, never on top of each other
-    assert all(s.x < s.text_x for s in segments)  # in the margin, left of the text
-    alice.press(Qt.Key.Key_R)
-    assert margin.segments() == []  # while linking, candidates are underlined instead
 
 
 def test_keyboard_links_reach_the_native_jsonl_export(alice, store, doc_id, ids, tmp_path):

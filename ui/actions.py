@@ -111,6 +111,8 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
           group="theme"),  # fmt: skip
         A("theme_dark", "&Dark theme", (), partial(view.set_theme, "dark"), checkable=True,
           group="theme"),  # fmt: skip
+        A("all_relations", "Show &all relations", (), w.relation_margin.toggle_all,
+          checkable=True),  # fmt: skip
         A("shortcuts", "&Keyboard shortcuts", ("F1", "?", "Shift+?"), w.show_shortcuts),
     ]
     # Ctrl+n: the n-th value of the first enum attribute of the span at the caret.
@@ -147,7 +149,8 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
                     None, "filter_documents", None, "overview", "claims")),
     ("&Layers", ("edit_layer",)),
     ("&Review", ("review",)),
-    ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "theme_light", "theme_dark")),
+    ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "theme_light", "theme_dark", None,
+               "all_relations")),
     ("&Help", ("shortcuts",)),
 )  # fmt: skip
 

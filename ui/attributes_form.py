@@ -173,6 +173,8 @@ class AttributesForm(QWidget):
 
     def choose_value(self, number: int) -> Span | None:
         """Ctrl+number: give the shown span's first enum attribute its ``number``-th value."""
+        if self.editor.held():
+            return None
         span = self.span
         label = self.schema.label(span.label) if span is not None else None
         enums = [(name, spec) for name, spec in (label.attributes if label else {}).items()

@@ -48,6 +48,7 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setCursorWidth(2)
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.gutter = 0  # px kept left of the text column (set_gutter)
         self.setPlaceholderText("No article open. Import one with File ▸ Import documents (Ctrl+I)")
         font = QFont("Noto Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -109,10 +110,22 @@ class DocumentView(QPlainTextEdit):
         super().paintEvent(event)
         self.painted.emit()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        # Centre a column of reading width rather than running lines across a wide screen.
+    def set_gutter(self, width: int) -> None:
+        """Keep ``width`` px left of the text column for drawings (relation_margin.py)."""
+        self.gutter = width
+        self._centre()
+
+    def _centre(self) -> None:
+        # A column of reading width rather than lines across a wide screen; the
+        # gutter comes out of the spare width on the left while there is some.
         spare = max(0, self.width() - READING_WIDTH - self.verticalScrollBar().sizeHint().width())
         side = spare // 2
-        if self.viewportMargins().left() != side:
-            self.setViewportMargins(side, 0, side, 0)
+        left = max(side, self.gutter)
+        right = max(0, min(side, spare - left))
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (left, right):
+            self.setViewportMargins(left, 0, right, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self._centre()
         super().resizeEvent(event)

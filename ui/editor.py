@@ -39,6 +39,8 @@ class Editor(DocumentState):
         self.history = History(store, analyst, dialogs, self)
         self.history.message.connect(self.message)
         self.jobs = JobRunner(self)
+        # Why span changes must wait now ("" when they need not): linking adds one.
+        self.guards: list[Callable[[], str]] = []
 
     def tag(self, label: str, *, exact: bool = False) -> None:
         """Tag the selection, or relabel the analyst's span at the caret."""
@@ -223,11 +225,11 @@ class Editor(DocumentState):
 
     def undo(self) -> None:
         # No open document needed: the change undone may be in any of them.
-        if not self._busy():
+        if not self._busy() and not self.held():
             self.history.undo()
 
     def redo(self) -> None:
-        if not self._busy():
+        if not self._busy() and not self.held():
             self.history.redo()
 
     def after_history(self, entry: HistoryEntry, direction: str) -> None:
@@ -300,7 +302,16 @@ class Editor(DocumentState):
         if self.document is None:
             self.message.emit("Open a document first")
             return False
-        return not self._busy()
+        return not self._busy() and not self.held()
+
+    def held(self) -> bool:
+        """True, and why in the status bar, while a mode (linking) holds span changes back."""
+        for guard in self.guards:
+            reason = guard()
+            if reason:
+                self.message.emit(reason)
+                return True
+        return False
 
     def _busy(self) -> bool:
         if self.jobs.busy:

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.orphans_panel = OrphansPanel(store, lambda: self.editor.analyst, self.view, self)
         self.edge_drag = EdgeDrag(self.editor, self)
         self.relations = RelationLinker(self.editor, self)  # after EdgeDrag: its clicks first
-        self.relation_margin = RelationMargin(self.relations)
+        self.relation_margin = RelationMargin(self.relations, self.prefs)
         self.palette_bar = LabelPalette(schema.labels, self)
         self.palette_bar.setAccessibleName("Labels: click one to tag the selection")
         self.search_box = SearchBox(self)

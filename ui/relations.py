@@ -8,8 +8,10 @@ them (each selected in the article), Enter links, Esc cancels; a click on a
 candidate links to it.  The type follows from the pair; when several fit, the
 analyst picks one through the dialog service.  Ctrl+Delete removes a link of
 the span at the caret (asking which, when it has several).  Each is one Store
-change: in the window's undo stack and the history.  The partners of the span
-at the caret are underlined (and joined in the margin: relation_margin.py).
+change: in the window's undo stack and the history.  While linking, keys that
+would change the selected candidate (labels, Delete, N, Ctrl+number, undo)
+wait, with a word in the status bar.  The partners of the span at the caret
+are underlined (and drawn bold in the margin: relation_margin.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ DEFAULT_RELATION_KEY = "R"
 SETTINGS_KEY = "keys/relation"
 K = Qt.Key
 _LINK_KEYS = {K.Key_Tab, K.Key_Backtab, K.Key_Return, K.Key_Enter, K.Key_Escape}
+HOLD = "Finish the link with Enter or Esc first"  # to a key that would change a span
 
 
 def check_relation_key(key: str, schema: Schema, taken: tuple[str, ...] = ("N", "?")) -> str:
@@ -103,6 +106,9 @@ class RelationLinker(QObject):
         editor.spans_reset.connect(lambda _spans: self._stale())
         editor.span_removed.connect(lambda _span: self._stale())
         editor.history.applied.connect(lambda *_: self._stale())
+        # The candidate is selected while linking: a label key, Delete or N would
+        # change it rather than link it.
+        editor.guards.append(lambda: HOLD if self.linking else "")
 
     # -- what the open document holds ----------------------------------------------
 

@@ -63,6 +63,15 @@ class Prefs:
     def theme(self, name: str) -> None:
         self._set("view/theme", name)
 
+    @property
+    def all_relations(self) -> bool:
+        """Draw every relation in view (True), or only those of the span at the caret."""
+        return self.settings.value("view/all_relations", True) not in (False, "false", "0", 0)
+
+    @all_relations.setter
+    def all_relations(self, on: bool) -> None:
+        self._set("view/all_relations", bool(on))
+
     # -- the window ----------------------------------------------------------------
 
     def geometry(self) -> QByteArray | None:

@@ -116,6 +116,8 @@ def wire(w: MainWindow) -> None:
         source.message.connect(lambda text: status.showMessage(text, 6000))
     w.documents.done_changed.connect(w.action_map["mark_done"].setChecked)
     w.layers.editable_changed.connect(w.action_map["edit_layer"].setChecked)
+    w.action_map["all_relations"].setChecked(w.relation_margin.show_all)
+    w.relation_margin.show_all_changed.connect(w.action_map["all_relations"].setChecked)
     table.selectionModel().currentRowChanged.connect(span_row_chosen)
     w.document_list.selectionModel().currentChanged.connect(document_chosen)
     w.document_panel.filtered.connect(select_open_document)
