@@ -6,6 +6,8 @@
 ...     store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AnnotatorError,
     DatabaseFileError,
@@ -27,7 +29,9 @@ from .model import (
     Schema,
     Span,
 )
-from .store import Store, open_store
+
+if TYPE_CHECKING:
+    from .store import Store, open_store
 
 __version__ = "0.1.0"
 
@@ -52,3 +56,13 @@ __all__ = [
     "Store",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The store (and sqlite-utils beneath it) loads on first use: helper
+    # processes that read one module of the core start in a few milliseconds.
+    if name in ("Store", "open_store"):
+        from . import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

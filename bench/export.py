@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -97,9 +98,12 @@ def build(path: Path, docs: int, spans: int) -> float:
 def time_export(db: Path, out: Path) -> float:
     script = Path(sys.executable).with_name("annotator")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
+    # An installed tool starts from compiled bytecode; some shells here forbid
+    # writing it, which would add ~0.2 s of compiling to every start.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     t0 = time.perf_counter()
     subprocess.run([*cmd, "export", "--db", str(db), "--out", str(out), "--force"],
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+                   check=True, stdout=subprocess.DEVNULL, env=env)  # fmt: skip
     return time.perf_counter() - t0
 
 
@@ -162,8 +166,10 @@ def main() -> None:
     size = (folder / "export.jsonl").stat().st_size / 1e6
     print(f"annotator export (the command, start-up included): {export_s:.2f} s, {size:.0f} MB"
           f" (median of {args.runs})")  # fmt: skip
+    literal = export_s / floor_s
     print(f"floor, five span fields as in the issue: {floor_s:.2f} s, "
-          f"{(folder / 'floor.jsonl').stat().st_size / 1e6:.0f} MB; ratio {export_s / floor_s:.2f}")
+          f"{(folder / 'floor.jsonl').stat().st_size / 1e6:.0f} MB; ratio {literal:.2f} "
+          f"(target <= 1.5) {'OK' if literal <= 1.5 else 'MISSED'}")
     ratio = export_s / full_s
     print(f"floor, the same fields as the export: {full_s:.2f} s, "
           f"{(folder / 'floor-full.jsonl').stat().st_size / 1e6:.0f} MB; ratio {ratio:.2f} "

@@ -1,7 +1,8 @@
-"""The native export over many documents: built in blocks on two threads, put back in order.
+"""The native export over many documents: built in blocks, put back in order.
 
-The export reads documents in blocks of ``jsonl.BLOCK`` on two connections;
-these tests span several blocks, with gaps in the document ids (deleted
+The export builds documents in blocks of ``jsonl.BLOCK``, every other block
+in a helper process when the export is big (each test runs both ways, the
+helper as a real subprocess); these tests span several blocks, with gaps in the document ids (deleted
 documents) and documents without spans, and compare the lines with what the
 test itself put into the database.
 """
@@ -19,6 +20,7 @@ import pytest
 
 from annotator import ExportError, Store, open_store
 from annotator.formats import jsonl
+from annotator.store import export_helper
 
 DOCS = 3 * jsonl.BLOCK + 3  # four blocks, the last one short
 
@@ -50,8 +52,17 @@ def build(store: Store) -> dict[str, list[tuple[int, int, str, str, str]]]:
     return expected
 
 
+@pytest.fixture(params=["one process", "with a helper process"])
+def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Export in this process only, or with the helper process for every other block."""
+    if request.param == "with a helper process":
+        monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+        return True
+    return False
+
+
 @pytest.fixture
-def corpus(tmp_path: Path) -> tuple[Store, dict[str, list[tuple[int, int, str, str, str]]]]:
+def corpus(tmp_path: Path, helper: bool) -> tuple[Store, dict[str, list[tuple[int, int, str, str, str]]]]:
     store = open_store(tmp_path / "many.db")
     expected = build(store)
     # Gaps in the ids: delete two documents, one inside a block and one at a block's end.
@@ -113,7 +124,7 @@ def test_a_corrupt_quote_in_a_late_block_stops_the_export(corpus: Any, tmp_path:
     assert list(tmp_path.glob("*late.jsonl*")) == []
 
 
-def test_a_quote_holding_a_nul_is_exported_as_it_is(tmp_path: Path) -> None:
+def test_a_quote_holding_a_nul_is_exported_as_it_is(tmp_path: Path, helper: bool) -> None:
     # SQLite's length() stops at a NUL: the fast check cannot vouch for this
     # quote, so the document is checked span by span, and passes.
     text = "Kyiv\x00bridge reopens"  # "Kyiv" 0-3, NUL 4, "bridge" 5-10
@@ -130,7 +141,7 @@ def test_a_quote_holding_a_nul_is_exported_as_it_is(tmp_path: Path) -> None:
     "quote",
     ["Zoë Ångströn", "Zoë", "Zoë Ångström and more"],  # same length; shorter; longer
 )
-def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str) -> None:
+def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str, helper: bool) -> None:
     with open_store(tmp_path / "q.db") as store:
         doc = store.add_document(article(1))
         store.add_span(doc.id, 27, 39, "ACTOR", annotator="alice")
@@ -140,3 +151,51 @@ def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str) -> No
             conn.commit()
         with pytest.raises(ExportError, match=f"quotes {quote!r} but the text at"):
             store.export_jsonl(io.StringIO())
+
+
+def test_a_helper_that_read_an_older_state_is_started_again(
+    corpus: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process adds a span right after the first helper took its snapshot:
+    # this process would read the newer state, so the export starts a new helper.
+    store, expected = corpus
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+    started: list[int | None] = []
+
+    class Racing(export_helper.Helper):
+        def __init__(self, db: Path, annotator: str | None) -> None:
+            super().__init__(db, annotator)
+            started.append(self.mark)
+            if len(started) == 1:
+                with open_store(db) as other:
+                    doc = other.document(1)
+                    other.add_span(doc.id, 0, 2, "ACTOR", annotator="carol")  # the flag 🇺🇦
+                    expected[doc.uid] = sorted([*expected[doc.uid], (0, 2, "ACTOR", "🇺🇦", "carol")])
+
+    monkeypatch.setattr(jsonl, "Helper", Racing)
+    out = io.StringIO()
+    store.export_jsonl(out)
+    assert len(started) == 2 and started[0] != started[1]
+    assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
+
+
+def test_the_helper_names_a_wrong_quote_in_its_blocks(tmp_path: Path) -> None:
+    # Document 2 is in block 1: the helper's.  Its message reaches the caller whole.
+    with open_store(tmp_path / "h.db") as store:
+        for n in range(jsonl.BLOCK + 1):
+            doc = store.add_document(article(n))
+            last = store.add_span(doc.id, 27, 39, "ACTOR", annotator="alice")
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("UPDATE spans SET text = 'Zoe' WHERE document_id = ?", [jsonl.BLOCK + 1])
+            conn.commit()
+        helper = export_helper.Helper(store.path, None)
+        try:
+            helper.start([(jsonl.BLOCK + 1, jsonl.BLOCK + 1)])
+            with pytest.raises(ExportError) as info:
+                helper.next_block()
+        finally:
+            helper.close()
+    assert str(info.value) == (
+        f"span {last.id} of document {jsonl.BLOCK + 1} quotes 'Zoe' but"
+        " the text at [27, 39) is 'Zoë Ångström': run `annotator check`; nothing was written"
+    )

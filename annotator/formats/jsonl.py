@@ -8,10 +8,8 @@ analysts, notes, attributes, origin and time stamps; relations with their ids.
 from __future__ import annotations
 
 import json
-import queue
 import sqlite3
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -19,12 +17,8 @@ from typing import IO, Any
 from ..atomicfile import atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
-from ..store.exporting import (
-    document_quotes,
-    export_document_ids,
-    export_heads,
-    export_span_groups,
-)
+from ..store.export_helper import Helper
+from ..store.exporting import build_block, export_document_ids, export_heads, snapshot_mark
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
 # Keys of "meta" that hold document columns rather than free metadata.
@@ -32,98 +26,65 @@ _META_COLUMNS = ("title", "source", "sha256", "created_at")
 
 
 BLOCK = 8  # documents per query of span groups
+HELPER_SPANS = 200_000  # from this many spans on, a second process builds half the blocks
 _TAIL = b',"offset_unit":"codepoint"}'
-_EMPTY = (b"[]", b"[]", b"[]", b"", 0, 0)
 
 
 def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]]:
     """Each document's JSON line (UTF-8) with its span and relation counts, checked.
 
-    Two threads have SQLite build the spans arrays of alternate blocks of
-    documents (it releases the GIL while it works) while this thread reads the
-    documents, checks that every span's quote is ``text[start:end]`` and joins
-    the line.  All three connections see one snapshot.
+    The documents are cut into blocks whose spans arrays SQLite builds and
+    the quote check passes (``build_block``); for a big export a helper
+    process builds every other block at the same time, on the other core.
+    Every reader sees one snapshot.
     """
-    heads, *workers = conns = store.snapshot_readers(3)
-    for conn in conns:
-        conn.text_factory = bytes
-    ids = export_document_ids(heads)
-    blocks = [(ids[i], ids[min(i + BLOCK, len(ids)) - 1]) for i in range(0, len(ids), BLOCK)]
-    outs: list[queue.Queue[Any]] = [queue.Queue(maxsize=4) for _ in workers]
-    stop = threading.Event()
-
-    def produce(n: int) -> None:
-        try:
-            for first, last in blocks[n :: len(workers)]:
-                if not _put(outs[n], export_span_groups(workers[n], first, last, annotator), stop):
-                    return
-        except BaseException as exc:  # handed to the consumer, raised there
-            _put(outs[n], exc, stop)
-
-    threads = [
-        threading.Thread(target=produce, args=(n,), name=f"jsonl-export-{n}", daemon=True)
-        for n in range(len(workers))
-    ]
-    for thread in threads:
-        thread.start()
+    helper, (heads, worker) = _snapshot(store, annotator)
     try:
-        groups: dict[int, Any] = {}
+        ids = export_document_ids(heads)
+        blocks = [(ids[i], ids[min(i + BLOCK, len(ids)) - 1]) for i in range(0, len(ids), BLOCK)]
+        if helper is not None:
+            helper.start(blocks[1::2])
+        spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1
-        for doc_id, head, text, relations, n_rels in export_heads(heads, annotator):
+        for doc_id, head, relations, n_rels in export_heads(heads, annotator):
             while doc_id > (blocks[block][1] if block >= 0 else -1):
                 block += 1
-                item = outs[block % len(workers)].get()
-                if isinstance(item, BaseException):
-                    raise item
-                groups = {row[0]: row[1:] for row in item}
-            spans, starts, ends, quotes, odd, n_spans = groups.pop(doc_id, _EMPTY)
-            if n_spans and not _quotes_hold(text.decode("utf-8"), starts, ends, quotes, odd):
-                _check_each_quote(heads, doc_id, text.decode("utf-8"), annotator)
+                rows = (
+                    helper.next_block()
+                    if helper is not None and block % 2
+                    else build_block(worker, *blocks[block], annotator)
+                )
+                spans_of = {doc: (spans, n) for doc, spans, n in rows}
+            spans, n_spans = spans_of.pop(doc_id, (b"[]", 0))
             line = (head[:-1], b',"spans":', spans, b',"relations":', relations, _TAIL)
             yield b"".join(line), n_spans, n_rels
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+        if helper is not None:
+            helper.close()
+        heads.close()
+        worker.close()
+
+
+def _snapshot(store: Any, annotator: str | None) -> tuple[Helper | None, list[sqlite3.Connection]]:
+    """Two readers of one snapshot, and for a big export a helper process reading
+    the same one (started again if the database changed in between)."""
+    big = store.span_count() >= HELPER_SPANS
+    for _attempt in range(10):
+        helper = None
+        if big:
+            try:
+                helper = Helper(store.path, annotator)
+            except (OSError, ExportError):
+                big = False  # no second process here: this one does all the work
+        conns = store.snapshot_readers(2)
+        for conn in conns:
+            conn.text_factory = bytes
+        if helper is None or snapshot_mark(conns[0]) == helper.mark:
+            return helper, conns
+        helper.close()
         for conn in conns:
             conn.close()
-
-
-def _put(out: queue.Queue[Any], item: Any, stop: threading.Event) -> bool:
-    """Hand ``item`` over unless the consumer stopped (then False)."""
-    while not stop.is_set():
-        try:
-            out.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:
-    """True when every quote is ``text[start:end]``, checked all at once.
-
-    The pieces of the text joined equal the quotes joined, and each quote has
-    the length of its piece: so each quote equals its piece.
-    """
-    if odd:
-        return False
-    pieces = map(text.__getitem__, map(slice, json.loads(starts), json.loads(ends)))
-    return "".join(pieces).encode("utf-8") == quotes
-
-
-def _check_each_quote(
-    conn: sqlite3.Connection, doc_id: int, text: str, annotator: str | None
-) -> None:
-    """Refuse the export at the first span whose quote is not ``text[start:end]``."""
-    for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
-        quote = quote.decode("utf-8")
-        if text[start:end] != quote:
-            raise ExportError(
-                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quote!r} but"
-                f" the text at [{start}, {end}) is {text[start:end]!r}: run `annotator check`;"
-                " nothing was written"
-            )
+    raise ExportError("the database kept changing during the export: try again")
 
 
 def write(

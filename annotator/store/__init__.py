@@ -4,46 +4,45 @@ Every public call that changes data is one ``BEGIN IMMEDIATE`` transaction,
 committed (``synchronous=FULL``, WAL) before the call returns, so a process
 killed right after a call returns has lost nothing.  Callers get frozen
 dataclasses from ``annotator.model``, never rows.
+
+Names are loaded on first use, so a helper process that needs one module of
+this package (the export's, say) does not import the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .base import new_id, now, sha256
-from .documents import DocumentsMixin
-from .maintenance import Breach, MaintenanceMixin
-from .overview import OverviewMixin
-from .review import ReviewMixin
-from .revisions import RevisionsMixin
-from .search import SearchHit, SearchMixin, SearchQueryError
-from .undo import UndoMixin
+if TYPE_CHECKING:
+    from .base import new_id, now, sha256
+    from .maintenance import Breach
+    from .search import SearchHit, SearchQueryError
+    from .store import Store, open_store
 
+_WHERE = {
+    "Breach": "maintenance",
+    "SearchHit": "search",
+    "SearchQueryError": "search",
+    "Store": "store",
+    "open_store": "store",
+    "new_id": "base",
+    "now": "base",
+    "sha256": "base",
+}
 __all__ = [
     "Breach",
     "SearchHit",
     "SearchQueryError",
     "Store",
-    "open_store",
     "new_id",
     "now",
+    "open_store",
     "sha256",
 ]
 
 
-class Store(
-    ReviewMixin, DocumentsMixin, RevisionsMixin, UndoMixin, MaintenanceMixin, SearchMixin,
-    OverviewMixin,
-):
-    """One annotation database file.  Use as a context manager or call ``close()``."""
-
-
-def open_store(path: str | Path, *, schema: str | Path | Mapping[str, Any] | None = None) -> Store:
-    """Open (creating if missing) the database at ``path``.
-
-    ``schema`` (a file path or a parsed schema) is copied into a new database;
-    an existing database keeps the schema it was created with.
-    """
-    return Store(path, schema=schema)
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

@@ -2,25 +2,32 @@
 
 The native export is assembled from two streams, both in document id order:
 
-* ``export_heads``: per document its ``id``/``text``/``meta`` object, its
-  relations array and its text (to check quotes against);
+* ``export_heads``: per document its ``id``/``text``/``meta`` object and its
+  relations array;
 * ``export_span_groups``: per document of an id range, the spans array built
   by SQLite, plus what the quote check needs: the spans' starts and ends (JSON
   arrays), their quotes joined, and how many quotes have another length than
   ``end - start``.  One pass over the spans gives both.
 
-Span groups of different id ranges can be built on several connections at
-once: SQLite releases the GIL while it works.  Each function takes the
-connection to read from; callers give them connections of one snapshot.
+Blocks of documents are independent: the export builds them on a thread and,
+when big, in a helper process too (``export_helper``).  Each function takes
+the connection to read from; callers give them connections of one snapshot.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from .spans import LIVE_RELATION
+from ..errors import ExportError
+
+# Neither end of the relation ``r`` is an orphan of a replaced text.
+LIVE_RELATION = (
+    "NOT EXISTS (SELECT 1 FROM spans o WHERE o.id IN (r.from_span, r.to_span)"
+    " AND o.orphan_revision IS NOT NULL)"
+)
 
 
 def _layer(annotator: str | None, alias: str) -> tuple[str, list[Any]]:
@@ -31,8 +38,15 @@ def export_document_ids(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
 
 
+def snapshot_mark(conn: sqlite3.Connection) -> int | None:
+    """The newest event id: equal marks mean equal snapshots (every change
+    appends an event in its own transaction)."""
+    row = conn.execute("SELECT max(id) FROM events").fetchone()
+    return None if row[0] is None else int(row[0])
+
+
 def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
-    """Per document: (id, ``{"id", "text", "meta"}`` object, text, relations array,
+    """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
     relation count).  A relation is exported while neither end is an orphan."""
     layer, params = _layer(annotator, "r")
     relations = f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
@@ -41,7 +55,6 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
             json_object('id', d.uid, 'text', d.text,
                 'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
                                  '$.sha256', d.text_sha256, '$.created_at', d.created_at)),
-            d.text,
             (SELECT json_group_array(json_object(
                     'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
                     'annotator', r.annotator, 'attributes', json(r.attributes),
@@ -97,3 +110,53 @@ def export_quotes(
     """Per document: (id, text, [(span id, start, end, quote)]) to check the store."""
     for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id").fetchall():
         yield doc_id, text, document_quotes(conn, doc_id, annotator)
+
+
+def build_block(
+    conn: sqlite3.Connection, first: int, last: int, annotator: str | None = None
+) -> list[tuple[int, bytes, int]]:
+    """The spans arrays of the documents in ``first..last`` with their quotes
+    checked: (document id, spans array as UTF-8 JSON, span count).
+
+    ``conn`` returns text as bytes (``text_factory = bytes``).  Raises
+    ``ExportError`` at the first span whose quote is not ``text[start:end]``.
+    """
+    groups = export_span_groups(conn, first, last, annotator)
+    if not groups:
+        return []
+    texts = dict(
+        conn.execute("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
+    )
+    out = []
+    for doc_id, spans, starts, ends, quotes, odd, count in groups:
+        text = texts[doc_id].decode("utf-8")
+        if not _quotes_hold(text, starts, ends, quotes, odd):
+            _check_each_quote(conn, doc_id, text, annotator)
+        out.append((doc_id, spans, count))
+    return out
+
+
+def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:
+    """True when every quote is ``text[start:end]``, checked all at once.
+
+    The pieces of the text joined equal the quotes joined, and each quote has
+    the length of its piece: so each quote equals its piece.
+    """
+    if odd:
+        return False
+    pieces = map(text.__getitem__, map(slice, json.loads(starts), json.loads(ends)))
+    return "".join(pieces).encode("utf-8") == quotes
+
+
+def _check_each_quote(
+    conn: sqlite3.Connection, doc_id: int, text: str, annotator: str | None
+) -> None:
+    """Refuse the export at the first span whose quote is not ``text[start:end]``."""
+    for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
+        quote = quote.decode("utf-8")
+        if text[start:end] != quote:
+            raise ExportError(
+                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quote!r} but"
+                f" the text at [{start}, {end}) is {text[start:end]!r}: run `annotator check`;"
+                " nothing was written"
+            )

@@ -28,7 +28,7 @@ from .base import (
     quote_columns,
     sha256,
 )
-from .spans import LIVE_RELATION
+from .exporting import LIVE_RELATION
 from .undo import UndoMixin
 
 _SPAN_ROW = quote_columns(hist.TABLE_COLUMNS["spans"])

@@ -31,12 +31,7 @@ from .base import (
     new_id,
     now,
 )
-
-# Neither end of the relation ``r`` is an orphan of a replaced text.
-LIVE_RELATION = (
-    "NOT EXISTS (SELECT 1 FROM spans o WHERE o.id IN (r.from_span, r.to_span)"
-    " AND o.orphan_revision IS NOT NULL)"
-)
+from .exporting import LIVE_RELATION
 
 
 class SpansMixin(StoreBase):
