@@ -73,6 +73,18 @@ def second_layer(store: Store, doc_id: int) -> list[dict[str, object]]:
     return rows
 
 
+def second_relations(store: Store, doc_id: int) -> None:
+    """The second analyst links most of what the sample links, between their own spans
+    at the same places; every third link is left out (the review's "only A")."""
+    theirs = {(s.start, s.end, s.label): s.id for s in store.spans(doc_id, annotator=SECOND)}
+    sample = store.spans(doc_id, annotator=SAMPLE_ANNOTATOR)
+    mine = {s.id: (s.start, s.end, s.label) for s in sample}
+    for n, rel in enumerate(store.relations(doc_id)):
+        ends = (theirs.get(mine.get(rel.from_span, ())), theirs.get(mine.get(rel.to_span, ())))
+        if rel.annotator == SAMPLE_ANNOTATOR and None not in ends and n % 3:
+            store.add_relation(doc_id, ends[0], ends[1], rel.type, annotator=SECOND)
+
+
 def populate(store: Store, *, review: bool = False) -> int:
     """The screenshot's documents and layers; returns the sample's document id."""
     add_sample(store)
@@ -86,6 +98,7 @@ def populate(store: Store, *, review: bool = False) -> int:
         ])  # fmt: skip
         if review:
             store.add_spans(doc.id, second_layer(store, doc.id))
+            second_relations(store, doc.id)
     known = {d.title for d in store.documents()}
     for title, text, spans, done_by in MORE:
         if title in known:
