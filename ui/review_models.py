@@ -108,18 +108,9 @@ class DiffTableModel(QAbstractTableModel):
                 return QColor(CATEGORY_COLOURS[pair.category])
             span = pair.a if column == LABEL_A else pair.b if column == LABEL_B else None
             return self._colours.get(span.label, QColor("#999999")) if span else None
-        if role == Qt.ItemDataRole.BackgroundRole and column in (DECISION, GOLD):
-            decision = self.session.decision_at(row)
-            if decision is not None and decision.is_verdict:
-                return REJECTED_TINT if decision.decision == REJECT else ACCEPTED_TINT
-            return None
-        if role == Qt.ItemDataRole.FontRole and column in (LABEL_A, LABEL_B):
-            font = QFont()
-            font.setBold(True)
-            return font
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
-        return None
+        return self._shared_data(row, column, role)
 
     def _relation_data(self, row: int, column: int, role: int) -> Any:
         session = self.session
@@ -144,8 +135,15 @@ class DiffTableModel(QAbstractTableModel):
             return relation_rows.gold_text(session, row)
         if role == Qt.ItemDataRole.DecorationRole and column == CATEGORY:
             return QColor(RELATION_COLOURS[pair.category])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return relation_rows.tooltip(session, row, DECISION_NAMES)
+        return self._shared_data(row, column, role)
+
+    def _shared_data(self, row: int, column: int, role: int) -> Any:
+        """What span and relation rows show alike: the verdict tint, bold labels."""
+        assert self.session is not None
         if role == Qt.ItemDataRole.BackgroundRole and column in (DECISION, GOLD):
-            decision = session.decision_at(row)
+            decision = self.session.decision_at(row)
             if decision is not None and decision.is_verdict:
                 return REJECTED_TINT if decision.decision == REJECT else ACCEPTED_TINT
             return None
@@ -153,8 +151,6 @@ class DiffTableModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return relation_rows.tooltip(session, row, DECISION_NAMES)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

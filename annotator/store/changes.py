@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from .. import history as hist
+from .base import quote_columns
 
 Row = dict[str, Any]
 
@@ -33,3 +36,28 @@ class Changes:
             return {t: list(side[t].values()) for t in hist.TABLES if side.get(t)}
 
         return state(self.before), state(self.after)
+
+
+def write_decision(
+    conn: sqlite3.Connection,
+    table: str,
+    old: Row | None,
+    new: Row,
+    compared: Sequence[str],
+    changes: Changes,
+) -> bool:
+    """Store a review decision row in place of ``old``; False (and nothing
+    written) when ``old`` already says the same in the ``compared`` columns."""
+    if old is not None:
+        if all(old[c] == new[c] for c in compared):
+            return False
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", [old["id"]])
+        changes.updated(table, old, new)
+    else:
+        changes.inserted(table, new)
+    columns = hist.TABLE_COLUMNS[table]
+    conn.execute(
+        f"INSERT INTO {table} ({quote_columns(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [new[c] for c in columns],
+    )
+    return True

@@ -25,12 +25,11 @@ from ..relation_adjudication import (
     relation_decision_from_row,
 )
 from .base import _RELATION_INSERT, _RELATION_SELECT, RELATION_COLUMNS, new_id, quote_columns
-from .changes import Changes, Row
+from .changes import Changes, Row, write_decision
 from .undo import UndoMixin
 
 _COLUMNS = hist.TABLE_COLUMNS["relation_decisions"]
 _SELECT = quote_columns(_COLUMNS)
-_INSERT = f"INSERT INTO relation_decisions ({_SELECT}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 _COMPARED = ("gold_relation", "gold_relation_2", "decision", "comment")
 
 
@@ -107,14 +106,9 @@ class RelationDecisionsMixin(UndoMixin):
             "gold_relation": gold_ids[0], "gold_relation_2": gold_ids[1], "decision": kind,
             "comment": comment, "by": by, "created_at": stamp,
         }  # fmt: skip
-        if old is not None:
-            if all(old[c] == new[c] for c in _COMPARED):
-                return relation_decision_from_row(old)  # decided so already: nothing to record
-            conn.execute("DELETE FROM relation_decisions WHERE id = ?", [old["id"]])
-            changes.updated("relation_decisions", old, new)
-        else:
-            changes.inserted("relation_decisions", new)
-        conn.execute(_INSERT, [new[c] for c in _COLUMNS])
+        if not write_decision(conn, "relation_decisions", old, new, _COMPARED, changes):
+            assert old is not None  # only an old row can say the same
+            return relation_decision_from_row(old)
         return relation_decision_from_row(new)
 
     def _layer_relation(self, document_id: int, gold: str, relation_id: str | None) -> Row | None:

@@ -36,15 +36,11 @@ from ..errors import HistoryConflictError
 from ..model import Span
 from ..relation_adjudication import RelationDecision, RelationRequest
 from .base import _SPAN_INSERT, _SPAN_SELECT, SPAN_COLUMNS, new_id, now, quote_columns
-from .changes import Changes, Row
+from .changes import Changes, Row, write_decision
 from .relation_decisions import RelationDecisionsMixin
 
 _DECISION_COLUMNS = hist.TABLE_COLUMNS["review_decisions"]
 _DECISION_SELECT = quote_columns(_DECISION_COLUMNS)
-_DECISION_INSERT = (
-    f"INSERT INTO review_decisions ({_DECISION_SELECT})"
-    f" VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})"
-)
 _RELATION_DECISION_COLUMNS = hist.TABLE_COLUMNS["relation_decisions"]
 
 
@@ -211,14 +207,10 @@ class ReviewMixin(RelationDecisionsMixin):
             "gold_span_2": gold_ids[1], "decision": kind, "comment": comment, "by": by,
             "created_at": stamp,
         }  # fmt: skip
-        if old is not None:
-            if all(old[c] == new[c] for c in ("gold_span", "gold_span_2", "decision", "comment")):
-                return decision_from_row(old)  # decided so already: nothing to record
-            conn.execute("DELETE FROM review_decisions WHERE id = ?", [old["id"]])
-            changes.updated("review_decisions", old, new)
-        else:
-            changes.inserted("review_decisions", new)
-        conn.execute(_DECISION_INSERT, [new[c] for c in _DECISION_COLUMNS])
+        compared = ("gold_span", "gold_span_2", "decision", "comment")
+        if not write_decision(conn, "review_decisions", old, new, compared, changes):
+            assert old is not None  # only an old row can say the same
+            return decision_from_row(old)
         lookup.decision_written(old, new)
         return decision_from_row(new)
 
