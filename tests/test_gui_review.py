@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QTextCharFormat
+from review_helpers import shown_review
 
 from annotator import Store
 from annotator.agreement import token_labels
@@ -103,22 +104,9 @@ def review_dialogs(tmp_path: Path) -> ScriptedReviewDialogs:
                                  files=[tmp_path / "numbers.csv"])  # fmt: skip
 
 
-def shown(qtbot: Any, store: Store, doc_id: int, dialogs: Any, analyst: str) -> ReviewWindow:
-    """A review window on the document, shown and active (shortcuts need that)."""
-    w = ReviewWindow(store, analyst, dialogs=dialogs)
-    qtbot.addWidget(w)
-    w.show_document(doc_id)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    w.table.setFocus()
-    return w
-
-
 @pytest.fixture
 def window(qtbot: Any, store: Store, doc_id: int, review_dialogs: Any) -> ReviewWindow:
-    return shown(qtbot, store, doc_id, review_dialogs, "lead")
+    return shown_review(qtbot, store, doc_id, review_dialogs, "lead")
 
 
 def table(w: ReviewWindow) -> list[tuple[str, ...]]:
@@ -461,7 +449,7 @@ def _spans(layer: list[tuple[str, int, int]]) -> list[Any]:
 
 def test_reload_and_undo_of_the_reviewers_own_span(qtbot, store, doc_id, review_dialogs):
     # alice reviews her own layer against bob's; she tags "agreed" (128..134) elsewhere.
-    w = shown(qtbot, store, doc_id, review_dialogs, "alice")
+    w = shown_review(qtbot, store, doc_id, review_dialogs, "alice")
     store.add_span(doc_id, 128, 134, "CLAIM", annotator="alice")
     choose_row(qtbot, w, 5)
     qtbot.keyClick(w.table, Qt.Key.Key_F5)  # reload: the new span is a row, the choice stays

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from review_helpers import shown_review
 
 from annotator import Store, open_store
 from annotator.resources import schema_file
@@ -73,15 +74,7 @@ def review_dialogs(tmp_path: Path) -> ScriptedReviewDialogs:
 
 @pytest.fixture
 def window(qtbot: Any, store: Store, doc_id: int, review_dialogs: Any) -> ReviewWindow:
-    w = ReviewWindow(store, "lead", dialogs=review_dialogs)
-    qtbot.addWidget(w)
-    w.show_document(doc_id)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    w.table.setFocus()
-    return w
+    return shown_review(qtbot, store, doc_id, review_dialogs, "lead")
 
 
 def table(w: ReviewWindow) -> list[tuple[str, ...]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,25 @@ def _review(window: Any, doc_id: int) -> Any:
         QTest.qWait(50)
     QTest.qWait(400)
     return review
+
+
+def one_picture_main(
+    module: str,
+    doc: str | None,
+    shoot: Callable[[Path, Path], None],
+    size: tuple[int, int],
+    argv: list[str] | None,
+) -> None:
+    """The command line of a script that takes one picture from a temporary database."""
+    summary = (doc or "").split("\n")[0]
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=summary)
+    parser.add_argument("out", type=Path, help="PNG file to write")
+    args = parser.parse_args(argv)
+    if no_display():
+        raise SystemExit(f"Error: {NO_DISPLAY}")
+    with tempfile.TemporaryDirectory() as tmp:
+        shoot(Path(tmp) / "screenshot.db", args.out)
+    print(f"Saved {args.out} ({size[0]}x{size[1]})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,6 @@ links) and saves the window as PNG.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 from annotator.sample_article import SAMPLE_ANNOTATOR, SAMPLE_UID, add_sample
 from annotator.store import Store, open_store
 
-from .app import NO_DISPLAY, no_display
+from .screenshot import one_picture_main
 
 SIZE = (1400, 960)
 CLAIMS = {  # the start of a claim: (stance, check-worthy)
@@ -105,16 +104,7 @@ def shoot(db_path: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m ui.screenshot_claims", description=(__doc__ or "").split("\n")[0]
-    )
-    parser.add_argument("out", type=Path, help="PNG file to write")
-    args = parser.parse_args(argv)
-    if no_display():
-        raise SystemExit(f"Error: {NO_DISPLAY}")
-    with tempfile.TemporaryDirectory() as tmp:
-        shoot(Path(tmp) / "claims.db", args.out)
-    print(f"Saved {args.out} ({SIZE[0]}x{SIZE[1]})")
+    one_picture_main("ui.screenshot_claims", __doc__, shoot, SIZE, argv)
 
 
 if __name__ == "__main__":

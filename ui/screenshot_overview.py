@@ -11,7 +11,6 @@ actor's documents and saves the window as PNG.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from annotator.sample_article import add_sample
 from annotator.store import Store, open_store
 
-from .app import NO_DISPLAY, no_display
+from .screenshot import one_picture_main
 
 SIZE = (1180, 860)
 STORIES = (  # (title, actor who speaks, date, claim, citation, second actor)
@@ -115,16 +114,7 @@ def shoot(db_path: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m ui.screenshot_overview", description=(__doc__ or "").split("\n")[0]
-    )
-    parser.add_argument("out", type=Path, help="PNG file to write")
-    args = parser.parse_args(argv)
-    if no_display():
-        raise SystemExit(f"Error: {NO_DISPLAY}")
-    with tempfile.TemporaryDirectory() as tmp:
-        shoot(Path(tmp) / "overview.db", args.out)
-    print(f"Saved {args.out} ({SIZE[0]}x{SIZE[1]})")
+    one_picture_main("ui.screenshot_overview", __doc__, shoot, SIZE, argv)
 
 
 if __name__ == "__main__":
