@@ -1,9 +1,9 @@
 """A second process for big native exports: it builds and checks the spans
 arrays of every other block of documents while this process does the rest.
 
-Two threads cannot share the work: SQLite serialises the memory allocation
-of connections in one process, so a second thread building JSON gained
-nothing when measured; a second process does.  ``python -m
+Two threads did not share the work: a second thread building JSON gained
+nothing when measured (SQLite's process-wide memory accounting is the
+likely cause); a second process does.  ``python -m
 annotator.store.export_helper DB [ANALYST]`` opens the database read-only,
 reports its snapshot, then reads the blocks it is to build from standard input
 (one JSON list) and writes frames to standard output:
