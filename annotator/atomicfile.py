@@ -17,11 +17,44 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal
+        return True
+    return True
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary files of writes to ``target`` whose process died
+    before finishing (killed, or the machine stopped); returns them.
+
+    Their names carry the writer's process id; a file of a live process (a
+    write going on right now) is left alone.
+    """
+    removed = []
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = path.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 @contextmanager
 def temporary_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it if the block succeeds."""
+    """A temporary path beside ``target``, renamed onto it if the block succeeds.
+
+    Temporary files that earlier writes of ``target`` left behind when their
+    process was killed are removed first.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_leftovers(target)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+    )
     os.close(fd)
     tmp = Path(name)
     try:

@@ -5,6 +5,7 @@ without ``--force``, and one killed half-way leaves no half file.
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -186,3 +187,15 @@ def test_an_export_killed_half_way_leaves_the_previous_file(tmp_path: Path, big_
     previous = sha256(out)
     kill_export_half_way(big_db, out, "--force")
     assert sha256(out) == previous  # the earlier complete export, untouched
+
+
+def test_the_next_export_removes_what_a_killed_one_left(tmp_path: Path, big_db: Path) -> None:
+    out = tmp_path / "export.jsonl"
+    kill_export_half_way(big_db, out)
+    (left,) = tmp_path.glob(".export.jsonl.*.tmp")
+    # A write of the same file going on in a live process (this one) is left alone.
+    live = tmp_path / f".export.jsonl.{os.getpid()}.abcd.tmp"
+    live.write_text("being written")
+    assert run("export", "--db", str(big_db), "--out", str(out)).exit_code == 0
+    assert not left.exists() and live.exists()
+    assert out.read_bytes().count(b"\n") == EXPORT_DOCS
