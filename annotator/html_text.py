@@ -45,6 +45,9 @@ _DROP_TAGS = frozenset(
     " math canvas form button select option textarea input nav aside menu dialog"
     " head".split()
 )
+# Their text is fallback for browsers without video or audio: never shown.  An
+# unclosed one would hold the rest of the page, so one holding paragraphs stays.
+_MEDIA_TAGS = frozenset(("video", "audio"))
 _DROP_ROLES = frozenset("navigation banner contentinfo complementary search".split())
 # The brief's block list, plus a few elements browsers also render as blocks.
 _BLOCK_TAGS = frozenset(
@@ -99,6 +102,8 @@ def _is_dropped(el: etree._Element) -> bool:
     tag = _tag(el)
     if tag in _DROP_TAGS or not tag or el.get("hidden") is not None:
         return True
+    if tag in _MEDIA_TAGS:
+        return not any(_tag(inner) in _BLOCK_TAGS for inner in el.iterdescendants())
     if (el.get("aria-hidden") or "").strip(_WS).lower() == "true":
         return True
     return any(role in _DROP_ROLES for role in (el.get("role") or "").lower().split())

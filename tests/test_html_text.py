@@ -113,6 +113,21 @@ def test_comment_between_words_keeps_the_spacing() -> None:
     assert extract_article(page) == (None, "onetwo three four five")
 
 
+def test_video_and_audio_fallback_text_is_not_article_text() -> None:
+    page = (
+        "<article><p>The mayor spoke <audio src=a.mp3>Your browser cannot play"
+        " <b>audio</b>.</audio>on Monday.</p><video src=v.mp4 controls>Download the"
+        " <a href=v.mp4>video</a>.</video><p>The council voted.</p></article>"
+    )
+    assert extract_article(page) == (None, "The mayor spoke on Monday.\n\nThe council voted.")
+
+
+def test_an_unclosed_video_does_not_swallow_the_paragraphs_after_it() -> None:
+    # A browser would hide them; an analyst would lose them without a word.
+    page = "<article><p>First paragraph.</p><video src=v.mp4><p>Second paragraph.</p></article>"
+    assert extract_article(page) == (None, "First paragraph.\n\nSecond paragraph.")
+
+
 def test_processing_instruction_is_dropped_with_its_text() -> None:
     assert extract_article("<p>a<?php echo 'pi'; ?>b</p>") == (None, "ab")
 
