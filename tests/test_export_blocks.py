@@ -199,3 +199,18 @@ def test_the_helper_names_a_wrong_quote_in_its_blocks(tmp_path: Path) -> None:
         f"span {last.id} of document {jsonl.BLOCK + 1} quotes 'Zoe' but"
         " the text at [27, 39) is 'Zoë Ångström': run `annotator check`; nothing was written"
     )
+
+
+def test_without_a_helper_process_this_one_does_all_the_work(
+    corpus: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A Python that cannot start (or a helper that dies at once) costs speed, not the export.
+    store, expected = corpus
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+    broken = tmp_path / "python-that-exits"
+    broken.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(export_helper.sys, "executable", str(broken))
+    out = io.StringIO()
+    store.export_jsonl(out)
+    assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected

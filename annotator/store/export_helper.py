@@ -20,6 +20,7 @@ it sends any block, so both halves of the export describe one state.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import sqlite3
 import struct
@@ -43,8 +44,13 @@ class Helper:
 
     def __init__(self, db: Path, annotator: str | None) -> None:
         args = [sys.executable, "-m", __name__, str(db)] + ([annotator] if annotator else [])
+        # The helper runs this very copy of the package, installed or not.
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (root, os.environ.get("PYTHONPATH")) if p
+        )}  # fmt: skip
         self.process = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )
         assert self.process.stdout is not None and self.process.stdin is not None
         self._out: IO[bytes] = self.process.stdout
