@@ -19,6 +19,7 @@ from .errors import (
     InvalidSpanError,
     NotFoundError,
     SchemaError,
+    UnknownLabelsError,
 )
 from .model import (
     Document,
@@ -54,6 +55,7 @@ __all__ = [
     "SchemaError",
     "Span",
     "Store",
+    "UnknownLabelsError",
     "open_store",
 ]
 

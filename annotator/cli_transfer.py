@@ -10,13 +10,18 @@ from .cli import _n, _progress, _quote, cli, db_option, store_at
 from .formats import registry
 
 
-def _label_map(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
+def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
+    """``FROM=TO`` pairs; ``FROM=-`` leaves that label's spans (or that type's
+    relations) out of the import."""
+    mapping: dict[str, str | None] = {}
     for pair in pairs:
         source, sep, target = pair.partition("=")
         if not sep or not source.strip() or not target.strip():
-            raise click.BadParameter(f"{pair!r} is not FROM=TO, e.g. PER=ACTOR", param_hint="map")
-        mapping[source.strip()] = target.strip()
+            raise click.BadParameter(
+                f"{pair!r} is not FROM=TO, e.g. PER=ACTOR (or PER=- to leave it out)",
+                param_hint="map",
+            )
+        mapping[source.strip()] = None if target.strip() == "-" else target.strip()
     return mapping
 
 
@@ -28,7 +33,8 @@ OFFSETS = click.Choice(["utf16", "codepoint"])
 @click.option("--format", "fmt", type=click.Choice(registry.IMPORT_FORMATS), default=None,
               help="Format of annotation files (default: recognised from each file).")  # fmt: skip
 @click.option("--map", "mapping", multiple=True, metavar="FROM=TO",
-              help="Rename a label (or relation type) on import; repeatable.")  # fmt: skip
+              help="Rename a label (or relation type) on import, or FROM=- to leave it out;"
+                   " repeatable.")  # fmt: skip
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid records and list the others (default: refuse).")  # fmt: skip
 @click.option("--offsets", type=OFFSETS, default=None,

@@ -9,6 +9,27 @@ class ImportRefusedError(AnnotatorError):
     """A file cannot be imported; nothing was changed."""
 
 
+class UnknownLabelsError(ImportRefusedError):
+    """An annotation file uses labels or relation types the schema lacks; nothing was changed.
+
+    ``labels`` and ``relation_types`` are the unknown names, sorted (after any
+    label map was applied); ``files`` names the file (or files) that use them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        files: tuple[str, ...],
+        labels: tuple[str, ...] = (),
+        relation_types: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.files = files
+        self.labels = labels
+        self.relation_types = relation_types
+
+
 class DatabaseFileError(AnnotatorError):
     """The database file cannot be opened (not SQLite, not ours, or too new)."""
 

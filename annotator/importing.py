@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import DuplicateDocumentError, ImportRefusedError
+from .errors import DuplicateDocumentError, ImportRefusedError, UnknownLabelsError
 from .formats import registry
 from .formats.base import ReadResult
 from .model import ImportResult
@@ -25,7 +25,7 @@ def import_path(
     path: Path,
     *,
     format: str | None = None,
-    label_map: Mapping[str, str] | None = None,
+    label_map: Mapping[str, str | None] | None = None,
     skip_invalid: bool = False,
     offsets: str | None = None,
     annotator: str | None = None,
@@ -33,7 +33,8 @@ def import_path(
     """Import one file, or every importable file of a folder (not recursive).
 
     An article file becomes one document.  An annotation file is read whole,
-    its labels renamed through ``label_map``, checked against the schema, and
+    its labels renamed through ``label_map`` (a label or relation type mapped to
+    None is left out), checked against the schema, and
     stored in one transaction: all of it, or (on any error) nothing.
     """
     options = dict(format=format, label_map=label_map, skip_invalid=skip_invalid,
@@ -110,39 +111,82 @@ def _import_article(store: Any, path: Path) -> ImportResult:
     return result
 
 
-def _map_labels(read: ReadResult, label_map: Mapping[str, str], schema: Any, name: str) -> None:
-    """Rename labels (and relation types) in place; refuse any the schema lacks."""
+def _map_labels(
+    read: ReadResult, label_map: Mapping[str, str | None], schema: Any, name: str
+) -> None:
+    """Rename labels (and relation types) in place; refuse any the schema lacks.
+
+    A name mapped to None is left out: its spans (with the relations that touch
+    them) or its relations, counted in the notes.
+    """
     unknown_labels: set[str] = set()
     unknown_types: set[str] = set()
     relation_types = {r.type for r in schema.relations}
     labels = schema.label_set
+    left_out: dict[str, int] = {}  # "span labelled X", "relation of type X", ...: how many
     for record in read.records:
+        dropped_ids: set[str] = set()
+        kept_spans = []
         for span in record.spans:
             label = span.get("label") if isinstance(span, dict) else None
             if type(label) is not str:
+                kept_spans.append(span)
                 continue  # not a label name at all: the store's check says so
             if label_map:
-                span["label"] = label = label_map.get(label, label)
+                mapped = label_map.get(label, label)
+                if mapped is None:
+                    _count(left_out, f"span labelled {label}")
+                    if isinstance(span.get("id"), str):  # what relations point at
+                        dropped_ids.add(span["id"])
+                    continue
+                span["label"] = label = mapped
             if label not in labels:
                 unknown_labels.add(label)
+            kept_spans.append(span)
+        if len(kept_spans) != len(record.spans):
+            record.spans[:] = kept_spans
+        kept_relations = []
         for rel in record.relations:
             rel_type = str(rel.get("type"))
-            rel["type"] = label_map.get(rel_type, rel_type)
-            if rel["type"] not in relation_types:
-                unknown_types.add(str(rel["type"]))
+            mapped = label_map.get(rel_type, rel_type)
+            if mapped is None:
+                _count(left_out, f"relation of type {rel_type}")
+                continue
+            if rel.get("from") in dropped_ids or rel.get("to") in dropped_ids:
+                _count(left_out, "relation to those spans")
+                continue
+            rel["type"] = mapped
+            if mapped not in relation_types:
+                unknown_types.add(mapped)
+            kept_relations.append(rel)
+        if len(kept_relations) != len(record.relations):
+            record.relations[:] = kept_relations
+    if left_out:
+        counts = ", ".join(
+            f"{n:,} {what}" if n == 1 else f"{n:,} {what.replace(' ', 's ', 1)}"
+            for what, n in left_out.items()
+        )
+        read.notes.append(f"{name}: left out, as mapped: {counts}")
     if unknown_labels:
         example = sorted(unknown_labels)[0]
-        raise ImportRefusedError(
+        raise UnknownLabelsError(
             f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))};"
             f" map them, e.g. --map {example}={schema.label_names[0]}"
-            f" (the schema has {', '.join(schema.label_names)})"
-        )
+            f" (the schema has {', '.join(schema.label_names)})",
+            files=(name,), labels=tuple(sorted(unknown_labels)),
+            relation_types=tuple(sorted(unknown_types)),
+        )  # fmt: skip
     if unknown_types:
-        raise ImportRefusedError(
+        raise UnknownLabelsError(
             f"{name} uses relation types the schema does not have:"
             f" {', '.join(sorted(unknown_types))}; map them with --map FROM=TO"
-            f" (the schema has {', '.join(sorted(relation_types))})"
-        )
+            f" (the schema has {', '.join(sorted(relation_types))})",
+            files=(name,), relation_types=tuple(sorted(unknown_types)),
+        )  # fmt: skip
+
+
+def _count(counts: dict[str, int], what: str) -> None:
+    counts[what] = counts.get(what, 0) + 1
 
 
 def _check_shapes(read: ReadResult, skip_invalid: bool) -> None:

@@ -8,12 +8,16 @@ service asks for file names, and tests answer them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from annotator.errors import UnknownLabelsError
+from annotator.label_aliases import suggest_label, suggest_relation_type
+from annotator.model import Schema
 
 DATABASE_FILTER = "Annotation databases (*.db *.sqlite);;All files (*)"
 IMPORT_FILTER = (
@@ -28,6 +32,42 @@ class ExportChoice:
 
     format: str
     layer: str | None
+
+
+@dataclass(frozen=True)
+class LabelMapRequest:
+    """An import's labels and relation types that the schema lacks, each with a
+    first guess (a name of the schema, or None: no guess)."""
+
+    files: tuple[str, ...]
+    labels: Mapping[str, str | None]
+    relation_types: Mapping[str, str | None]
+    schema: Schema
+
+    @classmethod
+    def from_error(cls, exc: UnknownLabelsError, schema: Schema) -> LabelMapRequest:
+        types = [r.type for r in schema.relations]
+        return cls(
+            exc.files,
+            {name: suggest_label(name, schema.label_names) for name in exc.labels},
+            {name: suggest_relation_type(name, types) for name in exc.relation_types},
+            schema,
+        )
+
+    @property
+    def headline(self) -> str:
+        """E.g. "news.jsonl uses labels this database does not have: choose what each becomes"."""
+        files = self.files
+        if len(files) > 3:
+            who = f"{files[0]}, {files[1]} and {len(files) - 2} other files"
+        else:
+            who = " and ".join(filter(None, (", ".join(files[:-1]), files[-1])))
+        what = " and ".join(
+            w for w, names in (("labels", self.labels), ("relation types", self.relation_types))
+            if names
+        )  # fmt: skip
+        verb = "uses" if len(files) == 1 else "use"
+        return f"{who} {verb} {what} this database does not have: choose what each becomes"
 
 
 class DialogService:
@@ -97,6 +137,14 @@ class DialogService:
         dialog = ExportDialog(formats, layers, self.parent)
         return dialog.choice() if dialog.exec() else None
 
+    def map_labels(self, request: LabelMapRequest) -> dict[str, str | None] | None:
+        """What each unknown label and relation type becomes (None: left out); None
+        when cancelled."""
+        from .label_map_dialog import LabelMapDialog
+
+        dialog = LabelMapDialog(request, self.parent)
+        return dialog.label_map() if dialog.exec() else None
+
 
 class ScriptedDialogs(DialogService):
     """Answers prompts from lists, in order, and logs every prompt.
@@ -105,8 +153,10 @@ class ScriptedDialogs(DialogService):
     answer ``choose`` (None, cancelled, when they run out); ``texts``
     answer ``text`` and ``paths`` every file dialog (a list of paths for
     ``open_file_names``), both None (cancelled) when they run out; ``choices``
-    answer ``export_choice``.  ``asked`` holds ``(kind, title, text)`` for every
-    prompt, errors and messages included.
+    answer ``export_choice`` and ``mappings`` answer ``map_labels`` (None,
+    cancelled, when they run out).  ``asked`` holds ``(kind, title, text)`` for
+    every prompt, errors and messages included; ``map_labels`` also keeps each
+    request in ``label_requests``.
     """
 
     def __init__(
@@ -117,6 +167,7 @@ class ScriptedDialogs(DialogService):
         paths: Iterable[Any] = (),
         choices: Iterable[ExportChoice | None] = (),
         picks: Iterable[str | None] = (),
+        mappings: Iterable[dict[str, str | None] | None] = (),
     ) -> None:
         super().__init__(None)
         self.answers = list(answers)
@@ -124,6 +175,8 @@ class ScriptedDialogs(DialogService):
         self.paths = list(paths)
         self.choices = list(choices)
         self.picks = list(picks)
+        self.mappings = list(mappings)
+        self.label_requests: list[LabelMapRequest] = []
         self.asked: list[tuple[str, str, str]] = []
 
     def confirm(self, title: str, text: str) -> bool:
@@ -169,6 +222,17 @@ class ScriptedDialogs(DialogService):
     def export_choice(self, formats: Sequence[str], layers: Sequence[str]) -> ExportChoice | None:
         self.asked.append(("export_choice", ", ".join(formats), ", ".join(layers)))
         return self.choices.pop(0) if self.choices else None
+
+    def map_labels(self, request: LabelMapRequest) -> dict[str, str | None] | None:
+        """Logs e.g. ``labels: ORG=ACTOR, X=?; relation types: said_by=ATTRIBUTED_TO``."""
+        guesses = "; ".join(
+            f"{what}: " + ", ".join(f"{name}={to or '?'}" for name, to in names.items())
+            for what, names in (("labels", request.labels),
+                                ("relation types", request.relation_types)) if names
+        )  # fmt: skip
+        self.asked.append(("map_labels", request.headline, guesses))
+        self.label_requests.append(request)
+        return self.mappings.pop(0) if self.mappings else None
 
     @property
     def errors(self) -> list[str]:

@@ -11,6 +11,10 @@ file has been read are the staged documents, spans and relations written to
 the real database with ONE ``import_records`` call: one transaction, all or
 nothing, which also skips what is already there.
 
+Files that use labels (or relation types) the schema lacks are not staged; the
+others still are, so that ONE ``UnknownLabelsError`` names every unknown name of
+every file and the window asks for one mapping, then imports again with it.
+
 Qt-free, so it runs in a worker thread and in plain tests alike.
 """
 
@@ -18,10 +22,11 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from annotator.errors import ImportRefusedError
+from annotator.errors import ImportRefusedError, UnknownLabelsError
 from annotator.formats.base import iter_documents
 from annotator.importing import SUFFIXES
 from annotator.model import DocumentRecord, ImportResult
@@ -76,9 +81,27 @@ def staged_records(staging: Store) -> Iterator[DocumentRecord]:
         )  # fmt: skip
 
 
-def stage_file(staging: Store, path: Path) -> ImportResult:
+def stage_file(staging: Store, path: Path, **options: Any) -> ImportResult:
     """Import one file into the staging database (a seam for tests)."""
-    return staging.import_file(path)
+    return staging.import_file(path, **options)
+
+
+def merged(errors: list[UnknownLabelsError]) -> UnknownLabelsError:
+    """One refusal naming every file's unknown labels and relation types."""
+    if len(errors) == 1:
+        return errors[0]
+    files = tuple(name for exc in errors for name in exc.files)
+    labels = tuple(sorted({name for exc in errors for name in exc.labels}))
+    types = tuple(sorted({name for exc in errors for name in exc.relation_types}))
+    unknown = "; ".join(
+        f"{what} {', '.join(names)}"
+        for what, names in (("labels", labels), ("relation types", types)) if names
+    )  # fmt: skip
+    return UnknownLabelsError(
+        f"{', '.join(files)} use {unknown}, which the schema does not have:"
+        " map them with --map FROM=TO",
+        files=files, labels=labels, relation_types=types,
+    )  # fmt: skip
 
 
 def import_staged(
@@ -88,22 +111,32 @@ def import_staged(
     added_by: str,
     cancelled: threading.Event,
     step: Callable[[int, str], None] = lambda n, name: None,
+    label_map: Mapping[str, str | None] | None = None,
 ) -> ImportResult:
     """Import ``files`` into the database at ``db_path``: all of them, or (cancelled,
-    or any error) nothing.  ``step(n, name)`` reports before each file and before saving."""
+    or any error) nothing.  ``step(n, name)`` reports before each file and before saving.
+    ``label_map`` is that of ``Store.import_file``."""
     skipped: list[str] = []
     notes: list[str] = []
+    unknown: list[UnknownLabelsError] = []
+    options = {"label_map": label_map} if label_map else {}
     with open_store(db_path) as target, tempfile.TemporaryDirectory(prefix="annotator-") as tmp:
         with open_store(Path(tmp) / "staging.db", schema=target.schema.raw) as staging:
             for n, path in enumerate(files):
                 if cancelled.is_set():
                     raise Cancelled
                 step(n, path.name)
-                result = stage_file(staging, path)
+                try:
+                    result = stage_file(staging, path, **options)
+                except UnknownLabelsError as exc:
+                    unknown.append(exc)
+                    continue
                 skipped += result.skipped
                 notes += result.notes
             if cancelled.is_set():
                 raise Cancelled
+            if unknown:
+                raise merged(unknown)
             step(len(files), "saving")
             records = list(staged_records(staging))
         result = target.import_records(records, added_by=added_by)

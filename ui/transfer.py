@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, UnknownLabelsError
 
 from .dialogs import IMPORT_FILTER
 
@@ -32,6 +32,7 @@ class Job(QThread):
     step = Signal(int, str)
     succeeded = Signal(object)
     failed = Signal(str)
+    unmapped = Signal(object)  # an UnknownLabelsError: the window may ask for a mapping
     cancelled_signal = Signal()
 
     def __init__(self, work: Callable[[threading.Event, Callable[[int, str], None]], Any],
@@ -50,6 +51,8 @@ class Job(QThread):
             result = self._work(self.cancelled, self.step.emit)
         except Cancelled:
             self.cancelled_signal.emit()
+        except UnknownLabelsError as exc:
+            self.unmapped.emit(exc)
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except sqlite3.Error as exc:
@@ -74,6 +77,7 @@ class Transfer(QObject):
         self.window = window
         self.job: Job | None = None
         self.progress: QProgressDialog | None = None
+        self._then: Callable[[], None] | None = None  # runs once the job has ended
 
     @property
     def busy(self) -> bool:
@@ -81,6 +85,7 @@ class Transfer(QObject):
 
     def wait(self) -> None:
         """Block until a running job has finished (the window closes or switches)."""
+        self._then = None  # nothing more to ask of a window that is going away
         if self.job is not None:
             self.job.cancel()
             self.job.wait()
@@ -98,7 +103,7 @@ class Transfer(QObject):
             self.import_paths([folder])
 
     def import_paths(self, paths: list[Path]) -> None:
-        from .staged_import import expand, import_staged
+        from .staged_import import expand
 
         if self._refuse_if_busy():
             return
@@ -107,14 +112,36 @@ class Transfer(QObject):
         except AnnotatorError as exc:
             self.window.dialogs.error("Cannot import", str(exc))
             return
+        self._import(files, {})
+
+    def _import(self, files: list[Path], label_map: dict[str, str | None]) -> None:
+        from .staged_import import import_staged
+
         db_path, analyst = self.window.store.path, self.window.analyst
 
         def work(cancelled: threading.Event, report: Callable[[int, str], None]) -> Any:
             return import_staged(db_path, files, added_by=analyst, cancelled=cancelled,
-                                 step=report)  # fmt: skip
+                                 step=report, label_map=label_map)  # fmt: skip
+
+        def unmapped(exc: UnknownLabelsError) -> None:
+            # Asked once the progress dialog has closed and the job is over.
+            self._then = lambda: self._ask_mapping(exc, files, label_map)
 
         self._start(work, f"Importing {len(files):,} file{'s' if len(files) != 1 else ''}…",
-                    len(files) + 1, self._import_done, "Cannot import", "Nothing was imported")
+                    len(files) + 1, self._import_done, "Cannot import", "Nothing was imported",
+                    unmapped)  # fmt: skip
+
+    def _ask_mapping(self, exc: UnknownLabelsError, files: list[Path],
+                     label_map: dict[str, str | None]) -> None:  # fmt: skip
+        """Ask what the unknown names become, then import the same files again."""
+        from .dialogs import LabelMapRequest
+
+        request = LabelMapRequest.from_error(exc, self.window.store.schema)
+        answer = self.window.dialogs.map_labels(request)
+        if answer is None:
+            self.message.emit("Labels not mapped: nothing was imported")
+            return
+        self._import(files, {**label_map, **answer})
 
     def _import_done(self, result: Any) -> None:
         spans = result.spans_added
@@ -174,7 +201,8 @@ class Transfer(QObject):
         return self.job is not None
 
     def _start(self, work: Callable[..., Any], label: str, maximum: int,
-               done: Callable[[Any], None], error_title: str, nothing: str) -> None:  # fmt: skip
+               done: Callable[[Any], None], error_title: str, nothing: str,
+               unmapped: Callable[[UnknownLabelsError], None] | None = None) -> None:  # fmt: skip
         job = Job(work, self)
         progress = QProgressDialog(label, "Cancel", 0, maximum, self.window)
         progress.setObjectName("transferProgress")
@@ -187,9 +215,12 @@ class Transfer(QObject):
         progress.canceled.connect(lambda: progress.setLabelText("Cancelling…"))
         job.step.connect(lambda n, name: self._step(n, name, label))
         job.succeeded.connect(done)
-        job.failed.connect(
-            lambda text: self.window.dialogs.error(error_title, f"{text} ({nothing.lower()})")
-        )
+
+        def failed(text: str) -> None:
+            self.window.dialogs.error(error_title, f"{text} ({nothing.lower()})")
+
+        job.failed.connect(failed)
+        job.unmapped.connect(unmapped or (lambda exc: failed(str(exc))))
         job.cancelled_signal.connect(lambda: self.message.emit(f"Cancelled: {nothing.lower()}"))
         job.finished.connect(lambda: self._finished(job))
         self.job, self.progress = job, progress
@@ -213,3 +244,6 @@ class Transfer(QObject):
             self.progress.deleteLater()
         self.job, self.progress = None, None
         job.deleteLater()
+        then, self._then = self._then, None
+        if then is not None:
+            then()

@@ -1,0 +1,155 @@
+"""Unknown labels on import: a structured refusal (same message as ever), labels
+mapped to nothing left out, and the first guesses the window preselects."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import ImportRefusedError, UnknownLabelsError, open_store
+from annotator.cli import cli
+from annotator.label_aliases import suggest_label, suggest_relation_type
+from ui.staged_import import import_staged
+
+NEWS = "Zelensky said the Kyiv bridge will reopen in May, Ukrenergo confirmed.\n"
+LABELS = ("CLAIM", "ACTOR", "DATE", "CITATION")
+TYPES = ("ATTRIBUTED_TO", "SOURCED_FROM", "DATED")
+
+
+def write_news(path: Path) -> Path:
+    first = {"text": NEWS, "entities": [
+        {"id": 1, "start_offset": 0, "end_offset": 8, "label": "PER"},
+        {"id": 2, "start_offset": 14, "end_offset": 48, "label": "CLAIM"},
+        {"id": 3, "start_offset": 50, "end_offset": 59, "label": "ORG"},
+    ], "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "said_by"}]}  # fmt: skip
+    second = {"text": "NATO met in Brussels.\n", "label": [[0, 4, "ORG"]]}
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_unknown_labels_are_a_structured_refusal(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    store.add_document("Kharkiv rail resumed.\n")
+    before = sha256(store.path)
+    with pytest.raises(UnknownLabelsError) as caught:
+        store.import_file(news)
+    exc = caught.value
+    assert isinstance(exc, ImportRefusedError)
+    assert (exc.files, exc.labels, exc.relation_types) == (("news.jsonl",), ("ORG", "PER"),
+                                                          ("said_by",))  # fmt: skip
+    assert str(exc) == (
+        "news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
+        " --map ORG=CLAIM (the schema has CLAIM, ACTOR, DATE, CITATION)"
+    )
+    assert sha256(store.path) == before
+
+
+def test_unknown_relation_types_alone(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    with pytest.raises(UnknownLabelsError) as caught:
+        store.import_file(news, label_map={"PER": "ACTOR", "ORG": "ACTOR"})
+    exc = caught.value
+    assert (exc.labels, exc.relation_types) == ((), ("said_by",))
+    assert str(exc) == (
+        "news.jsonl uses relation types the schema does not have: said_by; map them with"
+        " --map FROM=TO (the schema has ATTRIBUTED_TO, DATED, SOURCED_FROM)"
+    )
+    assert store.document_count() == 0
+
+
+def test_the_cli_message_is_unchanged(tmp_path):
+    news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
+    result = CliRunner().invoke(cli, ["import", str(news), "--db", str(db)],
+                                prog_name="annotator")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
+        " --map ORG=CLAIM (the schema has CLAIM, ACTOR, DATE, CITATION)\n"
+    )
+
+
+def test_a_label_mapped_to_nothing_is_left_out_with_its_relations(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    result = store.import_file(news, label_map={"PER": None, "ORG": "ACTOR"})
+    assert result.notes[-1] == (
+        "news.jsonl: left out, as mapped: 1 span labelled PER, 1 relation to those spans"
+    )
+    assert (result.spans_added, result.relations_added) == (3, 0)
+    first, second = (store.spans(doc.id) for doc in result)
+    assert [(s.start, s.end, s.label) for s in first] == [(14, 48, "CLAIM"), (50, 59, "ACTOR")]
+    assert [(s.start, s.end, s.label) for s in second] == [(0, 4, "ACTOR")]
+
+
+def test_the_cli_leaves_a_label_out_with_a_dash(tmp_path):
+    news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
+    result = CliRunner().invoke(
+        cli, ["import", str(news), "--map", "PER=-", "--map", "ORG=ACTOR", "--db", str(db)],
+        prog_name="annotator",
+    )
+    assert result.exit_code == 0, result.output
+    assert "left out, as mapped: 1 span labelled PER, 1 relation to those spans" in result.output
+    with open_store(db) as store:
+        assert sorted((s.start, s.end, s.label) for d in store.documents()
+                      for s in store.spans(d.id)) == [
+            (0, 4, "ACTOR"), (14, 48, "CLAIM"), (50, 59, "ACTOR")]  # fmt: skip
+
+
+def test_a_relation_type_mapped_to_nothing_is_left_out(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    result = store.import_file(news, label_map={"PER": "ACTOR", "ORG": "ACTOR", "said_by": None})
+    assert result.notes[-1] == "news.jsonl: left out, as mapped: 1 relation of type said_by"
+    assert (result.spans_added, result.relations_added) == (4, 0)
+
+
+def test_a_staged_folder_names_every_file_and_writes_nothing(store, tmp_path):
+    write_news(tmp_path / "a.jsonl")
+    write_news(tmp_path / "b.jsonl")
+    (tmp_path / "c.txt").write_text("Kyiv talks resumed on Monday.\n", encoding="utf-8")
+    before = sha256(store.path)
+    files = [tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.txt"]
+    with pytest.raises(UnknownLabelsError) as caught:
+        import_staged(store.path, files, added_by="alice", cancelled=threading.Event())
+    exc = caught.value
+    assert (exc.files, exc.labels, exc.relation_types) == (("a.jsonl", "b.jsonl"),
+                                                          ("ORG", "PER"), ("said_by",))  # fmt: skip
+    assert str(exc) == ("a.jsonl, b.jsonl use labels ORG, PER; relation types said_by, which"
+                        " the schema does not have: map them with --map FROM=TO")  # fmt: skip
+    assert sha256(store.path) == before
+    mapping = {"PER": "ACTOR", "ORG": "ACTOR", "said_by": "ATTRIBUTED_TO"}
+    result = import_staged(store.path, files, added_by="alice", cancelled=threading.Event(),
+                           label_map=mapping)  # fmt: skip
+    # b.jsonl is the same text as a.jsonl: its documents are skipped as duplicates
+    assert (len(result), result.spans_added, result.relations_added) == (3, 4, 1)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("PER", "ACTOR"), ("person", "ACTOR"), ("Organization", "ACTOR"), ("GPE", "ACTOR"),
+    ("norp", "ACTOR"), ("Time", "DATE"), ("date", "DATE"), ("SRC", "CITATION"),
+    ("cite", "CITATION"), ("Quote", "CLAIM"), ("statement", "CLAIM"), ("actor", "ACTOR"),
+    ("EVENT", None), ("", None),
+])  # fmt: skip
+def test_label_guesses(name, expected):
+    assert suggest_label(name, LABELS) == expected
+
+
+def test_a_guess_must_be_in_the_schema():
+    assert suggest_label("PER", ("PERSON_NAME", "PLACE")) is None
+    assert suggest_label("per", ("PER", "PLACE")) == "PER"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("said_by", "ATTRIBUTED_TO"), ("Said By", "ATTRIBUTED_TO"), ("said-by", "ATTRIBUTED_TO"),
+    ("attributed_to", "ATTRIBUTED_TO"), ("cites", "SOURCED_FROM"), ("when", "DATED"),
+    ("located_in", None),
+])  # fmt: skip
+def test_relation_type_guesses(name, expected):
+    assert suggest_relation_type(name, TYPES) == expected
