@@ -45,12 +45,17 @@ OFFSETS = click.Choice(["utf16", "codepoint"])
     "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
     help="Refuse article files larger than this many MB.",
 )  # fmt: skip
+@click.option(
+    "--max-annotation-size", type=click.FloatRange(min=0, min_open=True), default=1024.0,
+    show_default=True, help="Refuse annotation files larger than this many MB.",
+)  # fmt: skip
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Label schema for a NEW database (ignored for an existing one).")  # fmt: skip
 @db_option
 def import_command(
     files: tuple[Path, ...], fmt: str | None, mapping: tuple[str, ...], skip_invalid: bool,
-    offsets: str | None, annotator: str | None, max_size: float, schema: Path | None,
+    offsets: str | None, annotator: str | None, max_size: float, max_annotation_size: float,
+    schema: Path | None,
     db_path: Path | None,
 ) -> None:  # fmt: skip
     """Import articles (.txt, .md, .html, folders of them) and annotation files.
@@ -68,6 +73,7 @@ def import_command(
     added = skipped = spans = 0
     with store_at(db_path, schema=schema) as store:
         store.import_limit = int(max_size * 1024 * 1024)
+        store.annotation_limit = int(max_annotation_size * 1024 * 1024)
         with _progress(list(files), "Importing") as bar:
             for path in bar:
                 result = store.import_file(

@@ -14,7 +14,7 @@ from .formats import registry
 from .formats.base import ReadResult
 from .model import ImportResult
 from .shapes import record_shape_problem, span_shape_problem
-from .textfile import read_article
+from .textfile import read_article, size_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
@@ -61,6 +61,13 @@ def import_path(
     if not registry.FORMATS.get(fmt, ("", False))[1]:
         raise ImportRefusedError(
             f"annotator cannot import {fmt}: use one of {', '.join(registry.IMPORT_FORMATS)}"
+        )
+    size = path.stat().st_size if path.is_file() else 0
+    if size > store.annotation_limit:
+        raise ImportRefusedError(
+            f"{path.name} is {size_text(size)}, over the limit of"
+            f" {size_text(store.annotation_limit)} for annotation files: split it,"
+            " or raise the limit with --max-annotation-size"
         )
     try:
         read = registry.module(fmt).read(

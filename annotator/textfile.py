@@ -56,7 +56,7 @@ class Article:
     meta: dict[str, str]
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
     mb = n / _MIB
     if mb >= 0.1 or n == 0:
         return f"{mb:.1f} MB"
@@ -89,8 +89,8 @@ def _read_bytes(path: Path, size: int, max_bytes: int) -> bytes:
     # Size first, from stat: a huge file is refused without reading a byte.
     if size > max_bytes:
         raise _refuse(
-            f"{name} is {_mb(size)} ({size:,} bytes), over the import limit of "
-            f"{_mb(max_bytes)}: split it into smaller files and import again"
+            f"{name} is {size_text(size)} ({size:,} bytes), over the import limit of "
+            f"{size_text(max_bytes)}: split it into smaller files and import again"
         )
     try:
         with path.open("rb") as f:
@@ -99,7 +99,7 @@ def _read_bytes(path: Path, size: int, max_bytes: int) -> bytes:
         raise _refuse(f"{name} cannot be read ({exc.strerror}): check the file") from None
     if len(data) > max_bytes:
         raise _refuse(
-            f"{name} is over the import limit of {_mb(max_bytes)}: "
+            f"{name} is over the import limit of {size_text(max_bytes)}: "
             "split it into smaller files and import again"
         )
     if not data:

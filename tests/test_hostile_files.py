@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hostile import count, doccano_line, run
 
-from annotator import open_store
+from annotator import ImportRefusedError, open_store
 
 # -- size, depth, encoding -----------------------------------------------------------
 
@@ -60,6 +60,41 @@ def test_a_100_mb_article_is_refused_without_being_read(tmp_path: Path) -> None:
         assert opened == "opened 0"  # the audit hook saw no open() of it: sized by stat
         assert float(seconds.removesuffix(" s")) < 5
     assert count(db, "documents") == 0
+
+
+def native_line() -> bytes:
+    record = {"text": "Kyiv bridge", "offset_unit": "codepoint",
+              "spans": [{"start": 0, "end": 4, "label": "ACTOR", "annotator": "a"}]}  # fmt: skip
+    return (json.dumps(record) + "\n").encode()
+
+
+def test_an_annotation_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # 1.5 GB on paper (sparse): one record, then what would be blank lines.
+    huge = tmp_path / "huge.jsonl"
+    with open(huge, "wb") as f:
+        f.write(native_line())
+        f.truncate(1536 * 1024 * 1024)
+    with open_store(tmp_path / "t.db") as store:
+        with pytest.raises(ImportRefusedError) as info:
+            store.import_file(huge)
+        assert store.document_count() == 0
+    assert str(info.value) == (
+        "huge.jsonl is 1536.0 MB, over the limit of 1024.0 MB for annotation files: split it,"
+        " or raise the limit with --max-annotation-size"
+    )
+
+
+def test_the_annotation_limit_is_set_on_the_command_line(tmp_path: Path) -> None:
+    news, db = tmp_path / "news.jsonl", tmp_path / "t.db"
+    news.write_bytes(native_line() + b"\n" * (1024 * 1024))  # 1 MB and a line
+    result = run("import", str(news), "--max-annotation-size", "0.5", "--db", str(db))
+    assert (result.exit_code, result.output) == (1, (
+        "Error: news.jsonl is 1.0 MB, over the limit of 0.5 MB for annotation files: split it,"
+        " or raise the limit with --max-annotation-size\n"))  # fmt: skip
+    assert count(db, "documents") == 0
+    result = run("import", str(news), "--max-annotation-size", "2", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert (count(db, "documents"), count(db, "spans")) == (1, 1)
 
 
 NESTED = textwrap.dedent("""

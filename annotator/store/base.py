@@ -55,6 +55,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 WRITE_RETRIES = 5
 DEFAULT_IMPORT_LIMIT = 50 * 1024 * 1024
+# Annotation files are read whole; a native export of a million spans is ~270 MB.
+DEFAULT_ANNOTATION_LIMIT = 1024 * 1024 * 1024
 
 SPAN_COLUMNS = (
     "id", "document_id", "annotator", "label", "start", "end", "text", "note",
@@ -129,9 +131,11 @@ class StoreBase:
         *,
         schema: str | Path | Mapping[str, Any] | None = None,
         import_limit: int = DEFAULT_IMPORT_LIMIT,
+        annotation_limit: int = DEFAULT_ANNOTATION_LIMIT,
     ) -> None:
         self.path = Path(path)
-        self.import_limit = import_limit
+        self.import_limit = import_limit  # articles, in bytes
+        self.annotation_limit = annotation_limit  # annotation files, in bytes
         _refuse_foreign_file(self.path)
         if schema is not None and (not self.path.exists() or self.path.stat().st_size == 0):
             schema = self._schema_body(schema)  # a bad schema file creates no database file
