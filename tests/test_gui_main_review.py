@@ -174,3 +174,28 @@ def test_ctrl_z_in_the_main_window_can_undo_the_reviewer_s_decision(
     assert (29, 34, "DATE", "gold") not in shown(window)
     assert review.gold_state.text() == "Gold “gold”: 0 spans · 0 of 2 decided"
     assert review.model.data(review.model.index(1, 5)) in ("", None)  # no decision shown
+
+
+def test_both_windows_name_and_step_one_history(qtbot, store, doc_id, make_window) -> None:
+    # lead tags in the main window, then decides in the review: Undo in the main
+    # window names the decision, and each undo or redo, from either window, is
+    # the next step of the one history.
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    window.editor.history.record("Tag ACTOR “Mayor”")  # as the editor does after a tag
+    store.add_span(doc_id, 3, 8, "ACTOR", annotator="lead")
+    review = window.show_review()
+    review.controller.select_row(1)
+    review.controller.accept_left()  # alice's DATE "3 May" into gold
+    stack = window.editor.history.stack
+    assert review.controller.history is window.editor.history
+    assert stack.undoText() == "Accept A DATE “3 May”"
+    window.editor.history.undo()  # from the main window: the decision goes
+    assert store.spans(doc_id, annotator="gold") == []
+    assert stack.undoText() == "Tag ACTOR “Mayor”" and stack.redoText() == "Accept A DATE “3 May”"
+    review.controller.undo()  # from the review: the tag goes next
+    assert store.spans(doc_id, annotator="lead") == []
+    review.controller.redo()
+    window.editor.history.redo()
+    assert [s.label for s in store.spans(doc_id, annotator="lead")] == ["ACTOR"]
+    assert [s.label for s in store.spans(doc_id, annotator="gold")] == ["DATE"]
+    assert review.gold_state.text() == "Gold “gold”: 1 span · 1 of 2 decided"

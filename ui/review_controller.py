@@ -37,7 +37,7 @@ from annotator.relation_adjudication import relation_key
 from annotator.review import Pair
 from annotator.store import Store
 
-from .commands import short_text
+from .commands import History, short_text
 from .review_state import ReviewState
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ VERBS = {ACCEPT_A: "Accept A", ACCEPT_B: "Accept B", ACCEPT_BOTH: "Accept both",
 class ReviewController(ReviewState):
     """Deciding pairs, moving between them, undo and redo, and exporting the numbers."""
 
-    def __init__(self, window: ReviewWindow, store: Store, reviewer: str) -> None:
-        super().__init__(window, store, reviewer)
+    def __init__(
+        self, window: ReviewWindow, store: Store, reviewer: str, history: History | None = None
+    ) -> None:
+        super().__init__(window, store, reviewer, history)
         self.advance = True  # after a decision, go on to the next row without a verdict
         self.history.applied.connect(self._after_history)
         self.history.message.connect(self.message)
@@ -265,7 +267,8 @@ class ReviewController(ReviewState):
             self._after_bulk()
         else:  # the reviewer's own annotation work: layer A or B may have changed
             self.reload()
-        self.gold_changed.emit(entry.document_id)
+        if self.own_history:  # a shared history tells the main window itself
+            self.gold_changed.emit(entry.document_id)
 
     def undo(self) -> None:
         if self._idle():

@@ -6,8 +6,9 @@ write the gold layer through that same Store, so the main window hears of them
 only through ``gold_changed``: the open document is reloaded when it is the one
 changed, and the gold spans appear there at once (a read-only layer, like any
 other analyst's).  The Store keeps one history per analyst, and the reviewer is
-the window's analyst, so Ctrl+Z in the main window may undo a decision: the
-review then reads its decisions again.  The review window belongs to its Store: switching databases
+the window's analyst, so both windows share one undo history (``History``):
+Ctrl+Z in either undoes the analyst's latest step, tag or decision, and both
+name it the same way.  The review window belongs to its Store: switching databases
 closes it.  The review modules are imported on first use, not at start.
 """
 
@@ -18,8 +19,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
-    from annotator.model import HistoryEntry
-
     from .main_window import MainWindow
     from .review_view import ReviewWindow
 
@@ -37,10 +36,9 @@ def show_review(w: MainWindow, document_id: int | None = None) -> ReviewWindow:
     if document_id is None and w.editor.document is not None:
         document_id = w.editor.document.id
     made = find_review(w) is None
-    review = open_review(w, w.store, w.editor.analyst, document_id)
+    review = open_review(w, w.store, w.editor.analyst, document_id, w.editor.history)
     if made:  # connected once, for the life of this review window (and of w.editor)
         review.gold_changed.connect(lambda changed: gold_changed(w, changed))
-        w.editor.history.applied.connect(lambda entry, _direction: undone_here(w, entry))
     return review
 
 
@@ -49,12 +47,6 @@ def gold_changed(w: MainWindow, document_id: int) -> None:
     editor = w.editor
     if editor.document is not None and editor.document.id == document_id:
         editor.reload()  # the span table, the painting and the layer counts follow
-
-
-def undone_here(w: MainWindow, entry: HistoryEntry) -> None:
-    """The main window's undo or redo; a decision's makes the review read its decisions."""
-    if entry.action == "adjudicate":
-        refresh_review(w)
 
 
 def refresh_review(w: MainWindow) -> None:

@@ -50,7 +50,9 @@ class ReviewState(QObject):
     background_spans = BACKGROUND_SPANS  # tests lower these to take the threaded paths
     background_requests = BACKGROUND_REQUESTS
 
-    def __init__(self, window: ReviewWindow, store: Store, reviewer: str) -> None:
+    def __init__(
+        self, window: ReviewWindow, store: Store, reviewer: str, history: History | None = None
+    ) -> None:
         super().__init__(window)
         self.w = window
         self.store = store
@@ -65,7 +67,9 @@ class ReviewState(QObject):
         self._unpainted: set[str] = set()  # panes to paint before measuring starts
         self.keep: tuple[str | None, str | None] | None = None  # the pair to select once open
         self.keep_relation: tuple[str | None, str | None] | None = None  # or the relations
-        self.history = History(store, reviewer, window.dialogs.service, self)
+        # Shared with the main window (which follows its analyst), or the review's own.
+        self.own_history = history is None
+        self.history = history or History(store, reviewer, window.dialogs.service, self)
         self.jobs = JobKeeper(self)
         self.writers = JobRunner(self)
         colours = {label.name: label.color for label in store.schema.labels}
@@ -88,10 +92,12 @@ class ReviewState(QObject):
 
     def set_reviewer(self, name: str) -> None:
         name = name.strip()
-        if name and name != self.reviewer:
+        if not name:
+            return
+        if self.own_history and name != self.reviewer:
             self.history.set_analyst(name)
-            if self.session is not None:
-                self.session.reviewer = name
+        if self.session is not None:
+            self.session.reviewer = name
 
     def mark(self, span_id: str) -> int:
         return self._marks.get(span_id, AGREES)

@@ -37,6 +37,7 @@ from annotator.model import DocumentSummary
 from annotator.relation_review import RELATION_CATEGORIES
 from annotator.store import Store
 
+from .commands import History
 from .dialogs import DialogService
 from .review_actions import build_review_actions
 from .review_chart import AgreementChart
@@ -64,12 +65,15 @@ class ReviewWindow(QMainWindow):
 
     ``gold_changed(document_id)`` fires after every decision, undo and redo that
     changed the gold layer, so a main window showing that document can reload it.
+    ``history``: the main window's undo history of the same analyst, shared so
+    both windows' Undo names the same step; else the review keeps its own.
     """
 
     gold_changed = Signal(int)
 
     def __init__(self, store: Store, analyst: str, *, dialogs: DialogService | None = None,
-                 gold: str = DEFAULT_GOLD, parent: QWidget | None = None) -> None:  # fmt: skip
+                 gold: str = DEFAULT_GOLD, parent: QWidget | None = None,
+                 history: History | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         if parent is not None:
             self.setWindowFlag(Qt.WindowType.Window)  # its own window, closed with the parent
@@ -130,7 +134,7 @@ class ReviewWindow(QMainWindow):
         self.progress_label = QLabel(self)
         self.progress_label.hide()
 
-        self.controller = ReviewController(self, store, analyst)
+        self.controller = ReviewController(self, store, analyst, history)
         self.actions_by_name = build_review_actions(self, self.controller)
         self._lay_out()
         self._menus()
@@ -397,12 +401,14 @@ class ReviewWindow(QMainWindow):
 
 
 def open_review(parent_window: QWidget | None, store: Store, analyst: str,
-                document_id: int | None = None) -> ReviewWindow:  # fmt: skip
+                document_id: int | None = None, history: History | None = None,
+                ) -> ReviewWindow:  # fmt: skip
     """Show the review window of ``parent_window`` (made on first use) on ``document_id``."""
     window = parent_window.findChild(ReviewWindow) if parent_window is not None else None
     if window is None:
         dialogs = getattr(parent_window, "dialogs", None)
-        window = ReviewWindow(store, analyst, dialogs=dialogs, parent=parent_window)
+        window = ReviewWindow(store, analyst, dialogs=dialogs, parent=parent_window,
+                              history=history)  # fmt: skip
         window.show_document(document_id)
     else:
         window.set_reviewer(analyst)
