@@ -415,3 +415,29 @@ def test_empty_txt_is_a_bad_document(tmp_path: Path) -> None:
         brat.read(tmp_path / "c")
     result = brat.read(tmp_path / "c", skip_invalid=True)
     assert [r.where for r in result.records] == ["good.ann"] and len(result.skipped) == 1
+
+
+def test_an_export_read_back_into_its_own_database_adds_nothing(tmp_path: Path) -> None:
+    # brat cannot carry our span ids: the read gives new ones. Spans at the same
+    # place with the same label and analyst are the same spans, and so are the
+    # relations between them.
+    with build_store(tmp_path / "a.db") as store:
+        before = {doc.id: layer(store, doc.id, "alice") for doc in store.documents()}
+        brat.write(store, tmp_path / "alice", annotator="alice")
+        result = store.import_records(brat.read(tmp_path / "alice", annotator="alice").records)
+        assert (result.spans_added, result.relations_added, len(result)) == (0, 0, 0)
+        kyiv, crlf = store.documents()  # alice has 3 spans on Kyiv, 2 on the CRLF text
+        assert sorted(result.notes) == sorted(
+            f"{uid}.ann: {n} spans already here (same place, label and analyst): not added again"
+            for uid, n in ((kyiv.uid, 3), (crlf.uid, 2))
+        )
+        assert {doc.id: layer(store, doc.id, "alice") for doc in store.documents()} == before
+        # A span of the file that is new is added, and its relation to a known span too.
+        ann = next((tmp_path / "alice").glob(f"{kyiv.uid}.ann"))
+        claim = next(line.split("\t")[0] for line in ann.read_text().splitlines()
+                     if line.startswith("T") and "\tCLAIM " in line)  # fmt: skip
+        ann.write_text(ann.read_text() + "T9\tACTOR 0 7\t\U0001f1fa\U0001f1e6 Kyiv\n"
+                       f"R9\tATTRIBUTED_TO Arg1:{claim} Arg2:T9\t\n")  # fmt: skip
+        result = store.import_records(brat.read(tmp_path / "alice", annotator="alice").records)
+        assert (result.spans_added, result.relations_added) == (1, 1)
+

@@ -1,0 +1,289 @@
+"""Adding documents: one article, or the records of an annotation file with
+their spans and relations, all of a file in one transaction."""
+
+from __future__ import annotations
+
+import json
+import operator
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    DuplicateDocumentError,
+    InvalidRelationError,
+    InvalidSpanError,
+    NotFoundError,
+)
+from ..model import Document, DocumentRecord, ImportResult
+from ..shapes import span_shape_problem
+from .base import (
+    _RELATION_INSERT,
+    _SPAN_INSERT,
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    now,
+    sha256,
+)
+from .fast_rows import span_tuples
+from .spans import SpansMixin
+
+# Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
+_SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
+_RELATION_VALUES = operator.itemgetter(*RELATION_COLUMNS)
+
+
+class ImportsMixin(SpansMixin):
+    def add_document(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        uid: str | None = None,
+        added_by: str = "import",
+    ) -> Document:
+        """Add an article.  Its ``uid`` is the SHA-256 of the text unless given.
+
+        Raises ``DuplicateDocumentError`` when the same text (or uid) is already here.
+        """
+        with self._transaction():
+            return self._insert_document(
+                text, title=title, source=source, meta=meta, uid=uid, added_by=added_by
+            )
+
+    def _insert_document(
+        self,
+        text: str,
+        *,
+        title: str | None,
+        source: str | None,
+        meta: Mapping[str, Any] | None,
+        uid: str | None,
+        added_by: str,
+        created_at: str | None = None,
+        digest: str | None = None,
+    ) -> Document:
+        """Insert a document; ``digest`` (its text's SHA-256) says the caller has
+        already looked for the same uid or text and found none."""
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidSpanError("a document needs non-empty text")
+        looked = digest is not None
+        digest = digest or sha256(text)
+        uid = uid or digest
+        existing = None if looked else self.db.conn.execute(
+            "SELECT id, title FROM documents WHERE uid = ? OR text_sha256 = ? LIMIT 1",
+            [uid, digest],
+        ).fetchone()  # fmt: skip
+        if existing is not None:
+            raise DuplicateDocumentError(
+                f"this article is already in the database as document {existing['id']}"
+                f" ({existing['title'] or 'untitled'}): nothing to do",
+                existing["id"],
+            )
+        created_at = created_at or now()
+        try:  # strict JSON: a NaN stored here would break every later export
+            meta_json = json.dumps(dict(meta or {}), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidSpanError(f"document meta must be plain JSON values ({exc})") from None
+        cursor = self.db.conn.execute(
+            "INSERT INTO documents"
+            " (uid, title, source, text, text_sha256, length, meta, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [uid, title, source, text, digest, len(text), meta_json, created_at],
+        )
+        doc_id = int(cursor.lastrowid or 0)
+        self._record(
+            added_by, "add_document", document_id=doc_id, target=uid,
+            after={"documents": [{"id": doc_id, "uid": uid, "title": title, "source": source}]},
+        )  # fmt: skip
+        return Document(doc_id, uid, title, source, text, digest, json.loads(meta_json), created_at)
+
+    def import_file(self, path: str | Path, **options: Any) -> ImportResult:
+        """Import an article (.txt, .md, .html/.htm), an annotation file, or a folder.
+
+        ``options`` are those of ``annotator.importing.import_path``: ``format``,
+        ``label_map``, ``skip_invalid``, ``offsets``, ``annotator``.  Returns an
+        ``ImportResult``: the list of added documents, with ``skipped`` naming
+        what was already in the database or refused, and ``notes``.
+        """
+        from ..importing import import_path  # the importers use this store's API
+
+        return import_path(self, Path(path), **options)
+
+    def import_records(
+        self,
+        records: Iterable[DocumentRecord],
+        *,
+        added_by: str = "import",
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Store documents with their spans and relations: all of them, or none.
+
+        A document already here (same uid or same text) is not added again; its
+        spans and relations whose ids are new are added, so importing the same
+        file twice adds nothing twice.  A known uid with a different text is a
+        conflict: reported in ``skipped`` and left untouched.
+        """
+        result = ImportResult()
+        with self._transaction() as conn:
+            for n, record in enumerate(records, 1):
+                try:
+                    self._import_record(conn, record, added_by, result)
+                except (InvalidSpanError, InvalidRelationError, NotFoundError) as exc:
+                    raise type(exc)(f"{record.where or f'record {n}'}: {exc}") from None
+                if progress is not None:
+                    progress(n)
+        return result
+
+    def _import_record(
+        self, conn: sqlite3.Connection, record: DocumentRecord, added_by: str, result: ImportResult
+    ) -> None:
+        name = record.where or record.title or "a document"
+        digest = sha256(record.text)
+        found = conn.execute(
+            "SELECT id, uid, text_sha256 FROM documents WHERE uid = ? OR text_sha256 = ?"
+            " ORDER BY uid = ? DESC LIMIT 1",
+            [record.uid or digest, digest, record.uid or digest],
+        ).fetchone()
+        if found is not None and found["text_sha256"] != digest:
+            result.skipped.append(
+                f"{name}: document {found['id']} has the same id but another text (a conflict):"
+                " left as it is"
+            )
+            return
+        if found is None:
+            doc = self._insert_document(
+                record.text, title=record.title, source=record.source, meta=record.meta,
+                uid=record.uid, added_by=added_by, created_at=record.created_at, digest=digest,
+            )  # fmt: skip
+            result.append(doc)
+            doc_id = doc.id
+        else:
+            doc_id = found["id"]
+        text = self._text(doc_id) if found is not None else record.text
+        # A new document's spans are plainly valid in a well-formed file: one tight
+        # pass builds their rows; anything doubtful goes the careful way.
+        rows = None if found is not None else span_tuples(
+            doc_id, text, record.spans, self.schema.label_set, now()
+        )  # fmt: skip
+        if rows is None:
+            rows = self._checked_span_rows(doc_id, text, record.spans)
+        labels = {row[0]: (row[3], doc_id) for row in rows}
+        relations = record.relations
+        if found is not None:  # spans brought in before are not added twice
+            known = self._existing_ids("spans", list(labels), doc_id)
+            rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
+            relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
+                                    for end in ("from", "to")}}
+                         for rel in relations]  # fmt: skip
+            for copy, kept in same.items():
+                labels[kept] = labels.pop(copy)
+            if same:
+                result.notes.append(f"{name}: {len(same)} spans already here (same place, label"
+                                    " and analyst): not added again")  # fmt: skip
+        rel_rows = [self._relation_row(doc_id, rel, labels) for rel in relations]
+        if found is not None:
+            known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
+            rel_rows = self._new_relation_rows(doc_id, [r for r in rel_rows
+                                                        if r["id"] not in known])  # fmt: skip
+        try:
+            conn.executemany(_SPAN_INSERT, rows)
+            conn.executemany(_RELATION_INSERT, map(_RELATION_VALUES, rel_rows))
+        except sqlite3.IntegrityError:  # an id of the new rows belongs to another document
+            self._existing_ids("spans", [row[0] for row in rows], doc_id)
+            self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
+            raise
+        result.spans_added += len(rows)
+        result.relations_added += len(rel_rows)
+        if rows or rel_rows:
+            # The rows themselves carry their time stamps and origin; the history
+            # names them, so the audit trail says who brought which spans in.
+            self._record(
+                added_by, "import", document_id=doc_id, target=record.where or None,
+                after={"span_ids": [row[0] for row in rows],
+                       "relation_ids": [r["id"] for r in rel_rows]},
+            )  # fmt: skip
+        elif found is not None:
+            result.skipped.append(f"{name}: already in the database as document {doc_id}")
+
+    def _new_span_rows(
+        self, doc_id: int, rows: list[tuple[Any, ...]]
+    ) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
+        """The rows with no live span of the same place, label and analyst in the
+        document (nor earlier in ``rows``), and {left-out id: the id kept instead}.
+
+        Formats without our ids (brat, CoNLL, ...) give a re-imported export new
+        ids; without this, every round trip would double the spans."""
+        here = {
+            (start, end, label, who): span_id
+            for span_id, start, end, label, who in self.db.conn.execute(
+                'SELECT id, start, "end", label, annotator FROM spans'
+                " WHERE document_id = ? AND orphan_revision IS NULL",
+                [doc_id],
+            )
+        }
+        fresh, same = [], {}
+        for row in rows:
+            key = (row[4], row[5], row[3], row[2])
+            if key in here:
+                same[row[0]] = here[key]
+            else:
+                here[key] = row[0]
+                fresh.append(row)
+        return fresh, same
+
+    def _new_relation_rows(self, doc_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The relation rows not already in the document (same type, ends and analyst)."""
+        here = {
+            tuple(r)
+            for r in self.db.conn.execute(
+                "SELECT type, from_span, to_span, annotator FROM relations WHERE document_id = ?",
+                [doc_id],
+            )
+        }
+        fresh = []
+        for row in rows:
+            key = (row["type"], row["from_span"], row["to_span"], row["annotator"])
+            if key not in here:
+                here.add(key)
+                fresh.append(row)
+        return fresh
+
+    def _checked_span_rows(
+        self, doc_id: int, text: str, spans: list[dict[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """Span rows validated one by one, with a precise error for the first bad one."""
+        problem = span_shape_problem(spans)
+        if problem is not None:
+            raise InvalidSpanError(f"{problem}: fix the record")
+        for span in spans:
+            quote = span.get("text")
+            start, end = span.get("start"), span.get("end")
+            if quote is not None and isinstance(start, int) and isinstance(end, int):
+                if text[start:end] != quote:
+                    raise InvalidSpanError(
+                        f"span {span.get('id') or ''} [{start}, {end}) quotes {quote!r} but the"
+                        f" text there is {text[start:end]!r}: offsets must count code points"
+                    )
+        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text)))
+
+    def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
+        """The ids already stored; one stored under another document is refused."""
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for row_id, owner in self.db.conn.execute(
+                f"SELECT id, document_id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                if owner != document_id:
+                    error = InvalidSpanError if table == "spans" else InvalidRelationError
+                    raise error(
+                        f"{table[:-1]} id {row_id} already belongs to document {owner}:"
+                        " give the copy new ids"
+                    )
+                found.add(row_id)
+        return found
