@@ -7,6 +7,10 @@ redoing moves it forward again.  Undo and redo are themselves appended as
 events (``action`` ``undo``/``redo``, ``ref`` the event they act on), so which
 event the next undo or redo applies to is derived by walking one analyst's
 events backwards, never stored.
+
+An analyst whose next undo conflicts (someone changed those rows since) may
+``skip`` it: a ``skip`` event hides that change from undo like an undo would,
+changes no data, and, like a new change, leaves nothing to redo.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def undo_target(events_newest_first: Iterable[tuple[int, str, int | None]]) -> i
     """
     hidden = 0
     for event_id, action, ref in events_newest_first:
-        if action == "undo":
+        if action in ("undo", "skip"):
             hidden += 1
         elif action in UNDOABLE or action == "redo":
             if hidden == 0:
@@ -78,7 +82,7 @@ def redo_target(events_newest_first: Iterable[tuple[int, str, int | None]]) -> i
             if consumed == 0:
                 return ref
             consumed -= 1
-        elif action in UNDOABLE:
+        elif action in UNDOABLE or action == "skip":
             return None
     return None
 

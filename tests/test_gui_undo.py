@@ -110,3 +110,25 @@ def test_switching_analyst_changes_whose_spans_are_editable(store, doc_id, make_
     assert store.spans(doc_id) == []
     alice.press(Qt.Key.Key_Z, CTRL)  # bob's own undo history
     assert [s.annotator for s in store.spans(doc_id)] == ["bob"]
+
+
+def test_an_undo_that_conflicts_can_be_skipped(store, db_path, doc_id, make_window, analyst_at,
+                                                dialogs):  # fmt: skip
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(5, 9)  # Kyiv: UTF-16 5..9, code points 3..7 after the flag
+    alice.press(Qt.Key.Key_2)
+    alice.select(13, 21)  # Zelensky: code points 10..18
+    alice.press(Qt.Key.Key_2)
+    zelensky = next(s for s in store.spans(doc_id) if s.text == "Zelensky")
+    store.update_span(zelensky.id, label="CLAIM", by="lead")  # the lead edits alice's span
+    dialogs.answers = [False, True]  # first keep it blocked, then skip
+    alice.press(Qt.Key.Key_Z, CTRL)
+    title, text = dialogs.asked[-1][1:]
+    assert title == "Cannot undo" and zelensky.id in text and "Skip this step" in text
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR"), (10, 18, "CLAIM")]  # nothing moved
+    alice.press(Qt.Key.Key_Z, CTRL)  # asked again; this time skipped
+    assert alice.window.statusBar().currentMessage() == (
+        "Skipped: tag ACTOR “Zelensky” stays as it is; undo again to go on")
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR"), (10, 18, "CLAIM")]
+    alice.press(Qt.Key.Key_Z, CTRL)  # the step before: the tag of "Kyiv"
+    assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]

@@ -56,6 +56,12 @@ B = (2, "update_span", None)
         ([A, (2, "undo", 1), (3, "redo", 1), (4, "undo", 1)], None, 1),
         # Actions that are not undoable (documents) are ignored.
         ([(1, "add_document", None), (2, "add_span", None), (3, "undo", 2)], None, 2),
+        # A skipped change is passed over by undo and, like a new change, leaves
+        # nothing to redo; undos after it go on as usual.
+        ([A, B, (3, "skip", 2)], 1, None),
+        ([A, B, (3, "undo", 2), (4, "skip", 1)], None, None),
+        ([A, B, (3, "skip", 2), (4, "undo", 1)], None, 1),
+        ([A, B, (3, "skip", 2), (4, "undo", 1), (5, "redo", 1)], 1, None),
     ],
 )
 def test_undo_and_redo_targets_of_hand_written_sequences(
@@ -334,6 +340,25 @@ def test_conflict_when_someone_else_changed_the_span(
     assert store.span(span.id).label == "ACTOR"
     store.undo("alice")
     assert store.spans(doc_id) == []
+
+
+def test_a_conflicting_undo_can_be_skipped_to_reach_the_one_before(
+    store: Store, doc_id: int, db_path: Path
+) -> None:
+    first = store.add_span(doc_id, 17, 35, "CLAIM", annotator="alice")
+    span = store.add_span(doc_id, 0, 11, "ACTOR", annotator="alice")
+    store.update_span(span.id, label="CLAIM", by="lead")  # alice's last step now conflicts
+    with pytest.raises(HistoryConflictError):
+        store.undo("alice")
+    spans_before = rows(db_path, "spans")
+    skipped = store.skip_undo("alice")
+    assert skipped is not None and skipped.action == "add_span" and skipped.target == span.id
+    assert rows(db_path, "spans") == spans_before  # skipping changes no data
+    assert store.undo("alice").target == first.id  # type: ignore[union-attr]
+    assert [s.id for s in store.spans(doc_id)] == [span.id]  # the lead's CLAIM stays
+    assert store.redo("alice").target == first.id  # type: ignore[union-attr]
+    assert store.redo("alice") is None  # the skipped step is not redone
+    assert store.skip_undo("nobody") is None
 
 
 def test_conflict_when_someone_else_linked_the_span(

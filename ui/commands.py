@@ -94,7 +94,10 @@ class History(QObject):
             )
         except HistoryConflictError as exc:
             self._resync()
-            self.dialogs.error(f"Cannot {direction}", f"{exc}")
+            if direction == "undo":
+                self._offer_skip(exc)
+            else:
+                self.dialogs.error(f"Cannot {direction}", f"{exc}")
             return None
         if entry is None:
             self._resync()
@@ -103,6 +106,19 @@ class History(QObject):
         self.message.emit(f"{direction.capitalize()}: {describe(entry)}")
         self.applied.emit(entry, direction)
         return entry
+
+    def _offer_skip(self, conflict: HistoryConflictError) -> None:
+        """An undo that cannot be applied: leave that step as it is, if the analyst
+        wants, so the next undo reaches the one before it."""
+        if not self.dialogs.confirm(
+            "Cannot undo",
+            f"{conflict}.\n\nSkip this step and leave it as it is? The next undo then"
+            " goes on with the step before it; the skipped step cannot be redone.",
+        ):
+            return
+        entry = self.store.skip_undo(self.analyst)
+        if entry is not None:
+            self.message.emit(f"Skipped: {describe(entry)} stays as it is; undo again to go on")
 
     def _resync(self) -> None:
         # The stack no longer matches the Store (another window changed the history):

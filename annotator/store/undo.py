@@ -41,7 +41,7 @@ class UndoMixin(SpansMixin):
         ]
 
     def _events_newest_first(self, annotator: str) -> Iterator[tuple[int, str, int | None]]:
-        actions = sorted(hist.UNDOABLE | {"undo", "redo"})
+        actions = sorted(hist.UNDOABLE | {"undo", "redo", "skip"})
         marks = ", ".join("?" * len(actions))
         last = None
         while True:
@@ -67,6 +67,24 @@ class UndoMixin(SpansMixin):
     def redo(self, annotator: str) -> HistoryEntry | None:
         """Re-apply the analyst's latest undone change, or return None."""
         return self._step(annotator, "redo")
+
+    def skip_undo(self, annotator: str) -> HistoryEntry | None:
+        """Leave the analyst's next undo as it is (it conflicts, say) so that undo
+        goes on with the change before it.  Changes no data; returns the change
+        skipped, or None when there is nothing to undo."""
+        with self._transaction():
+            target_id = hist.undo_target(self._events_newest_first(annotator))
+            if target_id is None:
+                return None
+            row = self.db.conn.execute("SELECT * FROM events WHERE id = ?", [target_id]).fetchone()
+            self._record(
+                annotator, "skip", document_id=row["document_id"], target=row["target"],
+                ref=target_id,
+            )  # fmt: skip
+        return HistoryEntry(
+            row["id"], row["at"], row["annotator"], row["action"], row["document_id"],
+            row["target"], json.loads(row["before"]), json.loads(row["after"]), row["ref"],
+        )  # fmt: skip
 
     def _step(self, annotator: str, direction: str) -> HistoryEntry | None:
         with self._transaction():
