@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.claims import claim_rows, top_partners
+from ui import claims_panel
 from ui.claims_panel import ClaimsModel, ClaimsPanel, show_claims
 
 A = ("Mayor Olena Koval said on Tuesday that the bridge reopened [citation: Daily Ledger]."
@@ -96,9 +97,16 @@ def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at):
     assert not dock.isVisible()
 
 
+def all_articles(qtbot, panel):
+    """Switch to "All articles" and wait for the worker thread's read."""
+    panel.scope.setCurrentIndex(1)
+    assert panel.summary.text() == "Reading the claims of all articles…"
+    qtbot.waitUntil(lambda: not panel.jobs.busy and "claims ·" in panel.summary.text())
+
+
 def test_corpus_mode_filter_summary_and_click(window, qtbot, docs):
     panel = show_claims(window)
-    panel.scope.setCurrentIndex(1)
+    all_articles(qtbot, panel)
     assert not panel.table.isColumnHidden(0)
     assert [row[0] for row in table(panel)] == [
         "it was closed", "the bridge reopened", "tolls will rise"]
@@ -138,9 +146,9 @@ def test_the_panel_follows_new_links_and_undo(window, analyst_at, store, docs):
     assert table(panel)[0][2] == ""
 
 
-def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path):
+def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path, qtbot):
     panel = show_claims(window)
-    panel.scope.setCurrentIndex(1)
+    all_articles(qtbot, panel)
     panel.filter.setText("ledger")
     out = tmp_path / "claims.csv"
     dialogs.paths.append(out)
@@ -158,6 +166,34 @@ def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path):
          "[citation: Daily Ledger]", "refutes", ""],
     ]
     assert dialogs.messages == [f"3 claims written to {out}"]
+
+
+def test_across_articles_an_edit_reads_only_the_open_article(
+    window, qtbot, analyst_at, store, docs, monkeypatch, dialogs
+):
+    panel = show_claims(window)
+    all_articles(qtbot, panel)
+    read: list[object] = []
+    real = claims_panel.claim_rows
+    monkeypatch.setattr(claims_panel, "claim_rows",
+                        lambda *a: read.append(a[2:]) or real(*a))  # fmt: skip
+    alice = analyst_at(window)
+    alice.caret(110)  # in "it was closed": unlink its date, then link it again
+    dialogs.picks.append("CLAIM “it was closed” DATED DATE “Monday”")
+    window.relations.delete_at_caret()
+    assert table(panel)[0][:3] == ("it was closed", "Police", "")
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Return)
+    assert table(panel)[0][:3] == ("it was closed", "Police", "Monday")
+    assert read and all(ids == ([docs[0]],) for ids in read)  # never all articles
+    assert not panel.jobs.busy
+
+
+def test_closing_the_window_while_all_articles_are_read(window, qtbot, docs):
+    panel = show_claims(window)
+    panel.scope.setCurrentIndex(1)
+    window.close()  # waits for the reading thread; its late answer changes nothing
+    qtbot.waitUntil(lambda: not panel.jobs.busy)
 
 
 def test_the_model_passes_qtmodeltester(qtmodeltester, store, docs):

@@ -9,6 +9,10 @@ and a summary line (the actors with most claims, the sources cited most).
 Clicking a row selects the claim in the article (opening its document).
 "Export CSV…" writes the rows shown, filtered and sorted, through the
 dialog service.
+
+Across the corpus the rows are read once on a worker thread (a thousand
+articles take about a second) and kept per document; an edit in the open
+article re-reads that article only, so tagging and linking stay instant.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
+from annotator.store import Store
+
+from .workers import JobRunner
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -131,6 +138,9 @@ class ClaimsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        self._corpus: dict[int, list[ClaimRow]] | None = None  # per document, all articles
+        self._reading = 0  # the newest corpus read asked for; older answers are dropped
+        self._edited: set[int] = set()  # documents edited while the corpus is being read
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.export_button.clicked.connect(self.export_csv)
@@ -146,23 +156,69 @@ class ClaimsPanel(QWidget):
         w = self.window_
         editor = w.editor
         for signal in (editor.opened, editor.closed, editor.span_added, editor.span_removed,
-                       editor.span_changed, editor.spans_reset, editor.analyst_changed,
-                       editor.history.applied, w.relations.changed):  # fmt: skip
+                       editor.span_changed, w.relations.changed):  # fmt: skip
+            signal.connect(lambda *_: self.refresh(open_article_only=True))
+        for signal in (editor.spans_reset, editor.analyst_changed, editor.history.applied):
             signal.connect(lambda *_: self.refresh())
+        self._corpus = None
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *, open_article_only: bool = False) -> None:
+        """Show the rows again; ``open_article_only``: only the open article changed."""
         dock = self.parentWidget()
         if dock is not None and dock.isHidden():
-            return  # show_claims refreshes it when it opens: no corpus reads while hidden
+            self._corpus = None  # read again when shown: changes are not followed meanwhile
+            return
         w = self.window_
         editor = w.editor
-        if self.corpus:
-            rows = claim_rows(w.store, editor.analyst)
-        elif editor.document is not None:
-            rows = claim_rows(w.store, editor.analyst, [editor.document.id])
-        else:
-            rows = []
+        doc_id = editor.document.id if editor.document is not None else None
+        if not self.corpus:
+            rows = [] if doc_id is None else claim_rows(w.store, editor.analyst, [doc_id])
+            self._show(rows)
+            return
+        if self._corpus is None or not open_article_only:
+            self._read_corpus()
+            if doc_id is not None:
+                self._edited.add(doc_id)
+            return
+        if doc_id is not None:
+            self._corpus[doc_id] = claim_rows(w.store, editor.analyst, [doc_id])
+        self._show([row for d in sorted(self._corpus) for row in self._corpus[d]])
+
+    def _read_corpus(self) -> None:
+        """Every article's claims, read on a worker thread with its own connection."""
+        self._reading += 1
+        reading, analyst = self._reading, self.window_.editor.analyst
+        self._edited.clear()
+        self.summary.setText("Reading the claims of all articles…")
+
+        def work(store: Store) -> dict[int, list[ClaimRow]]:
+            per_document: dict[int, list[ClaimRow]] = {}
+            for row in claim_rows(store, analyst):
+                per_document.setdefault(row.document_id, []).append(row)
+            return per_document
+
+        def done(per_document: dict[int, list[ClaimRow]]) -> None:
+            if reading != self._reading or not self.corpus:
+                return  # asked again since, or no longer shown
+            editor = self.window_.editor
+            for doc_id in self._edited:  # changed while the thread was reading
+                per_document[doc_id] = claim_rows(self.window_.store, editor.analyst, [doc_id])
+            self._corpus = per_document
+            self._show([row for d in sorted(per_document) for row in per_document[d]])
+
+        def failed(message: str) -> None:
+            if reading == self._reading:
+                self.summary.setText(f"The claims could not be read: {message}")
+
+        self.jobs.start(self.window_.store.path, work, done, failed)
+
+    @property
+    def jobs(self) -> JobRunner:
+        # The editor's: the window waits for them before it closes or opens another file.
+        return self.window_.editor.jobs
+
+    def _show(self, rows: list[ClaimRow]) -> None:
         self.model.set_rows(rows)
         self.table.setColumnHidden(0, not self.corpus)
         self._summarise(rows)
