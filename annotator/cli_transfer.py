@@ -8,6 +8,7 @@ import click
 
 from .cli import _n, _progress, _quote, cli, db_option, store_at
 from .formats import registry
+from .formats.base import suggestions_left_out
 
 
 def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
@@ -132,6 +133,7 @@ def export_command(
                 f"{target} already exists: choose another --out, or add --force to replace it"
             )
         writer = registry.module(fmt).write
+        left_out = suggestions_left_out(store, annotator)
         if fmt == "jsonl":
             with _progress(list(range(store.document_count())), "Exporting") as bar:
                 report = writer(store, target, annotator=annotator,
@@ -149,6 +151,8 @@ def export_command(
         click.echo(f"Tokens and sentences from {tokenizer}", err=to_stderr)
     for line in getattr(report, "lost", []):
         click.echo(f"Not carried by {fmt}: {line}", err=to_stderr)
+    if left_out:
+        click.echo(f"Left out: {left_out}", err=to_stderr)
 
 
 def _occupied(path: Path) -> bool:

@@ -7,6 +7,8 @@ from functools import cached_property
 from typing import Any
 
 ORIGINS = ("manual", "rule", "model", "import", "adjudicated")
+# The layer of machine suggestions not yet accepted: left out of exports unless asked for.
+SUGGEST = "suggest"
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 

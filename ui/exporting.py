@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats import registry
+from annotator.formats.base import suggestions_left_out
 from annotator.store import open_store
 
 from .staged_import import Cancelled
@@ -60,6 +61,7 @@ def export_to(
                 report = writer(store, staged, annotator=layer, progress=step)
             else:
                 report = writer(store, staged, annotator=layer)
+            left_out = suggestions_left_out(store, layer)
         if cancelled.is_set():
             raise Cancelled
         if staged.is_dir():
@@ -70,7 +72,7 @@ def export_to(
             os.replace(staged, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return dataclasses.replace(report, path=str(target))
+    return dataclasses.replace(report, path=str(target), left_out=[left_out] if left_out else [])
 
 
 def summary(fmt: str, report: Any) -> str:
@@ -85,4 +87,6 @@ def summary(fmt: str, report: Any) -> str:
         lines += ["", f"Not carried by {fmt}:"] + [f"• {line}" for line in lost]
     else:
         lines += ["", f"{fmt} carried everything."]
+    for line in getattr(report, "left_out", []):
+        lines += ["", f"Left out: {line}."]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Document, DocumentRecord, Relation, Span
+from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
 
 DEFAULT_ANNOTATOR = "imported"
 
@@ -36,15 +36,29 @@ class WriteReport:
     relations: int = 0
     path: str = ""
     lost: list[str] = field(default_factory=list)  # what the format cannot carry
+    left_out: list[str] = field(default_factory=list)  # what was not asked for
+
+
+def suggestions_left_out(store: Any, annotator: str | None) -> str | None:
+    """The line saying an export of every layer left the unaccepted suggestions out."""
+    if annotator is not None:
+        return None
+    n = sum(per_analyst.get(SUGGEST, 0) for per_analyst in store.stats().values())
+    if not n:
+        return None
+    return (f"{n:,} suggestion{'s' if n != 1 else ''} not yet accepted left out"
+            f" (accept them first, or export them alone with --annotator {SUGGEST})")  # fmt: skip
 
 
 def iter_documents(
     store: Any, annotator: str | None = None
 ) -> Iterator[tuple[Document, list[Span], list[Relation]]]:
-    """Every document with its spans (sorted) and relations, through the public API."""
+    """Every document with its spans (sorted) and relations, through the public API:
+    one analyst's, or every layer but the suggestions not yet accepted."""
     for summary in store.documents():
-        yield (
-            store.document(summary.id),
-            store.spans(summary.id, annotator=annotator),
-            store.relations(summary.id, annotator=annotator),
-        )
+        spans = store.spans(summary.id, annotator=annotator)
+        relations = store.relations(summary.id, annotator=annotator)
+        if annotator is None:
+            spans = [s for s in spans if s.annotator != SUGGEST]
+            relations = [r for r in relations if r.annotator != SUGGEST]
+        yield store.document(summary.id), spans, relations

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ExportError
+from ..model import SUGGEST
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -31,7 +32,10 @@ LIVE_RELATION = (
 
 
 def _layer(annotator: str | None, alias: str) -> tuple[str, list[Any]]:
-    return (f"AND {alias}.annotator = ?", [annotator]) if annotator else ("", [])
+    """One analyst's layer, or every layer but the suggestions not yet accepted."""
+    if annotator:
+        return f"AND {alias}.annotator = ?", [annotator]
+    return f"AND {alias}.annotator <> ?", [SUGGEST]
 
 
 def export_document_ids(conn: sqlite3.Connection) -> list[int]:
@@ -95,8 +99,8 @@ def export_span_groups(
 def document_quotes(
     conn: sqlite3.Connection, document_id: int, annotator: str | None = None
 ) -> list[Any]:
-    """The live spans of one document as (id, start, end, quote)."""
-    layer, params = _layer(annotator, "spans")
+    """The live spans of one document (of one analyst, if given) as (id, start, end, quote)."""
+    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
     return conn.execute(
         f'SELECT id, start, "end", text FROM spans WHERE document_id = ?'
         f" AND orphan_revision IS NULL {layer}",
@@ -104,12 +108,13 @@ def document_quotes(
     ).fetchall()
 
 
-def export_quotes(
-    conn: sqlite3.Connection, annotator: str | None = None
+def every_quote(
+    conn: sqlite3.Connection,
 ) -> Iterator[tuple[int, str, list[tuple[str, int, int, str]]]]:
-    """Per document: (id, text, [(span id, start, end, quote)]) to check the store."""
+    """Per document: (id, text, [(span id, start, end, quote)] of every layer), to check
+    the store."""
     for doc_id, text in conn.execute("SELECT id, text FROM documents ORDER BY id").fetchall():
-        yield doc_id, text, document_quotes(conn, doc_id, annotator)
+        yield doc_id, text, document_quotes(conn, doc_id)
 
 
 def build_block(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..atomicfile import temporary_path
 from .base import StoreBase
-from .exporting import export_quotes
+from .exporting import every_quote
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class MaintenanceMixin(StoreBase):
                 "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
                 f" (0..{length})", (span_id, str(doc_id)),
             ))  # fmt: skip
-        for doc_id, text, quotes in export_quotes(conn):
+        for doc_id, text, quotes in every_quote(conn):
             for span_id, start, end, quote in quotes:
                 if 0 <= start < end <= len(text) and text[start:end] != quote:
                     breaches.append(Breach(

@@ -35,11 +35,10 @@ from dateutil import parser as du_parser
 
 from ..attributes import check_attributes
 from ..errors import InvalidSpanError
-from ..model import Span
+from ..model import SUGGEST, Span
 from . import run_all
 from .base import Suggestion
 
-SUGGEST = "suggest"
 # Document meta keys that can give the publication date (for "last Tuesday").
 DATE_KEYS = ("reference_date", "published", "date", "pubdate", "date_published")
 HISTORY_LIMIT = 1_000_000

@@ -1,0 +1,83 @@
+"""Suggestions not yet accepted stay out of exports of every layer (issue 10: never a
+wrong span behind the analyst's back), unless asked for; the store check still sees them."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.formats import doccano
+from annotator.store import Store
+from ui.exporting import summary
+
+TEXT = "Marta Olsberg said on 3 March that talks resume in Kessel."
+# Marta Olsberg 0..13, 3 March 22..29, Kessel 51..57 (counted by hand).
+
+
+def build(store: Store) -> int:
+    doc = store.add_document(TEXT, title="Talks").id
+    store.add_span(doc, 0, 13, "ACTOR", annotator="alice")
+    store.add_span(doc, 22, 29, "DATE", annotator="suggest", origin="rule")
+    store.add_span(doc, 51, 57, "ACTOR", annotator="suggest", origin="rule")
+    return doc
+
+
+def native(store: Store, **kw: str) -> list[tuple[int, int, str, str]]:
+    out = io.StringIO()
+    store.export_jsonl(out, **kw)
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    return [(s["start"], s["end"], s["label"], s["annotator"]) for s in record["spans"]]
+
+
+def test_every_layer_means_every_analyst_not_the_suggestions(store: Store) -> None:
+    build(store)
+    assert native(store) == [(0, 13, "ACTOR", "alice")]
+    assert native(store, annotator="suggest") == [(22, 29, "DATE", "suggest"),
+                                                  (51, 57, "ACTOR", "suggest")]  # fmt: skip
+
+
+def test_other_formats_leave_them_out_too(store: Store, tmp_path: Path) -> None:
+    build(store)
+    doccano.write(store, tmp_path / "all.jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    # One line per analyst: alice's only (ASCII text: UTF-16 offsets are code points).
+    assert [(line["username"], line["label"]) for line in lines] == [
+        ("alice", [[0, 13, "ACTOR"]])]  # fmt: skip
+
+
+def test_the_command_says_what_it_left_out(store: Store, tmp_path: Path) -> None:
+    build(store)
+    out = tmp_path / "all.jsonl"
+    result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--out", str(out)],
+                                prog_name="annotator")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Left out: 2 suggestions not yet accepted left out (accept them first, or export"
+        " them alone with --annotator suggest)"
+    )
+    result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--annotator", "alice",
+                                      "--out", str(tmp_path / "a.jsonl")], prog_name="annotator")
+    assert "Left out" not in result.output
+
+
+def test_the_window_says_it_too() -> None:
+    from annotator.formats.base import WriteReport
+
+    report = WriteReport(1, 1, 0, "out.jsonl", left_out=["2 suggestions not yet accepted left out"])
+    assert summary("jsonl", report).splitlines()[-1] == (
+        "Left out: 2 suggestions not yet accepted left out.")
+
+
+def test_the_store_check_still_covers_suggestions(store: Store) -> None:
+    build(store)
+    with closing(sqlite3.connect(store.path)) as conn:
+        conn.execute("UPDATE spans SET text = 'Kassel' WHERE annotator = 'suggest'"
+                     " AND start = 51")  # fmt: skip
+        conn.commit()
+    assert [b.kind for b in store.check()] == ["quote"]
