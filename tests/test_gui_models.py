@@ -163,3 +163,24 @@ def test_a_long_article_paints_first_screens_then_the_rest(store, make_window, q
     qtbot.waitUntil(lambda: not highlighter.catching_up)
     assert [(r.start, r.length) for r in middle.layout().formats()] == [(9, 4)]
     assert len(window.editor.index) == 2000
+
+
+def test_painting_the_rest_waits_while_the_analyst_tags(store, make_window, qtbot, analyst_at):
+    # A key press in the first screen never queues behind a slice of background
+    # painting: the slices pause, then finish the article.
+    paragraph = "Talks in Kyiv resumed on Monday, officials said.\n"  # "Monday" at 25-31
+    doc = store.add_document(paragraph * 2000, title="long")
+    store.add_spans(doc.id, [{"start": 49 * n + 9, "end": 49 * n + 13, "label": "ACTOR",
+                              "annotator": "alice"} for n in range(2000)])  # fmt: skip
+    window = make_window(store, analyst="alice", document_id=doc.id)
+    highlighter = window.editor.highlighter
+    assert highlighter.catching_up
+    alice = analyst_at(window)
+    alice.select(25, 31)
+    alice.press(Qt.Key.Key_3)  # DATE "Monday" in the first paragraph
+    assert highlighter._paused.isActive() and not highlighter._timer.isActive()  # noqa: SLF001
+    assert [(r.start, r.length) for r in window.view.document().firstBlock().layout().formats()
+            ] == [(9, 4), (25, 6)]  # fmt: skip
+    qtbot.waitUntil(lambda: not highlighter.catching_up, timeout=10_000)
+    last = window.view.document().lastBlock().previous()
+    assert [(r.start, r.length) for r in last.layout().formats()] == [(9, 4)]

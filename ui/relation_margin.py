@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QTextCursor
 from PySide6.QtWidgets import QWidget
 
@@ -97,16 +97,24 @@ class RelationMargin(QWidget):
         self.prefs = prefs
         self.show_all = prefs.all_relations
         self._segments: list[Segment] | None = None
+        self._stale = False  # spans, relations or the caret changed since the measure
+        self._painted: list[Segment] | None = None  # what the last paint drew
+        self._check = QTimer(self)  # after an edit: repaint only if the drawing changes
+        self._check.setSingleShot(True)
+        self._check.setInterval(0)
+        self._check.timeout.connect(self._repaint_if_changed)
         self._ends: RelationEnds | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        # It paints all of itself (paper): Qt need not repaint the text view beneath it,
+        # which, for a see-through strip, cost ~10 ms on every key press.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         view.set_gutter(GUTTER)
         view.viewport().installEventFilter(self)
         editor = linker.editor
         for signal in (linker.changed, editor.span_added, editor.span_removed,
                        editor.span_changed, editor.spans_reset):  # fmt: skip
             signal.connect(self._data_changed)
-        linker.partners_shown.connect(self.invalidate)
+        linker.partners_shown.connect(self._recheck)
         view.verticalScrollBar().valueChanged.connect(self.invalidate)
         view.updateRequest.connect(self._update_requested)
         self._place()
@@ -128,7 +136,20 @@ class RelationMargin(QWidget):
 
     def _data_changed(self, *_args: object) -> None:
         self._ends = None
-        self.invalidate()
+        self._recheck()
+
+    def _recheck(self, *_args: object) -> None:
+        """Spans, relations or the caret changed: measure again, but repaint (after
+        this event) only if the drawing changed.  A repaint of this transparent strip
+        makes Qt repaint the window around it: a key press that tags a word without
+        links must not pay for that."""
+        self._stale = True
+        self._check.start()
+
+    def _repaint_if_changed(self) -> None:
+        # Hidden: not shown, or its window is closing this database (File > Open).
+        if self.isVisible() and self.segments() != self._painted:
+            self.update()
 
     def _update_requested(self, rect: QRect, dy: int) -> None:
         # A caret blink asks for a sliver; a scroll or a relayout for the whole viewport.
@@ -156,8 +177,8 @@ class RelationMargin(QWidget):
     # -- what to draw ---------------------------------------------------------------
 
     def segments(self) -> list[Segment]:
-        if self._segments is None:
-            self._segments = self._measure()
+        if self._segments is None or self._stale:
+            self._segments, self._stale = self._measure(), False
         return self._segments
 
     def _visible_blocks(self) -> tuple[int, int]:
@@ -215,11 +236,13 @@ class RelationMargin(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
-        # The gutter is outside the viewport: paper colour, so the lanes are on the page.
-        painter.fillRect(0, 0, GUTTER, self.height(), self.linker.view.palette().base())
+        # Paper colour over the gutter (outside the viewport) and the page's blank
+        # left margin: the lanes are on the page.
+        painter.fillRect(self.rect(), self.linker.view.palette().base())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         stubs: Counter[int] = Counter()
-        for seg in self.segments():
+        self._painted = self.segments()
+        for seg in self._painted:
             stubs.update(self._draw(painter, seg))
         self._draw_counts(painter, stubs)
         painter.end()

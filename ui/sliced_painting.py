@@ -4,6 +4,8 @@
 being loaded, paints only the first ``EAGER_UNITS`` at once; the other blocks
 with spans are painted after the first paint, in slices of ``SLICE_SECONDS``
 each, and any block scrolled into view before its turn is painted at once.
+While the analyst is working (an edit or a scroll repaints blocks), the slices
+wait ``PAUSE_MS``: a key press never queues behind a slice.
 Subclasses say how one block is painted (``_paint_block``).
 """
 
@@ -20,6 +22,7 @@ from .span_index import Entry, SpanIndex
 
 EAGER_UNITS = 20_000  # UTF-16 units painted before the first paint: a few screens
 SLICE_SECONDS = 0.008  # each later slice leaves the event loop free within a frame
+PAUSE_MS = 300  # after an edit or a scroll the slices wait, so key presses repaint at once
 
 
 class SlicedHighlighter(QSyntaxHighlighter):
@@ -36,10 +39,15 @@ class SlicedHighlighter(QSyntaxHighlighter):
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._paint_slice)
+        self._paused = QTimer(self)  # the slices' break while the analyst works
+        self._paused.setSingleShot(True)
+        self._paused.setInterval(PAUSE_MS)
+        self._paused.timeout.connect(self._timer.start)
 
     def begin_load(self) -> None:
         """The next ``setPlainText`` paints only the first ``EAGER_UNITS`` at once."""
         self._timer.stop()
+        self._paused.stop()
         self._loading, self._deferred_from = True, None
         self._pending, self._pending_from, self._done = [], None, set()
 
@@ -60,16 +68,16 @@ class SlicedHighlighter(QSyntaxHighlighter):
         """Paint blocks ``[first, first + count)`` at once (those on screen)."""
         blocks = range(first, min(first + count, self.document().blockCount()))
         self.repaint(blocks)
-        if self._timer.isActive():
+        if self.catching_up:
             self._done.update(blocks)
 
     @property
     def catching_up(self) -> bool:
-        return self._timer.isActive()
+        return self._timer.isActive() or self._paused.isActive()
 
     def ensure_painted(self, first: int, count: int) -> None:
         """Paint now the waiting blocks in ``[first, first + count)`` (scrolled into view)."""
-        if not self._timer.isActive():
+        if not self.catching_up:
             return
         self._resolve()
         lo = bisect_left(self._pending, first)
@@ -80,6 +88,9 @@ class SlicedHighlighter(QSyntaxHighlighter):
 
     def repaint(self, blocks: Iterable[int]) -> None:
         """Repaint only these blocks (one added span touches one or two)."""
+        if self.catching_up:  # the analyst is working: the slices wait
+            self._timer.stop()
+            self._paused.start()
         document = self.document()
         for number in blocks:
             block = document.findBlockByNumber(number)
@@ -111,6 +122,7 @@ class SlicedHighlighter(QSyntaxHighlighter):
         del self._pending[:done]
         if not self._pending:
             self._timer.stop()
+            self._paused.stop()
             self._done = set()
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)

@@ -25,6 +25,15 @@ NOTE = 3
 Index = QModelIndex | QPersistentModelIndex
 SortKey = tuple[Any, int, int, str]
 
+# The view asks for every role of every visible cell at each repaint (after each
+# key press): plain ints and ready-made values keep that to a few microseconds.
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole.value), int(Qt.ItemDataRole.EditRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT, _TOOLTIP = int(Qt.ItemDataRole.FontRole.value), int(Qt.ItemDataRole.ToolTipRole.value)
+_SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
+
 
 def _primary(span: Span, column: int) -> Any:
     if column == 0:
@@ -53,6 +62,9 @@ class SpanTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._colours = {label: QColor(c) for label, c in colours.items()}
+        self._grey, self._dimmed = QColor("#999999"), QColor("#8a8a8a")
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._editable = editable
         self._edit_note = edit_note
         self._all: dict[str, Span] = {}  # every span, shown or filtered out
@@ -76,35 +88,33 @@ class SpanTableModel(QAbstractTableModel):
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
+        role = int(role)
         span = self.span_at(index.row())
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == _DISPLAY or role == _EDIT:
             if column == 1:
                 return " ".join(span.text.split())  # one line, however many paragraphs
             return (span.label, None, span.annotator, span.note or "")[column]
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return self._colours.get(span.label, QColor("#999999"))
-        if role == Qt.ItemDataRole.ForegroundRole and not self._editable(span.annotator):
-            return QColor("#8a8a8a")  # other analysts' spans: read-only, shown dimmed
-        if role == Qt.ItemDataRole.FontRole and column == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            return self._colours.get(span.label, self._grey) if column == 0 else None
+        if role == _FOREGROUND:
+            # Other analysts' spans: read-only, shown dimmed.
+            return None if self._editable(span.annotator) else self._dimmed
+        if role == _FONT:
+            return self._bold if column == 0 else None
+        if role == _TOOLTIP:
             return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        own = self._editable(self.span_at(index.row()).annotator)
-        if index.column() == NOTE and own and self._edit_note is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if index.column() != NOTE or self._edit_note is None:
+            return _SHOWN
+        return _EDITABLE if self._editable(self.span_at(index.row()).annotator) else _SHOWN
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not (index.isValid() and index.column() == NOTE and role == Qt.ItemDataRole.EditRole):
