@@ -155,3 +155,26 @@ def _dangling_qthreads(
             qtbot.waitUntil(thread.isFinished, timeout=5000)
     if dangling:
         pytest.fail("a QThread was left running, started at: " + ", ".join(dangling))
+
+
+# -- the command-line tests' starting points (tests/cli_helpers.py) ---------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Where a command-line test's database goes (not created yet)."""
+    return tmp_path / "team.db"
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    from cli_helpers import write_article
+
+    return write_article(tmp_path)
+
+
+@pytest.fixture
+def team_db(db: Path) -> Path:
+    from cli_helpers import build_team_db
+
+    return build_team_db(db)

@@ -88,7 +88,8 @@ def test_map_renames_labels_on_import(tmp_path: Path) -> None:
 def test_a_broken_line_3_refuses_the_file_or_is_skipped(tmp_path: Path) -> None:
     db, source = tmp_path / "t.db", tmp_path / "three.jsonl"
     good = [json.dumps({"id": f"d{n}", "text": f"Text number {n}.", "spans": [],
-                        "relations": [], "offset_unit": "codepoint"}) for n in (1, 2, 4)]  # fmt: skip
+                        "relations": [], "offset_unit": "codepoint"})
+            for n in (1, 2, 4)]  # fmt: skip
     source.write_text("\n".join([good[0], good[1], '{"id": "d3", "text": ', good[2]]) + "\n")
     refused = run("import", str(source), "--db", str(db))
     assert refused.exit_code == 1

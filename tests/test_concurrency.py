@@ -43,7 +43,7 @@ def test_two_processes_writing_500_spans_each(tmp_path: Path) -> None:
         assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
     go.touch()
     outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outputs, strict=True):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err
     assert [o.strip() for o, _ in outputs] == ["done alice", "done bob"]

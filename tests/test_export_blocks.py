@@ -2,9 +2,9 @@
 
 The export builds documents in blocks of ``jsonl.BLOCK``, every other block
 in a helper process when the export is big (each test runs both ways, the
-helper as a real subprocess); these tests span several blocks, with gaps in the document ids (deleted
-documents) and documents without spans, and compare the lines with what the
-test itself put into the database.
+helper as a real subprocess); these tests span several blocks, with gaps in the
+document ids (deleted documents) and documents without spans, and compare the
+lines with what the test itself put into the database.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> b
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, helper: bool) -> tuple[Store, dict[str, list[tuple[int, int, str, str, str]]]]:
+def corpus(tmp_path: Path, helper: bool) -> tuple[Store, dict[str, list[Any]]]:
     store = open_store(tmp_path / "many.db")
     expected = build(store)
     # Gaps in the ids: delete two documents, one inside a block and one at a block's end.

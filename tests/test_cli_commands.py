@@ -1,0 +1,209 @@
+"""The `annotator` command beyond import and export: list, stats, sample, help, the
+environment, usage errors and the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import (
+    SAMPLE,
+    lines,
+    rows,
+    run,
+    snapshot,
+)
+
+from annotator.cli import cli
+
+# -- list and stats ------------------------------------------------------------------------
+
+
+def test_list_prints_a_table(team_db: Path) -> None:
+    result = run("list", "--db", str(team_db))
+    assert result.exit_code == 0
+    # The long title is cut to 47 characters and an ellipsis (48 wide).
+    assert lines(result.stdout) == [
+        "ID  TITLE                                             CLAIM  ACTOR  DATE  CITATION  TOTAL",
+        "1   Bridge                                                1      3     0         0      4",
+        "2   (untitled)                                            0      0     0         0      0",
+        "3   Coastal cities pledge a joint flood fund at the…      0      0     1         0      1",
+    ]
+
+
+def test_list_of_an_empty_database(db: Path) -> None:
+    result = run("list", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == "No documents yet: add some with `annotator import FILE`.\n"
+
+
+def test_stats_table(team_db: Path) -> None:
+    result = run("stats", "--db", str(team_db))
+    assert result.exit_code == 0
+    assert lines(result.stdout) == [
+        "3 documents, 5 spans",
+        "LABEL     alice  bob  TOTAL",
+        "CLAIM         1    0      1",
+        "ACTOR         2    1      3",
+        "DATE          0    1      1",
+        "CITATION      0    0      0",
+        "TOTAL         3    2      5",
+        "",
+        # alice has spans in document 1 only; bob in documents 1 and 3; nobody done.
+        "ANALYST  DONE  IN PROGRESS  NOT STARTED",
+        "alice       0            1            2",
+        "bob         0            2            1",
+        "",
+        "Frequent actors:",
+        "      1  Koval  (documents 1)",
+        "      1  Olena  (documents 1)",
+        "      1  Olena Koval  (documents 1)",
+    ]
+
+
+def test_stats_json(team_db: Path) -> None:
+    result = run("stats", "--json", "--db", str(team_db))
+    assert result.exit_code == 0
+    numbers = json.loads(result.stdout)
+    assert {k: numbers[k] for k in ("documents", "spans", "by_label")} == {
+        "documents": 3,
+        "spans": 5,
+        "by_label": {"ACTOR": {"alice": 2, "bob": 1}, "CLAIM": {"alice": 1}, "DATE": {"bob": 1}},
+    }
+    # The same numbers counted with plain SQL.
+    assert rows(team_db, "SELECT count(*) FROM spans") == [(5,)]
+    assert rows(team_db, "SELECT count(*) FROM spans WHERE label = 'ACTOR'") == [(3,)]
+
+
+def test_stats_of_an_empty_database(db: Path) -> None:
+    result = run("stats", "--db", str(db))
+    assert lines(result.stdout) == [
+        "0 documents, 0 spans",
+        "LABEL     TOTAL",
+        "CLAIM         0",
+        "ACTOR         0",
+        "DATE          0",
+        "CITATION      0",
+        "TOTAL         0",
+    ]
+
+
+# -- sample ----------------------------------------------------------------------------------
+
+
+def test_sample_adds_the_reference_annotation_once(db: Path) -> None:
+    reference = json.loads((SAMPLE / "summit.spans.json").read_text(encoding="utf-8"))
+    text = (SAMPLE / "summit.txt").read_text(encoding="utf-8")
+    n_spans = len(reference["spans"])
+
+    result = run("sample", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == f"Added the sample article as document 1 with {n_spans} spans\n"
+    assert rows(db, "SELECT count(*) FROM documents") == [(1,)]
+    stored = rows(
+        db, 'SELECT start, "end", label, text, annotator FROM spans ORDER BY start, "end"'
+    )
+    expected = sorted((s["start"], s["end"], s["label"], text[s["start"]:s["end"]], "sample")
+                      for s in reference["spans"])  # fmt: skip
+    assert stored == expected
+    assert rows(db, "SELECT count(*) FROM relations") == [(len(reference["relations"]),)]
+
+    before = snapshot(db)
+    again = run("sample", "--db", str(db))
+    assert again.exit_code == 0
+    assert again.stdout == "The sample article is already in the database\n"
+    assert snapshot(db) == before
+
+
+# -- help, environment, usage errors ------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["import"], ["export"], ["list"], ["stats"], ["sample"]])
+def test_help_ends_with_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    out = lines(result.stdout)
+    assert out[0].startswith(f"Usage: annotator {' '.join(command)}".rstrip())
+    # The description's last block is "Example:" and one indented command line,
+    # right before the options.
+    options = out.index("Options:")
+    block = [line for line in out[:options] if line.strip()]
+    assert block[-2].strip() == "Example:"
+    assert block[-1].startswith("      annotator ")
+    if command:
+        assert block[-1].strip().startswith(f"annotator {command[0]} ")
+    # The command's own help text ends with that example too.
+    cmd = cli if not command else cli.commands[command[0]]
+    assert cmd.help.rstrip().splitlines()[-1].strip() == block[-1].strip()
+
+
+def test_annotator_db_is_used_without_db(tmp_path: Path, article: Path) -> None:
+    env_db = tmp_path / "from-env.db"
+    result = run("import", str(article), env={"ANNOTATOR_DB": str(env_db)})
+    assert result.exit_code == 0
+    assert rows(env_db, "SELECT title FROM documents") == [("Bridge reopens",)]
+    listed = run("list", env={"ANNOTATOR_DB": str(env_db)})
+    assert lines(listed.stdout)[1].startswith("1   Bridge reopens")
+    # --db wins over the variable.
+    other = tmp_path / "explicit.db"
+    run("import", str(article), "--db", str(other), env={"ANNOTATOR_DB": str(env_db)})
+    assert rows(other, "SELECT count(*) FROM documents") == [(1,)]
+    assert rows(env_db, "SELECT count(*) FROM documents") == [(1,)]
+
+
+def test_default_database_is_in_the_user_data_folder(tmp_path: Path, article: Path) -> None:
+    data_home = tmp_path / "xdg-data"
+    env = {"ANNOTATOR_DB": None, "XDG_DATA_HOME": str(data_home), "HOME": str(tmp_path)}
+    result = run("import", str(article), env=env)
+    assert result.exit_code == 0, result.output
+    assert rows(data_home / "annotator" / "annotations.db", "SELECT count(*) FROM documents") == [
+        (1,)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "last_line"),
+    [
+        (["list", "--frobnicate"], "Error: No such option '--frobnicate'."),
+        (["frobnicate"], "Error: No such command 'frobnicate'."),
+        (["import"], "Error: Missing argument 'FILES...'."),
+        (["import", "x.txt", "--max-size", "0"], "Error: Invalid value for '--max-size': 0.0 is"
+                                                   " not in the range x>0."),
+    ],
+)  # fmt: skip
+def test_usage_errors_exit_2(db: Path, args: list[str], last_line: str) -> None:
+    result = run(*args, env={"ANNOTATOR_DB": str(db)})
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert lines(result.stderr)[0].startswith("Usage: annotator")
+    assert lines(result.stderr)[-1] == last_line
+    assert not db.exists()
+
+
+# -- the installed console script ----------------------------------------------------------
+
+
+def console_script() -> Path:
+    script = Path(sys.executable).parent / "annotator"
+    assert script.is_file(), f"{script} is missing: install the project (pip install -e .)"
+    return script
+
+
+def test_console_script_help_and_error_without_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "ANNOTATOR_DB": str(tmp_path / "script.db")}
+    helped = subprocess.run([str(console_script()), "--help"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)  # fmt: skip
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith("Usage: annotator [OPTIONS] COMMAND [ARGS]...\n")
+    for name in ("import", "export", "list", "stats", "sample"):
+        assert f"\n  {name} " in helped.stdout
+
+    failed = subprocess.run([str(console_script()), "import", "missing.txt"], capture_output=True,
+                            text=True, cwd=tmp_path, env=env, timeout=120)  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert failed.stderr == "Error: missing.txt does not exist: check the path and import again\n"
