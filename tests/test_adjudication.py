@@ -1,7 +1,8 @@
-"""Adjudication into a gold layer: each decision kind, provenance, undo, history, CSV, CLI.
+"""Adjudication into a gold layer: each decision kind, provenance, undo and the history.
 
-The document and the layers are those of tests/test_agreement.py, one pair of each
-category; every gold span below is written out by hand (offsets in code points).
+The layers are those of tests/adjudication_helpers.py, one pair of each category;
+every gold span below is written out by hand (offsets in code points).  The
+session, the export, the CSV and the command: tests/test_adjudication_outputs.py.
 """
 
 from __future__ import annotations
