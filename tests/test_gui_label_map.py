@@ -8,6 +8,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+from label_map_files import write_news
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from annotator.store import open_store
@@ -15,25 +16,12 @@ from ui.dialogs import LabelMapRequest
 from ui.label_map_dialog import LabelMapDialog
 
 TABLES = ("documents", "spans", "relations", "events")
-NEWS = "Zelensky said the Kyiv bridge will reopen in May, Ukrenergo confirmed.\n"
 STRIKE = "Kyiv Independent reported the strike on Tuesday.\n"
 
 
 def rows(db_path):
     with closing(sqlite3.connect(db_path)) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-
-
-def write_news(path):
-    """doccano JSONL: PER, CLAIM, ORG and a said_by relation; a second, simple line."""
-    first = {"text": NEWS, "entities": [
-        {"id": 1, "start_offset": 0, "end_offset": 8, "label": "PER"},
-        {"id": 2, "start_offset": 14, "end_offset": 48, "label": "CLAIM"},
-        {"id": 3, "start_offset": 50, "end_offset": 59, "label": "ORG"},
-    ], "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "said_by"}]}  # fmt: skip
-    second = {"text": "NATO met in Brussels.\n", "label": [[0, 4, "ORG"]]}
-    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
-    return path
 
 
 def write_sources(path):

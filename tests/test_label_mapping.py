@@ -4,32 +4,20 @@ mapped to nothing left out, and the first guesses the window preselects."""
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from label_map_files import write_news
 
 from annotator import ImportRefusedError, UnknownLabelsError, open_store
 from annotator.cli import cli
 from annotator.label_aliases import suggest_label, suggest_relation_type
 from ui.staged_import import import_staged
 
-NEWS = "Zelensky said the Kyiv bridge will reopen in May, Ukrenergo confirmed.\n"
 LABELS = ("CLAIM", "ACTOR", "DATE", "CITATION")
 TYPES = ("ATTRIBUTED_TO", "SOURCED_FROM", "DATED")
-
-
-def write_news(path: Path) -> Path:
-    first = {"text": NEWS, "entities": [
-        {"id": 1, "start_offset": 0, "end_offset": 8, "label": "PER"},
-        {"id": 2, "start_offset": 14, "end_offset": 48, "label": "CLAIM"},
-        {"id": 3, "start_offset": 50, "end_offset": 59, "label": "ORG"},
-    ], "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "said_by"}]}  # fmt: skip
-    second = {"text": "NATO met in Brussels.\n", "label": [[0, 4, "ORG"]]}
-    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
-    return path
 
 
 def sha256(path: Path) -> str:
