@@ -50,6 +50,11 @@ def test_cjk_and_emoji(store: Store) -> None:
     assert [h.document_id for h in store.search("李*") if h.kind == "text"] == [1]
     (hit,) = store.search("🇺🇦")  # not a word: looked up literally
     assert (hit.kind, hit.start, hit.end) == ("text", 0, 2)
+    # The match is marked in the context, as FTS5 marks a word (not with brackets,
+    # which would look like a "[citation: ...]" marker).
+    assert hit.context == "⟦🇺🇦⟧ Kyiv 𝔘 Zelensky said on Monday that Caf"  # 40 after it
+    (word,) = [h for h in store.search("zelensky") if h.kind == "text"]
+    assert "⟦Zelensky⟧ said" in word.context
 
 
 def test_span_and_note_hits_respect_the_filters(store: Store) -> None:

@@ -23,6 +23,8 @@ from ..errors import AnnotatorError
 from .base import StoreBase
 
 TOKENIZER = "unicode61 remove_diacritics 2"
+# Around the match in a hit's context: brackets would look like "[citation: ...]".
+MARK = ("⟦", "⟧")
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use: never in news text
 
 
@@ -118,7 +120,8 @@ class SearchMixin(StoreBase):
                     # In document order: FTS5 yields rows by id and stops at the
                     # limit, where ranking would score every matching document.
                     for doc_id, title, context in self.db.conn.execute(
-                        "SELECT d.id, d.title, snippet(documents_fts, 1, '[', ']', '…', 12)"
+                        f"SELECT d.id, d.title, snippet(documents_fts, 1, '{MARK[0]}', '{MARK[1]}',"
+                        " '…', 12)"
                         " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
                         " WHERE documents_fts MATCH ? ORDER BY documents_fts.rowid LIMIT ?",
                         [query, limit],
@@ -199,7 +202,8 @@ class SearchMixin(StoreBase):
                 [needle, limit],
             ):
                 at = text.index(needle)
-                context = text[max(0, at - 40) : at + len(needle) + 40]
+                context = (f"{text[max(0, at - 40) : at]}{MARK[0]}{needle}{MARK[1]}"
+                           f"{text[at + len(needle) : at + len(needle) + 40]}")  # fmt: skip
                 hits.append(SearchHit(doc_id, title, "text", context, start=at,
                                       end=at + len(needle)))  # fmt: skip
         where, params = "(instr(s.text, ?) OR instr(coalesce(s.note, ''), ?))", [needle, needle]
