@@ -46,6 +46,8 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
             f"{part.path}: {_n(part.documents_added, 'document')}, "
             f"{_n(part.spans_added, 'span')}, {_n(part.relations_added, 'relation')} added"
         )
+        for note in part.notes:
+            click.echo(f"  {note}")
         for conflict in part.conflicts:
             title = f'"{conflict.title}"' if conflict.title else "(untitled)"
             click.echo(

@@ -17,9 +17,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import AnnotatorError
-from .model import DocumentRecord, Schema
+from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
 
 
@@ -43,6 +44,7 @@ class SourceReport:
     spans_added: int = 0
     relations_added: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. orphans of earlier texts kept
 
 
 @dataclass
@@ -79,34 +81,9 @@ def read_records(store: Store) -> list[DocumentRecord]:
     records = []
     for summary in store.documents():
         doc = store.document(summary.id)
-        spans = [
-            {
-                "id": s.id,
-                "annotator": s.annotator,
-                "label": s.label,
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "note": s.note,
-                "attributes": s.attributes,
-                "origin": s.origin,
-                "created_at": s.created_at,
-                "updated_at": s.updated_at,
-            }
-            for s in store.spans(doc.id)
-        ]
-        relations = [
-            {
-                "id": r.id,
-                "type": r.type,
-                "from": r.from_span,
-                "to": r.to_span,
-                "annotator": r.annotator,
-                "attributes": r.attributes,
-                "created_at": r.created_at,
-            }
-            for r in store.relations(doc.id)
-        ]
+        spans = [_span_dict(s) for s in store.spans(doc.id)]
+        relations = [_relation_dict(r) for r in store.relations(doc.id)]
+        revisions, orphans, orphan_relations = _earlier_texts(store, doc.id)
         records.append(
             DocumentRecord(
                 text=doc.text,
@@ -118,14 +95,42 @@ def read_records(store: Store) -> list[DocumentRecord]:
                 spans=spans,
                 relations=relations,
                 where=f"{store.path.name} document {doc.id}",
+                revisions=revisions,
+                orphans=orphans,
+                orphan_relations=orphan_relations,
             )
         )
     return records
 
 
+def _span_dict(s: Span) -> dict[str, Any]:
+    return {"id": s.id, "annotator": s.annotator, "label": s.label, "start": s.start,
+            "end": s.end, "text": s.text, "note": s.note, "attributes": s.attributes,
+            "origin": s.origin, "created_at": s.created_at, "updated_at": s.updated_at}  # fmt: skip
+
+
+def _relation_dict(r: Relation) -> dict[str, Any]:
+    return {"id": r.id, "type": r.type, "from": r.from_span, "to": r.to_span,
+            "annotator": r.annotator, "attributes": r.attributes,
+            "created_at": r.created_at}  # fmt: skip
+
+
+def _earlier_texts(store: Store, doc_id: int) -> tuple[list[Any], list[Any], list[Any]]:
+    """A document's earlier texts, their orphans and the relations with an orphaned end:
+    so that merging never loses spans still waiting to be placed."""
+    revisions = store.revisions(doc_id)
+    at = {rev.id: n for n, rev in enumerate(revisions)}
+    texts = [{"text": store.revision_text(rev.id), "replaced_at": rev.replaced_at,
+              "replaced_by": rev.replaced_by} for rev in revisions]  # fmt: skip
+    orphans = [{**_span_dict(o.span), "revision": at[o.revision_id]}
+               for o in store.orphans(doc_id)]  # fmt: skip
+    return texts, orphans, [_relation_dict(r) for r in store.orphaned_relations(doc_id)]
+
+
 def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into: Path) -> None:
     """Raise ``MergeError`` naming the labels or relations the target's schema lacks."""
-    unknown = sorted({s["label"] for r in records for s in r.spans} - schema.label_set)
+    unknown = sorted({s["label"] for r in records for s in (*r.spans, *r.orphans)}
+                     - schema.label_set)  # fmt: skip
     if unknown:
         raise MergeError(
             f"{name} uses labels that the schema of {into.name} does not have:"
@@ -197,4 +202,5 @@ def _merge_one(target: Store, path: Path, records: list[DocumentRecord]) -> Sour
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added
+    part.notes = list(result.notes)
     return part

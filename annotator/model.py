@@ -159,6 +159,13 @@ class DocumentRecord:
     spans: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
     where: str = ""  # e.g. "news.jsonl line 3", for error messages
+    # Only between our own databases (``annotator merge``): the earlier texts
+    # ({"text", "replaced_at", "replaced_by"}, oldest first), the orphans of
+    # them (span dicts with "revision": the index of their text in
+    # ``revisions``) and the relations with an orphaned end.
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    orphans: list[dict[str, Any]] = field(default_factory=list)
+    orphan_relations: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ImportResult(list):  # type: ignore[type-arg]

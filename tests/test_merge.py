@@ -221,3 +221,39 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, alice_db: Path
     with pytest.raises(DatabaseFileError, match="is not a SQLite database"):
         merge([alice_db, notes], tmp_path / "team.db")
     assert not (tmp_path / "team.db").exists()
+
+
+def test_orphans_and_the_earlier_texts_they_belong_to_are_merged(
+    tmp_path: Path, alice_db: Path
+) -> None:
+    # alice dates her claim, then the article loses "on 3 May": the DATE (26..31 in
+    # TEXT) has nowhere to go and waits as an orphan, its DATED relation kept.
+    with open_store(alice_db) as store:
+        doc = store.document_by_uid("doc-1")
+        assert doc is not None
+        claim = next(s for s in store.spans(doc.id) if s.label == "CLAIM")
+        date = store.add_span(doc.id, 26, 31, "DATE", annotator="alice")
+        store.add_relation(doc.id, claim.id, date.id, "DATED", annotator="alice")
+        store.replace_text(doc.id, TEXT.replace(" on 3 May", ""), by="alice")
+        assert [o.span.id for o in store.orphans(doc.id)] == [date.id]
+    team = tmp_path / "team.db"
+    first = merge([alice_db], team)
+    assert first.spans_added == 2  # the live CLAIM and ACTOR; the orphan is counted apart
+    assert first.sources[0].notes == [
+        "alice.db document 1: 1 orphan of earlier texts kept, waiting in the Orphans panel"]
+    with open_store(team) as store:
+        doc = store.document_by_uid("doc-1")
+        assert doc is not None and doc.text == "Mayor Olena Koval said that the bridge will reopen."
+        (revision,) = store.revisions(doc.id)
+        assert (revision.number, store.revision_text(revision.id)) == (1, TEXT)
+        (orphan,) = store.orphans(doc.id)
+        assert (orphan.span.id, orphan.span.label, orphan.span.start, orphan.span.end,
+                orphan.span.text, orphan.revision_id) == (
+            date.id, "DATE", 26, 31, "3 May", revision.id)  # fmt: skip
+        (cut,) = store.orphaned_relations(doc.id)
+        assert (cut.type, cut.from_span, cut.to_span) == ("DATED", claim.id, date.id)
+        assert store.check() == []
+    before = {t: rows(team, f"SELECT * FROM {t} ORDER BY 1") for t in ("revisions", "spans",
+                                                                      "relations")}  # fmt: skip
+    merge([alice_db], team)  # again: nothing twice
+    assert {t: rows(team, f"SELECT * FROM {t} ORDER BY 1") for t in before} == before

@@ -24,6 +24,7 @@ from .base import (
     RELATION_COLUMNS,
     SPAN_COLUMNS,
     now,
+    quote_columns,
     sha256,
 )
 from .fast_rows import span_tuples
@@ -198,16 +199,81 @@ class ImportsMixin(SpansMixin):
             raise
         result.spans_added += len(rows)
         result.relations_added += len(rel_rows)
-        if rows or rel_rows:
+        earlier = self._import_history(doc_id, record, name, result)
+        if rows or rel_rows or earlier:
             # The rows themselves carry their time stamps and origin; the history
             # names them, so the audit trail says who brought which spans in.
             self._record(
                 added_by, "import", document_id=doc_id, target=record.where or None,
                 after={"span_ids": [row[0] for row in rows],
-                       "relation_ids": [r["id"] for r in rel_rows]},
+                       "relation_ids": [r["id"] for r in rel_rows], **earlier},
             )  # fmt: skip
         elif found is not None:
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
+
+    def _import_history(
+        self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult
+    ) -> dict[str, list[Any]]:
+        """Store a merged document's earlier texts, their orphans and the relations
+        with an orphaned end, those not here yet; returns the ids it added.
+
+        An earlier text already kept here (same SHA-256) is not kept twice; an
+        orphan keeps its offsets and quote in its text, checked like any span."""
+        if not (record.revisions or record.orphans):
+            return {}
+        conn = self.db.conn
+        here = dict(conn.execute(
+            "SELECT text_sha256, id FROM revisions WHERE document_id = ?", [doc_id]))  # fmt: skip
+        number = self._scalar(
+            "SELECT coalesce(max(number), 0) FROM revisions WHERE document_id = ?", [doc_id]
+        )
+        revision_ids, added = [], []
+        for rev in record.revisions:
+            digest = sha256(rev["text"])
+            if digest not in here:
+                number += 1
+                here[digest] = conn.execute(
+                    "INSERT INTO revisions (document_id, number, text, text_sha256, length,"
+                    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [doc_id, number, rev["text"], digest, len(rev["text"]), rev["replaced_at"],
+                     rev["replaced_by"]],
+                ).lastrowid  # fmt: skip
+                added.append(here[digest])
+            revision_ids.append(here[digest])
+        orphans = [o for o in record.orphans if not self._existing_ids("spans", [o["id"]], doc_id)]
+        for orphan in orphans:
+            rev = record.revisions[orphan["revision"]]
+            row = self._span_row(
+                rev["text"], doc_id, orphan["start"], orphan["end"], orphan["label"],
+                orphan["annotator"], note=orphan.get("note"), attributes=orphan.get("attributes"),
+                origin=orphan.get("origin") or "manual", span_id=orphan["id"],
+                created_at=orphan.get("created_at"), updated_at=orphan.get("updated_at"),
+            )  # fmt: skip
+            if orphan.get("text") not in (None, row["text"]):
+                raise InvalidSpanError(
+                    f"orphan {orphan['id']} quotes {orphan['text']!r} but its earlier text"
+                    f" has {row['text']!r} there: run `annotator check` on the source"
+                )
+            row["orphan_revision"] = revision_ids[orphan["revision"]]
+            columns = [*SPAN_COLUMNS, "orphan_revision"]
+            conn.execute(
+                f"INSERT INTO spans ({quote_columns(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
+            )
+        relations = [r for r in record.orphan_relations
+                     if not self._existing_ids("relations", [r["id"]], doc_id)]  # fmt: skip
+        conn.executemany(_RELATION_INSERT, [
+            [r["id"], doc_id, r["annotator"], r["type"], r["from"], r["to"],
+             json.dumps(r.get("attributes") or {}, ensure_ascii=False), r["created_at"]]
+            for r in relations
+        ])  # fmt: skip
+        if orphans:
+            n = len(orphans)
+            result.notes.append(f"{name}: {n} orphan{'s' if n != 1 else ''} of earlier texts kept,"
+                                " waiting in the Orphans panel")  # fmt: skip
+        return {"revision_ids": added, "orphan_ids": [o["id"] for o in orphans],
+                "orphan_relation_ids": [r["id"] for r in relations]}  # fmt: skip
 
     def _new_span_rows(
         self, doc_id: int, rows: list[tuple[Any, ...]]
