@@ -241,6 +241,29 @@ def test_a_second_replacement_leaves_earlier_orphans_with_their_revision(store, 
     assert store.check() == []
 
 
+def test_an_orphan_is_placed_when_a_later_text_has_its_quote_again(store, doc) -> None:
+    store.replace_text(doc["id"], NEW, by="carol")
+    assert {o.span.id for o in store.orphans(doc["id"])} == {doc["removed"], doc["lviv"]}
+    # The sentence comes back after "bridge." (70): "Officials in Lviv praised him."
+    # 72..102, "Lviv" 85..89, counted by hand.
+    third = NEW[:71] + " Officials in Lviv praised him." + NEW[71:]
+    assert third[72:102] == "Officials in Lviv praised him." and third[85:89] == "Lviv"
+    report = store.replace_text(doc["id"], third, by="carol")
+    assert store.orphans(doc["id"]) == []
+    assert {k: v for k, v in placed(store, doc["id"]).items()
+            if k in (doc["removed"], doc["lviv"])} == {
+        doc["removed"]: (72, 102, "Officials in Lviv praised him."), doc["lviv"]: (85, 89, "Lviv")}
+    kinds = {s.span_id: s.kind for s in report.spans}
+    assert (kinds[doc["removed"]], kinds[doc["lviv"]]) == ("exact", "exact")
+    assert doc["cut_rel"] in {r.id for r in store.relations(doc["id"])}  # linked again
+    assert store.check() == []
+    store.undo("carol")  # the third text goes: they wait again, in their own revision
+    first_revision = store.revisions(doc["id"])[0].id
+    assert {(o.span.id, o.revision_id) for o in store.orphans(doc["id"])} == {
+        (doc["removed"], first_revision), (doc["lviv"], first_revision)}
+    assert store.check() == []
+
+
 def test_delete_document_and_undo_bring_back_revisions_and_orphans(store, doc, db_path) -> None:
     store.replace_text(doc["id"], NEW, by="carol")
     state = tables(db_path)

@@ -129,6 +129,17 @@ class RevisionsMixin(UndoMixin):
                     row["text"], place.kind, moved["start"], moved["end"], moved["text"],
                     place.score,
                 ))  # fmt: skip
+            # Orphans of earlier replacements get another chance in the new text.
+            for row, place in self._retry_orphans(document_id, revision["id"], new_text):
+                moved = {**_landed(row, place, new_text, row["orphan_revision"], stamp),
+                         "orphan_revision": None, "updated_at": stamp}  # fmt: skip
+                before.append(row)
+                after.append(moved)
+                landed.append(AnchoredSpan(
+                    row["id"], row["label"], row["annotator"], row["start"], row["end"],
+                    row["text"], place.kind, moved["start"], moved["end"], moved["text"],
+                    place.score,
+                ))  # fmt: skip
             conn.executemany(
                 'UPDATE spans SET start = ?, "end" = ?, text = ?, attributes = ?,'
                 " orphan_revision = ?, updated_at = ? WHERE id = ?",
@@ -145,6 +156,24 @@ class RevisionsMixin(UndoMixin):
         return AnchorReport(
             document_id, revision["id"], old["length"], len(new_text), tuple(landed), cut
         )
+
+    def _retry_orphans(
+        self, document_id: int, current: int, new_text: str
+    ) -> list[tuple[dict[str, Any], Placement]]:
+        """The orphans of earlier texts (not of revision ``current``, just made) that
+        can be placed in ``new_text``, each with its placement."""
+        found = []
+        for revision_id, old_text in self.db.conn.execute(
+            "SELECT id, text FROM revisions WHERE document_id = ? AND id != ? AND id IN"
+            " (SELECT orphan_revision FROM spans WHERE document_id = ?) ORDER BY number",
+            [document_id, current, document_id],
+        ).fetchall():
+            rows = [dict(r) for r in self.db.conn.execute(
+                f"SELECT {_SPAN_ROW} FROM spans WHERE document_id = ? AND orphan_revision = ?"
+                ' ORDER BY start, "end", id', [document_id, revision_id])]  # fmt: skip
+            places = reanchor(old_text, new_text, [(r["start"], r["end"]) for r in rows])
+            found += [(r, p) for r, p in zip(rows, places, strict=True) if p.kind != ORPHAN]
+        return found
 
     def revisions(self, document_id: int) -> list[Revision]:
         """The document's earlier texts, oldest first."""
