@@ -257,3 +257,28 @@ def test_orphans_and_the_earlier_texts_they_belong_to_are_merged(
                                                                       "relations")}  # fmt: skip
     merge([alice_db], team)  # again: nothing twice
     assert {t: rows(team, f"SELECT * FROM {t} ORDER BY 1") for t in before} == before
+
+
+def test_an_orphan_relation_follows_its_live_end_to_the_same_span_in_the_target(
+    tmp_path: Path, alice_db: Path
+) -> None:
+    # The team file already has alice's claim, under another id: the merged claim is
+    # that span, and the relation from it to the orphaned date goes with it.
+    edited = TEXT.replace(" on 3 May", "")  # the claim "the bridge will reopen" is 28..50
+    with open_store(alice_db) as store:
+        doc = store.document_by_uid("doc-1")
+        assert doc is not None
+        claim = next(s for s in store.spans(doc.id) if s.label == "CLAIM")
+        date = store.add_span(doc.id, 26, 31, "DATE", annotator="alice")
+        store.add_relation(doc.id, claim.id, date.id, "DATED", annotator="alice")
+        store.replace_text(doc.id, edited, by="alice")
+    team = tmp_path / "team.db"
+    with open_store(team) as store:
+        here = store.add_document(edited, uid="doc-1")
+        theirs = store.add_span(here.id, 28, 50, "CLAIM", annotator="alice")
+    merge([alice_db], team)
+    with open_store(team) as store:
+        assert [s.id for s in store.spans(here.id) if s.label == "CLAIM"] == [theirs.id]
+        (cut,) = store.orphaned_relations(here.id)
+        assert (cut.from_span, cut.to_span) == (theirs.id, date.id)
+        assert store.check() == []

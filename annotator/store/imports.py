@@ -174,6 +174,7 @@ class ImportsMixin(SpansMixin):
             rows = self._checked_span_rows(doc_id, text, record.spans)
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
+        same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
         if found is not None:  # spans brought in before are not added twice
             known = self._existing_ids("spans", list(labels), doc_id)
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
@@ -199,7 +200,7 @@ class ImportsMixin(SpansMixin):
             raise
         result.spans_added += len(rows)
         result.relations_added += len(rel_rows)
-        earlier = self._import_history(doc_id, record, name, result)
+        earlier = self._import_history(doc_id, record, name, result, same)
         if rows or rel_rows or earlier:
             # The rows themselves carry their time stamps and origin; the history
             # names them, so the audit trail says who brought which spans in.
@@ -212,7 +213,8 @@ class ImportsMixin(SpansMixin):
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
 
     def _import_history(
-        self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult
+        self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult,
+        same: dict[str, str],
     ) -> dict[str, list[Any]]:
         """Store a merged document's earlier texts, their orphans and the relations
         with an orphaned end, those not here yet; returns the ids it added.
@@ -261,8 +263,12 @@ class ImportsMixin(SpansMixin):
                 f" VALUES ({', '.join('?' * len(columns))})",
                 [row[c] for c in columns],
             )
-        relations = [r for r in record.orphan_relations
+        relations = [{**r, "from": same.get(r["from"], r["from"]), "to": same.get(r["to"], r["to"])}
+                     for r in record.orphan_relations
                      if not self._existing_ids("relations", [r["id"]], doc_id)]  # fmt: skip
+        here_ids = self._existing_ids("spans", [i for r in relations for i in (r["from"], r["to"])],
+                                      doc_id)  # fmt: skip
+        relations = [r for r in relations if r["from"] in here_ids and r["to"] in here_ids]
         conn.executemany(_RELATION_INSERT, [
             [r["id"], doc_id, r["annotator"], r["type"], r["from"], r["to"],
              json.dumps(r.get("attributes") or {}, ensure_ascii=False), r["created_at"]]
