@@ -260,6 +260,7 @@ class AnchorReport:
     new_length: int
     spans: tuple[AnchoredSpan, ...]
     orphaned_relations: tuple[str, ...]  # relations with an orphaned end: kept, not exported
+    placed_again: tuple[str, ...] = ()  # orphans of earlier texts placed in this one
 
     def of_kind(self, kind: str) -> list[AnchoredSpan]:
         return [s for s in self.spans if s.kind == kind]

@@ -84,6 +84,11 @@ def report_lines(report: AnchorReport, title: str | None, *, verbose: bool = Fal
         + (", kept until placed or dropped" if orphaned else "")
     )
     lines += [f"  {_where(s)} {_short(s.old_quote)}, {s.annotator}" for s in orphaned]
+    if report.placed_again:
+        lines.append(
+            f"Orphans of earlier texts placed again: {len(report.placed_again):,}"
+            " (counted above as moved)"
+        )
     if report.orphaned_relations:
         lines.append(
             f"Relations with an orphaned end: {len(report.orphaned_relations):,},"

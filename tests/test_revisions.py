@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from annotator import open_store
 from annotator.cli import cli
+from annotator.cli_revisions import report_lines
 from annotator.errors import (
     DuplicateDocumentError,
     HistoryConflictError,
@@ -255,6 +256,9 @@ def test_an_orphan_is_placed_when_a_later_text_has_its_quote_again(store, doc) -
         doc["removed"]: (72, 102, "Officials in Lviv praised him."), doc["lviv"]: (85, 89, "Lviv")}
     kinds = {s.span_id: s.kind for s in report.spans}
     assert (kinds[doc["removed"]], kinds[doc["lviv"]]) == ("exact", "exact")
+    assert sorted(report.placed_again) == sorted([doc["removed"], doc["lviv"]])
+    assert "Orphans of earlier texts placed again: 2 (counted above as moved)" in report_lines(
+        report, "Kyiv bridge")
     assert doc["cut_rel"] in {r.id for r in store.relations(doc["id"])}  # linked again
     assert store.check() == []
     store.undo("carol")  # the third text goes: they wait again, in their own revision

@@ -130,7 +130,8 @@ class RevisionsMixin(UndoMixin):
                     place.score,
                 ))  # fmt: skip
             # Orphans of earlier replacements get another chance in the new text.
-            for row, place in self._retry_orphans(document_id, revision["id"], new_text):
+            again = self._retry_orphans(document_id, revision["id"], new_text)
+            for row, place in again:
                 moved = {**_landed(row, place, new_text, row["orphan_revision"], stamp),
                          "orphan_revision": None, "updated_at": stamp}  # fmt: skip
                 before.append(row)
@@ -154,7 +155,8 @@ class RevisionsMixin(UndoMixin):
         self._texts.pop(document_id, None)
         cut = tuple(r.id for r in self.orphaned_relations(document_id))
         return AnchorReport(
-            document_id, revision["id"], old["length"], len(new_text), tuple(landed), cut
+            document_id, revision["id"], old["length"], len(new_text), tuple(landed), cut,
+            tuple(row["id"] for row, _place in again),
         )
 
     def _retry_orphans(
