@@ -125,6 +125,13 @@ def test_relation_rows_follow_the_span_pairs(window, qtmodeltester):
     assert window.statistics.text().splitlines()[1] == (
         "Relations: 1 match · 1 type mismatch · 0 only A · 1 only B"
     )
+    # The chart draws them too, in a section of their own.
+    assert window.chart.relation_counts == {
+        "match": 1, "type_mismatch": 1, "only_a": 0, "only_b": 1}  # fmt: skip
+    tall = window.chart.sizeHint().height()
+    window.chart.set_relations({})  # (as for a document without relations)
+    assert window.chart.sizeHint().height() < tall
+    window.chart.set_relations({"match": 1, "type_mismatch": 1, "only_a": 0, "only_b": 1})
     assert window.gold_state.text() == "Gold “gold”: 0 spans, 0 relations · 0 of 7 decided"
     box.setCurrentIndex(box.findData("all"))
     # Before its ends are in gold, a relation row says what it needs.

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from annotator.review import CATEGORIES
 
 from .review_models import CATEGORY_COLOURS, CATEGORY_NAMES
+from .review_relation_rows import RELATION_COLOURS, RELATION_NAMES
 
 ROW = 16  # px per bar
 GAP = 6
@@ -36,6 +37,13 @@ class AgreementChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.f1: dict[str, tuple[float | None, float | None]] = {}
         self.counts: dict[str, int] = {}
+        self.relation_counts: dict[str, int] = {}  # by relation category; empty: no section
+
+    def set_relations(self, counts: Mapping[str, int]) -> None:
+        """Relation pairs per category (none: the section is left out)."""
+        self.relation_counts = dict(counts)
+        self.updateGeometry()
+        self.update()
 
     def set_numbers(self, f1: Mapping[str, tuple[float | None, float | None]],
                     counts: Mapping[str, int]) -> None:  # fmt: skip
@@ -54,7 +62,9 @@ class AgreementChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         f1_rows = 2 * len(self.f1) + len(self.f1)  # two bars and a gap per label
-        height = 3 * ROW + (f1_rows + len(CATEGORIES)) * (ROW // 2 + 4) + 3 * GAP
+        bars = len(CATEGORIES) + len(self.relation_counts)
+        titles = 3 + bool(self.relation_counts)
+        height = titles * ROW + (f1_rows + bars) * (ROW // 2 + 4) + 4 * GAP
         return QSize(NAME_WIDTH + VALUE_WIDTH + 160, max(height, 120))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
@@ -85,6 +95,12 @@ class AgreementChart(QWidget):
             count = self.counts.get(category, 0)
             y = self._bar(painter, y, CATEGORY_NAMES[category], count, most,
                           QColor(CATEGORY_COLOURS[category]), width, ROW - 4)  # fmt: skip
+        if self.relation_counts:
+            y = self._title(painter, y + GAP, "Relation pairs per category")
+            most = max(self.relation_counts.values()) or 1
+            for category, count in self.relation_counts.items():
+                y = self._bar(painter, y, RELATION_NAMES[category].removeprefix("relation "),
+                              count, most, QColor(RELATION_COLOURS[category]), width, ROW - 4)
         painter.end()
 
     def _title(self, painter: QPainter, y: float, text: str) -> float:

@@ -261,6 +261,10 @@ class ReviewWindow(QMainWindow):
                             + rows * view.verticalHeader().defaultSectionSize()
                             + 2 * view.frameWidth())  # fmt: skip
         self.chart.set_result(result, counts)
+        session = self.controller.session
+        self.chart.set_relations(
+            session.relation_counts() if session is not None and session.relation_pairs else {}
+        )
         if result is None:
             self.statistics.setText("")
             return
@@ -269,7 +273,6 @@ class ReviewWindow(QMainWindow):
             f"Cohen's κ {number(overall['cohen_kappa'])} · "
             f"Krippendorff's α {number(overall['krippendorff_alpha'])}  (over tokens)"
         )
-        session = self.controller.session
         if session is not None and session.relation_pairs:
             counts = session.relation_counts()
             text += "\nRelations: " + " · ".join(
