@@ -50,7 +50,7 @@ def window(store, make_window):
 
 
 def wait_done(qtbot, window):
-    qtbot.waitUntil(lambda: not window.transfer.busy, timeout=15000)
+    qtbot.waitUntil(lambda: not window.transfer.busy, timeout=60_000)  # loaded CI machines
 
 
 def test_import_a_folder_with_progress(window, folder, dialogs, qtbot, db_path, monkeypatch):
