@@ -200,6 +200,14 @@ def test_opening_a_text_hit_selects_the_word_and_a_label_key_tags_it(
     assert tagged == [(60, 62, "ACTOR", "李明")]
 
 
+def test_a_match_in_the_title_only_says_so(qtbot, panel, window, docs):
+    search(qtbot, panel, "rail")  # "Rail strike": in the title only, not in RAIL
+    open_row(qtbot, panel, 0, 0)
+    assert window.editor.document.title == "Rail strike"
+    assert not window.view.textCursor().hasSelection()
+    assert panel.message_text == "“rail” is in this article's title, not in its text"
+
+
 def test_opening_an_emoji_hit_selects_the_emoji(qtbot, panel, window, analyst_at):
     search(qtbot, panel, "🇺🇦")
     open_row(qtbot, panel, 0, 0)

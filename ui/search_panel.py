@@ -232,6 +232,8 @@ class SearchPanel(QWidget):
         where = (hit.start, hit.end) if hit is not None and hit.start is not None else None
         if hit is not None and where is None:  # a text hit: its first match, unless in the title
             where = w.store.locate(doc_id, self.searched)
+            if where is None:
+                self._say(f"“{self.searched}” is in this article's title, not in its text")
         offsets = w.editor.offsets  # the open document's code points -> Qt's UTF-16
         if where is not None and where[1] is not None and offsets is not None:
             w.view.select_range(offsets.to_utf16(where[0]), offsets.to_utf16(where[1]))
