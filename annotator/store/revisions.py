@@ -124,11 +124,7 @@ class RevisionsMixin(UndoMixin):
                 if moved != row:
                     before.append(row)
                     after.append(moved)
-                landed.append(AnchoredSpan(
-                    row["id"], row["label"], row["annotator"], row["start"], row["end"],
-                    row["text"], place.kind, moved["start"], moved["end"], moved["text"],
-                    place.score,
-                ))  # fmt: skip
+                landed.append(_anchored(row, place, moved))
             # Orphans of earlier replacements get another chance in the new text.
             again = self._retry_orphans(document_id, revision["id"], new_text)
             for row, place in again:
@@ -136,11 +132,7 @@ class RevisionsMixin(UndoMixin):
                          "orphan_revision": None, "updated_at": stamp}  # fmt: skip
                 before.append(row)
                 after.append(moved)
-                landed.append(AnchoredSpan(
-                    row["id"], row["label"], row["annotator"], row["start"], row["end"],
-                    row["text"], place.kind, moved["start"], moved["end"], moved["text"],
-                    place.score,
-                ))  # fmt: skip
+                landed.append(_anchored(row, place, moved))
             conn.executemany(
                 'UPDATE spans SET start = ?, "end" = ?, text = ?, attributes = ?,'
                 " orphan_revision = ?, updated_at = ? WHERE id = ?",
@@ -323,6 +315,14 @@ def _unflagged(attributes: dict[str, Any]) -> str:
     """Attributes JSON without the fuzzy-placement flag."""
     kept = {k: v for k, v in attributes.items() if k not in _FLAGS}
     return json.dumps(kept, ensure_ascii=False) if kept else "{}"
+
+
+def _anchored(row: dict[str, Any], place: Placement, moved: dict[str, Any]) -> AnchoredSpan:
+    """The report's line for one span: where it was, and where (and how) it landed."""
+    return AnchoredSpan(
+        row["id"], row["label"], row["annotator"], row["start"], row["end"], row["text"],
+        place.kind, moved["start"], moved["end"], moved["text"], place.score,
+    )
 
 
 def _landed(
