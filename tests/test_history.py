@@ -136,17 +136,6 @@ def everything(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "history.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Store:
-    with open_store(db_path) as s:
-        yield s
-
-
-@pytest.fixture
 def doc_id(store: Store) -> int:
     return store.add_document(TEXT).id
 

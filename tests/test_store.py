@@ -29,19 +29,7 @@ from annotator import (
     NotFoundError,
     Span,
     Store,
-    open_store,
 )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "team.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Store:
-    with open_store(db_path) as s:
-        yield s
 
 
 @pytest.fixture

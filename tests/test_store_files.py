@@ -33,17 +33,6 @@ from annotator import (
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "team.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Store:
-    with open_store(db_path) as s:
-        yield s
-
-
-@pytest.fixture
 def doc_id(store: Store) -> int:
     return store.add_document(TEXT, title="Bridge").id
 
