@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
 from annotator.store import Store
 
+from .table_model import ColumnsModel
 from .workers import JobRunner
 
 if TYPE_CHECKING:
@@ -57,8 +57,10 @@ def _cells(row: ClaimRow) -> tuple[str, ...]:
             "; ".join(row.citations), row.stance, checkworthy)  # fmt: skip
 
 
-class ClaimsModel(QAbstractTableModel):
+class ClaimsModel(ColumnsModel):
     """Claim rows; ``Qt.UserRole`` gives the ``ClaimRow``, ``SORT_ROLE`` a sort key."""
+
+    COLUMNS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -69,11 +71,8 @@ class ClaimsModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(COLUMNS)
+    def row_total(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -88,13 +87,6 @@ class ClaimsModel(QAbstractTableModel):
             if index.column() in (0, 1):  # documents, then reading order
                 return f"{text}\x00{row.document_id:09d}\x00{row.start:09d}"
             return text
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(COLUMNS)):  # fmt: skip
-            return COLUMNS[section]
         return None
 
 

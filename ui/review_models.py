@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from annotator.adjudication import (
@@ -37,6 +37,7 @@ from annotator.review import (
 
 from . import review_relation_rows as relation_rows
 from .review_relation_rows import RELATION_COLOURS, RELATION_FILTERS, RELATION_NAMES, RELATIONS
+from .table_model import ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -70,8 +71,10 @@ def one_line(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class DiffTableModel(QAbstractTableModel):
+class DiffTableModel(ColumnsModel):
     """The pairs of a ``ReviewSession`` that pass the filter, in document order."""
+
+    COLUMNS = DIFF_COLUMNS
 
     def __init__(self, colours: Mapping[str, str], parent: Any = None) -> None:
         super().__init__(parent)
@@ -82,16 +85,8 @@ class DiffTableModel(QAbstractTableModel):
 
     # -- the Qt model protocol -------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(DIFF_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return DIFF_COLUMNS[section] if 0 <= section < len(DIFF_COLUMNS) else None
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or self.session is None:
@@ -260,23 +255,17 @@ def number(value: Any) -> str:
     return "–" if value is None else f"{value:.4f}"
 
 
-class AgreementModel(QAbstractTableModel):
+class AgreementModel(ColumnsModel):
     """Rows: each label, then ``overall`` (micro average)."""
+
+    COLUMNS = AGREEMENT_COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, Any, Any, Any, Any]] = []
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(AGREEMENT_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return AGREEMENT_COLUMNS[section] if 0 <= section < len(AGREEMENT_COLUMNS) else None
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():

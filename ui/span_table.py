@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.model import Span
+
+from .table_model import ColumnsModel
 
 COLUMNS = ("Label", "Text", "Analyst", "Note")
 NOTE = 3
@@ -47,11 +49,13 @@ def _primary(span: Span, column: int) -> Any:
     return ""
 
 
-class SpanTableModel(QAbstractTableModel):
+class SpanTableModel(ColumnsModel):
     """Rows of spans; ``edit_note(span, text)`` stores a note and returns the new span.
 
     ``editable(analyst)`` says whose spans the current analyst may change.
     """
+
+    COLUMNS = COLUMNS
 
     def __init__(
         self,
@@ -77,16 +81,8 @@ class SpanTableModel(QAbstractTableModel):
 
     # -- the Qt model protocol -------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
+    def row_total(self) -> int:
+        return len(self._spans)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
