@@ -26,18 +26,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from articles import SPRINKLES, WORDS  # noqa: E402
+
 from annotator import open_store  # noqa: E402
 from annotator.anchoring import reanchor  # noqa: E402
 
 TARGET_S = 2.0
 LABELS = ("CLAIM", "ACTOR", "DATE", "CITATION")
-WORDS = (
-    "the minister said on Monday that talks in Kyiv would resume after the summit while "
-    "officials in Brussels declined to comment on reports that the agreement was close "
-    "according to a statement issued by the alliance delegates from fourteen cities agreed "
-    "to create a shared fund worth billion euros spokesperson analysts warned"
-).split()
-SPRINKLES = ["🇺🇦", "👨🏻‍🚒", "𝔘", "🌍", "Zoë", "李明", "e\u0301te"]
 
 
 def paragraphs(rng: random.Random, words: int) -> list[list[str]]:
