@@ -10,8 +10,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+
+import annotator.cli_review  # noqa: F401  (registers the review commands)
 from annotator import Store
 from annotator.adjudication import DecisionRequest
+from annotator.cli import cli
 
 # Mayor 0..5, Olena Koval 6..17, said 18..22, 3 May 26..31, that 32..36,
 # the bridge will reopen 37..59, bridge will reopen. 41..60 (counted by hand).
@@ -64,3 +68,11 @@ def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def adjudicate_events(store: Store) -> list[Any]:
     return [e for e in store.history(limit=1000) if e.action == "adjudicate"]
+
+
+def accept_matches(db_path: Path, *extra: str) -> Result:
+    """`annotator accept-matches` of alice and bob by the lead, on ``db_path``."""
+    return CliRunner().invoke(
+        cli, ["accept-matches", "--a", "alice", "--b", "bob", "--by", LEAD, *extra,
+              "--db", str(db_path)], prog_name="annotator",
+    )  # fmt: skip

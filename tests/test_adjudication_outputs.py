@@ -8,8 +8,7 @@ import csv
 import json
 
 import pytest
-from adjudication_helpers import LEAD, add_layers, decide, gold, rows
-from click.testing import CliRunner
+from adjudication_helpers import LEAD, accept_matches, add_layers, decide, gold, rows
 
 import annotator.cli_review  # noqa: F401  (registers the review commands)
 from annotator import Store, open_store
@@ -24,7 +23,6 @@ from annotator.adjudication import (
     plan_gold,
     write_csv,
 )
-from annotator.cli import cli
 
 
 @pytest.fixture
@@ -112,18 +110,13 @@ def test_agreement_csv_rows_and_file(tmp_path):
 
 def test_cli_accept_matches(doc_id, db_path, store):
     store.close()
-    result = CliRunner().invoke(
-        cli, ["accept-matches", "--a", "alice", "--b", "bob", "--by", LEAD, "--db", str(db_path)],
-        prog_name="annotator",
-    )  # fmt: skip
+    result = accept_matches(db_path)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"Document {doc_id}: 1 match accepted\n"
         "Accepted 1 match of alice and bob into gold in 1 document\n"
     )
-    again = CliRunner().invoke(
-        cli, ["accept-matches", "--a", "alice", "--b", "bob", "--by", LEAD, "--db", str(db_path)],
-    )  # fmt: skip
+    again = accept_matches(db_path)
     assert again.stdout.endswith("Accepted 0 matches of alice and bob into gold in 1 document\n")
     with open_store(db_path) as reopened:
         assert gold(reopened, doc_id) == [
@@ -135,10 +128,7 @@ def test_cli_accept_matches(doc_id, db_path, store):
 
 def test_cli_accept_matches_unknown_document(db_path, doc_id, store):
     store.close()
-    result = CliRunner().invoke(
-        cli, ["accept-matches", "--a", "alice", "--b", "bob", "--by", LEAD, "--doc", "99",
-              "--db", str(db_path)],
-    )  # fmt: skip
+    result = accept_matches(db_path, "--doc", "99")
     assert result.exit_code == 1
     assert result.stderr == "Error: there is no document 99: see `annotator list`\n"
 

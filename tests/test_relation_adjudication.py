@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from adjudication_helpers import accept_matches
 
 import annotator.cli_review  # noqa: F401  (registers the review commands)
 from annotator import HistoryConflictError, NotFoundError, Store, open_store
@@ -40,7 +40,6 @@ from annotator.adjudication import (
     agreement_csv_rows,
 )
 from annotator.agreement import agreement
-from annotator.cli import cli
 from annotator.relation_adjudication import RelationRequest, plan_relations
 from annotator.resources import schema_file
 
@@ -351,10 +350,7 @@ def test_accept_all_matches_leaves_a_relation_whose_end_was_rejected(store, doc_
 
 def test_cli_accept_matches_carries_relations(store, doc_id, rel, db_path):
     store.close()
-    result = CliRunner().invoke(
-        cli, ["accept-matches", "--a", "alice", "--b", "bob", "--by", LEAD, "--db", str(db_path)],
-        prog_name="annotator",
-    )  # fmt: skip
+    result = accept_matches(db_path)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"Document {doc_id}: 4 matches, 1 relation accepted\n"
