@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 
 from annotator.adjudication import (
     ACCEPT_A,
@@ -37,7 +37,7 @@ from annotator.review import (
 
 from . import review_relation_rows as relation_rows
 from .review_relation_rows import RELATION_COLOURS, RELATION_FILTERS, RELATION_NAMES, RELATIONS
-from .table_model import ColumnsModel
+from .table_model import ColumnsModel, bold_font
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -143,15 +143,8 @@ class DiffTableModel(ColumnsModel):
                 return REJECTED_TINT if decision.decision == REJECT else ACCEPTED_TINT
             return None
         if role == Qt.ItemDataRole.FontRole and column in (LABEL_A, LABEL_B):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- what the window calls ---------------------------------------------------------
 
@@ -278,15 +271,8 @@ class AgreementModel(ColumnsModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and row[0] == "overall":
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def reset(self, result: Mapping[str, Any] | None) -> None:
         self.beginResetModel()

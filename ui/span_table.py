@@ -15,12 +15,12 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.model import Span
 
-from .table_model import ColumnsModel
+from .table_model import ColumnsModel, bold_font
 
 COLUMNS = ("Label", "Text", "Analyst", "Note")
 NOTE = 3
@@ -67,8 +67,6 @@ class SpanTableModel(ColumnsModel):
         super().__init__(parent)
         self._colours = {label: QColor(c) for label, c in colours.items()}
         self._grey, self._dimmed = QColor("#999999"), QColor("#8a8a8a")
-        self._bold = QFont()
-        self._bold.setBold(True)
         self._editable = editable
         self._edit_note = edit_note
         self._all: dict[str, Span] = {}  # every span, shown or filtered out
@@ -100,7 +98,7 @@ class SpanTableModel(ColumnsModel):
             # Other analysts' spans: read-only, shown dimmed.
             return None if self._editable(span.annotator) else self._dimmed
         if role == _FONT:
-            return self._bold if column == 0 else None
+            return bold_font() if column == 0 else None
         if role == _TOOLTIP:
             return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
         return None

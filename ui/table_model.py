@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+@cache
+def bold_font() -> QFont:
+    """The bold font of label columns and totals (made once, after the application)."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class ColumnsModel(QAbstractTableModel):
