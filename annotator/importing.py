@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,8 @@ def _map_labels(
     labels = schema.label_set
     left_out: dict[str, int] = {}  # "span labelled X", "relation of type X", ...: how many
     for record in read.records:
+        if not (label_map or record.relations) and _known_labels_only(record.spans, labels):
+            continue  # nothing to rename, leave out or report
         dropped_ids: set[str] = set()
         kept_spans = []
         for span in record.spans:
@@ -190,6 +193,16 @@ def _map_labels(
             f" (the schema has {', '.join(sorted(relation_types))})",
             files=(name,), relation_types=tuple(sorted(unknown_types)),
         )  # fmt: skip
+
+
+def _known_labels_only(spans: list[Any], labels: frozenset[str]) -> bool:
+    """True when every span is an object whose label the schema has (checked at once)."""
+    if not all(map(isinstance, spans, repeat(dict))):
+        return False
+    try:
+        return set(map(dict.get, spans, repeat("label"))) <= labels
+    except TypeError:  # an unhashable label: the store's check says so
+        return False
 
 
 def _count(counts: dict[str, int], what: str) -> None:

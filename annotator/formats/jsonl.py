@@ -8,9 +8,11 @@ analysts, notes, attributes, origin and time stamps; relations with their ids.
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from itertools import compress, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -225,11 +227,9 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
 def _fill_in(spans: list[Any], annotator: str) -> bool:
     """Fill in origin and analyst, in place (the dicts were just parsed for us);
     False when an item is not an object."""
-    for span in spans:
-        if not isinstance(span, dict):
-            return False
-        if not span.get("origin"):
-            span["origin"] = "import"
-        if not span.get("annotator"):
-            span["annotator"] = annotator
+    if not all(map(isinstance, spans, repeat(dict))):
+        return False
+    for key, value in (("origin", "import"), ("annotator", annotator)):
+        for span in compress(spans, map(operator.not_, map(dict.get, spans, repeat(key)))):
+            span[key] = value
     return True

@@ -1,16 +1,22 @@
-"""Span rows for bulk imports, built in one tight pass.
+"""Span rows for bulk imports, built column by column.
 
 ``span_tuples`` accepts only spans that are plainly valid (the shapes a
-well-formed file has) and returns the parameter tuples for ``executemany``;
-at the first doubt it returns ``None`` and the caller takes the careful path
+well-formed file has) and returns the parameter tuples for the insert; at the
+first doubt it returns ``None`` and the caller takes the careful path
 (``SpansMixin._span_rows``), which says exactly what is wrong.  So this module
 decides nothing on its own: it only saves time when there is nothing to say.
+
+It reads each field of every span at once (``map`` over the dicts) and checks
+whole columns with set and ``min``/``max`` operations, so the per-span work runs
+in C: a file of 50,000 spans spends a few milliseconds here.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Collection, Sequence
+from itertools import repeat
 from typing import Any
 
 from ..model import ORIGINS
@@ -18,49 +24,64 @@ from .base import new_id
 
 _ORIGINS = frozenset(ORIGINS)
 _strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_get = dict.get
+_INT, _STR, _DICT = frozenset({int}), frozenset({str}), frozenset({dict})
+_NOTE, _ATTRIBUTES = frozenset({str, type(None)}), frozenset({dict, type(None)})
 
 
 def span_tuples(
     document_id: int, text: str, spans: Sequence[Any], labels: Collection[str], stamp: str
 ) -> list[tuple[Any, ...]] | None:
     """Rows in ``SPAN_COLUMNS`` order, quotes checked, or ``None`` when in doubt."""
-    length = len(text)
-    rows = []
+    n = len(spans)
+    if not n:
+        return []
     try:
-        for s in spans:
-            if type(s) is not dict:
-                return None
-            start, end, label = s.get("start"), s.get("end"), s.get("label")
-            if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
-                return None
-            piece = text[start:end]
-            quote, who, note = s.get("text"), s.get("annotator"), s.get("note")
-            origin = s.get("origin") or "manual"
-            if (
-                label not in labels
-                or (quote is not None and quote != piece)
-                or type(who) is not str
-                or not who.strip()
-                or origin not in _ORIGINS
-                or (note is not None and type(note) is not str)
-            ):
-                return None
-            attributes = s.get("attributes")
-            if not attributes:
-                encoded = "{}"
-            elif type(attributes) is dict:
-                encoded = _strict(attributes)
-            else:
-                return None
-            span_id = s.get("id") or new_id()
-            created = s.get("created_at") or stamp
-            updated = s.get("updated_at") or created
-            if type(span_id) is not str or type(created) is not str or type(updated) is not str:
-                return None
-            rows.append((span_id, document_id, who, label, start, end, piece, note or None,
-                         encoded, origin, created, updated))  # fmt: skip
+        if set(map(type, spans)) != _DICT:
+            return None
+
+        def column(key: str) -> list[Any]:
+            return list(map(_get, spans, repeat(key, n)))
+
+        starts, ends = column("start"), column("end")
+        if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT:
+            return None  # bool is a type of its own: True is no offset
+        if min(starts) < 0 or max(ends) > len(text) or not all(map(operator.lt, starts, ends)):
+            return None
+        label_column = column("label")
+        if not set(label_column) <= set(labels):
+            return None
+        pieces = list(map(text.__getitem__, map(slice, starts, ends)))
+        quotes = column("text")
+        if quotes != pieces and any(
+            q is not None and q != p for q, p in zip(quotes, pieces, strict=True)
+        ):
+            return None
+        who = column("annotator")
+        if set(map(type, who)) != _STR or not all(map(str.strip, who)):
+            return None
+        origins = [o or "manual" for o in column("origin")]
+        if not _ORIGINS.issuperset(origins):
+            return None
+        notes = column("note")
+        if not set(map(type, notes)) <= _NOTE:
+            return None
+        notes = [note or None for note in notes] if any(notes) else [None] * n
+        attributes = column("attributes")
+        if not set(map(type, attributes)) <= _ATTRIBUTES:
+            return None
+        if any(attributes):
+            attributes = [_strict(a) if a else "{}" for a in attributes]
+        else:
+            attributes = ["{}"] * n
+        ids = [span_id or new_id() for span_id in column("id")]
+        created = [at or stamp for at in column("created_at")]
+        updated = [at or made for at, made in zip(column("updated_at"), created, strict=True)]
+        if set(map(type, ids)) | set(map(type, created)) | set(map(type, updated)) != _STR:
+            return None
+        if len(set(ids)) != n:
+            return None  # the same id twice: the careful path says so
     except (TypeError, ValueError):  # unhashable labels, NaN in attributes, ...
         return None
-    if len({row[0] for row in rows}) != len(rows):
-        return None  # the same id twice: the careful path says so
-    return rows
+    return list(zip(ids, repeat(document_id, n), who, label_column, starts, ends, pieces,
+                    notes, attributes, origins, created, updated, strict=True))  # fmt: skip

@@ -14,7 +14,6 @@ from ..errors import (
     DuplicateDocumentError,
     InvalidRelationError,
     InvalidSpanError,
-    NotFoundError,
 )
 from ..model import Document, DocumentRecord, ImportResult
 from ..shapes import span_shape_problem
@@ -28,6 +27,7 @@ from .base import (
     sha256,
 )
 from .fast_rows import span_tuples
+from .span_batch import IMPORT_ERRORS, SpanBatch, located
 from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
@@ -130,18 +130,29 @@ class ImportsMixin(SpansMixin):
         """
         result = ImportResult()
         with self._transaction() as conn:
+            batch = SpanBatch(conn, self._existing_ids)
             for n, record in enumerate(records, 1):
+                where = record.where or f"record {n}"
                 try:
-                    self._import_record(conn, record, added_by, result)
-                except (InvalidSpanError, InvalidRelationError, NotFoundError) as exc:
-                    raise type(exc)(f"{record.where or f'record {n}'}: {exc}") from None
+                    self._import_record(conn, record, added_by, result, batch, where)
+                except IMPORT_ERRORS as exc:
+                    raise located(exc, where) from None
                 if progress is not None:
                     progress(n)
+            batch.flush()
         return result
 
     def _import_record(
-        self, conn: sqlite3.Connection, record: DocumentRecord, added_by: str, result: ImportResult
+        self,
+        conn: sqlite3.Connection,
+        record: DocumentRecord,
+        added_by: str,
+        result: ImportResult,
+        batch: SpanBatch,
+        where: str,
     ) -> None:
+        """Store one record; a new document's spans wait in ``batch`` (``where`` names
+        the record in the error, should one of them fail there)."""
         name = record.where or record.title or "a document"
         digest = sha256(record.text)
         found = conn.execute(
@@ -155,6 +166,8 @@ class ImportsMixin(SpansMixin):
                 " left as it is"
             )
             return
+        if found is not None:
+            batch.flush()  # its spans may still be waiting (the same document twice in a file)
         if found is None:
             doc = self._insert_document(
                 record.text, title=record.title, source=record.source, meta=record.meta,
@@ -191,13 +204,17 @@ class ImportsMixin(SpansMixin):
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
             rel_rows = self._new_relation_rows(doc_id, [r for r in rel_rows
                                                         if r["id"] not in known])  # fmt: skip
-        try:
-            conn.executemany(_SPAN_INSERT, rows)
-            conn.executemany(_RELATION_INSERT, map(_RELATION_VALUES, rel_rows))
-        except sqlite3.IntegrityError:  # an id of the new rows belongs to another document
-            self._existing_ids("spans", [row[0] for row in rows], doc_id)
-            self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
-            raise
+        if found is None and not rel_rows and not (record.revisions or record.orphans):
+            batch.add(doc_id, rows, where)
+        else:
+            batch.flush()
+            try:
+                conn.executemany(_SPAN_INSERT, rows)
+                conn.executemany(_RELATION_INSERT, map(_RELATION_VALUES, rel_rows))
+            except sqlite3.IntegrityError:  # an id of the new rows belongs to another document
+                self._existing_ids("spans", [row[0] for row in rows], doc_id)
+                self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
+                raise
         result.spans_added += len(rows)
         result.relations_added += len(rel_rows)
         earlier = self._import_history(doc_id, record, name, result, same)

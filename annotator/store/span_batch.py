@@ -1,0 +1,98 @@
+"""New documents' span rows, inserted many per statement during a bulk import.
+
+``executemany`` hands SQLite one row at a time; one ``INSERT ... VALUES``
+statement with a few hundred rows costs SQLite less per row.  Rows wait here
+until a whole statement's worth has gathered, and are written before anything
+reads spans back (``flush``), so the transaction never sees a partial state.
+
+A statement that fails (a span id already used by another document) is run
+again document by document, so the error names the record that holds the id
+exactly as a one-document insert would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from itertools import chain
+from typing import Any
+
+from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
+from .base import _SPAN_INSERT, SPAN_COLUMNS
+
+ROWS_PER_STATEMENT = 256
+_ONE_ROW = f"({', '.join('?' * len(SPAN_COLUMNS))})"
+_MANY = _SPAN_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([_ONE_ROW] * ROWS_PER_STATEMENT)
+IMPORT_ERRORS = (InvalidSpanError, InvalidRelationError, NotFoundError)
+
+
+def located(exc: Exception, where: str) -> Exception:
+    """The error again, its message starting with the record it is about."""
+    if getattr(exc, "located", False):
+        return exc
+    again = type(exc)(f"{where}: {exc}")
+    again.located = True  # type: ignore[attr-defined]
+    return again
+
+
+class SpanBatch:
+    """Rows of several documents, written ``ROWS_PER_STATEMENT`` at a time.
+
+    ``owner_check(ids, document_id)`` raises the import's error for an id
+    that belongs to another document (``ImportsMixin._existing_ids``).
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, owner_check: Callable[[str, list[str], int], Any]
+    ) -> None:
+        self._conn = conn
+        self._owner_check = owner_check
+        self._rows: list[tuple[Any, ...]] = []
+        self._where: dict[int, str] = {}  # document id -> the record it came from
+
+    def add(self, document_id: int, rows: Sequence[tuple[Any, ...]], where: str) -> None:
+        self._where[document_id] = where
+        self._rows.extend(rows)
+        if len(self._rows) >= ROWS_PER_STATEMENT:
+            self._write(whole_statements_only=True)
+
+    def flush(self) -> None:
+        """Write every waiting row."""
+        if self._rows:
+            self._write(whole_statements_only=False)
+        self._where.clear()
+
+    def _write(self, *, whole_statements_only: bool) -> None:
+        rows = self._rows
+        done = 0
+        while len(rows) - done >= ROWS_PER_STATEMENT:
+            chunk = rows[done : done + ROWS_PER_STATEMENT]
+            try:
+                self._conn.execute(_MANY, list(chain.from_iterable(chunk)))
+            except sqlite3.IntegrityError:
+                self._one_document_at_a_time(chunk)
+            done += ROWS_PER_STATEMENT
+        if not whole_statements_only and done < len(rows):
+            self._one_document_at_a_time(rows[done:])
+            done = len(rows)
+        del rows[:done]
+
+    def _one_document_at_a_time(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert ``rows`` grouped by document; an id owned elsewhere raises, located."""
+        start = 0
+        while start < len(rows):
+            doc_id = rows[start][1]
+            end = start
+            while end < len(rows) and rows[end][1] == doc_id:
+                end += 1
+            group = rows[start:end]
+            try:
+                self._conn.executemany(_SPAN_INSERT, group)
+            except sqlite3.IntegrityError:
+                where = self._where.get(doc_id, f"document {doc_id}")
+                try:
+                    self._owner_check("spans", [row[0] for row in group], doc_id)
+                except IMPORT_ERRORS as exc:
+                    raise located(exc, where) from None
+                raise
+            start = end
