@@ -43,7 +43,7 @@ def suggestions_left_out(store: Any, annotator: str | None) -> str | None:
     """The line saying an export of every layer left the unaccepted suggestions out."""
     if annotator is not None:
         return None
-    n = sum(per_analyst.get(SUGGEST, 0) for per_analyst in store.stats().values())
+    n = store.layer_span_count(SUGGEST)
     if not n:
         return None
     return (f"{n:,} suggestion{'s' if n != 1 else ''} not yet accepted left out"

@@ -163,6 +163,17 @@ class DocumentsMixin(ImportsMixin):
             )
         )
 
+    def layer_span_count(self, annotator: str) -> int:
+        """Live spans of one analyst, counted through the per-document index (cheap
+        for a small layer such as the suggestions, whatever the size of the rest)."""
+        return int(
+            self._scalar(
+                "SELECT count(*) FROM documents d CROSS JOIN spans s ON s.document_id = d.id"
+                " AND s.annotator = ? WHERE s.orphan_revision IS NULL",
+                [annotator],
+            )
+        )
+
     def document(self, document_id: int) -> Document:
         row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:
