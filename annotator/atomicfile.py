@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,3 +79,44 @@ def atomic_open(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any
         yield f
         f.flush()
         os.fsync(f.fileno())
+
+
+class EarlySync:
+    """Start writing a long file to disk while it is still being written.
+
+    Every ``every`` bytes, the file is flushed and ``fdatasync`` runs on a
+    thread, so the disk works while the writer goes on and the final
+    ``fsync`` of ``atomic_open`` has only the tail left.  A stream that cannot
+    be synced (a pipe, a terminal) is left alone.
+    """
+
+    def __init__(self, f: IO[bytes], every: int = 64 << 20) -> None:
+        self._f, self._every, self._since = f, every, 0
+        self._thread: threading.Thread | None = None
+        self._fd: int | None = None
+        try:
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # not a pipe or a terminal
+                self._fd = f.fileno()
+        except (OSError, ValueError, AttributeError):  # no file descriptor at all
+            pass
+
+    def wrote(self, size: int) -> None:
+        if self._fd is None:
+            return
+        self._since += size
+        if self._since < self._every or (self._thread and self._thread.is_alive()):
+            return
+        self._since = 0
+        self._f.flush()
+        self._thread = threading.Thread(target=self._sync, name="early-sync", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def _sync(self) -> None:
+        try:
+            os.fdatasync(self._fd)  # type: ignore[arg-type]
+        except OSError:  # the final fsync reports real trouble
+            pass

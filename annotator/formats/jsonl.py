@@ -16,10 +16,10 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from ..atomicfile import atomic_open
+from ..atomicfile import EarlySync, atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
-from ..store.export_helper import Helper
+from ..store.export_helper import Helper, OrderedBlocks
 from ..store.exporting import build_block, export_document_ids, export_heads, snapshot_mark
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
@@ -28,7 +28,7 @@ _META_COLUMNS = ("title", "source", "sha256", "created_at")
 
 
 BLOCK = 8  # documents per query of span groups
-HELPER_SPANS = 200_000  # from this many spans on, a second process builds half the blocks
+HELPER_SPANS = 200_000  # from this many spans on, a second process shares the blocks
 _TAIL = b',"offset_unit":"codepoint"}'
 
 
@@ -37,26 +37,23 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
 
     The documents are cut into blocks whose spans arrays SQLite builds and
     the quote check passes (``build_block``); for a big export a helper
-    process builds every other block at the same time, on the other core.
+    process builds blocks at the same time, on the other core, as many as it
+    keeps up with (``OrderedBlocks``).
     Every reader sees one snapshot.
     """
     helper, (heads, worker) = _snapshot(store, annotator)
     try:
         ids = export_document_ids(heads)
         blocks = [(ids[i], ids[min(i + BLOCK, len(ids)) - 1]) for i in range(0, len(ids), BLOCK)]
-        if helper is not None:
-            helper.start(blocks[1::2])
+        built = OrderedBlocks(
+            blocks, lambda first, last: build_block(worker, first, last, annotator), helper
+        )
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1
         for doc_id, head, relations, n_rels in export_heads(heads, annotator):
             while doc_id > (blocks[block][1] if block >= 0 else -1):
                 block += 1
-                rows = (
-                    helper.next_block()
-                    if helper is not None and block % 2
-                    else build_block(worker, *blocks[block], annotator)
-                )
-                spans_of = {doc: (spans, n) for doc, spans, n in rows}
+                spans_of = {doc: (spans, n) for doc, spans, n in built.get(block)}
             spans, n_spans = spans_of.pop(doc_id, (b"[]", 0))
             line = (head[:-1], b',"spans":', spans, b',"relations":', relations, _TAIL)
             yield b"".join(line), n_spans, n_rels
@@ -126,14 +123,18 @@ def _write_lines(
     raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
     if raw is not None:
         f.flush()
+        syncing = EarlySync(raw)
     for line, n_spans, n_rels in _lines(store, annotator):
         if raw is not None:
             raw.write(line + b"\n")
+            syncing.wrote(len(line) + 1)
         else:
             f.write(line.decode("utf-8") + "\n")
         docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
         if progress is not None:
             progress(docs)
+    if raw is not None:
+        syncing.wait()
     return WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
 
 

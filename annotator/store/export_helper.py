@@ -1,12 +1,13 @@
 """A second process for big native exports: it builds and checks the spans
-arrays of every other block of documents while this process does the rest.
+arrays of the blocks of documents it is handed while this process does the rest.
 
 Two threads did not share the work: a second thread building JSON gained
 nothing when measured (SQLite's process-wide memory accounting is the
 likely cause); a second process does.  ``python -m
 annotator.store.export_helper DB [ANALYST]`` opens the database read-only,
 reports its snapshot, then reads the blocks it is to build from standard input
-(one JSON list) and writes frames to standard output:
+(a line ``first last`` each, sent as the parent hands them out) and writes
+frames to standard output:
 
 * ``R`` + mark (8 bytes): ready, reading the snapshot whose newest event is ``mark``;
 * ``B`` + document count, then per document its id, span count, byte length
@@ -19,7 +20,6 @@ it sends any block, so both halves of the export describe one state.
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import sqlite3
@@ -27,7 +27,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +37,52 @@ from .exporting import build_block, snapshot_mark
 _MARK = struct.Struct("<q")
 _DOC = struct.Struct("<qqq")
 _NO_MARK = -1
+
+
+class OrderedBlocks:
+    """The built blocks in order, shared between this process and a helper.
+
+    The helper always has ``depth`` blocks in hand, taken from the front of the
+    blocks nobody has claimed.  When the next block due is the helper's and is
+    not back yet, this process builds the next unclaimed one instead of
+    waiting (holding at most ``ahead`` of them), so neither side idles and the
+    faster one does more.
+    """
+
+    def __init__(
+        self,
+        blocks: Sequence[tuple[int, int]],
+        build: Callable[[int, int], list[tuple[int, bytes, int]]],
+        helper: Helper | None,
+        *,
+        depth: int = 2,
+        ahead: int = 4,
+    ) -> None:
+        self._blocks, self._build, self._helper = blocks, build, helper
+        self._depth, self._ahead = depth, ahead
+        self._built: dict[int, list[tuple[int, bytes, int]]] = {}  # ours, not yet due
+        self._helpers: set[int] = set()  # handed to the helper, not yet due
+        self._frontier = 0  # the first block nobody has claimed
+
+    def get(self, index: int) -> list[tuple[int, bytes, int]]:
+        """Block ``index`` (asked for in order, each once)."""
+        helper = self._helper
+        if helper is not None:
+            while len(self._helpers) < self._depth and self._frontier < len(self._blocks):
+                helper.send(self._blocks[self._frontier])
+                self._helpers.add(self._frontier)
+                self._frontier += 1
+            while (index in self._helpers and not helper.ready()
+                   and self._frontier < len(self._blocks) and len(self._built) < self._ahead):
+                self._built[self._frontier] = self._build(*self._blocks[self._frontier])
+                self._frontier += 1  # fmt: skip
+            if index in self._helpers:
+                self._helpers.discard(index)
+                return helper.next_block()
+        if index in self._built:
+            return self._built.pop(index)
+        self._frontier = max(self._frontier, index + 1)
+        return self._build(*self._blocks[index])
 
 
 class Helper:
@@ -63,13 +109,20 @@ class Helper:
         mark = _MARK.unpack(self._read(_MARK.size))[0]
         self.mark = None if mark == _NO_MARK else mark
 
-    def start(self, blocks: Sequence[tuple[int, int]]) -> None:
-        """Send the helper its blocks; results are read on a thread from now on."""
+    def send(self, block: tuple[int, int]) -> None:
+        """Hand the helper one more block; its results come back in the order sent."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(list(blocks)).encode("ascii"))
-        self.process.stdin.close()
-        self._reader = threading.Thread(target=self._read_all, name="export-helper", daemon=True)
-        self._reader.start()
+        if self._reader is None:  # results are read on a thread from the first block on
+            self._reader = threading.Thread(
+                target=self._read_all, name="export-helper", daemon=True
+            )
+            self._reader.start()
+        self.process.stdin.write(b"%d %d\n" % block)
+        self.process.stdin.flush()
+
+    def ready(self) -> bool:
+        """True when the next result (or error) has arrived."""
+        return not self._results.empty()
 
     def next_block(self) -> list[tuple[int, bytes, int]]:
         item = self._results.get()
@@ -149,8 +202,8 @@ def main(argv: Sequence[str]) -> int:
     mark = snapshot_mark(conn)
     out.write(b"R" + _MARK.pack(_NO_MARK if mark is None else mark))
     out.flush()
-    blocks = json.loads(sys.stdin.buffer.read() or b"[]")
-    for first, last in blocks:
+    for line in sys.stdin.buffer:
+        first, last = map(int, line.split())
         try:
             rows = build_block(conn, first, last, annotator)
         except ExportError as exc:
