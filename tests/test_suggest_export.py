@@ -81,3 +81,15 @@ def test_the_store_check_still_covers_suggestions(store: Store) -> None:
                      " AND start = 51")  # fmt: skip
         conn.commit()
     assert [b.kind for b in store.check()] == ["quote"]
+
+
+def test_the_count_left_out_skips_orphans_and_counts_every_document(store: Store) -> None:
+    first = build(store)
+    second = store.add_document("Kessel replied on 4 March.", title="Reply").id
+    store.add_span(second, 18, 25, "DATE", annotator="suggest", origin="rule")  # 4 March
+    assert store.layer_span_count("suggest") == 3
+    # A new version without "Kessel" orphans that suggestion: no longer exported.
+    store.replace_text(first, "Marta Olsberg said on 3 March that talks resume.", by="alice")
+    assert store.layer_span_count("suggest") == 2
+    assert store.layer_span_count("alice") == 1
+    assert store.layer_span_count("nobody") == 0
