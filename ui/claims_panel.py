@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
 from annotator.store import Store
 
+from .docks import dock_of, docked_panel
 from .table_model import ColumnsModel
 from .workers import JobRunner
 
@@ -254,25 +254,20 @@ class ClaimsPanel(QWidget):
 
 
 def install_claims_panel(window: MainWindow) -> ClaimsPanel:
-    """The panel in a right-side dock (``claimsDock``), hidden until ``show_claims``."""
-    existing = window.findChild(ClaimsPanel, "claimsPanel")
-    if existing is not None:
-        return existing
-    dock = QDockWidget("Claims", window)
-    dock.setObjectName("claimsDock")
-    panel = ClaimsPanel(window, dock)
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.hide()
-    window.store_changed.connect(lambda _store: panel.attach())
+    """The panel in a bottom dock (``claimsDock``), hidden until ``show_claims``."""
+    panel, made = docked_panel(
+        window, lambda dock: ClaimsPanel(window, dock), ClaimsPanel, "claimsPanel", "Claims",
+        "claimsDock", Qt.DockWidgetArea.BottomDockWidgetArea,
+    )  # fmt: skip
+    if made:
+        window.store_changed.connect(lambda _store: panel.attach())
     return panel
 
 
 def show_claims(window: MainWindow) -> ClaimsPanel:
     """Ctrl+Shift+C: show the Claims dock (installing it the first time), or hide it."""
     panel = install_claims_panel(window)
-    dock = panel.parentWidget()
-    assert isinstance(dock, QDockWidget)
+    dock = dock_of(panel)
     if dock.isVisible():
         dock.hide()
         return panel

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import NotFoundError
 from annotator.store.search import SearchHit, SearchQueryError
 
+from .docks import dock_of, docked_panel
 from .label_palette import swatch
 
 if TYPE_CHECKING:
@@ -276,26 +276,21 @@ def install_search_panel(window: MainWindow) -> SearchPanel:
 
     The window installs it once; a second call returns the same panel.
     """
-    existing = window.findChild(SearchPanel, "corpusSearchPanel")
-    if existing is not None:
-        return existing
-    dock = QDockWidget("Search all articles", window)
-    dock.setObjectName("searchDock")
-    panel = SearchPanel(window, dock)
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    # File > Open: the other database's analysts, and the same query in it (in this order).
-    window.store_changed.connect(lambda _store: panel.refresh_filters())
-    window.store_changed.connect(lambda _store: panel.search())
+    panel, made = docked_panel(
+        window, lambda dock: SearchPanel(window, dock), SearchPanel, "corpusSearchPanel",
+        "Search all articles", "searchDock", Qt.DockWidgetArea.RightDockWidgetArea,
+    )  # fmt: skip
+    if made:
+        # File > Open: the other database's analysts, and the same query in it (in this order).
+        window.store_changed.connect(lambda _store: panel.refresh_filters())
+        window.store_changed.connect(lambda _store: panel.search())
     return panel
 
 
 def show_search(window: MainWindow) -> SearchPanel:
     """Ctrl+Shift+F: show the dock (installing it the first time) and focus the query."""
     panel = install_search_panel(window)
-    dock = panel.parentWidget()
-    assert isinstance(dock, QDockWidget)
+    dock = dock_of(panel)
     panel.refresh_filters()  # analysts may have been added since
     dock.show()
     dock.raise_()
