@@ -21,7 +21,8 @@ TEXT = "Zoë said 🇺🇦 talks resume; e\u0301 李明 agreed."
 STAMP = "2026-11-28T10:00:00.000Z"
 LABELS = frozenset({"CLAIM", "ACTOR", "DATE", "CITATION"})
 
-odd = st.sampled_from([None, "", 0, 1.5, True, [], {}, "x", " ", -1, 99, ["CLAIM"]])
+ODD_VALUES: list[Any] = [None, "", 0, 1.5, True, [], {}, "x", " ", -1, 99, ["CLAIM"]]
+odd = st.sampled_from(ODD_VALUES)
 offsets = st.one_of(st.integers(min_value=-2, max_value=len(TEXT) + 2), odd)
 field = {
     "start": offsets,

@@ -100,7 +100,7 @@ def doc_id(store: Store) -> int:
 
 @pytest.fixture
 def review_dialogs(tmp_path: Path) -> ScriptedReviewDialogs:
-    return ScriptedReviewDialogs(texts=["check with the desk"], choices=["ACTOR"],
+    return ScriptedReviewDialogs(texts=["check with the desk"], picks=["ACTOR"],
                                  files=[tmp_path / "numbers.csv"])  # fmt: skip
 
 

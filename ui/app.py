@@ -88,6 +88,7 @@ def run(store: Store, *, analyst: str | None, document_id: int | None,
 
     started = time.perf_counter() if started is None else started
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
+    assert isinstance(app, QApplication)
     app.setApplicationName("annotator")
     app.setStyle("Fusion")  # honours the light and dark palettes on every desktop
     window = open_window(store, analyst=analyst, document_id=document_id, imported=imported)

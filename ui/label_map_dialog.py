@@ -50,10 +50,10 @@ class LabelMapDialog(QDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setColumnStretch(1, 1)
         schema = request.schema
-        labels = [(f"{lab.name}   (key {lab.key})", lab.name, _swatch(lab.color))
-                  for lab in schema.labels]  # fmt: skip
-        types = [(f"{rel.type}   ({rel.from_label} → {rel.to_label})", rel.type, None)
-                 for rel in schema.relations]  # fmt: skip
+        labels: list[Option] = [(f"{lab.name}   (key {lab.key})", lab.name, _swatch(lab.color))
+                                 for lab in schema.labels]  # fmt: skip
+        types: list[Option] = [(f"{rel.type}   ({rel.from_label} → {rel.to_label})", rel.type,
+                                None) for rel in schema.relations]  # fmt: skip
         for heading, names, options, choose, skip in (
             ("Labels in the file", request.labels, labels, "Choose a label…", SKIP_SPANS),
             ("Relation types in the file", request.relation_types, types,
@@ -100,7 +100,9 @@ class LabelMapDialog(QDialog):
         self._update_ok()
         unset = [combo for _name, combo, targets in self.rows
                  if self._target(combo, targets) is CHOOSE]  # fmt: skip
-        (unset or [self.buttons.button(QDialogButtonBox.StandardButton.Ok)])[0].setFocus()
+        first = unset[0] if unset else self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if first is not None:
+            first.setFocus()
 
     def _combo(
         self, options: list[Option], choose: str, skip: str, guess: str | None, parent: QWidget

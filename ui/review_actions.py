@@ -40,7 +40,7 @@ def review_action_specs(controller: ReviewController) -> list[ActionSpec]:
 
 def build_review_actions(window: QWidget, controller: ReviewController) -> dict[str, QAction]:
     """Window-wide QActions on the review window, named ``action_review_<name>``."""
-    actions = build_actions(window, window, review_action_specs(controller))
+    actions = build_actions(window, {}, review_action_specs(controller))  # none is scoped
     for name, action in actions.items():
         action.setObjectName(f"action_review_{name}")
     return actions

@@ -72,13 +72,13 @@ class ReviewDialogs:
 
 
 class ScriptedReviewDialogs(ScriptedDialogs):
-    """``ScriptedDialogs`` that also answers texts, choices and files from lists
-    (None when a list runs out), logging each prompt in ``asked``."""
+    """``ScriptedDialogs`` that also answers texts, picks (``choose``) and files
+    from lists (None when a list runs out), logging each prompt in ``asked``."""
 
     def __init__(self, answers: Iterable[bool] = (), *, texts: Iterable[str] = (),
-                 choices: Iterable[str] = (), files: Iterable[Path] = ()) -> None:  # fmt: skip
-        super().__init__(answers)
-        self.texts, self.choices, self.files = list(texts), list(choices), list(files)
+                 picks: Iterable[str] = (), files: Iterable[Path] = ()) -> None:  # fmt: skip
+        super().__init__(answers, texts=texts, picks=picks)
+        self.files = list(files)
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         self.asked.append(("text", title, label))
@@ -86,7 +86,7 @@ class ScriptedReviewDialogs(ScriptedDialogs):
 
     def choose(self, title: str, label: str, options: Sequence[str], current: str = "") -> Any:
         self.asked.append(("choose", title, label))
-        return self.choices.pop(0) if self.choices else None
+        return self.picks.pop(0) if self.picks else None
 
     def save_file(self, title: str, suggested: Path, filters: str) -> Path | None:
         self.asked.append(("save", title, str(suggested)))

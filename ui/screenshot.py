@@ -81,9 +81,10 @@ def second_relations(store: Store, doc_id: int) -> None:
     sample = store.spans(doc_id, annotator=SAMPLE_ANNOTATOR)
     mine = {s.id: (s.start, s.end, s.label) for s in sample}
     for n, rel in enumerate(store.relations(doc_id)):
-        ends = (theirs.get(mine.get(rel.from_span, ())), theirs.get(mine.get(rel.to_span, ())))
-        if rel.annotator == SAMPLE_ANNOTATOR and None not in ends and n % 3:
-            store.add_relation(doc_id, ends[0], ends[1], rel.type, annotator=SECOND)
+        source, target = (theirs.get(mine[end]) if end in mine else None
+                          for end in (rel.from_span, rel.to_span))  # fmt: skip
+        if rel.annotator == SAMPLE_ANNOTATOR and source and target and n % 3:
+            store.add_relation(doc_id, source, target, rel.type, annotator=SECOND)
 
 
 def populate(store: Store, *, review: bool = False) -> int:
@@ -123,6 +124,7 @@ def shoot(db_path: Path, out: Path, theme: str = "light", *, review: bool = Fals
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
         doc_id = populate(store, review=review)

@@ -89,6 +89,7 @@ def shoot(db_path: Path, out: Path) -> None:
     from .overview_panel import show_overview
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
         populate(store)

@@ -109,7 +109,7 @@ class Prefs:
 
     def recent(self) -> list[Path]:
         value = self.settings.value("recent/databases", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return [Path(str(item)) for item in items if str(item)]
 
     def add_recent(self, path: Path) -> list[Path]:

@@ -145,7 +145,8 @@ class ShortcutSheet(QDialog):
     def rows(self) -> list[Binding]:
         rows = []
         for r in range(self.table.rowCount()):
-            keys, action, menu, where = (self.table.item(r, c).text() for c in range(4))
+            cells = (self.table.item(r, c) for c in range(4))
+            keys, action, menu, where = (cell.text() if cell else "" for cell in cells)
             rows.append(Binding(menu, action, keys, where))
         return rows
 
