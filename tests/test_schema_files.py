@@ -68,6 +68,15 @@ def test_default_schema_is_valid(
     assert errors == []
 
 
+def test_the_bundled_default_passes_every_rule_of_user_schemas() -> None:
+    # A new database reads the bundled default without validating it at run time.
+    from annotator.schema import default_schema_body, schema_file, validate_schema
+
+    body = default_schema_body()
+    validate_schema(body, where="the bundled default")  # raises on any broken rule
+    assert body == json.loads(schema_file("default.json").read_text(encoding="utf-8"))
+
+
 def test_default_schema_contents(default_schema: dict[str, Any]) -> None:
     assert default_schema["name"] == "default"
     labels = {lab["name"]: lab for lab in default_schema["labels"]}
