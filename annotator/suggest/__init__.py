@@ -11,14 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from . import actors, citations, dates
 from .base import Suggestion
 from .plugins import run_plugins
 
 __all__ = ["Suggestion", "merge", "run_all", "BUILTIN"]
 
-BUILTIN = {"dates": dates.suggest, "citations": citations.suggest, "actors": actors.suggest}
+
+def __getattr__(name: str) -> Any:
+    """``BUILTIN``: the built-in suggesters by name.  The rule modules compile their
+    patterns when imported, so they load on first use, not with the window."""
+    if name == "BUILTIN":
+        from . import actors, citations, dates
+
+        return {"dates": dates.suggest, "citations": citations.suggest, "actors": actors.suggest}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def merge(found: Iterable[Suggestion]) -> list[Suggestion]:
@@ -39,6 +47,8 @@ def run_all(
     errors: list[str] | None = None,
 ) -> list[Suggestion]:
     """Every suggester on ``text``; plug-in failures are appended to ``errors``."""
+    from . import actors, citations, dates
+
     found = dates.suggest(text, reference_date=reference_date)
     found += citations.suggest(text, reference_date=reference_date)
     found += actors.suggest(text, reference_date=reference_date, gazetteer_dir=gazetteer_dir)
