@@ -116,7 +116,8 @@ class EarlySync:
             self._thread.join()
 
     def _sync(self) -> None:
+        sync = getattr(os, "fdatasync", os.fsync)  # macOS and Windows have fsync only
         try:
-            os.fdatasync(self._fd)  # type: ignore[arg-type]
+            sync(self._fd)  # type: ignore[arg-type]
         except OSError:  # the final fsync reports real trouble
             pass

@@ -29,6 +29,20 @@ def watch_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+def test_without_fdatasync_fsync_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # macOS and Windows have no os.fdatasync.
+    calls: list[int] = []
+    real = os.fsync
+    monkeypatch.delattr(atomicfile.os, "fdatasync")
+    monkeypatch.setattr(atomicfile.os, "fsync", lambda fd: (calls.append(fd), real(fd)))
+    with open(tmp_path / "out.bin", "wb") as f:
+        syncing = EarlySync(f, every=4)
+        f.write(b"12345")
+        syncing.wrote(5)
+        syncing.wait()
+        assert calls == [f.fileno()]
+
+
 def test_a_long_file_is_synced_as_it_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = watch_syncs(monkeypatch)
     target = tmp_path / "out.jsonl"
