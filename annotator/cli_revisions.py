@@ -5,12 +5,14 @@ from __future__ import annotations
 import getpass
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .anchoring import AnchoredSpan, AnchorReport
 from .cli import _n, _quote, cli, db_option, store_at
-from .textfile import read_article
+
+if TYPE_CHECKING:  # the types only: every command loads this module, few use these
+    from .anchoring import AnchoredSpan, AnchorReport
 
 QUOTE_LIMIT = 60
 
@@ -48,6 +50,8 @@ def update_command(
 
         annotator update 3 corrected-article.html --by alice --db team.db
     """
+    from .textfile import read_article  # lxml: loaded for the command that reads a file
+
     with store_at(db_path) as store:
         article = read_article(file, max_bytes=store.import_limit)
         title = store.document(document_id).title
