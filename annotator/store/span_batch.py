@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
@@ -38,8 +39,8 @@ def located(exc: Exception, where: str) -> Exception:
 class SpanBatch:
     """Rows of several documents, written ``ROWS_PER_STATEMENT`` at a time.
 
-    ``owner_check(ids, document_id)`` raises the import's error for an id
-    that belongs to another document (``ImportsMixin._existing_ids``).
+    ``owner_check("spans", ids, document_id)`` raises the import's error for an
+    id that belongs to another document (``ImportsMixin._existing_ids``).
     """
 
     def __init__(
@@ -79,13 +80,8 @@ class SpanBatch:
 
     def _one_document_at_a_time(self, rows: list[tuple[Any, ...]]) -> None:
         """Insert ``rows`` grouped by document; an id owned elsewhere raises, located."""
-        start = 0
-        while start < len(rows):
-            doc_id = rows[start][1]
-            end = start
-            while end < len(rows) and rows[end][1] == doc_id:
-                end += 1
-            group = rows[start:end]
+        for doc_id, grouped in groupby(rows, key=itemgetter(1)):
+            group = list(grouped)
             try:
                 self._conn.executemany(_SPAN_INSERT, group)
             except sqlite3.IntegrityError:
@@ -95,4 +91,3 @@ class SpanBatch:
                 except IMPORT_ERRORS as exc:
                     raise located(exc, where) from None
                 raise
-            start = end
