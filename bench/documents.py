@@ -154,6 +154,7 @@ def report(name: str, value: float, target: float | None = None) -> None:
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         big, small = folder / "big.db", folder / "small.db"

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -73,7 +74,7 @@ def make_text(rng: random.Random, n_words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n_words)) + f" #{rng.random()}"
 
 
-def word_spans(rng: random.Random, text: str, n: int, annotator: str) -> list[dict[str, object]]:
+def word_spans(rng: random.Random, text: str, n: int, annotator: str) -> list[dict[str, Any]]:
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
     spans = []
     for _ in range(n):
@@ -130,7 +131,7 @@ def write_import_file(path: Path, records: int, spans: int) -> None:
             items = word_spans(rng, text, spans, "carol")
             for n, s in enumerate(items):
                 s["id"] = f"r{r}-s{n}"
-                s["text"] = text[s["start"] : s["end"]]  # type: ignore[misc]
+                s["text"] = text[s["start"] : s["end"]]
             record = {"id": f"doc-{r}", "text": text, "meta": {"title": f"Imported {r}"},
                       "spans": items, "relations": [], "offset_unit": "codepoint"}  # fmt: skip
             f.write(json.dumps(record, ensure_ascii=False) + "\n")

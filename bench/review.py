@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # under xvfb-run: a real window
@@ -50,7 +51,8 @@ def fill(store: Store, text: str, spans: int = 10_000) -> int:
     # Every third word at most, so a shifted span never reaches its neighbour's.
     slots = rng.sample(range(0, len(words) - 4, 3), spans + spans // 8)
     picks, spare = sorted(slots[:spans]), sorted(slots[spans:])
-    a_rows, b_rows = [], []
+    a_rows: list[dict[str, Any]] = []
+    b_rows: list[dict[str, Any]] = []
     for n, i in enumerate(picks):
         start, end = words[i][0], words[i + (1 if n % 7 == 0 else 0)][1]
         label = LABELS[n % 4]
@@ -74,7 +76,7 @@ def fill(store: Store, text: str, spans: int = 10_000) -> int:
     return doc.id
 
 
-def wait_until(app: QApplication, done: Callable[[], bool], limit: float = 60.0) -> float:
+def wait_until(app: QApplication, done: Callable[[], object], limit: float = 60.0) -> float:
     """Run the event loop until ``done()``; idle, it sleeps as a real one does (a busy
     loop here would starve the window's worker threads of the GIL)."""
     deadline = time.perf_counter() + limit
@@ -143,7 +145,7 @@ def accept_presses(app: QApplication, window: ReviewWindow, store: Store,
         window.left.painted.connect(slot)
         t0 = time.perf_counter()
         QTest.keyClick(window.table, key)
-        wait_until(app, lambda flag=flag: bool(flag))
+        wait_until(app, flag.__len__)  # painted: the slot stored its time
         times.append(flag[0] - t0)
         window.left.painted.disconnect(slot)
     decided = len(store.decisions(doc_id))
@@ -153,6 +155,7 @@ def accept_presses(app: QApplication, window: ReviewWindow, store: Store,
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     text = make_article()
     print(f"{describe(text)}, platform {app.platformName()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,7 +211,7 @@ def main() -> None:
                                            if not text else None)  # fmt: skip
             t0 = time.perf_counter()
             window.controller.accept_all_matches()
-            wait_until(app, lambda: bool(flag))
+            wait_until(app, flag.__len__)  # the job is done: ``busy`` stored its time
             print(
                 f"(c) accept all {counts['match']:,} matches (off the GUI thread): "
                 f"{(flag[0] - t0) * 1000:.0f} ms; gold now "

@@ -20,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -72,7 +73,7 @@ def make_article(seed: int = 3, words: int = 170_000) -> str:
     return " ".join(out).replace(" .\n\n ", ".\n\n")
 
 
-def timed(fn, *args, **kwargs) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+def timed(fn, *args, **kwargs) -> tuple[float, Any]:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - start, result
@@ -85,7 +86,8 @@ def main() -> None:
     text = make_article()
     print(f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB, {len(text.split()):,} words")
     run_all("warm up: 3 March 2025 [citation: X]", reference_date=REFERENCE, plugins=False)
-    times, found = [], []
+    times: list[float] = []
+    found: list[Any] = []
     for _ in range(args.runs):
         seconds, found = timed(run_all, text, reference_date=REFERENCE, plugins=False)
         times.append(seconds)

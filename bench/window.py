@@ -106,7 +106,11 @@ def window_open(app: QApplication, store: Store, doc_id: int, *, cold: bool) -> 
         window.show()
         for _ in range(10):
             app.processEvents()
-    window.view.painted.connect(lambda: flag or flag.append(time.perf_counter()))
+    def first_paint() -> None:
+        if not flag:
+            flag.append(time.perf_counter())
+
+    window.view.painted.connect(first_paint)
     start = time.perf_counter()
     window.open_document(doc_id)
     window.show()
@@ -126,7 +130,9 @@ def key_presses(app: QApplication, store: Store, doc_id: int, text: str) -> list
     for _ in range(20):
         app.processEvents()
     offsets = OffsetMap(text)
-    tagged = {(e.span.start, e.span.end) for e in window.editor.index.entries()}
+    index = window.editor.index
+    assert index is not None
+    tagged = {(e.span.start, e.span.end) for e in index.entries()}
     first_screen = [w for w in word_ranges(text[:4000]) if w not in tagged]
     times = []
     for start, end in first_screen[:KEY_PRESSES]:
@@ -170,6 +176,7 @@ def gui_start(db: Path, config: Path) -> tuple[float, float]:
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     text = make_article()
     print(f"{describe(text)}, platform {app.platformName()}")
     with tempfile.TemporaryDirectory() as tmp:
