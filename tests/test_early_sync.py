@@ -34,7 +34,12 @@ def test_without_fdatasync_fsync_is_used(tmp_path: Path, monkeypatch: pytest.Mon
     calls: list[int] = []
     real = os.fsync
     monkeypatch.delattr(atomicfile.os, "fdatasync")
-    monkeypatch.setattr(atomicfile.os, "fsync", lambda fd: (calls.append(fd), real(fd)))
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(atomicfile.os, "fsync", fsync)
     with open(tmp_path / "out.bin", "wb") as f:
         syncing = EarlySync(f, every=4)
         f.write(b"12345")
