@@ -138,6 +138,7 @@ def test_help_ends_with_an_example(command: list[str]) -> None:
         assert block[-1].strip().startswith(f"annotator {command[0]} ")
     # The command's own help text ends with that example too.
     cmd = cli if not command else cli.commands[command[0]]
+    assert cmd.help is not None
     assert cmd.help.rstrip().splitlines()[-1].strip() == block[-1].strip()
 
 

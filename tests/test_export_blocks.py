@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> b
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, helper: bool) -> tuple[Store, dict[str, list[Any]]]:
+def corpus(tmp_path: Path, helper: bool) -> Iterator[tuple[Store, dict[str, list[Any]]]]:
     store = open_store(tmp_path / "many.db")
     expected = build(store)
     # Gaps in the ids: delete two documents, one inside a block and one at a block's end.

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def build(path: Path, tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = build(tmp_path / "news.db", tmp_path)
     yield s
     s.close()

@@ -170,7 +170,7 @@ def test_utf16_positions_and_one_layer(tmp_path: Path) -> None:
 
 def test_check_refuses_a_wrong_selector() -> None:
     text = "One Two Three\n"
-    good = {
+    good: dict[str, Any] = {
         "id": "urn:x",
         "target": {
             "source": "urn:d",

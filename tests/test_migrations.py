@@ -163,12 +163,15 @@ def test_history_and_undo_work_on_an_upgraded_file(tmp_path: Path) -> None:
         store.update_span("span-actor", note="the mayor", by="alice")
         assert [e.action for e in store.history()] == ["update_span", "add_span"]
         # Undo reaches the change made after the upgrade, and the old span's edit.
-        assert store.undo("alice").action == "update_span"
+        undone = store.undo("alice")
+        assert undone is not None and undone.action == "update_span"
         assert store.span("span-actor").note == "mayor"
-        assert store.undo("alice").target == kyiv.id
+        undone = store.undo("alice")
+        assert undone is not None and undone.target == kyiv.id
         assert [s.id for s in store.spans(1)] == ["span-actor", "span-claim"]
         assert store.undo("alice") is None  # the pre-upgrade spans have no history
-        assert store.redo("alice").target == kyiv.id
+        redone = store.redo("alice")
+        assert redone is not None and redone.target == kyiv.id
     with open_store(path) as store:  # and once more after reopening
         assert [s.text for s in store.spans(1)] == [
             "Kyiv",

@@ -417,7 +417,7 @@ def test_export_then_import_round_trips(docs: list[dict[str, Any]]) -> None:
             for d in docs:
                 doc = store.add_document(d["text"], title=d["title"], source=d["source"],
                                          meta=d["meta"])  # fmt: skip
-                made = [store.add_span(doc.id, *s["range"], s["label"], annotator=s["annotator"],
+                made = [store.add_span(doc.id, *s["range"], s["label"], annotator=s["annotator"],  # type: ignore[misc]
                                        note=s["note"], attributes=s["attributes"])
                         for s in d["spans"]]  # fmt: skip
                 for a, b in d["links"]:

@@ -40,7 +40,7 @@ BY_ID = {s.id: s for s in A + B}
 
 
 def ids(pairs: list[Pair]) -> list[tuple[str, str | None, str | None]]:
-    return [(p.category, p.a and p.a.id, p.b and p.b.id) for p in pairs]
+    return [(p.category, p.a.id if p.a else None, p.b.id if p.b else None) for p in pairs]
 
 
 def test_the_quotes_are_where_the_comments_say() -> None:

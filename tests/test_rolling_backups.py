@@ -163,8 +163,10 @@ def test_the_window_starts_it_after_its_first_paint(
     assert pending.thread is None and backups_of(db_path) == []  # not shown, not painted
     window.show()
     qtbot.waitUntil(lambda: pending.thread is not None, timeout=10_000)
-    finish(pending.thread)
-    assert backups_of(db_path) == [pending.thread.made]
-    assert notes_in(pending.thread.made) == []
-    with open_store(pending.thread.made) as copy:
+    thread = pending.thread
+    assert thread is not None
+    finish(thread)
+    assert backups_of(db_path) == [thread.made]
+    assert notes_in(thread.made) == []
+    with open_store(thread.made) as copy:
         assert copy.document(doc_id).text == TEXT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ TEXT = "🇺🇦 Kyiv 𝔘 Zelensky said on Monday that Cafe\u0301 owners and �
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     with open_store(tmp_path / "s.db") as s:
         yield s
 
@@ -114,7 +115,7 @@ def test_overview_counts_match_an_independent_count(store: Store, tmp_path: Path
     store.set_done(b, "bob")
     numbers = store.overview(top=5)
     with sqlite3.connect(tmp_path / "s.db") as conn:
-        by_label = Counter()
+        by_label: Counter[tuple[str, str]] = Counter()
         for label, who, n in conn.execute(
             "SELECT label, annotator, count(*) FROM spans GROUP BY 1, 2"
         ):

@@ -187,7 +187,8 @@ def test_two_stores_on_one_file_see_each_others_changes(db_path: Path) -> None:
         assert window.spans(doc.id) == [span]
         window.update_span(span.id, label="CLAIM")
         assert command.span(span.id).label == "CLAIM"
-        assert command.undo("alice").action == "update_span"  # history is shared
+        entry = command.undo("alice")
+        assert entry is not None and entry.action == "update_span"  # history is shared
         assert window.span(span.id).label == "ACTOR"
 
 

@@ -54,7 +54,9 @@ def test_suggestions_are_a_layer_of_their_own(store: Store, doc: int) -> None:
     assert ("CITATION", "Harbour Ministry") in got
     assert ("ACTOR", "Marta Olsberg") in got
     for span in store.spans(doc, annotator=SUGGEST):
-        confidence, reason = suggestion_info(span)
+        info = suggestion_info(span)
+        assert info is not None
+        confidence, reason = info
         assert 0 < confidence <= 1 and reason
     assert got[("ACTOR", "Marta Olsberg")] == {"kind": "person"}
     assert got[("CITATION", "Harbour Ministry")] == {}  # its kind "attribution" is not the schema's
