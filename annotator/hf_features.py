@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-NEEDS = "datasets 5.2 or newer"
-
 
 def export_features() -> Any:
     """``datasets.Features`` of a native JSONL record (schemas/export.schema.json)."""
@@ -32,7 +30,7 @@ def export_features() -> Any:
         from datasets import Features, Json, List, Value
     except ImportError:
         raise ImportError(
-            f"annotator.hf_features needs {NEEDS}: pip install 'datasets>=5.2'"
+            "annotator.hf_features needs datasets 5.2 or newer: pip install 'datasets>=5.2'"
         ) from None
     text, number = Value("string"), Value("int64")
     span = {

@@ -24,17 +24,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from articles import SPRINKLES, WORDS  # noqa: E402  (the same words as the 1 MB article)
+
 from annotator.suggest import actors, citations, dates, run_all  # noqa: E402
 
 TARGET_S = 3.0
 REFERENCE = dt.date(2025, 3, 7)
-WORDS = (
-    "the minister said on Monday that talks in Kyiv would resume after the summit while "
-    "officials in Brussels declined to comment on reports that the agreement was close "
-    "according to a statement issued by the alliance delegates from fourteen cities agreed "
-    "to create a shared fund worth billion euros spokesperson analysts warned"
-).split()
-SPRINKLES = ["🇺🇦", "👨🏻‍🚒", "𝔘", "🌍", "Zoë", "李明", "e\u0301te"]
 INSERTS = [
     "3 March 2025",
     "on 9-10 June",

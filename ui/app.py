@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     from annotator.store import Store
 
@@ -77,6 +78,17 @@ def _import(store: Store, file: Path) -> int | None:
     return None
 
 
+
+def fusion_application() -> QApplication:
+    """This process's QApplication (made on the first call) in the Fusion style,
+    which honours the light and dark palettes on every desktop."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    return app
+
 def run(store: Store, *, analyst: str | None, document_id: int | None,
         started: float | None = None, imported: bool = False) -> int:  # fmt: skip
     """Show the window on ``store`` and run until it closes; returns the exit code.
@@ -84,13 +96,9 @@ def run(store: Store, *, analyst: str | None, document_id: int | None,
     The window reopens the document that was open last time; ``document_id``
     is opened instead when it was just ``imported``, or when there is no last one.
     """
-    from PySide6.QtWidgets import QApplication
-
     started = time.perf_counter() if started is None else started
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "annotator"])
-    assert isinstance(app, QApplication)
+    app = fusion_application()
     app.setApplicationName("annotator")
-    app.setStyle("Fusion")  # honours the light and dark palettes on every desktop
     window = open_window(store, analyst=analyst, document_id=document_id, imported=imported)
     sys.excepthook = _show_errors_in(window)
     if os.environ.get(EXIT_AFTER_PAINT):

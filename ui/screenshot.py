@@ -16,7 +16,6 @@ numbers and saves the review window instead.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 from annotator.sample_article import SAMPLE_ANNOTATOR, SAMPLE_UID, add_sample
 from annotator.store import Store, open_store
 
-from .app import NO_DISPLAY, no_display
+from .app import NO_DISPLAY, fusion_application, no_display
 
 SIZE = (1400, 850)
 SELECTED_TEXT = "the fund would begin accepting applications on 14 March 2026"
@@ -118,14 +117,11 @@ def populate(store: Store, *, review: bool = False) -> int:
 def shoot(db_path: Path, out: Path, theme: str = "light", *, review: bool = False) -> None:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from .dialogs import ScriptedDialogs
     from .main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    app = fusion_application()
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
         doc_id = populate(store, review=review)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)

@@ -13,13 +13,14 @@ links) and saves the window as PNG.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from annotator.sample_article import SAMPLE_ANNOTATOR, SAMPLE_UID, add_sample
 from annotator.store import Store, open_store
 
+from .app import fusion_application
+from .docks import dock_of
 from .screenshot import one_picture_main
 
 SIZE = (1400, 960)
@@ -66,15 +67,12 @@ def populate(store: Store) -> int:
 def shoot(db_path: Path, out: Path) -> None:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QDockWidget
 
     from .claims_panel import show_claims
     from .dialogs import ScriptedDialogs
     from .main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    app = fusion_application()
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
         doc_id = populate(store)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
@@ -85,9 +83,7 @@ def shoot(db_path: Path, out: Path) -> None:
         window.show()
         QTest.qWaitForWindowExposed(window)
         panel = show_claims(window)
-        dock = panel.parentWidget()
-        assert isinstance(dock, QDockWidget)
-        window.resizeDocks([dock], [430], Qt.Orientation.Vertical)
+        window.resizeDocks([dock_of(panel)], [430], Qt.Orientation.Vertical)
         window.splitter.setSizes([250, 700, 450])
         for column, width in enumerate(WIDTHS):
             if width:

@@ -11,13 +11,13 @@ actor's documents and saves the window as PNG.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from annotator.sample_article import add_sample
 from annotator.store import Store, open_store
 
+from .app import fusion_application
 from .screenshot import one_picture_main
 
 SIZE = (1180, 860)
@@ -82,15 +82,12 @@ def populate(store: Store) -> None:
 def shoot(db_path: Path, out: Path) -> None:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from .dialogs import ScriptedDialogs
     from .main_window import MainWindow
     from .overview_panel import show_overview
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    app = fusion_application()
     with open_store(db_path) as store, tempfile.TemporaryDirectory() as tmp:
         populate(store)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)

@@ -67,22 +67,21 @@ class OrderedBlocks:
     def get(self, index: int) -> list[tuple[int, bytes, int]]:
         """Block ``index`` (asked for in order, each once)."""
         helper = self._helper
-        if helper is not None:
-            while len(self._helpers) < self._depth and self._frontier < len(self._blocks):
-                helper.send(self._blocks[self._frontier])
-                self._helpers.add(self._frontier)
-                self._frontier += 1
-            while (index in self._helpers and not helper.ready()
-                   and self._frontier < len(self._blocks) and len(self._built) < self._ahead):
-                self._built[self._frontier] = self._build(*self._blocks[self._frontier])
-                self._frontier += 1  # fmt: skip
-            if index in self._helpers:
-                self._helpers.discard(index)
-                return helper.next_block()
-        if index in self._built:
-            return self._built.pop(index)
-        self._frontier = max(self._frontier, index + 1)
-        return self._build(*self._blocks[index])
+        if helper is None:
+            return self._build(*self._blocks[index])
+        while len(self._helpers) < self._depth and self._frontier < len(self._blocks):
+            helper.send(self._blocks[self._frontier])
+            self._helpers.add(self._frontier)
+            self._frontier += 1
+        # Every block up to the frontier is claimed: ``index`` is the helper's or ours.
+        while (index in self._helpers and not helper.ready()
+               and self._frontier < len(self._blocks) and len(self._built) < self._ahead):
+            self._built[self._frontier] = self._build(*self._blocks[self._frontier])
+            self._frontier += 1  # fmt: skip
+        if index in self._helpers:
+            self._helpers.discard(index)
+            return helper.next_block()
+        return self._built.pop(index)
 
 
 class Helper:

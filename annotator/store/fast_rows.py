@@ -7,8 +7,8 @@ first doubt it returns ``None`` and the caller takes the careful path
 decides nothing on its own: it only saves time when there is nothing to say.
 
 It reads each field of every span at once (``map`` over the dicts) and checks
-whole columns with set and ``min``/``max`` operations, so the per-span work runs
-in C: a file of 50,000 spans spends a few milliseconds here.
+whole columns with set and ``min``/``max`` operations, so most of the per-span
+work runs in C: a file of 50,000 spans spends about 0.1 s here (0.3 s span by span).
 """
 
 from __future__ import annotations
