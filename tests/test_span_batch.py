@@ -88,3 +88,40 @@ def test_a_span_id_reused_by_a_later_record_is_refused_naming_it(
             store.import_file(path)
     assert rows(db, "SELECT count(*) FROM documents") == [(0,)]
     assert rows(db, "SELECT count(*) FROM spans") == [(0,)]
+
+
+def test_the_history_of_an_import_names_each_document_and_its_spans_in_order(
+    tmp_path: Path,
+) -> None:
+    # The events of a bulk import are written in one statement at its end: they
+    # must still come in file order, each document's "add_document" before its
+    # "import", with one time for the whole import, and a later single edit's
+    # event after them.
+    path = write(tmp_path / "two.jsonl", [record(1, 3), record(2, 2)])
+    db = tmp_path / "history.db"
+    with open_store(db) as store:
+        store.import_file(path)
+        store.add_span(1, 0, 3, "ACTOR", annotator="dan")
+    events = rows(db, "SELECT id, at, action, document_id, target, after FROM events ORDER BY id")
+    assert [(e[0], e[2], e[3]) for e in events] == [
+        (1, "add_document", 1), (2, "import", 1), (3, "add_document", 2), (4, "import", 2),
+        (5, "add_span", 1),
+    ]  # fmt: skip
+    assert [e[4] for e in events[:4]] == ["doc-1", "two.jsonl line 1", "doc-2", "two.jsonl line 2"]
+    assert json.loads(events[1][5])["span_ids"] == ["d1-s0", "d1-s1", "d1-s2"]
+    assert json.loads(events[3][5])["span_ids"] == ["d2-s0", "d2-s1"]
+    assert len({e[1] for e in events[:4]}) == 1
+    # The documents and spans that bring no time of their own carry the import's.
+    stamps = rows(db, "SELECT created_at FROM documents UNION SELECT created_at FROM spans"
+                      " WHERE annotator = 'carol'")  # fmt: skip
+    assert stamps == [(events[0][1],)]
+
+
+def test_a_refused_import_leaves_no_history(tmp_path: Path) -> None:
+    path = write(tmp_path / "reuse.jsonl", [record(1, 3), record(2, 3, id_prefix="d1")])
+    db = tmp_path / "refused.db"
+    with open_store(db) as store:
+        with pytest.raises(InvalidSpanError):
+            store.import_file(path)
+        store.add_span(store.add_document("Kyiv talks").id, 0, 4, "ACTOR", annotator="dan")
+    assert rows(db, "SELECT action FROM events ORDER BY id") == [("add_document",), ("add_span",)]

@@ -122,6 +122,12 @@ def _relation_from_row(row: Mapping[str, Any]) -> Relation:
     )
 
 
+_EVENT_INSERT = (
+    "INSERT INTO events (at, annotator, action, document_id, target, before, after, ref)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class StoreBase:
     """Connection, layout upgrades, transactions and the history log."""
 
@@ -143,6 +149,7 @@ class StoreBase:
         conn.row_factory = sqlite3.Row
         self.db = sqlite_utils.Database(conn)
         self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
+        self._held: tuple[str, list[list[Any]]] | None = None  # see _events_held
         try:
             self._prepare(schema)
             self.schema: Schema = schema_from_dict(
@@ -277,18 +284,30 @@ class StoreBase:
         before: Any = None,
         after: Any = None,
         ref: int | None = None,
-    ) -> int:
-        cursor = self.db.conn.execute(
-            "INSERT INTO events (at, annotator, action, document_id, target, before, after, ref)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                now(), annotator, action, document_id, target,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-                ref,
-            ],
-        )  # fmt: skip
-        return int(cursor.lastrowid or 0)
+    ) -> int | None:
+        """Append an event; its id, or None while events are held (``_events_held``)."""
+        values = [
+            self._held[0] if self._held else now(), annotator, action, document_id, target,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False),
+            ref,
+        ]  # fmt: skip
+        if self._held:
+            self._held[1].append(values)
+            return None
+        return int(self.db.conn.execute(_EVENT_INSERT, values).lastrowid or 0)
+
+    @contextmanager
+    def _events_held(self, stamp: str) -> Iterator[None]:
+        """Inside a bulk write's transaction: events recorded here all carry
+        ``stamp`` and reach the table in one statement at the end, in order.
+        Nothing may read the events table meanwhile."""
+        self._held = (stamp, [])
+        try:
+            yield
+            self.db.conn.executemany(_EVENT_INSERT, self._held[1])
+        finally:
+            self._held = None
 
     def data_version(self) -> int:
         """A number that changes whenever ANOTHER connection commits to the file.

@@ -129,12 +129,13 @@ class ImportsMixin(SpansMixin):
         conflict: reported in ``skipped`` and left untouched.
         """
         result = ImportResult()
-        with self._transaction() as conn:
+        stamp = now()  # one transaction, one time: for its events and new rows
+        with self._transaction() as conn, self._events_held(stamp):
             batch = SpanBatch(conn, self._existing_ids)
             for n, record in enumerate(records, 1):
                 where = record.where or f"record {n}"
                 try:
-                    self._import_record(conn, record, added_by, result, batch, where)
+                    self._import_record(conn, record, added_by, result, batch, where, stamp)
                 except IMPORT_ERRORS as exc:
                     raise located(exc, where) from None
                 if progress is not None:
@@ -150,9 +151,11 @@ class ImportsMixin(SpansMixin):
         result: ImportResult,
         batch: SpanBatch,
         where: str,
+        stamp: str,
     ) -> None:
         """Store one record; a new document's spans wait in ``batch`` (``where`` names
-        the record in the error, should one of them fail there)."""
+        the record in the error, should one of them fail there).  ``stamp`` is the
+        time of rows that bring none."""
         name = record.where or record.title or "a document"
         digest = sha256(record.text)
         found = conn.execute(
@@ -171,7 +174,8 @@ class ImportsMixin(SpansMixin):
         if found is None:
             doc = self._insert_document(
                 record.text, title=record.title, source=record.source, meta=record.meta,
-                uid=record.uid, added_by=added_by, created_at=record.created_at, digest=digest,
+                uid=record.uid, added_by=added_by, created_at=record.created_at or stamp,
+                digest=digest,
             )  # fmt: skip
             result.append(doc)
             doc_id = doc.id
@@ -181,7 +185,7 @@ class ImportsMixin(SpansMixin):
         # A new document's spans are plainly valid in a well-formed file: one tight
         # pass builds their rows; anything doubtful goes the careful way.
         rows = None if found is not None else span_tuples(
-            doc_id, text, record.spans, self.schema.label_set, now()
+            doc_id, text, record.spans, self.schema.label_set, stamp
         )  # fmt: skip
         if rows is None:
             rows = self._checked_span_rows(doc_id, text, record.spans)
