@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .display_text import cells, pad, shorten
 from .errors import AnnotatorError
 from .store import Store, open_store
 
@@ -105,7 +106,7 @@ def list_command(db_path: Path | None) -> None:
     rows = [["ID", "TITLE", *labels, "TOTAL"]]
     for d in docs:
         title = d.title or "(untitled)"
-        title = title if len(title) <= 48 else title[:47] + "…"
+        title = shorten(title, 48, in_cells=True)
         rows.append([str(d.id), title, *(str(d.span_counts.get(lab, 0)) for lab in labels),
                      str(d.span_total)])  # fmt: skip
     _table(rows, numeric_from=2)
@@ -271,13 +272,12 @@ def _quote(title: str | None) -> str:
 
 
 def _table(rows: list[list[str]], *, numeric_from: int) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    """Columns lined up in terminal columns (CJK and emoji take two), numbers on the right."""
+    widths = [max(cells(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        cells = [
-            cell.rjust(w) if i >= numeric_from else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        click.echo("  ".join(cells).rstrip())
+        padded = [pad(cell, w, right=i >= numeric_from)
+                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))]  # fmt: skip
+        click.echo("  ".join(padded).rstrip())
 
 
 from . import cli_review, cli_revisions, cli_suggest, cli_transfer  # noqa: E402,F401  (register their commands)

@@ -13,7 +13,7 @@ import click
 
 from .adjudication import DEFAULT_GOLD, ReviewSession
 from .agreement import agreement
-from .cli import cli, db_option, store_at
+from .cli import _table, cli, db_option, store_at
 from .merge import merge
 
 
@@ -115,13 +115,7 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
         str(sum(r["b"] for r in result["labels"].values())),
         _number(overall["exact_f1"]), _number(overall["overlap_f1"]),
     ])  # fmt: skip
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        click.echo("  ".join(cells).rstrip())
+    _table(rows, numeric_from=1)
     click.echo(f"Cohen's kappa (tokens): {_number(overall['cohen_kappa'])}")
     click.echo(f"Krippendorff's alpha (tokens): {_number(overall['krippendorff_alpha'])}")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli import _n, _quote, cli, db_option, store_at
+from .display_text import shorten
 
 if TYPE_CHECKING:  # the types only: every command loads this module, few use these
     from .anchoring import AnchoredSpan, AnchorReport
@@ -107,6 +108,4 @@ def _where(span: AnchoredSpan) -> str:
 
 def _short(quote: str) -> str:
     """A quote on one line: JSON-quoted (newlines escaped), long ones cut."""
-    if len(quote) > QUOTE_LIMIT:
-        quote = quote[: QUOTE_LIMIT - 1] + "…"
-    return json.dumps(quote, ensure_ascii=False)
+    return json.dumps(shorten(quote, QUOTE_LIMIT), ensure_ascii=False)

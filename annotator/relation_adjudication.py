@@ -42,6 +42,7 @@ from .decisions import (
     REJECT,
     AdjudicationError,
 )
+from .display_text import one_line
 from .model import Document, Relation, Span
 from .relation_review import RelationPair, compare_relations, relation_counts
 from .review import MATCH, Pair
@@ -160,8 +161,7 @@ def gold_copy(exact: str | None, decided: Iterable[str]) -> str | None:
 
 
 def short(text: str, limit: int = 30) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(text, limit)
 
 
 def describe(rel_type: str, from_text: str, to_text: str) -> str:

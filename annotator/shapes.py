@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .display_text import shorten
+
 _TEXT_FIELDS = ("uid", "title", "source", "created_at")
 _SPAN_TEXT = ("id", "note", "annotator", "origin", "created_at", "updated_at")
 _RELATION_TEXT = ("id", "annotator", "created_at")
@@ -70,5 +72,4 @@ def _strict_json(value: Any) -> bool:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(repr(value), 40)

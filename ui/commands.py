@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.display_text import one_line
 from annotator.errors import HistoryConflictError
 from annotator.model import HistoryEntry
 from annotator.store import Store
@@ -146,5 +147,4 @@ def describe(entry: HistoryEntry) -> str:
 
 
 def short_text(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(text, limit)

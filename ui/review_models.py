@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from annotator import display_text
 from annotator.adjudication import (
     ACCEPT_A,
     ACCEPT_B,
@@ -67,8 +68,7 @@ FILTERS = (ALL, DISAGREEMENTS, UNDECIDED, *CATEGORIES, RELATIONS, *RELATION_FILT
 
 
 def one_line(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return display_text.one_line(text, limit)
 
 
 class DiffTableModel(ColumnsModel):

@@ -1,0 +1,97 @@
+"""Text as people see it: whole characters and terminal columns.
+
+Offsets stay code points everywhere (Python's ``text[start:end]``).  This module
+is only for showing text: cutting a long quote short without splitting what a
+reader sees as one character (🇺🇦 is two code points, 👨🏻‍🚒 four, e + U+0301
+two), and padding terminal columns so rows with CJK or emoji line up.
+
+``clusters`` follows the parts of Unicode's grapheme cluster rules (UAX #29)
+that news text meets: a base with its combining marks, variation selectors
+and skin tones; emoji joined by U+200D; flags as pairs of regional
+indicators, and subdivision flags' tag characters; CR LF.  Terminal widths
+follow East Asian Width: wide and fullwidth characters (CJK, and emoji, which
+Unicode marks wide) take two columns.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ELLIPSIS = "…"
+_ZWJ = "\u200d"
+_EMOJI_STYLE = "\ufe0f"
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _extends(char: str) -> bool:
+    """True for a code point that belongs to the character before it."""
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")  # accents, variation selectors
+        or char == _ZWJ
+        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin tones
+        or "\U000e0020" <= char <= "\U000e007f"  # tags of subdivision flags
+    )
+
+
+def clusters(text: str) -> list[str]:
+    """``text`` cut into the characters a reader sees; joined, they are ``text``."""
+    out: list[str] = []
+    joined = False  # the previous code point was U+200D: this one joins it
+    for char in text:
+        if out and (
+            joined
+            or _extends(char)
+            or (char == "\n" and out[-1] == "\r")
+            or (_regional(char) and len(out[-1]) == 1 and _regional(out[-1]))
+        ):
+            out[-1] += char
+        else:
+            out.append(char)
+        joined = char == _ZWJ
+    return out
+
+
+def _cells(cluster: str) -> int:
+    first = cluster[0]
+    if unicodedata.category(first) in ("Cc", "Cf") and not _regional(first):
+        return 0
+    if _regional(first):
+        return 2 if len(cluster) > 1 else 1
+    if unicodedata.east_asian_width(first) in ("W", "F") or _EMOJI_STYLE in cluster:
+        return 2
+    return 1
+
+
+def cells(text: str) -> int:
+    """How many terminal columns ``text`` takes."""
+    return sum(map(_cells, clusters(text)))
+
+
+def shorten(text: str, limit: int, *, in_cells: bool = False) -> str:
+    """``text`` if it fits in ``limit`` characters (terminal columns when
+    ``in_cells``), else as many whole characters as fit with "…" after them."""
+    parts = clusters(text)
+    sizes = list(map(_cells, parts)) if in_cells else [1] * len(parts)
+    if sum(sizes) <= limit:
+        return text
+    kept, used = [], 0
+    for part, size in zip(parts, sizes, strict=True):
+        if used + size > limit - 1:
+            break
+        kept.append(part)
+        used += size
+    return "".join(kept) + ELLIPSIS
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` with every run of white space (newlines too) as one space, shortened."""
+    return shorten(" ".join(text.split()), limit)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (on the left if ``right``)."""
+    fill = " " * max(0, width - cells(text))
+    return fill + text if right else text + fill
