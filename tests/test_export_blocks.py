@@ -1,7 +1,7 @@
 """The native export over many documents: built in blocks, put back in order.
 
-The export builds documents in blocks of ``jsonl.BLOCK``, every other block
-in a helper process when the export is big (each test runs both ways, the
+The export builds documents in blocks of ``jsonl.BLOCK`` (fewer when they
+are long), some of the blocks in a helper process when the export is big (each test runs both ways, the
 helper as a real subprocess); these tests span several blocks, with gaps in the
 document ids (deleted documents) and documents without spans, and compare the
 lines with what the test itself put into the database.
@@ -22,6 +22,7 @@ import pytest
 from annotator import ExportError, Store, open_store
 from annotator.formats import jsonl
 from annotator.store import export_helper
+from annotator.store.exporting import export_blocks
 
 DOCS = 3 * jsonl.BLOCK + 3  # four blocks, the last one short
 
@@ -98,6 +99,39 @@ def test_every_document_in_order_with_its_own_spans(corpus: Any, tmp_path: Path)
     assert {r["id"]: as_tuples(r) for r in lines} == expected
     assert report.documents == DOCS - 2
     assert report.spans == sum(len(v) for v in expected.values())
+
+
+@pytest.mark.parametrize(
+    ("lengths", "blocks"),
+    [
+        # ids 1-3 and 5-7 (4 deleted): two documents or 250 characters per block at most
+        ({1: 100, 2: 100, 3: 300, 5: 50, 6: 50, 7: 50}, [(1, 2), (3, 3), (5, 6), (7, 7)]),
+        ({1: 200, 2: 100, 3: 100}, [(1, 1), (2, 3)]),  # 200 + 100 would pass 250
+        ({1: 250, 2: 1}, [(1, 1), (2, 2)]),
+        ({}, []),
+    ],
+)
+def test_blocks_hold_a_few_documents_or_one_long_one(
+    lengths: dict[int, int], blocks: list[tuple[int, int]]
+) -> None:
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, length INTEGER NOT NULL)")
+        conn.executemany("INSERT INTO documents VALUES (?, ?)", lengths.items())
+        assert export_blocks(conn, 2, 250) == blocks
+
+
+def test_blocks_cut_by_length_keep_every_document_in_order(
+    corpus: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Room for two articles per block (they are 67-69 characters long): the
+    # blocks are cut by length, not by count, and the lines are the same.
+    monkeypatch.setattr(jsonl, "BLOCK_CHARS", 2 * len(article(DOCS)))
+    store, expected = corpus
+    target = tmp_path / "by-length.jsonl"
+    store.export_jsonl(target)
+    lines = records(target.read_text(encoding="utf-8"))
+    assert [r["id"] for r in lines] == list(expected)
+    assert {r["id"]: as_tuples(r) for r in lines} == expected
 
 
 def test_one_layer_over_many_blocks(corpus: Any) -> None:

@@ -20,14 +20,15 @@ from ..atomicfile import EarlySync, atomic_open
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord
 from ..store.export_helper import Helper, OrderedBlocks
-from ..store.exporting import build_block, export_document_ids, export_heads, snapshot_mark
+from ..store.exporting import build_block, export_blocks, export_heads, snapshot_mark
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
 # Keys of "meta" that hold document columns rather than free metadata.
 _META_COLUMNS = ("title", "source", "sha256", "created_at")
 
 
-BLOCK = 8  # documents per query of span groups
+BLOCK = 8  # documents per query of span groups, at most
+BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
 HELPER_SPANS = 200_000  # from this many spans on, a second process shares the blocks
 _TAIL = b',"offset_unit":"codepoint"}'
 
@@ -43,8 +44,7 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
     """
     helper, (heads, worker) = _snapshot(store, annotator)
     try:
-        ids = export_document_ids(heads)
-        blocks = [(ids[i], ids[min(i + BLOCK, len(ids)) - 1]) for i in range(0, len(ids), BLOCK)]
+        blocks = export_blocks(heads, BLOCK, BLOCK_CHARS)
         built = OrderedBlocks(
             blocks, lambda first, last: build_block(worker, first, last, annotator), helper
         )

@@ -38,8 +38,23 @@ def _layer(annotator: str | None, alias: str) -> tuple[str, list[Any]]:
     return f"AND {alias}.annotator <> ?", [SUGGEST]
 
 
-def export_document_ids(conn: sqlite3.Connection) -> list[int]:
-    return [row[0] for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+def export_blocks(conn: sqlite3.Connection, most: int, chars: int) -> list[tuple[int, int]]:
+    """The documents in id order cut into blocks (first id, last id) of at most
+    ``most`` documents and ``chars`` characters of text; a longer document
+    is a block of its own.  Blocks wait in memory while the export puts them in
+    order, so long articles are not gathered eight at a time."""
+    blocks: list[tuple[int, int]] = []
+    first = last = count = size = 0
+    for doc_id, length in conn.execute("SELECT id, length FROM documents ORDER BY id"):
+        if count and (count == most or size + length > chars):
+            blocks.append((first, last))
+            count = size = 0
+        if not count:
+            first = doc_id
+        last, count, size = doc_id, count + 1, size + length
+    if count:
+        blocks.append((first, last))
+    return blocks
 
 
 def snapshot_mark(conn: sqlite3.Connection) -> int | None:
