@@ -1,10 +1,11 @@
 """The native export over many documents: built in blocks, put back in order.
 
 The export builds documents in blocks of ``jsonl.BLOCK`` (fewer when they
-are long), some of the blocks in a helper process when the export is big (each test runs both ways, the
-helper as a real subprocess); these tests span several blocks, with gaps in the
-document ids (deleted documents) and documents without spans, and compare the
-lines with what the test itself put into the database.
+are long), some of the blocks in a helper process when the export is big
+(each test runs both ways, the helper as a real subprocess); these tests span
+several blocks, with gaps in the document ids (deleted documents) and
+documents without spans, and compare the lines with what the test itself put
+into the database.
 """
 
 from __future__ import annotations
