@@ -96,8 +96,9 @@ def test_the_history_of_an_import_names_each_document_and_its_spans_in_order(
     # The events of a bulk import are written in one statement at its end: they
     # must still come in file order, each document's "add_document" before its
     # "import", with one time for the whole import, and a later single edit's
-    # event after them.
-    path = write(tmp_path / "two.jsonl", [record(1, 3), record(2, 2)])
+    # event after them.  Line 3 repeats line 1 with one span more: that record
+    # goes the careful way (its document is already here).
+    path = write(tmp_path / "three.jsonl", [record(1, 3), record(2, 2), record(1, 4)])
     db = tmp_path / "history.db"
     with open_store(db) as store:
         store.import_file(path)
@@ -105,12 +106,15 @@ def test_the_history_of_an_import_names_each_document_and_its_spans_in_order(
     events = rows(db, "SELECT id, at, action, document_id, target, after FROM events ORDER BY id")
     assert [(e[0], e[2], e[3]) for e in events] == [
         (1, "add_document", 1), (2, "import", 1), (3, "add_document", 2), (4, "import", 2),
-        (5, "add_span", 1),
+        (5, "import", 1), (6, "add_span", 1),
     ]  # fmt: skip
-    assert [e[4] for e in events[:4]] == ["doc-1", "two.jsonl line 1", "doc-2", "two.jsonl line 2"]
+    assert [e[4] for e in events[:5]] == [
+        "doc-1", "three.jsonl line 1", "doc-2", "three.jsonl line 2", "three.jsonl line 3"
+    ]  # fmt: skip
     assert json.loads(events[1][5])["span_ids"] == ["d1-s0", "d1-s1", "d1-s2"]
     assert json.loads(events[3][5])["span_ids"] == ["d2-s0", "d2-s1"]
-    assert len({e[1] for e in events[:4]}) == 1
+    assert json.loads(events[4][5])["span_ids"] == ["d1-s3"]
+    assert len({e[1] for e in events[:5]}) == 1
     # The documents and spans that bring no time of their own carry the import's.
     stamps = rows(db, "SELECT created_at FROM documents UNION SELECT created_at FROM spans"
                       " WHERE annotator = 'carol'")  # fmt: skip

@@ -188,7 +188,7 @@ class ImportsMixin(SpansMixin):
             doc_id, text, record.spans, self.schema.label_set, stamp
         )  # fmt: skip
         if rows is None:
-            rows = self._checked_span_rows(doc_id, text, record.spans)
+            rows = self._checked_span_rows(doc_id, text, record.spans, stamp)
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
         same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
@@ -346,7 +346,7 @@ class ImportsMixin(SpansMixin):
         return fresh
 
     def _checked_span_rows(
-        self, doc_id: int, text: str, spans: list[dict[str, Any]]
+        self, doc_id: int, text: str, spans: list[dict[str, Any]], stamp: str
     ) -> list[tuple[Any, ...]]:
         """Span rows validated one by one, with a precise error for the first bad one."""
         problem = span_shape_problem(spans)
@@ -361,7 +361,7 @@ class ImportsMixin(SpansMixin):
                         f"span {span.get('id') or ''} [{start}, {end}) quotes {quote!r} but the"
                         f" text there is {text[start:end]!r}: offsets must count code points"
                     )
-        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text)))
+        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text, stamp=stamp)))
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
         """The ids already stored; one stored under another document is refused."""

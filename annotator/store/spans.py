@@ -159,11 +159,13 @@ class SpansMixin(StoreBase):
         *,
         text: str | None = None,
         check: bool = False,
+        stamp: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Validated rows; ``check`` also checks declared attributes (not for imports)."""
+        """Validated rows; ``check`` also checks declared attributes (not for imports).
+        Rows that bring no time get ``stamp`` (default: now)."""
         text = self._text(document_id) if text is None else text
         rows = []
-        stamp = now()
+        stamp = stamp or now()
         for item in spans:
             s = item.__dict__ if isinstance(item, Span) else item
             if check and isinstance(s.get("label"), str):
