@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
     # mkstemp makes 0600 files; a finished export gets the mode a plain open would.
     umask = os.umask(0)
     os.umask(umask)
@@ -46,26 +46,63 @@ def remove_leftovers(target: Path) -> list[Path]:
 
 
 @contextmanager
-def temporary_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it if the block succeeds.
+def made_folders(folder: Path) -> Iterator[None]:
+    """``folder`` and the folders above it that are missing, made for the
+    block and removed again (those still empty) if it fails: a failed write
+    leaves no trace."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for made in missing:  # the deepest first
+            try:
+                made.rmdir()
+            except OSError:  # not empty (someone else's files), or gone
+                break
+        raise
+
+
+@contextmanager
+def temporary_path(target: Path, *, sync: bool = True) -> Iterator[Path]:
+    """A temporary path beside ``target``, renamed onto it if the block succeeds
+    (after the file reached the disk, unless ``sync`` is False because the
+    caller synced it).
 
     Temporary files that earlier writes of ``target`` left behind when their
-    process was killed are removed first.
+    process was killed are removed first.  An error of the file system (disk
+    full, read-only) names ``target``, not the temporary file.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(target)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
-    )
-    os.close(fd)
-    tmp = Path(name)
+    with made_folders(target.parent), _naming(target):
+        remove_leftovers(target)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+        )
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            if sync:
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+            os.chmod(tmp, default_mode())
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+
+@contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """Give an ``OSError`` that names no file, or the temporary one, the name ``target``."""
     try:
-        yield tmp
-        os.chmod(tmp, _default_mode())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        yield
+    except OSError as exc:
+        name = Path(exc.filename).name if exc.filename is not None else None
+        ours = name is None or (name.startswith(f".{target.name}.") and name.endswith(".tmp"))
+        if exc.errno is None or not ours:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
 
 
 @contextmanager
@@ -75,7 +112,7 @@ def atomic_open(target: Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any
     if "b" not in mode:
         kwargs.setdefault("encoding", "utf-8")
         kwargs.setdefault("newline", "\n")
-    with temporary_path(target) as tmp, open(tmp, mode, **kwargs) as f:
+    with temporary_path(target, sync=False) as tmp, open(tmp, mode, **kwargs) as f:
         yield f
         f.flush()
         os.fsync(f.fileno())

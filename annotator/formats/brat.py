@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import default_mode, made_folders
 from ..errors import ExportError, ImportRefusedError
 from ..model import Document, DocumentRecord, Relation, Span
 from ..offsets import OffsetMap
@@ -266,7 +267,11 @@ def write(
     unit, folder = _unit(offsets, ExportError), Path(target)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file: brat export needs a folder (--out DIR)")
-    folder.mkdir(parents=True, exist_ok=True)
+    with made_folders(folder):
+        return _write_folder(store, folder, annotator, unit)
+
+
+def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) -> WriteReport:
     report, lost, names = WriteReport(path=str(folder)), Counter[str](), set()
     staged: list[tuple[Path, Path]] = []
     try:
@@ -288,10 +293,13 @@ def write(
             report.documents, report.spans = report.documents + 1, report.spans + len(spans)
             report.relations += n_rels
         for staged_path, final in staged:
+            os.chmod(staged_path, default_mode())
             os.replace(staged_path, final)
-    except BaseException:
+    except BaseException as exc:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno is not None:  # name the folder, not a part
+            raise OSError(exc.errno, exc.strerror, str(folder)) from exc
         raise
     report.lost = [f"{n} {what}" for what, n in lost.items() if n]
     return report

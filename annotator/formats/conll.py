@@ -23,10 +23,8 @@ own tags back into character ranges and compares them with the kept spans.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+from ..atomicfile import temporary_path
 from ..errors import ExportError
 from ..model import Span
 from .base import WriteReport, iter_documents
@@ -175,19 +174,13 @@ def write(
     path = Path(target)
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.conll'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+    with temporary_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             _write_all(store, f, annotator, nlp, report)
         with open(tmp, encoding="utf-8") as f:
             starts = sum(line == "-DOCSTART- O\n" for line in f)
         if starts != report.documents:
             raise ExportError(f"{path.name}: {starts} documents read back, not {report.documents}")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
     report.path = str(path)
     return report
 

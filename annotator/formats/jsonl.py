@@ -106,7 +106,6 @@ def write(
     path = Path(target)
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.jsonl'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path) as f:
         report = _write_lines(store, f, annotator, progress, str(path))
     return report

@@ -21,12 +21,11 @@ into place.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import temporary_path
 from ..errors import ExportError
 from .base import iter_documents
 from .conll import TokenizedReport, choose, describe, listed, spacy_pipeline, tokens_of_doc
@@ -85,16 +84,9 @@ def write(
         report.spans += len(spans)
         report.relations += len(rels)
         counts["relations: spaCy has no relation layer (kept in doc.user_data)"] += len(rels)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(docbin.to_bytes())
+    with temporary_path(path) as tmp:
+        tmp.write_bytes(docbin.to_bytes())
         _check(tmp, nlp, expected)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
     listed(report.lost, "spans not in doc.ents (still in doc.spans['sc'])", not_ents)
     listed(report.lost, "spans of only whitespace, in neither doc.ents nor doc.spans", not_sc)
     listed(report.lost, "spans widened or trimmed to token boundaries (exact in user_data)", moved)
@@ -106,7 +98,7 @@ def _triples(spans: Any) -> list[tuple[int, int, str, str]]:
     return [(s.start_char, s.end_char, s.label_, s.id_) for s in spans]
 
 
-def _check(path: str, nlp: Any, expected: list[Any]) -> None:
+def _check(path: Path, nlp: Any, expected: list[Any]) -> None:
     from spacy.tokens import DocBin
 
     docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))

@@ -30,13 +30,12 @@ place it is read back and every selector is checked against the text.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..atomicfile import temporary_path
 from ..errors import ExportError
 from ..model import Document, Relation, Span
 from ..offsets import OffsetMap
@@ -90,18 +89,12 @@ def write(
         UNIT_KEY: unit, "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+    with temporary_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             json.dump(collection, f, ensure_ascii=False, indent=1)
             f.write("\n")
         with open(tmp, encoding="utf-8") as f:
             check(json.load(f), texts)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
     if relations_out:
         report.lost.append(f"{relations_out} relations whose spans are not in this export")
     if report.documents:
