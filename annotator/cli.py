@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from .display_text import cells, pad, shorten
-from .errors import AnnotatorError
+from .errors import AnnotatorError, os_error_line, sqlite_error_line
 from .store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,12 +43,9 @@ class CoreGroup(click.Group):
         except AnnotatorError as exc:
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
-            raise click.ClickException(
-                f"the database could not be written ({exc}): try again"
-            ) from None
+            raise click.ClickException(sqlite_error_line(exc)) from None
         except OSError as exc:
-            message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-            raise click.ClickException(message) from None
+            raise click.ClickException(os_error_line(exc)) from None
 
 
 def db_option(f: F) -> F:

@@ -1,4 +1,7 @@
-"""The core's exceptions: one-line messages that say what to do next."""
+"""The core's exceptions: one-line messages that say what to do next; and the
+one-line messages for what the system refuses (a full disk, a failed write)."""
+
+import errno
 
 
 class AnnotatorError(Exception):
@@ -64,3 +67,55 @@ class HistoryConflictError(AnnotatorError):
 
 class ExportError(AnnotatorError):
     """An export would write a corrupt record; the target file is untouched."""
+
+
+def sqlite_trouble(exc: Exception) -> str:
+    """What a SQLite error means for the person at the keyboard: "damaged" (the
+    file itself), "full" (its disk), "disk" (reading or writing the disk failed:
+    full, unplugged, or failing), "open" (the file or a file beside it could not
+    be opened: a missing folder, no permission, a read-only disk), or ""
+    (anything else: locks, bad SQL)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return "damaged"
+    if name == "SQLITE_FULL":
+        return "full"
+    if name.startswith("SQLITE_IOERR"):
+        return "disk"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+        return "open"
+    return ""
+
+
+def sqlite_error_line(exc: Exception, *, sentence: bool = False) -> str:
+    """One line for a database write that failed, with what to do; as a
+    sentence (capital, full stop) for a dialog."""
+    advice = {
+        "full": "free some space on its disk and try again",
+        "disk": "check that its disk has free space and is still attached, then try again",
+        "open": "check that you may write to its folder and that its disk is attached",
+    }.get(sqlite_trouble(exc), "try again")
+    line = f"the database could not be written ({exc}): {advice}"
+    return f"T{line[1:]}." if sentence else line
+
+
+_FULL = "free some space or choose another place, and try again"
+_NOT_YOURS = "choose a place you may write to, or get access to this one"
+_OS_ADVICE = {
+    errno.ENOSPC: _FULL,
+    getattr(errno, "EDQUOT", errno.ENOSPC): _FULL,  # quota: not on every system
+    errno.EACCES: _NOT_YOURS,
+    errno.EPERM: _NOT_YOURS,
+    errno.EROFS: "that disk is read-only: choose another place",
+    errno.ENOENT: "check the path",
+    errno.ENOTDIR: "check the path",
+    errno.EISDIR: "name a file, not a folder",
+    errno.EFBIG: "the file is too big for that place: choose another place",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a failed read or write: what, which file, what to do."""
+    where = f": {exc.filename}" if exc.filename else ""
+    advice = _OS_ADVICE.get(exc.errno or 0, "check the file and the disk, then try again")
+    return f"{exc.strerror or exc}{where}: {advice}"

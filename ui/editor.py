@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from annotator.errors import AnnotatorError, NotFoundError
+from annotator.errors import AnnotatorError, NotFoundError, sqlite_error_line
 from annotator.model import HistoryEntry, Span
 from annotator.store import Store
 
@@ -326,7 +326,7 @@ class Editor(DocumentState):
             self.dialogs.error(title, str(exc))
             return None
         except sqlite3.OperationalError as exc:
-            self.dialogs.error(title, f"The database could not be written ({exc}): try again.")
+            self.dialogs.error(title, sqlite_error_line(exc, sentence=True))
             return None
         return True if result is None else result
 

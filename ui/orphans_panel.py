@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.offsets import OffsetMap
 from annotator.store import Store
 
@@ -321,7 +321,7 @@ class OrphansPanel(QWidget):
             self.message.emit(str(exc))
             return None
         except sqlite3.OperationalError as exc:
-            self.message.emit(f"The database could not be written ({exc}): try again")
+            self.message.emit(sqlite_error_line(exc, sentence=True))
             return None
         return True if result is None else result
 

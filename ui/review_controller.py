@@ -31,7 +31,7 @@ from annotator.adjudication import (
     pair_key,
     write_csv,
 )
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.model import HistoryEntry
 from annotator.relation_adjudication import relation_key
 from annotator.review import Pair
@@ -330,7 +330,7 @@ class ReviewController(ReviewState):
         except AnnotatorError as exc:
             self.w.dialogs.error(title, str(exc))
         except sqlite3.OperationalError as exc:
-            self.w.dialogs.error(title, f"The database could not be written ({exc}): try again.")
+            self.w.dialogs.error(title, sqlite_error_line(exc, sentence=True))
         return None
 
 

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
-from annotator.errors import AnnotatorError, UnknownLabelsError
+from annotator.errors import (
+    AnnotatorError,
+    UnknownLabelsError,
+    os_error_line,
+    sqlite_error_line,
+)
 
 from .dialogs import IMPORT_FILTER
 
@@ -56,10 +61,9 @@ class Job(QThread):
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except sqlite3.Error as exc:
-            self.failed.emit(f"the database could not be written ({exc}): try again")
+            self.failed.emit(sqlite_error_line(exc))
         except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            self.failed.emit(f"{exc.strerror or exc}:{where}: check the file or folder, try again")
+            self.failed.emit(os_error_line(exc))
         except Exception as exc:  # a reader's or writer's own failure: still one dialog
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.store import Store, open_store
 
 
@@ -38,7 +38,7 @@ class StoreJob(QThread):
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except sqlite3.Error as exc:
-            self.failed.emit(f"the database could not be written ({exc}): try again")
+            self.failed.emit(sqlite_error_line(exc))
         else:
             self.succeeded.emit(result)
 

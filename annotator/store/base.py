@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import migrations
-from ..errors import DatabaseFileError, NotFoundError
+from ..errors import DatabaseFileError, NotFoundError, sqlite_trouble
 from ..model import (
     Relation,
     Schema,
@@ -168,7 +168,14 @@ class StoreBase:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            # The header said SQLite (checked before opening), so the file is damaged.
+            # The header said SQLite (checked before opening): the file is damaged,
+            # unless the disk itself failed (full: the shared-memory file of WAL
+            # could not be made; unplugged).
+            if sqlite_trouble(exc) in ("disk", "full", "open"):
+                raise DatabaseFileError(
+                    f"{self.path} could not be read ({exc}): check that its disk has free"
+                    " space and is still attached, then try again"
+                ) from None
             raise DatabaseFileError(
                 f"{self.path} is damaged ({exc}): restore the newest copy from the backups"
                 " folder beside it, or choose another file"
@@ -251,7 +258,11 @@ class StoreBase:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite rolls back by itself after some errors (a full disk, an I/O
+            # error): then there is nothing to roll back, and the error to show is
+            # the one that happened.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
