@@ -110,6 +110,7 @@ _OS_ADVICE = {
     errno.ENOENT: "check the path",
     errno.ENOTDIR: "check the path",
     errno.EISDIR: "name a file, not a folder",
+    errno.EEXIST: "a file of that name is in the way: choose another place",
     errno.EFBIG: "the file is too big for that place: choose another place",
 }
 

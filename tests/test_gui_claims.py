@@ -168,6 +168,18 @@ def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path, qtbot):
     assert dialogs.messages == [f"3 claims written to {out}"]
 
 
+def test_csv_export_that_cannot_be_written_keeps_the_old_file(window, dialogs, tmp_path, qtbot):
+    panel = show_claims(window)
+    all_articles(qtbot, panel)
+    out = tmp_path / "claims.csv"
+    out.mkdir()  # a folder of that name: the file cannot replace it
+    dialogs.paths.append(out)
+    panel.export_button.click()
+    assert dialogs.errors == [f"Is a directory: {out}: name a file, not a folder"]
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert not list(tmp_path.glob(".claims.csv.*"))  # no temporary file left
+
+
 def test_across_articles_an_edit_reads_only_the_open_article(
     window, qtbot, analyst_at, store, docs, monkeypatch, dialogs
 ):

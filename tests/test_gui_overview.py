@@ -178,6 +178,18 @@ def test_csv_export_is_one_long_table(panel, dialogs, tmp_path):
     ]
 
 
+def test_csv_export_to_a_place_that_cannot_be_written_says_so(panel, dialogs, tmp_path):
+    blocker = tmp_path / "numbers"
+    blocker.write_text("a file where a folder was expected")
+    dialogs.paths.append(blocker / "overview.csv")
+    panel.csv_button.click()
+    assert dialogs.errors == [
+        f"File exists: {blocker}: a file of that name is in the way: choose another place"
+    ]
+    assert blocker.read_text() == "a file where a folder was expected"
+    assert list(tmp_path.rglob("*overview*")) == []
+
+
 def test_png_export_writes_the_panel_as_an_image(panel, dialogs, tmp_path):
     out = tmp_path / "overview.png"
     dialogs.paths.append(out)

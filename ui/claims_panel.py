@@ -17,6 +17,7 @@ article re-reads that article only, so tagging and linking stay instant.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -36,7 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.atomicfile import atomic_open
 from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
+from annotator.errors import os_error_line
 from annotator.store import Store
 
 from .docks import dock_of, docked_panel
@@ -245,10 +248,10 @@ class ClaimsPanel(QWidget):
         if path is None:
             return
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
+            with atomic_open(Path(path), "w", newline="") as out:
                 n = write_csv(rows, out)
         except OSError as exc:
-            dialogs.error("Cannot export the claims", f"{path} could not be written ({exc}).")
+            dialogs.error("Cannot export the claims", os_error_line(exc))
             return
         dialogs.inform("Claims exported", f"{n} claims written to {path}")
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import NotFoundError
+from annotator.atomicfile import atomic_open
+from annotator.errors import NotFoundError, os_error_line
 from annotator.model import DONE, IN_PROGRESS, NOT_STARTED, Label
 from annotator.store import Store
 
@@ -226,11 +227,10 @@ class OverviewPanel(QWidget):
         if path is None or self.data is None:
             return
         try:
-            with open(path, "w", encoding="utf-8", newline="") as f:
+            with atomic_open(Path(path), "w", newline="") as f:
                 csv.writer(f).writerows([CSV_HEADER, *csv_rows(self.data.numbers)])
         except OSError as exc:
-            self.dialogs.error("Cannot export", f"{path} could not be written ({exc.strerror}):"
-                               " choose another folder")  # fmt: skip
+            self.dialogs.error("Cannot export", os_error_line(exc))
 
     def export_png(self) -> None:
         path = self.dialogs.save_file_name("Export the overview as an image", "overview.png",
