@@ -215,11 +215,14 @@ def sample_command(db_path: Path | None) -> None:
 @cli.command("backup")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Backup file (default: <database>.backup-<time>.db beside it).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @db_option
-def backup_command(out: Path | None, db_path: Path | None) -> None:
+def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
     """Copy the database consistently, even while a window has it open.
 
-    Uses SQLite's online backup API; the copy is complete or absent.
+    Uses SQLite's online backup API; the copy is complete or absent. An
+    existing file is replaced only with --force, and never one that is open
+    (a file whose -wal file lies beside it).
 
     Example:
 
@@ -227,6 +230,16 @@ def backup_command(out: Path | None, db_path: Path | None) -> None:
     """
     from datetime import datetime
 
+    if out is not None and out.exists():
+        # A stale -wal beside the file would be replayed onto the copy: a ruined file.
+        if any(Path(f"{out}{end}").exists() for end in ("-wal", "-shm")):
+            raise click.ClickException(
+                f"{out} is a database in use (its -wal file is beside it): choose another --out"
+            )
+        if not force:
+            raise click.ClickException(
+                f"{out} already exists: choose another --out, or add --force to replace it"
+            )
     with store_at(db_path) as store:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = out or store.path.with_name(f"{store.path.stem}.backup-{stamp}.db")

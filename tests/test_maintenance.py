@@ -9,6 +9,7 @@ import textwrap
 from contextlib import closing
 from pathlib import Path
 
+from cli_helpers import assert_error
 from click.testing import CliRunner
 
 from annotator import open_store
@@ -74,6 +75,30 @@ def test_backup_default_name_and_output(tmp_path: Path, monkeypatch) -> None:  #
     assert result.output == f"Backed up {db} to {made[0]}\n"
     with open_store(made[0]) as copy:
         assert [d.title for d in copy.documents()] == [None]
+
+
+def test_backup_replaces_a_file_only_with_force_and_never_an_open_database(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    older = tmp_path / "friday.db"
+    older.write_bytes(b"an older backup")
+    result = run("backup", "--db", str(db), "--out", str(older))
+    assert_error(result, f"{older} already exists: choose another --out, or add --force to"
+                         " replace it")  # fmt: skip
+    assert older.read_bytes() == b"an older backup"
+    assert run("backup", "--db", str(db), "--out", str(older), "--force").exit_code == 0
+    assert count(older, "SELECT count(*) FROM documents") == 1
+    # Another database, open in a window (its -wal file is there): not even with --force.
+    with open_store(tmp_path / "alice.db") as alice:
+        alice.add_document("Alice's own article, still open.")
+        result = run("backup", "--db", str(db), "--out", str(alice.path), "--force")
+        assert_error(result, f"{alice.path} is a database in use (its -wal file is beside it):"
+                             " choose another --out")  # fmt: skip
+        assert [d.title for d in alice.documents()] == [None]
+        assert alice.document(1).text == "Alice's own article, still open."
 
 
 def test_check_of_a_healthy_database(tmp_path: Path) -> None:
