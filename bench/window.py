@@ -9,6 +9,8 @@ then prints medians of several runs against the targets of issue 3:
       (target <= 0.5 s and <= 5x (a))
   (c) a label key press with 10,000 spans present, until stored and repainted
       (target median < 16 ms)
+  (e) (b) and (c) again with the article as ONE paragraph (line breaks made spaces),
+      as some exports and scrapers deliver articles: the same targets
   (d) `annotator gui` as a subprocess, start to first painted window (target < 1 s);
       the whole process is printed too, for scale (it waits for the rolling backup
       started at first paint)
@@ -203,6 +205,16 @@ def main() -> None:
             report(f"(c) label key press, stored + repainted (median of {len(presses)})",
                    statistics.median(presses), 0.016, unit="ms")  # fmt: skip
             print(f"    slowest key press: {max(presses) * 1000:.1f} ms")
+            # (e) The same article as one paragraph (no line breaks), as some
+            # exports and scrapers deliver it: Qt lays out a block whole.
+            flat = text.replace("\n", " ")
+            flat_id = fill(store, flat)
+            opened = [window_open(app, store, flat_id, cold=False) for _ in range(RUNS)]
+            report("(e) the same article in one paragraph: open_document to first paint",
+                   statistics.median(opened), 0.5, unit="ms")  # fmt: skip
+            presses = key_presses(app, store, flat_id, flat)
+            report(f"(e) ... label key press (median of {len(presses)})",
+                   statistics.median(presses), 0.016, unit="ms")  # fmt: skip
         small = Path(tmp) / "small.db"
         with open_store(small) as store:
             from annotator.sample_article import add_sample

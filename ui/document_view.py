@@ -7,7 +7,7 @@ about spans; the highlighter paints them and the editor decides what keys do.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -49,6 +49,7 @@ class DocumentView(QPlainTextEdit):
         self.setCursorWidth(2)
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         self.gutter = 0  # px kept left of the text column (set_gutter)
+        self._units = b""  # the shown article's stored text in UTF-16 (show_text)
         self.setPlaceholderText("No article open. Import one with File ▸ Import documents (Ctrl+I)")
         font = QFont("Noto Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -69,8 +70,17 @@ class DocumentView(QPlainTextEdit):
 
     def show_text(self, text: str) -> None:
         """Show ``text`` (Python's str) with the caret at the start."""
+        self._units = text.encode("utf-16-le")  # the stored text, by Qt's positions
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy the stored text of the selection, not the view's: the view shows
+        some spaces as paragraph breaks and a CR LF as a space and a break."""
+        start, end = self.selection()
+        data = QMimeData()
+        data.setText(self._units[2 * start : 2 * end].decode("utf-16-le", errors="replace"))
+        return data
 
     def selection(self) -> tuple[int, int]:
         cursor = self.textCursor()

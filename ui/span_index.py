@@ -8,6 +8,7 @@ spans with one bisect.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from itertools import pairwise
@@ -37,24 +38,63 @@ class Entry(NamedTuple):
         return (self.start, self.end, self.span.id)
 
 
+# A paragraph longer than this is shown as several blocks (see display_text).
+LONG_PARAGRAPH = 4000
+PIECE = 2000
+_SEPARATORS = re.compile("([" + "".join(sorted(BLOCK_SEPARATORS)) + "])")
+
+
 def display_text(text: str) -> str:
     """``text`` as handed to Qt: same length in UTF-16, one block per paragraph.
 
     Qt folds "\\r\\n" into ONE block separator, which would shift every offset
     after it; a space in place of the "\\r" keeps the lengths equal.
+
+    Qt lays out and repaints a block as a whole: an article without line breaks
+    would be one block, and every key press would lay out all of it again (about
+    0.3 s for 300 KB).  So a paragraph longer than ``LONG_PARAGRAPH`` characters
+    is shown as blocks of about ``PIECE``: the space after a sentence (else any
+    space) near each cut becomes U+2029, one UTF-16 unit like the space, so no
+    offset moves.  The stored text is not touched; copying from the view gives
+    the stored text back (``DocumentView``).
     """
-    return text.replace("\r\n", " \n") if "\r" in text else text
+    if "\r" in text:
+        text = text.replace("\r\n", " \n")
+    if len(text) <= LONG_PARAGRAPH:
+        return text
+    parts = _SEPARATORS.split(text)  # paragraphs and, between them, their separators
+    if max(map(len, parts[::2])) <= LONG_PARAGRAPH:
+        return text
+    parts[::2] = [_cut(p) if len(p) > LONG_PARAGRAPH else p for p in parts[::2]]
+    return "".join(parts)
+
+
+def _cut(paragraph: str) -> str:
+    pieces, start = [], 0
+    while len(paragraph) - start > LONG_PARAGRAPH:
+        low, high = start + PIECE // 2, start + PIECE
+        cut = paragraph.rfind(". ", low, high + 1)
+        cut = cut + 1 if cut != -1 else paragraph.rfind(" ", low, high + 1)
+        if cut == -1:
+            cut = paragraph.find(" ", high)  # a very long word: the next space
+        if cut == -1:
+            break  # no space left (a script written without spaces): one block
+        pieces.append(paragraph[start:cut])
+        start = cut + 1
+    pieces.append(paragraph[start:])
+    return "\u2029".join(pieces)
 
 
 def block_starts(text: str, offsets: OffsetMap) -> list[int]:
     """UTF-16 positions where Qt's blocks start for ``display_text(text)``."""
+    shown = display_text(text)  # as many code points as ``text``: ``offsets`` fits it
     # str.find per separator beats a Python loop over a megabyte of characters.
     cps: list[int] = []
     for sep in BLOCK_SEPARATORS:
-        i = text.find(sep)
+        i = shown.find(sep)
         while i != -1:
             cps.append(i + 1)
-            i = text.find(sep, i + 1)
+            i = shown.find(sep, i + 1)
     cps.sort()
     return [0] + [offsets.to_utf16(cp) for cp in cps]
 
