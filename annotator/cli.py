@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .display_text import cells, pad, shorten
+from .display_text import cells, counted, pad, shorten
 from .errors import AnnotatorError, os_error_line, sqlite_error_line
 from .store import Store, open_store
 
@@ -137,7 +137,7 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
         rows.append([label, *(str(per.get(a, 0)) for a in annotators), str(sum(per.values()))])
     rows.append(["TOTAL", *(str(sum(counts.get(lab, {}).get(a, 0) for lab in labels))
                             for a in annotators), str(numbers["spans"])])  # fmt: skip
-    click.echo(f"{_n(numbers['documents'], 'document')}, {_n(numbers['spans'], 'span')}")
+    click.echo(f"{counted(numbers['documents'], 'document')}, {counted(numbers['spans'], 'span')}")
     _table(rows, numeric_from=1)
     if numbers["progress"]:
         click.echo("")
@@ -207,7 +207,7 @@ def sample_command(db_path: Path | None) -> None:
         result = add_sample(store)
     if result:
         click.echo(f"Added the sample article as document {result[0].id} "
-                   f"with {_n(result.spans_added, 'span')}")  # fmt: skip
+                   f"with {counted(result.spans_added, 'span')}")  # fmt: skip
     else:
         click.echo("The sample article is already in the database")
 
@@ -268,13 +268,12 @@ def check_command(db_path: Path | None) -> None:
         click.echo(f"{breach.kind}: {breach.message}")
     if breaches:
         raise click.ClickException(
-            f"{_n(len(breaches), 'problem')} found: restore a backup or fix the rows named above"
+            f"{counted(len(breaches), 'problem')} found: restore a backup or fix the rows"
+            " named above"
         )
-    click.echo(f"OK: {_n(documents, 'document')}, {_n(spans, 'span')}, no problem found")
+    click.echo(f"OK: {counted(documents, 'document')}, {counted(spans, 'span')}, no problem found")
 
 
-def _n(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _quote(title: str | None) -> str:

@@ -14,11 +14,8 @@ import click
 from .adjudication import DEFAULT_GOLD, ReviewSession
 from .agreement import agreement
 from .cli import _table, cli, db_option, store_at
+from .display_text import counted
 from .merge import merge
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 @cli.command("merge")
@@ -43,8 +40,9 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
         click.echo(f"Created {into} with the schema of {sources[0]}")
     for part in report.sources:
         click.echo(
-            f"{part.path}: {_n(part.documents_added, 'document')}, "
-            f"{_n(part.spans_added, 'span')}, {_n(part.relations_added, 'relation')} added"
+            f"{part.path}: {counted(part.documents_added, 'document')}, "
+            f"{counted(part.spans_added, 'span')}, "
+            f"{counted(part.relations_added, 'relation')} added"
         )
         for note in part.notes:
             click.echo(f"  {note}")
@@ -56,12 +54,12 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
             )
     conflicts = len(report.conflicts)
     summary = (
-        f"Merged {_n(len(report.sources), 'file')} into {into}: "
-        f"{_n(report.documents_added, 'document')}, {_n(report.spans_added, 'span')}, "
-        f"{_n(report.relations_added, 'relation')} added"
+        f"Merged {counted(len(report.sources), 'file')} into {into}: "
+        f"{counted(report.documents_added, 'document')}, {counted(report.spans_added, 'span')}, "
+        f"{counted(report.relations_added, 'relation')} added"
     )
     if conflicts:
-        summary += f"; {_n(conflicts, 'conflict')}: compare those documents and fix one file"
+        summary += f"; {counted(conflicts, 'conflict')}: compare those documents and fix one file"
     click.echo(summary)
 
 
@@ -101,7 +99,7 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
         click.echo(json.dumps(result, indent=2))
         return
     if document_id is None:
-        scope = f"all documents: {_n(result['documents'], 'document')} annotated by either"
+        scope = f"all documents: {counted(result['documents'], 'document')} annotated by either"
     else:
         scope = f"document {document_id}" + ("" if result["documents"] else ": neither has spans")
     click.echo(f"{a} (A) vs {b} (B), {scope}")
@@ -158,11 +156,11 @@ def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int 
                                                      reviewer=by).accept_all()  # fmt: skip
             total += accepted
             carried += relations
-            also = f", {_n(relations, 'relation')}" if relations else ""
+            also = f", {counted(relations, 'relation')}" if relations else ""
             click.echo(f"Document {doc_id}: {_matches(accepted)}{also} accepted")
-    also = f" and {_n(carried, 'relation')}" if carried else ""
+    also = f" and {counted(carried, 'relation')}" if carried else ""
     click.echo(f"Accepted {_matches(total)}{also} of {a} and {b} into {gold}"
-               f" in {_n(len(ids), 'document')}")  # fmt: skip
+               f" in {counted(len(ids), 'document')}")  # fmt: skip
 
 
 def _matches(count: int) -> str:

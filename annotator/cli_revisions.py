@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import _n, _quote, cli, db_option, store_at
-from .display_text import shorten
+from .cli import _quote, cli, db_option, store_at
+from .display_text import counted, shorten
 
 if TYPE_CHECKING:  # the types only: every command loads this module, few use these
     from .anchoring import AnchoredSpan, AnchorReport
@@ -68,7 +68,7 @@ def report_lines(report: AnchorReport, title: str | None, *, verbose: bool = Fal
         f"Document {report.document_id} {_quote(title)}: text replaced ({report.old_length:,}"
         f" -> {report.new_length:,} characters), the old one kept as revision"
         f" {report.revision_id}",
-        f"Moved exactly: {_n(len(moved), 'span')}"
+        f"Moved exactly: {counted(len(moved), 'span')}"
         f" ({len(report.exact) - len(moved):,} more in place)",
     ]
     if verbose:
@@ -76,7 +76,7 @@ def report_lines(report: AnchorReport, title: str | None, *, verbose: bool = Fal
                   f" {s.annotator}" for s in moved]  # fmt: skip
     fuzzy, orphaned = report.fuzzy, report.orphaned
     lines.append(
-        f"Moved fuzzily: {_n(len(fuzzy), 'span')}"
+        f"Moved fuzzily: {counted(len(fuzzy), 'span')}"
         + (", flagged for review until confirmed" if fuzzy else "")
     )
     lines += [
@@ -85,7 +85,7 @@ def report_lines(report: AnchorReport, title: str | None, *, verbose: bool = Fal
         for s in fuzzy
     ]
     lines.append(
-        f"Orphaned: {_n(len(orphaned), 'span')}"
+        f"Orphaned: {counted(len(orphaned), 'span')}"
         + (", kept until placed or dropped" if orphaned else "")
     )
     lines += [f"  {_where(s)} {_short(s.old_quote)}, {s.annotator}" for s in orphaned]

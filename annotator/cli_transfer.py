@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _n, _progress, _quote, cli, db_option, store_at
+from .cli import _progress, _quote, cli, db_option, store_at
+from .display_text import counted
 from .formats import registry
 from .formats.base import suggestions_left_out
 
@@ -92,7 +93,8 @@ def import_command(
                 added += len(result)
                 skipped += len(result.skipped)
                 spans += result.spans_added
-    click.echo(f"{_n(added, 'document')} added, {skipped} skipped, {_n(spans, 'span')} added")
+    click.echo(f"{counted(added, 'document')} added, {skipped} skipped,"
+               f" {counted(spans, 'span')} added")
 
 
 @cli.command("export")
@@ -143,8 +145,8 @@ def export_command(
     to_stderr = target == "-"
     where = "standard output" if to_stderr else target
     click.echo(
-        f"Exported {_n(report.documents, 'document')}, {_n(report.spans, 'span')}, "
-        f"{_n(report.relations, 'relation')} to {where}", err=to_stderr,
+        f"Exported {counted(report.documents, 'document')}, {counted(report.spans, 'span')}, "
+        f"{counted(report.relations, 'relation')} to {where}", err=to_stderr,
     )  # fmt: skip
     tokenizer = getattr(report, "tokenizer", None)
     if tokenizer:

@@ -91,6 +91,11 @@ def one_line(text: str, limit: int) -> str:
     return shorten(" ".join(text.split()), limit)
 
 
+def counted(count: int, word: str) -> str:
+    """"1 document", "2 documents", "1,000 spans": a count with its noun (plural in -s)."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def pad(text: str, width: int, *, right: bool = False) -> str:
     """``text`` filled with spaces to ``width`` terminal columns (on the left if ``right``)."""
     fill = " " * max(0, width - cells(text))

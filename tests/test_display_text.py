@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import lines, run
 
 from annotator import open_store
-from annotator.display_text import cells, clusters, one_line, pad, shorten
+from annotator.display_text import cells, clusters, counted, one_line, pad, shorten
 
 FIREFIGHTER = "\U0001f468\U0001f3fb\u200d\U0001f692"
 FLAG = "\U0001f1fa\U0001f1e6"
@@ -67,6 +67,12 @@ def test_every_cut_is_a_run_of_whole_characters() -> None:
         kept = short.removesuffix("…")
         assert "".join(parts[: len(clusters(kept))]) == kept
         assert len(clusters(short)) <= limit
+
+
+def test_counted() -> None:
+    assert [counted(n, "span") for n in (0, 1, 2, 12_345)] == [
+        "0 spans", "1 span", "2 spans", "12,345 spans"
+    ]  # fmt: skip
 
 
 def test_one_line_and_pad() -> None:

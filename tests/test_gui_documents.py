@@ -46,6 +46,12 @@ def counts(db_path):
                      for t in ("documents", "spans", "document_status"))  # fmt: skip
 
 
+def test_the_summary_counts_in_words(store, make_window):
+    first = store.add_document("Kyiv talks resumed on Monday.\n", title="Kyiv talks").id
+    window = make_window(store, analyst="alice", document_id=first)
+    assert window.document_panel.summary.text() == "1 document · 0 done"
+
+
 def test_filter_by_text_and_state(alice, qtmodeltester):
     window = alice.window
     panel = window.document_panel

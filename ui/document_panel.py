@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.display_text import counted
 from annotator.model import DONE, IN_PROGRESS, NOT_STARTED
 
 from .document_list import DocumentDelegate, DocumentFilter, DocumentListModel
@@ -96,7 +97,7 @@ class DocumentPanel(QWidget):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         done = sum(1 for row in range(total)
                    if self.model.summary(row).state(self.model.analyst) == DONE)  # fmt: skip
-        lead = f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents"
+        lead = f"{shown:,} of {total:,} documents" if shown != total else counted(total, "document")
         self.summary.setText(f"{lead} · {done:,} done")
 
     def select(self, document_id: int) -> bool:

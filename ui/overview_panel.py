@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.atomicfile import atomic_open
+from annotator.display_text import counted
 from annotator.errors import NotFoundError, os_error_line
 from annotator.model import DONE, IN_PROGRESS, NOT_STARTED, Label
 from annotator.store import Store
@@ -204,8 +205,9 @@ class OverviewPanel(QWidget):
     def _show(self, data: OverviewData) -> None:
         self.data, numbers = data, data.numbers
         n = len(numbers["progress"])
-        self.summary.setText(f"{numbers['documents']:,} documents · {numbers['spans']:,} spans · "
-                             f"{n} analyst{'s' * (n != 1)} · as of {data.taken_at}")  # fmt: skip
+        self.summary.setText(f"{counted(numbers['documents'], 'document')} · "
+                             f"{counted(numbers['spans'], 'span')} · {counted(n, 'analyst')}"
+                             f" · as of {data.taken_at}")  # fmt: skip
         self.progress_chart.set_bars(progress_bars(numbers),
                                      [(name, colour) for _, name, colour in STATES],
                                      scale=numbers["documents"])  # fmt: skip
