@@ -87,6 +87,40 @@ class DatabaseFiles(QObject):
             )
         return None
 
+    def rescue_replaced(self) -> None:
+        """The open database's file was moved, deleted or replaced while open:
+        say so, and offer to save everything to a file and go on in it."""
+        store = self.window.store
+        dialogs = self.window.dialogs
+        if not dialogs.confirm(
+            "The database file has gone",
+            f"{store.path} was moved, renamed, deleted or replaced while open here. What"
+            " this window holds and what you do next are not in the file at that path"
+            " any more, and are lost when the window closes. Save a copy of everything"
+            " now and go on working in it?",
+        ):
+            return
+        while True:
+            path = dialogs.save_file_name("Save a copy of the database",
+                                          str(store.path.with_name(f"{store.path.stem}-saved.db")),
+                                          DATABASE_FILTER)  # fmt: skip
+            if path is None:
+                return
+            if path.exists() or Path(f"{path}-wal").exists():
+                dialogs.error("Save a copy of the database",
+                              f"{path} already exists: choose a new name")  # fmt: skip
+                continue
+            try:
+                store.backup(path)
+            except (AnnotatorError, sqlite3.Error, OSError) as exc:
+                dialogs.error("Save a copy of the database", f"{path} could not be written"
+                              f" ({exc}): choose another place")  # fmt: skip
+                continue
+            shown = self.window.editor.document
+            if self.open_path(path) and shown is not None:
+                self.window.open_document(shown.id)  # go on where the analyst was
+            return
+
     def remember(self, path: Path) -> None:
         self.window.prefs.add_recent(path)
         self.fill_recent()

@@ -42,6 +42,7 @@ class LiveRefresh(QObject):
         self.reloads = 0
         self._store: Any = None
         self._seen: int | None = None
+        self._told_replaced = False  # the file of this database has gone, and we said so
         self._remember()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -61,6 +62,10 @@ class LiveRefresh(QObject):
         if store is not self._store:  # File > Open switched databases: all is fresh
             self._remember()
             return False
+        if not self._told_replaced and not self._busy() and store.file_replaced():
+            self._told_replaced = True  # once per database: the analyst has been told
+            self.window.files.rescue_replaced()
+            return False
         version = self._version()
         if version is None or version == self._seen or self._busy():
             return False  # a busy window is looked at again on the next tick
@@ -73,6 +78,7 @@ class LiveRefresh(QObject):
     def _remember(self) -> None:
         self._store = self.window.store
         self._seen = self._version()
+        self._told_replaced = False
 
     def _version(self) -> int | None:
         try:

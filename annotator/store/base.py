@@ -128,6 +128,15 @@ _EVENT_INSERT = (
 )
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as the system knows it (device, inode); None if there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 class StoreBase:
     """Connection, layout upgrades, transactions and the history log."""
 
@@ -158,6 +167,14 @@ class StoreBase:
         except BaseException:
             conn.close()
             raise
+        self._identity = _file_identity(self.path)
+
+    def file_replaced(self) -> bool:
+        """True when the file at ``path`` is no longer the one this Store opened:
+        moved, renamed, deleted or replaced (a sync tool) while open.  SQLite
+        goes on writing to the file it opened, which nobody opening ``path``
+        sees (and a deleted one is gone when closed): save a copy (``backup``)."""
+        return _file_identity(self.path) != self._identity
 
     # -- opening -----------------------------------------------------------------
 
