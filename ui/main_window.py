@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QLabel,
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Store) -> None:
         """Switch to another database: the old Store is closed, everything is rebuilt."""
         analyst = self.editor.analyst
+        self.commit_typing()
         self.transfer.wait()
         window_state.save(self)
         window_state.tear_down(self)
@@ -297,7 +299,16 @@ class MainWindow(QMainWindow):
         lead = f"{doc.title or 'Untitled'} — " if doc is not None else ""
         self.setWindowTitle(f"{lead}annotator — {self.store.path.name}")
 
+    def commit_typing(self) -> None:
+        """Store what is being typed (a note in the span table, an attribute in the
+        form): their widgets commit when they lose the focus, and must do so while
+        the Store is still open."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.commit_typing()
         self.transfer.wait()
         self.editor.jobs.wait_all()  # a running "Tag all" finishes its commit first
         window_state.save(self)
