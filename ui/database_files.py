@@ -94,10 +94,10 @@ class DatabaseFiles(QObject):
         dialogs = self.window.dialogs
         if not dialogs.confirm(
             "The database file has gone",
-            f"{store.path} was moved, renamed, deleted or replaced while open here. What"
-            " this window holds and what you do next are not in the file at that path"
-            " any more, and are lost when the window closes. Save a copy of everything"
-            " now and go on working in it?",
+            f"{store.path} was moved, renamed, deleted or replaced while open here. The"
+            " work in this window is not in the file at that path any more, and if the"
+            " file was deleted, it is lost when the window closes. Save a copy of"
+            " everything now and go on working in it?",
         ):
             return
         while True:
