@@ -7,17 +7,20 @@ about spans; the highlighter paints them and the editor decides what keys do.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
+    QKeyEvent,
+    QKeySequence,
     QPaintEvent,
     QPalette,
     QResizeEvent,
     QTextCursor,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QWidget
 
 from .span_index import display_text
 
@@ -74,13 +77,35 @@ class DocumentView(QPlainTextEdit):
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+    def copy(self) -> None:
         """Copy the stored text of the selection, not the view's: the view shows
-        some spaces as paragraph breaks and a CR LF as a space and a break."""
+        some spaces as paragraph breaks (long paragraphs) and a CR LF as a space
+        and a break.  Ctrl+C and the context menu's Copy come here."""
         start, end = self.selection()
-        data = QMimeData()
-        data.setText(self._units[2 * start : 2 * end].decode("utf-16-le", errors="replace"))
-        return data
+        if start != end:
+            quote = self._units[2 * start : 2 * end].decode("utf-16-le", errors="replace")
+            QApplication.clipboard().setText(quote)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """Qt's own menu for the text, its Copy copying the stored text."""
+        menu = self.createStandardContextMenu(pos)
+        for action in menu.actions():
+            if action.objectName() == "edit-copy":
+                action.triggered.disconnect()
+                action.triggered.connect(self.copy)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt's name)
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def selection(self) -> tuple[int, int]:
         cursor = self.textCursor()
