@@ -1,7 +1,8 @@
-"""The highlighter's cutting of a paragraph into painted pieces.
+"""The highlighters' cutting of a paragraph into painted pieces.
 
-``_segments`` sweeps over the span edges once.  Here it is held to the plain
-definition, written out in the test: a piece runs between two neighbouring
+``span_index.split_at_edges`` (behind the main view's ``_segments`` and the
+review panes' ``segments``) sweeps over the span edges once.  Here it is held
+to the plain definition, written out in the test: a piece runs between two neighbouring
 edges, and carries every span that covers it whole, outer spans (longer, then
 earlier, then by id) first.  Hypothesis draws the spans, nested and
 overlapping, some reaching past the paragraph on either side.
@@ -67,4 +68,15 @@ def test_a_nest_counted_by_hand() -> None:
     assert _segments(entries, ORIGIN, LENGTH, lambda who: who == "alice") == [
         (0, 5, (claim,)), (5, 10, (claim, actor)), (10, 20, (claim,)),
         (20, 25, (claim, date)), (25, 30, (claim, bobs, date)), (30, 40, (bobs,)),
+    ]  # fmt: skip
+
+
+def test_the_review_panes_cut_the_same_way_with_their_marks() -> None:
+    # The review's panes mark spans by id (here: s002 disagrees, mark 1).
+    from ui.review_panes import segments
+
+    entries = [entry(1, 100, 130, "CLAIM", "alice"), entry(2, 105, 110, "ACTOR", "alice")]
+    marks = {"s002": 1}
+    assert segments(entries, ORIGIN, LENGTH, lambda span_id: marks.get(span_id, 0)) == [
+        (0, 5, (("CLAIM", 0),)), (5, 10, (("CLAIM", 0), ("ACTOR", 1))), (10, 30, (("CLAIM", 0),)),
     ]  # fmt: skip

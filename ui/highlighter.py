@@ -16,14 +16,12 @@ slices of a few milliseconds right after the first paint (``begin_load`` /
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise
 
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument
 
 from .sliced_painting import SlicedHighlighter
-from .span_index import Entry, SpanIndex
+from .span_index import Entry, SpanIndex, split_at_edges
 
 OWN_ALPHA = 0.42
 OTHER_ALPHA = 0.13
@@ -114,38 +112,14 @@ class SpanHighlighter(SlicedHighlighter):
 def _segments(
     entries: list[Entry], origin: int, length: int, editable: Callable[[str], bool]
 ) -> list[tuple[int, int, tuple[Layer, ...]]]:
-    """Split a block at every span edge: ``(start, end, layers outer->inner)``.
-
-    One sweep over the edges, keeping the spans open at each (a paragraph with
-    thousands of spans, such as an article without line breaks, stays fast):
-    outer spans first, that is longer, then earlier, the id keeping the order
-    stable.
-    """
-    clipped = []
+    """Split a block at every span edge: ``(start, end, layers outer->inner)``."""
     known: dict[str, bool] = {}
-    for e in entries:
-        start, end = max(e.start - origin, 0), min(e.end - origin, length)
-        if start < end:
-            who = e.span.annotator
-            own = known.get(who)
-            if own is None:
-                own = known[who] = editable(who)
-            clipped.append((start, end, e, own))
-    clipped.sort(key=lambda c: (-(c[2].end - c[2].start), c[2].start, c[2].span.id))
-    opens: dict[int, list[int]] = {}  # edge -> ranks (places in ``clipped``) opening there
-    closes: dict[int, list[int]] = {}
-    for rank, (start, end, _e, _own) in enumerate(clipped):
-        opens.setdefault(start, []).append(rank)
-        closes.setdefault(end, []).append(rank)
-    layers_of = [(e.span.label, own) for _s, _t, e, own in clipped]
-    edges = sorted({0, length, *opens, *closes})
-    out = []
-    open_ranks: list[int] = []  # sorted: outer first
-    for a, b in pairwise(edges):
-        for rank in closes.get(a, ()):
-            open_ranks.remove(rank)
-        for rank in opens.get(a, ()):
-            insort(open_ranks, rank)
-        if open_ranks:
-            out.append((a, b, tuple(layers_of[r] for r in open_ranks)))
-    return out
+
+    def layer(e: Entry) -> Layer:
+        who = e.span.annotator
+        own = known.get(who)
+        if own is None:
+            own = known[who] = editable(who)
+        return e.span.label, own
+
+    return split_at_edges(entries, origin, length, layer)

@@ -33,7 +33,7 @@ from annotator.review import MATCH, Pair
 from .document_view import DocumentView
 from .highlighter import PAPER, blend
 from .sliced_painting import SlicedHighlighter
-from .span_index import Entry, SpanIndex
+from .span_index import Entry, SpanIndex, split_at_edges
 
 ALPHA = 0.42
 AGREES, DISAGREES, DECIDED = 0, 1, 2  # the mark of a span
@@ -86,21 +86,7 @@ class ReviewHighlighter(SlicedHighlighter):
 def segments(entries: list[Entry], origin: int, length: int,
              mark: Callable[[str], int]) -> list[tuple[int, int, tuple[Layer, ...]]]:  # fmt: skip
     """Split a block at every span edge: ``(start, end, layers outer->inner)``."""
-    clipped = []
-    cuts = {0, length}
-    for e in entries:
-        start, end = max(e.start - origin, 0), min(e.end - origin, length)
-        if start < end:
-            clipped.append((start, end, e))
-            cuts.update((start, end))
-    edges = sorted(cuts)
-    clipped.sort(key=lambda c: (-(c[2].end - c[2].start), c[2].start, c[2].span.id))
-    out = []
-    for a, b in zip(edges, edges[1:], strict=False):
-        layers = tuple((e.span.label, mark(e.span.id)) for s, t, e in clipped if s <= a and b <= t)
-        if layers:
-            out.append((a, b, layers))
-    return out
+    return split_at_edges(entries, origin, length, lambda e: (e.span.label, mark(e.span.id)))
 
 
 def marks_of(pairs: Iterable[Pair], decisions: Mapping[PairKey, Decision]) -> dict[str, int]:

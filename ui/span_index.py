@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from annotator.model import Span
 from annotator.offsets import OffsetMap
+
+T = TypeVar("T")
 
 # Characters after which QTextDocument.setPlainText starts a new block ("\r\n"
 # never reaches Qt: see display_text).
@@ -42,6 +44,41 @@ class Entry(NamedTuple):
 LONG_PARAGRAPH = 4000
 PIECE = 2000
 _SEPARATORS = re.compile("([" + "".join(sorted(BLOCK_SEPARATORS)) + "])")
+
+
+def split_at_edges(
+    entries: Iterable[Entry], origin: int, length: int, layer: Callable[[Entry], T]
+) -> list[tuple[int, int, tuple[T, ...]]]:
+    """Cut the block at ``origin`` (``length`` units) at every edge of its spans:
+    ``(start, end, layers)`` per piece that some span covers, positions within
+    the block, one ``layer(entry)`` per covering span, outer first (longer,
+    then earlier, the id keeping the order stable).
+
+    One sweep over the edges, keeping the spans open at each: a block with
+    thousands of spans stays fast.
+    """
+    clipped = []
+    for e in entries:
+        start, end = max(e.start - origin, 0), min(e.end - origin, length)
+        if start < end:
+            clipped.append((start, end, e))
+    clipped.sort(key=lambda c: (-(c[2].end - c[2].start), c[2].start, c[2].span.id))
+    opens: dict[int, list[int]] = {}  # edge -> ranks (places in ``clipped``) opening there
+    closes: dict[int, list[int]] = {}
+    for rank, (start, end, _e) in enumerate(clipped):
+        opens.setdefault(start, []).append(rank)
+        closes.setdefault(end, []).append(rank)
+    layers = [layer(e) for _s, _t, e in clipped]
+    out = []
+    open_ranks: list[int] = []  # sorted: outer first
+    for a, b in pairwise(sorted({0, length, *opens, *closes})):
+        for rank in closes.get(a, ()):
+            open_ranks.remove(rank)
+        for rank in opens.get(a, ()):
+            insort(open_ranks, rank)
+        if open_ranks:
+            out.append((a, b, tuple(layers[r] for r in open_ranks)))
+    return out
 
 
 def display_text(text: str) -> str:
