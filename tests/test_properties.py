@@ -33,6 +33,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from annotator import AnnotatorError, ImportRefusedError, InvalidSpanError, open_store
 from annotator.formats import registry
 from annotator.html_text import _collapse, _parser, _TextLengths
+from annotator.model import RESERVED_META
 from annotator.offsets import OffsetMap, utf16_length
 from annotator.schema import default_schema_body
 
@@ -389,7 +390,8 @@ def databases(draw: Any) -> list[dict[str, Any]]:
         docs.append({
             "text": text, "title": draw(st.none() | st.text(max_size=15)),
             "source": draw(st.none() | st.text(max_size=15)),
-            "meta": draw(st.dictionaries(st.text(max_size=5), plain_json, max_size=3)),
+            "meta": draw(st.dictionaries(st.text(max_size=5).filter(
+                lambda key: key not in RESERVED_META), plain_json, max_size=3)),
             "spans": spans, "links": draw(st.lists(st.tuples(st.integers(0, 5),
                                                              st.integers(0, 5)), max_size=4)),
         })  # fmt: skip

@@ -6,6 +6,7 @@ separate plain ``sqlite3`` connection.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from contextlib import closing
@@ -272,3 +273,41 @@ def test_nan_in_attributes_or_meta_is_refused(tmp_path: Path) -> None:
         with pytest.raises(InvalidSpanError, match="plain JSON"):
             store.add_document("Another text.", meta={"score": float("inf")})
         assert store.spans(doc.id) == [] and len(store.documents()) == 1
+
+
+def test_meta_keys_of_the_documents_own_fields_are_refused(tmp_path: Path) -> None:
+    """"title", "source", "sha256" and "created_at" in meta would be overwritten by
+    the document's own fields in every native export: lost without a word."""
+    from annotator.errors import InvalidSpanError
+
+    with open_store(tmp_path / "meta.db") as store:
+        with pytest.raises(InvalidSpanError, match=r"^document meta cannot hold 'title',"
+                                                   r" 'sha256': they are the document's"):
+            store.add_document("Kyiv said so.", meta={"sha256": "abc", "title": "T", "x": 1})
+        assert store.documents() == []
+        doc = store.add_document("Kyiv said so.", title="T", meta={"x": 1})
+        assert (doc.title, doc.meta) == ("T", {"x": 1})
+
+
+def test_an_imported_documents_own_fields_in_its_meta_are_kept(tmp_path: Path) -> None:
+    # A Label Studio task whose "meta" holds a title (the data's is used), a source
+    # and a time (taken as the document's), and a stale hash (dropped).
+    task = {"id": 7, "data": {"text": "Kyiv talks resume.", "title": "From the data"},
+            "meta": {"title": "From the meta", "source": "wire", "sha256": "stale",
+                     "created_at": "2026-01-02T03:04:05.000Z", "desk": "politics"},
+            "annotations": []}  # fmt: skip
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    with open_store(tmp_path / "ls.db") as store:
+        (doc,) = store.import_file(path)
+        assert (doc.title, doc.source, doc.created_at) == (
+            "From the data", "wire", "2026-01-02T03:04:05.000Z")
+        assert doc.meta == {"labelstudio_id": 7, "desk": "politics",
+                            "original_title": "From the meta"}  # fmt: skip
+        out = tmp_path / "back.jsonl"
+        store.export_jsonl(out)
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    meta = json.loads(line)["meta"]
+    assert (meta["title"], meta["original_title"], meta["desk"]) == (
+        "From the data", "From the meta", "politics")
+    assert meta["sha256"] == hashlib.sha256(b"Kyiv talks resume.").hexdigest()

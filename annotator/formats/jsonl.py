@@ -18,14 +18,10 @@ from typing import IO, Any
 
 from ..atomicfile import EarlySync, atomic_open
 from ..errors import ExportError, ImportRefusedError
-from ..model import DocumentRecord
+from ..model import RESERVED_META, DocumentRecord
 from ..store.export_helper import Helper, OrderedBlocks
 from ..store.exporting import build_block, export_blocks, export_heads, snapshot_mark
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
-
-# Keys of "meta" that hold document columns rather than free metadata.
-_META_COLUMNS = ("title", "source", "sha256", "created_at")
-
 
 BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
@@ -209,7 +205,7 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
     if not isinstance(meta, dict):
         raise ImportRefusedError(f'{where}: "meta" must be a JSON object, not {meta!r}')
     meta = dict(meta)
-    columns = {key: meta.pop(key, None) for key in _META_COLUMNS}
+    columns = {key: meta.pop(key, None) for key in RESERVED_META}
     uid = obj.get("id")
     return DocumentRecord(
         text=obj["text"],

@@ -15,7 +15,7 @@ from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
 )
-from ..model import Document, DocumentRecord, ImportResult
+from ..model import RESERVED_META, Document, DocumentRecord, ImportResult
 from ..shapes import span_shape_problem
 from .base import (
     _RELATION_INSERT,
@@ -85,6 +85,13 @@ class ImportsMixin(SpansMixin):
                 existing["id"],
             )
         created_at = created_at or now()
+        reserved = [key for key in RESERVED_META if key in (meta or {})]
+        if reserved:
+            raise InvalidSpanError(
+                f"document meta cannot hold {', '.join(map(repr, reserved))}: they are the"
+                " document's own fields (give title= and source= as arguments; the store"
+                " sets the hash and the time)"
+            )
         try:  # strict JSON: a NaN stored here would break every later export
             meta_json = json.dumps(dict(meta or {}), ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -172,10 +179,10 @@ class ImportsMixin(SpansMixin):
         if found is not None:
             batch.flush()  # its spans may still be waiting (the same document twice in a file)
         if found is None:
+            meta, title, source, created_at = _own_fields(record)
             doc = self._insert_document(
-                record.text, title=record.title, source=record.source, meta=record.meta,
-                uid=record.uid, added_by=added_by, created_at=record.created_at or stamp,
-                digest=digest,
+                record.text, title=title, source=source, meta=meta, uid=record.uid,
+                added_by=added_by, created_at=created_at or stamp, digest=digest,
             )  # fmt: skip
             result.append(doc)
             doc_id = doc.id
@@ -380,3 +387,22 @@ class ImportsMixin(SpansMixin):
                     )
                 found.add(row_id)
         return found
+
+
+def _own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
+    """(meta, title, source, created_at) of a record whose file kept some of the
+    document's own fields among its metadata (a Label Studio task's "meta", a
+    doccano line's extra keys): each fills its field when that is empty, the
+    SHA-256 is dropped (the store computes it), and a value that differs from
+    the field's is kept as "original_<key>", so nothing is lost."""
+    meta = dict(record.meta or {})
+    fields = {"title": record.title, "source": record.source, "created_at": record.created_at}
+    for key in [k for k in RESERVED_META if k in meta]:
+        value = meta.pop(key)
+        if key == "sha256":
+            continue
+        if fields[key] is None and isinstance(value, str):
+            fields[key] = value
+        elif value != fields[key]:
+            meta[f"original_{key}"] = value
+    return meta, fields["title"], fields["source"], fields["created_at"]
