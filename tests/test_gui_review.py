@@ -296,6 +296,25 @@ def test_edit_takes_the_boundaries_selected_in_a_pane(window, qtbot, store, doc_
     assert column(window, DECISION)[0] == "edited"
 
 
+def test_edit_asks_the_label_through_the_windows_own_dialogs(qtbot, store, doc_id):
+    # The review opened from the main window gets the window's dialog service.  Its
+    # choose() took no current label, and E failed with a TypeError (not with the
+    # review's own scripted dialogs, which took one).
+    from ui.dialogs import ScriptedDialogs
+
+    dialogs = ScriptedDialogs(picks=["ACTOR"])
+    window = shown_review(qtbot, store, doc_id, dialogs, "lead")
+    choose_row(qtbot, window, 0)
+    window.left.setFocus()
+    qtbot.waitUntil(lambda: window.last_pane is window.left)
+    window.left.select_range(3 + U16, 20 + U16)  # "Mayor Olena Koval"
+    qtbot.keyClick(window.left, Qt.Key.Key_E)
+    assert [kind for kind, _title, _text in dialogs.asked] == ["choose"]
+    assert gold(store, doc_id) == [
+        ("ACTOR", 3, 20, "Mayor Olena Koval", "adjudicated", {"source": "alice", "edited": True}),
+    ]
+
+
 def test_next_disagreement(window, qtbot):
     choose_row(qtbot, window, 1)
     press(qtbot, window, Qt.Key.Key_N)

@@ -104,9 +104,11 @@ class DialogService:
             typed, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return typed if ok else None
 
-    def choose(self, title: str, label: str, options: Sequence[str]) -> str | None:
-        """One of ``options``; None when cancelled."""
-        picked, ok = QInputDialog.getItem(self.parent, title, label, list(options), 0, False)
+    def choose(self, title: str, label: str, options: Sequence[str],
+               current: str = "") -> str | None:  # fmt: skip
+        """One of ``options`` (``current`` offered first); None when cancelled."""
+        index = list(options).index(current) if current in options else 0
+        picked, ok = QInputDialog.getItem(self.parent, title, label, list(options), index, False)
         return picked if ok else None
 
     def open_file_name(self, title: str, filter: str = "") -> Path | None:  # noqa: A002
@@ -194,7 +196,8 @@ class ScriptedDialogs(DialogService):
         self.asked.append(("text", title, label))
         return self.texts.pop(0) if self.texts else None
 
-    def choose(self, title: str, label: str, options: Sequence[str]) -> str | None:
+    def choose(self, title: str, label: str, options: Sequence[str],
+               current: str = "") -> str | None:  # fmt: skip
         self.asked.append(("choose", title, f"{label} {' | '.join(options)}"))
         return self.picks.pop(0) if self.picks else None
 

@@ -1,10 +1,11 @@
 """The prompts a review needs beyond the shared ``DialogService``.
 
 ``ReviewDialogs`` wraps the window's dialog service: ``confirm`` and ``error``
-go to it unchanged; ``ask_text`` (a comment), ``choose`` (a label) and
-``save_file`` (the CSV) use the service's own method when it has one, else a
-Qt dialog.  A ``ScriptedDialogs`` service never gets a real dialog: the
-prompt is logged and answered "cancel", so no test waits on a modal box.
+go to it unchanged, and so does ``choose`` (a label: every service has one);
+``ask_text`` (a comment) and ``save_file`` (the CSV) use the service's own
+method when it has one, else a Qt dialog.  A ``ScriptedDialogs`` service never
+gets a real dialog: the prompt is logged and answered "cancel", so no test
+waits on a modal box.
 ``ScriptedReviewDialogs`` answers those prompts from lists.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
@@ -44,15 +44,8 @@ class ReviewDialogs:
 
     def choose(self, title: str, label: str, options: Sequence[str],
                current: str = "") -> str | None:  # fmt: skip
-        """One of ``options`` (None when cancelled)."""
-        own = getattr(self.service, "choose", None)
-        if own is not None:
-            return own(title, label, options, current)  # type: ignore[no-any-return]
-        if self._scripted("choose", title, label):
-            return None
-        index = list(options).index(current) if current in options else 0
-        value, ok = QInputDialog.getItem(self.parent, title, label, list(options), index, False)
-        return value if ok else None
+        """One of ``options`` (None when cancelled): the service's own prompt."""
+        return self.service.choose(title, label, options, current)
 
     def save_file(self, title: str, suggested: Path, filters: str) -> Path | None:
         """A path to write (None when cancelled); the file may exist (overwrite asked)."""
@@ -84,7 +77,8 @@ class ScriptedReviewDialogs(ScriptedDialogs):
         self.asked.append(("text", title, label))
         return self.texts.pop(0) if self.texts else None
 
-    def choose(self, title: str, label: str, options: Sequence[str], current: str = "") -> Any:
+    def choose(self, title: str, label: str, options: Sequence[str],
+               current: str = "") -> str | None:  # fmt: skip
         self.asked.append(("choose", title, label))
         return self.picks.pop(0) if self.picks else None
 
