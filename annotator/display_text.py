@@ -83,7 +83,7 @@ def shorten(text: str, limit: int, *, in_cells: bool = False) -> str:
             break
         kept.append(part)
         used += size
-    return "".join(kept) + ELLIPSIS
+    return "".join(kept).rstrip() + ELLIPSIS  # "talks…", not "talks …"
 
 
 def one_line(text: str, limit: int) -> str:

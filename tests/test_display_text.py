@@ -45,7 +45,7 @@ def test_shortening_keeps_whole_characters() -> None:
     text = f"Kyiv {FIREFIGHTER} talks"  # 5 + 1 + 6 = 12 characters
     assert shorten(text, 12) == text
     assert shorten(text, 7) == f"Kyiv {FIREFIGHTER}…"
-    assert shorten(text, 6) == "Kyiv …"
+    assert shorten(text, 6) == "Kyiv…"  # no space left before the ellipsis
     assert shorten(FLAG * 3, 3) == FLAG * 3
     assert shorten(FLAG * 3, 2) == f"{FLAG}…"
     assert shorten(f"caf{E_ACUTE}", 4) == f"caf{E_ACUTE}"  # five code points, four characters
@@ -56,7 +56,7 @@ def test_shortening_in_columns() -> None:
     assert shorten("李明李明", 8, in_cells=True) == "李明李明"
     assert shorten("李明李明", 5, in_cells=True) == "李明…"
     assert shorten("李明李明", 4, in_cells=True) == "李…"  # 李明 + … would take 5
-    assert shorten(f"{FLAG} Kyiv", 4, in_cells=True) == f"{FLAG} …"
+    assert shorten(f"{FLAG} Kyiv", 4, in_cells=True) == f"{FLAG}…"
 
 
 def test_every_cut_is_a_run_of_whole_characters() -> None:
