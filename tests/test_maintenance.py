@@ -141,3 +141,21 @@ def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
     assert result.stderr == (
         "Error: 4 problems found: restore a backup or fix the rows named above\n"
     )
+
+
+def test_check_reports_a_documents_own_fields_kept_in_its_meta(tmp_path: Path) -> None:
+    # Before add_document refused them, the API let meta hold "title" and friends,
+    # which every native export overwrites.  Made here behind the store's back.
+    db = tmp_path / "meta.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT, meta={"desk": "politics"})
+    with closing(sqlite3.connect(db)) as conn:
+        meta = '{"desk": "politics", "source": "wire", "created_at": "x"}'
+        conn.execute("UPDATE documents SET meta = ? WHERE id = ?", [meta, doc.id])
+        conn.commit()
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"meta: document {doc.id} keeps 'source', 'created_at' in its meta: every native"
+        " export replaces them with the document's own fields"
+    ]

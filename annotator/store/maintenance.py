@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomicfile import temporary_path
+from ..model import RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
 
@@ -91,6 +93,14 @@ class MaintenanceMixin(StoreBase):
             breaches.append(Breach(
                 "relation", f"relation {rel_id} of document {rel_doc} links spans of documents"
                 f" {a_doc} and {b_doc}", (rel_id,),
+            ))  # fmt: skip
+        reserved = " OR ".join(f"json_type(meta, '$.{key}') IS NOT NULL" for key in RESERVED_META)
+        for doc_id, meta in conn.execute(f"SELECT id, meta FROM documents WHERE {reserved}"):
+            keys = [key for key in RESERVED_META if key in json.loads(meta)]
+            breaches.append(Breach(
+                "meta", f"document {doc_id} keeps {', '.join(map(repr, keys))} in its meta:"
+                " every native export replaces them with the document's own fields",
+                (str(doc_id),),
             ))  # fmt: skip
         return breaches
 
