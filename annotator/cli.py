@@ -19,7 +19,7 @@ import click
 
 from .display_text import cells, counted, pad, shorten
 from .errors import AnnotatorError, os_error_line, sqlite_error_line
-from .store import Store, open_store
+from .store import Store, database_in_use, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -232,7 +232,7 @@ def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
 
     if out is not None and out.exists():
         # A stale -wal beside the file would be replayed onto the copy: a ruined file.
-        if any(Path(f"{out}{end}").exists() for end in ("-wal", "-shm")):
+        if database_in_use(out):
             raise click.ClickException(
                 f"{out} is a database in use (its -wal file is beside it): choose another --out"
             )
@@ -272,8 +272,6 @@ def check_command(db_path: Path | None) -> None:
             " named above"
         )
     click.echo(f"OK: {counted(documents, 'document')}, {counted(spans, 'span')}, no problem found")
-
-
 
 
 def _quote(title: str | None) -> str:

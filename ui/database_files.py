@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu, QWidget
 
 from annotator.errors import AnnotatorError
-from annotator.store import Store, open_store
+from annotator.store import Store, database_in_use, open_store
 
 from .dialogs import DATABASE_FILTER
 
@@ -106,7 +106,7 @@ class DatabaseFiles(QObject):
                                           DATABASE_FILTER)  # fmt: skip
             if path is None:
                 return
-            if path.exists() or Path(f"{path}-wal").exists():
+            if path.exists() or database_in_use(path):
                 dialogs.error("Save a copy of the database",
                               f"{path} already exists: choose a new name")  # fmt: skip
                 continue

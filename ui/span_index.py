@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple, TypeVar
 
@@ -81,6 +82,7 @@ def split_at_edges(
     return out
 
 
+@lru_cache(maxsize=4)  # the view and the span index of one article (two in a review) ask alike
 def display_text(text: str) -> str:
     """``text`` as handed to Qt: same length in UTF-16, one block per paragraph.
 

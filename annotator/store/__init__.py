@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .base import new_id, now, sha256
-    from .maintenance import Breach
+    from .maintenance import Breach, database_in_use
     from .search import SearchHit, SearchQueryError
     from .store import Store, open_store
 
 _WHERE = {
     "Breach": "maintenance",
+    "database_in_use": "maintenance",
     "SearchHit": "search",
     "SearchQueryError": "search",
     "Store": "store",
@@ -35,6 +36,7 @@ __all__ = [
     "SearchHit",
     "SearchQueryError",
     "Store",
+    "database_in_use",
     "new_id",
     "now",
     "open_store",

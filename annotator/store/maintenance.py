@@ -22,6 +22,13 @@ class Breach:
     ids: tuple[str, ...] = ()
 
 
+def database_in_use(path: Path) -> bool:
+    """True when a SQLite database at ``path`` is open, or was not closed cleanly:
+    its -wal or -shm file lies beside it.  A file written to that path would get
+    the old database's log replayed onto it, and be ruined."""
+    return any(Path(f"{path}{end}").exists() for end in ("-wal", "-shm"))
+
+
 class MaintenanceMixin(StoreBase):
     def backup(self, target: str | Path) -> Path:
         """Copy the database with SQLite's online backup API.
