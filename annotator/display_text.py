@@ -15,6 +15,7 @@ Unicode marks wide) take two columns.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ELLIPSIS = "…"
@@ -94,6 +95,17 @@ def one_line(text: str, limit: int) -> str:
 def counted(count: int, word: str) -> str:
     """"1 document", "2 documents", "1,000 spans": a count with its noun (plural in -s)."""
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+_CHOICE = re.compile(r"\{([^{}|]*)\|([^{}|]*)\}")
+
+
+def with_count(template: str, count: int) -> str:
+    """``template`` with ``{n}`` as the count and each ``{one|many}`` as the word
+    that agrees with it: ``with_count("{n} record{|s} name{s|} no analyst", 1)``
+    is "1 record names no analyst"."""
+    chosen = _CHOICE.sub(lambda m: m[1] if count == 1 else m[2], template)
+    return chosen.replace("{n}", f"{count:,}")
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:

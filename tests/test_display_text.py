@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import lines, run
 
 from annotator import open_store
-from annotator.display_text import cells, clusters, counted, one_line, pad, shorten
+from annotator.display_text import cells, clusters, counted, one_line, pad, shorten, with_count
 
 FIREFIGHTER = "\U0001f468\U0001f3fb\u200d\U0001f692"
 FLAG = "\U0001f1fa\U0001f1e6"
@@ -73,6 +73,26 @@ def test_counted() -> None:
     assert [counted(n, "span") for n in (0, 1, 2, 12_345)] == [
         "0 spans", "1 span", "2 spans", "12,345 spans"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "1 record names no analyst: its spans are kept"),
+        (2, "2 records name no analyst: their spans are kept"),
+        (0, "0 records name no analyst: their spans are kept"),
+        (12345, "12,345 records name no analyst: their spans are kept"),
+    ],
+)
+def test_with_count_agrees_with_the_count(count: int, expected: str) -> None:
+    template = "{n} record{|s} name{s|} no analyst: {its|their} spans are kept"
+    assert with_count(template, count) == expected
+
+
+def test_with_count_leaves_other_braces_alone() -> None:
+    assert with_count("{n} {label or type|labels or types} in {a, b}", 1) == (
+        "1 label or type in {a, b}"
+    )
 
 
 def test_one_line_and_pad() -> None:

@@ -357,7 +357,7 @@ def test_export_is_stable_numbered_and_lists_losses(tmp_path: Path) -> None:
         assert "#4\tAnnotatorNotes T8\ttwo lines" in lines  # T8: carol's span, the last
         lost = "\n".join(first.lost)
         assert first.lost == second.lost
-        assert "1 notes with line breaks or tabs, written on one line" in lost
+        assert "1 note with line breaks or tabs, written on one line" in lost
         assert "2 attributes that are not true or one word" in lost
         assert "10 spans: ids, analyst names, origin and time stamps" in lost
 
@@ -369,7 +369,7 @@ def test_span_across_a_line_break_becomes_fragments(tmp_path: Path) -> None:
         report = brat.write(store, tmp_path / "out")
         ann = (tmp_path / "out" / f"{doc.uid}.ann").read_text(encoding="utf-8")
         assert ann == "T1\tCLAIM 8 14;16 25\tsummit Delegates\n"
-        assert "1 spans crossing a line break or tab, written as brat fragments" in report.lost
+        assert "1 span crossing a line break or tab, written as brat fragments" in report.lost
 
 
 def test_utf16_export_reads_back(tmp_path: Path) -> None:
@@ -428,7 +428,7 @@ def test_an_export_read_back_into_its_own_database_adds_nothing(tmp_path: Path) 
         assert (result.spans_added, result.relations_added, len(result)) == (0, 0, 0)
         kyiv, crlf = store.documents()  # alice has 3 spans on Kyiv, 2 on the CRLF text
         assert sorted(result.notes) == sorted(
-            f"{uid}.ann: {n} spans already here (same place, label and analyst): not added again"
+            f"{uid}.ann: {n} spans already here (same place, label, analyst): not added again"
             for uid, n in ((kyiv.uid, 3), (crlf.uid, 2))
         )
         assert {doc.id: layer(store, doc.id, "alice") for doc in store.documents()} == before

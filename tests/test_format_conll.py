@@ -115,9 +115,9 @@ def test_tags_by_hand_with_overlaps_left_out(tmp_path: Path) -> None:
     assert "DATE [30, 37) 'Tuesday' (bob): overlaps CLAIM [17, 37)" in lost
     assert "ACTOR [4, 6) 'yi' (bob): overlaps ACTOR [0, 7)" in lost
     assert "ACTOR [54, 56) 'af' (bob) -> [53, 57)" in lost
-    assert "1 relations (IOB has no place for them)" in lost
-    assert "1 notes (IOB has no place for them)" in lost
-    assert "1 spans crossing a sentence boundary, written as one entity per sentence" in lost
+    assert "1 relation (IOB has no place for it)" in lost
+    assert "1 note (IOB has no place for it)" in lost
+    assert "1 span crossing a sentence boundary, written as one entity per sentence" in lost
 
 
 def test_one_analyst_and_rule_tokenizer(tmp_path: Path) -> None:

@@ -323,8 +323,8 @@ def test_round_trip_in_utf16(filled: Any, tmp_path: Path) -> None:
     report = doccano.write(filled, target)
     assert (report.documents, report.spans, report.relations) == (2, 7, 1)
     assert report.path == str(target)
-    assert "notes of 1 spans (doccano has no span notes)" in report.lost
-    assert "attributes of 1 spans (doccano has none)" in report.lost
+    assert "notes of 1 span (doccano has no span notes)" in report.lost
+    assert "attributes of 1 span (doccano has none)" in report.lost
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [(line.get("username"), "entities" in line) for line in lines] == [
         ("alice", True),

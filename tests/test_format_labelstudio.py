@@ -97,7 +97,7 @@ def test_emoji_probe_in_code_points(path: Path) -> None:
     assert prediction.spans == [] and prediction.text == PROBE
     assert result.skipped[0].startswith(f"{path.name} record 3: ")
     if path == PROBE_JSON:
-        assert "1 predictions listed only by id: nothing to import" in result.notes
+        assert "1 prediction listed only by id: nothing to import" in result.notes
 
 
 @pytest.mark.parametrize("path", [PROBE_JSON, PROBE_MIN])
@@ -180,12 +180,12 @@ def test_hard_characters_and_every_kind_of_result(tmp_path: Path) -> None:
         "ATTRIBUTED_TO",
     )
     assert set(result.notes) == {
-        "1 regions with several labels split into one span per label",
-        "1 relations without a label not kept (a relation needs a type)",
-        "1 results of type 'choices' not kept (only labels and relations)",
-        "1 cancelled (skipped) annotations not imported",
-        "1 drafts not imported",
-        "1 documents have characters above U+FFFF (emoji, 𝔘) and spans without a quote: their"
+        "1 region with several labels split into one span per label",
+        "1 relation without a label not kept (a relation needs a type)",
+        "1 result of type 'choices' not kept (only labels and relations)",
+        "1 cancelled (skipped) annotation not imported",
+        "1 draft not imported",
+        "1 document has characters above U+FFFF (emoji, 𝔘) and spans without a quote: its"
         " offsets were read as codepoint units; if spans look shifted, import again with"
         " --offsets utf16",
     }
@@ -258,7 +258,7 @@ def test_round_trip_keeps_analysts_notes_relations_and_span_ids(
     target = tmp_path / "ls.json"
     report = labelstudio.write(filled, target)
     assert (report.documents, report.spans, report.relations) == (2, 7, 1)
-    assert "attributes of 1 spans (Label Studio regions have none)" in report.lost
+    assert "attributes of 1 span (Label Studio regions have none)" in report.lost
     assert not any("notes" in line for line in report.lost)
     tasks = json.loads(target.read_text(encoding="utf-8"))
     first = tasks[0]

@@ -68,7 +68,7 @@ def test_ner_teach_imports_only_accepted_answers() -> None:
     assert result.records[0].spans[0]["text"] == "Google"  # the quote is kept and was checked
     assert result.records[0].meta == {"section": "funny", "score": 0.0491354293}
     assert '10 records answered "reject" not imported (only accepted ones are)' in result.notes
-    assert '1 records answered "ignore" not imported (only accepted ones are)' in result.notes
+    assert '1 record answered "ignore" not imported (only accepted ones are)' in result.notes
     assert {s["annotator"] for r in result.records for s in r.spans} == {DEFAULT_ANNOTATOR}
 
 
@@ -155,8 +155,8 @@ def test_binary_span_answers_inside_an_accepted_task(tmp_path: Path) -> None:
     }
     result = prodigy.read(write_lines(tmp_path / "bin.jsonl", [task]))
     assert spans_of(result.records[0]) == [(0, 4, "ACTOR", "Kyiv")]
-    assert '1 suggested spans answered "reject" not imported' in result.notes
-    assert "1 relations not kept: Prodigy relations are not read" in result.notes
+    assert '1 suggested span answered "reject" not imported' in result.notes
+    assert "1 relation not kept: Prodigy relations are not read" in result.notes
 
 
 # -- writing and round trips -----------------------------------------------------------
@@ -188,8 +188,8 @@ def test_export_loads_into_spacy_and_round_trips(filled: Any, tmp_path: Path) ->
     target = tmp_path / "prodigy.jsonl"
     report = prodigy.write(filled, target)
     assert (report.documents, report.spans, report.relations) == (2, 7, 0)
-    assert "1 relations (Prodigy's span format has none)" in report.lost
-    assert "notes of 1 spans (Prodigy has no span notes)" in report.lost
+    assert "1 relation (Prodigy's span format has none)" in report.lost
+    assert "notes of 1 span (Prodigy has no span notes)" in report.lost
     tasks = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [t.get("_annotator_id") for t in tasks] == ["alice", "bob", None]
     nlp = spacy.blank("en")

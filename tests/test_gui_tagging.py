@@ -170,7 +170,7 @@ def test_status_bar_shows_saved_state_and_code_point_caret(alice):
     alice.select(13, 21)
     alice.press(Qt.Key.Key_2)
     saved = alice.window.saved_label.text()
-    assert saved.startswith("Saved ") and saved.endswith(" · 1 spans")
+    assert saved.startswith("Saved ") and saved.endswith(" · 1 span")
     assert alice.window.position_label.text().startswith("Offset 18 of 99")
 
 

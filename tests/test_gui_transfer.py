@@ -166,8 +166,8 @@ def test_export_shows_what_the_format_cannot_carry(window, store, tmp_path, dial
     assert dialogs.messages == [
         f"Exported 1 document, 1 span and 0 relations to {target}.\n\n"
         "Not carried by doccano:\n"
-        "• notes of 1 spans (doccano has no span notes)\n"
-        "• ids, origins and time stamps of 1 spans (doccano has none)"
+        "• notes of 1 span (doccano has no span notes)\n"
+        "• ids, origins and time stamps of 1 span (doccano has none)"
     ]
     (line,) = target.read_text(encoding="utf-8").splitlines()
     assert [label[:3] for label in json.loads(line)["label"]] == [[0, 7, "ACTOR"]]

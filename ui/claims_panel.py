@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from annotator.atomicfile import atomic_open
 from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
+from annotator.display_text import counted
 from annotator.errors import os_error_line
 from annotator.store import Store
 
@@ -223,7 +224,7 @@ class ClaimsPanel(QWidget):
             return ", ".join(f"{name} ({n})" for name, n in pairs) or "none linked"
 
         self.summary.setText(
-            f"{len(rows)} claims · most claims: {listed(top_partners(rows, 'ACTOR', 3))}"
+            f"{counted(len(rows), 'claim')} · most claims: {listed(top_partners(rows, 'ACTOR', 3))}"
             f" · most cited: {listed(top_partners(rows, 'CITATION', 3))}"
         )
 
@@ -253,7 +254,7 @@ class ClaimsPanel(QWidget):
         except OSError as exc:
             dialogs.error("Cannot export the claims", os_error_line(exc))
             return
-        dialogs.inform("Claims exported", f"{n} claims written to {path}")
+        dialogs.inform("Claims exported", f"{counted(n, 'claim')} written to {path}")
 
 
 def install_claims_panel(window: MainWindow) -> ClaimsPanel:

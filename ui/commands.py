@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.display_text import one_line
+from annotator.display_text import counted, one_line
 from annotator.errors import HistoryConflictError
 from annotator.model import HistoryEntry
 from annotator.store import Store
@@ -138,7 +138,7 @@ def describe(entry: HistoryEntry) -> str:
         "place_orphan": "place", "drop_orphan": "drop", "confirm_anchor": "confirm",
     }.get(entry.action, entry.action)  # fmt: skip
     if entry.action == "add_spans":
-        return f"{what} ({len(rows)} spans)"
+        return f"{what} ({counted(len(rows), 'span')})"
     if entry.action == "replace_text":  # its rows are the spans it moved: not the point
         return what
     if rows:

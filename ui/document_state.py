@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.display_text import counted
 from annotator.model import Document, Span
 from annotator.offsets import OffsetMap
 from annotator.store import Store
@@ -151,7 +152,7 @@ class DocumentState(QObject):
         self.layers_changed.emit(self.layer_counts())
         self._caret_moved()  # the caret is at 0 whether or not it moved
         self._emit_counts()
-        self.status.emit(f"All saved · {self._total()} spans")
+        self.status.emit(f"All saved · {counted(self._total(), 'span')}")
 
     def select_span(self, span_id: str) -> None:
         """Select a span's text in the view (from Tab, or a click in the table)."""
@@ -258,4 +259,4 @@ class DocumentState(QObject):
             self.counts_changed.emit(self.document.id, dict(self._counts))
 
     def _saved(self) -> None:
-        self.status.emit(f"Saved {time.strftime('%H:%M:%S')} · {self._total()} spans")
+        self.status.emit(f"Saved {time.strftime('%H:%M:%S')} · {counted(self._total(), 'span')}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from annotator.display_text import counted, with_count
 from annotator.errors import AnnotatorError, NotFoundError, sqlite_error_line
 from annotator.model import HistoryEntry, Span
 from annotator.store import Store
@@ -133,7 +134,7 @@ class Editor(DocumentState):
                 self._added(spans)
             if self.analyst == analyst:  # else it is in that analyst's history only
                 self.history.record(text)
-            self.message.emit(f"Tagged {len(spans)} matches as {label}")
+            self.message.emit(f"Tagged {with_count('{n} match{|es}', len(spans))} as {label}")
             self._saved()
 
         if not background:
@@ -219,7 +220,7 @@ class Editor(DocumentState):
             self._counts = Counter(s.label for s in spans)
             self.highlighter.rehighlight()  # whose spans are full colour changed everywhere
             self._emit_counts()
-            self.status.emit(f"All saved · {self._total()} spans")
+            self.status.emit(f"All saved · {counted(self._total(), 'span')}")
         self.analyst_changed.emit(name)
         self.message.emit(f"Now annotating as {name}")
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.display_text import counted
 from annotator.store import Store
 
 from .editor import Editor
@@ -66,7 +67,7 @@ class LayerModel(QAbstractListModel):
             return name
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"{name}: {self.here.get(name, 0):,} spans in this document, "
+                f"{name}: {counted(self.here.get(name, 0), 'span')} in this document, "
                 f"{self.total.get(name, 0):,} in the database; {self.access(name)}"
             )
         return None

@@ -31,6 +31,7 @@ from annotator.adjudication import (
     pair_key,
     write_csv,
 )
+from annotator.display_text import with_count
 from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.model import HistoryEntry
 from annotator.relation_adjudication import relation_key
@@ -171,7 +172,8 @@ class ReviewController(ReviewState):
             self.gold_changed.emit(doc_id)
             if self.reviewer == reviewer:
                 self.history.record(label)
-            self.message.emit(f"Accepted {len(requests):,} matches{also} into {gold}")
+            accepted = with_count("{n} match{|es}", len(requests))
+            self.message.emit(f"Accepted {accepted}{also} into {gold}")
 
         if len(requests) + len(relations) <= self.background_requests:
             if self._call("Cannot accept the matches", lambda: self.store.adjudicate(

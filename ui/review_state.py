@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 
 from annotator.adjudication import ReviewSession, read_review
 from annotator.agreement import document_agreement
+from annotator.display_text import counted
 from annotator.errors import AnnotatorError
 from annotator.offsets import OffsetMap
 from annotator.review import Pair
@@ -153,7 +154,7 @@ class ReviewState(QObject):
         # The job starts first: it reads, compares and indexes while the panes take the text.
         work = reading(self.store.path, self.store, document_id, **options)
         self.jobs.start(self._generation, work, self._on_read, self._on_failed)
-        self.busy.emit(f"Comparing {sum(size.values()):,} spans…")
+        self.busy.emit(f"Comparing {counted(sum(size.values()), 'span')}…")
         document = self.store.document(document_id)
         self.offsets = OffsetMap(document.text)
         for pane, highlighter in self._pairs_of_panes():

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.adjudication import DEFAULT_GOLD
+from annotator.display_text import counted
 from annotator.model import DocumentSummary
 from annotator.relation_review import RELATION_CATEGORIES
 from annotator.store import Store
@@ -297,12 +298,12 @@ class ReviewWindow(QMainWindow):
             n = numbers.get(name)
             text = FILTER_NAMES[name] + (f" ({n})" if n is not None else "")
             self.filter_box.setItemText(i, text)
-        self.left_title.setText(
-            f"A: {session.a} · {len(session.spans_a):,} spans" if session is not None else ""
-        )
-        self.right_title.setText(
-            f"B: {session.b} · {len(session.spans_b):,} spans" if session is not None else ""
-        )
+        if session is None:
+            self.left_title.setText("")
+            self.right_title.setText("")
+        else:
+            self.left_title.setText(f"A: {session.a} · {counted(len(session.spans_a), 'span')}")
+            self.right_title.setText(f"B: {session.b} · {counted(len(session.spans_b), 'span')}")
 
     def show_gold_state(self) -> None:
         session = self.controller.session

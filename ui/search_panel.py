@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.display_text import counted
 from annotator.errors import NotFoundError
 from annotator.store.search import SearchHit, SearchQueryError
 
@@ -212,7 +213,8 @@ class SearchPanel(QWidget):
         elif not hits:
             self._say(f"No hits for “{query}”{' with these filters' if label or analyst else ''}")
         elif n >= LIMIT:
-            self._say(f"The first {LIMIT} hits, in {docs} documents: add words or a filter")
+            where = counted(docs, "document")
+            self._say(f"The first {LIMIT} hits, in {where}: add words or a filter")
         else:
             self._say(f"{n} hit{'s' * (n != 1)} in {docs} document{'s' * (docs != 1)}")
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QPen
 
+from annotator.display_text import counted
 from annotator.model import Span
 from annotator.suggest.apply import (
     SUGGEST,
@@ -181,7 +182,7 @@ class SuggestionsController(QObject):
             return True
         if spans:
             editor.history.record(f"Accept all: {len(spans)} × {label}")
-        self._after_change(entry.end, f"Accepted {len(spans)} {label} suggestions")
+        self._after_change(entry.end, f"Accepted {counted(len(spans), label + ' suggestion')}")
         return True
 
     # -- where the caret is -------------------------------------------------------------

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomicfile import default_mode, made_folders
+from ..display_text import with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import Document, DocumentRecord, Relation, Span
 from ..offsets import OffsetMap
@@ -301,7 +302,7 @@ def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) ->
         if isinstance(exc, OSError) and exc.errno is not None:  # name the folder, not a part
             raise OSError(exc.errno, exc.strerror, str(folder)) from exc
         raise
-    report.lost = [f"{n} {what}" for what, n in lost.items() if n]
+    report.lost = [with_count(what, n) for what, n in lost.items() if n]
     return report
 
 
@@ -328,17 +329,21 @@ def _ann(
         pieces = [(s.start + m.start(), s.start + m.end()) for s in group
                   for m in _PIECES.finditer(s.text)]  # fmt: skip
         if not pieces:
-            lost["spans made only of line breaks or tabs (brat cannot hold them)"] += len(group)
+            lost["{n} span{|s} made only of line breaks or tabs (brat cannot hold them)"] += len(
+                group
+            )
             continue
         if len(pieces) > len(group):
-            lost["spans crossing a line break or tab, written as brat fragments"] += 1
+            lost["{n} span{|s} crossing a line break or tab, written as brat fragments"] += 1
         where = ";".join(f"{_out(omap, s, unit)} {_out(omap, e, unit)}" for s, e in pieces)
         quote = " ".join(doc.text[s:e] for s, e in pieces)
         t_lines.append(f"T{k}\t{_word(first.label, lost)} {where}\t{quote}")
         tid.update({s.id: k for s in group})
         note = _BREAKS.sub(" ", first.note or "")
-        lost["notes with line breaks or tabs, written on one line"] += note != (first.note or "")
-        lost["notes of later fragments unlike the first's"] += any(
+        lost["{n} note{|s} with line breaks or tabs, written on one line"] += note != (
+            first.note or ""
+        )
+        lost["{n} note{|s} of later fragments unlike the first's"] += any(
             s.note != first.note for s in group
         )
         if note:
@@ -351,15 +356,18 @@ def _ann(
     r_lines: list[str] = []
     for rel in sorted(rels, key=lambda r: (tid.get(r.from_span, 0), tid.get(r.to_span, 0), r.id)):
         if rel.from_span not in tid or rel.to_span not in tid:
-            lost["relations whose spans are not in this export"] += 1
+            lost["{n} relation{|s} whose spans are not in this export"] += 1
             continue
         rid = f"R{len(r_lines) + 1}"
         ends = f"Arg1:T{tid[rel.from_span]} Arg2:T{tid[rel.to_span]}"
         r_lines.append(f"{rid}\t{_word(rel.type, lost)} {ends}\t")
         a_lines += _attribute_lines(rid, rel.attributes, lost)
-    lost["spans: ids, analyst names, origin and time stamps (no place in brat)"] += len(spans)
-    lost["relations: ids, analyst names and time stamps"] += len(r_lines)
-    lost["documents' titles, sources and meta (brat keeps only the text)"] += bool(
+    lost["{n} span{|s}: ids, analyst names, origin and time stamps (no place in brat)"] += len(
+        spans
+    )
+    lost["{n} relation{|s}: ids, analyst names and time stamps"] += len(r_lines)
+    lost["{n} {document's title, source|documents' titles, sources} and meta"
+         " (brat keeps only the text)"] += bool(
         doc.title or doc.source or doc.meta
     )
     numbered = [f"A{i}\t{line}" for i, line in enumerate(a_lines, 1)]
@@ -375,13 +383,16 @@ def _attribute_lines(target: str, attributes: dict[str, Any], lost: Counter[str]
         elif isinstance(value, str) and _SAFE_NAME.match(name) and re.match(r"^\S+$", value):
             out.append(f"{name} {target} {value}")
         else:
-            lost["attributes that are not true or one word (false, numbers, lists, ...)"] += 1
+            lost["{n} attribute{|s} that {is|are} not true or one word"
+                 " (false, numbers, lists, ...)"] += 1
     return out
 
 
 def _word(name: str, lost: Counter[str]) -> str:
     """A brat type: one word; spaces become '_' (and are reported)."""
-    lost["labels or relation types with spaces, written with '_'"] += bool(re.search(r"\s", name))
+    lost["{n} {label or relation type|labels or relation types} with spaces, written with '_'"] += (
+        bool(re.search(r"\s", name))
+    )
     return re.sub(r"\s", "_", name) or "_"
 
 

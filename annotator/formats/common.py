@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomicfile import atomic_open
+from ..display_text import with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord, Span
 from ..offsets import OffsetMap, utf16_length
@@ -108,7 +109,8 @@ class Reading:
             return
         if self.fell_back and not self.given and record is not None and record.spans:
             self.note(
-                f"{{n}} records name no analyst: their spans are credited to {self.fallback!r}"
+                f"{{n}} record{{|s}} name{{s|}} no analyst: {{its|their}} spans are credited to"
+                f" {self.fallback!r}"
                 " (give --annotator NAME)"
             )
         self.notes.update(self.pending)
@@ -178,11 +180,11 @@ class Reading:
         if unchecked:
             other = "codepoint" if self.unit == "utf16" else "utf16"
             self.notes[
-                "{n} documents have characters above U+FFFF (emoji, 𝔘) and spans without a"
-                f" quote: their offsets were read as {self.unit} units; if spans look shifted,"
-                f" import again with --offsets {other}"
+                "{n} document{|s} ha{s|ve} characters above U+FFFF (emoji, 𝔘) and spans without a"
+                f" quote: {{its|their}} offsets were read as {self.unit} units; if spans look"
+                f" shifted, import again with --offsets {other}"
             ] += unchecked
-        self.result.notes.extend(t.replace("{n}", str(n)) for t, n in self.notes.items())
+        self.result.notes.extend(with_count(t, n) for t, n in self.notes.items())
         return self.result
 
 
@@ -262,5 +264,5 @@ def write_atomically(
 
 
 def lost_lines(lost: Counter[str]) -> list[str]:
-    """``WriteReport.lost`` lines from counted templates (``{n}`` is the count)."""
-    return [t.replace("{n}", str(n)) for t, n in lost.items() if n]
+    """``WriteReport.lost`` lines from counted templates (``display_text.with_count``)."""
+    return [with_count(t, n) for t, n in lost.items() if n]

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomicfile import temporary_path
+from ..display_text import with_count
 from ..errors import ExportError
 from ..model import Span
 from .base import WriteReport, iter_documents
@@ -124,9 +125,10 @@ def describe(span: Span) -> str:
 
 
 def listed(lost: list[str], heading: str, items: list[str]) -> None:
-    """Add ``heading`` with the count and the first ``MAX_LISTED`` items to ``lost``."""
+    """Add ``heading`` (a ``with_count`` template) and the first ``MAX_LISTED``
+    items to ``lost``."""
     if items:
-        lost.append(f"{len(items)} {heading}")
+        lost.append(with_count(heading, len(items)))
         lost.extend(f"  {item}" for item in items[:MAX_LISTED])
         if len(items) > MAX_LISTED:
             lost.append(f"  ... and {len(items) - MAX_LISTED} more")
@@ -199,9 +201,10 @@ def _write_all(
         expected = set()
         for span, a, b in kept:
             label = re.sub(r"\s", "_", span.label)
-            counts["labels with spaces, written with '_'"] += label != span.label
+            counts["{n} label{|s} with spaces, written with '_'"] += label != span.label
             pieces = _pieces(toks, a, b)
-            counts["spans crossing a sentence boundary, written as one entity per sentence"] += (
+            counts["{n} span{|s} crossing a sentence boundary, written as one entity"
+                   " per sentence"] += (
                 len(pieces) > 1
             )
             if (toks.starts[a], toks.ends[b - 1]) != (span.start, span.end):
@@ -222,16 +225,18 @@ def _write_all(
         f.write(chunk)
         report.documents += 1
         report.spans += len(kept)
-        counts["relations (IOB has no place for them)"] += len(rels)
-        counts["notes (IOB has no place for them)"] += sum(bool(s.note) for s in spans)
-        counts["spans with attributes (IOB has no place for them)"] += sum(
+        counts["{n} relation{|s} (IOB has no place for {it|them})"] += len(rels)
+        counts["{n} note{|s} (IOB has no place for {it|them})"] += sum(bool(s.note) for s in spans)
+        counts["{n} span{|s} with attributes (IOB has no place for them)"] += sum(
             bool(s.attributes) for s in spans
         )
-    listed(report.lost, "spans left out (overlap rule: see the module docstring)", dropped)
-    listed(report.lost, "spans widened or trimmed to token boundaries", moved)
-    report.lost += [f"{n} {what}" for what, n in counts.items() if n]
+    listed(report.lost, "{n} span{|s} left out (overlap rule: see the module docstring)", dropped)
+    listed(report.lost, "{n} span{|s} widened or trimmed to token boundaries", moved)
+    report.lost += [with_count(what, n) for what, n in counts.items() if n]
     if report.spans:
-        report.lost.append(f"{report.spans} spans: ids, analyst names, origin and time stamps")
+        report.lost.append(
+            with_count("{n} span{|s}: ids, analyst names, origin and time stamps", report.spans)
+        )
 
 
 def _word(text: str, toks: Tokens, i: int) -> str:

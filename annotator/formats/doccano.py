@@ -116,7 +116,7 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
         for item in _list(rest.pop(key, None), key):
             if isinstance(item, str):
                 rest.setdefault("categories", []).append(item)
-                reading.note('{n} document categories kept in meta "categories", not as spans')
+                reading.note('{n} document categor{y|ies} kept in meta "categories", not as spans')
             elif isinstance(item, (list, tuple)) and len(item) == 3:
                 spans.append(reading.span(src, item[0], item[1], item[2], analyst))
             else:
@@ -222,9 +222,9 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None, unit: str) -> Wr
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
             report.spans += len(mine)
             for span in mine:
-                lost["notes of {n} spans (doccano has no span notes)"] += bool(span.note)
-                lost["attributes of {n} spans (doccano has none)"] += bool(span.attributes)
-                lost["ids, origins and time stamps of {n} spans (doccano has none)"] += 1
+                lost["notes of {n} span{|s} (doccano has no span notes)"] += bool(span.note)
+                lost["attributes of {n} span{|s} (doccano has none)"] += bool(span.attributes)
+                lost["ids, origins and time stamps of {n} span{|s} (doccano has none)"] += 1
         report.documents += 1
     report.lost.extend(lost_lines(lost))
     return report
@@ -242,7 +242,8 @@ def _relation_shape(
     relations: list[dict[str, Any]] = []
     for rel in rels:
         if rel.from_span not in number or rel.to_span not in number:
-            lost["{n} relations linking spans of another analyst (a line holds one analyst)"] += 1
+            lost["{n} relation{|s} linking spans of another analyst"
+                 " (a line holds one analyst)"] += 1
             continue
         relations.append(
             {
@@ -252,8 +253,8 @@ def _relation_shape(
                 "type": rel.type,
             }
         )
-        lost["ids of {n} relations (doccano numbers them per line)"] += 1
-        lost["attributes of {n} relations (doccano has none)"] += bool(rel.attributes)
+        lost["ids of {n} relation{|s} (doccano numbers them per line)"] += 1
+        lost["attributes of {n} relation{|s} (doccano has none)"] += bool(rel.attributes)
     return {"entities": entities, "relations": relations}
 
 

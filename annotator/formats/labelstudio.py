@@ -158,10 +158,10 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
     if full:
         for ann, is_prediction in _layers(task):
             if not isinstance(ann, dict):
-                reading.note("{n} predictions listed only by id: nothing to import")
+                reading.note("{n} prediction{|s} listed only by id: nothing to import")
                 continue
             if ann.get("was_cancelled"):
-                reading.note("{n} cancelled (skipped) annotations not imported")
+                reading.note("{n} cancelled (skipped) annotation{|s} not imported")
                 continue
             who = PREDICTION if is_prediction else reading.analyst(_who(ann))
             found = _results(
@@ -171,10 +171,12 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
             relations += found[1]
         drafts = task.get("drafts")
         if drafts:
-            reading.note("{n} drafts not imported", len(drafts) if isinstance(drafts, list) else 1)
+            reading.note(
+                "{n} draft{|s} not imported", len(drafts) if isinstance(drafts, list) else 1
+            )
     else:
         reading.note(
-            "{n} JSON_MIN records: that export carries no relations, region ids or notes"
+            "{n} JSON_MIN record{|s}: that export carries no relations, region ids or notes"
             " (export JSON from Label Studio to keep them)"
         )
         regions = [k for k, v in fields.items() if isinstance(v, list) and v and all(
@@ -230,13 +232,15 @@ def _results(
         if kind == "relation":
             continue
         if kind != "labels" or not isinstance(value, dict):
-            reading.note(f"{{n}} results of type {kind!r} not kept (only labels and relations)")
+            reading.note(
+                f"{{n}} result{{|s}} of type {kind!r} not kept (only labels and relations)"
+            )
             continue
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels:
             raise Bad(f"region {r.get('id')!r} has no labels: give it one or remove it")
         if len(labels) > 1:
-            reading.note("{n} regions with several labels split into one span per label")
+            reading.note("{n} region{|s} with several labels split into one span per label")
         note = (r.get("meta") or {}).get("text") if isinstance(r.get("meta"), dict) else None
         for i, label in enumerate(labels):
             own_id = r.get("id") if i == 0 and isinstance(r.get("id"), str) \
@@ -259,11 +263,11 @@ def _results(
         frm, to = (local[ends[1]], local[ends[0]]) if r.get("direction") == "left" else \
             (local[ends[0]], local[ends[1]])  # fmt: skip
         if r.get("direction") == "bi":
-            reading.note("{n} two-way relations kept as one-way (from -> to)")
+            reading.note("{n} two-way relation{|s} kept as one-way (from -> to)")
         labels = r.get("labels")
         types = [t for t in labels if isinstance(t, str) and t] if isinstance(labels, list) else []
         if not types:
-            reading.note("{n} relations without a label not kept (a relation needs a type)")
+            reading.note("{n} relation{|s} without a label not kept (a relation needs a type)")
         for rtype in types:
             rel_id = src.new_id("labelstudio-rel", who, rtype, frm, to)
             relations.append({"id": rel_id, "type": rtype, "from": frm, "to": to, "annotator": who})
@@ -337,8 +341,9 @@ def _region(out: OutputText, span: Span, lost: Counter[str]) -> dict[str, Any]:
     }
     if span.note:
         region["meta"] = {"text": [span.note]}
-    lost["attributes of {n} spans (Label Studio regions have none)"] += bool(span.attributes)
-    lost["origins and time stamps of {n} spans (Label Studio keeps one time per annotation)"] += 1
+    lost["attributes of {n} span{|s} (Label Studio regions have none)"] += bool(span.attributes)
+    lost["origins and time stamps of {n} span{|s}"
+         " (Label Studio keeps one time per annotation)"] += 1
     return region
 
 
@@ -348,10 +353,10 @@ def _relations(
     items = []
     for rel in rels:
         if rel.from_span not in span_ids or rel.to_span not in span_ids:
-            lost["{n} relations linking spans of another analyst (an annotation holds one)"] += 1
+            lost["{n} relation{|s} linking spans of another analyst (an annotation holds one)"] += 1
             continue
         items.append({"from_id": rel.from_span, "to_id": rel.to_span, "type": "relation",
                       "direction": "right", "labels": [rel.type]})  # fmt: skip
-        lost["ids of {n} relations (Label Studio relations have none)"] += 1
-        lost["attributes of {n} relations (Label Studio has none)"] += bool(rel.attributes)
+        lost["ids of {n} relation{|s} (Label Studio relations have none)"] += 1
+        lost["attributes of {n} relation{|s} (Label Studio has none)"] += bool(rel.attributes)
     return items

@@ -96,7 +96,9 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         raise Bad('has no "text" string: is this a Prodigy JSONL file?')
     answer = obj.get("answer")
     if answer is not None and answer != "accept":
-        reading.note(f'{{n}} records answered "{answer}" not imported (only accepted ones are)')
+        reading.note(
+            f'{{n}} record{{|s}} answered "{answer}" not imported (only accepted ones are)'
+        )
         return None
     text = obj["text"]
     src = SourceText(text)
@@ -109,15 +111,15 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         if not isinstance(item, dict):
             raise Bad(f'"spans" item {item!r} is not an object: fix it')
         if item.get("answer", "accept") != "accept":
-            reading.note(f'{{n}} suggested spans answered "{item["answer"]}" not imported')
+            reading.note(f'{{n}} suggested span{{|s}} answered "{item["answer"]}" not imported')
             continue
         start, end, label = item.get("start"), item.get("end"), item.get("label")
         spans.append(reading.span(src, start, end, label, analyst, quote=item.get("text")))
     if isinstance(obj.get("label"), str) and raw is None:
-        reading.note('{n} text-classification labels (top-level "label") not kept: spans only')
+        reading.note('{n} text-classification label{|s} (top-level "label") not kept: spans only')
     if isinstance(obj.get("relations"), list) and obj["relations"]:
         reading.note(
-            "{n} relations not kept: Prodigy relations are not read", len(obj["relations"])
+            "{n} relation{|s} not kept: Prodigy relations are not read", len(obj["relations"])
         )
     meta = dict(obj["meta"]) if isinstance(obj.get("meta"), dict) else {}
     uid, title, source = (meta.pop(key, None) for key in ("uid", "title", "source"))
@@ -165,13 +167,13 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None) -> WriteReport:
                 item = {"start": start, "end": end, "text": span.text, "label": span.label}
                 found = locate(start, end)
                 if found is None:
-                    lost["token indices of {n} spans that cover no token (whitespace)"] += 1
+                    lost["token indices of {n} span{|s} that cover{s|} no token (whitespace)"] += 1
                 else:
                     item["token_start"], item["token_end"] = found
                 task_spans.append(item)
-                lost["notes of {n} spans (Prodigy has no span notes)"] += bool(span.note)
-                lost["attributes of {n} spans (Prodigy has none)"] += bool(span.attributes)
-                lost["ids, origins and time stamps of {n} spans (Prodigy has none)"] += 1
+                lost["notes of {n} span{|s} (Prodigy has no span notes)"] += bool(span.note)
+                lost["attributes of {n} span{|s} (Prodigy has none)"] += bool(span.attributes)
+                lost["ids, origins and time stamps of {n} span{|s} (Prodigy has none)"] += 1
             task = {
                 "text": doc.text,
                 "meta": meta,
@@ -188,7 +190,7 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None) -> WriteReport:
                 task["_annotator_id"] = who
             f.write(json.dumps(task, ensure_ascii=False) + "\n")
             report.spans += len(task_spans)
-        lost["{n} relations (Prodigy's span format has none)"] += len(rels)
+        lost["{n} relation{|s} (Prodigy's span format has none)"] += len(rels)
         report.documents += 1
     report.lost.extend(lost_lines(lost))
     return report

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomicfile import temporary_path
+from ..display_text import with_count
 from ..errors import ExportError
 from .base import iter_documents
 from .conll import TokenizedReport, choose, describe, listed, spacy_pipeline, tokens_of_doc
@@ -83,14 +84,20 @@ def write(
         report.documents += 1
         report.spans += len(spans)
         report.relations += len(rels)
-        counts["relations: spaCy has no relation layer (kept in doc.user_data)"] += len(rels)
+        counts["{n} relation{|s}: spaCy has no relation layer (kept in doc.user_data)"] += len(rels)
     with temporary_path(path) as tmp:
         tmp.write_bytes(docbin.to_bytes())
         _check(tmp, nlp, expected)
-    listed(report.lost, "spans not in doc.ents (still in doc.spans['sc'])", not_ents)
-    listed(report.lost, "spans of only whitespace, in neither doc.ents nor doc.spans", not_sc)
-    listed(report.lost, "spans widened or trimmed to token boundaries (exact in user_data)", moved)
-    report.lost += [f"{n} {what}" for what, n in counts.items() if n]
+    listed(report.lost, "{n} span{|s} not in doc.ents (still in doc.spans['sc'])", not_ents)
+    listed(
+        report.lost, "{n} span{|s} of only whitespace, in neither doc.ents nor doc.spans", not_sc
+    )
+    listed(
+        report.lost,
+        "{n} span{|s} widened or trimmed to token boundaries (exact in user_data)",
+        moved,
+    )
+    report.lost += [with_count(what, n) for what, n in counts.items() if n]
     return report
 
 

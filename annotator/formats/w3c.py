@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..atomicfile import temporary_path
+from ..display_text import with_count
 from ..errors import ExportError
 from ..model import Document, Relation, Span
 from ..offsets import OffsetMap
@@ -96,11 +97,13 @@ def write(
         with open(tmp, encoding="utf-8") as f:
             check(json.load(f), texts)
     if relations_out:
-        report.lost.append(f"{relations_out} relations whose spans are not in this export")
+        report.lost.append(
+            with_count("{n} relation{|s} whose spans are not in this export", relations_out)
+        )
     if report.documents:
         report.lost.append(
-            f"{report.documents} documents: text, title and meta are not in the file"
-            " (targets name the document by IRI)"
+            with_count("{n} document{|s}: text, title and meta are not in the file"
+                       " (targets name the document by IRI)", report.documents)
         )
     return report
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..display_text import counted
 from ..errors import (
     DuplicateDocumentError,
     InvalidRelationError,
@@ -208,8 +209,10 @@ class ImportsMixin(SpansMixin):
             for copy, kept in same.items():
                 labels[kept] = labels.pop(copy)
             if same:
-                result.notes.append(f"{name}: {len(same)} spans already here (same place, label"
-                                    " and analyst): not added again")  # fmt: skip
+                n_same = counted(len(same), "span")
+                result.notes.append(
+                    f"{name}: {n_same} already here (same place, label, analyst): not added again"
+                )
         rel_rows = [self._relation_row(doc_id, rel, labels) for rel in relations]
         if found is not None:
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
