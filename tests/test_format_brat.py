@@ -7,6 +7,7 @@ below or re-derived in the test from the raw bytes, never taken from the reader.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -441,3 +442,32 @@ def test_an_export_read_back_into_its_own_database_adds_nothing(tmp_path: Path) 
         result = store.import_records(brat.read(tmp_path / "alice", annotator="alice").records)
         assert (result.spans_added, result.relations_added) == (1, 1)
 
+
+
+def test_every_file_reaches_the_disk_before_any_is_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash during the export leaves either the old files or whole new ones:
+    each staged file is synced, and only then are they renamed into place."""
+    steps: list[tuple[str, str]] = []
+    real_fsync, real_replace = brat.os.fsync, brat.os.replace
+
+    def fsync(fd: int) -> None:
+        steps.append(("sync", Path(os.readlink(f"/proc/self/fd/{fd}")).name))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        steps.append(("rename", Path(src).name))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(brat.os, "fsync", fsync)
+    monkeypatch.setattr(brat.os, "replace", replace)
+    with build_store(tmp_path / "a.db") as store:
+        brat.write(store, tmp_path / "out", annotator="alice")
+    synced = [name for kind, name in steps if kind == "sync"]
+    renamed = [name for kind, name in steps if kind == "rename"]
+    assert len(renamed) == 4  # two documents, a .txt and an .ann each
+    assert sorted(synced) == sorted(renamed)
+    assert [kind for kind, _ in steps] == ["sync"] * 4 + ["rename"] * 4
+    suffixes = sorted(p.suffix for p in (tmp_path / "out").iterdir())
+    assert suffixes == [".ann", ".ann", ".txt", ".txt"]  # and no temporary file left

@@ -291,6 +291,8 @@ def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) ->
                 staged.append((Path(tmp), folder / f"{name}{suffix}"))
                 with os.fdopen(fd, "wb") as f:
                     f.write(data.encode("utf-8"))
+                    f.flush()
+                    os.fsync(f.fileno())  # on the disk before any file is renamed into place
             report.documents, report.spans = report.documents + 1, report.spans + len(spans)
             report.relations += n_rels
         for staged_path, final in staged:
