@@ -143,3 +143,36 @@ def test_switching_analyst_locks_layers_again(alice):
     model = window.layers_panel.model
     rows = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert rows == ["carol · 0 · yours", "alice · 1 · read-only", "bob · 2 · read-only"]
+
+
+CLAIM_TEXT = "Officials said the corridor would reopen on Friday next week.\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "modifiers"),
+    [
+        (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier),
+    ],
+)
+def test_a_read_only_span_chosen_in_the_table_is_not_swapped_for_ones_own(
+    store, make_window, dialogs, qtbot, key, modifiers
+):
+    """maria's DATE "Friday" (44-50) lies inside alice's CLAIM (15-50, counted by
+    hand).  Choosing maria's row and pressing Delete, N or a resize key must not
+    act on alice's CLAIM around it: the chosen span is the one meant."""
+    doc = store.add_document(CLAIM_TEXT, title="Odesa")
+    store.add_span(doc.id, 15, 50, "CLAIM", annotator="alice")
+    store.add_span(doc.id, 44, 50, "DATE", annotator="maria")
+    before = [(s.id, s.start, s.end, s.label, s.note) for s in store.spans(doc.id)]
+    dialogs.texts = ["a note on the wrong span"]  # what N's editor would save, were it opened
+    window = make_window(store, analyst="alice", document_id=doc.id)
+    model = window.span_model
+    row = next(r for r in range(model.rowCount()) if model.span_at(r).annotator == "maria")
+    window.span_table.setFocus()
+    window.span_table.setCurrentIndex(model.index(row, 0))
+    qtbot.keyClick(window.span_table, key, modifiers)
+    assert [(s.id, s.start, s.end, s.label, s.note) for s in store.spans(doc.id)] == before
+    assert dialogs.asked == []  # no note editor, no question
+    assert window.statusBar().currentMessage().startswith("That span is maria's: read-only")

@@ -272,10 +272,13 @@ class Editor(DocumentState):
             self._saved()
 
     def _target(self) -> Entry | None:
-        """The editable span that a relabel, Delete, N or a resize acts on, if any."""
+        """The editable span that a relabel, Delete, N or a resize acts on, if any.
+
+        A span chosen in the table or with Tab is the one meant: when it is
+        another analyst's, nothing is (not the analyst's own span around it)."""
         current = self._current_entry()
-        if current is not None and self.can_edit(current.span.annotator):
-            return current
+        if current is not None:
+            return current if self.can_edit(current.span.annotator) else None
         assert self.index is not None
         start, end = self.view.selection()
         own = [e for e in self.index.at(start) if self.can_edit(e.span.annotator) and e.end >= end]
@@ -291,9 +294,11 @@ class Editor(DocumentState):
         return target
 
     def _why_no_target(self, default: str) -> str:
-        assert self.index is not None
         if self.index is None:
             return "Open a document first"
+        current = self._current_entry()
+        if current is not None:
+            return read_only(current.span.annotator)
         others = self.index.at(self.view.caret())
         if others:
             return read_only(others[0].span.annotator)
