@@ -199,3 +199,30 @@ def test_both_windows_name_and_step_one_history(qtbot, store, doc_id, make_windo
     assert [s.label for s in store.spans(doc_id, annotator="lead")] == ["ACTOR"]
     assert [s.label for s in store.spans(doc_id, annotator="gold")] == ["DATE"]
     assert review.gold_state.text() == "Gold “gold”: 1 span · 1 of 2 decided"
+
+
+def test_the_review_follows_an_analyst_switched_in_the_main_window(
+    qtbot, store, doc_id, make_window, analyst_at
+) -> None:
+    # The review was opened by "lead"; the main window then switches to "carol",
+    # who tags "Mayor" (3..8, Qt 5..10) and decides a pair.  The decision is
+    # carol's, the title says so, and Ctrl+Z in the review takes back the
+    # decision (carol's latest step), not her tag.
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    review = window.show_review()
+    window.set_analyst("carol")
+    assert review.windowTitle() == "Review — Bridge — alice vs bob — reviewing as carol"
+    carol = analyst_at(window)
+    carol.select(5, 10)
+    carol.press(Qt.Key.Key_2, widget=window.view)  # ACTOR
+    assert [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator="carol")] == [
+        (3, 8, "ACTOR")
+    ]
+    review.controller.select_row(1)
+    review.controller.accept_left()  # alice's DATE "3 May" into gold
+    assert [d.by for d in store.decisions(doc_id)] == ["carol"]
+    review.controller.undo()
+    assert store.spans(doc_id, annotator="gold") == [] and store.decisions(doc_id) == []
+    assert [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator="carol")] == [
+        (3, 8, "ACTOR")
+    ]

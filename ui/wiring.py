@@ -15,7 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
 from annotator.model import Document, HistoryEntry, Span
 
-from . import window_state
+from . import review_link, window_state
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -92,6 +92,9 @@ def wire(w: MainWindow) -> None:
         w.refresh_analysts()
         w.prefs.analyst = name
         select_open_document()
+        review = review_link.find_review(w)
+        if review is not None:  # it shares the history, which follows the analyst now
+            review.set_reviewer(name)
 
     def history_applied(entry: HistoryEntry, direction: str) -> None:
         w.documents.after_history(entry, direction)
