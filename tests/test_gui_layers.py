@@ -81,6 +81,21 @@ def test_tagging_shows_a_hidden_own_layer(alice, store, doc_id):
     assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 
 
+def test_tag_all_shows_a_hidden_own_layer_and_tags_no_match_twice(alice, store, doc_id):
+    window = alice.window
+    kyivs = [(i, i + 4) for i in (TEXT.find("Kyiv"), TEXT.rfind("Kyiv"))]  # two, apart
+    assert kyivs[0] != kyivs[1]
+    window.search_box.setText("Kyiv")
+    window.search.tag_all("ACTOR")
+    window.layers.set_visible("alice", False)
+    window.search.tag_all("ACTOR")  # again, with alice's layer hidden
+    assert "alice" not in window.editor.hidden
+    assert window.statusBar().currentMessage() == "Nothing to tag: no untagged match of “Kyiv”"
+    mine = [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator="alice")]
+    assert mine == [(3, 7, "ACTOR"), (10, 18, "ACTOR"), (52, 56, "ACTOR")]
+    assert [(s, e) for s, e, _ in mine if TEXT[s:e] == "Kyiv"] == kyivs
+
+
 def test_other_layers_are_read_only_until_edit_this_layer(alice, store, doc_id):
     window = alice.window
     alice.caret(32)  # inside bob's Monday

@@ -48,8 +48,7 @@ class Editor(DocumentState):
         if not self._ready():
             return
         assert self.index is not None and self.offsets is not None and self.document is not None
-        if self.analyst in self.hidden:  # tagging into a hidden layer would look like nothing
-            self.set_hidden(self.hidden - {self.analyst})
+        self.show_own_layer()
         start16, end16 = self.view.selection()
         current = self._current_entry()
         if current is not None and (current.start, current.end) == (start16, end16):
@@ -121,6 +120,12 @@ class Editor(DocumentState):
             self.history.record(f"Note on {span.label} “{short_text(span.text)}”")
             self._saved()
         return new  # type: ignore[no-any-return]
+
+    def show_own_layer(self) -> None:
+        """Show the analyst's layer if hidden: tagging into it would look like nothing
+        (and what is already there must be seen to be left alone)."""
+        if self.analyst in self.hidden:
+            self.set_hidden(self.hidden - {self.analyst})
 
     def add_many(self, ranges: list[tuple[int, int]], label: str, *, background: bool) -> None:
         """Tag code point ranges with ``label`` as ONE undo step (search's "Tag all")."""

@@ -108,7 +108,9 @@ class Search(QObject):
         if not self.query:
             self.message.emit("Type what to find first, then Tag all")
             return
+        editor.show_own_layer()  # its spans count below: hidden, they were tagged twice
         offsets, index = editor.offsets, editor.index
+        assert offsets is not None and index is not None
         todo = [
             (s, e)
             for s, e in self.matches()
