@@ -50,6 +50,27 @@ def test_layers_list_analysts_with_counts(alice, qtmodeltester):
     assert tip == "bob: 2 spans in this document, 2 in the database; read-only"
 
 
+def test_layer_totals_follow_edits_and_documents(alice, store, doc_id):
+    other = store.add_document("Odesa port reopened on Friday.\n", title="Odesa").id
+    store.add_span(other, 0, 5, "ACTOR", annotator="alice")
+    store.add_span(other, 23, 29, "DATE", annotator="alice")
+    window = alice.window
+    window.layers.refresh()  # as after an import: alice has 1 + 2 spans
+    model = window.layers_panel.model
+
+    def tip() -> str:
+        return model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+    assert tip() == "alice: 1 span in this document, 3 in the database; yours"
+    alice.select(30, 36)  # "Monday": code points 27-33, after 🇺🇦 and 𝔘 (two units each)
+    alice.press(Qt.Key.Key_3)
+    assert tip() == "alice: 2 spans in this document, 4 in the database; yours"
+    alice.press(Qt.Key.Key_Delete)
+    assert tip() == "alice: 1 span in this document, 3 in the database; yours"
+    window.open_document(other)
+    assert tip() == "alice: 2 spans in this document, 3 in the database; yours"
+
+
 def test_hidden_layer_is_neither_painted_nor_listed(alice):
     window = alice.window
     assert painted(window) == [(5, 4), (13, 8), (30, 6)]

@@ -174,6 +174,7 @@ class Layers(QObject):
         self.model.visibility_changed.connect(self._visibility_changed)
         panel.view.selectionModel().currentChanged.connect(lambda *_: self._selection_changed())
         editor.layers_changed.connect(self._counts_changed)
+        self._counted: int | None = None  # the document the counts "here" are of
 
     def refresh(self) -> None:
         """Analysts and database totals from the Store (after an open, import or undo)."""
@@ -186,6 +187,7 @@ class Layers(QObject):
         self.model.unlocked = set(self.editor.unlocked)
         self.model.set_names(list(totals), self.editor.analyst)
         self.model.set_counts(self.editor.layer_counts(), totals)
+        self._counted = self._open_id()
         self.panel.select(selected if selected in totals else self.editor.analyst)
         self._selection_changed()
 
@@ -212,10 +214,23 @@ class Layers(QObject):
             if editable else f"{name}'s layer is read-only again"
         )  # fmt: skip
 
+    def _open_id(self) -> int | None:
+        return self.editor.document.id if self.editor.document is not None else None
+
     def _counts_changed(self, counts: dict[str, int]) -> None:
+        """The open document's counts changed (an edit), or another one opened; an
+        edit changes the database totals by as much as the document's counts."""
         self.model.hidden = set(self.editor.hidden)  # tagging shows a hidden own layer
         self.model.unlocked = set(self.editor.unlocked)
-        self.model.set_counts(counts)
+        opened = self._open_id()
+        if opened is None or opened != self._counted:
+            self._counted = opened
+            self.model.set_counts(counts)
+            return
+        here, total = self.model.here, dict(self.model.total)
+        for name in set(counts) | set(here):
+            total[name] = total.get(name, 0) + counts.get(name, 0) - here.get(name, 0)
+        self.model.set_counts(counts, total)
 
     def _visibility_changed(self, name: str, visible: bool) -> None:
         hidden = set(self.editor.hidden)
