@@ -70,6 +70,23 @@ def test_filter_by_text_and_state(alice, qtmodeltester):
     assert window.editor.document.title == "Kyiv talks"  # filtering opens nothing
 
 
+def test_a_filter_hiding_the_open_document_leaves_no_row_current(alice, dialogs, qtbot):
+    # "Kyiv talks" is open; "od" shows only "Odesa port", which must not look
+    # like the row Delete acts on.  Moving to it opens it, and then it is.
+    window = alice.window
+    window.document_panel.filter_box.setText("od")
+    assert shown(window) == ["Odesa port"]
+    assert not window.document_list.currentIndex().isValid()
+    assert window.editor.document.title == "Kyiv talks"
+    window.document_list.setFocus()
+    qtbot.keyClick(window.document_list, Qt.Key.Key_Down)
+    assert window.editor.document.title == "Odesa port"
+    dialogs.answers = [False]  # asked, then cancelled
+    qtbot.keyClick(window.document_list, Qt.Key.Key_Delete)
+    assert dialogs.asked[-1][:2] == ("confirm", "Delete document")
+    assert dialogs.asked[-1][2].startswith("Delete “Odesa port”")
+
+
 def test_state_filter_follows_the_current_analyst(alice):
     window = alice.window
     window.document_panel.set_state_filter("in_progress")
@@ -85,6 +102,26 @@ def test_next_unfinished_skips_done_documents_and_wraps(alice, docs):
     assert opened == ["Lviv museum", "Kharkiv rail", "Kyiv talks", "Lviv museum"]
     current = alice.window.document_list.currentIndex()
     assert alice.window.document_panel.proxy.data(current) == "Lviv museum"
+
+
+def test_next_unfinished_says_when_only_the_open_one_is_left(alice, store, docs):
+    for title in ("Lviv museum", "Kharkiv rail"):  # "Odesa port" is done already
+        store.set_done(docs[title], "alice", True)
+    alice.window.documents.refresh()
+    alice.press(Qt.Key.Key_J, CTRL)
+    assert alice.window.statusBar().currentMessage() == "This is the only unfinished one"
+    assert alice.window.editor.document.title == "Kyiv talks"
+    alice.press(Qt.Key.Key_D, CTRL)  # mark it done too
+    alice.press(Qt.Key.Key_J, CTRL)
+    assert alice.window.statusBar().currentMessage() == "Every document is done"
+
+
+def test_next_unfinished_in_an_empty_database(store, make_window, analyst_at):
+    alice = analyst_at(make_window(store, analyst="alice"))
+    alice.press(Qt.Key.Key_J, CTRL)
+    assert alice.window.statusBar().currentMessage() == (
+        "No documents yet: import some with File ▸ Import documents (Ctrl+I)"
+    )
 
 
 def test_mark_done_toggles_and_undoes(alice, store, docs):

@@ -101,10 +101,12 @@ class DocumentPanel(QWidget):
         self.summary.setText(f"{lead} · {done:,} done")
 
     def select(self, document_id: int) -> bool:
-        """Make ``document_id`` the current row, if the filters show it."""
+        """Make ``document_id`` the current row, if the filters show it; else no row
+        is current (another row's focus would look like the one Delete acts on)."""
         row = self.proxy.row_of(document_id)
         if row is None:
             self.view.clearSelection()
+            self.view.selectionModel().clearCurrentIndex()
             return False
         index = self.proxy.index(row, 0)
         self.view.setCurrentIndex(index)

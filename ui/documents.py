@@ -49,10 +49,13 @@ class Documents(QObject):
     def next_unfinished(self) -> None:
         current = self.editor.document.id if self.editor.document is not None else None
         found = self.store.next_unfinished(self.editor.analyst, after=current)
-        if found is None or found == current:
-            self.message.emit(
-                "Every document is done" if found is None else "This is the only unfinished one"
-            )
+        if found is None:  # none but (perhaps) the open one
+            if self.store.document_count() == 0:
+                self.message.emit("No documents yet: import some with File ▸ Import documents (Ctrl+I)")
+            elif current is not None and not self.is_done():
+                self.message.emit("This is the only unfinished one")
+            else:
+                self.message.emit("Every document is done")
             return
         self.editor.open_document(found)
         self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
