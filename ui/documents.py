@@ -51,7 +51,9 @@ class Documents(QObject):
         found = self.store.next_unfinished(self.editor.analyst, after=current)
         if found is None:  # none but (perhaps) the open one
             if self.store.document_count() == 0:
-                self.message.emit("No documents yet: import some with File ▸ Import documents (Ctrl+I)")
+                self.message.emit(
+                    "No documents yet: import some with File ▸ Import documents (Ctrl+I)"
+                )
             elif current is not None and not self.is_done():
                 self.message.emit("This is the only unfinished one")
             else:
