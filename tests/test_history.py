@@ -412,3 +412,48 @@ def test_history_lists_events_newest_first(store: Store, doc_id: int) -> None:
         "update_span", "add_span", "add_document",
     ]  # fmt: skip
     assert [e.action for e in store.history(limit=2)] == ["undo", "add_span"]
+
+
+# -- big steps: rows are checked and written many per statement (500 ids per list) -----
+
+
+def big_text(words: int) -> str:
+    return " ".join(f"w{i:04d}" for i in range(words))  # each word 5 characters + a space
+
+
+def test_undo_and_redo_of_1234_spans_restore_every_row(store: Store, db_path: Path) -> None:
+    doc = store.add_document(big_text(1234))
+    before = data(db_path)
+    store.add_spans(doc.id, [{"start": 6 * i, "end": 6 * i + 5, "label": "ACTOR",
+                              "annotator": "alice"} for i in range(1234)])  # fmt: skip
+    after = data(db_path)
+    assert len(after["spans"]) == 1234
+    check_undo_redo(store, db_path, "alice", before, after)
+
+
+def test_a_change_in_a_later_chunk_stops_the_whole_undo(store: Store, db_path: Path) -> None:
+    doc = store.add_document(big_text(1234))
+    store.add_spans(doc.id, [{"start": 6 * i, "end": 6 * i + 5, "label": "ACTOR",
+                              "annotator": "alice"} for i in range(1234)])  # fmt: skip
+    late = [s for s in store.spans(doc.id) if s.start == 6 * 1100][0]  # word 1100: 3rd list
+    assert late.text == "w1100"
+    store.update_span(late.id, label="CLAIM", by="bob")
+    before = everything(db_path)
+    with pytest.raises(HistoryConflictError, match=f"span {late.id} changed since"):
+        store.undo("alice")
+    assert everything(db_path) == before
+
+
+def test_a_span_back_in_a_later_chunk_stops_the_whole_redo(store: Store, db_path: Path) -> None:
+    doc = store.add_document(big_text(1234))
+    spans = store.add_spans(doc.id, [{"start": 6 * i, "end": 6 * i + 5, "label": "ACTOR",
+                                      "annotator": "alice"} for i in range(1234)])  # fmt: skip
+    late = next(s for s in spans if s.start == 6 * 1100)  # word 1100: in the 3rd list
+    assert late.text == "w1100"
+    store.undo("alice")
+    store.add_spans(doc.id, [{"id": late.id, "start": late.start, "end": late.end,
+                              "label": "DATE", "annotator": "bob"}])  # fmt: skip
+    before = everything(db_path)
+    with pytest.raises(HistoryConflictError, match=f"span {late.id} exists again since"):
+        store.redo("alice")
+    assert everything(db_path) == before

@@ -303,8 +303,11 @@ class RevisionsMixin(UndoMixin):
                 " WHERE document_id = ? AND orphan_revision IS NULL",
                 [doc_id],
             ).fetchall()
+        texts: dict[int, str] = {}
         for span_id, doc_id, start, end, quote in checked:
-            if self._text(doc_id)[start:end] != quote:
+            if doc_id not in texts:
+                texts[doc_id] = self._text(doc_id)
+            if texts[doc_id][start:end] != quote:
                 raise HistoryConflictError(
                     f"span {span_id} belongs to another version of the text of document"
                     f" {doc_id}: it cannot be put back"

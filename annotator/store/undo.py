@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,57 +113,108 @@ class UndoMixin(SpansMixin):
 
         A row may hold only some columns (a rename stores the title, not the
         text); only those are compared and written.  Rows present in both states
-        are updated in place, so nothing cascades.
+        are updated in place, so nothing cascades.  Rows are read and written
+        many per statement: undoing a "Tag all" of 20,000 matches is one step.
         """
         conn = self.db.conn
         have = {t: hist.rows_by_id(current, t) for t in hist.TABLES}
         want = {t: hist.rows_by_id(wanted, t) for t in hist.TABLES}
         for table in hist.TABLES:
-            for row_id, row in have[table].items():
-                columns = _columns(table, row)
-                now_row = conn.execute(
-                    f"SELECT {quote_columns(columns)} FROM {table} WHERE id = ?", [row_id]
-                ).fetchone()
-                if now_row is None or tuple(now_row) != tuple(row[c] for c in columns):
-                    raise HistoryConflictError(
-                        f"{_NOUNS[table]} {row_id} changed since: it cannot be put back"
-                    )
-            for row_id in want[table].keys() - have[table].keys():
-                if self._scalar(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]):
-                    raise HistoryConflictError(f"{_NOUNS[table]} {row_id} exists again since")
-        doomed = list(have["spans"].keys() - want["spans"].keys())
+            changed = self._changed_rows(table, have[table])
+            if changed:
+                raise HistoryConflictError(
+                    f"{_NOUNS[table]} {changed[0]} changed since: it cannot be put back"
+                )
+            back = [row_id for row_id in want[table] if row_id not in have[table]]
+            there = self._present(table, back)
+            if there:
+                raise HistoryConflictError(
+                    f"{_NOUNS[table]} {next(i for i in back if i in there)} exists again since"
+                )
+        doomed = [row_id for row_id in have["spans"] if row_id not in want["spans"]]
         # A relation can come back only if both its spans are (or come back) there.
+        ends = [end for rel in want["relations"].values()
+                for end in (rel["from_span"], rel["to_span"])
+                if end not in want["spans"]]  # fmt: skip
+        alive = self._present("spans", ends).difference(doomed)
         for rel in want["relations"].values():
             for end in (rel["from_span"], rel["to_span"]):
-                if end not in want["spans"] and (
-                    end in doomed or not self._scalar("SELECT 1 FROM spans WHERE id = ?", [end])
-                ):
+                if end not in want["spans"] and end not in alive:
                     raise HistoryConflictError(
                         f"span {end} of relation {rel['id']} was deleted since:"
                         " the relation cannot be put back"
                     )
-        for rel in self._relations_touching(doomed) if doomed else []:
-            if rel["id"] not in have["relations"]:
-                raise HistoryConflictError(
-                    f"span {rel['from_span'] if rel['from_span'] in doomed else rel['to_span']}"
-                    f" is linked by relation {rel['id']} of {rel['annotator']}: delete it first"
-                )
+        gone = set(doomed)
+        for i in range(0, len(doomed), _CHUNK // 2):  # each id is given twice
+            for rel in self._relations_touching(doomed[i : i + _CHUNK // 2]):
+                if rel["id"] not in have["relations"]:
+                    raise HistoryConflictError(
+                        f"span {rel['from_span'] if rel['from_span'] in gone else rel['to_span']}"
+                        f" is linked by relation {rel['id']} of {rel['annotator']}: delete it first"
+                    )
         # Children leave before their parents and come back after them.
         for table in reversed(hist.TABLES):
-            for row_id in have[table].keys() - want[table].keys():
-                conn.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+            leaving = [(row_id,) for row_id in have[table] if row_id not in want[table]]
+            conn.executemany(f"DELETE FROM {table} WHERE id = ?", leaving)
         for table in hist.TABLES:
-            for row_id, row in want[table].items():
-                columns = _columns(table, row)
-                values = [row[c] for c in columns]
-                if row_id in have[table]:
-                    sets = ", ".join(f'"{c}" = ?' for c in columns)
-                    conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values, row_id])
-                else:
-                    marks = ", ".join("?" * len(columns))
-                    conn.execute(
-                        f"INSERT INTO {table} ({quote_columns(columns)}) VALUES ({marks})", values
-                    )
+            here = have[table]
+            for columns, rows in _by_columns(table, want[table].values()).items():
+                values = _values(columns)
+                sets = ", ".join(f'"{c}" = ?' for c in columns)
+                marks = ", ".join("?" * len(columns))
+                update = f"UPDATE {table} SET {sets} WHERE id = ?"
+                insert = f"INSERT INTO {table} ({quote_columns(columns)}) VALUES ({marks})"
+                conn.executemany(update, [(*values(r), r["id"]) for r in rows if r["id"] in here])
+                conn.executemany(insert, [values(r) for r in rows if r["id"] not in here])
+
+    def _changed_rows(self, table: str, rows: dict[str, dict[str, Any]]) -> list[str]:
+        """The ids (in ``rows``' order) whose stored columns differ from ``rows``, or are gone."""
+        differ: set[str] = set()
+        for columns, group in _by_columns(table, rows.values()).items():
+            names = quote_columns(columns)
+            for i in range(0, len(group), _CHUNK):
+                chunk = group[i : i + _CHUNK]
+                stored = {r[0]: tuple(r[1:]) for r in self.db.conn.execute(
+                    f"SELECT id, {names} FROM {table}"
+                    f" WHERE id IN ({', '.join('?' * len(chunk))})",
+                    [row["id"] for row in chunk],
+                )}  # fmt: skip
+                values = _values(columns)
+                differ.update(row["id"] for row in chunk
+                              if stored.get(row["id"]) != values(row))  # fmt: skip
+        return [row_id for row_id in rows if row_id in differ]
+
+    def _present(self, table: str, ids: list[str]) -> set[str]:
+        """Those of ``ids`` that are rows of ``table`` now."""
+        found: set[str] = set()
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            found.update(r[0] for r in self.db.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ))  # fmt: skip
+        return found
+
+
+_CHUNK = 500  # ids per "IN (...)" list: well within SQLite's limit of parameters
+
+
+def _by_columns(
+    table: str, rows: Any
+) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """``rows`` grouped by the columns they hold (usually all alike), in order."""
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:  # rows written by one change have their keys in one order
+        by_keys.setdefault(tuple(row), []).append(row)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for keys, group in by_keys.items():
+        groups.setdefault(tuple(_columns(table, dict.fromkeys(keys))), []).extend(group)
+    return groups
+
+
+def _values(columns: tuple[str, ...]) -> Any:
+    """A function giving a row's values of ``columns`` as a tuple."""
+    pick = operator.itemgetter(*columns)
+    return pick if len(columns) > 1 else lambda row: (pick(row),)
 
 
 _NOUNS = {"documents": "document", "document_status": "status", "spans": "span",
