@@ -132,3 +132,56 @@ def test_an_undo_that_conflicts_can_be_skipped(store, db_path, doc_id, make_wind
     assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR"), (10, 18, "CLAIM")]
     alice.press(Qt.Key.Key_Z, CTRL)  # the step before: the tag of "Kyiv"
     assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]
+
+
+@pytest.fixture
+def big_steps(monkeypatch):
+    """Every undo and redo counts as big: it runs on a worker thread."""
+    from ui.commands import History
+
+    monkeypatch.setattr(History, "background_chars", 1)
+
+
+def test_a_big_undo_and_redo_run_on_a_worker(big_steps, store, db_path, doc_id, make_window,
+                                             analyst_at, qtbot):  # fmt: skip
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    alice = analyst_at(window)
+    editor = window.editor
+    alice.select(5, 9)  # Kyiv: UTF-16 5..9, code points 3..7 after the flag
+    alice.press(Qt.Key.Key_2)
+    alice.select(13, 21)  # Zelensky: code points 10..18
+    alice.press(Qt.Key.Key_2)
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert editor.jobs.busy  # the worker reports back through the event loop, not yet run
+    alice.select(30, 36)  # Monday: code points 27..33
+    alice.press(Qt.Key.Key_3)  # no edit while the undo runs
+    alice.press(Qt.Key.Key_Z, CTRL)  # nor another undo
+    assert window.statusBar().currentMessage() == "Still undoing: one moment"
+    qtbot.waitUntil(lambda: not editor.jobs.busy)
+    assert window.statusBar().currentMessage() == "Undo: tag ACTOR “Zelensky”"
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR")]
+    assert [window.span_model.span_at(r).text for r in range(window.span_model.rowCount())] == [
+        "Kyiv"
+    ]
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert editor.jobs.busy
+    qtbot.waitUntil(lambda: not editor.jobs.busy)
+    assert window.statusBar().currentMessage() == "Redo: tag ACTOR “Zelensky”"
+    assert on_disk(db_path, doc_id) == [(3, 7, "ACTOR"), (10, 18, "ACTOR")]
+    assert window.span_model.rowCount() == 2
+
+
+def test_a_big_undo_that_conflicts_offers_to_skip(big_steps, store, db_path, doc_id, make_window,
+                                                  analyst_at, qtbot, dialogs):  # fmt: skip
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    alice = analyst_at(window)
+    alice.select(13, 21)  # Zelensky
+    alice.press(Qt.Key.Key_2)
+    zelensky = store.spans(doc_id)[0]
+    store.update_span(zelensky.id, label="CLAIM", by="lead")
+    dialogs.answers = [False]  # keep it blocked
+    alice.press(Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: not window.editor.jobs.busy)
+    title, text = dialogs.asked[-1][1:]
+    assert title == "Cannot undo" and zelensky.id in text
+    assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]  # nothing moved

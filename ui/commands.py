@@ -10,15 +10,22 @@ opened are undone straight through the Store, and redone the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.display_text import counted, one_line
-from annotator.errors import HistoryConflictError
-from annotator.model import HistoryEntry
+from annotator.errors import HistoryConflictError, NotFoundError
+from annotator.model import HistoryEntry, Span
 from annotator.store import Store
 
 from .dialogs import DialogService
+from .workers import JobRunner
+
+# A step restoring states of this many characters or more (about 500 spans) runs
+# on a worker thread: on the GUI thread it would hold the window for over a frame.
+BACKGROUND_CHARS = 125_000
 
 
 class StoreCommand(QUndoCommand):
@@ -44,20 +51,27 @@ class History(QObject):
 
     ``applied(entry, direction)`` fires after every successful undo or redo, so
     the window can refresh the affected document; ``message(text)`` says what
-    happened for the status bar.
+    happened for the status bar.  A big step (undoing a "Tag all" of thousands
+    of matches) runs on a worker thread of ``jobs``, and no other undo, redo or
+    edit starts until it is done.
     """
 
     applied = Signal(object, str)
     message = Signal(str)
 
+    background_chars = BACKGROUND_CHARS  # tests lower it to take the threaded path
+
     def __init__(self, store: Store, analyst: str, dialogs: DialogService,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None, *,
+                 jobs: JobRunner | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.store = store
         self.analyst = analyst
         self.dialogs = dialogs
         self.stack = QUndoStack(self)
+        self.jobs = jobs if jobs is not None else JobRunner(self)
         self._beyond = 0  # undos done below the stack, in earlier sessions' changes
+        self._fresh: tuple[int, list[Span]] | None = None  # see fresh_spans
 
     def record(self, text: str) -> None:
         """A change was just stored: it becomes the top of the undo stack."""
@@ -69,24 +83,38 @@ class History(QObject):
         self._beyond = 0
         self.stack.clear()
 
+    def busy(self) -> bool:
+        """True, and why in the status bar, while a job runs (no step may start)."""
+        if self.jobs.busy:
+            self.message.emit(f"Still {self.jobs.doing}: one moment")
+        return self.jobs.busy
+
     def undo(self) -> None:
+        if self.busy():
+            return
         if self.stack.canUndo():
             self.stack.undo()
-        elif self.step("undo") is not None:
-            self._beyond += 1
+        else:
+            self.step("undo", below=True)
 
     def redo(self) -> None:
+        if self.busy():
+            return
         # The Store redoes the latest undone change first: those below the stack,
         # if any were undone after the stack's own ones.
         if self._beyond:
-            if self.step("redo") is not None:
-                self._beyond -= 1
+            self.step("redo", below=True)
         elif self.stack.canRedo():
             self.stack.redo()
         else:
             self.step("redo")  # undone in an earlier session
 
-    def step(self, direction: str) -> HistoryEntry | None:
+    def step(self, direction: str, *, below: bool = False) -> None:
+        """Undo or redo the analyst's next step in the Store (``below`` the stack:
+        one of an earlier session's)."""
+        if self.store.step_size(self.analyst, direction) >= self.background_chars:
+            self._step_on_worker(direction, below)
+            return
         try:
             entry = (
                 self.store.undo(self.analyst)
@@ -94,19 +122,66 @@ class History(QObject):
                 else self.store.redo(self.analyst)
             )
         except HistoryConflictError as exc:
+            self._conflict(direction, exc)
+            return
+        self._stepped(direction, entry, below)
+
+    def _step_on_worker(self, direction: str, below: bool) -> None:
+        analyst = self.analyst
+
+        def work(store: Store) -> Any:
+            try:
+                entry = store.undo(analyst) if direction == "undo" else store.redo(analyst)
+            except HistoryConflictError as exc:
+                return exc, None
+            try:  # read here too, so the window need not read thousands of spans itself
+                spans = store.spans(entry.document_id) if entry and entry.document_id else None
+            except NotFoundError:  # the step deleted the document
+                spans = None
+            return entry, spans
+
+        def done(result: Any) -> None:
+            entry, spans = result
+            if isinstance(entry, HistoryConflictError):
+                self._conflict(direction, entry)
+                return
+            self._fresh = (entry.document_id, spans) if spans is not None else None
+            try:
+                self._stepped(direction, entry, below and self.analyst == analyst)
+            finally:
+                self._fresh = None
+
+        def failed(error: str) -> None:
             self._resync()
-            if direction == "undo":
-                self._offer_skip(exc)
-            else:
-                self.dialogs.error(f"Cannot {direction}", f"{exc}")
-            return None
+            self.dialogs.error(f"Cannot {direction}", error)
+
+        doing = "undoing" if direction == "undo" else "redoing"
+        self.message.emit(f"{doing.capitalize()} a big change…")
+        self.jobs.start(self.store.path, work, done, failed, doing=doing)
+
+    def fresh_spans(self, document_id: int) -> list[Span] | None:
+        """The document's spans as the worker read them right after its step (while
+        ``applied`` is being handled), or None: read them from the Store."""
+        if self._fresh is not None and self._fresh[0] == document_id:
+            return self._fresh[1]
+        return None
+
+    def _stepped(self, direction: str, entry: HistoryEntry | None, below: bool) -> None:
         if entry is None:
             self._resync()
             self.message.emit(f"Nothing to {direction}")
-            return None
+            return
+        if below:
+            self._beyond += 1 if direction == "undo" else -1
         self.message.emit(f"{direction.capitalize()}: {describe(entry)}")
         self.applied.emit(entry, direction)
-        return entry
+
+    def _conflict(self, direction: str, conflict: HistoryConflictError) -> None:
+        self._resync()
+        if direction == "undo":
+            self._offer_skip(conflict)
+        else:
+            self.dialogs.error(f"Cannot {direction}", f"{conflict}")
 
     def _offer_skip(self, conflict: HistoryConflictError) -> None:
         """An undo that cannot be applied: leave that step as it is, if the analyst

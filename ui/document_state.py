@@ -22,12 +22,13 @@ from annotator.offsets import OffsetMap
 from annotator.store import Store
 
 from .dialogs import DialogService
-from .document_view import DocumentView
+from .document_view import DocumentView, visible_blocks
 from .highlighter import SpanHighlighter
 from .sliced_painting import EAGER_UNITS
 from .span_index import Entry, SpanIndex
 
-FULL_REPAINT_BLOCKS = 400  # beyond this many changed blocks, repaint all at once
+SLICED_REPAINT_BLOCKS = 40  # beyond this many changed blocks, repaint those on screen first
+SCREEN_BLOCKS = 80  # blocks painted at once from the top of the view (more than a screen)
 
 
 class DocumentState(QObject):
@@ -71,7 +72,9 @@ class DocumentState(QObject):
         view.cursorPositionChanged.connect(self._caret_moved)
         # Blocks scrolled into view before the highlighter reached them are painted first.
         view.verticalScrollBar().valueChanged.connect(
-            lambda _: self.highlighter.ensure_painted(view.firstVisibleBlock().blockNumber(), 80)
+            lambda _: self.highlighter.ensure_painted(
+                view.firstVisibleBlock().blockNumber(), SCREEN_BLOCKS
+            )
         )
 
     def open_document(self, document_id: int) -> None:
@@ -162,23 +165,19 @@ class DocumentState(QObject):
         self.view.select_range(entry.start, entry.end)
         self._choose(entry.span, entry.end)
 
-    def reload(self) -> None:
-        """Bring the open document's spans back in step with the Store."""
-        if self._resync():
+    def reload(self, spans: list[Span] | None = None) -> None:
+        """Bring the open document's spans back in step with the Store (``spans``:
+        all of them, just read, if the caller has them)."""
+        if self._resync(spans):
             self._saved()
 
-    def _resync(self) -> bool:
+    def _resync(self, spans: list[Span] | None = None) -> bool:
         if self.document is None or self.index is None:
             return False
-        spans = self._visible(self.store.spans(self.document.id))
+        spans = self._visible(spans if spans is not None else self.store.spans(self.document.id))
         new = {s.id: s for s in spans}
-        blocks: set[int] = set()
-        for entry in self.index.entries():
-            if new.get(entry.span.id) != entry.span:
-                blocks.update(self.index.remove(entry.span.id))
-        for span in spans:
-            if span.id not in self.index:
-                blocks.update(self.index.add(span))
+        stale = [e.span.id for e in self.index.entries() if new.get(e.span.id) != e.span]
+        blocks = self.index.remove_many(stale) | self.index.add_many(spans)
         self._repaint(blocks)
         self.spans_reset.emit(spans)
         self._emit_counts()
@@ -227,8 +226,8 @@ class DocumentState(QObject):
 
     def _repaint(self, blocks: Iterable[int]) -> None:
         blocks = sorted(set(blocks))
-        if len(blocks) > FULL_REPAINT_BLOCKS:
-            self.highlighter.rehighlight()
+        if len(blocks) > SLICED_REPAINT_BLOCKS:  # those on screen now, the rest in slices
+            self.highlighter.repaint_soon(blocks, visible_blocks(self.view))
         else:
             self.highlighter.rehighlight_blocks(blocks)
 

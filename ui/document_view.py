@@ -164,3 +164,14 @@ class DocumentView(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._centre()
         super().resizeEvent(event)
+
+
+def visible_blocks(view: QPlainTextEdit) -> range:
+    """The numbers of the blocks (at least partly) on screen."""
+    block, offset = view.firstVisibleBlock(), view.contentOffset()
+    first, bottom = block.blockNumber(), view.viewport().height()
+    count = 0
+    while block.isValid() and view.blockBoundingGeometry(block).translated(offset).top() <= bottom:
+        count += 1
+        block = block.next()
+    return range(first, first + max(count, 1))

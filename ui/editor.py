@@ -37,9 +37,9 @@ class Editor(DocumentState):
     def __init__(self, store: Store, analyst: str, view: DocumentView, dialogs: DialogService,
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(store, analyst, view, dialogs, parent)
-        self.history = History(store, analyst, dialogs, self)
+        self.jobs = JobRunner(self)  # Tag all, and big undos and redos (History)
+        self.history = History(store, analyst, dialogs, self, jobs=self.jobs)
         self.history.message.connect(self.message)
-        self.jobs = JobRunner(self)
         # Why span changes must wait now ("" when they need not): linking adds one.
         self.guards: list[Callable[[], str]] = []
 
@@ -156,6 +156,7 @@ class Editor(DocumentState):
             lambda store: store.add_spans(doc_id, rows, by=analyst),
             done,
             lambda error: self.dialogs.error("Cannot tag all", error),
+            doing="tagging all matches",
         )
 
     def select_next(self, *, backwards: bool = False) -> None:
@@ -249,7 +250,7 @@ class Editor(DocumentState):
                 self.open_document(entry.document_id)  # show where the change happened
             else:
                 self.refresh_document()
-                self.reload()
+                self.reload(self.history.fresh_spans(entry.document_id))
         except NotFoundError:  # a document deleted again by a redo
             if is_open:
                 self.close_document()
@@ -326,7 +327,7 @@ class Editor(DocumentState):
 
     def _busy(self) -> bool:
         if self.jobs.busy:
-            self.message.emit("Still tagging all matches: one moment")
+            self.message.emit(f"Still {self.jobs.doing}: one moment")
         return self.jobs.busy
 
     def call(self, title: str, work: Callable[[], Any]) -> Any:

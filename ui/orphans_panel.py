@@ -238,7 +238,7 @@ class OrphansPanel(QWidget):
                 dialogs.error("Cannot replace the text", error)
 
         self.message.emit(f"Replacing the text with {path.name}…")
-        jobs.start(self.store.path, work, done, failed)
+        jobs.start(self.store.path, work, done, failed, doing="replacing the text")
 
     # -- keys ---------------------------------------------------------------------------
 

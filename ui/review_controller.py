@@ -323,7 +323,7 @@ class ReviewController(ReviewState):
         if self.writers.busy:
             self.message.emit("Still accepting the matches: one moment")
             return False
-        return True
+        return not self.history.busy()  # a big undo or redo (it says so)
 
     def _call(self, title: str, work: Callable[[], Any]) -> Any:
         """Run one Store change; an error becomes one dialog, and nothing changed."""

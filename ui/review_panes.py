@@ -143,17 +143,6 @@ class ReviewPane(DocumentView):
         return QPlainTextEdit.focusNextPrevChild(self, next)
 
 
-def visible_blocks(pane: QPlainTextEdit) -> int:
-    """How many blocks are (at least partly) on screen, from the first visible one."""
-    block, offset = pane.firstVisibleBlock(), pane.contentOffset()
-    bottom = pane.viewport().height()
-    count = 0
-    while block.isValid() and pane.blockBoundingGeometry(block).translated(offset).top() <= bottom:
-        count += 1
-        block = block.next()
-    return max(count, 1)
-
-
 class ScrollSync:
     """Keeps two panes on the same line: the top block of one becomes the other's."""
 

@@ -25,8 +25,9 @@ from annotator.review import Pair
 from annotator.store import Store
 
 from .commands import History
+from .document_view import visible_blocks
 from .review_jobs import JobKeeper, PreparedReview, gc_paused, measuring, prepare, reading
-from .review_panes import AGREES, ReviewHighlighter, marks_of, visible_blocks
+from .review_panes import AGREES, ReviewHighlighter, marks_of
 from .span_index import SpanIndex
 from .workers import JobRunner
 
@@ -190,7 +191,8 @@ class ReviewState(QObject):
         if not load:  # the text is there: paint what is on screen now, the rest in slices
             for pane, highlighter in self._pairs_of_panes():
                 highlighter.defer_from(0)
-                highlighter.paint_now(pane.firstVisibleBlock().blockNumber(), visible_blocks(pane))
+                shown = visible_blocks(pane)
+                highlighter.paint_now(shown.start, len(shown))
         self.compared.emit()
 
     def _painted(self, side: str) -> None:
@@ -230,6 +232,8 @@ class ReviewState(QObject):
         self._generation += 1
         self.jobs.wait_all()
         self.writers.wait_all()
+        if self.own_history:  # a shared one belongs to the main window, which waits for it
+            self.history.jobs.wait_all()
 
     # -- marks -------------------------------------------------------------------------
 

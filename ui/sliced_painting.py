@@ -97,6 +97,18 @@ class SlicedHighlighter(QSyntaxHighlighter):
             if block.isValid():
                 self.rehighlightBlock(block)
 
+    def repaint_soon(self, blocks: Iterable[int], on_screen: range) -> None:
+        """Repaint ``blocks``: those ``on_screen`` at once, the others in slices
+        (an undo of thousands of spans would hold the window for a second)."""
+        changed = set(blocks)
+        later = sorted(b for b in changed if b not in on_screen)
+        self.repaint([b for b in on_screen if b in changed])
+        if later:
+            self._done.difference_update(later)  # painted early, but changed since
+            self._pending = sorted(set(self._pending) | set(later))
+            if not self._timer.isActive():
+                self._paused.start()  # the slices begin once the keys are quiet
+
     def _resolve(self) -> None:
         index = self._index()
         if self._pending_from is not None and index is not None:

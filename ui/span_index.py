@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import NamedTuple, TypeVar
 
 from annotator.model import Span
@@ -166,7 +166,8 @@ class SpanIndex:
             self._eager_block = self.block_of(eager_until)
         self._index_all(spans)
 
-    def _index_all(self, spans: list[Span]) -> None:
+    def _index_all(self, spans: list[Span], touched: set[int] | None = None) -> None:
+        """Index ``spans`` (none of them here yet); add the blocks they touch to ``touched``."""
         # One flat loop (no method calls per span): this runs before the first paint.
         to_utf16, starts, blocks = self.offsets.to_utf16, self.block_starts, self._blocks
         by_id, keys = self._by_id, self._keys
@@ -177,6 +178,10 @@ class SpanIndex:
             keys.append((start, end, span.id))
             first = bisect_right(starts, start) - 1
             last = bisect_right(starts, end - 1, lo=first) - 1 if end - 1 > start else first
+            if touched is not None:
+                touched.add(first)
+                if last != first:
+                    touched.update(range(first + 1, last + 1))
             for block in range(first, last + 1):
                 bucket = blocks.get(block)
                 if bucket is None:
@@ -243,6 +248,34 @@ class SpanIndex:
             bucket.remove(entry)
             if not bucket:
                 del self._blocks[block]
+        return blocks
+
+    def remove_many(self, span_ids: Iterable[str]) -> set[int]:
+        """Remove these spans in one pass over the index (an undo of thousands);
+        the blocks to repaint."""
+        self.complete()
+        gone = [e for e in map(self._by_id.pop, span_ids, repeat(None)) if e is not None]
+        blocks: set[int] = set()
+        if not gone:
+            return blocks
+        keys = {e.key for e in gone}
+        self._keys = [k for k in self._keys if k not in keys]
+        for entry in gone:
+            blocks.update(self.blocks_of(entry))
+        ids = {e.span.id for e in gone}
+        for block in blocks:
+            bucket = [e for e in self._blocks[block] if e.span.id not in ids]
+            if bucket:
+                self._blocks[block] = bucket
+            else:
+                del self._blocks[block]
+        return blocks
+
+    def add_many(self, spans: Iterable[Span]) -> set[int]:
+        """Add spans not in the index yet, in one pass; the blocks to repaint."""
+        self.complete()
+        blocks: set[int] = set()
+        self._index_all([s for s in spans if s.id not in self._by_id], blocks)
         return blocks
 
     def _insert(self, span: Span) -> Entry:

@@ -138,7 +138,7 @@ class SuggestionsController(QObject):
 
         editor.jobs.start(
             w.store.path, work, lambda result: self._suggested(doc_id, *result),
-            lambda error: w.dialogs.error("Cannot suggest", error),
+            lambda error: w.dialogs.error("Cannot suggest", error), doing="suggesting",
         )  # fmt: skip
 
     def accept_here(self) -> bool:

@@ -49,6 +49,7 @@ class ThreadKeeper(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._running: set[QThread] = set()
+        self.doing = ""  # what the running job does, for "Still ... : one moment"
 
     def keep(self, job: QThread) -> None:
         """Track ``job`` until it finishes, then start it."""
@@ -79,7 +80,9 @@ class JobRunner(ThreadKeeper):
         work: Callable[[Store], Any],
         on_success: Callable[[Any], None],
         on_failure: Callable[[str], None],
+        doing: str = "working",
     ) -> StoreJob:
+        self.doing = doing
         job = StoreJob(db_path, work, self)
         job.succeeded.connect(on_success)
         job.failed.connect(on_failure)

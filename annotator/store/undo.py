@@ -69,6 +69,19 @@ class UndoMixin(SpansMixin):
         """Re-apply the analyst's latest undone change, or return None."""
         return self._step(annotator, "redo")
 
+    def step_size(self, annotator: str, direction: str = "undo") -> int:
+        """How big the analyst's next undo (or redo) is: the characters of the
+        states it restores (0 when there is none).  A window runs a big one on
+        a worker thread."""
+        find = hist.undo_target if direction == "undo" else hist.redo_target
+        target_id = find(self._events_newest_first(annotator))
+        if target_id is None:
+            return 0
+        return int(self._scalar(
+            "SELECT coalesce(length(before), 0) + coalesce(length(after), 0) FROM events"
+            " WHERE id = ?", [target_id],
+        ))  # fmt: skip
+
     def skip_undo(self, annotator: str) -> HistoryEntry | None:
         """Leave the analyst's next undo as it is (it conflicts, say) so that undo
         goes on with the change before it.  Changes no data; returns the change
