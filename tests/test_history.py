@@ -457,3 +457,18 @@ def test_a_span_back_in_a_later_chunk_stops_the_whole_redo(store: Store, db_path
     with pytest.raises(HistoryConflictError, match=f"span {late.id} exists again since"):
         store.redo("alice")
     assert everything(db_path) == before
+
+
+def test_redoing_a_document_delete_spares_later_work_of_others(
+    store: Store, db_path: Path
+) -> None:
+    doc = store.add_document(TEXT)
+    store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice")
+    store.delete_document(doc.id, by="alice")
+    store.undo("alice")  # the document is back
+    bobs = store.add_span(doc.id, 39, 45, "DATE", annotator="bob", note="bob's work")
+    before = everything(db_path)
+    with pytest.raises(HistoryConflictError, match=f"span {bobs.id} added since"):
+        store.redo("alice")  # deleting it again would take bob's span with it, unrecorded
+    assert everything(db_path) == before
+    assert store.spans(doc.id, annotator="bob") == [bobs]

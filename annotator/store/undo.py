@@ -165,6 +165,18 @@ class UndoMixin(SpansMixin):
                         f"span {rel['from_span'] if rel['from_span'] in gone else rel['to_span']}"
                         f" is linked by relation {rel['id']} of {rel['annotator']}: delete it first"
                     )
+        # A document leaving takes its rows with it (ON DELETE CASCADE): each must be
+        # in this step, or it is someone's later work, which must not go unrecorded.
+        for doc_id in [i for i in have["documents"] if i not in want["documents"]]:
+            for table in _CASCADED:
+                for (row_id,) in conn.execute(
+                    f"SELECT id FROM {table} WHERE document_id = ? ORDER BY id", [doc_id]
+                ):
+                    if row_id not in have[table]:
+                        raise HistoryConflictError(
+                            f"document {doc_id} has {_NOUNS[table]} {row_id} added since:"
+                            " it cannot be deleted again (delete that first)"
+                        )
         # Children leave before their parents and come back after them.
         for table in reversed(hist.TABLES):
             leaving = [(row_id,) for row_id in have[table] if row_id not in want[table]]
@@ -208,6 +220,7 @@ class UndoMixin(SpansMixin):
         return found
 
 
+_CASCADED = ("revisions", "document_status", "spans", "relations")  # go with their document
 _CHUNK = 500  # ids per "IN (...)" list: well within SQLite's limit of parameters
 
 
