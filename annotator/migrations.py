@@ -218,9 +218,38 @@ def _relation_decisions(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX relation_decisions_gold_2 ON relation_decisions(gold_relation_2)")
 
 
+def _id_sequence(conn: sqlite3.Connection) -> None:
+    """The last document and revision id ever given, so none is given twice: an
+    undo brings a deleted document back by its id (SQLite hands out the highest
+    id + 1 again once that row is gone).  Ids given before this step are found in
+    the tables and in the history (each document's ``add_document`` event names
+    it; replaced texts list their revisions)."""
+    conn.execute("CREATE TABLE id_sequence (name TEXT PRIMARY KEY, last INTEGER NOT NULL)")
+    documents = conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM documents), 0),"
+        " coalesce((SELECT max(document_id) FROM events), 0))"
+    ).fetchone()[0]
+    revisions = conn.execute(
+        """WITH states(state) AS (
+               SELECT before FROM events WHERE before LIKE '%"revisions"%'
+               UNION ALL SELECT after FROM events WHERE after LIKE '%"revisions"%'
+           ), given(id) AS (
+               SELECT json_extract(j.value, '$.id') FROM states, json_each(state, '$.revisions') j
+               UNION ALL SELECT j.value FROM events, json_each(after, '$.revision_ids') j
+               WHERE after LIKE '%"revision_ids"%'
+           )
+           SELECT max(coalesce((SELECT max(id) FROM revisions), 0),
+                      coalesce((SELECT max(CAST(id AS INTEGER)) FROM given), 0))"""
+    ).fetchone()[0]
+    conn.executemany(
+        "INSERT INTO id_sequence (name, last) VALUES (?, ?)",
+        [("documents", documents), ("revisions", revisions)],
+    )
+
+
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, _v3, _v4, _search_index, _review_decisions, _overview_indexes, _revisions,
-    _relation_decisions,
+    _relation_decisions, _id_sequence,
 ]  # fmt: skip
 LATEST = len(STEPS)
 

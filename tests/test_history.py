@@ -472,3 +472,39 @@ def test_redoing_a_document_delete_spares_later_work_of_others(
         store.redo("alice")  # deleting it again would take bob's span with it, unrecorded
     assert everything(db_path) == before
     assert store.spans(doc.id, annotator="bob") == [bobs]
+
+
+def test_a_deleted_documents_id_is_not_given_again(store: Store, db_path: Path) -> None:
+    first = store.add_document("Kyiv: the first article, alice's.")
+    span = store.add_span(first.id, 0, 4, "ACTOR", annotator="alice", note="important")
+    store.delete_document(first.id, by="bob")
+    later = store.add_document("Kyiv: a different article imported later.")
+    assert later.id == first.id + 1  # not the freed id
+    store.undo("bob")  # the deleted one comes back, under its own id
+    assert store.document(first.id).text == first.text
+    assert store.spans(first.id) == [span]
+    assert store.document(later.id).text == later.text
+
+
+def test_a_deleted_revisions_id_is_not_given_again(store: Store, db_path: Path) -> None:
+    a = store.add_document("First article about Kyiv.")
+    b = store.add_document("Second article about Lviv.")
+    store.replace_text(a.id, "First article about Kyiv, edited.", by="bob")
+    store.undo("bob")  # its revision row is gone
+    store.replace_text(b.id, "Second article about Lviv, edited.", by="alice")
+    store.redo("bob")  # brings its revision back: its id was not taken by alice's
+    assert store.document(a.id).text == "First article about Kyiv, edited."
+    # bob's revision took id 1 and keeps it; alice's, made while it was undone, got 2
+    assert [r[:2] for r in rows(db_path, "revisions")] == [(1, a.id), (2, b.id)]
+
+
+def test_a_redo_into_a_deleted_document_is_refused(store: Store, db_path: Path) -> None:
+    doc = store.add_document(TEXT)
+    store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice")
+    store.undo("alice")
+    store.delete_document(doc.id, by="bob")
+    store.add_document("Olena Koval said nothing else today.")
+    before = everything(db_path)
+    with pytest.raises(HistoryConflictError, match=f"document {doc.id} was deleted since"):
+        store.redo("alice")
+    assert everything(db_path) == before

@@ -247,3 +247,41 @@ def test_a_layout_8_file_gains_the_relation_decisions_table(tmp_path: Path) -> N
                    " AND type = 'index' AND sql IS NOT NULL ORDER BY name")  # fmt: skip
     assert indexes == [("relation_decisions_gold",), ("relation_decisions_gold_2",),
                        ("relation_decisions_pair",)]  # fmt: skip
+
+
+def test_a_layout_9_file_learns_the_ids_given_before(tmp_path: Path) -> None:
+    # Layout 9 (before id_sequence): document 1 is here; the history names a
+    # document 5 (deleted since), a revision 7 in a step's state and a revision 9
+    # brought by an import.  None of these ids may be given again.
+    from annotator.migrations import STEPS
+
+    path = tmp_path / "layout9.db"
+    stamp = "2025-01-02T03:09:00.000Z"
+    with closing(sqlite3.connect(path)) as conn:
+        for step in STEPS[:9]:
+            step(conn)
+        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
+        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+        revision = {"id": 7, "document_id": 5, "number": 1, "text": "old", "text_sha256": "x",
+                    "length": 3, "replaced_at": stamp, "replaced_by": "bob"}  # fmt: skip
+        events = [
+            (stamp, "import", "add_document", 5, "u5", None, "{}", None),
+            (stamp, "bob", "delete_document", 5, "5", json.dumps({"revisions": [revision]}),
+             "{}", None),
+            (stamp, "import", "import", 1, None, None,
+             json.dumps({"span_ids": [], "revision_ids": [9]}), None),
+        ]  # fmt: skip
+        conn.executemany("INSERT INTO events (at, annotator, action, document_id, target,"
+                         " before, after, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         events)  # fmt: skip
+        conn.execute("PRAGMA user_version = 9")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+
+    with open_store(path) as store:
+        assert store.add_document("A new article about the bridge.").id == 6
+        store.replace_text(1, TEXT + " Updated.", by="alice")
+    assert rows(path, "SELECT id, document_id FROM revisions") == [(10, 1)]
+    assert rows(path, "SELECT name, last FROM id_sequence ORDER BY name") == [
+        ("documents", 6), ("revisions", 10)
+    ]  # fmt: skip

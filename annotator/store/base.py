@@ -283,6 +283,16 @@ class StoreBase:
             raise
         conn.execute("COMMIT")
 
+    def _new_id(self, table: str) -> int:
+        """An id for a new row of ``table`` ("documents" or "revisions") that no row
+        ever had: undo brings a deleted row back by its id.  Call inside a transaction."""
+        last = max(self._scalar("SELECT last FROM id_sequence WHERE name = ?", [table]) or 0,
+                   self._scalar(f"SELECT max(id) FROM {table}") or 0)  # fmt: skip
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO id_sequence (name, last) VALUES (?, ?)", [table, last + 1]
+        )
+        return last + 1
+
     def _scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = self.db.conn.execute(sql, list(params)).fetchone()
         return None if row is None else row[0]

@@ -97,13 +97,13 @@ class ImportsMixin(SpansMixin):
             meta_json = json.dumps(dict(meta or {}), ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise InvalidSpanError(f"document meta must be plain JSON values ({exc})") from None
-        cursor = self.db.conn.execute(
+        doc_id = self._new_id("documents")
+        self.db.conn.execute(
             "INSERT INTO documents"
-            " (uid, title, source, text, text_sha256, length, meta, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [uid, title, source, text, digest, len(text), meta_json, created_at],
+            " (id, uid, title, source, text, text_sha256, length, meta, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, uid, title, source, text, digest, len(text), meta_json, created_at],
         )
-        doc_id = int(cursor.lastrowid or 0)
         self._record(
             added_by, "add_document", document_id=doc_id, target=uid,
             after={"documents": [{"id": doc_id, "uid": uid, "title": title, "source": source}]},
@@ -265,12 +265,13 @@ class ImportsMixin(SpansMixin):
             digest = sha256(rev["text"])
             if digest not in here:
                 number += 1
-                here[digest] = conn.execute(
-                    "INSERT INTO revisions (document_id, number, text, text_sha256, length,"
-                    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [doc_id, number, rev["text"], digest, len(rev["text"]), rev["replaced_at"],
-                     rev["replaced_by"]],
-                ).lastrowid  # fmt: skip
+                here[digest] = self._new_id("revisions")
+                conn.execute(
+                    "INSERT INTO revisions (id, document_id, number, text, text_sha256, length,"
+                    " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [here[digest], doc_id, number, rev["text"], digest, len(rev["text"]),
+                     rev["replaced_at"], rev["replaced_by"]],
+                )  # fmt: skip
                 added.append(here[digest])
             revision_ids.append(here[digest])
         orphans = [o for o in record.orphans if not self._existing_ids("spans", [o["id"]], doc_id)]

@@ -105,8 +105,8 @@ class RevisionsMixin(UndoMixin):
                 "text": old["text"], "text_sha256": old["text_sha256"], "length": old["length"],
                 "replaced_at": stamp, "replaced_by": by,
             }  # fmt: skip
-            # The id is given, not left to SQLite: the layout does not make it a rowid.
-            revision = {"id": 1 + (self._scalar("SELECT max(id) FROM revisions") or 0), **revision}
+            # The id is never one given before (undo brings deleted revisions back by id).
+            revision = {"id": self._new_id("revisions"), **revision}
             conn.execute(
                 "INSERT INTO revisions (id, document_id, number, text, text_sha256, length,"
                 " replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

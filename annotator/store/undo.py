@@ -144,6 +144,14 @@ class UndoMixin(SpansMixin):
                 raise HistoryConflictError(
                     f"{_NOUNS[table]} {next(i for i in back if i in there)} exists again since"
                 )
+        # Rows come back only into a document that is there (or comes back too).
+        homes = {row["document_id"] for table in _CASCADED for row in want[table].values()
+                 if row.get("document_id") is not None} - set(want["documents"])  # fmt: skip
+        gone_home = homes - self._present("documents", sorted(homes))
+        if gone_home:
+            raise HistoryConflictError(
+                f"document {min(gone_home)} was deleted since: its rows cannot be put back"
+            )
         doomed = [row_id for row_id in have["spans"] if row_id not in want["spans"]]
         # A relation can come back only if both its spans are (or come back) there.
         ends = [end for rel in want["relations"].values()
@@ -209,9 +217,9 @@ class UndoMixin(SpansMixin):
                               if stored.get(row["id"]) != values(row))  # fmt: skip
         return [row_id for row_id in rows if row_id in differ]
 
-    def _present(self, table: str, ids: list[str]) -> set[str]:
+    def _present(self, table: str, ids: list[Any]) -> set[Any]:
         """Those of ``ids`` that are rows of ``table`` now."""
-        found: set[str] = set()
+        found: set[Any] = set()
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i : i + _CHUNK]
             found.update(r[0] for r in self.db.conn.execute(
