@@ -130,6 +130,8 @@ def export_command(
                 f"analyst {annotator!r} has no spans in this database (analysts: {known})"
             )
         target = out or str(registry.default_output(fmt, store.path.stem))
+        if target != "-":
+            registry.refuse_database_target(Path(target))
         if target != "-" and not force and _occupied(Path(target)):
             raise click.ClickException(
                 f"{target} already exists: choose another --out, or add --force to replace it"

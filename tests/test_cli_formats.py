@@ -8,6 +8,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from annotator import open_store
@@ -149,3 +150,20 @@ def test_brat_folder_export_imports_back(tmp_path: Path) -> None:
             (10, 18, "ACTOR", "Zelensky"), (27, 33, "DATE", "Monday")
         ]  # fmt: skip
     shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "spacy", "doccano"])
+def test_export_never_replaces_a_database_even_with_force(tmp_path: Path, fmt: str) -> None:
+    db, other = tmp_path / "t.db", tmp_path / "other.db"
+    for path in (db, other):
+        with open_store(path) as store:
+            store.add_document(EMOJI)
+    before = {p: p.read_bytes() for p in (db, other)}
+    for target in (db, other):
+        result = run("export", "--format", fmt, "--out", str(target), "--force", "--db", str(db))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: {target} is a database: an export never replaces one; choose another file\n"
+        )
+    assert {p: p.read_bytes() for p in (db, other)} == before
+    assert run("list", "--db", str(db)).exit_code == 0

@@ -194,3 +194,14 @@ def test_a_cancelled_export_writes_nothing(store, tmp_path):
     with pytest.raises(Cancelled):
         export_to(store.path, "jsonl", None, target, cancelled=cancelled)
     assert list(target.parent.iterdir()) == []  # neither the file nor its temporary folder
+
+
+def test_export_to_the_open_database_is_refused(store):
+    from annotator.errors import ExportError
+
+    store.add_document("Kyiv talks resumed on Monday.\n", title="Kyiv")
+    before = store.path.read_bytes()
+    with pytest.raises(ExportError, match="is a database: an export never replaces one"):
+        export_to(store.path, "jsonl", None, store.path, cancelled=threading.Event())
+    assert store.path.read_bytes() == before
+    assert len(store.documents()) == 1

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import ImportRefusedError
+from ..errors import ExportError, ImportRefusedError
 
 # name -> (module, can import, can export, default output suffix or "/" for a folder)
 FORMATS: dict[str, tuple[str, bool, bool, str]] = {
@@ -36,6 +37,21 @@ def module(name: str) -> ModuleType:
 def default_output(name: str, stem: str) -> Path:
     suffix = FORMATS[name][3]
     return Path("exports") / (stem if suffix == "/" else f"{stem}{suffix}")
+
+
+def refuse_database_target(target: Path) -> None:
+    """Raise ``ExportError`` when ``target`` is a SQLite database (this one or
+    another, open or not): no export replaces one, not even with --force."""
+    if target.is_dir():
+        return
+    with contextlib.suppress(OSError):
+        with open(target, "rb") as f:
+            if f.read(16) == b"SQLite format 3\x00":
+                raise ExportError(
+                    f"{target} is a database: an export never replaces one; choose another file"
+                )
+    if any(Path(f"{target}{end}").exists() for end in ("-wal", "-shm")):
+        raise ExportError(f"{target} belongs to an open database: choose another file")
 
 
 def detect(path: Path) -> str | None:
