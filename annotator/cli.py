@@ -6,6 +6,7 @@ group; everything here works where Qt cannot start.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sqlite3
@@ -34,8 +35,34 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("annotator", appauthor=False) / "annotations.db"
 
 
+def _example_last(command: click.Command) -> None:
+    """Move the docstring's "Example:" part after the options (click's epilog),
+    so that ``--help`` ends with the example."""
+    text = inspect.cleandoc(command.help or "")
+    if "\nExample" in text and command.epilog is None:
+        head, _, example = text.partition("\nExample")
+        title, _, body = example.partition("\n")
+        # "\b" keeps click from rewrapping the commands or taking their indent away.
+        command.help, command.epilog = head.rstrip(), f"Example{title}\n\n\b{body}"
+
+
+class ExampleLastCommand(click.Command):
+    """A command whose ``--help`` ends with its example."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _example_last(self)
+
+
 class CoreGroup(click.Group):
-    """Turns the core's errors into one ``Error: ...`` line and exit code 1."""
+    """Turns the core's errors into one ``Error: ...`` line and exit code 1; its
+    commands' ``--help`` (and its own) end with an example."""
+
+    command_class = ExampleLastCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _example_last(self)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -59,8 +86,17 @@ def db_option(f: F) -> F:
 
 
 @contextmanager
-def store_at(db_path: Path | None, **kwargs: Any) -> Iterator[Store]:
+def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> Iterator[Store]:
+    """The Store at ``--db`` (else the default).  A database named with ``--db`` or
+    $ANNOTATOR_DB must exist unless the command makes one (``create``): a mistyped
+    path would otherwise be a new, empty database that answers "nothing"."""
     path = db_path or default_db_path()
+    named = db_path is not None or bool(os.environ.get("ANNOTATOR_DB"))
+    if named and not create and not path.exists():
+        raise click.ClickException(
+            f"there is no database at {path}: check the path (`annotator import FILE"
+            f" --db {path}` makes a new one)"
+        )
     if db_path is None:
         path.parent.mkdir(parents=True, exist_ok=True)
     with open_store(path, **kwargs) as store:
@@ -203,7 +239,7 @@ def sample_command(db_path: Path | None) -> None:
     """
     from .sample_article import add_sample
 
-    with store_at(db_path) as store:
+    with store_at(db_path, create=True) as store:
         result = add_sample(store)
     if result:
         click.echo(f"Added the sample article as document {result[0].id} "

@@ -73,7 +73,7 @@ def import_command(
     """
     label_map = _label_map(mapping)
     added = skipped = spans = 0
-    with store_at(db_path, schema=schema) as store:
+    with store_at(db_path, create=True, schema=schema) as store:
         store.import_limit = int(max_size * 1024 * 1024)
         store.annotation_limit = int(max_annotation_size * 1024 * 1024)
         with _progress(list(files), "Importing") as bar:

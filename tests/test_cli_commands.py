@@ -18,6 +18,7 @@ from cli_helpers import (
     snapshot,
 )
 
+from annotator import open_store
 from annotator.cli import cli
 
 # -- list and stats ------------------------------------------------------------------------
@@ -36,6 +37,7 @@ def test_list_prints_a_table(team_db: Path) -> None:
 
 
 def test_list_of_an_empty_database(db: Path) -> None:
+    open_store(db).close()
     result = run("list", "--db", str(db))
     assert result.exit_code == 0
     assert result.stdout == "No documents yet: add some with `annotator import FILE`.\n"
@@ -80,6 +82,7 @@ def test_stats_json(team_db: Path) -> None:
 
 
 def test_stats_of_an_empty_database(db: Path) -> None:
+    open_store(db).close()
     result = run("stats", "--db", str(db))
     assert lines(result.stdout) == [
         "0 documents, 0 spans",
@@ -122,24 +125,26 @@ def test_sample_adds_the_reference_annotation_once(db: Path) -> None:
 # -- help, environment, usage errors ------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["import"], ["export"], ["list"], ["stats"], ["sample"]])
+def every_command() -> list[list[str]]:
+    return [[]] + [[name] for name in sorted(cli.commands)]
+
+
+@pytest.mark.parametrize("command", every_command(), ids=lambda c: " ".join(c) or "annotator")
 def test_help_ends_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
     out = lines(result.stdout)
     assert out[0].startswith(f"Usage: annotator {' '.join(command)}".rstrip())
-    # The description's last block is "Example:" and one indented command line,
-    # right before the options.
-    options = out.index("Options:")
-    block = [line for line in out[:options] if line.strip()]
-    assert block[-2].strip() == "Example:"
+    # The help ends with "Example:" and one indented command line, after the options.
+    block = [line for line in out if line.strip()]
+    assert block[-2] == "  Example:"
     assert block[-1].startswith("      annotator ")
     if command:
         assert block[-1].strip().startswith(f"annotator {command[0]} ")
-    # The command's own help text ends with that example too.
+    assert out.index("Options:") < len(out) - 3
+    # The description above the options is the command's summary, not the example.
     cmd = cli if not command else cli.commands[command[0]]
-    assert cmd.help is not None
-    assert cmd.help.rstrip().splitlines()[-1].strip() == block[-1].strip()
+    assert cmd.help is not None and "Example" not in cmd.help
 
 
 def test_annotator_db_is_used_without_db(tmp_path: Path, article: Path) -> None:
@@ -208,3 +213,36 @@ def test_console_script_help_and_error_without_traceback(tmp_path: Path) -> None
     assert failed.returncode == 1
     assert failed.stdout == ""
     assert failed.stderr == "Error: missing.txt does not exist: check the path and import again\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["stats"], ["export", "--out", "-"], ["check"], ["search", "Kyiv"],
+     ["backup", "--out", "copy.db"], ["agree", "--a", "alice", "--b", "bob"], ["suggest"]],
+)  # fmt: skip
+def test_a_mistyped_database_path_is_refused_not_created(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "teem.db"
+    result = run(*command, "--db", str(typo))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: there is no database at {typo}: check the path (`annotator import FILE"
+        f" --db {typo}` makes a new one)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing made
+
+
+def test_the_database_named_by_annotator_db_must_exist_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typo = tmp_path / "teem.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(typo))
+    result = run("list")
+    assert result.exit_code == 1 and "there is no database at" in result.stderr
+    assert not typo.exists()
+    article = tmp_path / "article.txt"
+    article.write_text("Kyiv talks resumed on Monday.\n", encoding="utf-8")
+    assert run("import", str(article)).exit_code == 0  # import makes the database
+    assert typo.exists() and run("list").exit_code == 0

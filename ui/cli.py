@@ -38,7 +38,7 @@ def gui_command(file: Path | None, analyst: str | None, db_path: Path | None) ->
 
     if no_display():
         raise click.ClickException(NO_DISPLAY)
-    with store_at(db_path) as store:
+    with store_at(db_path, create=True) as store:
         document_id = first_document(store, file, first_start=db_path is None)
         code = run(store, analyst=analyst, document_id=document_id, started=STARTED,
                    imported=file is not None)
