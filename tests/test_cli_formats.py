@@ -167,3 +167,24 @@ def test_export_never_replaces_a_database_even_with_force(tmp_path: Path, fmt: s
         )
     assert {p: p.read_bytes() for p in (db, other)} == before
     assert run("list", "--db", str(db)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("spacy", "a spaCy DocBin is a binary file: give --out FILE.spacy, not -"),
+        ("brat", "brat writes a folder of .txt and .ann files: give --out FOLDER, not -"),
+        ("w3c", "the W3C export is checked as a whole file: give --out FILE.jsonld, not -"),
+    ],
+)
+def test_formats_that_cannot_go_to_standard_output_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, message: str
+) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        store.add_document(EMOJI)
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--format", fmt, "--out", "-", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+    assert not (tmp_path / "-").exists()

@@ -265,6 +265,8 @@ def write(
     Each ``.ann`` is parsed back and compared with the spans it must hold; files
     are staged as temporary files and renamed only when all passed.
     """
+    if str(target) == "-":
+        raise ExportError("brat writes a folder of .txt and .ann files: give --out FOLDER, not -")
     unit, folder = _unit(offsets, ExportError), Path(target)
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder} is a file: brat export needs a folder (--out DIR)")

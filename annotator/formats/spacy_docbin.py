@@ -42,6 +42,8 @@ def write(
     ``offsets`` is accepted for a uniform interface and ignored: a ``Doc``
     counts characters (code points).
     """
+    if str(target) == "-":
+        raise ExportError("a spaCy DocBin is a binary file: give --out FILE.spacy, not -")
     try:
         nlp = spacy_pipeline()
         from spacy.tokens import DocBin

@@ -62,6 +62,10 @@ def write(
     store: Any, target: str | Path, *, annotator: str | None = None, offsets: str | None = None
 ) -> WriteReport:
     """Write every span (or one analyst's) and relation as W3C annotations to ``target``."""
+    if str(target) == "-":
+        raise ExportError(
+            "the W3C export is checked as a whole file: give --out FILE.jsonld, not -"
+        )
     unit = offsets or "codepoint"
     if unit not in ("codepoint", "utf16"):
         raise ExportError(f"unknown offset unit {offsets!r}: use codepoint or utf16")
