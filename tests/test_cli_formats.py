@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from cli_helpers import snapshot
 from click.testing import CliRunner, Result
 
 from annotator import open_store
@@ -188,3 +189,39 @@ def test_formats_that_cannot_go_to_standard_output_say_so(
     assert result.exit_code == 1
     assert result.stderr == f"Error: {message}\n"
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_doccano_file_with_a_long_first_record_is_read_as_doccano(
+    tmp_path: Path, suffix: str
+) -> None:
+    # The first line is 75,000 characters: more than the first block read to guess
+    # the format.  "Alice" is [0, 5), and the last "Bob" at [74,995, 74,998).
+    text = "Alice met Bob. " * 5000
+    source = tmp_path / f"long{suffix}"
+    source.write_text(json.dumps({"text": text, "label": [[0, 5, "ACTOR"],
+                                                          [74995, 74998, "ACTOR"]]}) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    db = tmp_path / "t.db"
+    result = run("import", str(source), "--annotator", "alice", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        assert [(s.start, s.end, s.text) for s in store.spans(1)] == [
+            (0, 5, "Alice"), (74995, 74998, "Bob")
+        ]  # fmt: skip
+
+
+def test_native_jsonl_refuses_a_record_with_another_tools_spans(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_text(json.dumps({"text": "Alice met Bob.", "entities": [[0, 5, "ACTOR"]]})
+                      + "\n", encoding="utf-8")  # fmt: skip
+    db = tmp_path / "t.db"
+    open_store(db).close()
+    before = snapshot(db)
+    result = run("import", str(source), "--format", "jsonl", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'Error: mixed.jsonl line 1 has "entities" but no "spans": it is another tool\'s record,'
+        " not native JSONL; import it with --format doccano, labelstudio or prodigy\n"
+    )
+    assert snapshot(db) == before

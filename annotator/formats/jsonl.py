@@ -27,6 +27,9 @@ BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
 HELPER_SPANS = 200_000  # from this many spans on, a second process shares the blocks
 _TAIL = b',"offset_unit":"codepoint"}'
+# Keys where other tools keep their spans: a record with one of them and no "spans"
+# would otherwise be read as an article without annotations.
+_FOREIGN_KEYS = frozenset({"label", "labels", "entities", "annotations", "predictions"})
 
 
 def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]]:
@@ -192,6 +195,12 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ImportRefusedError(f'{where} has no "text" string: is this a native JSONL file?')
     unit = obj.get("offset_unit", "codepoint")
+    foreign = sorted(_FOREIGN_KEYS & obj.keys())
+    if "offset_unit" not in obj and not obj.get("spans") and foreign:
+        raise ImportRefusedError(
+            f'{where} has "{foreign[0]}" but no "spans": it is another tool\'s record, not'
+            " native JSONL; import it with --format doccano, labelstudio or prodigy"
+        )
     if unit != "codepoint":
         raise ImportRefusedError(
             f"{where} counts offsets in {unit!r}: only code points are read; convert the file"

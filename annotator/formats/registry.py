@@ -74,6 +74,11 @@ def detect(path: Path) -> str | None:
         )
     with open(path, encoding="utf-8", errors="replace") as f:
         head = f.read(65536)
+        while "\n" not in head:  # the whole first record: a long article is one line
+            more = f.read(1 << 20)
+            if not more:
+                break
+            head += more
     for name in _SNIFF_ORDER:
         if module(name).sniff(head):
             return name
