@@ -155,8 +155,8 @@ def export_command(
         click.echo(f"Tokens and sentences from {tokenizer}", err=to_stderr)
     for line in getattr(report, "lost", []):
         click.echo(f"Not carried by {fmt}: {line}", err=to_stderr)
-    if left_out:
-        click.echo(f"Left out: {left_out}", err=to_stderr)
+    for line in ([left_out] if left_out else []) + report.left_out:
+        click.echo(f"Left out: {line}", err=to_stderr)
 
 
 def _occupied(path: Path) -> bool:

@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from cli_helpers import snapshot
+from cli_helpers import lines, snapshot
 from click.testing import CliRunner, Result
 
 from annotator import open_store
@@ -225,3 +225,25 @@ def test_native_jsonl_refuses_a_record_with_another_tools_spans(tmp_path: Path) 
         " not native JSONL; import it with --format doccano, labelstudio or prodigy\n"
     )
     assert snapshot(db) == before
+
+
+def test_one_layers_export_leaves_out_relations_to_other_layers(tmp_path: Path) -> None:
+    db, out = tmp_path / "t.db", tmp_path / "alice.jsonl"
+    with open_store(db) as store:
+        doc = store.add_document(EMOJI)
+        claim = store.add_span(doc.id, 10, 34, "CLAIM", annotator="alice")
+        actor = store.add_span(doc.id, 10, 18, "ACTOR", annotator="bob")  # Zelensky
+        store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+    result = run("export", "--annotator", "alice", "--out", str(out), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout) == [
+        f"Exported 1 document, 1 span, 0 relations to {out}",
+        "Left out: 1 relation to spans of other layers (left out with those spans)",
+    ]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["id"] for s in record["spans"]] == [claim.id] and record["relations"] == []
+    fresh = tmp_path / "fresh.db"
+    assert run("import", str(out), "--db", str(fresh)).exit_code == 0  # the file stands alone
+    everything = tmp_path / "all.jsonl"
+    assert run("export", "--out", str(everything), "--db", str(db)).exit_code == 0
+    assert len(json.loads(everything.read_text(encoding="utf-8"))["relations"]) == 1

@@ -73,7 +73,9 @@ def export_to(
             os.replace(staged, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return dataclasses.replace(report, path=str(target), left_out=[left_out] if left_out else [])
+    return dataclasses.replace(
+        report, path=str(target), left_out=([left_out] if left_out else []) + report.left_out
+    )
 
 
 def summary(fmt: str, report: Any) -> str:

@@ -17,10 +17,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomicfile import EarlySync, atomic_open
+from ..display_text import with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import RESERVED_META, DocumentRecord
 from ..store.export_helper import Helper, OrderedBlocks
-from ..store.exporting import build_block, export_blocks, export_heads, snapshot_mark
+from ..store.exporting import (
+    build_block,
+    export_blocks,
+    export_heads,
+    relations_left_out,
+    snapshot_mark,
+)
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
 BLOCK = 8  # documents per query of span groups, at most
@@ -133,7 +140,13 @@ def _write_lines(
             progress(docs)
     if raw is not None:
         syncing.wait()
-    return WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
+    report = WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
+    dropped = relations_left_out(store.db.conn, annotator)
+    if dropped:
+        report.left_out.append(with_count(
+            "{n} relation{|s} to spans of other layers (left out with those spans)", dropped
+        ))  # fmt: skip
+    return report
 
 
 def sniff(first_text: str) -> bool:

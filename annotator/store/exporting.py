@@ -64,11 +64,35 @@ def snapshot_mark(conn: sqlite3.Connection) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
+def _ends_exported(annotator: str | None) -> tuple[str, list[Any]]:
+    """Neither end of the relation ``r`` is a span left out of the export (another
+    analyst's, in one analyst's layer; a suggestion not accepted, in all layers)."""
+    outside, params = ("o.annotator <> ?", [annotator]) if annotator else ("o.annotator = ?",
+                                                                           [SUGGEST])  # fmt: skip
+    return (f"NOT EXISTS (SELECT 1 FROM spans o WHERE o.id IN (r.from_span, r.to_span)"
+            f" AND {outside})", params)  # fmt: skip
+
+
+def relations_left_out(conn: sqlite3.Connection, annotator: str | None = None) -> int:
+    """How many live relations of the export's layers link a span it leaves out."""
+    layer, params = _layer(annotator, "r")
+    ends, end_params = _ends_exported(annotator)
+    return int(conn.execute(
+        f"SELECT count(*) FROM relations r WHERE 1 {layer} AND {LIVE_RELATION} AND NOT {ends}",
+        params + end_params,
+    ).fetchone()[0])  # fmt: skip
+
+
 def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
     """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
-    relation count).  A relation is exported while neither end is an orphan."""
+    relation count).  A relation is exported while neither end is an orphan, and
+    both ends are exported (``_ends_exported``): a file that names a span it
+    does not hold cannot be imported."""
     layer, params = _layer(annotator, "r")
-    relations = f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
+    ends, end_params = _ends_exported(annotator)
+    params = params + end_params
+    relations = (f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
+                 f" AND {ends}")  # fmt: skip
     sql = f"""
         SELECT d.id,
             json_object('id', d.uid, 'text', d.text,
