@@ -120,7 +120,8 @@ def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
         claim = store.add_span(one.id, 20, 48, "CLAIM", annotator="alice")
         kyiv = store.add_span(two.id, 21, 25, "ACTOR", annotator="alice")
         rel = store.add_relation(one.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
-    # Break four promises behind the store's back, as a careless script would.
+    # Break four promises behind the store's back, as a careless script would (the
+    # relation then breaks two: documents, and the labels its type allows).
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("UPDATE spans SET text = 'Ana Ruis' WHERE id = ?", [actor.id])
         conn.execute('UPDATE spans SET "end" = 99 WHERE id = ?', [claim.id])
@@ -137,9 +138,11 @@ def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
         f" (for example span {kyiv.id})",
         f"relation: relation {rel.id} of document {one.id} links spans of documents"
         f" {one.id} and {two.id}",
+        f"relation: relation {rel.id} is ATTRIBUTED_TO from CLAIM to PLACE, which the schema"
+        " does not allow (an export of it cannot be imported)",
     ]
     assert result.stderr == (
-        "Error: 4 problems found: restore a backup or fix the rows named above\n"
+        "Error: 5 problems found: restore a backup or fix the rows named above\n"
     )
 
 
@@ -158,4 +161,25 @@ def test_check_reports_a_documents_own_fields_kept_in_its_meta(tmp_path: Path) -
     assert result.stdout.splitlines() == [
         f"meta: document {doc.id} keeps 'source', 'created_at' in its meta: every native"
         " export replaces them with the document's own fields"
+    ]
+
+
+def test_check_reports_a_relation_its_labels_no_longer_allow(tmp_path: Path) -> None:
+    # Before update_span refused it, a label change could leave such a relation;
+    # made here behind the store's back.  "Mayor Ana Ruiz" [0, 14), "said the bridge
+    # reopens on Monday" [15, 49).
+    db = tmp_path / "rel.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        actor = store.add_span(doc.id, 0, 14, "ACTOR", annotator="alice")
+        claim = store.add_span(doc.id, 15, 49, "CLAIM", annotator="alice")
+        rel = store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE spans SET label = 'DATE' WHERE id = ?", [actor.id])
+        conn.commit()
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"relation: relation {rel.id} is ATTRIBUTED_TO from CLAIM to DATE, which the schema"
+        " does not allow (an export of it cannot be imported)"
     ]

@@ -399,6 +399,25 @@ def test_relation_named_under_the_wrong_document_is_refused(
     assert snapshot(db_path) == before
 
 
+@pytest.mark.parametrize(
+    ("end", "label"), [("actor", "DATE"), ("claim", "ACTOR")]  # the relation's "to", its "from"
+)
+def test_a_label_that_would_not_fit_a_relation_is_refused(
+    store: Store, doc_id: int, db_path: Path, linked: dict[str, Span], end: str, label: str
+) -> None:
+    # ATTRIBUTED_TO goes from a CLAIM to an ACTOR (schemas/default.json): neither
+    # CLAIM -> DATE nor ACTOR -> ACTOR is allowed.
+    rel = store.add_relation(
+        doc_id, linked["claim"].id, linked["actor"].id, "ATTRIBUTED_TO", annotator="alice"
+    )
+    before = snapshot(db_path)
+    with pytest.raises(InvalidSpanError, match=f"linked by ATTRIBUTED_TO relation {rel.id}"):
+        store.update_span(linked[end].id, label=label, by="bob")
+    assert snapshot(db_path) == before
+    store.update_span(linked["date"].id, label="CITATION", by="bob")  # unlinked: free to change
+    assert store.check() == []
+
+
 def test_delete_relation(store: Store, doc_id: int, db_path: Path, linked: dict[str, Span]) -> None:
     rel = store.add_relation(
         doc_id, linked["claim"].id, linked["actor"].id, "ATTRIBUTED_TO", annotator="alice"

@@ -101,6 +101,16 @@ class MaintenanceMixin(StoreBase):
                 "relation", f"relation {rel_id} of document {rel_doc} links spans of documents"
                 f" {a_doc} and {b_doc}", (rel_id,),
             ))  # fmt: skip
+        for rel_id, rel_type, a_label, b_label in conn.execute(
+            "SELECT r.id, r.type, a.label, b.label FROM relations r"
+            " JOIN spans a ON a.id = r.from_span JOIN spans b ON b.id = r.to_span ORDER BY r.id"
+        ):
+            if rel_type not in self.schema.relation_types_between(a_label, b_label):
+                breaches.append(Breach(
+                    "relation", f"relation {rel_id} is {rel_type} from {a_label} to {b_label},"
+                    " which the schema does not allow (an export of it cannot be imported)",
+                    (rel_id,),
+                ))  # fmt: skip
         reserved = " OR ".join(f"json_type(meta, '$.{key}') IS NOT NULL" for key in RESERVED_META)
         for doc_id, meta in conn.execute(f"SELECT id, meta FROM documents WHERE {reserved}"):
             keys = [key for key in RESERVED_META if key in json.loads(meta)]

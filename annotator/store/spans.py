@@ -257,6 +257,8 @@ class SpansMixin(StoreBase):
                 attributes=json.loads(old["attributes"]) if attributes is None else attributes,
                 origin=old["origin"], span_id=span_id, created_at=old["created_at"],
             )  # fmt: skip
+            if new["label"] != old["label"]:
+                self._check_relations_fit(span_id, new["label"])
             new["updated_at"] = now()
             conn.execute(
                 'UPDATE spans SET label = ?, start = ?, "end" = ?, text = ?, note = ?,'
@@ -269,6 +271,18 @@ class SpansMixin(StoreBase):
                 target=span_id, before={"spans": [old]}, after={"spans": [new]},
             )  # fmt: skip
         return _span_from_row(new)
+
+    def _check_relations_fit(self, span_id: str, label: str) -> None:
+        """Refuse a label under which a relation of the span would not be allowed."""
+        for rel in self._relations_touching([span_id]):
+            other = rel["to_span"] if rel["from_span"] == span_id else rel["from_span"]
+            other_label = self._scalar("SELECT label FROM spans WHERE id = ?", [other])
+            ends = (label, other_label) if rel["from_span"] == span_id else (other_label, label)
+            if rel["type"] not in self.schema.relation_types_between(*ends):
+                raise InvalidSpanError(
+                    f"span {span_id} is linked by {rel['type']} relation {rel['id']}, which"
+                    f" cannot go from {ends[0]} to {ends[1]}: delete the relation first"
+                )
 
     def delete_span(self, span_id: str, *, by: str | None = None) -> None:
         """Delete a span and the relations that use it (one undo step)."""
