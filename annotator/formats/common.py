@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -188,6 +189,29 @@ class Reading:
         return self.result
 
 
+# A JSON escape of half a UTF-16 pair without its other half: json.loads makes it a
+# lone surrogate, which is no character and which no database can store.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*"  # the backslash of the escape is not itself escaped
+    r"(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # high, no low after
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # low, no high before
+)
+
+
+def refuse_lone_surrogates(content: str, name: str) -> None:
+    """Raise ``ImportRefusedError`` naming the line of a JSON file that escapes half
+    a UTF-16 pair without the other half (the file is checked whole, in C)."""
+    if "\\u" not in content:
+        return
+    found = _LONE_SURROGATE.search(content)
+    if found is not None:
+        line = content.count("\n", 0, found.start(1)) + 1
+        raise ImportRefusedError(
+            f"{name} line {line} holds {found.group(1)}, half of a UTF-16 pair without its"
+            " other half (not a character): fix the file and import again"
+        )
+
+
 def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
     """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
 
@@ -199,6 +223,7 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         content = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
+    refuse_lone_surrogates(content, path.name)
     first = True
     for n, line in enumerate(content.split("\n"), 1):
         if not line.strip():

@@ -29,6 +29,7 @@ from ..store.exporting import (
     snapshot_mark,
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
+from .common import refuse_lone_surrogates
 
 BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
@@ -181,6 +182,7 @@ def read(
             f"{path.name} is not valid UTF-8 (byte {exc.start + bom}): save it as UTF-8"
             " and import again"
         ) from None
+    refuse_lone_surrogates(content, path.name)
     # One record per line; JSON strings may hold U+2028 unescaped, so split on "\n" only.
     for n, line in enumerate(content.split("\n"), 1):
         if not line.strip():

@@ -61,6 +61,7 @@ from .common import (
     id_key,
     lost_lines,
     offset_unit,
+    refuse_lone_surrogates,
     write_atomically,
 )
 
@@ -107,7 +108,9 @@ def read(
     path = Path(path)
     reading = Reading(path, "labelstudio", offsets, "codepoint", annotator, skip_invalid)
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8-sig"))
+        content = path.read_text(encoding="utf-8-sig")
+        refuse_lone_surrogates(content, path.name)
+        tasks = json.loads(content)
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import migrations
-from ..errors import DatabaseFileError, NotFoundError, sqlite_trouble
+from ..errors import DatabaseFileError, InvalidSpanError, NotFoundError, sqlite_trouble
 from ..model import (
     Relation,
     Schema,
@@ -274,12 +274,14 @@ class StoreBase:
                 time.sleep(0.05 * (attempt + 1))
         try:
             yield conn
-        except BaseException:
+        except BaseException as exc:
             # SQLite rolls back by itself after some errors (a full disk, an I/O
             # error): then there is nothing to roll back, and the error to show is
             # the one that happened.
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, UnicodeEncodeError):  # a str that UTF-8 cannot hold
+                raise InvalidSpanError(surrogate_message(exc)) from None
             raise
         conn.execute("COMMIT")
 
@@ -369,3 +371,13 @@ def _refuse_foreign_file(path: Path) -> None:
         header = f.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise DatabaseFileError(f"{path} is not a SQLite database: choose an annotator .db file")
+
+
+def surrogate_message(exc: UnicodeEncodeError) -> str:
+    """The one-line error for text holding a lone surrogate (only JSON's "\\udXXX"
+    escapes or a program can make one): it is half of a UTF-16 pair, no character."""
+    char = exc.object[exc.start] if isinstance(exc.object, str) else "?"
+    return (
+        f"a text holds U+{ord(char):04X}, half of a UTF-16 pair without its other half"
+        " (not a character): fix the source; nothing was changed"
+    )
