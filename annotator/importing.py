@@ -10,7 +10,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .errors import DuplicateDocumentError, ImportRefusedError, UnknownLabelsError
+from .display_text import counted
+from .errors import (
+    AnnotatorError,
+    DuplicateDocumentError,
+    ImportRefusedError,
+    UnknownLabelsError,
+)
 from .formats import registry
 from .formats.base import ReadResult
 from .model import ImportResult
@@ -53,8 +59,17 @@ def import_path(
                 f"folder {path} has no {', '.join(SUFFIXES)} files: choose another folder"
             )
         total = ImportResult()
-        for file in files:
-            total.merge(import_path(store, file, **options))  # type: ignore[arg-type]
+        for n, file in enumerate(files):
+            try:
+                total.merge(import_path(store, file, **options))  # type: ignore[arg-type]
+            except AnnotatorError as exc:  # each file is its own transaction
+                if skip_invalid:
+                    total.skipped.append(f"{file.name}: {exc}")
+                    continue
+                before, after = _files(files[:n]), _files(files[n + 1 :])
+                exc.args = (f"{exc} (the folder's import stopped there: {before} imported"
+                            f" before it, {after} not imported)",)  # fmt: skip
+                raise
         return total
     fmt = format or registry.detect(path)
     if fmt is None:
@@ -86,6 +101,14 @@ def import_path(
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result
+
+
+def _files(paths: list[Path]) -> str:
+    """"no file", "1 file (a.txt)", "5 files (a.txt, b.txt, c.txt, …)"."""
+    if not paths:
+        return "no file"
+    names = ", ".join(p.name for p in paths[:3]) + (", …" if len(paths) > 3 else "")
+    return f"{counted(len(paths), 'file')} ({names})"
 
 
 def _first_non_utf8_byte(path: Path) -> int | None:

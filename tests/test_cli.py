@@ -250,6 +250,34 @@ def test_import_a_folder_names_each_file(db: Path, tmp_path: Path) -> None:
     ]
 
 
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha story\nbody one\n", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"Caf\xe9 story\n")  # Latin-1: byte 3 is not UTF-8
+    (folder / "c.txt").write_text("Gamma story\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_import_that_stops_says_what_it_imported(db: Path, tmp_path: Path) -> None:
+    result = run("import", str(bad_folder(tmp_path)), "--db", str(db))
+    assert_error(result, "b.txt is not valid UTF-8 (byte 3): save it as UTF-8 and import again"
+                         " (the folder's import stopped there: 1 file (a.txt) imported before"
+                         " it, 1 file (c.txt) not imported)")  # fmt: skip
+    assert rows(db, "SELECT title FROM documents") == [("Alpha story",)]
+
+
+def test_skip_invalid_skips_a_folders_bad_file(db: Path, tmp_path: Path) -> None:
+    result = run("import", str(bad_folder(tmp_path)), "--skip-invalid", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout) == [
+        'Imported a.txt: document 1 "Alpha story" (21 characters)',
+        'Imported c.txt: document 2 "Gamma story" (12 characters)',
+        "Skipped b.txt: b.txt is not valid UTF-8 (byte 3): save it as UTF-8 and import again",
+        "2 documents added, 1 skipped, 0 spans added",
+    ]
+
+
 def test_export_of_an_unknown_analyst_is_an_error(team_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "nobody.jsonl"
     result = run("export", "--annotator", "carol", "--out", str(out), "--db", str(team_db))
