@@ -97,7 +97,7 @@ def import_path(
         ) from None
     _check_shapes(read, skip_invalid)
     _map_labels(read, label_map or {}, store.schema, path.name)
-    result: ImportResult = store.import_records(read.records)
+    result: ImportResult = store.import_records(read.records, skip_invalid=skip_invalid)
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result

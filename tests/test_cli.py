@@ -104,7 +104,7 @@ def test_import_a_jsonl_export(db: Path, tmp_path: Path, team_db: Path) -> None:
         ("bad.jsonl", b'{"text": 5}\n',
          'bad.jsonl line 1 has no "text" string: is this a native JSONL file?'),
         ("broken.jsonl", b'{"text": "abc", "spans": [}\n',
-         "broken.jsonl line 1 is not valid JSON (Expecting value, column 27): fix or remove it"),
+         "broken.jsonl line 1 is not valid JSON (Expecting value at column 27): fix or remove it"),
     ],
 )  # fmt: skip
 def test_a_refused_file_is_one_error_line_and_changes_nothing(

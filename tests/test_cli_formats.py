@@ -247,3 +247,34 @@ def test_one_layers_export_leaves_out_relations_to_other_layers(tmp_path: Path) 
     everything = tmp_path / "all.jsonl"
     assert run("export", "--out", str(everything), "--db", str(db)).exit_code == 0
     assert len(json.loads(everything.read_text(encoding="utf-8"))["relations"]) == 1
+
+
+def test_skip_invalid_skips_a_record_the_store_refuses(tmp_path: Path) -> None:
+    def record(text: str, *spans: tuple[int, int, str]) -> str:
+        return json.dumps({"text": text, "offset_unit": "codepoint", "spans": [
+            {"start": s, "end": e, "label": label, "annotator": "alice"} for s, e, label in spans
+        ]})  # fmt: skip
+
+    source = tmp_path / "five.jsonl"
+    source.write_text("\n".join([
+        record("Kyiv talks resumed.", (0, 4, "ACTOR")),
+        record("Lviv museum reopened.", (0, 4, "ACTOR")),
+        '{"text": "broken',
+        record("Odesa port is open.", (0, 99, "ACTOR")),  # past the end of its 19 characters
+        record("Kharkiv rail runs.", (0, 7, "ACTOR")),
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    db = tmp_path / "t.db"
+    result = run("import", str(source), "--skip-invalid", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    skipped = [ln for ln in result.stdout.splitlines() if ln.startswith("Skipped ")]
+    assert skipped[0] == ("Skipped five.jsonl line 3 is not valid JSON (Unterminated string"
+                          " starting at column 10): fix or remove it")  # fmt: skip
+    assert skipped[1].startswith("Skipped five.jsonl line 4: ")
+    assert "span [0, 99) is not inside" in skipped[1]
+    assert result.stdout.splitlines()[-1] == "3 documents added, 2 skipped, 3 spans added"
+    with open_store(db) as store:
+        assert [s.text for d in store.documents() for s in store.spans(d.id)] == [
+            "Kyiv", "Lviv", "Kharkiv"
+        ]
+        assert store.check() == []
+        assert [e.action for e in store.history()].count("add_document") == 3

@@ -114,7 +114,7 @@ def test_an_import_error_reaches_the_error_dialog(window, tmp_path, dialogs, qtb
     window.action_map["import_folder"].trigger()
     wait_done(qtbot, window)
     assert dialogs.errors == [
-        "b.jsonl line 1 is not valid JSON (Expecting value, column 1): fix or remove it"
+        "b.jsonl line 1 is not valid JSON (Expecting value at column 1): fix or remove it"
         " (nothing was imported)"
     ]
     assert rows(db_path) == before

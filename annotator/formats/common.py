@@ -212,6 +212,11 @@ def refuse_lone_surrogates(content: str, name: str) -> None:
         )
 
 
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What the JSON parser found, and where: "Expecting ',' delimiter at column 12"."""
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+
+
 def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
     """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
 
@@ -240,7 +245,7 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
                     for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
                         yield f"{path.name} record {i}", item
                     return
-            obj = Bad(f"not valid JSON ({exc.msg}, column {exc.colno}): fix or remove the line")
+            obj = Bad(f"not valid JSON ({json_problem(exc)}): fix or remove the line")
         first = False
         yield f"{path.name} line {n}", obj
 

@@ -29,7 +29,7 @@ from ..store.exporting import (
     snapshot_mark,
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
-from .common import refuse_lone_surrogates
+from .common import json_problem, refuse_lone_surrogates
 
 BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
@@ -193,7 +193,7 @@ def read(
             record = _record(obj, where, annotator)
         except json.JSONDecodeError as exc:
             problem = (
-                f"{where} is not valid JSON ({exc.msg}, column {exc.colno}): fix or remove it"
+                f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
             )
         except ImportRefusedError as exc:
             problem = str(exc)

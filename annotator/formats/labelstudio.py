@@ -59,6 +59,7 @@ from .common import (
     Reading,
     SourceText,
     id_key,
+    json_problem,
     lost_lines,
     offset_unit,
     refuse_lone_surrogates,
@@ -115,7 +116,7 @@ def read(
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     except json.JSONDecodeError as exc:
         raise ImportRefusedError(
-            f"{path.name} line {exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}):"
+            f"{path.name} line {exc.lineno}: not valid JSON ({json_problem(exc)}):"
             " a Label Studio export is one JSON array of tasks; export it again"
         ) from None
     tasks = [tasks] if isinstance(tasks, dict) else tasks

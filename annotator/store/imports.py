@@ -128,8 +128,11 @@ class ImportsMixin(SpansMixin):
         *,
         added_by: str = "import",
         progress: Callable[[int], None] | None = None,
+        skip_invalid: bool = False,
     ) -> ImportResult:
-        """Store documents with their spans and relations: all of them, or none.
+        """Store documents with their spans and relations: all of them, or none
+        (with ``skip_invalid``: all but the records the store refuses, each named
+        in ``skipped``).
 
         A document already here (same uid or same text) is not added again; its
         spans and relations whose ids are new are added, so importing the same
@@ -142,14 +145,44 @@ class ImportsMixin(SpansMixin):
             batch = SpanBatch(conn, self._existing_ids)
             for n, record in enumerate(records, 1):
                 where = record.where or f"record {n}"
-                try:
-                    self._import_record(conn, record, added_by, result, batch, where, stamp)
-                except IMPORT_ERRORS as exc:
-                    raise located(exc, where) from None
+                if skip_invalid:
+                    self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
+                else:
+                    try:
+                        self._import_record(conn, record, added_by, result, batch, where, stamp)
+                    except IMPORT_ERRORS as exc:
+                        raise located(exc, where) from None
                 if progress is not None:
                     progress(n)
             batch.flush()
         return result
+
+    def _import_or_skip(
+        self,
+        conn: sqlite3.Connection,
+        record: DocumentRecord,
+        added_by: str,
+        result: ImportResult,
+        batch: SpanBatch,
+        where: str,
+        stamp: str,
+    ) -> None:
+        """Store one record, or, if the store refuses it, nothing of it: the
+        record is named in ``result.skipped`` and the import goes on."""
+        assert self._held is not None
+        kept = (len(result), len(result.notes), result.spans_added, result.relations_added,
+                len(self._held[1]))  # fmt: skip
+        conn.execute("SAVEPOINT record")
+        try:
+            self._import_record(conn, record, added_by, result, batch, where, stamp)
+            batch.flush()  # its rows are written (and checked) before the savepoint ends
+        except IMPORT_ERRORS as exc:
+            conn.execute("ROLLBACK TO record")
+            batch.discard()
+            del result[kept[0]:], result.notes[kept[1]:], self._held[1][kept[4]:]
+            result.spans_added, result.relations_added = kept[2], kept[3]
+            result.skipped.append(f"{where}: {exc}")
+        conn.execute("RELEASE record")
 
     def _import_record(
         self,

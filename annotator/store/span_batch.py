@@ -57,6 +57,11 @@ class SpanBatch:
         if len(self._rows) >= ROWS_PER_STATEMENT:
             self._write(whole_statements_only=True)
 
+    def discard(self) -> None:
+        """Forget every waiting row (their record was rolled back)."""
+        self._rows.clear()
+        self._where.clear()
+
     def flush(self) -> None:
         """Write every waiting row."""
         if self._rows:
