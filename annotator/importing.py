@@ -66,6 +66,8 @@ def import_path(
                 if skip_invalid:
                     total.skipped.append(f"{file.name}: {exc}")
                     continue
+                if len(files) == 1:
+                    raise
                 before, after = _files(files[:n]), _files(files[n + 1 :])
                 exc.args = (f"{exc} (the folder's import stopped there: {before} imported"
                             f" before it, {after} not imported)",)  # fmt: skip

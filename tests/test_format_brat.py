@@ -471,3 +471,31 @@ def test_every_file_reaches_the_disk_before_any_is_renamed(
     assert [kind for kind, _ in steps] == ["sync"] * 4 + ["rename"] * 4
     suffixes = sorted(p.suffix for p in (tmp_path / "out").iterdir())
     assert suffixes == [".ann", ".ann", ".txt", ".txt"]  # and no temporary file left
+
+
+def test_a_pair_finds_its_article_imported_before_as_a_txt(tmp_path: Path) -> None:
+    # The article import turns CR LF into LF; brat counts the CRs.  By hand: in
+    # "Kyiv talks\r\nresumed on Monday.\r\n" Monday is [23, 29), in the LF text [22, 28);
+    # T3 is the CR of the first line end alone, [10, 11).
+    text = b"Kyiv talks\r\nresumed on Monday.\r\n"
+    pair = tmp_path / "pair"
+    pair.mkdir()
+    (pair / "a.txt").write_bytes(text)
+    (pair / "a.ann").write_text(
+        "T1\tACTOR 0 4\tKyiv\nT2\tDATE 23 29\tMonday\nT3\tCLAIM 10 11\n", encoding="utf-8"
+    )
+    article = tmp_path / "article.txt"
+    article.write_bytes(text)
+    with open_store(tmp_path / "t.db") as store:
+        (doc,) = store.import_file(article)
+        assert doc.text == "Kyiv talks\nresumed on Monday.\n"
+        result = store.import_file(pair / "a.txt", format="brat", annotator="alice")
+        assert len(result) == 0 and result.spans_added == 2
+        assert result.notes == [
+            f"a.ann: document {doc.id} has this text with LF line ends (the file has CR LF):"
+            " its spans were placed there; 1 span of a CR alone left out"
+        ]
+        assert [(s.start, s.end, s.text) for s in store.spans(doc.id)] == [
+            (0, 4, "Kyiv"), (22, 28, "Monday")
+        ]  # fmt: skip
+        assert len(store.documents()) == 1

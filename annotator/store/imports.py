@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -204,6 +206,10 @@ class ImportsMixin(SpansMixin):
             " ORDER BY uid = ? DESC LIMIT 1",
             [record.uid or digest, digest, record.uid or digest],
         ).fetchone()
+        if found is None and "\r" in record.text:  # the same article, imported as a .txt?
+            found = self._found_with_lf(conn, record, result, name)
+            if found is not None:
+                digest = found["text_sha256"]
         if found is not None and found["text_sha256"] != digest:
             result.skipped.append(
                 f"{name}: document {found['id']} has the same id but another text (a conflict):"
@@ -275,6 +281,36 @@ class ImportsMixin(SpansMixin):
             )  # fmt: skip
         elif found is not None:
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
+
+    def _found_with_lf(
+        self, conn: sqlite3.Connection, record: DocumentRecord, result: ImportResult, name: str
+    ) -> Any:
+        """The document whose text is the record's with CR LF and CR as LF (what an
+        article import makes of a file), if there is one; the record's text and span
+        offsets are then turned into that text's (brat counts every CR)."""
+        lf = record.text.replace("\r\n", "\n").replace("\r", "\n")
+        found = conn.execute(
+            "SELECT id, uid, text_sha256 FROM documents WHERE text_sha256 = ?", [sha256(lf)]
+        ).fetchone()
+        if found is None:
+            return None
+        pairs = [m.start() for m in re.finditer("\r\n", record.text)]  # each pair's CR
+        kept = []
+        for span in record.spans:
+            start, end = span.get("start"), span.get("end")
+            if type(start) is int and type(end) is int:  # others are refused as they are
+                start, end = start - bisect_left(pairs, start), end - bisect_left(pairs, end)
+                if end <= start:  # a CR alone: nothing is left of it
+                    continue
+                span = {**span, "start": start, "end": end, "text": lf[start:end]}
+            kept.append(span)
+        note = (f"{name}: document {found['id']} has this text with LF line ends (the file"
+                " has CR LF): its spans were placed there")  # fmt: skip
+        if len(kept) < len(record.spans):
+            note += f"; {counted(len(record.spans) - len(kept), 'span')} of a CR alone left out"
+        result.notes.append(note)
+        record.text, record.spans = lf, kept
+        return found
 
     def _import_history(
         self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult,
