@@ -71,6 +71,10 @@ class CoreGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(sqlite_error_line(exc)) from None
+        except BrokenPipeError:  # `annotator list | head`: the reader has all it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the rest is dropped, not an error
+            ctx.exit(0)
         except OSError as exc:
             raise click.ClickException(os_error_line(exc)) from None
 

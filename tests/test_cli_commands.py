@@ -246,3 +246,20 @@ def test_the_database_named_by_annotator_db_must_exist_too(
     article.write_text("Kyiv talks resumed on Monday.\n", encoding="utf-8")
     assert run("import", str(article)).exit_code == 0  # import makes the database
     assert typo.exists() and run("list").exit_code == 0
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    # `annotator export --out - | head -c 100`: the pipe closes while the export
+    # writes (500 KB of text: more than a pipe holds); nothing is said about it.
+    db = tmp_path / "big.db"
+    with open_store(db) as store:
+        for n in range(50):
+            store.add_document(f"Article {n}: " + "Kyiv talks resumed on Monday. " * 350)
+    process = subprocess.Popen([str(console_script()), "export", "--out", "-", "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100).startswith(b'{"id":')
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0
+    assert process.stderr.read() == b""
+    process.stderr.close()

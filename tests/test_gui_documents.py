@@ -208,3 +208,29 @@ def test_delete_in_the_article_still_deletes_a_span(alice, store, docs):
     alice.press(Qt.Key.Key_Delete)
     assert store.spans(docs["Kyiv talks"]) == []
     assert len(store.documents()) == 4
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Escape, Qt.Key.Key_Return])
+def test_the_filter_gives_the_keys_back_to_the_article(alice, qtbot, key):
+    window = alice.window
+    alice.press(Qt.Key.Key_L, CTRL)
+    box = window.document_panel.filter_box
+    assert box.hasFocus()
+    qtbot.keyClicks(box, "od")
+    qtbot.keyClick(box, key)
+    assert window.view.hasFocus()  # a label key now tags, not types
+    assert shown(window) == ["Odesa port"]  # the filter stays
+
+
+def test_an_emptied_analyst_box_keeps_the_analyst(alice, qtbot):
+    window = alice.window
+    box = window.analyst_box
+    typed = box.lineEdit()
+    typed.setFocus()
+    typed.selectAll()
+    qtbot.keyClick(typed, Qt.Key.Key_Backspace)
+    qtbot.keyClick(typed, Qt.Key.Key_Return)
+    assert box.currentText() == "alice" and window.editor.analyst == "alice"
+    assert window.statusBar().currentMessage() == (
+        "An analyst needs a name: still annotating as alice"
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from annotator.model import Document, HistoryEntry, Span
 
@@ -138,7 +139,23 @@ def wire(w: MainWindow) -> None:
     analysts.activated.connect(lambda i: editor.set_analyst(analysts.itemText(i)))
     typed = analysts.lineEdit()
     assert typed is not None  # the box is editable
-    typed.editingFinished.connect(lambda: editor.set_analyst(analysts.currentText()))
+
+    def analyst_typed() -> None:
+        if not analysts.currentText().strip():  # edits would go on as the old name, unshown
+            analysts.setEditText(editor.analyst)
+            editor.message.emit(f"An analyst needs a name: still annotating as {editor.analyst}")
+            return
+        editor.set_analyst(analysts.currentText())
+
+    typed.editingFinished.connect(analyst_typed)
+
+    # The document filter lets go of the keys as the search box does: Return or
+    # Escape go back to the article, where label keys tag.
+    back = w.document_panel.filter_box
+    back.returnPressed.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), back)
+    escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+    escape.activated.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
 
 
 def _wire_orphans(w: MainWindow) -> None:
