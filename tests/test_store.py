@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -426,3 +427,49 @@ def test_delete_relation(store: Store, doc_id: int, db_path: Path, linked: dict[
     assert store.relations(doc_id) == []
     assert count(db_path, "relations") == 0
     assert count(db_path, "spans") == 4
+
+
+# -- names and values that are not what they claim to be ----------------------------------
+
+
+@pytest.mark.parametrize("who", ["", "   ", 7, None])
+def test_a_change_under_no_analysts_name_is_refused(
+    store: Store, doc_id: int, db_path: Path, who: Any
+) -> None:
+    span = store.add_span(doc_id, 0, 5, "ACTOR", annotator="alice")
+    before = snapshot(db_path)
+    changes: list[Callable[[], Any]] = [
+        lambda: store.rename_document(doc_id, "New title", by=who),
+        lambda: store.set_done(doc_id, who),
+        lambda: store.delete_document(doc_id, by=who),
+    ]
+    if who:  # by=None (or "") means "the span's own analyst"
+        changes += [lambda: store.update_span(span.id, label="CLAIM", by=who),
+                    lambda: store.delete_span(span.id, by=who)]  # fmt: skip
+    for change in changes:
+        with pytest.raises(InvalidSpanError, match="a change needs the analyst's name"):
+            change()
+        assert snapshot(db_path) == before
+
+
+def test_a_span_id_already_taken_is_a_core_error(
+    store: Store, doc_id: int, db_path: Path
+) -> None:
+    span = store.add_span(doc_id, 0, 5, "ACTOR", annotator="alice")
+    before = snapshot(db_path)
+    fresh = {"start": 6, "end": 10, "label": "ACTOR", "annotator": "alice", "id": span.id}
+    with pytest.raises(InvalidSpanError, match=f"span id {span.id} is taken: leave 'id' out"):
+        store.add_spans(doc_id, [fresh])
+    assert snapshot(db_path) == before
+
+
+def test_titles_and_attribute_names_are_text(store: Store, doc_id: int, db_path: Path) -> None:
+    before = snapshot(db_path)
+    with pytest.raises(InvalidSpanError, match="a document's title is text"):
+        store.add_document(OTHER, title=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidSpanError, match="a document's source is text"):
+        store.add_document(OTHER, source=["wire"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidSpanError, match="span attribute names are text, not 1"):
+        store.add_span(doc_id, 0, 5, "ACTOR", annotator="alice",
+                       attributes={1: "a", "1": "b"})  # type: ignore[dict-item]  # fmt: skip
+    assert snapshot(db_path) == before

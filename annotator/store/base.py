@@ -325,7 +325,11 @@ class StoreBase:
         after: Any = None,
         ref: int | None = None,
     ) -> int | None:
-        """Append an event; its id, or None while events are held (``_events_held``)."""
+        """Append an event; its id, or None while events are held (``_events_held``).
+
+        Every change is recorded here under an analyst's name (``by=``), so this
+        is where a name that is not one is refused (the change is rolled back)."""
+        check_analyst(annotator)
         values = [
             self._held[0] if self._held else now(), annotator, action, document_id, target,
             None if before is None else json.dumps(before, ensure_ascii=False),
@@ -381,3 +385,11 @@ def surrogate_message(exc: UnicodeEncodeError) -> str:
         f"a text holds U+{ord(char):04X}, half of a UTF-16 pair without its other half"
         " (not a character): fix the source; nothing was changed"
     )
+
+
+def check_analyst(name: Any) -> None:
+    """Refuse a name that is no analyst's: every change is recorded under one."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidSpanError(
+            f"a change needs the analyst's name (by= or annotator=), not {name!r}"
+        )

@@ -16,6 +16,7 @@ from ..model import (
     DocumentSummary,
 )
 from .base import (
+    check_analyst,
     now,
     quote_columns,
 )
@@ -104,6 +105,7 @@ class DocumentsMixin(ImportsMixin):
 
     def set_done(self, document_id: int, analyst: str, done: bool = True) -> None:
         """Mark (or unmark) a document as done by ``analyst`` (one undo step)."""
+        check_analyst(analyst)
         with self._transaction() as conn:
             self._document_row(document_id, "id")
             status_id = f"{document_id}/{analyst}"

@@ -74,6 +74,9 @@ class ImportsMixin(SpansMixin):
         already looked for the same uid or text and found none."""
         if not isinstance(text, str) or not text.strip():
             raise InvalidSpanError("a document needs non-empty text")
+        for field, value in (("title", title), ("source", source)):
+            if value is not None and not isinstance(value, str):
+                raise InvalidSpanError(f"a document's {field} is text (or None), not {value!r}")
         looked = digest is not None
         digest = digest or sha256(text)
         uid = uid or digest

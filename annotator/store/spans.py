@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -76,6 +77,9 @@ class SpansMixin(StoreBase):
             raise InvalidSpanError(f"unknown origin {origin!r}: use one of {', '.join(ORIGINS)}")
         if attributes is not None and not isinstance(attributes, Mapping):
             raise InvalidSpanError("span attributes must be a JSON object")
+        if attributes and not all(isinstance(key, str) for key in attributes):
+            odd = next(key for key in attributes if not isinstance(key, str))
+            raise InvalidSpanError(f"span attribute names are text, not {odd!r}")
         if note is not None and not isinstance(note, str):
             raise InvalidSpanError(f"a span note must be text, not {note!r}")
         try:
@@ -145,12 +149,29 @@ class SpansMixin(StoreBase):
             rows = self._span_rows(document_id, spans, check=True)
             if not rows:
                 return []
-            conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in rows])
+            try:
+                conn.executemany(_SPAN_INSERT, [[r[c] for c in SPAN_COLUMNS] for r in rows])
+            except sqlite3.IntegrityError:  # an id given twice, or one a span has already
+                taken = self._taken_id([r["id"] for r in rows])
+                if taken is None:
+                    raise
+                raise InvalidSpanError(
+                    f"span id {taken} is taken: leave 'id' out and the store gives a new one"
+                ) from None
             self._record(
                 by or rows[0]["annotator"], "add_spans", document_id=document_id,
                 before={}, after={"spans": rows},
             )  # fmt: skip
         return [_span_from_row(r) for r in rows]
+
+    def _taken_id(self, ids: list[str]) -> str | None:
+        """The first of ``ids`` given twice in the list, or held by a span already."""
+        seen: set[str] = set()
+        for span_id in ids:
+            if span_id in seen or self._scalar("SELECT 1 FROM spans WHERE id = ?", [span_id]):
+                return span_id
+            seen.add(span_id)
+        return None
 
     def _span_rows(
         self,
