@@ -202,18 +202,20 @@ def test_export_one_analyst(team_db: Path, tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-def test_export_refuses_a_corrupt_span(team_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy", "labelstudio", "brat", "conll",
+                                 "spacy", "w3c"])  # fmt: skip
+def test_export_refuses_a_corrupt_span(team_db: Path, tmp_path: Path, fmt: str) -> None:
     with closing(sqlite3.connect(team_db)) as conn:
         (span_id,) = conn.execute(
             "SELECT id FROM spans WHERE annotator = 'bob' AND start = 6"
         ).fetchone()
         conn.execute('UPDATE spans SET "end" = 10 WHERE id = ?', [span_id])
         conn.commit()
-    out = tmp_path / "out.jsonl"
-    result = run("export", "--out", str(out), "--db", str(team_db))
+    out = tmp_path / "out" / "export"
+    result = run("export", "--format", fmt, "--out", str(out), "--db", str(team_db))
     assert_error(result, f"span {span_id} of document 1 quotes 'Koval' but the text at [6, 10)"
                          " is 'Kova': run `annotator check`; nothing was written")  # fmt: skip
-    assert not out.exists()
+    assert not out.parent.exists()  # no file, no folder, no temporary file
 
 
 def test_export_to_a_folder_is_refused(team_db: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ExportError
 from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
 
 DEFAULT_ANNOTATOR = "imported"
@@ -61,4 +62,13 @@ def iter_documents(
         if annotator is None:
             spans = [s for s in spans if s.annotator != SUGGEST]
             relations = [r for r in relations if r.annotator != SUGGEST]
-        yield store.document(summary.id), spans, relations
+        document = store.document(summary.id)
+        for span in spans:  # every writer places spans by offset: a wrong quote is refused
+            found = document.text[span.start : span.end]
+            if found != span.text:
+                raise ExportError(
+                    f"span {span.id} of document {document.id} quotes {span.text!r} but the"
+                    f" text at [{span.start}, {span.end}) is {found!r}: run `annotator check`;"
+                    " nothing was written"
+                )
+        yield document, spans, relations
