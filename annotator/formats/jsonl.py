@@ -142,10 +142,26 @@ def _write_lines(
     if raw is not None:
         syncing.wait()
     report = WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
-    dropped = relations_left_out(store.db.conn, annotator)
+    conn = store.db.conn
+    dropped = relations_left_out(conn, annotator)
     if dropped:
         report.left_out.append(with_count(
             "{n} relation{|s} to spans of other layers (left out with those spans)", dropped
+        ))  # fmt: skip
+    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+    orphans = conn.execute(
+        f"SELECT count(*) FROM spans WHERE orphan_revision IS NOT NULL {layer}", params
+    ).fetchone()[0]
+    earlier = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
+    if orphans:
+        report.left_out.append(with_count(
+            "{n} orphaned span{|s} (of earlier texts: placed or dropped in the window's"
+            " Orphans panel, they stay in the database)", orphans,
+        ))  # fmt: skip
+    if earlier:
+        report.left_out.append(with_count(
+            "{n} earlier text{|s} of edited documents (a record holds the current text)",
+            earlier,
         ))  # fmt: skip
     return report
 
