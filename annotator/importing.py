@@ -19,6 +19,7 @@ from .errors import (
 )
 from .formats import registry
 from .formats.base import ReadResult
+from .label_aliases import suggest_label
 from .model import ImportResult
 from .shapes import record_shape_problem, span_shape_problem
 from .textfile import read_article, size_text
@@ -204,9 +205,10 @@ def _map_labels(
         read.notes.append(f"{name}: left out, as mapped: {counts}")
     if unknown_labels:
         example = sorted(unknown_labels)[0]
+        guess = suggest_label(example, schema.label_names) or schema.label_names[0]
         raise UnknownLabelsError(
             f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))};"
-            f" map them, e.g. --map {example}={schema.label_names[0]}"
+            f" map them, e.g. --map {example}={guess}"
             f" (the schema has {', '.join(schema.label_names)})",
             files=(name,), labels=tuple(sorted(unknown_labels)),
             relation_types=tuple(sorted(unknown_types)),

@@ -61,8 +61,8 @@ def test_emoji_probe_each_variant_with_its_unit(name: str) -> None:
     (py_variant,) = as_cp.records
     # The UTF-16 variant's (Reuters) ends past the text in code points: said, not stored.
     assert as_cp.skipped == [
-        f"{path.name} line 2: span [78, 87) CITATION is not inside the text (0..86 codepoint"
-        " units, start < end): they fit in UTF-16 units: use --offsets utf16"
+        f"{path.name} line 2: span [78, 87) CITATION is not inside the text (0..86 code"
+        " points, start < end): they fit in UTF-16 units: use --offsets utf16"
     ]
     assert py_variant.text == PROBE and py_variant.meta["variant"] == "py"
     assert spans_of(py_variant) == PROBE_SPANS

@@ -81,8 +81,8 @@ def test_emoji_probe_in_code_points(path: Path) -> None:
     with pytest.raises(ImportRefusedError) as info:
         labelstudio.read(path)
     assert str(info.value) == (
-        f"{path.name} record 3: span [78, 87) CITATION is not inside the text (0..85 codepoint"
-        " units, start < end): they fit in UTF-16 units: use --offsets utf16"
+        f"{path.name} record 3: span [78, 87) CITATION is not inside the text (0..85 code"
+        " points, start < end): they fit in UTF-16 units: use --offsets utf16"
     )
     result = labelstudio.read(path, skip_invalid=True)
     assert [r.meta["variant"] for r in result.records] == [
@@ -325,3 +325,18 @@ def test_json_min_with_hard_characters(tmp_path: Path) -> None:
     assert spans_of(read_back) == HARD_SPANS
     assert {s["annotator"] for s in read_back.spans} == {"olga@example.org"}
     assert {s["updated_at"] for s in read_back.spans} == {"2026-01-02T03:04:06.000Z"}
+
+
+def test_a_label_given_as_a_string_is_read_and_a_region_without_any_is_named(
+    tmp_path: Path,
+) -> None:
+    one = region("r1", 0, 4, [])
+    one["value"]["labels"] = "ACTOR"  # a hand-made file: one label, not in a list
+    task = {"data": {"text": "Kyiv talks resumed."}, "annotations": [{"result": [one]}]}
+    (record,) = labelstudio.read(write_json(tmp_path / "one.json", [task])).records
+    assert spans_of(record) == [(0, 4, "ACTOR", "Kyiv")]
+    bare = region("r2", 0, 4, [])
+    del bare["id"]
+    task["annotations"] = [{"result": [bare]}]
+    with pytest.raises(ImportRefusedError, match="a region has no labels: give it one"):
+        labelstudio.read(write_json(tmp_path / "bare.json", [task]))

@@ -36,7 +36,7 @@ def test_unknown_labels_are_a_structured_refusal(store, tmp_path):
                                                           ("said_by",))  # fmt: skip
     assert str(exc) == (
         "news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
-        " --map ORG=CLAIM (the schema has CLAIM, ACTOR, DATE, CITATION)"
+        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION)"
     )
     assert sha256(store.path) == before
 
@@ -61,7 +61,7 @@ def test_the_cli_message_is_unchanged(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
-        " --map ORG=CLAIM (the schema has CLAIM, ACTOR, DATE, CITATION)\n"
+        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION)\n"
     )
 
 

@@ -99,6 +99,11 @@ def test_backup_replaces_a_file_only_with_force_and_never_an_open_database(
                              " choose another --out")  # fmt: skip
         assert [d.title for d in alice.documents()] == [None]
         assert alice.document(1).text == "Alice's own article, still open."
+    # The database itself: never, and said in the backup's own words.
+    result = run("backup", "--db", str(db), "--out", str(db), "--force")
+    assert_error(result, f"a backup cannot replace the database itself ({db}): give another"
+                         " --out")  # fmt: skip
+    assert count(db, "SELECT count(*) FROM documents") == 1
 
 
 def test_check_of_a_healthy_database(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_the_command_says_what_it_left_out(store: Store, tmp_path: Path) -> None
                                 prog_name="annotator")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == (
-        "Left out: 2 suggestions not yet accepted left out (accept them first, or export"
+        "Left out: 2 suggestions not yet accepted (accept them first, or export"
         " them alone with --annotator suggest)"
     )
     result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--annotator", "alice",
@@ -69,9 +69,9 @@ def test_the_command_says_what_it_left_out(store: Store, tmp_path: Path) -> None
 def test_the_window_says_it_too() -> None:
     from annotator.formats.base import WriteReport
 
-    report = WriteReport(1, 1, 0, "out.jsonl", left_out=["2 suggestions not yet accepted left out"])
+    report = WriteReport(1, 1, 0, "out.jsonl", left_out=["2 suggestions not yet accepted"])
     assert summary("jsonl", report).splitlines()[-1] == (
-        "Left out: 2 suggestions not yet accepted left out.")
+        "Left out: 2 suggestions not yet accepted.")
 
 
 def test_the_store_check_still_covers_suggestions(store: Store) -> None:

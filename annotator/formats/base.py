@@ -47,7 +47,7 @@ def suggestions_left_out(store: Any, annotator: str | None) -> str | None:
     n = store.layer_span_count(SUGGEST)
     if not n:
         return None
-    return (f"{n:,} suggestion{'s' if n != 1 else ''} not yet accepted left out"
+    return (f"{n:,} suggestion{'s' if n != 1 else ''} not yet accepted"
             f" (accept them first, or export them alone with --annotator {SUGGEST})")  # fmt: skip
 
 

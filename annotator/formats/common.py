@@ -141,8 +141,8 @@ class Reading:
             if self.unit == "codepoint" and 0 <= start < end <= src.map.utf16_length:
                 hint = "they fit in UTF-16 units: use --offsets utf16"
             raise Bad(
-                f"span [{start}, {end}) {label} is not inside the text (0..{size} {self.unit}"
-                f" units, start < end): {hint}"
+                f"span [{start}, {end}) {label} is not inside the text (0..{size}"
+                f" {_UNIT_NAMES.get(self.unit, self.unit)}, start < end): {hint}"
             )
         s, e = start, end
         if self.unit == "utf16":
@@ -188,6 +188,8 @@ class Reading:
         self.result.notes.extend(with_count(t, n) for t, n in self.notes.items())
         return self.result
 
+
+_UNIT_NAMES = {"codepoint": "code points", "utf16": "UTF-16 units"}
 
 # A JSON escape of half a UTF-16 pair without its other half: json.loads makes it a
 # lone surrogate, which is no character and which no database can store.

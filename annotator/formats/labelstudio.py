@@ -241,8 +241,11 @@ def _results(
             )
             continue
         labels = value.get("labels")
+        if isinstance(labels, str) and labels:  # one label, not in a list: meant the same
+            labels = [labels]
         if not isinstance(labels, list) or not labels:
-            raise Bad(f"region {r.get('id')!r} has no labels: give it one or remove it")
+            which = f"region {r['id']!r}" if r.get("id") is not None else "a region"
+            raise Bad(f"{which} has no labels: give it one or remove it")
         if len(labels) > 1:
             reading.note("{n} region{|s} with several labels split into one span per label")
         note = (r.get("meta") or {}).get("text") if isinstance(r.get("meta"), dict) else None

@@ -440,9 +440,10 @@ class ImportsMixin(SpansMixin):
             start, end = span.get("start"), span.get("end")
             if quote is not None and isinstance(start, int) and isinstance(end, int):
                 if text[start:end] != quote:
+                    named = f"span {span['id']} " if span.get("id") else "span "
                     raise InvalidSpanError(
-                        f"span {span.get('id') or ''} [{start}, {end}) quotes {quote!r} but the"
-                        f" text there is {text[start:end]!r}: offsets must count code points"
+                        f"{named}[{start}, {end}) quotes {quote!r} but the text there is"
+                        f" {text[start:end]!r}: offsets must count code points"
                     )
         return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text, stamp=stamp)))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomicfile import temporary_path
+from ..errors import DatabaseFileError
 from ..model import RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
@@ -38,7 +39,9 @@ class MaintenanceMixin(StoreBase):
         """
         target = Path(target)
         if target.resolve() == self.path.resolve():
-            raise OSError(f"a backup cannot replace the database itself: {target}")
+            raise DatabaseFileError(
+                f"a backup cannot replace the database itself ({target}): give another --out"
+            )
         with temporary_path(target) as tmp:
             dest = sqlite3.connect(tmp)
             try:
