@@ -439,7 +439,8 @@ def test_a_change_in_a_later_chunk_stops_the_whole_undo(store: Store, db_path: P
     assert late.text == "w1100"
     store.update_span(late.id, label="CLAIM", by="bob")
     before = everything(db_path)
-    with pytest.raises(HistoryConflictError, match=f"span {late.id} changed since"):
+    changed = f"span {late.id} \\(ACTOR “w1100”\\) changed since"  # the step's own version
+    with pytest.raises(HistoryConflictError, match=changed):
         store.undo("alice")
     assert everything(db_path) == before
 
@@ -454,7 +455,8 @@ def test_a_span_back_in_a_later_chunk_stops_the_whole_redo(store: Store, db_path
     store.add_spans(doc.id, [{"id": late.id, "start": late.start, "end": late.end,
                               "label": "DATE", "annotator": "bob"}])  # fmt: skip
     before = everything(db_path)
-    with pytest.raises(HistoryConflictError, match=f"span {late.id} exists again since"):
+    again = f"span {late.id} \\(ACTOR “w1100”\\) exists again since"  # as the step had it
+    with pytest.raises(HistoryConflictError, match=again):
         store.redo("alice")
     assert everything(db_path) == before
 

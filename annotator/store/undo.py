@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import history as hist
+from ..display_text import one_line
 from ..errors import (
     HistoryConflictError,
 )
@@ -136,13 +137,14 @@ class UndoMixin(SpansMixin):
             changed = self._changed_rows(table, have[table])
             if changed:
                 raise HistoryConflictError(
-                    f"{_NOUNS[table]} {changed[0]} changed since: it cannot be put back"
+                    f"{_named(table, have[table][changed[0]])} changed since: it cannot be put back"
                 )
             back = [row_id for row_id in want[table] if row_id not in have[table]]
             there = self._present(table, back)
             if there:
+                again = next(i for i in back if i in there)
                 raise HistoryConflictError(
-                    f"{_NOUNS[table]} {next(i for i in back if i in there)} exists again since"
+                    f"{_named(table, want[table][again])} exists again since"
                 )
         # Rows come back only into a document that is there (or comes back too).
         homes = {row["document_id"] for table in _CASCADED for row in want[table].values()
@@ -230,6 +232,18 @@ class UndoMixin(SpansMixin):
 
 _CASCADED = ("revisions", "document_status", "spans", "relations")  # go with their document
 _CHUNK = 500  # ids per "IN (...)" list: well within SQLite's limit of parameters
+
+
+def _named(table: str, row: dict[str, Any]) -> str:
+    """A row as an analyst knows it: 'span 3f2a… (ACTOR “Olena Koval”)'."""
+    named = f"{_NOUNS[table]} {row['id']}"
+    if table == "spans" and "label" in row and "text" in row:
+        return f"{named} ({row['label']} “{one_line(row['text'], 40)}”)"
+    if table == "relations" and "type" in row:
+        return f"{named} ({row['type']})"
+    if table == "documents" and row.get("title"):
+        return f"{named} (“{one_line(row['title'], 40)}”)"
+    return named
 
 
 def _by_columns(
