@@ -169,7 +169,7 @@ def test_ctrl_z_in_the_main_window_can_undo_the_reviewer_s_decision(
     qtbot.waitUntil(window.isActiveWindow)
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.statusBar().currentMessage() == "Undo: review decision DATE “3 May”"
+    assert window.statusBar().currentMessage() == "Undo: review decision: accept A DATE “3 May”"
     assert store.spans(doc_id, annotator="gold") == []
     assert (29, 34, "DATE", "gold") not in shown(window)
     assert review.gold_state.text() == "Gold “gold”: 0 spans · 0 of 2 decided"
@@ -226,3 +226,13 @@ def test_the_review_follows_an_analyst_switched_in_the_main_window(
     assert [(s.start, s.end, s.label) for s in store.spans(doc_id, annotator="carol")] == [
         (3, 8, "ACTOR")
     ]
+
+
+def test_undoing_a_rejection_says_it_was_one(qtbot, store, doc_id, make_window) -> None:
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    review = window.show_review()
+    review.controller.select_row(1)  # alice's DATE "3 May" against bob's CLAIM
+    review.controller.reject()
+    window.editor.history.undo()
+    assert window.statusBar().currentMessage() == "Undo: review decision: reject"
+    assert store.decisions(doc_id) == []

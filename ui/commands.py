@@ -216,9 +216,20 @@ def describe(entry: HistoryEntry) -> str:
         return f"{what} ({counted(len(rows), 'span')})"
     if entry.action == "replace_text":  # its rows are the spans it moved: not the point
         return what
+    if entry.action == "adjudicate":
+        state = entry.after or entry.before or {}
+        decided = state.get("review_decisions") or state.get("relation_decisions") or []
+        if len(decided) > 1:
+            return f"review decisions ({counted(len(decided), 'pair')})"
+        if decided:
+            what = f"review decision: {_DECISIONS.get(decided[0].get('decision'), 'decide')}"
     if rows:
         return f"{what} {rows[0]['label']} “{short_text(rows[0]['text'])}”"
     return what
+
+
+_DECISIONS = {"accept_a": "accept A", "accept_b": "accept B", "accept_both": "accept both",
+              "reject": "reject", "edit": "edit", "pending": "undecided"}  # fmt: skip
 
 
 def short_text(text: str, limit: int = 40) -> str:
