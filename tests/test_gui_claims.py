@@ -91,6 +91,8 @@ def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at):
          "[citation: Daily Ledger]", "supports", "yes"),
     ]
     assert panel.table.isColumnHidden(0)
+    widths = [panel.table.columnWidth(c) for c in range(1, 7)]  # Claim .. Check-worthy
+    assert widths[0] == max(widths) and widths[-1] < widths[0]  # the claim has the room
     panel.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # stance
     assert [row[0] for row in table(panel)] == ["the bridge reopened", "it was closed"]
     alice.press(Qt.Key.Key_C, CTRL_SHIFT, widget=window.view)

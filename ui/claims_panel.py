@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -124,7 +125,9 @@ class ClaimsPanel(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # the claim takes the room, not "Check-worthy"
+        header.setSectionResizeMode(COLUMNS.index("Claim"), QHeaderView.ResizeMode.Stretch)
         top = QHBoxLayout()
         top.addWidget(self.scope)
         top.addWidget(self.filter, 1)
