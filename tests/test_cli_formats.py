@@ -278,3 +278,25 @@ def test_skip_invalid_skips_a_record_the_store_refuses(tmp_path: Path) -> None:
         ]
         assert store.check() == []
         assert [e.action for e in store.history()].count("add_document") == 3
+
+
+def test_a_span_given_twice_in_one_file_is_kept_once(tmp_path: Path) -> None:
+    # "Olena Koval" [0, 11) twice (ids s1, s2), and the claim [17, 35) linked to
+    # the second copy: the relation then links the one kept.
+    text = "Olena Koval said the bridge reopens on Friday."
+    spans = [{"id": i, "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"}
+             for i in ("s1", "s2")]  # fmt: skip
+    spans.append({"id": "c", "start": 17, "end": 35, "label": "CLAIM", "annotator": "alice"})
+    record = {"text": text, "offset_unit": "codepoint", "spans": spans, "relations": [
+        {"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "s2", "annotator": "alice"}]}
+    source = tmp_path / "twice.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    result = run("import", str(source), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert ("Note: twice.jsonl line 1: 1 span given twice in the file (same place, label,"
+            " analyst): kept once") in result.stdout.splitlines()
+    with open_store(db) as store:
+        assert [(s.id, s.text) for s in store.spans(1)] == [("s1", "Olena Koval"),
+                                                           ("c", "the bridge reopens")]
+        assert [(r.from_span, r.to_span) for r in store.relations(1)] == [("c", "s1")]

@@ -36,6 +36,7 @@ from .spans import SpansMixin
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
 _SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
 _RELATION_VALUES = operator.itemgetter(*RELATION_COLUMNS)
+_PLACE = operator.itemgetter(4, 5, 3, 2)  # a span row's (start, end, label, analyst)
 
 
 class ImportsMixin(SpansMixin):
@@ -242,8 +243,9 @@ class ImportsMixin(SpansMixin):
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
         same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
-        if found is not None:  # spans brought in before are not added twice
-            known = self._existing_ids("spans", list(labels), doc_id)
+        twice = found is None and len(set(map(_PLACE, rows))) < len(rows)  # in the file itself
+        if found is not None or twice:  # a span is not added twice
+            known = self._existing_ids("spans", list(labels), doc_id) if found else set()
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
             relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
                                     for end in ("from", "to")}}
@@ -253,8 +255,10 @@ class ImportsMixin(SpansMixin):
             if same:
                 n_same = counted(len(same), "span")
                 result.notes.append(
+                    f"{name}: {n_same} given twice in the file (same place, label, analyst):"
+                    " kept once" if twice else
                     f"{name}: {n_same} already here (same place, label, analyst): not added again"
-                )
+                )  # fmt: skip
         rel_rows = [self._relation_row(doc_id, rel, labels) for rel in relations]
         if found is not None:
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
