@@ -300,3 +300,17 @@ def test_a_span_given_twice_in_one_file_is_kept_once(tmp_path: Path) -> None:
         assert [(s.id, s.text) for s in store.spans(1)] == [("s1", "Olena Koval"),
                                                            ("c", "the bridge reopens")]
         assert [(r.from_span, r.to_span) for r in store.relations(1)] == [("c", "s1")]
+
+
+def test_a_relation_that_names_no_analyst_is_its_first_spans(tmp_path: Path) -> None:
+    text = "Olena Koval said the bridge reopens on Friday."
+    record = {"text": text, "offset_unit": "codepoint", "spans": [
+        {"id": "a", "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"},
+        {"id": "c", "start": 17, "end": 35, "label": "CLAIM", "annotator": "bob"}],
+        "relations": [{"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "a"}]}  # fmt: skip
+    source = tmp_path / "rel.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert run("import", str(source), "--db", str(db)).exit_code == 0
+    with open_store(db) as store:
+        assert [(r.id, r.annotator) for r in store.relations(1)] == [("r", "bob")]

@@ -241,6 +241,13 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
         raise ImportRefusedError(f'{where}: "spans" must be a list of objects')
     if not isinstance(relations, list) or not all(isinstance(r, dict) for r in relations):
         raise ImportRefusedError(f'{where}: "relations" must be a list of objects')
+    if relations:  # a relation that names no analyst is its first span's analyst's
+        whose = {s["id"]: s["annotator"] for s in spans if isinstance(s.get("id"), str)}
+        for rel in relations:
+            if not rel.get("annotator"):
+                first = rel.get("from")
+                named = whose.get(first) if isinstance(first, str) else None
+                rel["annotator"] = named or annotator or DEFAULT_ANNOTATOR
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise ImportRefusedError(f'{where}: "meta" must be a JSON object, not {meta!r}')
