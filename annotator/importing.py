@@ -88,6 +88,13 @@ def import_path(
             f" {size_text(store.annotation_limit)} for annotation files: split it,"
             " or raise the limit with --max-annotation-size"
         )
+    if path.is_file():
+        with open(path, "rb") as f:
+            if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                raise ImportRefusedError(
+                    f"{path.name} is UTF-16 (it starts with a UTF-16 byte order mark): save it"
+                    " as UTF-8 and import again"
+                )
     try:
         read = registry.module(fmt).read(
             path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
@@ -98,6 +105,10 @@ def import_path(
         raise ImportRefusedError(
             f"{path.name} is not valid UTF-8{where}: save it as UTF-8 and import again"
         ) from None
+    if not read.records and not read.skipped:
+        raise ImportRefusedError(
+            f"{path.name} holds no {fmt} records: nothing to import (is it the file you meant?)"
+        )
     _check_shapes(read, skip_invalid)
     _map_labels(read, label_map or {}, store.schema, path.name)
     result: ImportResult = store.import_records(read.records, skip_invalid=skip_invalid)

@@ -314,3 +314,31 @@ def test_a_relation_that_names_no_analyst_is_its_first_spans(tmp_path: Path) -> 
     assert run("import", str(source), "--db", str(db)).exit_code == 0
     with open_store(db) as store:
         assert [(r.id, r.annotator) for r in store.relations(1)] == [("r", "bob")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.jsonl", b"", "empty.jsonl holds no jsonl records: nothing to import (is it the"
+                             " file you meant?)"),
+        ("blank.jsonl", b"\n  \n", "blank.jsonl holds no jsonl records: nothing to import (is it"
+                                   " the file you meant?)"),
+        ("none.json", b"[]", "none.json holds no labelstudio records: nothing to import (is it"
+                             " the file you meant?)"),
+        ("wide.jsonl", '{"text": "Kyiv"}\n'.encode("utf-16"),
+         "wide.jsonl is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 and"
+         " import again"),
+    ],
+)  # fmt: skip
+def test_an_annotation_file_with_nothing_to_import_says_so(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    db = tmp_path / "t.db"
+    open_store(db).close()
+    before = snapshot(db)
+    result = run("import", str(source), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+    assert snapshot(db) == before
