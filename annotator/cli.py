@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .display_text import cells, counted, pad, shorten
+from .display_text import cells, counted, one_line, pad
 from .errors import AnnotatorError, os_error_line, sqlite_error_line
 from .store import Store, database_in_use, open_store
 
@@ -143,7 +143,7 @@ def list_command(db_path: Path | None) -> None:
     rows = [["ID", "TITLE", *labels, "TOTAL"]]
     for d in docs:
         title = d.title or "(untitled)"
-        title = shorten(title, 48, in_cells=True)
+        title = one_line(title, 48, in_cells=True)  # a newline, tab or ESC would break rows
         rows.append([str(d.id), title, *(str(d.span_counts.get(lab, 0)) for lab in labels),
                      str(d.span_total)])  # fmt: skip
     _table(rows, numeric_from=2)
@@ -315,7 +315,8 @@ def check_command(db_path: Path | None) -> None:
 
 
 def _quote(title: str | None) -> str:
-    return f'"{title}"' if title else "(untitled)"
+    """A title on one line, in quotes (its newlines and control characters as spaces)."""
+    return f'"{one_line(title, 10_000)}"' if title else "(untitled)"
 
 
 def _table(rows: list[list[str]], *, numeric_from: int) -> None:

@@ -87,9 +87,15 @@ def shorten(text: str, limit: int, *, in_cells: bool = False) -> str:
     return "".join(kept).rstrip() + ELLIPSIS  # "talks…", not "talks …"
 
 
-def one_line(text: str, limit: int) -> str:
-    """``text`` with every run of white space (newlines too) as one space, shortened."""
-    return shorten(" ".join(text.split()), limit)
+# Control characters (C0, DEL, C1): a terminal would obey them (ESC starts a colour
+# change or a cursor move), a table would break at a newline or a tab.
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], " ")
+
+
+def one_line(text: str, limit: int, *, in_cells: bool = False) -> str:
+    """``text`` on one line: every run of white space and control characters as one
+    space, shortened to ``limit`` characters (or terminal columns)."""
+    return shorten(" ".join(text.translate(_CONTROLS).split()), limit, in_cells=in_cells)
 
 
 def counted(count: int, word: str) -> str:

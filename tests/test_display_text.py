@@ -127,3 +127,15 @@ def test_list_cuts_a_long_title_between_characters(tmp_path: Path) -> None:
     result = run("list", "--db", str(db))
     # 23 characters of two columns and "…" (47 columns): the flag would not fit.
     assert lines(result.output)[1] == "1   " + "李" * 23 + "…      0      0     0         0      0"
+
+
+def test_list_keeps_a_title_with_control_characters_on_its_row(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        store.add_document("Kyiv talks resumed.", title="Kyiv\ttalks\nresumed \x1b[31mred")
+    result = run("list", "--db", str(db))
+    assert result.exit_code == 0
+    out = lines(result.stdout)
+    assert len(out) == 2  # the heading and one row: no newline broke it
+    assert "\x1b" not in result.stdout and "\t" not in result.stdout
+    assert out[1].startswith("1   Kyiv talks resumed [31mred")
