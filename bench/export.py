@@ -130,7 +130,11 @@ def write_import_file(path: Path, records: int, spans: int) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in range(records):
             text = make_text(rng, 400)
-            items = word_spans(rng, text, spans, "carol")
+            unique: dict[tuple[int, int, str], dict[str, Any]] = {}
+            while len(unique) < spans:  # the same span twice in a record is stored once
+                for item in word_spans(rng, text, spans - len(unique), "carol"):
+                    unique.setdefault((item["start"], item["end"], item["label"]), item)
+            items = list(unique.values())
             for n, s in enumerate(items):
                 s["id"] = f"r{r}-s{n}"
                 s["text"] = text[s["start"] : s["end"]]

@@ -286,6 +286,9 @@ def test_a_span_given_twice_in_one_file_is_kept_once(tmp_path: Path) -> None:
     text = "Olena Koval said the bridge reopens on Friday."
     spans = [{"id": i, "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"}
              for i in ("s1", "s2")]  # fmt: skip
+    # The same place with a note is another span: kept.
+    spans.append({"id": "s3", "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice",
+                  "note": "the mayor"})  # fmt: skip
     spans.append({"id": "c", "start": 17, "end": 35, "label": "CLAIM", "annotator": "alice"})
     record = {"text": text, "offset_unit": "codepoint", "spans": spans, "relations": [
         {"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "s2", "annotator": "alice"}]}
@@ -294,11 +297,12 @@ def test_a_span_given_twice_in_one_file_is_kept_once(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     result = run("import", str(source), "--db", str(db))
     assert result.exit_code == 0, result.output
-    assert ("Note: twice.jsonl line 1: 1 span given twice in the file (same place, label,"
-            " analyst): kept once") in result.stdout.splitlines()
+    assert ("Note: twice.jsonl line 1: 1 span given twice in the file (place, label, analyst,"
+            " note and attributes alike): kept once") in result.stdout.splitlines()
     with open_store(db) as store:
-        assert [(s.id, s.text) for s in store.spans(1)] == [("s1", "Olena Koval"),
-                                                           ("c", "the bridge reopens")]
+        assert [(s.id, s.text) for s in store.spans(1)] == [
+            ("s1", "Olena Koval"), ("s3", "Olena Koval"), ("c", "the bridge reopens")
+        ]  # fmt: skip
         assert [(r.from_span, r.to_span) for r in store.relations(1)] == [("c", "s1")]
 
 

@@ -36,7 +36,8 @@ from .spans import SpansMixin
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
 _SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
 _RELATION_VALUES = operator.itemgetter(*RELATION_COLUMNS)
-_PLACE = operator.itemgetter(4, 5, 3, 2)  # a span row's (start, end, label, analyst)
+# A span row but its id and times: two rows alike in these are one span given twice.
+_SAME = operator.itemgetter(2, 3, 4, 5, 7, 8, 9)
 
 
 class ImportsMixin(SpansMixin):
@@ -243,22 +244,24 @@ class ImportsMixin(SpansMixin):
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
         same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
-        twice = found is None and len(set(map(_PLACE, rows))) < len(rows)  # in the file itself
-        if found is not None or twice:  # a span is not added twice
-            known = self._existing_ids("spans", list(labels), doc_id) if found else set()
+        twice = found is None and len(set(map(_SAME, rows))) < len(rows)  # in the file itself
+        if twice:
+            rows, same = _once_each(rows)
+        elif found is not None:  # spans brought in before are not added twice
+            known = self._existing_ids("spans", list(labels), doc_id)
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
+        if same:
             relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
                                     for end in ("from", "to")}}
                          for rel in relations]  # fmt: skip
             for copy, kept in same.items():
                 labels[kept] = labels.pop(copy)
-            if same:
-                n_same = counted(len(same), "span")
-                result.notes.append(
-                    f"{name}: {n_same} given twice in the file (same place, label, analyst):"
-                    " kept once" if twice else
-                    f"{name}: {n_same} already here (same place, label, analyst): not added again"
-                )  # fmt: skip
+            n_same = counted(len(same), "span")
+            result.notes.append(
+                f"{name}: {n_same} given twice in the file (place, label, analyst, note and"
+                " attributes alike): kept once" if twice else
+                f"{name}: {n_same} already here (same place, label, analyst): not added again"
+            )  # fmt: skip
         rel_rows = [self._relation_row(doc_id, rel, labels) for rel in relations]
         if found is not None:
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
@@ -468,6 +471,21 @@ class ImportsMixin(SpansMixin):
                     )
                 found.add(row_id)
         return found
+
+
+def _once_each(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
+    """The rows without those that repeat an earlier one but for id and times (place,
+    label, analyst, note, attributes, origin alike), and {repeat's id: the kept id}."""
+    kept: dict[tuple[Any, ...], str] = {}
+    once, same = [], {}
+    for row in rows:
+        key = _SAME(row)
+        if key in kept:
+            same[row[0]] = kept[key]
+        else:
+            kept[key] = row[0]
+            once.append(row)
+    return once, same
 
 
 def _own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
