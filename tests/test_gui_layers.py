@@ -212,3 +212,15 @@ def test_a_read_only_span_chosen_in_the_table_is_not_swapped_for_ones_own(
     assert [(s.id, s.start, s.end, s.label, s.note) for s in store.spans(doc.id)] == before
     assert dialogs.asked == []  # no note editor, no question
     assert window.statusBar().currentMessage().startswith("That span is maria's: read-only")
+
+
+def test_f2_in_the_span_table_edits_the_chosen_spans_note(alice, store, doc_id, dialogs, qtbot):
+    window = alice.window
+    model = window.span_model
+    row = next(r for r in range(model.rowCount()) if model.span_at(r).annotator == "alice")
+    window.span_table.setFocus()
+    window.span_table.setCurrentIndex(model.index(row, 0))
+    dialogs.texts = ["the president"]
+    qtbot.keyClick(window.span_table, Qt.Key.Key_F2)
+    assert dialogs.asked[-1][:2] == ("text", "Note")  # not "Rename document"
+    assert [s.note for s in store.spans(doc_id, annotator="alice")] == ["the president"]

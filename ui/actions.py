@@ -85,6 +85,9 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
           lambda: editor.select_next(backwards=True), ("view",)),  # fmt: skip
         A("delete_span", "&Delete span at caret", ("Delete",), editor.delete, ("view", "spans")),
         A("edit_note", "Edit &note…", (note_key,), editor.edit_note_at_caret, ("view", "spans")),
+        # F2 edits the chosen row in a table; in the article and the list it renames.
+        A("edit_note_f2", "Edit the note of the chosen span", ("F2",), editor.edit_note_at_caret,
+          ("spans",)),  # fmt: skip
         A("link", "&Link to actor, date or source…", (link_key,), w.relations.start, ("view",)),
         A("unlink", "Remove a lin&k…", ("Ctrl+Delete",), w.relations.delete_at_caret,
           ("view",)),  # fmt: skip
@@ -98,7 +101,7 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
           partial(editor.move_edge, "start", 1)),  # fmt: skip
         A("next_unfinished", "&Next unfinished document", ("Ctrl+J",), docs.next_unfinished),
         A("mark_done", "Mark &done", ("Ctrl+D",), docs.toggle_done, checkable=True),
-        A("rename_document", "&Rename document…", ("F2",), docs.rename),
+        A("rename_document", "&Rename document…", ("F2",), docs.rename, ("view", "documents")),
         A("delete_document", "De&lete document…", ("Delete",), docs.delete, ("documents",)),
         A("filter_documents", "&Filter documents", ("Ctrl+L",), docs.focus_filter),
         A("edit_layer", "&Edit this layer", ("Ctrl+Shift+E",), layers.toggle_editable,
