@@ -183,7 +183,7 @@ def test_delete_asks_then_undo_brings_it_back(alice, store, db_path, docs, dialo
     assert [s.text for s in store.spans(docs["Kyiv talks"])] == ["Kyiv"]
 
 
-def test_redo_of_a_delete_closes_the_document_again(alice, db_path, docs):
+def test_redo_of_a_delete_opens_the_next_document_as_the_delete_did(alice, db_path, docs):
     window = alice.window
     window.document_list.setFocus()
     alice.press(Qt.Key.Key_Delete, widget=window.document_list)
@@ -192,7 +192,10 @@ def test_redo_of_a_delete_closes_the_document_again(alice, db_path, docs):
     assert window.editor.document.id == docs["Kyiv talks"]
     alice.press(Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert counts(db_path) == (3, 2, 1)
-    assert window.editor.document is None and window.span_model.rowCount() == 0
+    assert window.editor.document.title == "Odesa port"  # the next one, not an empty view
+    assert [window.span_model.span_at(r).text for r in range(window.span_model.rowCount())] == [
+        "Odesa"
+    ]
     assert shown(window) == ["Odesa port", "Lviv museum", "Kharkiv rail"]
 
 

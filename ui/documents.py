@@ -131,7 +131,13 @@ class Documents(QObject):
         self.panel.filter_box.selectAll()
 
     def after_history(self, entry: HistoryEntry, direction: str) -> None:
-        """An undo or redo happened: the list first, then the open document."""
+        """An undo or redo happened: the list first, then the open document (when
+        the step deleted it, the one next to it, as deleting it directly does)."""
+        ids = self.model.ids()
+        position = ids.index(entry.document_id) if entry.document_id in ids else 0
         self.refresh()
         self.editor.after_history(entry, direction)
+        rest = self.model.ids()
+        if self.editor.document is None and rest:
+            self.editor.open_document(rest[min(position, len(rest) - 1)])
         self.done_changed.emit(self.is_done())
