@@ -236,3 +236,80 @@ def test_undoing_a_rejection_says_it_was_one(qtbot, store, doc_id, make_window) 
     window.editor.history.undo()
     assert window.statusBar().currentMessage() == "Undo: review decision: reject"
     assert store.decisions(doc_id) == []
+
+
+def open_review(qtbot: Any, window: Any, doc_id: int) -> Any:
+    review = window.show_review(doc_id)
+    qtbot.waitExposed(review)
+    return review
+
+
+def test_the_review_compares_again_after_the_main_window_changes_a_layer(
+    qtbot, store, doc_id, make_window, analyst_at
+) -> None:
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    review = open_review(qtbot, window, doc_id)
+    assert table(review) == ROWS
+    alice = analyst_at(window)
+    alice.caret(29 + 2 + 1)  # inside alice's DATE "3 May" (code points 29..34, Qt +2)
+    alice.press(Qt.Key.Key_Delete, widget=window.view)
+    qtbot.waitUntil(lambda: [row[0] for row in table(review)] == ["match", "only B"])
+    assert table(review)[1] == ("only B", "", "", "CLAIM", "3 May")
+
+
+def test_the_review_shows_the_new_text_after_a_replacement(
+    qtbot, store, doc_id, make_window, dialogs, tmp_path
+) -> None:
+    # A first sentence of 22 code points: "3 May" moves from [29, 34) to [51, 56).
+    new_text = "Correction: 李明 added. " + TEXT
+    assert new_text[51:56] == "3 May"
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    review = open_review(qtbot, window, doc_id)
+    source = tmp_path / "new.txt"
+    source.write_text(new_text, encoding="utf-8")
+    dialogs.paths.append(source)
+    with qtbot.waitSignal(window.orphans_panel.text_replaced, timeout=10000):
+        window.action_map["replace_text"].trigger()
+    qtbot.waitUntil(lambda: review.left.toPlainText() == new_text)
+    review.controller.select_row(1)
+    review.left.select_range(51 + 2, 56 + 2)  # "3 May" in the new text, Qt units (flag +2)
+    dialogs.picks.append("DATE")
+    review.last_pane = review.left  # as a click in the left pane makes it
+    review.controller.edit()
+    assert [s.text for s in store.spans(doc_id, annotator="gold")] == ["3 May"]
+
+
+def test_the_review_shows_another_document_when_its_own_is_deleted(
+    qtbot, store, doc_id, make_window, analyst_at
+) -> None:
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    review = open_review(qtbot, window, doc_id)
+    window.document_list.setFocus()
+    analyst_at(window).press(Qt.Key.Key_Delete, widget=window.document_list)
+    qtbot.waitUntil(lambda: review.controller.reviewed_document is None)
+    assert table(review) == []
+
+
+def test_undo_in_the_review_waits_while_the_main_window_links(
+    qtbot, store, doc_id, make_window, analyst_at
+) -> None:
+    window = make_window(store, analyst="bob", document_id=doc_id)
+    bob = analyst_at(window)
+    bob.caret(29 + 2 + 1)  # inside bob's CLAIM "3 May"
+    bob.press(Qt.Key.Key_R, widget=window.view)  # linking starts
+    assert window.relations.linking
+    review = open_review(qtbot, window, doc_id)
+    before = [s.id for s in store.spans(doc_id)]
+    review.controller.undo()
+    assert [s.id for s in store.spans(doc_id)] == before
+    assert review.statusBar().currentMessage() == "Finish the link with Enter or Esc first"
+
+
+def test_a_refusal_names_the_decision_as_the_keys_do(qtbot, store, doc_id, make_window) -> None:
+    window = make_window(store, analyst="lead", document_id=doc_id)
+    store.add_span(doc_id, 3, 8, "ACTOR", annotator="bob")  # "Mayor": a row of B only
+    review = open_review(qtbot, window, doc_id)
+    row = next(i for i, r in enumerate(table(review)) if r[0] == "only B")
+    review.controller.select_row(row)
+    review.controller.accept_left()
+    assert window.dialogs.asked[-1][1] == "Cannot accept A"

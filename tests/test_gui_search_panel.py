@@ -275,3 +275,16 @@ def test_the_window_binds_corpus_search_and_overview(qtbot, make_window, store) 
     panel = window.findChild(OverviewPanel)
     assert panel is not None and panel.objectName() == "overviewPanel"
     panel.close()
+
+
+def test_a_span_hit_opened_after_its_text_was_replaced_selects_it_where_it_is_now(
+    qtbot, panel, window, store, docs, analyst_at
+):
+    kyiv, _ = docs
+    search(qtbot, panel, "zelensky")
+    panel.analyst_filter.setCurrentIndex(panel.analyst_filter.findData("bob"))
+    store.replace_text(kyiv, "Breaking. " + KYIV, by="carol")  # every offset moves by 10
+    open_row(qtbot, panel, 0, 0)  # bob's ACTOR "Zelensky": [20, 28) now
+    assert store.spans(kyiv, annotator="bob")[0].start == 20
+    assert window.view.textCursor().selectedText() == "Zelensky"
+    assert analyst_at(window).selection() == (23, 31)  # after 🇺🇦 and 𝔘, two units each

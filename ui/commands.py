@@ -10,6 +10,7 @@ opened are undone straight through the Store, and redone the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -70,6 +71,7 @@ class History(QObject):
         self.dialogs = dialogs
         self.stack = QUndoStack(self)
         self.jobs = jobs if jobs is not None else JobRunner(self)
+        self.guards: list[Callable[[], str]] = []  # why steps must wait now ("" if not)
         self._beyond = 0  # undos done below the stack, in earlier sessions' changes
         self._fresh: tuple[int, list[Span]] | None = None  # see fresh_spans
 
@@ -84,10 +86,17 @@ class History(QObject):
         self.stack.clear()
 
     def busy(self) -> bool:
-        """True, and why in the status bar, while a job runs (no step may start)."""
+        """True, and why in the status bar, while a job runs or a mode holds changes
+        back (``guards``: linking), from whichever window asks."""
         if self.jobs.busy:
             self.message.emit(f"Still {self.jobs.doing}: one moment")
-        return self.jobs.busy
+            return True
+        for guard in self.guards:
+            reason = guard()
+            if reason:
+                self.message.emit(reason)
+                return True
+        return False
 
     def undo(self) -> None:
         if self.busy():

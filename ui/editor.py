@@ -41,7 +41,8 @@ class Editor(DocumentState):
         self.history = History(store, analyst, dialogs, self, jobs=self.jobs)
         self.history.message.connect(self.message)
         # Why span changes must wait now ("" when they need not): linking adds one.
-        self.guards: list[Callable[[], str]] = []
+        # The history (shared with the review window) asks the same.
+        self.guards: list[Callable[[], str]] = self.history.guards
 
     def tag(self, label: str, *, exact: bool = False) -> None:
         """Tag the selection, or relabel the analyst's span at the caret."""

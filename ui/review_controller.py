@@ -80,7 +80,8 @@ class ReviewController(ReviewState):
         if row is None or self.session is None:
             return False
         what = _describe(self.session, row)
-        changed = self._call(f"Cannot {VERBS[decision].lower()}",
+        verb = VERBS[decision]
+        changed = self._call(f"Cannot {verb[0].lower()}{verb[1:]}",
                              lambda: self.session.decide(row, decision, **options))  # type: ignore[union-attr]  # fmt: skip
         if changed is None:
             return False

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
@@ -39,7 +40,44 @@ def show_review(w: MainWindow, document_id: int | None = None) -> ReviewWindow:
     review = open_review(w, w.store, w.editor.analyst, document_id, w.editor.history)
     if made:  # connected once, for the life of this review window (and of w.editor)
         review.gold_changed.connect(lambda changed: gold_changed(w, changed))
+        _follow_main_window(w, review)
     return review
+
+
+def _follow_main_window(w: MainWindow, review: ReviewWindow) -> None:
+    """Compare again when the main window changes what the review shows: a span
+    tagged, changed or deleted there, a new text, the document deleted.  Signals
+    of one change are taken together, once the event loop is free."""
+    pending = [False]
+
+    def now() -> None:
+        pending[0] = False
+        follow_changes(w)
+
+    def soon(*_: object) -> None:
+        if not pending[0]:
+            pending[0] = True
+            QTimer.singleShot(0, review, now)
+
+    editor = w.editor
+    for signal in (editor.span_added, editor.span_removed, editor.span_changed, editor.closed):
+        signal.connect(soon)
+    w.orphans_panel.text_replaced.connect(soon)
+
+
+def follow_changes(w: MainWindow) -> None:
+    """The review of a document the main window changed compares again; one of a
+    document deleted there shows another."""
+    review = find_review(w)
+    if review is None or not review.isVisible():
+        return
+    reviewed = review.controller.reviewed_document
+    if reviewed is None:
+        return
+    if reviewed not in {d.id for d in w.store.documents()}:
+        review.show_document(None)  # the first other document with two layers, if any
+        return
+    refresh_review(w)
 
 
 def gold_changed(w: MainWindow, document_id: int) -> None:

@@ -105,6 +105,11 @@ class ReviewState(QObject):
         return self._marks.get(span_id, AGREES)
 
     @property
+    def reviewed_document(self) -> int | None:
+        """The document the review shows (or is opening), if any."""
+        return self._last[0] if self._last is not None else None
+
+    @property
     def loading(self) -> bool:
         return self.session is None and self._last is not None and self.jobs.busy
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.display_text import counted
-from annotator.errors import NotFoundError
+from annotator.errors import AnnotatorError, NotFoundError
 from annotator.store.search import SearchHit, SearchQueryError
 
 from .docks import dock_of, docked_panel
@@ -232,6 +232,13 @@ class SearchPanel(QWidget):
                 return
         hit = self.model.hit_at(index)
         where = (hit.start, hit.end) if hit is not None and hit.start is not None else None
+        if hit is not None and hit.span_id is not None:  # where it is now (text replaced?)
+            try:
+                span = w.store.span(hit.span_id)
+            except AnnotatorError:
+                self._say("That span was deleted or orphaned since: search again", error=True)
+                return
+            where = (span.start, span.end)
         if hit is not None and where is None:  # a text hit: its first match, unless in the title
             where = w.store.locate(doc_id, self.searched)
             if where is None:
