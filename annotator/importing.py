@@ -105,7 +105,7 @@ def import_path(
         raise ImportRefusedError(
             f"{path.name} is not valid UTF-8{where}: save it as UTF-8 and import again"
         ) from None
-    if not read.records and not read.skipped:
+    if not read.records and not read.skipped and not read.notes:  # notes say why, if any
         raise ImportRefusedError(
             f"{path.name} holds no {fmt} records: nothing to import (is it the file you meant?)"
         )

@@ -346,3 +346,61 @@ def test_an_annotation_file_with_nothing_to_import_says_so(
     assert result.exit_code == 1
     assert result.stderr == f"Error: {message}\n"
     assert snapshot(db) == before
+
+
+def test_a_crlf_file_placed_on_its_lf_article_still_checks_its_quotes(tmp_path: Path) -> None:
+    text = "Kyiv talks\r\nresumed on Monday.\r\n"
+    article = tmp_path / "art.txt"
+    article.write_bytes(text.encode("utf-8"))
+    db = tmp_path / "t.db"
+    assert run("import", str(article), "--db", str(db)).exit_code == 0
+    record = {"text": text, "offset_unit": "codepoint", "spans": [
+        {"start": 0, "end": 4, "label": "ACTOR", "annotator": "alice", "text": "Lviv"}]}
+    source = tmp_path / "wrong.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    before = snapshot(db)
+    result = run("import", str(source), "--db", str(db))
+    assert result.exit_code == 1
+    assert "quotes 'Lviv' but the text there is 'Kyiv'" in result.stderr
+    assert snapshot(db) == before
+
+
+def test_a_skipped_record_does_not_name_its_rolled_back_document(tmp_path: Path) -> None:
+    lines_ = [json.dumps({"text": t, "offset_unit": "codepoint", "spans": spans}) for t, spans in (
+        ("Good record.", []),
+        ("Odesa port is open.", [{"start": 0, "end": 99, "label": "ACTOR", "annotator": "a"}]),
+        ("Another good record.", []),
+    )]  # fmt: skip
+    source = tmp_path / "three.jsonl"
+    source.write_text("\n".join(lines_) + "\n", encoding="utf-8")
+    result = run("import", str(source), "--skip-invalid", "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 0, result.output
+    (skipped,) = [ln for ln in result.stdout.splitlines() if ln.startswith("Skipped")]
+    assert "document 2" not in skipped and "its document" in skipped
+    assert "Imported three.jsonl: document 2 (untitled) (20 characters)" in result.stdout
+
+
+def test_a_relation_id_given_twice_is_one_line(tmp_path: Path) -> None:
+    text = "Olena Koval said the bridge reopens on Friday."
+    rel = {"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "a"}
+    record = {"text": text, "offset_unit": "codepoint", "spans": [
+        {"id": "a", "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"},
+        {"id": "c", "start": 17, "end": 35, "label": "CLAIM", "annotator": "alice"}],
+        "relations": [rel, dict(rel)]}  # fmt: skip
+    source = tmp_path / "dup.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: dup.jsonl line 1: relation id r is given twice: give each relation its own id\n"
+    )
+
+
+def test_a_prodigy_file_of_rejected_answers_imports_nothing_and_says_why(tmp_path: Path) -> None:
+    source = tmp_path / "rejects.jsonl"
+    source.write_text(json.dumps({"text": "Kyiv talks.", "spans": [], "answer": "reject",
+                                  "_input_hash": 1, "_task_hash": 2}) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    result = run("import", str(source), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 0, result.output
+    assert any("not imported (only accepted ones are)" in ln for ln in result.stdout.splitlines())

@@ -185,3 +185,20 @@ def test_a_big_undo_that_conflicts_offers_to_skip(big_steps, store, db_path, doc
     title, text = dialogs.asked[-1][1:]
     assert title == "Cannot undo" and zelensky.id in text
     assert on_disk(db_path, doc_id) == [(10, 18, "CLAIM")]  # nothing moved
+
+
+def test_no_other_change_starts_while_a_big_undo_runs(big_steps, store, db_path, doc_id,
+                                                       make_window, analyst_at, qtbot):  # fmt: skip
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    alice = analyst_at(window)
+    alice.select(5, 9)  # Kyiv
+    alice.press(Qt.Key.Key_2)
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert window.editor.jobs.busy
+    window.documents.toggle_done()  # Ctrl+D, while the undo runs
+    assert window.statusBar().currentMessage() == "Still undoing: one moment"
+    assert not window.editor.set_analyst("bob")
+    qtbot.waitUntil(lambda: not window.editor.jobs.busy)
+    assert on_disk(db_path, doc_id) == []  # the tag was undone, and nothing else happened
+    assert store.history(limit=1)[0].action == "undo"
+    assert window.editor.analyst == "alice" and window.analyst_box.currentText() == "alice"

@@ -18,7 +18,8 @@ from annotator.formats.common import refuse_lone_surrogates
 
 # Pieces of JSON string bodies: escapes of high and low halves, escaped backslashes,
 # an emoji's whole pair, and plain characters.
-PIECES = ["\\ud83d", "\\ude00", "\\ud800", "\\udfff", "\\\\", "\\u00e9", "a", "u", "d8", " "]
+PIECES = ["\\ud83d", "\\ude00", "\\ud800", "\\udfff", "\\\\", "\\u00e9", "a", "u", "d8", " ",
+          "ud83d"]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=12))
@@ -79,3 +80,12 @@ def test_the_api_refuses_it_with_a_core_error(tmp_path: Path) -> None:
         with pytest.raises(InvalidSpanError, match="U\\+DC00, half of a UTF-16 pair"):
             store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice", note="\udc00")
         assert snapshot(db) == before
+
+
+def test_an_escaped_backslash_before_a_pairs_first_half_is_no_pair() -> None:
+    # JSON "\\ud83d\ude00": a backslash, the letters "ud83d", then a low half alone.
+    body = '"\\\\ud83d\\ude00"'
+    with pytest.raises(UnicodeEncodeError):
+        json.loads(body).encode("utf-8")
+    with pytest.raises(ImportRefusedError, match="holds \\\\ude00, half"):
+        refuse_lone_surrogates(body, "x.jsonl")

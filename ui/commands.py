@@ -131,7 +131,7 @@ class History(QObject):
                 else self.store.redo(self.analyst)
             )
         except HistoryConflictError as exc:
-            self._conflict(direction, exc)
+            self._conflict(direction, exc, self.analyst)
             return
         self._stepped(direction, entry, below)
 
@@ -152,7 +152,7 @@ class History(QObject):
         def done(result: Any) -> None:
             entry, spans = result
             if isinstance(entry, HistoryConflictError):
-                self._conflict(direction, entry)
+                self._conflict(direction, entry, analyst)  # whose step it was
                 return
             self._fresh = (entry.document_id, spans) if spans is not None else None
             try:
@@ -185,14 +185,14 @@ class History(QObject):
         self.message.emit(f"{direction.capitalize()}: {describe(entry)}")
         self.applied.emit(entry, direction)
 
-    def _conflict(self, direction: str, conflict: HistoryConflictError) -> None:
+    def _conflict(self, direction: str, conflict: HistoryConflictError, analyst: str) -> None:
         self._resync()
         if direction == "undo":
-            self._offer_skip(conflict)
+            self._offer_skip(conflict, analyst)
         else:
             self.dialogs.error(f"Cannot {direction}", f"{conflict}")
 
-    def _offer_skip(self, conflict: HistoryConflictError) -> None:
+    def _offer_skip(self, conflict: HistoryConflictError, analyst: str) -> None:
         """An undo that cannot be applied: leave that step as it is, if the analyst
         wants, so the next undo reaches the one before it."""
         if not self.dialogs.confirm(
@@ -201,7 +201,7 @@ class History(QObject):
             " goes on with the step before it; the skipped step cannot be redone.",
         ):
             return
-        entry = self.store.skip_undo(self.analyst)
+        entry = self.store.skip_undo(analyst)
         if entry is not None:
             self.message.emit(f"Skipped: {describe(entry)} stays as it is; undo again to go on")
 

@@ -63,6 +63,9 @@ class Documents(QObject):
         self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def toggle_done(self) -> None:
+        if self.editor.busy():
+            self.done_changed.emit(self.is_done())
+            return
         doc = self.editor.document
         if doc is None:
             self.message.emit("Open a document first")
@@ -84,6 +87,8 @@ class Documents(QObject):
                           if done else "Marked not done")  # fmt: skip
 
     def rename(self) -> None:
+        if self.editor.busy():
+            return
         doc = self.editor.document
         if doc is None:
             self.message.emit("Open a document first")
@@ -100,6 +105,8 @@ class Documents(QObject):
         self.refresh()
 
     def delete(self) -> None:
+        if self.editor.busy():
+            return
         doc = self.editor.document
         if doc is None:
             self.message.emit("Open a document first")

@@ -214,10 +214,13 @@ class Editor(DocumentState):
             self._choose(new, entry.end)
         self._saved()
 
-    def set_analyst(self, name: str) -> None:
+    def set_analyst(self, name: str) -> bool:
+        """Annotate as ``name`` from now on; False (and why) while a job runs."""
         name = name.strip()
         if not name or name == self.analyst:
-            return
+            return True
+        if self._busy():  # its history steps are the current analyst's
+            return False
         self.analyst = name
         self.unlocked = set()
         self.history.set_analyst(name)
@@ -230,6 +233,7 @@ class Editor(DocumentState):
             self.status.emit(f"All saved · {counted(self._total(), 'span')}")
         self.analyst_changed.emit(name)
         self.message.emit(f"Now annotating as {name}")
+        return True
 
     def undo(self) -> None:
         # No open document needed: the change undone may be in any of them.
@@ -327,9 +331,13 @@ class Editor(DocumentState):
         return False
 
     def _busy(self) -> bool:
+        """True, and why in the status bar, while a job (Tag all, a big undo) runs:
+        no other change may start until it has finished."""
         if self.jobs.busy:
             self.message.emit(f"Still {self.jobs.doing}: one moment")
         return self.jobs.busy
+
+    busy = _busy  # for the parts around the editor: documents, relations, the analyst box
 
     def call(self, title: str, work: Callable[[], Any]) -> Any:
         """Run one Store change; an error becomes one dialog, and nothing changed."""

@@ -163,6 +163,8 @@ class RelationLinker(QObject):
         if self.editor.document is None or self.editor.index is None:
             self.message.emit("Open a document first")
             return
+        if self.editor.busy():
+            return
         source = self._span_at_caret(starting=True)
         if source is None:
             starts = sorted({r.from_label for r in self.schema.relations})

@@ -136,7 +136,12 @@ def wire(w: MainWindow) -> None:
     box.escaped.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
 
     analysts = w.analyst_box
-    analysts.activated.connect(lambda i: editor.set_analyst(analysts.itemText(i)))
+
+    def analyst_chosen(name: str) -> None:
+        if not editor.set_analyst(name):  # refused for now: the box shows who annotates
+            analysts.setEditText(editor.analyst)
+
+    analysts.activated.connect(lambda i: analyst_chosen(analysts.itemText(i)))
     typed = analysts.lineEdit()
     assert typed is not None  # the box is editable
 
@@ -145,7 +150,7 @@ def wire(w: MainWindow) -> None:
             analysts.setEditText(editor.analyst)
             editor.message.emit(f"An analyst needs a name: still annotating as {editor.analyst}")
             return
-        editor.set_analyst(analysts.currentText())
+        analyst_chosen(analysts.currentText())
 
     typed.editingFinished.connect(analyst_typed)
 

@@ -193,10 +193,10 @@ _UNIT_NAMES = {"codepoint": "code points", "utf16": "UTF-16 units"}
 
 # A JSON escape of half a UTF-16 pair without its other half: json.loads makes it a
 # lone surrogate, which is no character and which no database can store.
-_LONE_SURROGATE = re.compile(
-    r"(?<!\\)(?:\\\\)*"  # the backslash of the escape is not itself escaped
-    r"(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # high, no low after
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # low, no high before
+_ESCAPES = re.compile(
+    r"\\\\"  # an escaped backslash (what follows it is no escape)
+    r"|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a whole pair
+    r"|(\\u[dD][89a-fA-F][0-9a-fA-F]{2})"  # half of one, alone
 )
 
 
@@ -205,8 +205,8 @@ def refuse_lone_surrogates(content: str, name: str) -> None:
     a UTF-16 pair without the other half (the file is checked whole, in C)."""
     if "\\u" not in content:
         return
-    found = _LONE_SURROGATE.search(content)
-    if found is not None:
+    found = next((m for m in _ESCAPES.finditer(content) if m.group(1)), None)
+    if found is not None:  # read left to right, as a JSON parser does
         line = content.count("\n", 0, found.start(1)) + 1
         raise ImportRefusedError(
             f"{name} line {line} holds {found.group(1)}, half of a UTF-16 pair without its"

@@ -73,12 +73,15 @@ def detect(path: Path) -> str | None:
             f" ({', '.join(IMPORT_FORMATS)}) or use .txt, .md, .html"
         )
     with open(path, encoding="utf-8", errors="replace") as f:
-        head = f.read(65536)
-        while "\n" not in head:  # the whole first record: a long article is one line
+        chunks = [f.read(65536)]
+        # The whole first record (a long article is one line), up to 64 MiB: each
+        # new chunk alone is searched for its end.
+        while "\n" not in chunks[-1] and len(chunks) < 64:
             more = f.read(1 << 20)
             if not more:
                 break
-            head += more
+            chunks.append(more)
+        head = "".join(chunks)
     for name in _SNIFF_ORDER:
         if module(name).sniff(head):
             return name

@@ -28,6 +28,7 @@ from .base import (
     now,
     quote_columns,
     sha256,
+    surrogate_message,
 )
 from .fast_rows import span_tuples
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
@@ -159,6 +160,8 @@ class ImportsMixin(SpansMixin):
                         self._import_record(conn, record, added_by, result, batch, where, stamp)
                     except IMPORT_ERRORS as exc:
                         raise located(exc, where) from None
+                    except UnicodeEncodeError as exc:  # half a UTF-16 pair, from a program
+                        raise located(InvalidSpanError(surrogate_message(exc)), where) from None
                 if progress is not None:
                     progress(n)
             batch.flush()
@@ -183,12 +186,15 @@ class ImportsMixin(SpansMixin):
         try:
             self._import_record(conn, record, added_by, result, batch, where, stamp)
             batch.flush()  # its rows are written (and checked) before the savepoint ends
-        except IMPORT_ERRORS as exc:
+        except (*IMPORT_ERRORS, UnicodeEncodeError) as exc:
             conn.execute("ROLLBACK TO record")
             batch.discard()
+            message = surrogate_message(exc) if isinstance(exc, UnicodeEncodeError) else str(exc)
+            for doc in result[kept[0]:]:  # rolled back: its id goes to the next record
+                message = re.sub(rf"\bdocument {doc.id}\b", "its document", message)
             del result[kept[0]:], result.notes[kept[1]:], self._held[1][kept[4]:]
             result.spans_added, result.relations_added = kept[2], kept[3]
-            result.skipped.append(f"{where}: {exc}")
+            result.skipped.append(f"{where}: {message}")
         conn.execute("RELEASE record")
 
     def _import_record(
@@ -263,6 +269,12 @@ class ImportsMixin(SpansMixin):
                 f"{name}: {n_same} already here (same place, label, analyst): not added again"
             )  # fmt: skip
         rel_rows = [self._relation_row(doc_id, rel, labels) for rel in relations]
+        rel_ids = [r["id"] for r in rel_rows]
+        if len(set(rel_ids)) < len(rel_ids):
+            twice = next(i for n, i in enumerate(rel_ids) if i in rel_ids[:n])
+            raise InvalidRelationError(
+                f"relation id {twice} is given twice: give each relation its own id"
+            )
         if found is not None:
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
             rel_rows = self._new_relation_rows(doc_id, [r for r in rel_rows
@@ -312,7 +324,9 @@ class ImportsMixin(SpansMixin):
                 start, end = start - bisect_left(pairs, start), end - bisect_left(pairs, end)
                 if end <= start:  # a CR alone: nothing is left of it
                     continue
-                span = {**span, "start": start, "end": end, "text": lf[start:end]}
+                span = {**span, "start": start, "end": end}
+                if isinstance(span.get("text"), str):  # its own quote, still checked later
+                    span["text"] = span["text"].replace("\r\n", "\n").replace("\r", "\n")
             kept.append(span)
         note = (f"{name}: document {found['id']} has this text with LF line ends (the file"
                 " has CR LF): its spans were placed there")  # fmt: skip
