@@ -129,6 +129,10 @@ def export_command(
             raise click.ClickException(
                 f"analyst {annotator!r} has no spans in this database (analysts: {known})"
             )
+        if offsets and fmt in _NO_OFFSET_CHOICE:
+            raise click.ClickException(
+                f"{fmt} {_NO_OFFSET_CHOICE[fmt]}: leave out --offsets"
+            )
         target = out or str(registry.default_output(fmt, store.path.stem))
         if target != "-":
             registry.refuse_database_target(Path(target))
@@ -157,6 +161,11 @@ def export_command(
         click.echo(f"Not carried by {fmt}: {line}", err=to_stderr)
     for line in ([left_out] if left_out else []) + report.left_out:
         click.echo(f"Left out: {line}", err=to_stderr)
+
+
+# Formats whose offsets are not a choice (--offsets would be ignored without a word).
+_NO_OFFSET_CHOICE = {"jsonl": "counts code points, always", "conll": "writes tokens, not offsets",
+                     "spacy": "keeps spaCy's own character offsets"}  # fmt: skip
 
 
 def _occupied(path: Path) -> bool:

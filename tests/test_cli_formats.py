@@ -404,3 +404,22 @@ def test_a_prodigy_file_of_rejected_answers_imports_nothing_and_says_why(tmp_pat
     result = run("import", str(source), "--db", str(tmp_path / "t.db"))
     assert result.exit_code == 0, result.output
     assert any("not imported (only accepted ones are)" in ln for ln in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why"),
+    [("jsonl", "counts code points, always"), ("conll", "writes tokens, not offsets"),
+     ("spacy", "keeps spaCy's own character offsets")],
+)  # fmt: skip
+def test_offsets_given_to_a_format_that_has_no_choice_are_refused(
+    tmp_path: Path, fmt: str, why: str
+) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        store.add_document(EMOJI)
+    out = tmp_path / "out"
+    result = run("export", "--format", fmt, "--offsets", "utf16", "--out", str(out),
+                 "--db", str(db))  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {fmt} {why}: leave out --offsets\n"
+    assert not out.exists()
