@@ -252,3 +252,17 @@ def test_the_rule_tokenizer_without_spacy(monkeypatch: pytest.MonkeyPatch) -> No
     assert [t["ws"] for t in tokens] == [True, False, True, True, False, False]
     assert locate(0, 11) == (0, 1) and locate(3, 8) == (0, 1) and locate(5, 6) is None
     assert re.fullmatch(r"\w+", tokens[3]["text"])
+
+
+def test_a_span_that_cuts_a_token_is_named_on_export(store: Any, tmp_path: Path) -> None:
+    # "Zelensky" is one token of spaCy's; "Zel" [0, 3) cuts it, "Zelensky" [0, 8) does not.
+    doc = store.add_document("Zelensky spoke on Monday.")
+    store.add_span(doc.id, 0, 3, "ACTOR", annotator="alice")
+    store.add_span(doc.id, 0, 8, "ACTOR", annotator="bob")
+    report = prodigy.write(store, tmp_path / "p.jsonl")
+    assert ("token indices of 1 span that cuts a token (they name the tokens touched, which"
+            " Prodigy's manual NER would widen to)") in report.lost
+    tasks = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert [(s["text"], s["token_start"], s["token_end"]) for t in tasks for s in t["spans"]] == [
+        ("Zel", 0, 0), ("Zelensky", 0, 0)
+    ]  # fmt: skip

@@ -170,6 +170,10 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None) -> WriteReport:
                     lost["token indices of {n} span{|s} that cover{s|} no token (whitespace)"] += 1
                 else:
                     item["token_start"], item["token_end"] = found
+                    lost["token indices of {n} span{|s} that cut{s|} a token (they name the"
+                         " tokens touched, which Prodigy's manual NER would widen to)"] += (
+                        tokens[found[0]]["start"] != start or tokens[found[1]]["end"] != end
+                    )  # fmt: skip
                 task_spans.append(item)
                 lost["notes of {n} span{|s} (Prodigy has no span notes)"] += bool(span.note)
                 lost["attributes of {n} span{|s} (Prodigy has none)"] += bool(span.attributes)
