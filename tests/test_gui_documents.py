@@ -237,3 +237,11 @@ def test_an_emptied_analyst_box_keeps_the_analyst(alice, qtbot):
     assert window.statusBar().currentMessage() == (
         "An analyst needs a name: still annotating as alice"
     )
+
+
+def test_the_suggestions_layer_is_no_analysts_name(alice):
+    assert not alice.window.editor.set_analyst("suggest")
+    assert alice.window.editor.analyst == "alice"
+    assert alice.window.statusBar().currentMessage() == (
+        "“suggest” is the layer of machine suggestions: choose another name"
+    )

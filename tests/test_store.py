@@ -473,3 +473,13 @@ def test_titles_and_attribute_names_are_text(store: Store, doc_id: int, db_path:
         store.add_span(doc_id, 0, 5, "ACTOR", annotator="alice",
                        attributes={1: "a", "1": "b"})  # type: ignore[dict-item]  # fmt: skip
     assert snapshot(db_path) == before
+
+
+def test_no_one_annotates_by_hand_as_the_suggestions_layer(
+    store: Store, doc_id: int, db_path: Path
+) -> None:
+    before = snapshot(db_path)
+    with pytest.raises(InvalidSpanError, match="'suggest' is the layer of machine suggestions"):
+        store.add_span(doc_id, 0, 5, "ACTOR", annotator="suggest")  # would miss every export
+    assert snapshot(db_path) == before
+    store.add_span(doc_id, 0, 5, "ACTOR", annotator="suggest", origin="rule")  # as suggest does

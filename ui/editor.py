@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject
 
 from annotator.display_text import counted, with_count
 from annotator.errors import AnnotatorError, NotFoundError, sqlite_error_line
-from annotator.model import HistoryEntry, Span
+from annotator.model import SUGGEST, HistoryEntry, Span
 from annotator.store import Store
 
 from .boundaries import next_stop, previous_stop
@@ -220,6 +220,10 @@ class Editor(DocumentState):
         if not name or name == self.analyst:
             return True
         if self._busy():  # its history steps are the current analyst's
+            return False
+        if name == SUGGEST:
+            self.message.emit(f"“{SUGGEST}” is the layer of machine suggestions: choose another"
+                              " name")  # fmt: skip
             return False
         self.analyst = name
         self.unlocked = set()

@@ -15,6 +15,7 @@ from ..errors import (
 )
 from ..model import (
     ORIGINS,
+    SUGGEST,
     Relation,
     Span,
 )
@@ -75,6 +76,10 @@ class SpansMixin(StoreBase):
             raise InvalidSpanError("a span needs an annotator name")
         if origin not in ORIGINS:
             raise InvalidSpanError(f"unknown origin {origin!r}: use one of {', '.join(ORIGINS)}")
+        if annotator == SUGGEST and origin == "manual":  # left out of every full export
+            raise InvalidSpanError(
+                f"{SUGGEST!r} is the layer of machine suggestions: annotate under another name"
+            )
         if attributes is not None and not isinstance(attributes, Mapping):
             raise InvalidSpanError("span attributes must be a JSON object")
         if attributes and not all(isinstance(key, str) for key in attributes):
