@@ -49,6 +49,12 @@ def test_cjk_and_emoji(store: Store) -> None:
     seeded(store)
     assert store.locate(1, "李明") == (56, 58)
     assert [h.document_id for h in store.search("李*") if h.kind == "text"] == [1]
+    # A CJK word inside a run of CJK letters (one token to FTS5) is found as a substring.
+    store.add_document("李明说了话。", title="CJK")
+    assert [(h.title, h.start, h.end) for h in store.search("明说") if h.kind == "text"] == [
+        ("CJK", 1, 3)
+    ]
+    assert store.locate(3, "明说") == (1, 3)
     (hit,) = store.search("🇺🇦")  # not a word: looked up literally
     assert (hit.kind, hit.start, hit.end) == ("text", 0, 2)
     # The match is marked in the context, as FTS5 marks a word (not with brackets,

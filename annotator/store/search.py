@@ -110,7 +110,7 @@ class SearchMixin(StoreBase):
         query = query.strip()
         if not query:
             return []
-        if not re.search(r"\w", query):
+        if _literal(query):
             return self._literal_search(query, label, annotator, limit)
         hits: list[SearchHit] = []
         try:
@@ -194,7 +194,7 @@ class SearchMixin(StoreBase):
     def _literal_search(
         self, needle: str, label: str | None, annotator: str | None, limit: int
     ) -> list[SearchHit]:
-        """Substring search for queries without any word (emoji, symbols)."""
+        """Substring search for queries without any word (emoji, symbols) or with CJK."""
         hits: list[SearchHit] = []
         if label is None and annotator is None:
             for doc_id, title, text in self.db.conn.execute(
@@ -223,7 +223,7 @@ class SearchMixin(StoreBase):
 
     def locate(self, document_id: int, query: str) -> tuple[int, int] | None:
         """Code point offsets of the first match of ``query`` in the document's text."""
-        if not re.search(r"\w", query):
+        if _literal(query):
             at = self._text(document_id).find(query.strip())
             return None if at < 0 else (at, at + len(query.strip()))
         try:
@@ -236,6 +236,19 @@ class SearchMixin(StoreBase):
             return None
         matches = _match_ranges(row[0]) if row is not None else []
         return matches[0] if matches else None
+
+
+# Chinese, Japanese and Korean letters: FTS5's unicode61 tokenizer makes a run of them,
+# a whole sentence without spaces, one token, so a word inside it is never a match.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _literal(query: str) -> bool:
+    """True for a query searched as a plain substring: one without any word (emoji,
+    symbols), or one with CJK letters and no search syntax (a prefix 李* stays FTS5's)."""
+    if not re.search(r"\w", query):
+        return True
+    return _CJK.search(query) is not None and not any(c in query for c in '*"')
 
 
 def _match_ranges(marked: str) -> list[tuple[int, int]]:
