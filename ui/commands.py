@@ -85,18 +85,22 @@ class History(QObject):
         self._beyond = 0
         self.stack.clear()
 
-    def busy(self) -> bool:
-        """True, and why in the status bar, while a job runs or a mode holds changes
-        back (``guards``: linking), from whichever window asks."""
-        if self.jobs.busy:
-            self.message.emit(f"Still {self.jobs.doing}: one moment")
-            return True
+    def held(self) -> bool:
+        """True, and why in the status bar, while a mode holds changes back
+        (``guards``: linking), in whichever window it is asked."""
         for guard in self.guards:
             reason = guard()
             if reason:
                 self.message.emit(reason)
                 return True
         return False
+
+    def busy(self) -> bool:
+        """True, and why, while a job runs or a mode holds changes back."""
+        if self.jobs.busy:
+            self.message.emit(f"Still {self.jobs.doing}: one moment")
+            return True
+        return self.held()
 
     def undo(self) -> None:
         if self.busy():

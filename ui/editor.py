@@ -241,12 +241,10 @@ class Editor(DocumentState):
 
     def undo(self) -> None:
         # No open document needed: the change undone may be in any of them.
-        if not self._busy() and not self.held():
-            self.history.undo()
+        self.history.undo()  # it waits for a running job, and while linking
 
     def redo(self) -> None:
-        if not self._busy() and not self.held():
-            self.history.redo()
+        self.history.redo()
 
     def after_history(self, entry: HistoryEntry, direction: str) -> None:
         """Show where an undo or redo happened, or close a document it deleted."""
@@ -327,12 +325,7 @@ class Editor(DocumentState):
 
     def held(self) -> bool:
         """True, and why in the status bar, while a mode (linking) holds span changes back."""
-        for guard in self.guards:
-            reason = guard()
-            if reason:
-                self.message.emit(reason)
-                return True
-        return False
+        return self.history.held()
 
     def _busy(self) -> bool:
         """True, and why in the status bar, while a job (Tag all, a big undo) runs:
