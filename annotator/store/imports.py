@@ -7,7 +7,6 @@ import json
 import operator
 import re
 import sqlite3
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,14 +30,13 @@ from .base import (
     surrogate_message,
 )
 from .fast_rows import span_tuples
+from .import_matching import found_with_lf, given_twice, once_each, own_fields
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
 from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
 _SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
 _RELATION_VALUES = operator.itemgetter(*RELATION_COLUMNS)
-# A span row but its id and times: two rows alike in these are one span given twice.
-_SAME = operator.itemgetter(2, 3, 4, 5, 7, 8, 9)
 
 
 class ImportsMixin(SpansMixin):
@@ -218,7 +216,7 @@ class ImportsMixin(SpansMixin):
             [record.uid or digest, digest, record.uid or digest],
         ).fetchone()
         if found is None and "\r" in record.text:  # the same article, imported as a .txt?
-            found = self._found_with_lf(conn, record, result, name)
+            found = found_with_lf(conn, record, result, name)
             if found is not None:
                 digest = found["text_sha256"]
         if found is not None and found["text_sha256"] != digest:
@@ -230,7 +228,7 @@ class ImportsMixin(SpansMixin):
         if found is not None:
             batch.flush()  # its spans may still be waiting (the same document twice in a file)
         if found is None:
-            meta, title, source, created_at = _own_fields(record)
+            meta, title, source, created_at = own_fields(record)
             doc = self._insert_document(
                 record.text, title=title, source=source, meta=meta, uid=record.uid,
                 added_by=added_by, created_at=created_at or stamp, digest=digest,
@@ -250,9 +248,9 @@ class ImportsMixin(SpansMixin):
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
         same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
-        twice = found is None and len(set(map(_SAME, rows))) < len(rows)  # in the file itself
+        twice = found is None and given_twice(rows)  # in the file itself
         if twice:
-            rows, same = _once_each(rows)
+            rows, same = once_each(rows)
         elif found is not None:  # spans brought in before are not added twice
             known = self._existing_ids("spans", list(labels), doc_id)
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
@@ -303,38 +301,6 @@ class ImportsMixin(SpansMixin):
             )  # fmt: skip
         elif found is not None:
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
-
-    def _found_with_lf(
-        self, conn: sqlite3.Connection, record: DocumentRecord, result: ImportResult, name: str
-    ) -> Any:
-        """The document whose text is the record's with CR LF and CR as LF (what an
-        article import makes of a file), if there is one; the record's text and span
-        offsets are then turned into that text's (brat counts every CR)."""
-        lf = record.text.replace("\r\n", "\n").replace("\r", "\n")
-        found = conn.execute(
-            "SELECT id, uid, text_sha256 FROM documents WHERE text_sha256 = ?", [sha256(lf)]
-        ).fetchone()
-        if found is None:
-            return None
-        pairs = [m.start() for m in re.finditer("\r\n", record.text)]  # each pair's CR
-        kept = []
-        for span in record.spans:
-            start, end = span.get("start"), span.get("end")
-            if type(start) is int and type(end) is int:  # others are refused as they are
-                start, end = start - bisect_left(pairs, start), end - bisect_left(pairs, end)
-                if end <= start:  # a CR alone: nothing is left of it
-                    continue
-                span = {**span, "start": start, "end": end}
-                if isinstance(span.get("text"), str):  # its own quote, still checked later
-                    span["text"] = span["text"].replace("\r\n", "\n").replace("\r", "\n")
-            kept.append(span)
-        note = (f"{name}: document {found['id']} has this text with LF line ends (the file"
-                " has CR LF): its spans were placed there")  # fmt: skip
-        if len(kept) < len(record.spans):
-            note += f"; {counted(len(record.spans) - len(kept), 'span')} of a CR alone left out"
-        result.notes.append(note)
-        record.text, record.spans = lf, kept
-        return found
 
     def _import_history(
         self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult,
@@ -485,37 +451,3 @@ class ImportsMixin(SpansMixin):
                     )
                 found.add(row_id)
         return found
-
-
-def _once_each(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
-    """The rows without those that repeat an earlier one but for id and times (place,
-    label, analyst, note, attributes, origin alike), and {repeat's id: the kept id}."""
-    kept: dict[tuple[Any, ...], str] = {}
-    once, same = [], {}
-    for row in rows:
-        key = _SAME(row)
-        if key in kept:
-            same[row[0]] = kept[key]
-        else:
-            kept[key] = row[0]
-            once.append(row)
-    return once, same
-
-
-def _own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
-    """(meta, title, source, created_at) of a record whose file kept some of the
-    document's own fields among its metadata (a Label Studio task's "meta", a
-    doccano line's extra keys): each fills its field when that is empty, the
-    SHA-256 is dropped (the store computes it), and a value that differs from
-    the field's is kept as "original_<key>", so nothing is lost."""
-    meta = dict(record.meta or {})
-    fields = {"title": record.title, "source": record.source, "created_at": record.created_at}
-    for key in [k for k in RESERVED_META if k in meta]:
-        value = meta.pop(key)
-        if key == "sha256":
-            continue
-        if fields[key] is None and isinstance(value, str):
-            fields[key] = value
-        elif value != fields[key]:
-            meta[f"original_{key}"] = value
-    return meta, fields["title"], fields["source"], fields["created_at"]

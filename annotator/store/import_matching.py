@@ -1,0 +1,90 @@
+"""How an imported record meets what is stored already: the same article with
+other line ends, a span given twice in one file, a document's own fields kept
+among its metadata by another tool."""
+
+from __future__ import annotations
+
+import operator
+import re
+import sqlite3
+from bisect import bisect_left
+from typing import Any
+
+from ..display_text import counted
+from ..model import RESERVED_META, DocumentRecord, ImportResult
+from .base import sha256
+
+# A span row but its id and times: two rows alike in these are one span given twice.
+_SAME = operator.itemgetter(2, 3, 4, 5, 7, 8, 9)
+
+
+def found_with_lf(
+    conn: sqlite3.Connection, record: DocumentRecord, result: ImportResult, name: str
+) -> Any:
+    """The document whose text is the record's with CR LF and CR as LF (what an
+    article import makes of a file), if there is one; the record's text and span
+    offsets are then turned into that text's (brat counts every CR)."""
+    lf = record.text.replace("\r\n", "\n").replace("\r", "\n")
+    found = conn.execute(
+        "SELECT id, uid, text_sha256 FROM documents WHERE text_sha256 = ?", [sha256(lf)]
+    ).fetchone()
+    if found is None:
+        return None
+    pairs = [m.start() for m in re.finditer("\r\n", record.text)]  # each pair's CR
+    kept = []
+    for span in record.spans:
+        start, end = span.get("start"), span.get("end")
+        if type(start) is int and type(end) is int:  # others are refused as they are
+            start, end = start - bisect_left(pairs, start), end - bisect_left(pairs, end)
+            if end <= start:  # a CR alone: nothing is left of it
+                continue
+            span = {**span, "start": start, "end": end}
+            if isinstance(span.get("text"), str):  # its own quote, still checked later
+                span["text"] = span["text"].replace("\r\n", "\n").replace("\r", "\n")
+        kept.append(span)
+    note = (f"{name}: document {found['id']} has this text with LF line ends (the file"
+            " has CR LF): its spans were placed there")  # fmt: skip
+    if len(kept) < len(record.spans):
+        note += f"; {counted(len(record.spans) - len(kept), 'span')} of a CR alone left out"
+    result.notes.append(note)
+    record.text, record.spans = lf, kept
+    return found
+
+
+def given_twice(rows: list[tuple[Any, ...]]) -> bool:
+    """True when two of the span rows are one span (see ``once_each``)."""
+    return len(set(map(_SAME, rows))) < len(rows)
+
+
+def once_each(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
+    """The rows without those that repeat an earlier one but for id and times (place,
+    label, analyst, note, attributes, origin alike), and {repeat's id: the kept id}."""
+    kept: dict[tuple[Any, ...], str] = {}
+    once, same = [], {}
+    for row in rows:
+        key = _SAME(row)
+        if key in kept:
+            same[row[0]] = kept[key]
+        else:
+            kept[key] = row[0]
+            once.append(row)
+    return once, same
+
+
+def own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
+    """(meta, title, source, created_at) of a record whose file kept some of the
+    document's own fields among its metadata (a Label Studio task's "meta", a
+    doccano line's extra keys): each fills its field when that is empty, the
+    SHA-256 is dropped (the store computes it), and a value that differs from
+    the field's is kept as "original_<key>", so nothing is lost."""
+    meta = dict(record.meta or {})
+    fields = {"title": record.title, "source": record.source, "created_at": record.created_at}
+    for key in [k for k in RESERVED_META if k in meta]:
+        value = meta.pop(key)
+        if key == "sha256":
+            continue
+        if fields[key] is None and isinstance(value, str):
+            fields[key] = value
+        elif value != fields[key]:
+            meta[f"original_{key}"] = value
+    return meta, fields["title"], fields["source"], fields["created_at"]
