@@ -93,6 +93,7 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
 
         annotator agree --a alice --b bob --doc 3 --db team.db
     """
+    _two_analysts(a, b)
     with store_at(db_path) as store:
         result = agreement(store, a, b, document_id, with_relations=as_json)
     if as_json:
@@ -142,6 +143,7 @@ def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int 
 
         annotator accept-matches --a alice --b bob --by lead --db team.db
     """
+    _two_analysts(a, b)
     with store_at(db_path) as store:
         if document_id is not None:
             store.document(document_id)  # raises NotFoundError with advice
@@ -165,3 +167,8 @@ def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int 
 
 def _matches(count: int) -> str:
     return f"{count:,} match{'' if count == 1 else 'es'}"
+
+
+def _two_analysts(a: str, b: str) -> None:
+    if a.strip() == b.strip():
+        raise click.ClickException(f"--a and --b both name {a!r}: compare two analysts' layers")

@@ -133,6 +133,8 @@ def export_command(
             raise click.ClickException(
                 f"{fmt} {_NO_OFFSET_CHOICE[fmt]}: leave out --offsets"
             )
+        if out is not None and not out.strip():
+            raise click.ClickException("--out is empty: give a file name, or - for standard output")
         target = out or str(registry.default_output(fmt, store.path.stem))
         if target != "-":
             registry.refuse_database_target(Path(target))

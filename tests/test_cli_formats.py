@@ -423,3 +423,25 @@ def test_offsets_given_to_a_format_that_has_no_choice_are_refused(
     assert result.exit_code == 1
     assert result.stderr == f"Error: {fmt} {why}: leave out --offsets\n"
     assert not out.exists()
+
+
+def test_an_empty_out_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        store.add_document(EMOJI)
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--out", "", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr == "Error: --out is empty: give a file name, or - for standard output\n"
+    assert not (tmp_path / "exports").exists()
+
+
+def test_label_studio_annotations_that_are_no_list_are_refused(tmp_path: Path) -> None:
+    source = tmp_path / "odd.json"
+    source.write_text(json.dumps([{"data": {"text": "Kyiv talks."}, "annotations": "oops"}]),
+                      encoding="utf-8")  # fmt: skip
+    result = run("import", str(source), "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'Error: odd.json record 1: "annotations" must be a list of annotations, not str\n'
+    )

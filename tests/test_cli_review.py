@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import snapshot
 from click.testing import CliRunner, Result
 
 import annotator.cli_review  # noqa: F401  (registers merge and agree until cli.py imports it)
@@ -237,3 +238,15 @@ def test_help_ends_with_an_example(command: str, example: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert result.stdout.rstrip().splitlines()[-3:] == ["  Example:", "", f"      {example}"]
+
+
+@pytest.mark.parametrize("command", ["agree", "accept-matches"])
+def test_the_same_analyst_twice_is_refused(team_db: Path, command: str) -> None:
+    extra = ["--by", "lead"] if command == "accept-matches" else []
+    before = snapshot(team_db)
+    result = run(command, "--a", "alice", "--b", "alice", *extra, "--db", str(team_db))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --a and --b both name 'alice': compare two analysts' layers\n"
+    )
+    assert snapshot(team_db) == before

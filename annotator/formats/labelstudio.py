@@ -160,6 +160,9 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     if full:
+        for key in _LAYER_KEYS:  # a layer that is no list would be read as none
+            if task.get(key) is not None and not isinstance(task[key], list):
+                raise Bad(f'"{key}" must be a list of annotations, not {type(task[key]).__name__}')
         for ann, is_prediction in _layers(task):
             if not isinstance(ann, dict):
                 reading.note("{n} prediction{|s} listed only by id: nothing to import")
