@@ -8,6 +8,7 @@ import operator
 import re
 import sqlite3
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import Any
 
 from ..display_text import counted
@@ -59,16 +60,23 @@ def given_twice(rows: list[tuple[Any, ...]]) -> bool:
 def once_each(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
     """The rows without those that repeat an earlier one but for id and times (place,
     label, analyst, note, attributes, origin alike), and {repeat's id: the kept id}."""
-    kept: dict[tuple[Any, ...], str] = {}
-    once, same = [], {}
+    return first_of_each(rows, _SAME, {})
+
+
+def first_of_each(
+    rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any], kept: dict[Any, str]
+) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
+    """The rows whose ``key`` is not in ``kept`` (the ids of rows already there, by
+    key) nor that of an earlier row, and {left-out id: the id kept instead}."""
+    fresh, same = [], {}
     for row in rows:
-        key = _SAME(row)
-        if key in kept:
-            same[row[0]] = kept[key]
+        found = kept.get(key(row))
+        if found is not None:
+            same[row[0]] = found
         else:
-            kept[key] = row[0]
-            once.append(row)
-    return once, same
+            kept[key(row)] = row[0]
+            fresh.append(row)
+    return fresh, same
 
 
 def own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:

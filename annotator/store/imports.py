@@ -30,13 +30,14 @@ from .base import (
     surrogate_message,
 )
 from .fast_rows import span_tuples
-from .import_matching import found_with_lf, given_twice, once_each, own_fields
+from .import_matching import first_of_each, found_with_lf, given_twice, once_each, own_fields
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
 from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
 _SPAN_VALUES = operator.itemgetter(*SPAN_COLUMNS)
 _RELATION_VALUES = operator.itemgetter(*RELATION_COLUMNS)
+_PLACE = operator.itemgetter(4, 5, 3, 2)  # a span row's (start, end, label, analyst)
 
 
 class ImportsMixin(SpansMixin):
@@ -388,15 +389,7 @@ class ImportsMixin(SpansMixin):
                 [doc_id],
             )
         }
-        fresh, same = [], {}
-        for row in rows:
-            key = (row[4], row[5], row[3], row[2])
-            if key in here:
-                same[row[0]] = here[key]
-            else:
-                here[key] = row[0]
-                fresh.append(row)
-        return fresh, same
+        return first_of_each(rows, _PLACE, here)
 
     def _new_relation_rows(self, doc_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The relation rows not already in the document (same type, ends and analyst)."""
