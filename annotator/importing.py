@@ -111,7 +111,9 @@ def import_path(
         )
     _check_shapes(read, skip_invalid)
     _map_labels(read, label_map or {}, store.schema, path.name)
-    result: ImportResult = store.import_records(read.records, skip_invalid=skip_invalid)
+    result: ImportResult = store.import_records(
+        read.records, skip_invalid=skip_invalid, drop_twins=fmt != "jsonl"
+    )
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result

@@ -280,30 +280,43 @@ def test_skip_invalid_skips_a_record_the_store_refuses(tmp_path: Path) -> None:
         assert [e.action for e in store.history()].count("add_document") == 3
 
 
-def test_a_span_given_twice_in_one_file_is_kept_once(tmp_path: Path) -> None:
-    # "Olena Koval" [0, 11) twice (ids s1, s2), and the claim [17, 35) linked to
-    # the second copy: the relation then links the one kept.
+def test_a_span_given_twice_in_another_tools_file_is_kept_once(tmp_path: Path) -> None:
+    # doccano: "Olena Koval" [0, 11) twice (entities 1 and 2), and the claim [17, 35)
+    # linked to the second copy: the relation then links the one kept.
     text = "Olena Koval said the bridge reopens on Friday."
-    spans = [{"id": i, "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"}
-             for i in ("s1", "s2")]  # fmt: skip
-    # The same place with a note is another span: kept.
-    spans.append({"id": "s3", "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice",
-                  "note": "the mayor"})  # fmt: skip
-    spans.append({"id": "c", "start": 17, "end": 35, "label": "CLAIM", "annotator": "alice"})
-    record = {"text": text, "offset_unit": "codepoint", "spans": spans, "relations": [
-        {"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "s2", "annotator": "alice"}]}
+    entity = {"start_offset": 0, "end_offset": 11, "label": "ACTOR"}
+    record = {"text": text, "entities": [
+        {"id": 1, **entity}, {"id": 2, **entity},
+        {"id": 4, "start_offset": 17, "end_offset": 35, "label": "CLAIM"}],
+        "relations": [{"id": 1, "from_id": 4, "to_id": 2, "type": "ATTRIBUTED_TO"}]}  # fmt: skip
     source = tmp_path / "twice.jsonl"
     source.write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = tmp_path / "t.db"
-    result = run("import", str(source), "--db", str(db))
+    result = run("import", str(source), "--format", "doccano", "--annotator", "alice",
+                 "--db", str(db))  # fmt: skip
     assert result.exit_code == 0, result.output
     assert ("Note: twice.jsonl line 1: 1 span given twice in the file (place, label, analyst,"
             " note and attributes alike): kept once") in result.stdout.splitlines()
     with open_store(db) as store:
-        assert [(s.id, s.text) for s in store.spans(1)] == [
-            ("s1", "Olena Koval"), ("s3", "Olena Koval"), ("c", "the bridge reopens")
+        spans = store.spans(1)
+        assert [(s.start, s.end, s.label) for s in spans] == [(0, 11, "ACTOR"), (17, 35, "CLAIM")]
+        assert [(r.from_span, r.to_span) for r in store.relations(1)] == [
+            (spans[1].id, spans[0].id)
         ]  # fmt: skip
-        assert [(r.from_span, r.to_span) for r in store.relations(1)] == [("c", "s1")]
+
+
+def test_native_jsonl_keeps_two_alike_spans_with_their_own_ids(tmp_path: Path) -> None:
+    # The store allows them (a script can make them), so its own export reads back whole.
+    text = "Olena Koval said the bridge reopens on Friday."
+    spans = [{"id": i, "start": 0, "end": 11, "label": "ACTOR", "annotator": "alice"}
+             for i in ("s1", "s2")]  # fmt: skip
+    source = tmp_path / "alike.jsonl"
+    source.write_text(json.dumps({"text": text, "offset_unit": "codepoint", "spans": spans})
+                      + "\n", encoding="utf-8")  # fmt: skip
+    db = tmp_path / "t.db"
+    assert run("import", str(source), "--db", str(db)).exit_code == 0
+    with open_store(db) as store:
+        assert [s.id for s in store.spans(1)] == ["s1", "s2"]
 
 
 def test_a_relation_that_names_no_analyst_is_its_first_spans(tmp_path: Path) -> None:

@@ -159,6 +159,7 @@ class StoreBase:
         self.db = sqlite_utils.Database(conn)
         self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
         self._held: tuple[str, list[list[Any]]] | None = None  # see _events_held
+        self._drop_twins = False  # see ImportsMixin.import_records
         try:
             self._prepare(schema)
             self.schema: Schema = schema_from_dict(

@@ -136,10 +136,13 @@ class ImportsMixin(SpansMixin):
         added_by: str = "import",
         progress: Callable[[int], None] | None = None,
         skip_invalid: bool = False,
+        drop_twins: bool = False,
     ) -> ImportResult:
         """Store documents with their spans and relations: all of them, or none
         (with ``skip_invalid``: all but the records the store refuses, each named
-        in ``skipped``).
+        in ``skipped``).  With ``drop_twins`` (another tool's file) a span given
+        twice in a record is stored once; our own records keep every span they
+        hold, each under its id, so that an export reads back exactly.
 
         A document already here (same uid or same text) is not added again; its
         spans and relations whose ids are new are added, so importing the same
@@ -148,6 +151,7 @@ class ImportsMixin(SpansMixin):
         """
         result = ImportResult()
         stamp = now()  # one transaction, one time: for its events and new rows
+        self._drop_twins = drop_twins
         with self._transaction() as conn, self._events_held(stamp):
             batch = SpanBatch(conn, self._existing_ids)
             for n, record in enumerate(records, 1):
@@ -164,6 +168,7 @@ class ImportsMixin(SpansMixin):
                 if progress is not None:
                     progress(n)
             batch.flush()
+        self._drop_twins = False
         return result
 
     def _import_or_skip(
@@ -249,7 +254,7 @@ class ImportsMixin(SpansMixin):
         labels = {row[0]: (row[3], doc_id) for row in rows}
         relations = record.relations
         same: dict[str, str] = {}  # a span of the record already here: {its id: the one here}
-        twice = found is None and given_twice(rows)  # in the file itself
+        twice = found is None and self._drop_twins and given_twice(rows)  # in the file itself
         if twice:
             rows, same = once_each(rows)
         elif found is not None:  # spans brought in before are not added twice
