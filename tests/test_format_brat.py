@@ -384,6 +384,14 @@ def test_utf16_export_reads_back(tmp_path: Path) -> None:
         assert [(s["start"], s["end"]) for s in record.spans] == [(14, 25), (27, 35), (37, 42)]
 
 
+def test_utf16_offsets_read_as_code_points_say_what_to_do(tmp_path: Path) -> None:
+    with build_store(tmp_path / "a.db") as store:
+        brat.write(store, tmp_path / "u16", annotator="alice", offsets="utf16")
+    with pytest.raises(ImportRefusedError) as refused:
+        brat.read(tmp_path / "u16")  # without --offsets utf16
+    assert "(read as UTF-16 units they fit: import with --offsets utf16)" in str(refused.value)
+
+
 def test_export_target_must_be_a_folder(tmp_path: Path) -> None:
     (tmp_path / "file.ann").write_text("", encoding="utf-8")
     with build_store(tmp_path / "a.db") as store, pytest.raises(ExportError, match="folder"):

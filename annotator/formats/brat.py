@@ -192,11 +192,12 @@ class _Parse:
                 if not all(0 <= s < e <= len(text) for s, e in cps):
                     raise ValueError(f"has offsets outside the .txt (0..{len(text)}) or empty")
             except ValueError as exc:
-                self.problem(f"{where}: {tid} {exc}")
+                self.problem(f"{where}: {tid} {exc}{self._utf16_hint(omap, pairs, quote)}")
                 continue
             found = " ".join(text[s:e] for s, e in cps)
             if quote is not None and quote != found:
-                self.problem(f"{where}: {tid} quotes {quote!r} but the .txt has {found!r}")
+                self.problem(f"{where}: {tid} quotes {quote!r} but the .txt has {found!r}"
+                             f"{self._utf16_hint(omap, pairs, quote)}")  # fmt: skip
                 continue
             seen[(label, *cps)] += 1
             spans[tid] = [
@@ -208,6 +209,19 @@ class _Parse:
             if len(cps) == 1:
                 spans[tid][0]["attributes"] = {}
         return spans
+
+    def _utf16_hint(self, omap: OffsetMap, pairs: list[Any], quote: str | None) -> str:
+        """Advice when the offsets, read as UTF-16 units, give the quote (a file
+        written by a tool that counts them, or exported with --offsets utf16)."""
+        if self.unit != "codepoint" or quote is None:
+            return ""
+        try:
+            cps = [tuple(omap.to_codepoint(o - self.shift) for o in p) for p in pairs]
+        except ValueError:
+            return ""
+        if " ".join(self.text[s:e] for s, e in cps) != quote:
+            return ""
+        return " (read as UTF-16 units they fit: import with --offsets utf16)"
 
     def attach(
         self, links: list[tuple[str, list[str]]], spans: dict[str, list[dict[str, Any]]]
