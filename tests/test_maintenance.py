@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -187,4 +188,22 @@ def test_check_reports_a_relation_its_labels_no_longer_allow(tmp_path: Path) -> 
     assert result.stdout.splitlines() == [
         f"relation: relation {rel.id} is ATTRIBUTED_TO from CLAIM to DATE, which the schema"
         " does not allow (an export of it cannot be imported)"
+    ]
+
+
+def test_check_reports_an_attribute_value_the_schema_does_not_allow(tmp_path: Path) -> None:
+    # An import keeps what a file says (the schema's stance is one of supports, refutes,
+    # neutral, unclear); check names the span.  "said the bridge reopens on Monday" is
+    # [15, 49) of TEXT.
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps({"text": TEXT, "offset_unit": "codepoint", "spans": [
+        {"id": "c", "start": 15, "end": 49, "label": "CLAIM", "annotator": "alice",
+         "attributes": {"stance": "bogus"}}]}) + "\n", encoding="utf-8")  # fmt: skip
+    db = tmp_path / "attr.db"
+    assert run("import", str(source), "--db", str(db)).exit_code == 0
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "attribute: span c: CLAIM attribute 'stance' cannot be 'bogus': use one of supports,"
+        " refutes, neutral, unclear"
     ]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomicfile import temporary_path
-from ..errors import DatabaseFileError
+from ..attributes import check_attributes
+from ..errors import DatabaseFileError, InvalidSpanError
 from ..model import RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
@@ -114,6 +115,13 @@ class MaintenanceMixin(StoreBase):
                     " which the schema does not allow (an export of it cannot be imported)",
                     (rel_id,),
                 ))  # fmt: skip
+        for span_id, label, attributes in conn.execute(
+            "SELECT id, label, attributes FROM spans WHERE attributes <> '{}' ORDER BY id"
+        ):
+            try:  # imports keep what a file says; the schema's values are checked here
+                check_attributes(self.schema.label(label), json.loads(attributes))
+            except (InvalidSpanError, ValueError) as exc:
+                breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
         reserved = " OR ".join(f"json_type(meta, '$.{key}') IS NOT NULL" for key in RESERVED_META)
         for doc_id, meta in conn.execute(f"SELECT id, meta FROM documents WHERE {reserved}"):
             keys = [key for key in RESERVED_META if key in json.loads(meta)]
