@@ -28,11 +28,12 @@ field = {
     "start": offsets,
     "end": offsets,
     "label": st.one_of(st.sampled_from(sorted(LABELS) + ["PERSON"]), odd),
-    "annotator": st.one_of(st.sampled_from(["alice", "bob", " "]), odd),
+    "annotator": st.one_of(st.sampled_from(["alice", "bob", " ", "suggest"]), odd),
     "text": st.one_of(st.none(), st.sampled_from(["Zoë", "talks", "🇺🇦"]), odd),
     "note": st.one_of(st.none(), st.sampled_from(["check", ""]), odd),
     "attributes": st.one_of(
-        st.none(), st.just({"certainty": "high"}), st.just({"x": float("nan")}), odd
+        st.none(), st.just({"certainty": "high"}), st.just({"x": float("nan")}),
+        st.just({1: "a"}), odd
     ),
     "origin": st.one_of(st.sampled_from(["manual", "import", "model", "nonsense"]), odd),
     "created_at": st.one_of(st.just(STAMP), odd),

@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from itertools import repeat
 from typing import Any
 
-from ..model import ORIGINS
+from ..model import ORIGINS, SUGGEST
 from .base import new_id
 
 _ORIGINS = frozenset(ORIGINS)
@@ -63,6 +63,8 @@ def span_tuples(
         origins = [o or "manual" for o in column("origin")]
         if not _ORIGINS.issuperset(origins):
             return None
+        if SUGGEST in who:
+            return None  # the suggestions' layer: the careful path says when it may not be
         notes = column("note")
         if not set(map(type, notes)) <= _NOTE:
             return None
@@ -71,6 +73,8 @@ def span_tuples(
         if not set(map(type, attributes)) <= _ATTRIBUTES:
             return None
         if any(attributes):
+            if not all(isinstance(k, str) for a in attributes if a for k in a):
+                return None  # attribute names that are not text: refused with a reason
             attributes = [_strict(a) if a else "{}" for a in attributes]
         else:
             attributes = ["{}"] * n
