@@ -490,3 +490,19 @@ def test_a_gold_layer_named_like_a_layer_is_refused(window, qtbot, doc_id, revie
     window.gold_edit.setText("gold")
     window.gold_edit.editingFinished.emit()
     assert table(window) == ROWS
+
+
+def test_a_gold_layer_that_holds_hand_made_spans_is_confirmed(
+    window, qtbot, store, doc_id, review_dialogs
+):
+    store.add_span(doc_id, ALICE[0][1], ALICE[0][2], ALICE[0][0], annotator="carol")
+    review_dialogs.answers = [False, True]
+    window.gold_edit.setText("carol")  # carol's own work, not a gold layer
+    window.gold_edit.editingFinished.emit()
+    assert review_dialogs.asked[-1][:2] == ("confirm", "Gold layer")
+    assert "carol's layer holds 1 span made by hand" in review_dialogs.asked[-1][2]
+    assert window.gold_edit.text() == "gold" and window.controller.session.gold == "gold"
+    window.gold_edit.setText("carol")
+    window.gold_edit.editingFinished.emit()  # yes, on purpose
+    qtbot.waitUntil(lambda: window.controller.session is not None
+                    and window.controller.session.gold == "carol")  # fmt: skip

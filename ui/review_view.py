@@ -355,8 +355,18 @@ class ReviewWindow(QMainWindow):
 
     def _gold_chosen(self) -> None:
         session = self.controller.session
-        if session is None or session.gold != self.gold_name():
-            self._document_chosen()
+        gold = self.gold_name()
+        if session is not None and session.gold == gold:
+            return
+        hand_made = self.controller.store.hand_made_span_count(gold)
+        if hand_made and not self.dialogs.confirm(
+            "Gold layer",
+            f"{gold}'s layer holds {counted(hand_made, 'span')} made by hand: decisions would be"
+            f" written among them. Write the decisions into {gold}'s layer?",
+        ):
+            self.gold_edit.setText(session.gold if session is not None else DEFAULT_GOLD)
+            return
+        self._document_chosen()
 
     def _open(self) -> None:
         document_id = self.document_box.currentData()

@@ -165,6 +165,14 @@ class DocumentsMixin(ImportsMixin):
             )
         )
 
+    def hand_made_span_count(self, annotator: str) -> int:
+        """Spans of ``annotator`` that no review decision made (origin other than
+        "adjudicated"): a layer with some is an analyst's own work, not a gold layer."""
+        return int(self._scalar(
+            "SELECT count(*) FROM spans WHERE annotator = ? AND origin <> 'adjudicated'",
+            [annotator],
+        ))  # fmt: skip
+
     def layer_span_count(self, annotator: str) -> int:
         """Live spans of one analyst, counted through the per-document index (cheap
         for a small layer such as the suggestions, whatever the size of the rest)."""
