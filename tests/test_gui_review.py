@@ -1,107 +1,36 @@
-"""The review window: two layers side by side, adjudicated into gold, with the numbers.
+"""The review window: two layers side by side, adjudicated into gold.
 
-A small document written by hand where every category occurs.  Offsets in code
-points; Qt counts UTF-16 units, and the flag 🇺🇦 (two regional indicators, both
-astral) is 2 code points but 4 units, so every Qt position below is the code
-point plus 2.  Sixty empty lines push the last sentence below the first screen.
+On the document of review_doc.py, written by hand so that every category occurs
+(Qt positions are the code point plus 2, after the flag); the numbers themselves
+are checked in test_gui_review_numbers.py.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QTextCharFormat
+from PySide6.QtGui import QKeySequence, QTextCharFormat
+from review_doc import ALICE, KAPPA, ROWS, TEXT, U16, add_bridge, scripted_dialogs
 from review_helpers import shown_review
 
 from annotator import Store
-from annotator.agreement import token_labels
 from ui.review_actions import REVIEW_KEYS, shortcut_sheet
 from ui.review_dialogs import ReviewDialogs, ScriptedReviewDialogs
 from ui.review_models import DECISION, FILTERS, GOLD
 from ui.review_view import ReviewWindow, open_review
 
-# 🇺🇦 0..2, Mayor 3..8, Olena 9..14, Koval 15..20, said 21..25, on 26..28, 3 29..30,
-# May 31..34, that 35..39, the 40..43, bridge 44..50, will 51..55, reopen 56..62, "." 62..63,
-# 60 newlines 63..123, Kyiv 123..127, agreed 128..134, "." 134..135.
-TEXT = (
-    "🇺🇦 Mayor Olena Koval said on 3 May that the bridge will reopen." + "\n" * 60 + "Kyiv agreed."
-)
-ALICE = [("ACTOR", 9, 20), ("DATE", 29, 34), ("CLAIM", 40, 62), ("ACTOR", 3, 8), ("CLAIM", 21, 25),
-         ("ACTOR", 123, 127)]  # fmt: skip
-BOB = [("ACTOR", 9, 20), ("CLAIM", 29, 34), ("CLAIM", 44, 63), ("CITATION", 3, 14),
-       ("DATE", 35, 39), ("ACTOR", 123, 127)]  # fmt: skip
-# The rows by hand, in document order (smallest start, then largest end):
-ROWS = [
-    ("overlap mismatch", "ACTOR", "Mayor", "CITATION", "Mayor Olena"),
-    ("match", "ACTOR", "Olena Koval", "ACTOR", "Olena Koval"),
-    ("only A", "CLAIM", "said", "", ""),
-    ("label mismatch", "DATE", "3 May", "CLAIM", "3 May"),
-    ("only B", "", "", "DATE", "that"),
-    ("boundary mismatch", "CLAIM", "the bridge will reopen", "CLAIM", "bridge will reopen."),
-    ("match", "ACTOR", "Kyiv", "ACTOR", "Kyiv"),
-]
-U16 = 2  # Qt position = code point + 2 after the flag
-
-# -- the agreement by hand ---------------------------------------------------------------------
-# F1 = 2 x matches / (|A| + |B|).  A: CLAIM 2, ACTOR 3, DATE 1; B: CLAIM 2, ACTOR 2, DATE 1,
-# CITATION 1.  Exact matches: ACTOR 2.  Overlap matches add the boundary pair: CLAIM 1.
-F1 = {  # label: (a, b, exact F1, overlap F1)
-    "CLAIM": ("2", "2", "0.0000", "0.5000"),  # 0/4, 2/4
-    "ACTOR": ("3", "2", "0.8000", "0.8000"),  # 4/5
-    "DATE": ("1", "1", "0.0000", "0.0000"),
-    "CITATION": ("0", "1", "0.0000", "0.0000"),
-    "overall": ("6", "6", "0.3333", "0.5000"),  # 4/12, 6/12
-}
-# 18 tokens: 🇺 🇦 Mayor Olena Koval said on 3 May that the bridge will reopen . Kyiv agreed .
-TOKENS_A = ["O", "O", "ACTOR", "ACTOR", "ACTOR", "CLAIM", "O", "DATE", "DATE", "O", "CLAIM",
-            "CLAIM", "CLAIM", "CLAIM", "O", "ACTOR", "O", "O"]  # fmt: skip
-# "Olena" is covered by CITATION 3..14 and ACTOR 9..20, both 11 long: the earlier start wins.
-TOKENS_B = ["O", "O", "CITATION", "CITATION", "ACTOR", "O", "O", "CLAIM", "CLAIM", "DATE", "O",
-            "CLAIM", "CLAIM", "CLAIM", "CLAIM", "ACTOR", "O", "O"]  # fmt: skip
-# Kappa: 10 of 18 tokens agree, po = 180/324; marginals A: O 7, ACTOR 4, CLAIM 5, DATE 2;
-# B: O 7, CITATION 2, ACTOR 2, CLAIM 6, DATE 1; pe = (49 + 8 + 30 + 2) / 324 = 89/324;
-# kappa = (180 - 89) / (324 - 89) = 91/235 = 0.38723.
-KAPPA = "0.3872"
-# Alpha: n = 36 values, n_c: O 14, ACTOR 6, CLAIM 11, DATE 3, CITATION 2; 8 tokens disagree,
-# so 16 off-diagonal coincidences; expected 36^2 - (196 + 36 + 121 + 9 + 4) = 930;
-# alpha = 1 - 35 * 16 / 930 = 370/930 = 0.39785.
-ALPHA = "0.3978"
-
-
-def kappa_by_counting(xs: list[str], ys: list[str]) -> float:
-    """Independently: pe from every (token of A, token of B) combination."""
-    n = len(xs)
-    po = sum(x == y for x, y in zip(xs, ys, strict=True)) / n
-    pe = sum(x == y for x in xs for y in ys) / (n * n)
-    return (po - pe) / (1 - pe)
-
-
-def alpha_by_pairs(xs: list[str], ys: list[str]) -> float:
-    """Independently: 1 - Do/De over ordered pairs of values, within units and overall."""
-    values = xs + ys
-    n = len(values)
-    observed = sum(2 for x, y in zip(xs, ys, strict=True) if x != y) / n
-    expected = sum(values[i] != values[j] for i in range(n) for j in range(n) if i != j)
-    return 1 - observed / (expected / (n * (n - 1)))
-
 
 @pytest.fixture
 def doc_id(store: Store) -> int:
-    doc = store.add_document(TEXT, title="Bridge")
-    for who, layer in (("alice", ALICE), ("bob", BOB)):
-        store.add_spans(doc.id, [{"label": lab, "start": s, "end": e, "annotator": who}
-                                 for lab, s, e in layer])  # fmt: skip
-    return doc.id
+    return add_bridge(store)
 
 
 @pytest.fixture
 def review_dialogs(tmp_path: Path) -> ScriptedReviewDialogs:
-    return ScriptedReviewDialogs(texts=["check with the desk"], picks=["ACTOR"],
-                                 files=[tmp_path / "numbers.csv"])  # fmt: skip
+    return scripted_dialogs(tmp_path)
 
 
 @pytest.fixture
@@ -350,60 +279,6 @@ def test_selecting_a_row_selects_and_scrolls_both_panes(window, qtbot):
     qtbot.waitUntil(lambda: window.right.firstVisibleBlock().blockNumber() == 0)
 
 
-# -- the numbers --------------------------------------------------------------------------------
-
-
-def test_agreement_by_hand_in_the_window(window):
-    assert token_labels(TEXT, _spans(ALICE)) == TOKENS_A
-    assert token_labels(TEXT, _spans(BOB)) == TOKENS_B
-    assert f"{kappa_by_counting(TOKENS_A, TOKENS_B):.4f}" == KAPPA
-    assert f"{alpha_by_pairs(TOKENS_A, TOKENS_B):.4f}" == ALPHA
-    m = window.agreement_model
-    shown = {m.data(m.index(r, 0)): tuple(m.data(m.index(r, c)) for c in range(1, 5))
-             for r in range(m.rowCount())}  # fmt: skip
-    assert shown == F1
-    assert window.statistics.text() == (
-        f"Cohen's κ {KAPPA} · Krippendorff's α {ALPHA}  (over tokens)"
-    )
-
-
-def test_chart_paints_the_numbers(window):
-    chart = window.chart
-    assert chart.objectName() == "reviewChart"
-    assert chart.f1["ACTOR"] == (0.8, 0.8) and chart.f1["overall"] == (4 / 12, 6 / 12)
-    assert chart.counts == {"match": 2, "label_mismatch": 1, "boundary_mismatch": 1,
-                            "overlap_mismatch": 1, "only_a": 1, "only_b": 1}  # fmt: skip
-    image = chart.grab().toImage()
-    assert not image.isNull() and image.width() > 100 and image.height() > 100
-    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
-               for y in range(0, image.height(), 3)}  # fmt: skip
-    assert QColor("#4c78a8").name() in colours  # an exact-F1 bar
-    assert QColor("#2ca02c").name() in colours  # the match count bar
-
-
-def test_csv_export_writes_the_numbers_shown(window, qtbot, tmp_path, review_dialogs):
-    window.export_button.click()
-    path = tmp_path / "numbers.csv"
-    assert review_dialogs.asked[-1][0] == "save"
-    with open(path, newline="", encoding="utf-8") as f:
-        lines = list(csv.reader(f))
-    assert lines[0] == ["document_id", "layer_a", "layer_b", "section", "name", "metric", "value"]
-    values = {(r[3], r[4], r[5]): r[6] for r in lines[1:]}
-    assert {r[1:3] == ["alice", "bob"] for r in lines[1:]} == {True}
-    for label, (a, b, exact, overlap) in F1.items():
-        section = "overall" if label == "overall" else "label"
-        assert values[(section, label, "exact_f1")] == exact
-        assert values[(section, label, "overlap_f1")] == overlap
-        if section == "label":
-            assert (values[(section, label, "a")], values[(section, label, "b")]) == (a, b)
-    assert values[("overall", "overall", "cohen_kappa")] == KAPPA
-    assert values[("overall", "overall", "krippendorff_alpha")] == ALPHA
-    assert [values[("category", c, "pairs")] for c in (
-        "match", "label_mismatch", "boundary_mismatch", "overlap_mismatch", "only_a", "only_b",
-    )] == ["2", "1", "1", "1", "1", "1"]  # fmt: skip
-    assert len(lines) == 1 + 4 * 4 + 4 + 6
-
-
 # -- large layers off the GUI thread -----------------------------------------------------------
 
 
@@ -457,13 +332,6 @@ def test_open_review_from_the_main_window(make_window, store, doc_id, qtbot):
     assert open_review(main, store, "chief", None) is review  # one review window per main one
     assert review.analyst == "chief"
     assert review.windowTitle() == "Review — Bridge — alice vs bob — reviewing as chief"
-
-
-def _spans(layer: list[tuple[str, int, int]]) -> list[Any]:
-    from annotator import Span
-
-    return [Span(f"s{i}", 1, "x", label, s, e, TEXT[s:e]) for i, (label, s, e) in
-            enumerate(layer)]  # fmt: skip
 
 
 def test_reload_and_undo_of_the_reviewers_own_span(qtbot, store, doc_id, review_dialogs):
