@@ -95,12 +95,16 @@ class History(QObject):
                 return True
         return False
 
-    def busy(self) -> bool:
-        """True, and why, while a job runs or a mode holds changes back."""
+    def working(self) -> bool:
+        """True, and why in the status bar, while a job (Tag all, a big undo) runs:
+        no other change may start until it has finished."""
         if self.jobs.busy:
             self.message.emit(f"Still {self.jobs.doing}: one moment")
-            return True
-        return self.held()
+        return self.jobs.busy
+
+    def busy(self) -> bool:
+        """True, and why, while a job runs or a mode holds changes back."""
+        return self.working() or self.held()
 
     def undo(self) -> None:
         if self.busy():

@@ -219,7 +219,7 @@ class Editor(DocumentState):
         name = name.strip()
         if not name or name == self.analyst:
             return True
-        if self._busy():  # its history steps are the current analyst's
+        if self.busy():  # its history steps are the current analyst's
             return False
         if name == SUGGEST:
             self.message.emit(f"“{SUGGEST}” is the layer of machine suggestions: choose another"
@@ -321,20 +321,15 @@ class Editor(DocumentState):
         if self.document is None:
             self.message.emit("Open a document first")
             return False
-        return not self._busy() and not self.held()
+        return not self.busy() and not self.held()
 
     def held(self) -> bool:
         """True, and why in the status bar, while a mode (linking) holds span changes back."""
         return self.history.held()
 
-    def _busy(self) -> bool:
-        """True, and why in the status bar, while a job (Tag all, a big undo) runs:
-        no other change may start until it has finished."""
-        if self.jobs.busy:
-            self.message.emit(f"Still {self.jobs.doing}: one moment")
-        return self.jobs.busy
-
-    busy = _busy  # for the parts around the editor: documents, relations, the analyst box
+    def busy(self) -> bool:
+        """True, and why in the status bar, while a job (Tag all, a big undo) runs."""
+        return self.history.working()  # the history runs its jobs on self.jobs
 
     def call(self, title: str, work: Callable[[], Any]) -> Any:
         """Run one Store change; an error becomes one dialog, and nothing changed."""

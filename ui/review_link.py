@@ -46,35 +46,37 @@ def show_review(w: MainWindow, document_id: int | None = None) -> ReviewWindow:
 
 def _follow_main_window(w: MainWindow, review: ReviewWindow) -> None:
     """Compare again when the main window changes what the review shows: a span
-    tagged, changed or deleted there, a new text, the document deleted.  Signals
-    of one change are taken together, once the event loop is free."""
-    pending = [False]
+    tagged, changed or deleted in its document, a new text, the document deleted.
+    Signals of one change are taken together, once the event loop is free."""
+    changed: set[int | None] = set()  # documents changed; None: one was closed (deleted?)
 
     def now() -> None:
-        pending[0] = False
-        follow_changes(w)
+        follow_changes(w, set(changed))
+        changed.clear()
 
-    def soon(*_: object) -> None:
-        if not pending[0]:
-            pending[0] = True
+    def soon(document_id: int | None) -> None:
+        if not changed:
             QTimer.singleShot(0, review, now)
+        changed.add(document_id)
 
     editor = w.editor
-    for signal in (editor.span_added, editor.span_removed, editor.span_changed, editor.closed):
-        signal.connect(soon)
+    for signal in (editor.span_added, editor.span_removed):
+        signal.connect(lambda span: soon(span.document_id))
+    editor.span_changed.connect(lambda _old, new: soon(new.document_id))
+    editor.closed.connect(lambda: soon(None))
     w.orphans_panel.text_replaced.connect(soon)
 
 
-def follow_changes(w: MainWindow) -> None:
+def follow_changes(w: MainWindow, changed: set[int | None]) -> None:
     """The review of a document the main window changed compares again; one of a
     document deleted there shows another."""
     review = find_review(w)
     if review is None or not review.isVisible():
         return
     reviewed = review.controller.reviewed_document
-    if reviewed is None:
+    if reviewed is None or not ({reviewed, None} & changed):
         return
-    if reviewed not in {d.id for d in w.store.documents()}:
+    if not w.store.has_document(reviewed):
         review.show_document(None)  # the first other document with two layers, if any
         return
     refresh_review(w)

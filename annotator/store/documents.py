@@ -153,6 +153,9 @@ class DocumentsMixin(ImportsMixin):
             raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
         return dict(row)
 
+    def has_document(self, document_id: int) -> bool:
+        return self._scalar("SELECT 1 FROM documents WHERE id = ?", [document_id]) is not None
+
     def document_count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM documents"))
 
