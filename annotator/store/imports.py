@@ -151,24 +151,26 @@ class ImportsMixin(SpansMixin):
         """
         result = ImportResult()
         stamp = now()  # one transaction, one time: for its events and new rows
-        self._drop_twins = drop_twins
-        with self._transaction() as conn, self._events_held(stamp):
-            batch = SpanBatch(conn, self._existing_ids)
-            for n, record in enumerate(records, 1):
-                where = record.where or f"record {n}"
-                if skip_invalid:
-                    self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
-                else:
-                    try:
-                        self._import_record(conn, record, added_by, result, batch, where, stamp)
-                    except IMPORT_ERRORS as exc:
-                        raise located(exc, where) from None
-                    except UnicodeEncodeError as exc:  # half a UTF-16 pair, from a program
-                        raise located(InvalidSpanError(surrogate_message(exc)), where) from None
-                if progress is not None:
-                    progress(n)
-            batch.flush()
-        self._drop_twins = False
+        self._drop_twins = drop_twins  # read by _import_record
+        try:
+            with self._transaction() as conn, self._events_held(stamp):
+                batch = SpanBatch(conn, self._existing_ids)
+                for n, record in enumerate(records, 1):
+                    where = record.where or f"record {n}"
+                    if skip_invalid:
+                        self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
+                    else:
+                        try:
+                            self._import_record(conn, record, added_by, result, batch, where, stamp)
+                        except IMPORT_ERRORS as exc:
+                            raise located(exc, where) from None
+                        except UnicodeEncodeError as exc:  # half a UTF-16 pair, from a program
+                            raise located(InvalidSpanError(surrogate_message(exc)), where) from None
+                    if progress is not None:
+                        progress(n)
+                batch.flush()
+        finally:
+            self._drop_twins = False
         return result
 
     def _import_or_skip(
