@@ -77,6 +77,8 @@ def test_pragmas_wal_foreign_keys_synchronous_full(store: Store, db_path: Path) 
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # 2 = FULL
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    # 2 = MEMORY: a bulk write's statement journals never spill to a temporary file.
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2
 
 
 def test_a_new_database_holds_the_default_schema(store: Store, db_path: Path) -> None:

@@ -218,6 +218,10 @@ class StoreBase:
         conn.execute("PRAGMA synchronous = FULL")
         # 64 MB of page cache (default 2 MB): bulk imports touch several indexes at once.
         conn.execute("PRAGMA cache_size = -65536")
+        # Statement journals in memory: once a statement's journal passes 64 KB,
+        # SQLite moves it to a temporary file for the rest of the transaction, and
+        # an import then makes a system call per page of every later statement.
+        conn.execute("PRAGMA temp_store = MEMORY")
         if version == migrations.LATEST:
             return
         body = None
