@@ -247,9 +247,17 @@ def _id_sequence(conn: sqlite3.Connection) -> None:
     )
 
 
+def _folded_search(conn: sqlite3.Connection) -> None:
+    """Search folds letters without a decomposition (Ł, ø, đ ...): the search
+    indexes are filled again with the folded words."""
+    from .store.search import fold_search_index
+
+    fold_search_index(conn)
+
+
 STEPS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, _v3, _v4, _search_index, _review_decisions, _overview_indexes, _revisions,
-    _relation_decisions, _id_sequence,
+    _relation_decisions, _id_sequence, _folded_search,
 ]  # fmt: skip
 LATEST = len(STEPS)
 

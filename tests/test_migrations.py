@@ -285,3 +285,67 @@ def test_a_layout_9_file_learns_the_ids_given_before(tmp_path: Path) -> None:
     assert rows(path, "SELECT name, last FROM id_sequence ORDER BY name") == [
         ("documents", 6), ("revisions", 10)
     ]  # fmt: skip
+
+
+# The search triggers as layout 10 released them (letters indexed as written).
+V10_SEARCH_TRIGGERS = [
+    "CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN INSERT INTO"
+    " documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN INSERT INTO"
+    " documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title,"
+    " old.text); END",
+    "CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id,"
+    " old.title, old.text); INSERT INTO documents_fts(rowid, title, text) VALUES (new.id,"
+    " new.title, new.text); END",
+    "CREATE TRIGGER notes_fts_insert AFTER INSERT ON spans WHEN new.note IS NOT NULL BEGIN"
+    " INSERT INTO notes_fts(rowid, note) VALUES (new.rowid, new.note); END",
+    "CREATE TRIGGER notes_fts_delete AFTER DELETE ON spans WHEN old.note IS NOT NULL BEGIN"
+    " INSERT INTO notes_fts(notes_fts, rowid, note) VALUES ('delete', old.rowid, old.note); END",
+    "CREATE TRIGGER notes_fts_update AFTER UPDATE OF note ON spans BEGIN INSERT INTO"
+    " notes_fts(notes_fts, rowid, note) SELECT 'delete', old.rowid, old.note WHERE old.note IS"
+    " NOT NULL; INSERT INTO notes_fts(rowid, note) SELECT new.rowid, new.note WHERE new.note IS"
+    " NOT NULL; END",
+]
+
+
+def test_a_layout_10_file_is_searched_with_folded_letters(tmp_path: Path) -> None:
+    from annotator.migrations import STEPS
+
+    path = tmp_path / "layout10.db"
+    polish = "Łukasz Wróbel, mayor."  # Łukasz is [0, 6); the note names Søren
+    with closing(sqlite3.connect(path)) as conn:
+        for step in STEPS[:10]:
+            step(conn)
+        for name in ("documents_fts", "notes_fts"):
+            for event in ("insert", "delete", "update"):
+                conn.execute(f"DROP TRIGGER {name}_{event}")
+        for trigger in V10_SEARCH_TRIGGERS:
+            conn.execute(trigger)
+        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
+        conn.execute("INSERT INTO documents VALUES (2, 'doc-pl', 'Łódź', NULL, ?, 'x', 21, '{}',"
+                     " '2025-01-02T03:04:05.000Z')", [polish])  # fmt: skip
+        conn.execute("INSERT INTO spans VALUES ('s-pl', 2, 'alice', 'ACTOR', 0, 13,"
+                     " 'Łukasz Wróbel', 'Søren asked', '{}', 'manual',"
+                     " '2025-01-02T03:05:00.000Z', '2025-01-02T03:05:00.000Z', NULL)")  # fmt: skip
+        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+        conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+        conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+        conn.execute("PRAGMA user_version = 10")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+        # What layout 10 could not do:
+        assert conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH"
+                            " 'lukasz'").fetchall() == []  # fmt: skip
+
+    with open_store(path) as store:
+        assert store.locate(2, "lukasz") == (0, 6)
+        assert [(h.kind, h.document_id) for h in store.search("lodz")] == [("text", 2)]
+        assert [(h.kind, h.span_id) for h in store.search("soren")] == [("note", "s-pl")]
+        assert [h.kind for h in store.search("bridge")] == ["text"]  # the other article
+        # The folded rows are deleted as they were indexed: nothing is left behind.
+        store.delete_document(2, by="alice")
+        assert store.search("lukasz") == [] and store.search("soren") == []
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
+                            " 'lukasz OR wrobel OR lodz'").fetchone() == (0,)  # fmt: skip

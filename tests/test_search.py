@@ -9,6 +9,7 @@ import pytest
 
 from annotator import open_store
 from annotator.store import SearchQueryError, Store
+from annotator.store.search import MARK
 
 # Offsets counted by hand (code points): 🇺🇦 is 2, 𝔘 is 1, "e\u0301" is 2.
 TEXT = "🇺🇦 Kyiv 𝔘 Zelensky said on Monday that Cafe\u0301 owners and 李明, a trader, agreed."
@@ -96,6 +97,49 @@ def test_the_index_follows_edits_undo_and_deletes(store: Store) -> None:
     assert store.search("angstrom") == []
     store.undo("alice")
     assert [h.document_id for h in store.search("angstrom") if h.kind == "text"] == [2]
+
+
+# Offsets counted by hand: "Mayor " is 6 code points, each letter below is one.
+NAMES = "Mayor Łukasz Wróbel met Bjørn Ødegaard and Novak Đoković in Işık."
+#              6-12   13-19      24-29 30-38        49-56      60-64
+
+
+def test_letters_without_a_decomposition_are_found_by_the_letter_people_type(
+    store: Store,
+) -> None:
+    doc = store.add_document(NAMES, title="Łódź talks")
+    span = store.add_span(doc.id, 6, 19, "ACTOR", annotator="alice", note="Søren checked")
+    for query, where in [("lukasz", (6, 12)), ("LUKASZ", (6, 12)), ("Łukasz", (6, 12)),
+                         ("bjorn", (24, 29)), ("odegaard", (30, 38)), ("dokovic", (49, 56)),
+                         ("isik", (60, 64)), ("wrobel", (13, 19))]:  # fmt: skip
+        assert store.locate(doc.id, query) == where, query
+        (text_hit,) = [h for h in store.search(query) if h.kind == "text"]
+        # The context shows the letters as written, the match marked where it is.
+        word = NAMES[where[0] : where[1]]
+        assert f"{MARK[0]}{word}{MARK[1]}" in text_hit.context, query
+    assert [(h.kind, h.span_id) for h in store.search("lukasz") if h.kind != "text"] == [
+        ("span", span.id)
+    ]  # fmt: skip
+    assert [h.document_id for h in store.search("lodz") if h.kind == "text"] == [doc.id]
+    assert [(h.kind, h.span_id) for h in store.search("soren")] == [("note", span.id)]
+    # The index follows changes of folded words: the triggers delete what they indexed.
+    store.update_span(span.id, note="Halldór Ásgrímsson checked")
+    assert store.search("soren") == []
+    assert [h.span_id for h in store.search("halldor")] == [span.id]
+    store.rename_document(doc.id, "Gdańsk talks", by="alice")
+    assert store.search("lodz") == []
+    store.delete_document(doc.id, by="alice")
+    assert store.search("lukasz") == [] and store.search("halldor") == []
+    store.undo("alice")
+    assert [h.document_id for h in store.search("dokovic") if h.kind == "text"] == [doc.id]
+
+
+def test_a_name_counts_once_however_its_letters_are_typed(store: Store) -> None:
+    doc = store.add_document("Łukasz Wróbel spoke; later Lukasz Wrobel spoke again.")
+    store.add_span(doc.id, 0, 13, "ACTOR", annotator="alice")
+    store.add_span(doc.id, 27, 40, "ACTOR", annotator="alice")
+    (actor,) = store.overview(top=5)["top_actors"]
+    assert actor["count"] == 2
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "AND", "zelensky NOT", "(kyiv"])

@@ -10,12 +10,14 @@ from ..migrations import MENTION_LABELS
 from ..model import DONE, IN_PROGRESS, NOT_STARTED
 from .base import StoreBase
 from .documents import _orphan_counts
+from .search import FOLD
 
 
 def normalise(text: str) -> str:
     """The key under which mentions count as the same: case, accents, spacing and
-    surrounding punctuation do not matter ("Zoë Ångström," = "zoe angstrom")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    surrounding punctuation do not matter ("Zoë Ångström," = "zoe angstrom"), nor
+    letters search folds ("Łukasz" = "lukasz")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", bare).strip(" \t\n.,;:!?\"'()[]«»“”‘’")
 

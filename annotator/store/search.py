@@ -11,6 +11,12 @@ written as combining characters: ``cafe`` finds "Café" and "Cafe\u0301",
 ``李明`` finds "李明" standing alone and ``李*`` any word starting with 李.
 Emoji and punctuation are not words: a query made only of them (``🇺🇦``) is
 looked up as a literal substring instead.
+
+Letters that Unicode gives no decomposition (Ł, ø, đ, ħ, ı ...) keep their
+"accent" under ``remove_diacritics``, so the index holds them folded to the
+letter people type (``FOLD``): ``lukasz`` finds "Łukasz", ``bjorn`` "Bjørn".  One
+code point stands for one, so the words, and the offsets ``highlight()`` gives
+on the stored text, are those of the text itself.
 """
 
 from __future__ import annotations
@@ -32,6 +38,20 @@ class SearchQueryError(AnnotatorError):
     """A search query FTS5 cannot parse."""
 
 
+# Each letter on the left is indexed, and searched, as the one below it.
+_FOLD_FROM, _FOLD_TO = "ŁłØøĐđÐðĦħıŦŧĿŀ", "LlOoDdDdHhiTtLl"
+FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
+
+
+def folded(expr: str) -> str:
+    """SQL for the value of ``expr`` with ``FOLD`` applied (NULL stays NULL); the
+    ``replace`` calls run only on a value holding one of the letters."""
+    replaced = expr
+    for before, after in zip(_FOLD_FROM, _FOLD_TO, strict=True):
+        replaced = f"replace({replaced}, '{before}', '{after}')"
+    return f"(CASE WHEN {expr} GLOB '*[{_FOLD_FROM}]*' THEN {replaced} ELSE {expr} END)"
+
+
 def create_search_index(conn: sqlite3.Connection) -> None:
     """The FTS5 tables, their triggers, and the rows already present.
 
@@ -48,30 +68,48 @@ def create_search_index(conn: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE notes_fts USING fts5(note, content='spans',"
         f" content_rowid='rowid', tokenize='{TOKENIZER}')"
     )
+    fold_search_index(conn)
+
+
+def fold_search_index(conn: sqlite3.Connection) -> None:
+    """(Re)make the triggers that keep the FTS5 tables in step, and index every row
+    again, folded: the content tables hold the text as written, the indexes its
+    folded words (so FTS5's own 'rebuild' must not be used: it would index the
+    letters unfolded, and the triggers' deletes would no longer match)."""
+    for name in ("documents_fts", "notes_fts"):
+        conn.execute(f"INSERT INTO {name}({name}) VALUES ('delete-all')")
+        for event in ("insert", "delete", "update"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
+    new_doc = f"new.id, {folded('new.title')}, {folded('new.text')}"
+    old_doc = f"'delete', old.id, {folded('old.title')}, {folded('old.text')}"
+    new_note, old_note = f"new.rowid, {folded('new.note')}", f"old.rowid, {folded('old.note')}"
     triggers = {
         "documents_fts_insert": "AFTER INSERT ON documents BEGIN INSERT INTO documents_fts"
-        "(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+        f"(rowid, title, text) VALUES ({new_doc}); END",
         "documents_fts_delete": "AFTER DELETE ON documents BEGIN INSERT INTO documents_fts"
-        "(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
+        f"(documents_fts, rowid, title, text) VALUES ({old_doc}); END",
         "documents_fts_update": "AFTER UPDATE OF title, text ON documents BEGIN"
-        " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
-        " VALUES ('delete', old.id, old.title, old.text);"
-        " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+        f" INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ({old_doc});"
+        f" INSERT INTO documents_fts(rowid, title, text) VALUES ({new_doc}); END",
         "notes_fts_insert": "AFTER INSERT ON spans WHEN new.note IS NOT NULL BEGIN"
-        " INSERT INTO notes_fts(rowid, note) VALUES (new.rowid, new.note); END",
+        f" INSERT INTO notes_fts(rowid, note) VALUES ({new_note}); END",
         "notes_fts_delete": "AFTER DELETE ON spans WHEN old.note IS NOT NULL BEGIN"
-        " INSERT INTO notes_fts(notes_fts, rowid, note) VALUES ('delete', old.rowid, old.note);"
-        " END",
+        f" INSERT INTO notes_fts(notes_fts, rowid, note) VALUES ('delete', {old_note}); END",
         "notes_fts_update": "AFTER UPDATE OF note ON spans BEGIN"
-        " INSERT INTO notes_fts(notes_fts, rowid, note) SELECT 'delete', old.rowid, old.note"
+        f" INSERT INTO notes_fts(notes_fts, rowid, note) SELECT 'delete', {old_note}"
         " WHERE old.note IS NOT NULL;"
-        " INSERT INTO notes_fts(rowid, note) SELECT new.rowid, new.note"
-        " WHERE new.note IS NOT NULL; END",
+        f" INSERT INTO notes_fts(rowid, note) SELECT {new_note} WHERE new.note IS NOT NULL; END",
     }
     for name, body in triggers.items():
         conn.execute(f"CREATE TRIGGER {name} {body}")
-    conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
-    conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+    conn.execute(
+        "INSERT INTO documents_fts(rowid, title, text)"
+        f" SELECT id, {folded('title')}, {folded('text')} FROM documents"
+    )
+    conn.execute(
+        f"INSERT INTO notes_fts(rowid, note) SELECT rowid, {folded('note')} FROM spans"
+        " WHERE note IS NOT NULL"
+    )
 
 
 @dataclass(frozen=True)
@@ -113,6 +151,7 @@ class SearchMixin(StoreBase):
         if _literal(query):
             return self._literal_search(query, label, annotator, limit)
         hits: list[SearchHit] = []
+        asked, query = query, query.translate(FOLD)
         try:
             if label is None and annotator is None:
                 hits += [
@@ -133,7 +172,7 @@ class SearchMixin(StoreBase):
                 hits += self._note_hits(query, label, annotator, limit - len(hits))
         except sqlite3.OperationalError as exc:  # FTS5 says what it cannot parse
             raise SearchQueryError(
-                f"cannot search for {query!r} ({exc}): put words in double quotes"
+                f"cannot search for {asked!r} ({exc}): put words in double quotes"
                 ' to search them literally, e.g. "state-owned"'
             ) from None
         return hits[:limit]
@@ -230,7 +269,7 @@ class SearchMixin(StoreBase):
             row = self.db.conn.execute(
                 "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts"
                 " WHERE documents_fts MATCH ? AND rowid = ?",
-                [_MARK_OPEN, _MARK_CLOSE, query, document_id],
+                [_MARK_OPEN, _MARK_CLOSE, query.translate(FOLD), document_id],
             ).fetchone()
         except sqlite3.OperationalError:
             return None
