@@ -101,6 +101,18 @@ def test_copy_gives_the_stored_text(window_on, analyst_at) -> None:
     assert clipboard.text() == TEXT[: cut + 9]
 
 
+def test_a_drag_and_the_x11_selection_carry_the_stored_text_too(window_on, analyst_at) -> None:
+    # Qt asks the view for the mime data of a drag and of X11's selection
+    # (middle-click paste): it must hold the space, not the view's break.
+    window, _store, _doc = window_on(TEXT)
+    cut = display_text(TEXT).index("\u2029")
+    analyst_at(window).select(4, cut + 2 + 9)  # after the flag (4 UTF-16 units), past the cut
+    data = window.view.createMimeDataFromSelection()
+    assert data.text() == TEXT[2 : cut + 9]
+    assert "\n" not in data.text() and "\u2029" not in data.text()
+    assert data.formats() == ["text/plain"]
+
+
 def test_spans_after_the_cuts_are_painted_where_they_are(window_on, qtbot) -> None:
     last = TEXT.rindex("Sentence 0249")
     window, _store, _doc = window_on(TEXT, spans=[(last, last + len("Sentence 0249"))])

@@ -7,7 +7,7 @@ about spans; the highlighter paints them and the editor decides what keys do.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -83,8 +83,18 @@ class DocumentView(QPlainTextEdit):
         and a break.  Ctrl+C and the context menu's Copy come here."""
         start, end = self.selection()
         if start != end:
-            quote = self._units[2 * start : 2 * end].decode("utf-16-le", errors="replace")
-            QApplication.clipboard().setText(quote)
+            QApplication.clipboard().setText(self._stored(start, end))
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """What Qt hands to a drag and to X11's selection (middle-click paste):
+        the stored text too, plain text only."""
+        data = QMimeData()
+        data.setText(self._stored(*self.selection()))
+        return data
+
+    def _stored(self, start: int, end: int) -> str:
+        """The stored text between two of Qt's positions."""
+        return self._units[2 * start : 2 * end].decode("utf-16-le", errors="replace")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.matches(QKeySequence.StandardKey.Copy):
