@@ -103,8 +103,17 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
         )
     if db_path is None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    made = not path.exists()
     with open_store(path, **kwargs) as store:
-        yield store
+        try:
+            yield store
+        except BaseException:
+            if not made or store.document_count():
+                raise
+            store.close()  # a command that failed leaves no new, empty database behind
+            for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+            raise
 
 
 def _progress(items: list[Any], label: str) -> Any:

@@ -90,7 +90,7 @@ def test_import_a_jsonl_export(db: Path, tmp_path: Path, team_db: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
+REFUSED_FILES = pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("missing.txt", None, "missing.txt does not exist: check the path and import again"),
@@ -107,6 +107,9 @@ def test_import_a_jsonl_export(db: Path, tmp_path: Path, team_db: Path) -> None:
          "broken.jsonl line 1 is not valid JSON (Expecting value at column 27): fix or remove it"),
     ],
 )  # fmt: skip
+
+
+@REFUSED_FILES
 def test_a_refused_file_is_one_error_line_and_changes_nothing(
     db: Path, article: Path, tmp_path: Path, name: str, content: bytes | None, message: str
 ) -> None:
@@ -118,6 +121,27 @@ def test_a_refused_file_is_one_error_line_and_changes_nothing(
     result = run("import", str(path), "--db", str(db))
     assert_error(result, message)
     assert snapshot(db) == before
+
+
+@REFUSED_FILES
+def test_a_refused_file_leaves_no_new_database(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path, new = tmp_path / name, tmp_path / "new.db"
+    if content is not None:
+        path.write_bytes(content)
+    assert_error(run("import", str(path), "--db", str(new)), message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([name] if content is not None else [])
+
+
+def test_a_failed_import_keeps_a_new_database_once_something_was_imported(
+    article: Path, tmp_path: Path
+) -> None:
+    bad, new = tmp_path / "bad.jsonl", tmp_path / "new.db"
+    bad.write_bytes(b'{"text": 5}\n')
+    result = run("import", str(article), str(bad), "--db", str(new))
+    assert result.exit_code == 1
+    assert rows(new, "SELECT count(*) FROM documents") == [(1,)]  # imported before bad.jsonl
 
 
 def test_import_size_limit(db: Path, tmp_path: Path) -> None:

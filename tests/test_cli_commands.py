@@ -213,6 +213,7 @@ def test_console_script_help_and_error_without_traceback(tmp_path: Path) -> None
     assert failed.returncode == 1
     assert failed.stdout == ""
     assert failed.stderr == "Error: missing.txt does not exist: check the path and import again\n"
+    assert not (tmp_path / "script.db").exists()  # a failed import makes no database
 
 
 @pytest.mark.parametrize(
