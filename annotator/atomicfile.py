@@ -37,7 +37,10 @@ def remove_leftovers(target: Path) -> list[Path]:
     write going on right now) is left alone.
     """
     removed = []
-    for path in target.parent.glob(f".{target.name}.*.tmp"):
+    # A temporary database written there also has SQLite's journal beside it.
+    for path in target.parent.glob(f".{target.name}.*.tmp*"):
+        if not path.name.endswith((".tmp", ".tmp-journal", ".tmp-wal", ".tmp-shm")):
+            continue
         pid = path.name[len(target.name) + 2 :].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)

@@ -207,3 +207,63 @@ def test_check_reports_an_attribute_value_the_schema_does_not_allow(tmp_path: Pa
         "attribute: span c: CLAIM attribute 'stance' cannot be 'bogus': use one of supports,"
         " refutes, neutral, unclear"
     ]
+
+
+def _left_open(db: Path) -> None:
+    """A process that writes to ``db`` and dies without closing it: its -wal and
+    -shm files stay beside the file."""
+    script = (f"from annotator import open_store; import os\ns = open_store({str(db)!r})\n"
+              "s.add_document('Left open.'); os._exit(0)\n")  # fmt: skip
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+
+
+def test_a_backup_never_lands_beside_a_log_left_by_another_database(tmp_path: Path) -> None:
+    db, out = tmp_path / "team.db", tmp_path / "copy.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    _left_open(out)
+    out.unlink()  # the database is gone; its -wal and -shm are not
+    result = run("backup", "--db", str(db), "--out", str(out))
+    assert_error(result, f"copy.db-wal or -shm lies beside {out} (left by a database"
+                         " that was open there): choose another --out, or move those files"
+                         " away")  # fmt: skip
+    assert not out.exists()
+
+
+def test_a_backup_killed_midway_leaves_nothing_the_next_one_keeps(tmp_path: Path) -> None:
+    db, out = tmp_path / "team.db", tmp_path / "copy.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    # What a backup killed midway leaves: its temporary copy and SQLite's journal
+    # of it, named with the dead process's id (above any pid this system gives).
+    dead = [tmp_path / f".copy.db.999999999.x1.tmp{end}" for end in ("", "-journal")]
+    for path in dead:
+        path.write_bytes(b"part of a copy")
+    assert run("backup", "--db", str(db), "--out", str(out)).exit_code == 0
+    assert not any(p.exists() for p in dead)
+    assert count(out, "SELECT count(*) FROM documents") == 1
+
+
+def test_a_backup_to_a_full_disk_names_the_backup_not_the_database(tmp_path: Path) -> None:
+    db, out = tmp_path / "team.db", tmp_path / "copy.db"
+    with open_store(db) as store:
+        store.add_document("A long article. " * 20_000)  # 320 KB
+    # The child may write files of 64 KB at most: the copy cannot be finished.
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        from annotator.cli import cli
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, resource.RLIM_INFINITY))
+        sys.argv = ["annotator", "backup", "--db", {str(db)!r}, "--out", {str(out)!r}]
+        cli()
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    # SQLite says "disk I/O error" for a file over the limit, "database or disk is full"
+    # for a full disk: either way the message names the backup.
+    assert done.stderr.startswith(f"Error: the backup could not be written to {out} (")
+    assert done.stderr.endswith("): free some space on that disk, or choose another --out\n")
+    assert done.stderr.count("\n") == 1
+    assert not out.exists() and not list(tmp_path.glob(".copy.db.*"))
+    assert count(db, "SELECT count(*) FROM documents") == 1

@@ -43,12 +43,25 @@ class MaintenanceMixin(StoreBase):
             raise DatabaseFileError(
                 f"a backup cannot replace the database itself ({target}): give another --out"
             )
-        with temporary_path(target) as tmp:
-            dest = sqlite3.connect(tmp)
-            try:
-                self.db.conn.backup(dest)
-            finally:
-                dest.close()
+        if database_in_use(target):
+            # Also without the file itself: a log left by a database deleted there
+            # would be replayed onto the copy the first time it is opened.
+            raise DatabaseFileError(
+                f"{target.name}-wal or -shm lies beside {target} (left by a database that was"
+                " open there): choose another --out, or move those files away"
+            )
+        try:
+            with temporary_path(target) as tmp:
+                dest = sqlite3.connect(tmp)
+                try:
+                    self.db.conn.backup(dest)
+                finally:
+                    dest.close()
+        except sqlite3.OperationalError as exc:
+            raise DatabaseFileError(
+                f"the backup could not be written to {target} ({exc}): free some space on"
+                " that disk, or choose another --out"
+            ) from None
         return target
 
     def check(self) -> list[Breach]:
