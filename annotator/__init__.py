@@ -19,6 +19,7 @@ from .errors import (
     InvalidSpanError,
     NotFoundError,
     SchemaError,
+    TextChangedError,
     UnknownLabelsError,
 )
 from .model import (
@@ -55,6 +56,7 @@ __all__ = [
     "SchemaError",
     "Span",
     "Store",
+    "TextChangedError",
     "UnknownLabelsError",
     "open_store",
 ]

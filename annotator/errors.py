@@ -49,6 +49,11 @@ class InvalidSpanError(AnnotatorError):
     """A span's offsets or label are not acceptable; nothing was changed."""
 
 
+class TextChangedError(InvalidSpanError):
+    """The document's text is no longer the one the caller showed (``seen``): its
+    offsets would land on other words; nothing was changed."""
+
+
 class InvalidRelationError(AnnotatorError):
     """A relation's ends or type are not acceptable; nothing was changed."""
 

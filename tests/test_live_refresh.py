@@ -205,3 +205,31 @@ def test_a_new_text_of_the_open_document_reopens_it(
     qtbot.waitUntil(lambda: shown(window) == [(57, 61, "ACTOR", "alice")], timeout=10_000)
     assert new_text[57:61] == "Kyiv"
     assert window.editor.document.text == new_text
+
+
+def test_keys_pressed_before_the_window_saw_a_new_text_store_nothing(
+    qtbot: Any, store: Store, db_path: Path, doc_id: int, make_window: Any, analyst_at: Any
+) -> None:
+    # The other process puts "Update: " (8 characters) before the text; the
+    # window has not looked yet (no timer) and still shows the old text.
+    store.add_span(doc_id, 0, 5, "ACTOR", annotator="alice")  # "Mayor"
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    messages: list[str] = []
+    window.editor.message.connect(messages.append)
+    other_process(db_path, doc_id, "retext")
+    alice = analyst_at(window)
+    alice.select(6, 14)  # "Ana Ruiz" in the old text; "Mayor An" in the new one
+    alice.press(Qt.Key.Key_2)
+    mayor = store.spans(doc_id)
+    assert [(s.start, s.end, s.text) for s in mayor] == [(8, 13, "Mayor")]  # moved, alone
+    assert messages[-1] == ("The article was changed elsewhere: here is the new text;"
+                            " nothing was stored, do it again")  # fmt: skip
+    assert window.view.toPlainText() == "Update: " + TEXT
+    # Resizing the span from the old offsets is refused the same way: another retext first.
+    other_process(db_path, doc_id, "retext")
+    window.editor.set_span_range(mayor[0], 16, 24)
+    assert [(s.start, s.end) for s in store.spans(doc_id)] == [(16, 21)]  # moved again
+    # On the text now shown, the same keys work.
+    alice.select(6 + 16, 14 + 16)
+    alice.press(Qt.Key.Key_2)
+    assert [s.text for s in store.spans(doc_id, annotator="alice")] == ["Mayor", "Ana Ruiz"]

@@ -23,6 +23,7 @@ from annotator.errors import (
     HistoryConflictError,
     InvalidSpanError,
     NotFoundError,
+    TextChangedError,
 )
 from annotator.store import Store
 
@@ -340,3 +341,26 @@ def test_update_verbose_lists_exact_moves_and_errors_are_one_line(doc, db_path, 
     assert missing.stderr == "Error: nope.txt does not exist: check the path and import again\n"
     unknown = run("update", "7", str(new_file), "--db", str(db_path))
     assert unknown.stderr == "Error: there is no document 7: see `annotator list`\n"
+
+
+def test_offsets_taken_from_the_old_text_are_refused(store: Store, db_path: Path) -> None:
+    # A window shows OLD and takes offsets from it ("mayor" 11..16); meanwhile the
+    # text became NEW, where 11..16 is "n Mon".
+    old_sha = store.add_document(OLD).text_sha256
+    doc_id = 1
+    span = store.add_span(doc_id, 11, 16, "ACTOR", annotator="alice", seen=old_sha)
+    store.replace_text(doc_id, NEW, by="bob")
+    before = tables(db_path)
+    with pytest.raises(TextChangedError, match="was changed elsewhere since it was shown"):
+        store.add_span(doc_id, 11, 16, "ACTOR", annotator="alice", seen=old_sha)
+    with pytest.raises(TextChangedError):
+        store.add_spans(doc_id, [{"start": 11, "end": 16, "label": "ACTOR",
+                                  "annotator": "alice"}], seen=old_sha)  # fmt: skip
+    with pytest.raises(TextChangedError):
+        store.update_span(span.id, start=7, end=16, seen=old_sha)
+    assert tables(db_path) == before
+    # With the new text's digest, the same calls are made.
+    new_sha = store.document(doc_id).text_sha256
+    assert store.add_span(doc_id, 7, 16, "DATE", annotator="alice", seen=new_sha).text == (
+        "On Monday")  # fmt: skip
+    assert store.update_span(span.id, end=26, start=17, seen=new_sha).text == "the mayor"

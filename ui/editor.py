@@ -17,7 +17,12 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from annotator.display_text import counted, with_count
-from annotator.errors import AnnotatorError, NotFoundError, sqlite_error_line
+from annotator.errors import (
+    AnnotatorError,
+    NotFoundError,
+    TextChangedError,
+    sqlite_error_line,
+)
 from annotator.model import SUGGEST, HistoryEntry, Span
 from annotator.store import Store
 
@@ -71,11 +76,12 @@ class Editor(DocumentState):
         if any(e.span.label == label and e.span.annotator == self.analyst for e in same):
             self.message.emit(f"Already tagged {label}")
             return
-        doc_id, analyst = self.document.id, self.analyst
+        doc_id, analyst, seen = self.document.id, self.analyst, self.document.text_sha256
         start = self.offsets.to_codepoint(start16, snap="down")
         end = self.offsets.to_codepoint(end16, snap="up")
         span = self.call(
-            "Cannot tag", lambda: self.store.add_span(doc_id, start, end, label, annotator=analyst)
+            "Cannot tag",
+            lambda: self.store.add_span(doc_id, start, end, label, annotator=analyst, seen=seen),
         )
         if span is None:
             return
@@ -131,7 +137,7 @@ class Editor(DocumentState):
     def add_many(self, ranges: list[tuple[int, int]], label: str, *, background: bool) -> None:
         """Tag code point ranges with ``label`` as ONE undo step (search's "Tag all")."""
         assert self.document is not None
-        doc_id, analyst = self.document.id, self.analyst
+        doc_id, analyst, seen = self.document.id, self.analyst, self.document.text_sha256
         rows = [{"start": s, "end": e, "label": label, "annotator": analyst} for s, e in ranges]
         text = f"Tag all: {len(rows)} × {label}"
 
@@ -145,7 +151,7 @@ class Editor(DocumentState):
 
         if not background:
             spans = self.call(
-                "Cannot tag all", lambda: self.store.add_spans(doc_id, rows, by=analyst)
+                "Cannot tag all", lambda: self.store.add_spans(doc_id, rows, by=analyst, seen=seen)
             )
             if spans is not None:
                 done(spans)
@@ -154,7 +160,7 @@ class Editor(DocumentState):
         # Off the GUI thread, on its own connection: the window stays responsive.
         self.jobs.start(
             self.store.path,
-            lambda store: store.add_spans(doc_id, rows, by=analyst),
+            lambda store: store.add_spans(doc_id, rows, by=analyst, seen=seen),
             done,
             lambda error: self.dialogs.error("Cannot tag all", error),
             doing="tagging all matches",
@@ -200,9 +206,11 @@ class Editor(DocumentState):
         end = self.offsets.to_codepoint(end16, snap="up")
         if (start, end) == (span.start, span.end) or start >= end:
             return
+        seen = self.document.text_sha256 if self.document is not None else None
         new = self.call(
             "Cannot change the span",
-            lambda: self.store.update_span(span.id, start=start, end=end, by=self.analyst),
+            lambda: self.store.update_span(span.id, start=start, end=end, by=self.analyst,
+                                           seen=seen),  # fmt: skip
         )
         if new is None:
             return
@@ -335,6 +343,14 @@ class Editor(DocumentState):
         """Run one Store change; an error becomes one dialog, and nothing changed."""
         try:
             result = work()
+        except TextChangedError:
+            # Offsets taken from the old text: show the new one (the live refresh
+            # would in a moment) and say why nothing happened.
+            if self.document is not None:
+                self.open_document(self.document.id)
+            self.message.emit("The article was changed elsewhere: here is the new text;"
+                              " nothing was stored, do it again")  # fmt: skip
+            return None
         except AnnotatorError as exc:
             self.dialogs.error(title, str(exc))
             return None

@@ -12,6 +12,7 @@ from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
     NotFoundError,
+    TextChangedError,
 )
 from ..model import (
     ORIGINS,
@@ -122,14 +123,18 @@ class SpansMixin(StoreBase):
         note: str | None = None,
         attributes: Mapping[str, Any] | None = None,
         origin: str = "manual",
+        seen: str | None = None,
     ) -> Span:
         """Add one span, committed before returning (one short transaction).
 
         Attributes are checked against those the label declares (``annotator.attributes``).
+        ``seen``: the ``text_sha256`` of the text the offsets were taken from (a
+        window's); another text now is a ``TextChangedError``.
         """
         if isinstance(label, str) and isinstance(attributes, Mapping):
             check_attributes(self.schema.label(label), attributes)
         with self._transaction() as conn:
+            self._check_seen(document_id, seen)
             row = self._span_row(
                 self._text(document_id), document_id, start, end, label, annotator,
                 note=note, attributes=attributes, origin=origin,
@@ -142,15 +147,22 @@ class SpansMixin(StoreBase):
         return _span_from_row(row)
 
     def add_spans(
-        self, document_id: int, spans: Iterable[Mapping[str, Any] | Span], *, by: str | None = None
+        self,
+        document_id: int,
+        spans: Iterable[Mapping[str, Any] | Span],
+        *,
+        by: str | None = None,
+        seen: str | None = None,
     ) -> list[Span]:
         """Add many spans in one transaction and one undo step.
 
         Each item is a ``Span`` or a mapping with ``start``, ``end``, ``label``,
         ``annotator`` and optionally ``id``, ``note``, ``attributes``, ``origin``,
         ``created_at``, ``updated_at``.  All are checked before any is written.
+        ``seen`` as for ``add_span``.
         """
         with self._transaction() as conn:
+            self._check_seen(document_id, seen)
             rows = self._span_rows(document_id, spans, check=True)
             if not rows:
                 return []
@@ -222,6 +234,18 @@ class SpansMixin(StoreBase):
             raise InvalidSpanError("the same span id appears twice in one batch")
         return rows
 
+    def _check_seen(self, document_id: int, seen: str | None) -> None:
+        """Refuse offsets taken from a text the document no longer has."""
+        if seen is None:
+            return
+        digest = self._scalar("SELECT text_sha256 FROM documents WHERE id = ?", [document_id])
+        if digest is not None and digest != seen:
+            raise TextChangedError(
+                f"the text of document {document_id} was changed elsewhere since it was"
+                " shown (another window, or `annotator update`): nothing was stored; look"
+                " at the new text and do it again"
+            )
+
     def spans(self, document_id: int, *, annotator: str | None = None) -> list[Span]:
         """The document's spans (one analyst's, if given), sorted by (start, end).
 
@@ -263,16 +287,19 @@ class SpansMixin(StoreBase):
         note: str | None = _UNSET,
         attributes: Mapping[str, Any] | None = None,
         by: str | None = None,
+        seen: str | None = None,
     ) -> Span:
         """Change a span; omitted fields stay.  ``note=None`` or ``""`` clears the note.
 
         ``by`` names who made the change (default: the span's analyst); the change
         joins that analyst's undo history.  Given ``attributes`` replace the old
         ones and are checked against the (new) label's declared attributes; a
-        label change alone keeps the old attributes as they are.
+        label change alone keeps the old attributes as they are.  ``seen`` as for
+        ``add_span`` (for new offsets).
         """
         with self._transaction() as conn:
             old = self._span_dict(span_id)
+            self._check_seen(old["document_id"], seen)
             if attributes is not None and isinstance(attributes, Mapping):
                 check_attributes(self.schema.label(label or old["label"]), attributes)
             new = self._span_row(
