@@ -79,27 +79,28 @@ def _same_file(a: Path, b: Path) -> bool:
 def read_records(store: Store) -> list[DocumentRecord]:
     """Every document of ``store`` with all its spans and relations, as import records."""
     records = []
-    for summary in store.documents():
-        doc = store.document(summary.id)
-        spans = [_span_dict(s) for s in store.spans(doc.id)]
-        relations = [_relation_dict(r) for r in store.relations(doc.id)]
-        revisions, orphans, orphan_relations = _earlier_texts(store, doc.id)
-        records.append(
-            DocumentRecord(
-                text=doc.text,
-                uid=doc.uid,
-                title=doc.title,
-                source=doc.source,
-                meta=doc.meta,
-                created_at=doc.created_at,
-                spans=spans,
-                relations=relations,
-                where=f"{store.path.name} document {doc.id}",
-                revisions=revisions,
-                orphans=orphans,
-                orphan_relations=orphan_relations,
+    with store.reading():  # one snapshot, though its analyst may be writing to it now
+        for summary in store.documents():
+            doc = store.document(summary.id)
+            spans = [_span_dict(s) for s in store.spans(doc.id)]
+            relations = [_relation_dict(r) for r in store.relations(doc.id)]
+            revisions, orphans, orphan_relations = _earlier_texts(store, doc.id)
+            records.append(
+                DocumentRecord(
+                    text=doc.text,
+                    uid=doc.uid,
+                    title=doc.title,
+                    source=doc.source,
+                    meta=doc.meta,
+                    created_at=doc.created_at,
+                    spans=spans,
+                    relations=relations,
+                    where=f"{store.path.name} document {doc.id}",
+                    revisions=revisions,
+                    orphans=orphans,
+                    orphan_relations=orphan_relations,
+                )
             )
-        )
     return records
 
 

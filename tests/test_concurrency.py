@@ -9,7 +9,11 @@ import textwrap
 from contextlib import closing
 from pathlib import Path
 
-from annotator import open_store
+import pytest
+
+from annotator import Span, open_store
+from annotator.formats import registry
+from annotator.merge import read_records
 
 WRITER = textwrap.dedent("""
     import sys
@@ -57,3 +61,83 @@ def test_two_processes_writing_500_spans_each(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert per_analyst == {"alice": 500, "bob": 500}
     assert notes == {"alice": list(range(500)), "bob": list(range(500))}
+
+
+COLLEAGUE = textwrap.dedent("""
+    import sys
+    from annotator import open_store
+    with open_store(sys.argv[1]) as store:
+        if sys.argv[3] == "span":
+            store.add_span(int(sys.argv[2]), 0, 5, "ACTOR", annotator="bob")
+        else:
+            store.replace_text(int(sys.argv[2]), "Later: Mayor Ana Ruiz spoke.", by="bob")
+""")
+
+
+def _colleague(db: Path, doc_id: int, what: str) -> None:
+    subprocess.run([sys.executable, "-c", COLLEAGUE, str(db), str(doc_id), what], check=True,
+                   timeout=120)  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "prodigy", "labelstudio", "conll", "brat"])
+def test_an_export_is_one_snapshot_while_a_colleague_writes(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three articles with one span of alice each.  While the export reads the
+    # first, a colleague's process tags the third and replaces the second's
+    # text: the export shows neither (it began before both).
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        for n in range(3):
+            doc = store.add_document(f"Mayor Ana Ruiz spoke, article {n}.")
+            store.add_span(doc.id, 6, 14, "ACTOR", annotator="alice")  # "Ana Ruiz"
+    with open_store(db) as store:
+        real_spans = store.spans
+
+        def spans_then_colleague(document_id: int, **kwargs: object) -> list[Span]:
+            found = real_spans(document_id, **kwargs)  # type: ignore[arg-type]
+            if document_id == 1:
+                _colleague(db, 3, "span")
+                _colleague(db, 2, "retext")
+            return found
+
+        monkeypatch.setattr(store, "spans", spans_then_colleague)
+        out = tmp_path / ("out" if fmt == "brat" else "out.txt")
+        report = registry.module(fmt).write(store, out)
+    assert report.documents == 3 and report.spans == 3  # alice's three, bob's none
+    with open_store(db) as store:  # the colleague's work did land
+        assert [len(store.spans(d)) for d in (1, 2, 3)] == [1, 1, 2]
+        assert store.document(2).text.startswith("Later: ")
+
+
+LINKER = textwrap.dedent("""
+    import sys
+    from annotator import open_store
+    with open_store(sys.argv[1]) as store:
+        (claim,) = [s for s in store.spans(1) if s.label == "CLAIM"]
+        actor = store.add_span(1, 0, 5, "ACTOR", annotator="alice")  # "Mayor"
+        store.add_relation(1, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+""")
+
+
+def test_a_merge_reads_a_file_its_analyst_is_writing_in_one_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Between the merge's reading of the spans and of the relations, alice's
+    # window (another process) tags "Mayor" and links her claim to it.
+    db = tmp_path / "alice.db"
+    with open_store(db) as store:
+        doc = store.add_document("Mayor Ana Ruiz said the bridge reopens.")
+        store.add_span(doc.id, 15, 38, "CLAIM", annotator="alice")
+    with open_store(db) as store:
+        real_spans = store.spans
+
+        def spans_then_link(document_id: int, **kwargs: object) -> list[Span]:
+            found = real_spans(document_id, **kwargs)  # type: ignore[arg-type]
+            subprocess.run([sys.executable, "-c", LINKER, str(db)], check=True, timeout=120)
+            return found
+
+        monkeypatch.setattr(store, "spans", spans_then_link)
+        (record,) = read_records(store)
+    assert [s["text"] for s in record.spans] == ["said the bridge reopens"]
+    assert record.relations == []  # the link came after the snapshot, with its span

@@ -22,7 +22,9 @@ import pytest
 
 from annotator import ExportError, Store, open_store
 from annotator.formats import jsonl
+from annotator.store import documents as documents_module
 from annotator.store import export_helper
+from annotator.store import exporting as export
 from annotator.store.exporting import export_blocks
 
 DOCS = 3 * jsonl.BLOCK + 3  # four blocks, the last one short
@@ -213,6 +215,71 @@ def test_a_helper_that_read_an_older_state_is_started_again(
     store.export_jsonl(out)
     assert len(started) == 2 and started[0] != started[1]
     assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
+
+
+def test_a_database_written_faster_than_a_helper_starts_is_exported_without_one(
+    corpus: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every helper is one change behind by the time this process reads: after
+    # three tries the export goes on alone, and holds all three changes.
+    store, expected = corpus
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+    started: list[int | None] = []
+
+    class AlwaysBehind(export_helper.Helper):
+        def __init__(self, db: Path, annotator: str | None) -> None:
+            super().__init__(db, annotator)
+            label = ("ACTOR", "DATE", "CLAIM")[len(started)]
+            started.append(self.mark)
+            with open_store(db) as other:
+                doc = other.document(1)
+                other.add_span(doc.id, 0, 2, label, annotator="carol")  # the flag 🇺🇦
+                expected[doc.uid] = sorted([*expected[doc.uid], (0, 2, label, "🇺🇦", "carol")])
+
+    monkeypatch.setattr(jsonl, "Helper", AlwaysBehind)
+    out = io.StringIO()
+    store.export_jsonl(out)
+    assert len(started) == 3 and len(set(started)) == 3
+    # Spans at one place are in id order (random ids): compare them sorted.
+    assert {r["id"]: sorted(as_tuples(r)) for r in records(out.getvalue())} == expected
+
+
+def test_readers_start_on_one_state_however_fast_others_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A colleague commits between the start of the first reader and of the
+    # second, every time they can: the readers must still see one state.
+    with open_store(tmp_path / "busy.db") as store:
+        store.add_document(article(0))
+        colleague = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        commits = 0
+
+        def commit_between(statement: str) -> None:
+            nonlocal commits
+            if statement == "BEGIN":
+                try:
+                    colleague.execute("INSERT INTO events (at, annotator, action) VALUES"
+                                      " ('2026-11-28T00:00:00.000Z', 'bob', 'note')")  # fmt: skip
+                    commits += 1
+                except sqlite3.OperationalError:  # locked: the readers are being started
+                    pass
+
+        real_connect = sqlite3.connect
+
+        def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+            conn = real_connect(*args, **kwargs)
+            conn.set_trace_callback(commit_between)
+            return conn
+
+        monkeypatch.setattr(documents_module.sqlite3, "connect", connect)
+        readers = store.snapshot_readers(2)
+        monkeypatch.undo()
+        marks = {export.snapshot_mark(conn) for conn in readers}
+        for conn in readers:
+            conn.close()
+        colleague.close()
+    assert len(marks) == 1
+    assert commits >= 6  # the colleague did commit between readers, on every lock-free try
 
 
 def test_the_helper_names_a_wrong_quote_in_its_blocks(tmp_path: Path) -> None:

@@ -55,20 +55,23 @@ def iter_documents(
     store: Any, annotator: str | None = None
 ) -> Iterator[tuple[Document, list[Span], list[Relation]]]:
     """Every document with its spans (sorted) and relations, through the public API:
-    one analyst's, or every layer but the suggestions not yet accepted."""
-    for summary in store.documents():
-        spans = store.spans(summary.id, annotator=annotator)
-        relations = store.relations(summary.id, annotator=annotator)
-        if annotator is None:
-            spans = [s for s in spans if s.annotator != SUGGEST]
-            relations = [r for r in relations if r.annotator != SUGGEST]
-        document = store.document(summary.id)
-        for span in spans:  # every writer places spans by offset: a wrong quote is refused
-            found = document.text[span.start : span.end]
-            if found != span.text:
-                raise ExportError(
-                    f"span {span.id} of document {document.id} quotes {span.text!r} but the"
-                    f" text at [{span.start}, {span.end}) is {found!r}: run `annotator check`;"
-                    " nothing was written"
-                )
-        yield document, spans, relations
+    one analyst's, or every layer but the suggestions not yet accepted.  All are
+    read in one snapshot: a colleague's change during the export is in it whole
+    or not at all."""
+    with store.reading():
+        for summary in store.documents():
+            spans = store.spans(summary.id, annotator=annotator)
+            relations = store.relations(summary.id, annotator=annotator)
+            if annotator is None:
+                spans = [s for s in spans if s.annotator != SUGGEST]
+                relations = [r for r in relations if r.annotator != SUGGEST]
+            document = store.document(summary.id)
+            for span in spans:  # every writer places spans by offset: a wrong quote is refused
+                found = document.text[span.start : span.end]
+                if found != span.text:
+                    raise ExportError(
+                        f"span {span.id} of document {document.id} quotes {span.text!r} but"
+                        f" the text at [{span.start}, {span.end}) is {found!r}: run"
+                        " `annotator check`; nothing was written"
+                    )
+            yield document, spans, relations

@@ -75,22 +75,26 @@ def _snapshot(store: Any, annotator: str | None) -> tuple[Helper | None, list[sq
     """Two readers of one snapshot, and for a big export a helper process reading
     the same one (started again if the database changed in between)."""
     big = store.span_count() >= HELPER_SPANS
-    for _attempt in range(10):
-        helper = None
-        if big:
-            try:
-                helper = Helper(store.path, annotator)
-            except (OSError, ExportError):
-                big = False  # no second process here: this one does all the work
-        conns = store.snapshot_readers(2)
-        for conn in conns:
-            conn.text_factory = bytes
-        if helper is None or snapshot_mark(conns[0]) == helper.mark:
+    for _attempt in range(3 if big else 0):
+        try:
+            helper = Helper(store.path, annotator)
+        except (OSError, ExportError):
+            break  # no second process here: this one does all the work
+        conns = _readers(store)
+        if snapshot_mark(conns[0]) == helper.mark:
             return helper, conns
         helper.close()
         for conn in conns:
             conn.close()
-    raise ExportError("the database kept changing during the export: try again")
+    # A database written faster than a helper starts is exported without one.
+    return None, _readers(store)
+
+
+def _readers(store: Any) -> list[sqlite3.Connection]:
+    conns: list[sqlite3.Connection] = store.snapshot_readers(2)
+    for conn in conns:
+        conn.text_factory = bytes
+    return conns
 
 
 def write(

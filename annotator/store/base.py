@@ -263,6 +263,24 @@ class StoreBase:
     # -- transactions --------------------------------------------------------------
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every read inside sees one committed state (a read transaction), however
+        other processes write meanwhile: for exports and merges that read a
+        document's text, spans and relations in several statements.  Nested
+        uses share the outer one."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM schema").fetchone()  # the snapshot starts here
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any error."""
         conn = self.db.conn

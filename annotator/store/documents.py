@@ -228,20 +228,28 @@ class DocumentsMixin(ImportsMixin):
         The connections may be used from other threads; the caller closes them.
         """
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
-        for _attempt in range(10):
+        for attempt in range(4):
             conns = [
                 sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
                 for _ in range(count)
             ]
-            marks = set()
-            for conn in conns:
-                conn.execute("BEGIN")
-                marks.add(conn.execute("SELECT max(id) FROM events").fetchone()[0])
-            if len(marks) == 1:
-                return conns
-            for conn in conns:
-                conn.close()
-        raise sqlite3.OperationalError("the database kept changing during the export: try again")
+            if attempt < 3:
+                marks = set()
+                for conn in conns:
+                    conn.execute("BEGIN")
+                    marks.add(conn.execute("SELECT max(id) FROM events").fetchone()[0])
+                if len(marks) == 1:
+                    return conns
+                for conn in conns:
+                    conn.close()
+                continue
+            # Someone commits faster than the readers start: hold other writers
+            # off for the moment it takes to start them (readers never wait).
+            with self._transaction():
+                for conn in conns:
+                    conn.execute("BEGIN")
+                    conn.execute("SELECT max(id) FROM events").fetchone()
+        return conns
 
     def export_jsonl(self, path_or_file: Any, *, annotator: str | None = None) -> Any:
         """Write the native JSONL export; see ``annotator.formats.jsonl.write``."""
