@@ -71,6 +71,11 @@ class CoreGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(sqlite_error_line(exc)) from None
+        except sqlite3.DatabaseError as exc:  # a damaged file ("disk image is malformed")
+            raise click.ClickException(
+                f"the database file is damaged ({exc}): `annotator check` shows where;"
+                " restore a backup (the window keeps five in backups/ beside the database)"
+            ) from None
         except BrokenPipeError:  # `annotator list | head`: the reader has all it wanted
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # the rest is dropped, not an error
@@ -311,8 +316,8 @@ def check_command(db_path: Path | None) -> None:
     """
     with store_at(db_path) as store:
         breaches = store.check()
-        documents = store.document_count()
-        spans = store.span_count()
+        if not breaches:  # a damaged file may not even be counted
+            documents, spans = store.document_count(), store.span_count()
     for breach in breaches:
         click.echo(f"{breach.kind}: {breach.message}")
     if breaches:

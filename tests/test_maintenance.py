@@ -267,3 +267,28 @@ def test_a_backup_to_a_full_disk_names_the_backup_not_the_database(tmp_path: Pat
     assert done.stderr.count("\n") == 1
     assert not out.exists() and not list(tmp_path.glob(".copy.db.*"))
     assert count(db, "SELECT count(*) FROM documents") == 1
+
+
+def test_a_damaged_file_is_one_line_from_every_command(tmp_path: Path) -> None:
+    # Three pages of spans in the middle of the file overwritten with zeros.
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        for n in range(3):
+            doc = store.add_document(f"Article {n}: " + TEXT * 50)
+            store.add_spans(doc.id, [{"start": i, "end": i + 4, "label": "CLAIM",
+                                      "annotator": "alice"} for i in range(2000)])  # fmt: skip
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.stat().st_size
+    with open(db, "r+b") as f:
+        f.seek(size // 2 // 4096 * 4096)
+        f.write(b"\0" * 4096 * 3)
+    checked = run("check", "--db", str(db))
+    assert checked.exit_code == 1
+    assert isinstance(checked.exception, SystemExit)  # an exit code, not a crash
+    assert checked.stdout.startswith("integrity: ")
+    result = run("export", "--out", "-", "--db", str(db))  # reads every span: meets the damage
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the database file is damaged (")
+    assert result.stderr.endswith("): `annotator check` shows where; restore a backup"
+                                  " (the window keeps five in backups/ beside the database)\n")

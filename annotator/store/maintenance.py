@@ -68,13 +68,27 @@ class MaintenanceMixin(StoreBase):
         """SQLite's integrity check plus the store's own invariants, each breach
         with the ids involved: spans inside their document and quoting it exactly,
         labels in the schema, relations between spans of their own document.
-        An orphan of a replaced text must quote the text of its revision."""
+        An orphan of a replaced text must quote the text of its revision.
+
+        A file too damaged to read through is one breach saying where reading stopped.
+        """
+        try:
+            return self._check()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not _damaged(exc):
+                raise  # locked, or the disk has gone: not the file's fault
+            return [Breach("integrity", f"the file is damaged and could not be read through"
+                                        f" ({exc})")]  # fmt: skip
+
+    def _check(self) -> list[Breach]:
         conn = self.db.conn
         breaches = [
             Breach("integrity", str(row[0]))
             for row in conn.execute("PRAGMA integrity_check")
             if row[0] != "ok"
         ]
+        if breaches:  # reading on through broken pages could fail anywhere
+            return breaches
         breaches += [
             Breach(
                 "foreign_key",
@@ -171,3 +185,8 @@ def _orphan_breaches(conn: sqlite3.Connection) -> list[Breach]:
                 (span_id, str(doc_id)),
             ))  # fmt: skip
     return breaches
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """True for SQLite's words for a broken file (some reach us as OperationalError)."""
+    return any(word in str(exc) for word in ("malformed", "corrupt", "not a database"))
