@@ -2,7 +2,9 @@
 
 The shapes are compared with real files: INCEpTION's ``annotations.w3c.json``
 (tags, comments, linking) and Hypothesis's ``minimal.json`` (selectors on
-``One Two Three``), copied unchanged into tests/data/w3c/.
+``One Two Three``), copied unchanged into tests/data/w3c/.  An INCEpTION UIMA CAS
+JSON file (tests/data/inception/, also unchanged) shows a format we cannot import
+being named and refused.
 """
 
 from __future__ import annotations
@@ -194,3 +196,41 @@ def test_check_refuses_a_wrong_selector() -> None:
     good["target"]["selector"][1]["start"] = 3
     with pytest.raises(ExportError, match="do not match"):
         w3c.check({"first": {"items": [good]}}, {"urn:d": text})
+
+
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        (DATA / "hypothesis-minimal.json", "a Web Annotation file (Hypothesis or W3C)"),
+        (DATA / "inception-annotations.w3c.json", "W3C Web Annotation JSON-LD"),
+        (DATA.parent / "inception" / "cas-json-foodista_blog_2019_08_13_northern-british"
+         "-columbia_abbreviated.json", "UIMA CAS JSON (INCEpTION, DKPro)"),
+    ],
+)  # fmt: skip
+def test_other_tools_json_we_cannot_read_is_named_and_refused(
+    tmp_path: Path, path: Path, what: str
+) -> None:
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path.name} is {what}, which annotator cannot import: export the annotations"
+        " from that tool as brat, doccano, Label Studio or Prodigy, then import that file\n"
+    )
+    assert not db.exists()
+
+
+def test_our_own_w3c_export_is_named_when_imported(tmp_path: Path) -> None:
+    store, _ = build(tmp_path / "w.db")
+    out = tmp_path / "team.w3c.jsonld"
+    w3c.write(store, out)
+    store.close()
+    from annotator.errors import ImportRefusedError
+    from annotator.formats.registry import detect
+
+    with pytest.raises(ImportRefusedError, match="team.w3c.jsonld is W3C Web Annotation JSON-LD"):
+        detect(out)

@@ -67,7 +67,7 @@ def detect(path: Path) -> str | None:
         return "brat"
     if suffix in (".txt", ".md", ".html", ".htm"):
         return None
-    if suffix not in (".json", ".jsonl"):
+    if suffix not in (".json", ".jsonl", ".jsonld"):
         raise ImportRefusedError(
             f"{path.name}: cannot tell its format from the name: give --format"
             f" ({', '.join(IMPORT_FORMATS)}) or use .txt, .md, .html"
@@ -85,5 +85,26 @@ def detect(path: Path) -> str | None:
     for name in _SNIFF_ORDER:
         if module(name).sniff(head):
             return name
+    foreign = _foreign_format(head)
+    if foreign is not None:
+        raise ImportRefusedError(
+            f"{path.name} is {foreign}, which annotator cannot import: export the annotations"
+            f" from that tool as brat, doccano, Label Studio or Prodigy, then import that file"
+        )
     # Unrecognised: let the likeliest reader say exactly which line is wrong.
     return "jsonl" if suffix == ".jsonl" else "labelstudio"
+
+
+# JSON formats of other tools that no reader here takes, by a key only they have.
+_FOREIGN = (
+    ('"%TYPES"', "UIMA CAS JSON (INCEpTION, DKPro)"),
+    ('"%FEATURE_STRUCTURES"', "UIMA CAS JSON (INCEpTION, DKPro)"),
+    ("w3.org/ns/anno", "W3C Web Annotation JSON-LD"),
+    ('"TextQuoteSelector"', "a Web Annotation file (Hypothesis or W3C)"),
+    ('"TextPositionSelector"', "a Web Annotation file (Hypothesis or W3C)"),
+)
+
+
+def _foreign_format(head: str) -> str | None:
+    """What another tool's JSON file is, by its own markers (first match), or None."""
+    return next((what for marker, what in _FOREIGN if marker in head), None)
