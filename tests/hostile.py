@@ -27,12 +27,16 @@ def sha256(path: Path) -> str:
 
 
 def count(db: Path, table: str) -> int:
+    if not db.exists():  # a refused import into a new path makes no database
+        return 0
     with closing(sqlite3.connect(db)) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def everything_stored(db: Path) -> str:
     """Every value of every table, as one string (to look for what must not be there)."""
+    if not db.exists():  # no database was made: nothing is stored
+        return ""
     with closing(sqlite3.connect(db)) as conn:
         tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         values = [
