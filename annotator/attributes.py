@@ -22,6 +22,7 @@ so a file from another tool is never refused for its attributes.
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -96,6 +97,31 @@ def check_value(label: str, name: str, spec: Mapping[str, Any], value: Any) -> N
             raise InvalidSpanError(f"{where} cannot be {value!r}: use {URL_HELP}")
     else:  # the meta-schema allows no other type; a hand-edited database might
         raise InvalidSpanError(f"{where} has unknown type {kind!r} in the schema")
+
+
+_INT64 = range(-(2**63), 2**63)
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def encode_attributes(attributes: Mapping[str, Any]) -> str:
+    """Attributes as JSON text; ``ValueError`` for what JSON tools cannot read back
+    as written: NaN and infinities, and whole numbers beyond 64 bits (Arrow, so
+    Hugging Face datasets, refuse them)."""
+    big = _first_big_int(attributes)
+    if big is not None:
+        raise ValueError(f"{big} is beyond the 64-bit whole numbers JSON tools read: store it as"
+                         " text")  # fmt: skip
+    return _encode(dict(attributes))
+
+
+def _first_big_int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None if value in _INT64 else value
+    if isinstance(value, Mapping):
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return None
+    return next((big for item in value if (big := _first_big_int(item)) is not None), None)
 
 
 def check_attributes(

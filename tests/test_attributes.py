@@ -195,3 +195,36 @@ def test_attributes_in_native_jsonl_export(db, tmp_path):
     store.export_jsonl(out)
     line = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert line["spans"][0]["attributes"] == {"stance": "unclear"}
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, [1, {"n": 2**64}]])
+def test_whole_numbers_beyond_64_bits_are_refused(db, tmp_path, value):
+    """Arrow (so Hugging Face datasets) cannot read them back: the store refuses them."""
+    from annotator.errors import InvalidRelationError
+    from annotator.model import DocumentRecord
+
+    store, doc = db
+    big = 2**63 if value == 2**63 else (-(2**63) - 1 if value == -(2**63) - 1 else 2**64)
+    message = f"{big} is beyond the 64-bit whole numbers JSON tools read: store it as text"
+    with pytest.raises(InvalidSpanError, match=message):
+        store.add_span(doc, 0, 9, "ACTOR", annotator="ann", attributes={"n": value})
+    record = DocumentRecord(text="Ministers said so.", spans=[
+        {"start": 0, "end": 9, "label": "ACTOR", "annotator": "ann", "attributes": {"n": value}},
+    ])  # fmt: skip
+    with pytest.raises(InvalidSpanError, match=message):
+        store.import_records([record])
+    linked = DocumentRecord(text="Ministers said so.", spans=[
+        {"id": "a", "start": 0, "end": 9, "label": "ACTOR", "annotator": "ann"},
+        {"id": "c", "start": 10, "end": 17, "label": "CLAIM", "annotator": "ann"},
+    ], relations=[{"id": "r", "type": "ATTRIBUTED_TO", "from": "c", "to": "a",
+                   "annotator": "ann", "attributes": {"n": value}}])  # fmt: skip
+    with pytest.raises(InvalidRelationError, match=message):
+        store.import_records([linked])
+    assert len(store.documents()) == 1 and store.spans(doc) == []
+
+
+def test_whole_numbers_at_the_64_bit_edges_are_kept(db):
+    store, doc = db
+    edges = {"low": -(2**63), "high": 2**63 - 1, "deep": [{"x": 2**63 - 1}]}
+    span = store.add_span(doc, 0, 9, "ACTOR", annotator="ann", attributes=edges)
+    assert store.span(span.id).attributes == edges

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..attributes import check_attributes
+from ..attributes import check_attributes, encode_attributes
 from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
@@ -89,11 +89,7 @@ class SpansMixin(StoreBase):
         if note is not None and not isinstance(note, str):
             raise InvalidSpanError(f"a span note must be text, not {note!r}")
         try:
-            attributes_json = (
-                json.dumps(dict(attributes), ensure_ascii=False, allow_nan=False)
-                if attributes
-                else "{}"
-            )
+            attributes_json = encode_attributes(attributes) if attributes else "{}"
         except (TypeError, ValueError) as exc:
             raise InvalidSpanError(f"span attributes must be plain JSON values ({exc})") from None
         stamp = created_at or stamp or now()
@@ -444,7 +440,7 @@ class SpansMixin(StoreBase):
         if not isinstance(attributes, Mapping):
             raise InvalidRelationError("relation attributes must be a JSON object")
         try:
-            encoded = json.dumps(dict(attributes), ensure_ascii=False, allow_nan=False)
+            encoded = encode_attributes(attributes)
         except (TypeError, ValueError) as exc:
             raise InvalidRelationError(f"relation attributes must be plain JSON ({exc})") from None
         return {
