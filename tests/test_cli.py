@@ -103,6 +103,19 @@ REFUSED_FILES = pytest.mark.parametrize(
          "latin1.txt is not valid UTF-8 (byte 3): save it as UTF-8 and import again"),
         ("bad.jsonl", b'{"text": 5}\n',
          'bad.jsonl line 1 has no "text" string: is this a native JSONL file?'),
+        # "Alice met Bob." is 14 code points: each span below leaves it.
+        ("beyond.jsonl", b'{"text": "Alice met Bob.", "spans": [{"start": 10, "end": 20,'
+         b' "label": "ACTOR", "text": "Bob.XXXXXX"}]}\n',
+         "beyond.jsonl line 1: span [10, 20) is not inside the text (0..14 code points,"
+         " start < end): fix the offsets"),
+        ("negative.jsonl", b'{"text": "Alice met Bob.", "spans": [{"start": -3, "end": 5,'
+         b' "label": "ACTOR", "text": "Alice"}]}\n',
+         "negative.jsonl line 1: span [-3, 5) is not inside the text (0..14 code points,"
+         " start < end): fix the offsets"),
+        ("reversed.jsonl", b'{"text": "Alice met Bob.", "spans": [{"start": 5, "end": 2,'
+         b' "label": "ACTOR"}]}\n',
+         "reversed.jsonl line 1: span [5, 2) is not inside the text (0..14 code points,"
+         " start < end): fix the offsets"),
         ("broken.jsonl", b'{"text": "abc", "spans": [}\n',
          "broken.jsonl line 1 is not valid JSON (Expecting value at column 27): fix or remove it"),
     ],

@@ -425,13 +425,19 @@ class ImportsMixin(SpansMixin):
         for span in spans:
             quote = span.get("text")
             start, end = span.get("start"), span.get("end")
-            if quote is not None and isinstance(start, int) and isinstance(end, int):
-                if text[start:end] != quote:
-                    named = f"span {span['id']} " if span.get("id") else "span "
-                    raise InvalidSpanError(
-                        f"{named}[{start}, {end}) quotes {quote!r} but the text there is"
-                        f" {text[start:end]!r}: offsets must count code points"
-                    )
+            if type(start) is not int or type(end) is not int:
+                continue  # the store's own check names the bad offset
+            named = f"span {span['id']} " if span.get("id") else "span "
+            if not 0 <= start < end <= len(text):
+                raise InvalidSpanError(
+                    f"{named}[{start}, {end}) is not inside the text (0..{len(text)} code points,"
+                    " start < end): fix the offsets"
+                )
+            if quote is not None and text[start:end] != quote:
+                raise InvalidSpanError(
+                    f"{named}[{start}, {end}) quotes {quote!r} but the text there is"
+                    f" {text[start:end]!r}: offsets must count code points"
+                )
         return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text, stamp=stamp)))
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
