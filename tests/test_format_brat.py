@@ -192,6 +192,7 @@ def test_discontinuous_span_is_linked_fragments(tmp_path: Path) -> None:
             "T1\tCLAIM 0 5;28 35\tOlena reopens",
             "A1\tHedged T1",
             "#1\tAnnotatorNotes T1\tsplit claim",
+            "#2\tAnalyst T1\timported",
             "",
         ]
         assert report.spans == 2

@@ -5,6 +5,8 @@ end-exclusive (brat's server is Python); ``offsets="utf16"`` reads or writes
 UTF-16 units instead.  The ``.txt`` is decoded by ``textfile``'s rules but NOT
 newline-normalised: a CRLF text keeps its CRs, which brat counts.  A UTF-8 BOM
 is dropped from the text; brat counts it as a character, so offsets shift by one.
+A text that starts with U+FEFF is therefore written with a BOM before it (and
+offsets one more): read back, the BOM goes and the text's own U+FEFF stays.
 
 Read: ``T`` lines become spans (discontinuous ``T1\\tL 0 5;9 12``: one span per
 fragment, linked by the attributes ``brat_id`` and ``fragment``), ``R`` relations,
@@ -14,43 +16,45 @@ older ``M``) attributes: ``{name: value}``, or ``{name: True}`` when binary.
 ``E``, ``N``, ``*`` and whatever cannot be attached are counted in ``notes``.  A
 quote unequal to the slice (fragments joined by a space) is a bad line.  Ids are
 hashes of text, analyst and content: reading the same files twice adds nothing.
+Two ``#`` types are ours: ``Analyst`` names the analyst of a T or R line (else
+``annotator``, else "imported"), ``Offsets`` gives a span's exact ``start end``
+when its T line leaves a line break or tab out (used only when the T line is
+what our export makes of those edges, i.e. the span was not moved in brat).
 
 Write: ``target`` is a folder of ``<uid>.txt`` (``doc-<id>`` when the uid is no
 safe file name) + ``.ann``; T/R/A/# numbered in text order.  A span across a line
-break or tab is written as fragments, as brat itself does.
+break or tab is written as fragments, and one with a break at an edge without
+it, as brat itself does (brat's quotes are one line); each such span is listed
+in the report and gets an ``Offsets`` note.  Every T and R gets an ``Analyst``
+note, so an export of every layer reads back adding nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..atomicfile import default_mode, made_folders
 from ..display_text import with_count
 from ..errors import ExportError, ImportRefusedError
-from ..model import Document, DocumentRecord, Relation, Span
+from ..model import Document, Relation, Span
 from ..offsets import OffsetMap
 from ..textfile import _decode, _first_line, _newlines, _read_bytes, _stat_size
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, iter_documents
+from .brat_parse import ANALYST, BREAKS, EDGES, Parse, Problem, pieces
+from .common import describe, listed
 
-_RANGE = re.compile(r"^\s*(\d+)\s+(\d+)\s*$")
-_BREAK_CHARS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # splitlines() breaks, and tab
-_BREAKS, _PIECES = re.compile(f"[{_BREAK_CHARS}]+"), re.compile(f"[^{_BREAK_CHARS}]+")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 _SNIFF = re.compile(
     r"^(?:T\d+\t\S+ \d+ \d+|R\d+\t\S+ \S+:\S+ \S+:\S+|[AM]\d+\t\S+ \S+|#\d*\t\S+ \S+"
     r"|E\d+\t\S+:\S+|N\d+\t\S+ \S+ \S+:|\*\t\S+ \S+)"
 )
-_OTHER = {"E": "event", "N": "normalisation", "*": "equivalence"}
 _OWN_KEYS = ("brat_id", "fragment", "brat_note_type")  # ours: never written as A lines
-Problem = Callable[[str], None]
 
 
 def sniff(first_text: str) -> bool:
@@ -94,7 +98,7 @@ def read(
             problem(f"{txt.name} holds no text, only whitespace")
             continue
         bom = meta["encoding"] == "utf-8-sig"
-        record = _Parse(text, name, unit, who, problem, result, int(bom)).record(ann_text)
+        record = Parse(text, name, unit, who, problem, result, int(bom)).record(ann_text)
         meta.update(newlines=_newlines(text)[1], filename=txt.name, format="brat")
         record.title, record.source, record.meta = _first_line(text), txt.name, meta
         result.records.append(record)
@@ -127,150 +131,6 @@ def _pairs(path: Path, problem: Problem, result: ReadResult) -> Iterator[tuple[P
             problem(f"{name} has no {ann.stem}.txt next to it")
 
 
-def _fail(message: str) -> None:
-    raise ImportRefusedError(message)
-
-
-@dataclass
-class _Parse:
-    """Reads one document's ``.ann`` content against its text (no file access)."""
-
-    text: str
-    name: str
-    unit: str = "codepoint"
-    annotator: str = DEFAULT_ANNOTATOR
-    problem: Problem = _fail
-    result: ReadResult = field(default_factory=ReadResult)
-    shift: int = 0  # 1 when a BOM was dropped: brat counted it
-    ids: set[str] = field(default_factory=set)
-    others: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    digest: str = ""  # of the text: span and relation ids are hashes
-
-    def record(self, ann_text: str) -> DocumentRecord:
-        bounds: dict[str, tuple[str, str, list[tuple[int, int]], str | None]] = {}
-        links: list[tuple[str, list[str]]] = []  # (where, fields) of R, A/M and # lines
-        for n, raw in enumerate(ann_text.split("\n"), 1):
-            line, where = raw.removesuffix("\r"), f"{self.name} line {n}"
-            fields = line.split("\t")
-            ann_id, head = fields[0], fields[1].split() if len(fields) > 1 else []
-            kind, ranges = ann_id[:1], fields[1].split(None, 1)[1:] if len(head) > 1 else []
-            pairs = [_RANGE.match(part) for part in "".join(ranges).split(";")]
-            if not line.strip():
-                continue
-            if ann_id in self.ids:
-                self.problem(f"{where}: the id {ann_id} is used twice")
-                continue
-            self.ids.add(ann_id if kind != "*" else f"*{n}")
-            if kind in _OTHER:
-                self.others[_OTHER[kind]].append(ann_id if kind != "*" else f"line {n}")
-            elif kind == "T" and len(fields) in (2, 3) and ranges and all(pairs):
-                offsets = [(int(m[1]), int(m[2])) for m in pairs if m]
-                bounds[ann_id] = (where, head[0], offsets, fields[2] if len(fields) == 3 else None)
-            elif (kind == "R" and len(head) == 3 and all(":" in a for a in head[1:])) or (
-                kind in ("A", "M") and len(head) in (2, 3) or kind == "#" and len(head) == 2
-            ):
-                links.append((where, [ann_id, *head, "\t".join(fields[2:])]))
-            else:
-                self.problem(f"{where} is not a brat annotation line: {line[:60]!r}")
-        self.digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-        spans = self.spans(bounds)
-        relations = self.attach(links, spans)
-        if self.others:
-            listed = [f"{len(v)} {k} ({', '.join(v[:5])}{', ...' * (len(v) > 5)})"
-                      for k, v in self.others.items()]  # fmt: skip
-            listing = "; ".join(listed)
-            self.result.notes.append(f"{self.name}: not imported (no place here): {listing}")
-        spans_out = [s for group in spans.values() for s in group]
-        return DocumentRecord(self.text, spans=spans_out, relations=relations, where=self.name)
-
-    def spans(self, bounds: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        text, omap, who = self.text, OffsetMap(self.text), self.annotator
-        spans, seen = {}, Counter[Any]()
-        for tid, (where, label, pairs, quote) in bounds.items():
-            try:
-                cps = [tuple(_cp(omap, o - self.shift, self.unit) for o in p) for p in pairs]
-                if not all(0 <= s < e <= len(text) for s, e in cps):
-                    raise ValueError(f"has offsets outside the .txt (0..{len(text)}) or empty")
-            except ValueError as exc:
-                self.problem(f"{where}: {tid} {exc}{self._utf16_hint(omap, pairs, quote)}")
-                continue
-            found = " ".join(text[s:e] for s, e in cps)
-            if quote is not None and quote != found:
-                self.problem(f"{where}: {tid} quotes {quote!r} but the .txt has {found!r}"
-                             f"{self._utf16_hint(omap, pairs, quote)}")  # fmt: skip
-                continue
-            seen[(label, *cps)] += 1
-            spans[tid] = [
-                {"id": _id(self.digest, who, label, cps, i, seen[(label, *cps)]), "start": s,
-                 "end": e, "label": label, "annotator": who, "text": text[s:e],
-                 "origin": "import", "attributes": {"brat_id": tid, "fragment": i}}
-                for i, (s, e) in enumerate(cps)
-            ]  # fmt: skip
-            if len(cps) == 1:
-                spans[tid][0]["attributes"] = {}
-        return spans
-
-    def _utf16_hint(self, omap: OffsetMap, pairs: list[Any], quote: str | None) -> str:
-        """Advice when the offsets, read as UTF-16 units, give the quote (a file
-        written by a tool that counts them, or exported with --offsets utf16)."""
-        if self.unit != "codepoint" or quote is None:
-            return ""
-        try:
-            cps = [tuple(omap.to_codepoint(o - self.shift) for o in p) for p in pairs]
-        except ValueError:
-            return ""
-        if " ".join(self.text[s:e] for s, e in cps) != quote:
-            return ""
-        return " (read as UTF-16 units they fit: import with --offsets utf16)"
-
-    def attach(
-        self, links: list[tuple[str, list[str]]], spans: dict[str, list[dict[str, Any]]]
-    ) -> list[dict[str, Any]]:
-        """Relations from R lines; notes and attributes onto their spans or relations."""
-        ids, others = self.ids, self.others
-        dropped = {k for k in ids if k[:1] == "T"} - set(spans)
-        relations: dict[str, dict[str, Any]] = {}
-        for where, f in sorted(links, key=lambda link: link[1][0][:1] != "R"):  # R lines first
-            kind = f[0][:1]
-            ends = [arg.split(":", 1)[1] for arg in f[2:4]] if kind == "R" else [f[2]]
-            missing, on = [e for e in ends if e not in ids], _OTHER.get(ends[0][:1], "relation")
-            if missing or len(set(ends)) < len(ends):
-                why = f"{' and '.join(missing)}, not in this file" if missing else "one span twice"
-                self.problem(f"{where}: {f[0]} refers to {why}")
-            elif any(e in dropped for e in ends):
-                self.result.skipped.append(f"{where}: {f[0]} refers to a skipped annotation")
-                dropped.add(f[0])
-            elif kind == "R" and all(e in spans for e in ends):
-                ab = [spans[e][0]["id"] for e in ends]
-                relations[f[0]] = {"id": _id(self.digest, self.annotator, f[1], ab),
-                                   "type": f[1], "from": ab[0], "to": ab[1],
-                                   "annotator": self.annotator}  # fmt: skip
-            elif kind == "#" and ends[0] in spans:
-                for span in spans[ends[0]]:
-                    span["note"] = f"{span['note']}\n{f[3]}" if span.get("note") else f[3]
-                    if f[1] != "AnnotatorNotes":
-                        span["attributes"].setdefault("brat_note_type", f[1])
-            elif kind in "AM" and (ends[0] in spans or ends[0] in relations):
-                for owner in spans.get(ends[0]) or [relations[ends[0]]]:
-                    attributes = owner.setdefault("attributes", {})
-                    if f[1] in attributes:
-                        others[f"repeated attribute {f[1]} (first kept)"].append(f[0])
-                        break
-                    attributes[f[1]] = (f[3] or True) if len(f) == 5 else True
-            else:
-                what = {"R": "relation to an event", "#": f"note on {on}"}
-                others[what.get(kind, f"attribute on {on}")].append(f[0])
-        return list(relations.values())
-
-
-def _cp(omap: OffsetMap, offset: int, unit: str) -> int:
-    return omap.to_codepoint(offset) if unit == "utf16" else offset
-
-
-def _id(*parts: Any) -> str:
-    return "brat-" + hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-
-
 def write(
     store: Any, target: str | Path, *, annotator: str | None = None, offsets: str | None = None
 ) -> WriteReport:
@@ -290,19 +150,24 @@ def write(
 
 def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) -> WriteReport:
     report, lost, names = WriteReport(path=str(folder)), Counter[str](), set()
+    moved: dict[str, list[str]] = defaultdict(list)  # {heading: spans whose edges brat moves}
     staged: list[tuple[Path, Path]] = []
     try:
         for doc, spans, rels in iter_documents(store, annotator):
             name = doc.uid if _SAFE_NAME.match(doc.uid) else f"doc-{doc.id}"
             name = f"doc-{doc.id}" if name.lower() in names else name
             names.add(name.lower())
-            ann_text, expected, n_rels = _ann(doc, spans, rels, unit, lost)
-            got = _Parse(doc.text, f"{name}.ann", unit).record(ann_text).spans
+            ann_text, expected, n_rels = _ann(doc, spans, rels, unit, lost, moved)
+            got = Parse(doc.text, f"{name}.ann", unit, shift=_bom(doc.text)).record(ann_text)
             if Counter(expected) != Counter(
-                (s["start"], s["end"], s["label"], s.get("note")) for s in got
+                (s["start"], s["end"], s["label"], s.get("note"), s["annotator"])
+                for s in got.spans
             ):
                 raise ExportError(f"{name}.ann does not read back as written: nothing was written")
-            for suffix, data in ((".txt", doc.text), (".ann", ann_text)):
+            # A text that starts with U+FEFF gets a BOM before it: a reader drops
+            # the BOM, not the text's own first character (brat counts both).
+            txt = "\ufeff" * _bom(doc.text) + doc.text
+            for suffix, data in ((".txt", txt), (".ann", ann_text)):
                 fd, tmp = tempfile.mkstemp(prefix=f".{name}{suffix}.", suffix=".tmp", dir=folder)
                 staged.append((Path(tmp), folder / f"{name}{suffix}"))
                 with os.fdopen(fd, "wb") as f:
@@ -320,14 +185,24 @@ def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) ->
         if isinstance(exc, OSError) and exc.errno is not None:  # name the folder, not a part
             raise OSError(exc.errno, exc.strerror, str(folder)) from exc
         raise
-    report.lost = [with_count(what, n) for what, n in lost.items() if n]
+    for heading, items in moved.items():
+        listed(report.lost, heading, items)
+    report.lost += [with_count(what, n) for what, n in lost.items() if n]
     return report
 
 
+def _bom(text: str) -> int:
+    """1 when ``text`` starts with U+FEFF: its ``.txt`` gets a BOM, which brat counts."""
+    return int(text.startswith("\ufeff"))
+
+
 def _ann(
-    doc: Document, spans: list[Span], rels: list[Relation], unit: str, lost: Counter[str]
-) -> tuple[str, list[tuple[int, int, str, str | None]], int]:
-    """The ``.ann`` text, the (start, end, label, note) it must read back as, relation count."""
+    doc: Document, spans: list[Span], rels: list[Relation], unit: str, lost: Counter[str],
+    moved: dict[str, list[str]],
+) -> tuple[str, list[tuple[int, int, str, str | None, str]], int]:
+    """The ``.ann`` text, the (start, end, label, note, analyst) it must read back
+    as, and the relation count.  Spans whose edges brat's offsets move are added
+    to ``moved``; the rest of what brat cannot carry is counted in ``lost``."""
     omap, groups = OffsetMap(doc.text), defaultdict[Any, list[Span]](list)
     for s in spans:
         a = s.attributes
@@ -340,24 +215,35 @@ def _ann(
     t_lines: list[str] = []
     a_lines: list[str] = []
     notes: list[str] = []
-    expected: list[tuple[int, int, str, str | None]] = []
+    ours: list[str] = []  # our own # lines (analysts, exact edges), numbered after the notes
+    expected: list[tuple[int, int, str, str | None, str]] = []
     tid: dict[str, int] = {}
+
+    def out(cp: int) -> int:
+        return _out(omap, cp, unit) + _bom(doc.text)
+
     for group in ordered:
         first, k = group[0], len(t_lines) + 1
-        pieces = [(s.start + m.start(), s.start + m.end()) for s in group
-                  for m in _PIECES.finditer(s.text)]  # fmt: skip
-        if not pieces:
-            lost["{n} span{|s} made only of line breaks or tabs (brat cannot hold them)"] += len(
-                group
-            )
+        frags = [p for s in group for p in pieces(doc.text, s.start, s.end)]
+        if not frags:
+            lost[_ONLYBREAKS] += len(group)
             continue
-        if len(pieces) > len(group):
-            lost["{n} span{|s} crossing a line break or tab, written as brat fragments"] += 1
-        where = ";".join(f"{_out(omap, s, unit)} {_out(omap, e, unit)}" for s, e in pieces)
-        quote = " ".join(doc.text[s:e] for s, e in pieces)
+        whole = len(group) == 1 and frags != [(first.start, first.end)]
+        for s in group:
+            own = pieces(doc.text, s.start, s.end)
+            lost[_ONLYBREAKS] += not own
+            if own and (own[0][0], own[-1][1]) != (s.start, s.end):
+                moved[_EDGE_KEPT if whole else _EDGE_LOST].append(
+                    f"{doc.uid[:16]}: {describe(s)} -> [{own[0][0]}, {own[-1][1]})"
+                )
+        if len(frags) > len(group):
+            lost["{n} span{|s} crossing a line break or tab, written as brat fragments"
+                 + " (an Offsets note keeps {it|them} whole for our import)" * whole] += 1
+        where = ";".join(f"{out(s)} {out(e)}" for s, e in frags)
+        quote = " ".join(doc.text[s:e] for s, e in frags)
         t_lines.append(f"T{k}\t{_word(first.label, lost)} {where}\t{quote}")
         tid.update({s.id: k for s in group})
-        note = _BREAKS.sub(" ", first.note or "")
+        note = BREAKS.sub(" ", first.note or "")
         lost["{n} note{|s} with line breaks or tabs, written on one line"] += note != (
             first.note or ""
         )
@@ -367,10 +253,14 @@ def _ann(
         if note:
             kind = first.attributes.get("brat_note_type")
             kind = kind if isinstance(kind, str) and _SAFE_NAME.match(kind) else "AnnotatorNotes"
-            notes.append(f"#{len(notes) + 1}\t{kind} T{k}\t{note}")
-        own = {key: v for key, v in first.attributes.items() if key not in _OWN_KEYS}
-        a_lines += _attribute_lines(f"T{k}", own, lost)
-        expected += [(s, e, first.label, note or None) for s, e in pieces]
+            notes.append(f"{kind} T{k}\t{note}")
+        who = _analyst_line(f"T{k}", first.annotator, ours, lost)
+        if whole:
+            ours.append(f"{EDGES} T{k}\t{out(first.start)} {out(first.end)}")
+        own_attributes = {key: v for key, v in first.attributes.items() if key not in _OWN_KEYS}
+        a_lines += _attribute_lines(f"T{k}", own_attributes, lost)
+        places = [(first.start, first.end)] if whole else frags
+        expected += [(s, e, first.label, note or None, who) for s, e in places]
     r_lines: list[str] = []
     for rel in sorted(rels, key=lambda r: (tid.get(r.from_span, 0), tid.get(r.to_span, 0), r.id)):
         if rel.from_span not in tid or rel.to_span not in tid:
@@ -379,18 +269,33 @@ def _ann(
         rid = f"R{len(r_lines) + 1}"
         ends = f"Arg1:T{tid[rel.from_span]} Arg2:T{tid[rel.to_span]}"
         r_lines.append(f"{rid}\t{_word(rel.type, lost)} {ends}\t")
+        _analyst_line(rid, rel.annotator, ours, lost)
         a_lines += _attribute_lines(rid, rel.attributes, lost)
-    lost["{n} span{|s}: ids, analyst names, origin and time stamps (no place in brat)"] += len(
-        spans
-    )
-    lost["{n} relation{|s}: ids, analyst names and time stamps"] += len(r_lines)
+    lost["{n} span{|s}: ids, origin and time stamps (no place in brat)"] += len(spans)
+    lost["{n} relation{|s}: ids and time stamps"] += len(r_lines)
     lost["{n} {document's title, source|documents' titles, sources} and meta"
          " (brat keeps only the text)"] += bool(
         doc.title or doc.source or doc.meta
     )
     numbered = [f"A{i}\t{line}" for i, line in enumerate(a_lines, 1)]
-    body = "".join(f"{line}\n" for line in t_lines + r_lines + numbered + notes)
+    comments = [f"#{i}\t{line}" for i, line in enumerate(notes + ours, 1)]
+    body = "".join(f"{line}\n" for line in t_lines + r_lines + numbered + comments)
     return body, expected, len(r_lines)
+
+
+_ONLYBREAKS = "{n} span{|s} made only of line breaks or tabs (brat cannot hold them)"
+_EDGE_KEPT = ("{n} span{|s} with a line break or tab at an edge: brat's offsets leave it out"
+              " (an Offsets note keeps the exact edges for our import)")  # fmt: skip
+_EDGE_LOST = "{n} brat fragment{|s} with a line break or tab at an edge, written without it"
+
+
+def _analyst_line(target: str, name: str, ours: list[str], lost: Counter[str]) -> str:
+    """Add the ``Analyst`` note of ``target`` to ``ours``; the analyst it reads back as."""
+    if name.splitlines() != [name]:
+        lost["{n} analyst name{|s} with a line break, not written (read back as 'imported')"] += 1
+        return DEFAULT_ANNOTATOR
+    ours.append(f"{ANALYST} {target}\t{name}")
+    return name
 
 
 def _attribute_lines(target: str, attributes: dict[str, Any], lost: Counter[str]) -> list[str]:

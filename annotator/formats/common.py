@@ -19,6 +19,8 @@ from ..model import DocumentRecord, Span
 from ..offsets import OffsetMap, utf16_length
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
 
+MAX_LISTED = 50  # spans named one by one in ``lost``; the rest are counted
+
 UNITS = {"utf16": "utf16", "utf-16": "utf16", "codepoint": "codepoint", "code-point": "codepoint"}
 
 
@@ -298,3 +300,18 @@ def write_atomically(
 def lost_lines(lost: Counter[str]) -> list[str]:
     """``WriteReport.lost`` lines from counted templates (``display_text.with_count``)."""
     return [with_count(t, n) for t, n in lost.items() if n]
+
+
+def describe(span: Span) -> str:
+    quote = span.text if len(span.text) <= 40 else span.text[:37] + "..."
+    return f"{span.label} [{span.start}, {span.end}) {quote!r} ({span.annotator})"
+
+
+def listed(lost: list[str], heading: str, items: list[str]) -> None:
+    """Add ``heading`` (a ``with_count`` template) and the first ``MAX_LISTED``
+    items to ``lost``."""
+    if items:
+        lost.append(with_count(heading, len(items)))
+        lost.extend(f"  {item}" for item in items[:MAX_LISTED])
+        if len(items) > MAX_LISTED:
+            lost.append(f"  ... and {len(items) - MAX_LISTED} more")

@@ -37,8 +37,8 @@ from ..display_text import with_count
 from ..errors import ExportError
 from ..model import Span
 from .base import WriteReport, iter_documents
+from .common import describe, listed
 
-MAX_LISTED = 50  # spans named one by one in ``lost``; the rest are counted
 _RULE = re.compile(r"\s+|[\w\u0300-\u036f]+|\S")
 _RULE_NAME = "annotator rule tokenizer (whitespace / word runs / single characters)"
 
@@ -117,21 +117,6 @@ def choose(spans: list[Span], toks: Tokens) -> tuple[list[tuple[Span, int, int]]
         else:
             kept.append((span, a, b))
     return kept, dropped
-
-
-def describe(span: Span) -> str:
-    quote = span.text if len(span.text) <= 40 else span.text[:37] + "..."
-    return f"{span.label} [{span.start}, {span.end}) {quote!r} ({span.annotator})"
-
-
-def listed(lost: list[str], heading: str, items: list[str]) -> None:
-    """Add ``heading`` (a ``with_count`` template) and the first ``MAX_LISTED``
-    items to ``lost``."""
-    if items:
-        lost.append(with_count(heading, len(items)))
-        lost.extend(f"  {item}" for item in items[:MAX_LISTED])
-        if len(items) > MAX_LISTED:
-            lost.append(f"  ... and {len(items) - MAX_LISTED} more")
 
 
 def _pieces(toks: Tokens, a: int, b: int) -> list[tuple[int, int]]:
