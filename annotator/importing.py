@@ -219,10 +219,15 @@ def _map_labels(
     if unknown_labels:
         example = sorted(unknown_labels)[0]
         guess = suggest_label(example, schema.label_names) or schema.label_names[0]
+        has = f"the schema has {', '.join(schema.label_names)}"
+        uses = f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))}"
+        example_map = f"--map {example}={guess}"
+        if unknown_types:  # both at once: not one round of fixes per kind
+            uses += f", and relation types it does not have: {', '.join(sorted(unknown_types))}"
+            example_map += f" --map {sorted(unknown_types)[0]}=-"
+            has += f"; relation types {', '.join(sorted(relation_types))}"
         raise UnknownLabelsError(
-            f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))};"
-            f" map them, e.g. --map {example}={guess}"
-            f" (the schema has {', '.join(schema.label_names)})",
+            f"{uses}; map them, e.g. {example_map} ({has})",
             files=(name,), labels=tuple(sorted(unknown_labels)),
             relation_types=tuple(sorted(unknown_types)),
         )  # fmt: skip

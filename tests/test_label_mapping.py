@@ -34,9 +34,11 @@ def test_unknown_labels_are_a_structured_refusal(store, tmp_path):
     assert isinstance(exc, ImportRefusedError)
     assert (exc.files, exc.labels, exc.relation_types) == (("news.jsonl",), ("ORG", "PER"),
                                                           ("said_by",))  # fmt: skip
+    # Both kinds at once: fixing the labels must not reveal the relation types next.
     assert str(exc) == (
-        "news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
-        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION)"
+        "news.jsonl uses labels the schema does not have: ORG, PER, and relation types it"
+        " does not have: said_by; map them, e.g. --map ORG=ACTOR --map said_by=- (the schema"
+        " has CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED, SOURCED_FROM)"
     )
     assert sha256(store.path) == before
 
@@ -54,14 +56,16 @@ def test_unknown_relation_types_alone(store, tmp_path):
     assert store.document_count() == 0
 
 
-def test_the_cli_message_is_unchanged(tmp_path):
+def test_the_cli_message_names_labels_and_relation_types_at_once(tmp_path):
     news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
     result = CliRunner().invoke(cli, ["import", str(news), "--db", str(db)],
                                 prog_name="annotator")  # fmt: skip
     assert result.exit_code == 1
     assert result.output == (
-        "Error: news.jsonl uses labels the schema does not have: ORG, PER; map them, e.g."
-        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION)\n"
+        "Error: news.jsonl uses labels the schema does not have: ORG, PER, and relation types"
+        " it does not have: said_by; map them, e.g. --map ORG=ACTOR --map said_by=- (the"
+        " schema has CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED,"
+        " SOURCED_FROM)\n"
     )
 
 
