@@ -326,10 +326,10 @@ def test_round_trip_in_utf16(filled: Any, tmp_path: Path) -> None:
     assert "notes of 1 span (doccano has no span notes)" in report.lost
     assert "attributes of 1 span (doccano has none)" in report.lost
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
-    assert [(line.get("username"), "entities" in line) for line in lines] == [
-        ("alice", True),
-        ("bob", False),
-        (None, False),
+    assert [(line.get("username"), "entities" in line, "label" in line) for line in lines] == [
+        ("alice", True, False),
+        ("bob", True, False),  # one shape for the whole file: alice has a relation
+        (None, True, False),
     ]
     alice = lines[0]
     assert alice["id"] == filled.documents()[0].uid and alice["meta"] == {
@@ -354,7 +354,8 @@ def test_round_trip_in_code_points_through_a_second_store(filled: Any, tmp_path:
     buffer = io.StringIO()
     doccano.write(filled, buffer, offsets="codepoint")
     first = json.loads(buffer.getvalue().splitlines()[1])  # bob's line
-    assert [31, 51, "CLAIM"] not in first["label"] and [0, 7, "ACTOR"] in first["label"]
+    placed = [[e["start_offset"], e["end_offset"], e["label"]] for e in first["entities"]]
+    assert [31, 51, "CLAIM"] not in placed and [0, 7, "ACTOR"] in placed
     path = tmp_path / "cp.jsonl"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     records = doccano.read(path, offsets="codepoint").records
@@ -372,6 +373,41 @@ def test_one_analyst_layer(filled: Any) -> None:
     lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
     assert report.spans == 4 and report.relations == 0
     assert {line.get("username") for line in lines} == {"bob", None}
+    # bob has no relations: every line in the sequence-labelling shape
+    assert [sorted(k for k in line if k in ("label", "entities", "relations")) for line in lines] \
+        == [["label"], ["label"]]
+
+
+def test_a_file_with_one_relation_uses_the_relation_shape_on_every_line(tmp_path: Path) -> None:
+    """doccano reads one shape per project: a relation-extraction project reads only
+    "entities", so bob's DATE and alice's ACTOR on the second text must be there too."""
+    text = "Alice said on Monday that taxes rose."
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(text, uid="d1")
+        claim = store.add_span(doc.id, 0, 36, "CLAIM", annotator="alice")
+        actor = store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice")
+        store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+        store.add_span(doc.id, 14, 20, "DATE", annotator="bob")
+        other = store.add_document("Bob agreed.", uid="d2")
+        store.add_span(other.id, 0, 3, "ACTOR", annotator="alice")
+        target = tmp_path / "out.jsonl"
+        report = doccano.write(store, target)
+    assert (report.documents, report.spans, report.relations) == (2, 4, 1)
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [(line["id"], line["username"]) for line in lines] == [
+        ("d1", "alice"), ("d1", "bob"), ("d2", "alice")
+    ]
+    assert all("label" not in line for line in lines)
+    assert lines[0]["entities"] == [
+        {"id": 0, "start_offset": 0, "end_offset": 5, "label": "ACTOR"},
+        {"id": 1, "start_offset": 0, "end_offset": 36, "label": "CLAIM"},
+    ]
+    assert lines[0]["relations"] == [{"id": 0, "from_id": 1, "to_id": 0, "type": "ATTRIBUTED_TO"}]
+    date = {"id": 0, "start_offset": 14, "end_offset": 20, "label": "DATE"}
+    assert lines[1]["entities"] == [date]
+    assert lines[1]["relations"] == []
+    assert lines[2]["entities"] == [{"id": 0, "start_offset": 0, "end_offset": 3, "label": "ACTOR"}]
+    assert lines[2]["relations"] == []
 
 
 def test_a_corrupt_span_stops_the_export_and_keeps_the_old_file(

@@ -340,3 +340,31 @@ def test_a_label_given_as_a_string_is_read_and_a_region_without_any_is_named(
     task["annotations"] = [{"result": [bare]}]
     with pytest.raises(ImportRefusedError, match="a region has no labels: give it one"):
         labelstudio.read(write_json(tmp_path / "bare.json", [task]))
+
+
+def test_tasks_sharing_a_data_uid_with_other_texts_are_documents_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """Sentences of one article, each given the article's id: none may be lost."""
+    path = write_json(tmp_path / "sentences.json", [
+        {"data": {"text": "Alice met Bob.", "uid": "article-7"},
+         "annotations": [{"result": [region("aaaaaaaa", 0, 5, ["ACTOR"])]}]},
+        {"data": {"text": "Bob left Paris.", "uid": "article-7"}, "meta": {"uid": "cms-1"},
+         "annotations": [{"result": [region("bbbbbbbb", 0, 3, ["ACTOR"])]}]},
+        {"data": {"text": "A text of its own.", "uid": "solo"}, "annotations": []},
+    ])  # fmt: skip
+    result = labelstudio.read(path)
+    assert [(r.uid, r.meta) for r in result.records] == [
+        (None, {"uid": "article-7"}),
+        (None, {"uid": "cms-1", "labelstudio_uid": "article-7"}),  # "uid" was taken
+        ("solo", {}),
+    ]
+    assert (
+        '2 records share their "uid" with records of another text (parts of one article?):'
+        ' each text is a document of its own, the "uid" kept in its meta'
+    ) in result.notes
+    with open_store(tmp_path / "a.db") as store:
+        added = store.import_records(result.records)
+        assert (len(added), added.skipped, added.spans_added) == (3, [], 2)
+        texts = {store.document(d.id).text for d in store.documents()}
+        assert texts == {"Alice met Bob.", "Bob left Paris.", "A text of its own."}

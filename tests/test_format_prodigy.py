@@ -266,3 +266,83 @@ def test_a_span_that_cuts_a_token_is_named_on_export(store: Any, tmp_path: Path)
     assert [(s["text"], s["token_start"], s["token_end"]) for t in tasks for s in t["spans"]] == [
         ("Zel", 0, 0), ("Zelensky", 0, 0)
     ]  # fmt: skip
+
+
+def test_a_documents_own_meta_uid_survives_export_and_reimport(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(
+            "Alice said hello.", title="T", meta={"uid": "cms-12345", "desk": "politics"}
+        )
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice")
+        target = tmp_path / "p.jsonl"
+        report = prodigy.write(store, target)
+    (task,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert task["meta"] == {
+        "title": "T",
+        "annotator_uid": doc.uid,  # ours under our own key, theirs left alone
+        "uid": "cms-12345",
+        "desk": "politics",
+    }
+    assert not any("uid" in line for line in report.lost)
+    (back,) = prodigy.read(target).records
+    assert (back.uid, back.title, back.meta) == (
+        doc.uid, "T", {"uid": "cms-12345", "desk": "politics"}
+    )  # fmt: skip
+    with open_store(tmp_path / "b.db") as other:
+        assert other.import_records([back]).spans_added == 1
+        (again,) = other.documents()
+        assert other.document(again.id).uid == doc.uid
+        assert other.document(again.id).meta == {"uid": "cms-12345", "desk": "politics"}
+
+
+def test_a_meta_annotator_uid_is_listed_as_lost(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document("Hello.", meta={"uid": "cms-1", "annotator_uid": "x"})
+        store.add_document("Bye.", meta={"annotator_uid": "y"})
+        report = prodigy.write(store, tmp_path / "p.jsonl")
+        bye = store.documents()[1].uid
+    assert report.lost == [
+        'meta "annotator_uid" of 2 documents (the key this export gives the document uid when'
+        ' the meta has a "uid": rename it)'
+    ]
+    tasks = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert tasks[0]["meta"] == {"annotator_uid": doc.uid, "uid": "cms-1"}
+    assert tasks[1]["meta"] == {"uid": bye}  # "y" would read back as its uid
+    assert [r.uid for r in prodigy.read(tmp_path / "p.jsonl").records] == [doc.uid, bye]
+
+
+def test_tasks_sharing_a_meta_uid_with_other_texts_are_documents_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """Sentences of one article, each given the article's id: none may be lost."""
+    path = write_lines(tmp_path / "sentences.jsonl", [
+        {"text": "Alice met Bob.", "meta": {"uid": "article-7", "sent": 1},
+         "spans": [{"start": 0, "end": 5, "label": "ACTOR"}], "answer": "accept"},
+        {"text": "Bob left Paris on Monday.", "meta": {"uid": "article-7", "sent": 2},
+         "spans": [{"start": 0, "end": 3, "label": "ACTOR"}], "answer": "accept"},
+        {"text": "Alice met Bob.", "meta": {"uid": "article-7", "sent": 1},
+         "spans": [{"start": 10, "end": 13, "label": "ACTOR"}], "answer": "accept",
+         "_annotator_id": "bob"},
+        {"text": "A text of its own.", "meta": {"uid": "solo"}, "answer": "accept"},
+    ])  # fmt: skip
+    result = prodigy.read(path)
+    assert [(r.uid, r.meta) for r in result.records] == [
+        (None, {"sent": 1, "uid": "article-7"}),
+        (None, {"sent": 2, "uid": "article-7"}),
+        (None, {"sent": 1, "uid": "article-7"}),
+        ("solo", {}),
+    ]
+    assert (
+        '3 records share their "uid" with records of another text (parts of one article?):'
+        ' each text is a document of its own, the "uid" kept in its meta'
+    ) in result.notes
+    with open_store(tmp_path / "a.db") as store:
+        added = store.import_records(result.records)
+        assert (len(added), added.skipped, added.spans_added) == (3, [], 3)
+        stored = {store.document(d.id).text: store.document(d.id) for d in store.documents()}
+        assert stored["Bob left Paris on Monday."].meta == {"sent": 2, "uid": "article-7"}
+        assert stored["A text of its own."].uid == "solo"
+        first = stored["Alice met Bob."]
+        assert {(s.start, s.end, s.annotator) for s in store.spans(first.id)} == {
+            (0, 5, DEFAULT_ANNOTATOR), (10, 13, "bob")
+        }  # fmt: skip

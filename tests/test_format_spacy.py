@@ -102,3 +102,22 @@ def test_one_layer_and_bad_target(tmp_path: Path) -> None:
     assert [e.label_ for e in kyiv.ents] == ["ACTOR", "ACTOR", "CLAIM"]
     assert [(e.start_char, e.end_char) for e in velmora.ents] == [(33, 40)]
     assert not any("not in doc.ents" in line for line in report.lost)
+
+
+def test_document_meta_travels_in_user_data(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.db") as store:
+        doc = store.add_document(
+            "Alice said hello on Monday.",
+            title="T",
+            meta={"published": "2024-05-01", "outlet": "Daily Ledger", "desks": ["a", "b"]},
+        )
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice", attributes={"ids": ["Q1"]})
+        report = spacy_docbin.write(store, tmp_path / "m.spacy")
+    assert report.lost == []
+    (sdoc,) = load(tmp_path / "m.spacy")
+    assert sdoc.user_data["title"] == "T"
+    # msgpack gives lists back as tuples
+    assert sdoc.user_data["meta"] == {
+        "published": "2024-05-01", "outlet": "Daily Ledger", "desks": ("a", "b")
+    }  # fmt: skip
+    assert sdoc.user_data["spans"][0]["attributes"] == {"ids": ("Q1",)}

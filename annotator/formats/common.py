@@ -86,6 +86,21 @@ class Reading:
         self.notes: Counter[str] = Counter()
         self.pending: Counter[str] = Counter()
         self.fell_back = False
+        self.file_uids: list[tuple[DocumentRecord, str]] = []  # (record, key it came from)
+
+    def file_uid(self, record: DocumentRecord, value: Any, key: str) -> DocumentRecord:
+        """Give ``record`` the uid another tool's file names (``meta.uid``, ``data.uid``),
+        or, when ``value`` is no string, put it back in the meta.  ``finish`` takes the
+        uid back (into the meta under ``key``) from records whose uid the file gives
+        to another text as well: such a uid names something else than one text
+        (an article split into sentences), and as an identity it would make the
+        store skip every text after the first as a conflict."""
+        if isinstance(value, str) and value:
+            record.uid = value
+            self.file_uids.append((record, key))
+        elif value is not None:
+            record.meta.setdefault(key, value)
+        return record
 
     def note(self, template: str, n: int = 1) -> None:
         """Count something read but not kept (``template`` holds ``{n}``)."""
@@ -171,8 +186,25 @@ class Reading:
             span["text"] = quote
         return span | {"origin": "import"}
 
+    def _loosen_shared_uids(self) -> None:
+        texts: dict[str, set[str]] = {}
+        for record, _ in self.file_uids:
+            assert record.uid is not None
+            texts.setdefault(record.uid, set()).add(record.text)
+        for record, key in self.file_uids:
+            if record.uid is None or len(texts[record.uid]) < 2:
+                continue
+            meta_key = key if key not in record.meta else f"{self.fmt}_{key}"
+            record.meta[meta_key], record.uid = record.uid, None
+            self.notes[
+                f'{{n}} record{{|s}} share{{s|}} {{its|their}} "{key}" with records of another'
+                " text (parts of one article?): each text is a document of its own, the"
+                f' "{key}" kept in its meta'
+            ] += 1
+
     def finish(self) -> ReadResult:
         """The result, notes counted, and a warning wherever the offset unit is a guess."""
+        self._loosen_shared_uids()
         unchecked = sum(
             1
             for r in self.result.records

@@ -18,10 +18,13 @@ an export does not tell its unit: when a text has characters above U+FFFF the
 reader says in its notes which unit it assumed.
 
 Write: one line per document and analyst: ``{"id": uid, "text", "label",
-"username", "meta": {title, source, ...}}``; a line whose analyst has relations
-uses the relation shape (``entities`` numbered 0..n-1 per line, as doccano wants
-integer ids, and ``relations``) instead of ``label``.  Lost, and listed: span notes,
-attributes, ids, origins and time stamps; relation ids and attributes.
+"username", "meta": {title, source, ...}}``.  When any exported line has
+relations, every line of the file uses the relation shape instead of ``label``
+(``entities`` numbered 0..n-1 per line, as doccano wants integer ids, and
+``relations``, empty where a line has none): doccano reads one shape per project
+(sequence labelling only ``label``, relation extraction only ``entities``), so a
+file mixing them would lose the other shape's spans there.  Lost, and listed:
+span notes, attributes, ids, origins and time stamps; relation ids and attributes.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ExportError
-from ..model import DocumentRecord, Relation, Span
+from ..model import SUGGEST, DocumentRecord, Relation, Span
 from .base import ReadResult, WriteReport, iter_documents
 from .common import (
     Bad,
@@ -197,6 +200,7 @@ def write(
 
 def _write_lines(store: Any, f: IO[str], annotator: str | None, unit: str) -> WriteReport:
     report, lost = WriteReport(), Counter[str]()
+    relation_shape = _any_relations(store, annotator)  # one shape for the whole file
     for doc, spans, rels in iter_documents(store, annotator):
         out = OutputText(doc.text, unit)
         span_groups: dict[str, list[Span]] = defaultdict(list)
@@ -210,8 +214,8 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None, unit: str) -> Wr
         for who in sorted(span_groups.keys() | rel_groups.keys()) or [""]:
             mine = span_groups.get(who, [])
             line: dict[str, Any] = {"id": doc.uid, "text": doc.text}
-            if rel_groups.get(who):
-                line.update(_relation_shape(out, mine, rel_groups[who], lost))
+            if relation_shape:
+                line.update(_relation_shape(out, mine, rel_groups.get(who, []), lost))
                 report.relations += len(line["relations"])
             else:
                 line["label"] = [[*out.offsets(span), span.label] for span in mine]
@@ -228,6 +232,15 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None, unit: str) -> Wr
         report.documents += 1
     report.lost.extend(lost_lines(lost))
     return report
+
+
+def _any_relations(store: Any, annotator: str | None) -> bool:
+    """True when the export holds a relation (the layers ``iter_documents`` gives)."""
+    for summary in store.documents():
+        rels = store.relations(summary.id, annotator=annotator)
+        if any(annotator is not None or r.annotator != SUGGEST for r in rels):
+            return True
+    return False
 
 
 def _relation_shape(

@@ -6,9 +6,12 @@ Offsets: code points by default (``offsets="codepoint"``), because Label Studio
 
 Read, full JSON: ``data.text`` is the document; ``data.uid``/``title``/``source``
 its columns; the other ``data`` fields, the task's ``meta`` and its ``id`` (as
-``labelstudio_id``) its meta.  Each of ``annotations[]`` gives the spans of its
-analyst (``completed_by``: a user number becomes ``user-N``, an object its
-email; else our own ``annotator`` key): results of ``type: "labels"`` with
+``labelstudio_id``) its meta.  A ``data.uid`` the file gives to several texts
+(sentences of one article) is no document's identity: each text is a document
+of its own and the uid stays in its meta (said in the notes).  Each of
+``annotations[]`` gives the spans of its analyst (``completed_by``: a user
+number becomes ``user-N``, an object its email; else our own ``annotator``
+key): results of ``type: "labels"`` with
 ``value.start/end/labels`` (and ``value.text``, checked when present; one span per
 label when a result has several), region notes from ``meta.text``, and relations
 (``type: "relation"``, ``from_id``/``to_id``, ``direction``, ``labels`` giving the
@@ -197,15 +200,15 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
     if task.get("id") is not None:
         meta["labelstudio_id"] = task["id"]
     uid, title, source = (fields.pop(key, None) for key in ("uid", "title", "source"))
-    return DocumentRecord(
+    record = DocumentRecord(
         text=text,
-        uid=uid if isinstance(uid, str) else None,
         title=title if isinstance(title, str) else None,
         source=source if isinstance(source, str) else None,
         meta={**fields, **meta},
         spans=spans,
         relations=relations,
     )
+    return reading.file_uid(record, uid, "uid")
 
 
 def _who(annotation: dict[str, Any]) -> Any:

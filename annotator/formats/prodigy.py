@@ -11,9 +11,14 @@ accepted spans are kept.  Records without ``spans`` are documents without spans;
 text-classification labels (a top-level ``label``) and ``relations`` are not kept
 (counted in the notes).  The analyst is ``_annotator_id`` when present.
 ``meta`` becomes the document's meta, its ``title``, ``source`` and ``uid`` the
-document's columns.
+document's columns (``annotator_uid``, when present, is the uid, and ``uid``
+stays meta); a ``uid`` the file gives to several texts (sentences of one
+article) is no document's identity: each text is a document of its own and the
+``uid`` stays in its meta (said in the notes).
 
-Write: one task per document and analyst, with ``tokens``
+Write: one task per document and analyst, ``meta`` holding title, source, the
+uid (as ``annotator_uid`` when the document's meta has a ``uid`` of its own, so
+neither clobbers the other) and the document's meta, with ``tokens``
 (``{"text", "start", "end", "id", "ws"}``) from spaCy's ``blank("en")`` tokenizer,
 or, without spaCy, from the rule "a run of word characters, or one other
 non-space character"; each span's ``token_start``/``token_end`` (inclusive) is
@@ -52,6 +57,8 @@ from .common import (
     write_atomically,
 )
 
+# Where an export puts the document uid when the document's meta has a "uid" of its own.
+OWN_UID = "annotator_uid"
 _PRODIGY_KEYS = {"_input_hash", "_task_hash", "_view_id", "_session_id", "answer"}
 # (tokens, locate): locate(start, end) -> (token_start, token_end inclusive) or None.
 Tokenized = tuple[list[dict[str, Any]], Callable[[int, int], tuple[int, int] | None]]
@@ -122,15 +129,19 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
             "{n} relation{|s} not kept: Prodigy relations are not read", len(obj["relations"])
         )
     meta = dict(obj["meta"]) if isinstance(obj.get("meta"), dict) else {}
-    uid, title, source = (meta.pop(key, None) for key in ("uid", "title", "source"))
-    return DocumentRecord(
+    title, source = (meta.pop(key, None) for key in ("title", "source"))
+    record = DocumentRecord(
         text=text,
-        uid=uid if isinstance(uid, str) else None,
         title=title if isinstance(title, str) else None,
         source=source if isinstance(source, str) else None,
         meta=meta,
         spans=spans,
     )
+    own = meta.get(OWN_UID)
+    if isinstance(own, str) and own:  # our export: the document's own "uid" stays meta
+        record.uid = meta.pop(OWN_UID)
+        return record
+    return reading.file_uid(record, meta.pop("uid", None), "uid")
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -157,9 +168,7 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None) -> WriteReport:
         groups: dict[str, list[Span]] = defaultdict(list)
         for span in spans:
             groups[span.annotator].append(span)
-        meta = {k: v for k, v in (("title", doc.title), ("source", doc.source)) if v}
-        meta["uid"] = doc.uid
-        meta.update({k: v for k, v in doc.meta.items() if k not in meta})
+        meta = _task_meta(doc, lost)
         for who in sorted(groups) or [""]:
             task_spans = []
             for span in groups.get(who, []):
@@ -198,6 +207,19 @@ def _write_lines(store: Any, f: IO[str], annotator: str | None) -> WriteReport:
         report.documents += 1
     report.lost.extend(lost_lines(lost))
     return report
+
+
+def _task_meta(doc: Any, lost: Counter[str]) -> dict[str, Any]:
+    """title, source, the uid (as ``OWN_UID`` when the meta has a "uid" of its own)
+    and the document's meta (which cannot hold a title or source).  A meta
+    ``OWN_UID`` of the document's own would be read back as its uid: it is left
+    out, and listed in ``lost``."""
+    meta = {k: v for k, v in (("title", doc.title), ("source", doc.source)) if v}
+    meta[OWN_UID if "uid" in doc.meta else "uid"] = doc.uid
+    meta.update({k: v for k, v in doc.meta.items() if k not in meta and k != OWN_UID})
+    lost[f'meta "{OWN_UID}" of {{n}} document{{|s}} (the key this export gives the document'
+         ' uid when the meta has a "uid": rename it)'] += OWN_UID in doc.meta  # fmt: skip
+    return meta
 
 
 def _hash(value: Any) -> int:

@@ -9,10 +9,11 @@ character (code point) offsets, like ours; spans are snapped to tokens with
 - ``doc.ents``: the spans kept by CoNLL's overlap rule (in order of start, the
   longer first; a span sharing a token with a kept one is left out and listed in
   ``lost`` as "not in doc.ents (still in doc.spans['sc'])");
-- ``doc.user_data``: ``uid``, ``title``, ``source``, ``offset_unit``
-  ("codepoint"), and ``spans``/``relations`` as in the native JSONL record, so
-  exact offsets, analysts, notes, attributes and relations travel along
-  (``DocBin(store_user_data=True)``).
+- ``doc.user_data``: ``uid``, ``title``, ``source``, ``meta`` (the document's
+  meta), ``offset_unit`` ("codepoint"), and ``spans``/``relations`` as in the
+  native JSONL record, so exact offsets, analysts, notes, attributes and
+  relations travel along (``DocBin(store_user_data=True)``).  DocBin stores
+  user_data with msgpack, which gives lists back as tuples.
 
 The writer loads the file back with ``DocBin().from_disk(path).get_docs(vocab)``
 and compares texts, ``doc.ents`` and ``doc.spans["sc"]`` before renaming it
@@ -78,7 +79,8 @@ def write(
             group.append(SpacySpan(sdoc, a, b, label=span.label, span_id=span.id))
         sdoc.spans[SPANS_KEY] = group
         sdoc.user_data.update(
-            uid=doc.uid, title=doc.title, source=doc.source, offset_unit="codepoint",
+            uid=doc.uid, title=doc.title, source=doc.source, meta=doc.meta,
+            offset_unit="codepoint",
             spans=[_span_dict(s) for s in spans], relations=[_relation_dict(r) for r in rels],
         )  # fmt: skip
         docbin.add(sdoc)
