@@ -199,6 +199,11 @@ def write(
 
 
 def _write_lines(store: Any, f: IO[str], annotator: str | None, unit: str) -> WriteReport:
+    with store.reading():  # the shape is chosen on the snapshot the lines are written from
+        return _write_snapshot(store, f, annotator, unit)
+
+
+def _write_snapshot(store: Any, f: IO[str], annotator: str | None, unit: str) -> WriteReport:
     report, lost = WriteReport(), Counter[str]()
     relation_shape = _any_relations(store, annotator)  # one shape for the whole file
     for doc, spans, rels in iter_documents(store, annotator):
