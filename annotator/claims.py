@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .errors import AnnotatorError
 from .model import Span
 
 CLAIM = "CLAIM"
@@ -34,6 +35,7 @@ class ClaimRow:
     citations: tuple[str, ...]
     stance: str
     checkworthy: bool | None
+    partner_ids: frozenset[str] = frozenset()  # the linked spans: an edit of one changes the row
 
     def partners(self, label: str) -> tuple[str, ...]:
         return {"ACTOR": self.actors, "DATE": self.dates, "CITATION": self.citations}.get(
@@ -66,24 +68,62 @@ def claim_rows(
             claim, other = spans.get(rel.from_span), spans.get(rel.to_span)
             if claim is not None and other is not None and claim.label == CLAIM:
                 ends.setdefault(claim.id, {}).setdefault(other.label, []).append(other)
-        for span in spans.values():
-            if span.label != CLAIM:
-                continue
-            linked = ends.get(span.id, {})
-
-            def names(label: str, linked: dict[str, list[Span]] = linked) -> tuple[str, ...]:
-                return tuple(_shown(s) for s in sorted(linked.get(label, []),
-                                                      key=lambda s: (s.start, s.end)))  # fmt: skip
-
-            stance = span.attributes.get("stance")
-            checkworthy = span.attributes.get("checkworthy")
-            rows.append(ClaimRow(
-                doc_id, title, span.id, span.start, span.end, " ".join(span.text.split()),
-                names("ACTOR"), names("DATE"), names("CITATION"),
-                stance if isinstance(stance, str) else "",
-                checkworthy if isinstance(checkworthy, bool) else None,
-            ))  # fmt: skip
+        rows += [_row(title, span, ends.get(span.id, {}))
+                 for span in spans.values() if span.label == CLAIM]  # fmt: skip
     return rows
+
+
+def claim_rows_touching(
+    store: Any, analyst: str, document_id: int, title: str, span_ids: Iterable[str]
+) -> tuple[list[ClaimRow], set[str]]:
+    """The rows an edit of ``span_ids`` can change, read again: those spans' own
+    (if claims) and those of the claims linked to them.  Returns the rows and the
+    ids among ``span_ids`` that are no claim of ``analyst`` in the document (any more).
+
+    Reads the spans named and the document's relations, not all its spans: an edit
+    in a long article with thousands of claims costs a few milliseconds.
+    """
+    touched = set(span_ids)
+    relations = store.relations(document_id, annotator=analyst)
+    claims = touched | {r.from_span for r in relations if r.to_span in touched}
+
+    def live(span_id: str) -> Span | None:
+        try:
+            span = store.span(span_id)
+        except AnnotatorError:  # deleted, or an orphan of an earlier text
+            return None
+        mine = span.annotator == analyst and span.document_id == document_id
+        return span if mine else None
+
+    rows, gone = [], set()
+    for claim_id in sorted(claims):
+        claim = live(claim_id)
+        if claim is None or claim.label != CLAIM:
+            gone.add(claim_id)
+            continue
+        linked: dict[str, list[Span]] = {}
+        for rel in relations:
+            other = live(rel.to_span) if rel.from_span == claim_id else None
+            if other is not None:
+                linked.setdefault(other.label, []).append(other)
+        rows.append(_row(title, claim, linked))
+    return rows, gone
+
+
+def _row(title: str, span: Span, linked: dict[str, list[Span]]) -> ClaimRow:
+    def names(label: str) -> tuple[str, ...]:
+        return tuple(_shown(s) for s in sorted(linked.get(label, []),
+                                              key=lambda s: (s.start, s.end)))  # fmt: skip
+
+    stance = span.attributes.get("stance")
+    checkworthy = span.attributes.get("checkworthy")
+    return ClaimRow(
+        span.document_id, title, span.id, span.start, span.end, " ".join(span.text.split()),
+        names("ACTOR"), names("DATE"), names("CITATION"),
+        stance if isinstance(stance, str) else "",
+        checkworthy if isinstance(checkworthy, bool) else None,
+        frozenset(s.id for partners in linked.values() for s in partners),
+    )  # fmt: skip
 
 
 def top_partners(rows: Iterable[ClaimRow], label: str, limit: int = 5) -> list[tuple[str, int]]:

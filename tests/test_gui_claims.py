@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator.claims import claim_rows, top_partners
 from ui import claims_panel
-from ui.claims_panel import ClaimsModel, ClaimsPanel, show_claims
+from ui.claims_model import ClaimsModel
+from ui.claims_panel import ClaimsPanel, show_claims
 
 A = ("Mayor Olena Koval said on Tuesday that the bridge reopened [citation: Daily Ledger]."
      " Police said on Monday it was closed.")
@@ -57,6 +58,12 @@ def window(store, docs, make_window):
     return make_window(store, analyst="alice", document_id=docs[0])
 
 
+def settled(qtbot, panel):
+    """Wait for the worker thread's read of the open article; the panel, for chaining."""
+    qtbot.waitUntil(lambda: not panel.reading)
+    return panel
+
+
 def table(panel):
     model = panel.proxy
     return [tuple(model.index(r, c).data() for c in range(1, model.columnCount()))
@@ -79,10 +86,10 @@ def test_claim_rows_and_top_partners_worked_out_by_hand(store, docs):
     assert [r.text for r in claim_rows(store, "bob")] == ["the bridge reopened"]
 
 
-def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at):
+def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at, qtbot):
     alice = analyst_at(window)
     alice.press(Qt.Key.Key_C, CTRL_SHIFT, widget=window.view)
-    panel = window.findChild(ClaimsPanel, "claimsPanel")
+    panel = settled(qtbot, window.findChild(ClaimsPanel, "claimsPanel"))
     dock = window.findChild(QDockWidget, "claimsDock")
     assert dock.isVisible()
     assert table(panel) == [
@@ -125,27 +132,27 @@ def test_corpus_mode_filter_summary_and_click(window, qtbot, docs):
 
 
 def test_clicking_a_row_selects_the_claim_in_the_article(window, qtbot):
-    panel = show_claims(window)
+    panel = settled(qtbot, show_claims(window))
     rect = panel.table.visualRect(panel.proxy.index(1, 1))  # the bridge reopened
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.view.selection() == (39, 58)
 
 
-def test_the_panel_follows_new_links_and_undo(window, analyst_at, store, docs):
-    panel = show_claims(window)
+def test_the_panel_follows_new_links_and_undo(window, analyst_at, store, docs, qtbot):
+    panel = settled(qtbot, show_claims(window))
     alice = analyst_at(window)
     store.delete_relation(next(r.id for r in store.relations(docs[0]) if r.type == "DATED"
                                and store.span(r.to_span).text == "Monday"), by="alice")
     window.reload_from_store()
     window.relations._stale()  # noqa: SLF001 (another process changed the store)
-    assert table(panel)[0][2] == ""
+    assert table(settled(qtbot, panel))[0][2] == ""
     alice.caret(110)  # in "it was closed"
     alice.press(Qt.Key.Key_R)
     assert window.relations.candidate.span.text == "Monday"
     alice.press(Qt.Key.Key_Return)
-    assert table(panel)[0][2] == "Monday"
+    assert table(settled(qtbot, panel))[0][2] == "Monday"
     alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert table(panel)[0][2] == ""
+    assert table(settled(qtbot, panel))[0][2] == ""
 
 
 def test_csv_export_of_the_rows_shown(window, dialogs, tmp_path, qtbot):
@@ -195,12 +202,12 @@ def test_across_articles_an_edit_reads_only_the_open_article(
     alice.caret(110)  # in "it was closed": unlink its date, then link it again
     dialogs.picks.append("CLAIM “it was closed” DATED DATE “Monday”")
     window.relations.delete_at_caret()
-    assert table(panel)[0][:3] == ("it was closed", "Police", "")
+    assert table(settled(qtbot, panel))[0][:3] == ("it was closed", "Police", "")
     alice.press(Qt.Key.Key_R)
     alice.press(Qt.Key.Key_Return)
-    assert table(panel)[0][:3] == ("it was closed", "Police", "Monday")
+    assert table(settled(qtbot, panel))[0][:3] == ("it was closed", "Police", "Monday")
     assert read and all(ids == ([docs[0]],) for ids in read)  # never all articles
-    assert not panel.jobs.busy
+    qtbot.waitUntil(lambda: not panel.jobs.busy)
 
 
 def test_closing_the_window_while_all_articles_are_read(window, qtbot, docs):
@@ -234,3 +241,55 @@ def test_the_readme_screenshot_shows_every_sample_claim_filled_in(qtbot, tmp_pat
         ("2024",), ("[citation: Nordic Wire Service]",), "unclear", True)
     (zoe,) = [r for r in rows if r.actors == ("Zoë Ångström",)]
     assert zoe.dates == ("14 March 2026 (2026-03-14)",)
+
+
+def test_a_label_key_changes_only_the_rows_it_touches(window, analyst_at, qtbot, monkeypatch):
+    panel = settled(qtbot, show_claims(window))
+    reads: list[object] = []
+    real = claims_panel.claim_rows
+    monkeypatch.setattr(claims_panel, "claim_rows", lambda *a: reads.append(a) or real(*a))
+    resets: list[bool] = []
+    panel.model.modelReset.connect(lambda: resets.append(True))
+    alice = analyst_at(window)
+    alice.select(0, 5)  # "Mayor"
+    alice.press(Qt.Key.Key_1)  # CLAIM: its row is there when the key returns
+    assert [row[0] for row in table(panel)] == ["it was closed", "Mayor", "the bridge reopened"]
+    alice.caret(88)  # in Police, the actor of "it was closed"
+    alice.press(Qt.Key.Key_Delete)
+    assert table(panel)[0] == ("it was closed", "", "Monday", "[citation: Daily Ledger]", "", "")
+    assert reads == [] and resets == []  # no article read again, no row rebuilt
+    qtbot.waitUntil(lambda: "3 claims" in panel.summary.text())
+
+
+def test_the_panel_shows_a_renamed_title_at_once(window, qtbot, dialogs, analyst_at):
+    panel = show_claims(window)
+    all_articles(qtbot, panel)
+    dialogs.texts.append("Bridge, updated")
+    window.view.setFocus()
+    analyst_at(window).press(Qt.Key.Key_F2)
+    titles = [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
+    assert titles == ["Bridge, updated", "Bridge, updated", "Tolls"]
+
+
+def test_rows_open_from_the_keyboard(window, qtbot, analyst_at):
+    panel = settled(qtbot, show_claims(window))
+    alice = analyst_at(window)
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.proxy.index(0, 1))  # "it was closed"
+    assert window.view.selection() == (107, 120)
+    alice.press(Qt.Key.Key_Down, widget=panel.table)  # arrows follow, as in the span table
+    assert window.view.selection() == (39, 58)
+    alice.caret(0)
+    alice.press(Qt.Key.Key_Return, widget=panel.table)
+    assert window.view.selection() == (39, 58)
+    alice.caret(0)
+    alice.press(Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier, widget=panel.table)
+    assert window.view.selection() == (39, 58)
+
+
+def test_the_filter_ignores_case_and_accents_as_search_does(window, qtbot):
+    panel = settled(qtbot, show_claims(window))
+    panel.filter.setText("KÓVAL")  # the row says "Olena Koval"
+    assert [row[0] for row in table(panel)] == ["the bridge reopened"]
+    panel.filter.setText("ledger")
+    assert len(table(panel)) == 2

@@ -70,6 +70,23 @@ def test_filter_by_text_and_state(alice, qtmodeltester):
     assert window.editor.document.title == "Kyiv talks"  # filtering opens nothing
 
 
+def test_the_filter_ignores_case_and_accents_as_search_does(store, make_window):
+    zoe = store.add_document("Zoë spoke.\n", title="Zoë Ångström").id
+    store.add_document("Coffee.\n", title="Cafe\u0301 Lumière")  # é as e + combining acute
+    store.add_document("Tea.\n", title="Café Nord")  # é as one letter
+    store.add_document("Names.\n", title="Łukasz Bjørn")
+    window = make_window(store, analyst="alice", document_id=zoe)
+    box = window.document_panel.filter_box
+    box.setText("zoe angstrom")
+    assert shown(window) == ["Zoë Ångström"]
+    box.setText("CAFE")
+    assert shown(window) == ["Cafe\u0301 Lumière", "Café Nord"]
+    box.setText("café")
+    assert shown(window) == ["Cafe\u0301 Lumière", "Café Nord"]
+    box.setText("lukasz bjorn")
+    assert shown(window) == ["Łukasz Bjørn"]
+
+
 def test_a_filter_hiding_the_open_document_leaves_no_row_current(alice, dialogs, qtbot):
     # "Kyiv talks" is open; "od" shows only "Odesa port", which must not look
     # like the row Delete acts on.  Moving to it opens it, and then it is.

@@ -102,6 +102,29 @@ def test_tagging_shows_a_hidden_own_layer(alice, store, doc_id):
     assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
 
 
+def test_label_key_leaves_a_hidden_own_span_alone_as_delete_does(
+    store, doc_id, make_window, analyst_at
+):
+    # bob's CLAIM "Zelensky said" (code points 10-23) covers alice's hidden ACTOR Zelensky.
+    store.add_span(doc_id, 10, 23, "CLAIM", annotator="bob")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    window = alice.window
+    window.layers.set_visible("alice", False)
+    alice.caret(15)  # inside Zelensky (UTF-16 13-21)
+    alice.press(Qt.Key.Key_3)
+    assert [(s.label, s.text) for s in store.spans(doc_id, annotator="alice")] == [
+        ("ACTOR", "Zelensky")
+    ]
+    assert window.editor.hidden == {"alice"}
+    said = window.statusBar().currentMessage()
+    assert said.startswith("That span is bob's: read-only for you")
+    assert said.endswith("your layer is hidden: show it in Layers")
+    alice.caret(15)
+    alice.press(Qt.Key.Key_Delete)
+    assert window.statusBar().currentMessage() == said
+    assert len(store.spans(doc_id, annotator="alice")) == 1
+
+
 def test_tag_all_shows_a_hidden_own_layer_and_tags_no_match_twice(alice, store, doc_id):
     window = alice.window
     kyivs = [(i, i + 4) for i in (TEXT.find("Kyiv"), TEXT.rfind("Kyiv"))]  # two, apart

@@ -192,6 +192,34 @@ def test_in_the_window_enter_places_and_ctrl_z_undoes(qtbot, store, doc, make_wi
     }
 
 
+def test_after_a_search_enter_finds_next_and_other_words_are_asked_about(
+    qtbot, store, doc, make_window, dialogs
+) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    window = make_window(store, analyst="alice", document_id=doc["id"])
+    panel = window.orphans_panel
+    panel.orphan_list.setCurrentRow(1)  # bob's "Lviv", chosen to look at it
+    window.search.set_query("Kyiv")
+    assert window.search.find()  # selects "Kyiv" in the article
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # "find next" again, nothing placed
+    assert len(store.orphans(doc["id"])) == 2
+    assert window.statusBar().currentMessage() == "Match 1 of 1 for “Kyiv”"
+    assert dialogs.asked == []
+
+    panel.orphan_list.setCurrentRow(0)
+    panel.orphan_list.setCurrentRow(1)  # chosen again, then the words selected by hand
+    select(window.view, *KYIV_U16)
+    dialogs.answers.append(False)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert [kind for kind, _title, _text in dialogs.asked] == ["confirm"]
+    assert "“Lviv”" in dialogs.asked[0][2] and "“Kyiv”" in dialogs.asked[0][2]
+    assert len(store.orphans(doc["id"])) == 2  # she said no
+    dialogs.answers.append(True)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert store.span(doc["lviv"]).text == "Kyiv"
+
+
 def test_replace_place_and_undo_both_through_the_window(
     qtbot, store, make_window, dialogs, analyst_at, tmp_path: Path
 ) -> None:

@@ -18,14 +18,10 @@ article re-reads that article only, so tagging and linking stay instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -39,61 +35,19 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.atomicfile import atomic_open
-from annotator.claims import ClaimRow, claim_rows, top_partners, write_csv
+from annotator.claims import ClaimRow, claim_rows, claim_rows_touching, top_partners, write_csv
 from annotator.display_text import counted
 from annotator.errors import os_error_line
 from annotator.store import Store
 
+from .claims_model import COLUMNS, ClaimsFilter, ClaimsModel
 from .docks import dock_of, docked_panel
-from .table_model import ColumnsModel
 from .workers import JobRunner
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Document", "Claim", "Actors", "Dates", "Citations", "Stance", "Check-worthy")
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _cells(row: ClaimRow) -> tuple[str, ...]:
-    checkworthy = "" if row.checkworthy is None else ("yes" if row.checkworthy else "no")
-    return (row.document, row.text, "; ".join(row.actors), "; ".join(row.dates),
-            "; ".join(row.citations), row.stance, checkworthy)  # fmt: skip
-
-
-class ClaimsModel(ColumnsModel):
-    """Claim rows; ``Qt.UserRole`` gives the ``ClaimRow``, ``SORT_ROLE`` a sort key."""
-
-    COLUMNS = COLUMNS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ClaimRow] = []
-
-    def set_rows(self, rows: list[ClaimRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_total(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _cells(row)[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        if role == SORT_ROLE:
-            text = _cells(row)[index.column()].casefold()
-            if index.column() in (0, 1):  # documents, then reading order
-                return f"{text}\x00{row.document_id:09d}\x00{row.start:09d}"
-            return text
-        return None
-
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 class ClaimsPanel(QWidget):
     """The table, its filter, the scope switch, the summary and the CSV export."""
@@ -103,11 +57,7 @@ class ClaimsPanel(QWidget):
         self.setObjectName("claimsPanel")
         self.window_ = window
         self.model = ClaimsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = ClaimsFilter(self.model, self)
         self.scope = QComboBox(self)
         self.scope.addItems(["This article", "All articles"])
         self.scope.setAccessibleName("Which claims")
@@ -140,11 +90,29 @@ class ClaimsPanel(QWidget):
         self._corpus: dict[int, list[ClaimRow]] | None = None  # per document, all articles
         self._reading = 0  # the newest corpus read asked for; older answers are dropped
         self._edited: set[int] = set()  # documents edited while the corpus is being read
+        self._reading_article = False  # the open article's rows are being read
+        self._again = False  # and changed since that read began: read again
+        self._jobs = JobRunner(self)
+        self._read_soon = QTimer(self)
+        self._read_soon.setSingleShot(True)
+        self._read_soon.setInterval(0)
+        self._read_soon.timeout.connect(self._read_article)
+        self._summary_soon = QTimer(self)
+        self._summary_soon.setSingleShot(True)
+        self._summary_soon.setInterval(150)
+        self._summary_soon.timeout.connect(lambda: self._summarise(self.model.rows))
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.proxy.set_text)
         self.export_button.clicked.connect(self.export_csv)
         self.table.clicked.connect(self.go_to)
+        self.table.installEventFilter(self)  # Enter on a row jumps to it, as a click does
+        self.table.selectionModel().currentRowChanged.connect(lambda now, _was: self._follow(now))
         self.attach()
+
+    @property
+    def reading(self) -> bool:
+        """True while the open article's rows are being read (tests and scripts wait)."""
+        return self._reading_article or self._read_soon.isActive()
 
     @property
     def corpus(self) -> bool:
@@ -154,8 +122,11 @@ class ClaimsPanel(QWidget):
         """Follow the window's (new) editor and linker: after File ▸ Open too."""
         w = self.window_
         editor = w.editor
-        for signal in (editor.opened, editor.closed, editor.span_added, editor.span_removed,
-                       editor.span_changed, w.relations.changed):  # fmt: skip
+        editor.span_added.connect(lambda span: self._touched({span.id}))
+        editor.span_removed.connect(lambda span: self._touched({span.id}))
+        editor.span_changed.connect(lambda old, new: self._touched({old.id, new.id}))
+        editor.retitled.connect(lambda doc: self._retitle(doc.id, doc.title or f"#{doc.id}"))
+        for signal in (editor.opened, editor.closed, w.relations.changed):
             signal.connect(lambda *_: self.refresh(open_article_only=True))
         for signal in (editor.spans_reset, editor.analyst_changed, editor.history.applied):
             signal.connect(lambda *_: self.refresh())
@@ -163,26 +134,98 @@ class ClaimsPanel(QWidget):
         self.refresh()
 
     def refresh(self, *, open_article_only: bool = False) -> None:
-        """Show the rows again; ``open_article_only``: only the open article changed."""
-        dock = self.parentWidget()
-        if dock is not None and dock.isHidden():
-            self._corpus = None  # read again when shown: changes are not followed meanwhile
+        """Show the rows again; ``open_article_only``: only the open article changed.
+
+        The open article's rows are read on a worker thread (thousands of claims take
+        most of a second) and then only the rows that differ change in the table."""
+        if self._hidden():
             return
-        w = self.window_
-        editor = w.editor
+        editor = self.window_.editor
         doc_id = editor.document.id if editor.document is not None else None
-        if not self.corpus:
-            rows = [] if doc_id is None else claim_rows(w.store, editor.analyst, [doc_id])
-            self._show(rows)
-            return
-        if self._corpus is None or not open_article_only:
+        if self.corpus and (self._corpus is None or not open_article_only):
             self._read_corpus()
             if doc_id is not None:
                 self._edited.add(doc_id)
             return
+        if not self.corpus and (doc_id is None or any(
+                row.document_id != doc_id for row in self.model.rows[:1])):  # fmt: skip
+            self._show([])  # another article (or none): its rows come next
         if doc_id is not None:
-            self._corpus[doc_id] = claim_rows(w.store, editor.analyst, [doc_id])
-        self._show([row for d in sorted(self._corpus) for row in self._corpus[d]])
+            self._read_soon.start()  # once the key that asked has returned, once for many
+
+    def _hidden(self) -> bool:
+        dock = self.parentWidget()
+        if dock is not None and dock.isHidden():
+            self._corpus = None  # read again when shown: changes are not followed meanwhile
+            return True
+        return False
+
+    def _touched(self, span_ids: set[str]) -> None:
+        """A span edit: read again only the rows of the claims it can change."""
+        if self._hidden():
+            return
+        w = self.window_
+        doc = w.editor.document
+        if doc is None:
+            return
+        if self.corpus and self._corpus is None:
+            self.refresh(open_article_only=True)
+            return
+        self._again = self._again or self._reading_article  # that read is out of date
+        self._edited.add(doc.id)  # in case all articles are being read
+        ids = span_ids | self.model.linked_to(span_ids)
+        rows, gone = claim_rows_touching(
+            w.store, w.editor.analyst, doc.id, doc.title or f"#{doc.id}", ids
+        )
+        self.model.remove(gone)
+        self.model.upsert(rows)
+        self._changed(doc.id)
+
+    def _retitle(self, document_id: int, title: str) -> None:
+        self.model.retitle(document_id, title)
+        self._changed(document_id)
+
+    def _changed(self, document_id: int) -> None:
+        """After rows of ``document_id`` changed in the model: the summary, the cache."""
+        if self.corpus and self._corpus is not None:
+            rows = self.model.rows
+            self._corpus[document_id] = [r for r in rows if r.document_id == document_id]
+        self.table.setColumnHidden(0, not self.corpus)
+        self._summary_soon.start()  # counting 2,500 rows after every key would be felt
+
+    def _read_article(self) -> None:
+        """The open article's rows, read on a worker thread; one read at a time."""
+        if self._reading_article:
+            self._again = True
+            return
+        editor = self.window_.editor
+        if editor.document is None:
+            return
+        doc_id, analyst = editor.document.id, editor.analyst
+        self._reading_article, self._again = True, False
+
+        def done(rows: list[ClaimRow]) -> None:
+            self._reading_article = False
+            document = self.window_.editor.document
+            if self._again or document is None or document.id != doc_id:
+                self._again = False
+                self.refresh(open_article_only=True)  # changed while read: read again
+                return
+            if self.corpus:
+                if self._corpus is None:
+                    return
+                self._corpus[doc_id] = rows
+            self.model.replace_document(doc_id, rows)
+            self._changed(doc_id)
+
+        def failed(message: str) -> None:
+            self._reading_article = False
+            self.summary.setText(f"The claims could not be read: {message}")
+
+        def work(store: Store) -> list[ClaimRow]:
+            return claim_rows(store, analyst, [doc_id])
+
+        self.jobs.start(self.window_.store.path, work, done, failed)
 
     def _read_corpus(self) -> None:
         """Every article's claims, read on a worker thread with its own connection."""
@@ -214,8 +257,9 @@ class ClaimsPanel(QWidget):
 
     @property
     def jobs(self) -> JobRunner:
-        # The editor's: the window waits for them before it closes or opens another file.
-        return self.window_.editor.jobs
+        # The panel's own: the editor's would hold every key back ("Still working") while
+        # the claims are read.  The window waits for them before it closes.
+        return self._jobs
 
     def _show(self, rows: list[ClaimRow]) -> None:
         self.model.set_rows(rows)
@@ -235,6 +279,31 @@ class ClaimsPanel(QWidget):
         """The rows as the table shows them: filtered and sorted."""
         return [self.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole)
                 for r in range(self.proxy.rowCount())]  # fmt: skip
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Return, Enter (and keypad Enter) on a row jump to its claim, as a click does."""
+        kind = event.type()
+        if watched is not self.table or kind not in (QEvent.Type.ShortcutOverride,
+                                                     QEvent.Type.KeyPress):  # fmt: skip
+            return False
+        assert isinstance(event, QKeyEvent)
+        keypad = Qt.KeyboardModifier.KeypadModifier
+        if event.key() not in _ENTER or event.modifiers() & ~keypad:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes here, not to "find next"
+            return True
+        if self.table.currentIndex().isValid():
+            self.go_to(self.table.currentIndex())
+        return True
+
+    def _follow(self, current: QModelIndex) -> None:
+        """Arrows in the table show their claim when it is in the open article."""
+        row = current.data(Qt.ItemDataRole.UserRole)
+        document = self.window_.editor.document
+        if (self.table.hasFocus() and isinstance(row, ClaimRow) and document is not None
+                and row.document_id == document.id):  # fmt: skip
+            self.go_to(current)
 
     def go_to(self, index: QModelIndex) -> None:
         row = index.data(Qt.ItemDataRole.UserRole)

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from annotator.model import DONE, IN_PROGRESS, NOT_STARTED, Document, DocumentSummary
+from annotator.store.search import fold
 
 Index = QModelIndex | QPersistentModelIndex
 DOCUMENT_ID = Qt.ItemDataRole.UserRole + 1
@@ -159,7 +160,8 @@ class DocumentListModel(QAbstractListModel):
 
 
 class DocumentFilter(QSortFilterProxyModel):
-    """Rows whose title contains the filter text and whose state is the one chosen."""
+    """Rows whose title contains the filter text and whose state is the one chosen; case
+    and accents do not matter, as in search ("zoe" finds "Zoë")."""
 
     def __init__(self, source: DocumentListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,7 +172,7 @@ class DocumentFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._text = text.strip().casefold()
+        self._text = fold(text.strip())
         self.endFilterChange()
 
     def set_state(self, state: str | None) -> None:
@@ -183,7 +185,7 @@ class DocumentFilter(QSortFilterProxyModel):
         if self._state is not None and doc.state(self._source.analyst) != self._state:
             return False
         if self._text:
-            haystack = f"{document_title(doc)}\n{doc.source or ''}".casefold()
+            haystack = fold(f"{document_title(doc)}\n{doc.source or ''}")
             return self._text in haystack
         return True
 

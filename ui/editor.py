@@ -54,7 +54,6 @@ class Editor(DocumentState):
         if not self._ready():
             return
         assert self.index is not None and self.offsets is not None and self.document is not None
-        self.show_own_layer()
         start16, end16 = self.view.selection()
         current = self._current_entry()
         if current is not None and (current.start, current.end) == (start16, end16):
@@ -67,6 +66,9 @@ class Editor(DocumentState):
             else:
                 self.message.emit(self._why_no_target("Select text first, then press a label key"))
             return
+        # Only a new span shows a hidden own layer: a relabel, like Delete, acts on what is seen.
+        self.show_own_layer()
+        assert self.index is not None
         if not exact:
             start16, end16 = snap_to_words(self.view.document(), start16, end16)
         if start16 >= end16:
@@ -317,6 +319,12 @@ class Editor(DocumentState):
     def _why_no_target(self, default: str) -> str:
         if self.index is None:
             return "Open a document first"
+        if self.analyst in self.hidden:
+            return f"{self._why_not_editable(default)} · your layer is hidden: show it in Layers"
+        return self._why_not_editable(default)
+
+    def _why_not_editable(self, default: str) -> str:
+        assert self.index is not None
         current = self._current_entry()
         if current is not None:
             return read_only(current.span.annotator)

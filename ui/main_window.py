@@ -60,6 +60,7 @@ from .span_panel import SpanPanel
 from .span_table import SpanTableModel
 from .transfer import Transfer
 from .wiring import wire
+from .workers import ThreadKeeper
 
 
 def default_analyst() -> str:
@@ -311,6 +312,8 @@ class MainWindow(QMainWindow):
         self.commit_typing()
         self.transfer.wait()
         self.editor.jobs.wait_all()  # a running "Tag all" finishes its commit first
+        for keeper in self.findChildren(ThreadKeeper):  # and the panels' reads end
+            keeper.wait_all()
         window_state.save(self)
         if self.sheet is not None:
             self.sheet.close()

@@ -64,6 +64,12 @@ class OrphansPanel(QWidget):
         self.view = view
         self.document_id: int | None = None
         self._offsets: tuple[str, OffsetMap] | None = None  # (text sha, map)
+        # Enter in the article places only an orphan chosen since the last search match:
+        # after a search, Enter means "find next", whatever the list still shows.
+        self._armed_for: str | None = None
+        # Asks before Enter in the article places an orphan on other words than its own
+        # (the window's dialogs); None: no question.
+        self.confirm: Callable[[str, str], bool] | None = None
 
         self.orphan_list = QListWidget(self)
         self.orphan_list.setObjectName("orphanList")
@@ -84,6 +90,7 @@ class OrphansPanel(QWidget):
         self.drop_button.clicked.connect(self.drop_selected)
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.fuzzy_list.currentItemChanged.connect(lambda item, _: self._show_fuzzy(item))
+        self.orphan_list.itemSelectionChanged.connect(self._arm)
         self.message.connect(self.status.setText)
         for widget in (self.view, self.orphan_list):
             widget.installEventFilter(self)
@@ -151,8 +158,16 @@ class OrphansPanel(QWidget):
         self.confirm_button.setEnabled(bool(fuzzy))
         self.counts.emit(len(orphans), len(fuzzy))
 
-    def place_selected(self) -> bool:
-        """Place the chosen orphan at the article's selection; True when stored."""
+    def disarm(self) -> None:
+        """A search selected a match: the next Enter in the article finds the next one."""
+        self._armed_for = None
+
+    def _arm(self) -> None:
+        self._armed_for = self._chosen(self.orphan_list)
+
+    def place_selected(self, *, ask: bool = False) -> bool:
+        """Place the chosen orphan at the article's selection; True when stored.
+        ``ask``: first ask when the selected words are not the orphan's quote."""
         span_id = self._chosen(self.orphan_list)
         if span_id is None or self.document_id is None:
             self.message.emit("Choose an orphan in the list first")
@@ -161,10 +176,13 @@ class OrphansPanel(QWidget):
         if selection is None:
             return False
         start, end = selection
+        if ask and self.confirm is not None and not self._quote_agrees(span_id, start, end):
+            return False
         span = self._call(lambda: self.store.place_orphan(span_id, start, end, by=self.analyst))
         if span is None:
             return False
         # Collapsed, and the list disarmed: the next Enter is "find next" again.
+        self._armed_for = None
         cursor = self.view.textCursor()
         cursor.clearSelection()
         self.view.setTextCursor(cursor)
@@ -260,14 +278,38 @@ class OrphansPanel(QWidget):
         if key == Qt.Key.Key_Delete:
             self.drop_selected()
         else:
-            self.place_selected()
+            self.place_selected(ask=watched is not self.orphan_list)
         return True
 
     def _armed(self, watched: QObject) -> bool:
-        """Enter places only with an orphan chosen (and, in the article, a selection)."""
-        if self._chosen(self.orphan_list) is None or not self.isVisible():
+        """Enter places only with an orphan chosen (and, in the article, a selection
+        made since it was chosen, by no search)."""
+        chosen = self._chosen(self.orphan_list)
+        if chosen is None or not self.isVisible():
             return False
-        return watched is self.orphan_list or self.view.textCursor().hasSelection()
+        if watched is self.orphan_list:
+            return True
+        return chosen == self._armed_for and self.view.textCursor().hasSelection()
+
+    def _quote_agrees(self, span_id: str, start: int, end: int) -> bool:
+        """True when the selection holds the orphan's quote, or the analyst says so."""
+        assert self.document_id is not None and self.confirm is not None
+        quote = self._orphan_quote(span_id)
+        chosen = self.store.document(self.document_id).text[start:end]
+        if quote is None or chosen == quote:
+            return True
+        return self.confirm(
+            "Place the orphan here?",
+            f"The orphan is “{short_text(quote, 60)}”; the selection is"
+            f" “{short_text(chosen, 60)}”.  Place it on the selection?",
+        )
+
+    def _orphan_quote(self, span_id: str) -> str | None:
+        assert self.document_id is not None
+        for orphan in self.store.orphans(self.document_id):
+            if orphan.span.id == span_id:
+                return orphan.span.text
+        return None
 
     # -- helpers ------------------------------------------------------------------------
 

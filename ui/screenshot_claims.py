@@ -65,7 +65,7 @@ def populate(store: Store) -> int:
 
 
 def shoot(db_path: Path, out: Path) -> None:
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
     from PySide6.QtTest import QTest
 
     from .claims_panel import show_claims
@@ -83,6 +83,10 @@ def shoot(db_path: Path, out: Path) -> None:
         window.show()
         QTest.qWaitForWindowExposed(window)
         panel = show_claims(window)
+        while panel.reading:  # the rows are read on a worker thread
+            loop = QEventLoop()
+            QTimer.singleShot(20, loop.quit)
+            loop.exec()
         window.resizeDocks([dock_of(panel)], [430], Qt.Orientation.Vertical)
         window.splitter.setSizes([250, 700, 450])
         for column, width in enumerate(WIDTHS):

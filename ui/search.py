@@ -52,6 +52,7 @@ class Search(QObject):
     """Finds ``query`` in the editor's document; selects matches and tags them."""
 
     message = Signal(str)
+    matched = Signal()  # a match is selected in the article
 
     def __init__(
         self, editor: Editor, dialogs: DialogService, parent: QObject | None = None
@@ -97,6 +98,7 @@ class Search(QObject):
             i %= len(found)
         s, e = found[i]
         self.editor.view.select_range(offsets.to_utf16(s), offsets.to_utf16(e))
+        self.matched.emit()
         self.message.emit(f"Match {i + 1} of {len(found)} for “{self.query}”")
         return True
 

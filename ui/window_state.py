@@ -15,6 +15,7 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from . import review_link
+from .workers import ThreadKeeper
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -62,6 +63,8 @@ def save(w: MainWindow) -> None:
 def tear_down(w: MainWindow) -> None:
     """Remove every database-bound part (``_build`` makes them again)."""
     w.editor.jobs.wait_all()
+    for keeper in w.findChildren(ThreadKeeper):  # the panels' reads of the old file
+        keeper.wait_all()
     review_link.close_review(w)  # it works on the Store about to be closed
     w.removeDockWidget(w.orphans_dock)
     for toolbar in w.findChildren(QToolBar):

@@ -173,6 +173,8 @@ def _wire_orphans(w: MainWindow) -> None:
     panel.spans_changed.connect(lambda _document_id: editor.reload())
     panel.text_replaced.connect(editor.open_document)  # every offset moved
     panel.counts.connect(lambda orphans, fuzzy: dock.setVisible(bool(orphans or fuzzy)))
+    panel.confirm = w.dialogs.confirm  # Enter on other words than the orphan's asks first
+    w.search.matched.connect(panel.disarm)  # then Enter is "find next", not "place"
 
 
 def _find_and_focus(w: MainWindow, *, backwards: bool) -> None:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from ..migrations import MENTION_LABELS
 from ..model import DONE, IN_PROGRESS, NOT_STARTED
 from .base import StoreBase
 from .documents import _orphan_counts
-from .search import FOLD
+from .search import fold
 
 
 def normalise(text: str) -> str:
     """The key under which mentions count as the same: case, accents, spacing and
     surrounding punctuation do not matter ("Zoë Ångström," = "zoe angstrom"), nor
     letters search folds ("Łukasz" = "lukasz")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", bare).strip(" \t\n.,;:!?\"'()[]«»“”‘’")
+    return re.sub(r"\s+", " ", fold(text)).strip(" \t\n.,;:!?\"'()[]«»“”‘’")
 
 
 class OverviewMixin(StoreBase):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from ..errors import AnnotatorError
@@ -41,6 +42,13 @@ class SearchQueryError(AnnotatorError):
 # Each letter on the left is indexed, and searched, as the one below it.
 _FOLD_FROM, _FOLD_TO = "ŁłØøĐđÐðĦħıŦŧĿŀ", "LlOoDdDdHhiTtLl"
 FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: case, accents and the ``FOLD`` letters do not
+    matter ("Zoë" and "zoe", "Café" written either way, "Łukasz" and "lukasz")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def folded(expr: str) -> str:
