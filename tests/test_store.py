@@ -412,8 +412,15 @@ def test_a_label_that_would_not_fit_a_relation_is_refused(
         doc_id, linked["claim"].id, linked["actor"].id, "ATTRIBUTED_TO", annotator="alice"
     )
     before = snapshot(db_path)
-    with pytest.raises(InvalidSpanError, match=f"linked by ATTRIBUTED_TO relation {rel.id}"):
+    # TEXT[6:17] is "Olena Koval", TEXT[37:59] "the bridge will reopen".
+    actor, claim = "ACTOR “Olena Koval”", "CLAIM “the bridge will reopen”"
+    this, that = (actor, claim) if end == "actor" else (claim, actor)
+    ends = "CLAIM to DATE" if end == "actor" else "ACTOR to ACTOR"
+    with pytest.raises(InvalidSpanError) as refused:
         store.update_span(linked[end].id, label=label, by="bob")
+    assert str(refused.value) == (f"{this} is linked to {that} by ATTRIBUTED_TO, which cannot go"
+                                  f" from {ends}: delete that link first")  # fmt: skip
+    assert rel.id not in str(refused.value)
     assert snapshot(db_path) == before
     store.update_span(linked["date"].id, label="CITATION", by="bob")  # unlinked: free to change
     assert store.check() == []

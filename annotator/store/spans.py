@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..attributes import check_attributes, encode_attributes
+from ..display_text import one_line
 from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
@@ -328,9 +329,13 @@ class SpansMixin(StoreBase):
             other_label = self._scalar("SELECT label FROM spans WHERE id = ?", [other])
             ends = (label, other_label) if rel["from_span"] == span_id else (other_label, label)
             if rel["type"] not in self.schema.relation_types_between(*ends):
+                this, that = (self.db.conn.execute(
+                    "SELECT label, text FROM spans WHERE id = ?", [i]).fetchone()
+                    for i in (span_id, other))  # fmt: skip
                 raise InvalidSpanError(
-                    f"span {span_id} is linked by {rel['type']} relation {rel['id']}, which"
-                    f" cannot go from {ends[0]} to {ends[1]}: delete the relation first"
+                    f"{this[0]} “{one_line(this[1], 40)}” is linked to {that[0]}"
+                    f" “{one_line(that[1], 40)}” by {rel['type']}, which cannot go from"
+                    f" {ends[0]} to {ends[1]}: delete that link first"
                 )
 
     def delete_span(self, span_id: str, *, by: str | None = None) -> None:
