@@ -262,3 +262,30 @@ def test_the_suggestions_layer_is_no_analysts_name(alice):
     assert alice.window.statusBar().currentMessage() == (
         "“suggest” is the layer of machine suggestions: choose another name"
     )
+
+
+def test_document_steps_are_named_in_words_when_undone(alice, store, docs, dialogs):
+    window = alice.window
+    status = window.statusBar().currentMessage
+    dialogs.texts.append("Kyiv talks resume")
+    alice.press(Qt.Key.Key_F2)
+    assert status() == "Renamed to “Kyiv talks resume”"
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert status() == "Undo: rename “Kyiv talks” to “Kyiv talks resume”"
+    alice.press(Qt.Key.Key_D, CTRL)
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert status() == "Undo: mark done"
+    window.document_list.setFocus()
+    alice.press(Qt.Key.Key_Delete, widget=window.document_list)
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, CTRL)
+    assert status() == "Undo: delete document “Kyiv talks”"  # not its span "Kyiv"
+
+
+def test_the_delete_question_counts_spans_another_window_added(alice, store, docs, dialogs):
+    # A gold span written by the review (or another process) since the list was filled.
+    store.add_span(docs["Kyiv talks"], 5, 10, "DATE", annotator="gold", origin="adjudicated")
+    dialogs.answers.append(False)
+    alice.window.document_list.setFocus()
+    alice.press(Qt.Key.Key_Delete, widget=alice.window.document_list)
+    assert "“Kyiv talks” with its 2 spans of every analyst" in dialogs.asked[-1][2]

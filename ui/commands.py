@@ -222,6 +222,9 @@ class History(QObject):
 
 def describe(entry: HistoryEntry) -> str:
     """A short human description of a history event."""
+    about_document = _document_step(entry)
+    if about_document is not None:
+        return about_document
     rows = (entry.after or {}).get("spans") or (entry.before or {}).get("spans") or []
     what = {
         "add_span": "tag", "add_spans": "tag all", "update_span": "change",
@@ -243,6 +246,25 @@ def describe(entry: HistoryEntry) -> str:
     if rows:
         return f"{what} {rows[0]['label']} “{short_text(rows[0]['text'])}”"
     return what
+
+
+def _document_step(entry: HistoryEntry) -> str | None:
+    """Steps on a whole document, named by its title (not by one of its spans)."""
+    before, after = entry.before or {}, entry.after or {}
+    if entry.action == "set_done":
+        (status,) = after.get("document_status") or [{}]
+        return "mark done" if status.get("done") else "mark not done"
+    if entry.action not in ("rename_document", "delete_document", "add_document", "import"):
+        return None
+    docs = before.get("documents") or after.get("documents") or [{}]
+    title = docs[0].get("title")
+    named = f" “{short_text(title)}”" if title else ""
+    if entry.action == "rename_document":
+        new_title = ((after.get("documents") or [{}])[0]).get("title")
+        return f"rename{named} to “{short_text(new_title or '')}”"
+    if entry.action == "delete_document":
+        return f"delete document{named}"
+    return f"import{named}" if entry.action == "import" else f"add document{named}"
 
 
 _DECISIONS = {"accept_a": "accept A", "accept_b": "accept B", "accept_both": "accept both",

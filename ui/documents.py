@@ -103,6 +103,7 @@ class Documents(QObject):
         self.editor.history.record(f"Rename “{short_text(title.strip())}”")
         self.editor.refresh_document()
         self.refresh()
+        self.message.emit(f"Renamed to “{short_text(title.strip())}”")
 
     def delete(self) -> None:
         if self.editor.busy():
@@ -111,8 +112,8 @@ class Documents(QObject):
         if doc is None:
             self.message.emit("Open a document first")
             return
-        summary = self.model.summary_of(doc.id)
-        spans = sum(summary.analyst_counts.values()) if summary is not None else 0
+        # Counted now: the list's numbers can lag behind the review window's gold spans.
+        spans = len(self.store.spans(doc.id))
         question = (
             f"Delete “{document_title(doc)}” with its {spans:,} span{'s' if spans != 1 else ''}"
             " of every analyst?\nCtrl+Z brings it back."
