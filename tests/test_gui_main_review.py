@@ -288,6 +288,15 @@ def test_the_review_shows_another_document_when_its_own_is_deleted(
     analyst_at(window).press(Qt.Key.Key_Delete, widget=window.document_list)
     qtbot.waitUntil(lambda: review.controller.reviewed_document is None)
     assert table(review) == []
+    assert review.windowTitle() == "Review — no document — reviewing as lead"
+    assert "“Bridge”, was deleted in the main window" in review.statusBar().currentMessage()
+    window.view.setFocus()
+    analyst_at(window).press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier,
+                             widget=window.view)  # fmt: skip
+    qtbot.waitUntil(lambda: review.controller.reviewed_document == doc_id)
+    assert review.document_box.currentData() == doc_id
+    qtbot.waitUntil(lambda: table(review) == ROWS)
+    assert review.windowTitle() == "Review — Bridge — alice vs bob — reviewing as lead"
 
 
 def test_undo_in_the_review_waits_while_the_main_window_links(
