@@ -14,7 +14,7 @@ def test_a_short_name_is_drawn_whole_when_the_chart_is_wide(qtbot, monkeypatch) 
     drawn: list[str] = []
 
     class Recording(QPainter):
-        def drawText(self, *args: Any) -> None:  # noqa: N802 (Qt's name)
+        def drawText(self, *args: Any) -> None:  # type: ignore[override]  # noqa: N802
             drawn.append(args[-1])
             super().drawText(*args)
 
