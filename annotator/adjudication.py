@@ -62,7 +62,7 @@ __all__ = [  # the words of decisions live in ``decisions``; callers take them f
     "ACCEPT_A", "ACCEPT_B", "ACCEPT_BOTH", "ADJUDICATED", "DECISIONS", "DEFAULT_GOLD", "EDIT",
     "KEEP", "PENDING", "REJECT", "UNDECIDE", "VERDICTS", "AdjudicationError", "Decision",
     "DecisionRequest", "GoldSpec", "PairKey", "ReviewData", "ReviewSession", "agreement_csv_rows",
-    "decision_from_row", "pair_key", "plan_gold", "read_review", "write_csv",
+    "decided_earlier", "decision_from_row", "pair_key", "plan_gold", "read_review", "write_csv",
 ]  # fmt: skip
 
 PairKey = tuple[str | None, str | None]  # (A span id, B span id)
@@ -180,6 +180,40 @@ def plan_gold(
     raise AdjudicationError(f"unknown decision {decision!r}: use one of {', '.join(VERDICTS)}")
 
 
+def _as_row(span: Span | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if span is None or isinstance(span, Mapping):
+        return span
+    return {"start": span.start, "end": span.end, "label": span.label,
+            "annotator": span.annotator, "updated_at": span.updated_at}  # fmt: skip
+
+
+def decided_earlier(
+    decision: Decision | Mapping[str, Any],
+    a: Span | Mapping[str, Any] | None,
+    b: Span | Mapping[str, Any] | None,
+    gold: Sequence[Span | Mapping[str, Any]] | None = None,
+) -> bool:
+    """True when a verdict was made on an earlier version of its pair: a span of the
+    pair changed after the decision (``updated_at`` later than its ``created_at``),
+    or, for an accept, the gold it made (``gold``, when given) is no longer what the
+    pair asks for.  Such a decision needs the reviewer again; it counts as undecided."""
+    row = decision if isinstance(decision, Mapping) else decision.__dict__
+    kind = row["decision"]
+    if kind == PENDING:
+        return False
+    ra, rb = _as_row(a), _as_row(b)
+    if any(s is not None and (s.get("updated_at") or "") > row["created_at"] for s in (ra, rb)):
+        return True
+    if gold is None or kind not in (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH):
+        return False
+    try:
+        wanted = {(g.start, g.end, g.label) for g in plan_gold(kind, ra, rb)}
+    except AdjudicationError:  # the side it accepted is gone
+        return True
+    have = {(g["start"], g["end"], g["label"]) for g in map(_as_row, gold) if g is not None}
+    return wanted != have
+
+
 def decision_from_row(row: Mapping[str, Any]) -> Decision:
     return Decision(
         row["id"], row["document_id"], row["gold"], row["a_span"], row["b_span"],
@@ -281,8 +315,19 @@ class ReviewSession(RelationRows):
         return self.decisions.get(pair_key(self.pairs[row]))
 
     def has_verdict(self, row: int) -> bool:
+        """A verdict on the pair as it is now (one made on an earlier version does not count)."""
         decision = self.decision_at(row)
-        return decision is not None and decision.is_verdict
+        return decision is not None and decision.is_verdict and not self.decided_earlier(row)
+
+    def decided_earlier(self, row: int) -> bool:
+        """The span row's verdict was made on an earlier version of its pair."""
+        if row >= len(self.pairs):
+            return False
+        pair = self.pairs[row]
+        decision = self.decisions.get(pair_key(pair))
+        if decision is None:
+            return False
+        return decided_earlier(decision, pair.a, pair.b, self.gold_at(row))
 
     def agrees_at(self, row: int) -> bool:
         pair = self.relation_at(row) if row >= len(self.pairs) else self.pairs[row]
@@ -303,7 +348,8 @@ class ReviewSession(RelationRows):
 
     def progress(self) -> tuple[int, int, int]:
         """(pairs with a verdict, pairs, gold spans)."""
-        decided = sum(1 for k, d in self.decisions.items() if d.is_verdict and k in self._rows)
+        decided = sum(1 for k, row in self._rows.items()
+                      if k in self.decisions and self.has_verdict(row))  # fmt: skip
         return decided, len(self.pairs), len(self.gold_spans)
 
     # -- deciding ------------------------------------------------------------------
@@ -357,8 +403,7 @@ class ReviewSession(RelationRows):
             if pair.category != MATCH:
                 continue
             key = pair_key(pair)
-            decision = self.decisions.get(key)
-            if decision is None or not decision.is_verdict:
+            if not self.has_verdict(self._rows[key]):
                 out.append(DecisionRequest(key[0], key[1], ACCEPT_BOTH))
         return out
 

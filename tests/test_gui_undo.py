@@ -202,3 +202,26 @@ def test_no_other_change_starts_while_a_big_undo_runs(big_steps, store, db_path,
     assert on_disk(db_path, doc_id) == []  # the tag was undone, and nothing else happened
     assert store.history(limit=1)[0].action == "undo"
     assert window.editor.analyst == "alice" and window.analyst_box.currentText() == "alice"
+
+
+def test_a_one_span_undo_and_redo_touch_only_that_span(store, doc_id, make_window, analyst_at):
+    """No reading of every span of the document for a step of one span."""
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(13, 21)  # Zelensky
+    alice.press(Qt.Key.Key_2)
+    alice.press(Qt.Key.Key_1)  # relabel: ACTOR -> CLAIM
+    reads: list[int] = []
+    spans = alice.window.editor.store.spans
+    alice.window.editor.store.spans = lambda *a, **k: reads.append(1) or spans(*a, **k)
+    painted = alice.window.editor.index
+    alice.press(Qt.Key.Key_Z, CTRL)  # back to ACTOR
+    model = alice.window.span_model
+    assert [(s.start, s.end, s.label) for s in (model.span_at(r) for r in range(model.rowCount()))
+            ] == [(10, 18, "ACTOR")]  # fmt: skip
+    assert [(e.span.label) for e in painted.entries()] == ["ACTOR"]
+    alice.press(Qt.Key.Key_Z, CTRL)  # the tag itself
+    assert model.rowCount() == 0 and painted.entries() == []
+    alice.press(Qt.Key.Key_Z, CTRL_SHIFT)
+    assert [(s.start, s.end, s.label) for s in (model.span_at(r) for r in range(model.rowCount()))
+            ] == [(10, 18, "ACTOR")]  # fmt: skip
+    assert reads == []

@@ -131,8 +131,8 @@ class BarChart(QWidget):
                 y += row
             fm = painter.fontMetrics()
             painter.setPen(ink)
-            name = fm.elidedText(bar.name, Qt.TextElideMode.ElideRight, name_w - PAD)
-            painter.drawText(QRectF(PAD, y, name_w - PAD, row), LEFT, name)
+            name = _fitted(fm, bar.name, name_w - PAD)
+            painter.drawText(QRectF(PAD, y, name_w - PAD + 2, row), LEFT, name)
             self._bar(painter, bar, QRectF(left, y + 3, width, row - 6))
             painter.setPen(ink)
             painter.drawText(QRectF(left + width + PAD, y, note_w, row), LEFT, bar.label)
@@ -192,6 +192,14 @@ class BarChart(QWidget):
             painter.setPen(ink)
             painter.drawText(QRectF(x, y, fm.horizontalAdvance(name) + 2, row), LEFT, name)
             x += fm.horizontalAdvance(name) + 16
+
+
+def _fitted(fm: QFontMetrics, text: str, width: int) -> str:
+    """``text``, elided only when its advance is wider than ``width``: Qt's elidedText
+    cuts a name exactly as wide as the room (its advance is rounded, the text is not)."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def _readable_on(colour: QColor) -> QColor:

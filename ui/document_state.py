@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, Signal
 
 from annotator.display_text import counted
-from annotator.model import Document, Span
+from annotator.errors import InvalidSpanError, NotFoundError
+from annotator.model import Document, HistoryEntry, Span
 from annotator.offsets import OffsetMap
 from annotator.store import Store
 
@@ -28,6 +29,7 @@ from .sliced_painting import EAGER_UNITS
 from .span_index import Entry, SpanIndex
 
 SLICED_REPAINT_BLOCKS = 40  # beyond this many changed blocks, repaint those on screen first
+STEP_SPANS = 200  # an undo or redo touching more spans than this reads them all again
 SCREEN_BLOCKS = 80  # blocks painted at once from the top of the view (more than a screen)
 
 
@@ -170,6 +172,45 @@ class DocumentState(QObject):
         all of them, just read, if the caller has them)."""
         if self._resync(spans):
             self._saved()
+
+    def after_step(self, entry: HistoryEntry, spans: list[Span] | None = None) -> None:
+        """An undo or redo of ``entry`` changed the open document: update only the
+        spans its states name (a small step costs what a tag does); a big step, one
+        whose spans the worker read (``spans``), or one touching a hidden layer
+        reloads them all."""
+        if self.document is None or self.index is None:
+            return
+        rows = [r for state in (entry.before, entry.after) for r in (state or {}).get("spans", [])]
+        ids = list(dict.fromkeys(r["id"] for r in rows))
+        if spans is not None or len(ids) > STEP_SPANS or not rows:
+            self.reload(spans)
+            return
+        found: dict[str, tuple[Span | None, Span | None]] = {}
+        for span_id in ids:
+            entry_of = self.index.entry(span_id)
+            try:
+                new: Span | None = self.store.span(span_id)
+            except (NotFoundError, InvalidSpanError):  # gone, or an orphan of an earlier text
+                new = None
+            found[span_id] = (entry_of.span if entry_of is not None else None, new)
+        touched = {r.get("annotator") for r in rows} | {n.annotator for _, n in found.values() if n}
+        if touched & self.hidden:  # the hidden layers' counts come from a full read
+            self.reload()
+            return
+        for old, new in found.values():
+            if old == new:
+                continue
+            if new is None or new.document_id != self.document.id:
+                if old is not None:
+                    self._removed(old)
+            elif old is None:
+                self._added([new])
+            elif old.annotator != new.annotator:
+                self._removed(old)
+                self._added([new])
+            else:
+                self._changed(old, new)
+        self._saved()
 
     def _resync(self, spans: list[Span] | None = None) -> bool:
         if self.document is None or self.index is None:

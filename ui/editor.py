@@ -267,7 +267,7 @@ class Editor(DocumentState):
                 self.open_document(entry.document_id)  # show where the change happened
             else:
                 self.refresh_document()
-                self.reload(self.history.fresh_spans(entry.document_id))
+                self.after_step(entry, self.history.fresh_spans(entry.document_id))
         except NotFoundError:  # a document deleted again by a redo
             if is_open:
                 self.close_document()

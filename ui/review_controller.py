@@ -128,6 +128,14 @@ class ReviewController(ReviewState):
             return
         start = self.offsets.to_codepoint(start16, snap="down")
         end = self.offsets.to_codepoint(end16, snap="up")
+        if not (start < pair.end and end > pair.start):  # a selection left from elsewhere
+            text = self.session.document.text
+            self.message.emit(
+                f"Nothing edited: the selection “{short_text(text[start:end])}” does not overlap"
+                f" this row’s “{short_text(text[pair.start:pair.end])}”; select the new"
+                " boundaries over the row’s spans, then press E"
+            )
+            return
         base = pair.a if side == "a" else pair.b
         labels = list(self.store.schema.label_names)
         quote = short_text(self.session.document.text[start:end])

@@ -64,6 +64,7 @@ def _follow_main_window(w: MainWindow, review: ReviewWindow) -> None:
         signal.connect(lambda span: soon(span.document_id))
     editor.span_changed.connect(lambda _old, new: soon(new.document_id))
     editor.closed.connect(lambda: soon(None))
+    editor.opened.connect(lambda doc, _spans: review.document_restored(doc.id))
     w.orphans_panel.text_replaced.connect(soon)
 
 
@@ -77,7 +78,7 @@ def follow_changes(w: MainWindow, changed: set[int | None]) -> None:
     if reviewed is None or not ({reviewed, None} & changed):
         return
     if not w.store.has_document(reviewed):
-        review.show_document(None)  # the first other document with two layers, if any
+        review.document_deleted(reviewed)  # shows the first other document with two layers
         return
     refresh_review(w)
 

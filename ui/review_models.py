@@ -58,6 +58,7 @@ DECISION_NAMES = {
     ACCEPT_A: "accepted A", ACCEPT_B: "accepted B", ACCEPT_BOTH: "accepted both",
     REJECT: "rejected", EDIT: "edited", PENDING: "commented",
 }  # fmt: skip
+STALE_NAME = "decided on an earlier version — review again"
 ACCEPTED_TINT = QColor("#e3f3e3")
 REJECTED_TINT = QColor("#f8e1e1")
 
@@ -139,7 +140,7 @@ class DiffTableModel(ColumnsModel):
         assert self.session is not None
         if role == Qt.ItemDataRole.BackgroundRole and column in (DECISION, GOLD):
             decision = self.session.decision_at(row)
-            if decision is not None and decision.is_verdict:
+            if decision is not None and self.session.has_verdict(row):
                 return REJECTED_TINT if decision.decision == REJECT else ACCEPTED_TINT
             return None
         if role == Qt.ItemDataRole.FontRole and column in (LABEL_A, LABEL_B):
@@ -211,6 +212,8 @@ class DiffTableModel(ColumnsModel):
             return span.label if column in (LABEL_A, LABEL_B) else one_line(span.text)
         decision = self.session.decision_at(row)
         if column == DECISION:
+            if self.session.decided_earlier(row):
+                return STALE_NAME
             return DECISION_NAMES.get(decision.decision, "") if decision else ""
         if column == COMMENT:
             return one_line(decision.comment or "") if decision else ""
@@ -232,6 +235,8 @@ class DiffTableModel(ColumnsModel):
         decision = self.session.decision_at(row)
         if decision is not None:
             lines.append(f"{DECISION_NAMES[decision.decision]} by {decision.by}")
+            if self.session.decided_earlier(row):
+                lines.append("the pair changed after this decision: review it again")
             for span in self.session.gold_at(row):
                 lines.append(f"gold: {span.label} [{span.start}, {span.end}) "
                              f"source {span.attributes.get('source', '?')}")  # fmt: skip

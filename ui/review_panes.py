@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTableView, QTextEdit, QWidget
 
-from annotator.adjudication import Decision, PairKey, pair_key
+from annotator.adjudication import Decision, PairKey, decided_earlier, pair_key
 from annotator.review import MATCH, Pair
 
 from .document_view import DocumentView
@@ -96,7 +96,10 @@ def marks_of(pairs: Iterable[Pair], decisions: Mapping[PairKey, Decision]) -> di
         if pair.category == MATCH:
             continue
         decision = decisions.get(pair_key(pair))
-        mark = DECIDED if decision is not None and decision.is_verdict else DISAGREES
+        decided = decision is not None and decision.is_verdict
+        if decision is not None and decided and decided_earlier(decision, pair.a, pair.b):
+            decided = False  # made on an earlier version of the pair
+        mark = DECIDED if decided else DISAGREES
         if pair.a is not None:
             marks[pair.a.id] = mark
         if pair.b is not None:

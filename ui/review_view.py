@@ -81,6 +81,7 @@ class ReviewWindow(QMainWindow):
             parent.installEventFilter(self)
         self.setObjectName("reviewWindow")
         self.store = store
+        self.deleted_document: int | None = None  # reviewed when deleted: undo brings it back
         self.dialogs = ReviewDialogs(dialogs if dialogs is not None else DialogService(self), self)
         colours = {label.name: label.color for label in store.schema.labels}
 
@@ -251,6 +252,26 @@ class ReviewWindow(QMainWindow):
         self.document_box.blockSignals(False)
         self._document_chosen(a, b)
 
+    def document_deleted(self, document_id: int) -> None:
+        """The reviewed document was deleted (in the main window): show another, and say so."""
+        session = self.controller.session
+        doc = session.document if session is not None else None
+        title = doc.title or "untitled" if doc is not None and doc.id == document_id else "it"
+        self.deleted_document = document_id
+        self.show_document(None)
+        self.statusBar().showMessage(
+            f"The document under review, “{title}”, was deleted in the main window;"
+            " Ctrl+Z there brings it back, and this review with it", 15000,
+        )  # fmt: skip
+
+    def document_restored(self, document_id: int) -> None:
+        """An undo brought back the document this review showed when it was deleted."""
+        if self.deleted_document != document_id:
+            return
+        self.deleted_document = None
+        self.show_document(document_id)
+        self.statusBar().showMessage("The deleted document is back: reviewing it again", 6000)
+
     def gold_name(self) -> str:
         return self.gold_edit.text().strip() or DEFAULT_GOLD
 
@@ -346,6 +367,7 @@ class ReviewWindow(QMainWindow):
             box.blockSignals(False)
         if len(names) < 2:
             self.controller.clear()
+            self._set_title()
             self.statusBar().showMessage(
                 "Only one analyst has spans in this document: nothing to compare yet"
                 if names else "No analyst has spans in this document yet", 6000,

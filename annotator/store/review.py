@@ -28,6 +28,7 @@ from ..adjudication import (
     AdjudicationError,
     Decision,
     DecisionRequest,
+    decided_earlier,
     decision_from_row,
     plan_gold,
 )
@@ -207,7 +208,9 @@ class ReviewMixin(RelationDecisionsMixin):
             "gold_span_2": gold_ids[1], "decision": kind, "comment": comment, "by": by,
             "created_at": stamp,
         }  # fmt: skip
-        compared = ("gold_span", "gold_span_2", "decision", "comment")
+        compared: tuple[str, ...] = ("gold_span", "gold_span_2", "decision", "comment")
+        if old is not None and decided_earlier(old, a, b):  # decided again: on this version
+            compared += ("created_at",)
         if not write_decision(conn, "review_decisions", old, new, compared, changes):
             assert old is not None  # only an old row can say the same
             return decision_from_row(old)

@@ -1,0 +1,107 @@
+"""Decisions the review must not trust blindly: one made before its pair changed, and
+an edit (E) whose selection lies elsewhere in the article.
+
+Offsets are code points, worked out by hand; the review panes count UTF-16 units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from review_helpers import shown_review
+
+from annotator.adjudication import REJECT, ReviewSession
+from annotator.store import Store
+from annotator.store.base import now
+from ui.review_dialogs import ScriptedReviewDialogs
+from ui.review_models import CATEGORY, DECISION, UNDECIDED
+
+# "Mayor " 0..6, "Zoë " 6..10, "Ångström " 10..19, "said " 19..24, "on " 24..27,
+# "3 March 2024" 27..39 ("3 March" 27..34).
+DATED = "Mayor Zoë Ångström said on 3 March 2024 that the bridge reopened."
+STALE = "decided on an earlier version — review again"
+
+
+def cell(w: Any, row: int, column: int) -> str:
+    return w.model.data(w.model.index(row, column))
+
+
+def gold(store: Store, doc_id: int) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.text) for s in store.spans(doc_id, annotator="gold"))
+
+
+def test_a_verdict_on_an_earlier_version_of_the_pair_asks_for_review_again(qtbot, store):
+    doc = store.add_document(DATED, title="Stale").id
+    alice = store.add_span(doc, 27, 39, "DATE", annotator="alice").id
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")
+    w = shown_review(qtbot, store, doc, ScriptedReviewDialogs(), "lead")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1)
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    qtbot.keyClick(w.table, Qt.Key.Key_T)
+    assert cell(w, 0, DECISION) == "accepted both"
+    assert gold(store, doc) == [(27, 39, "3 March 2024")]
+
+    store.update_span(alice, end=34, by="alice")  # as in alice's own window
+    w.controller.reload()
+    qtbot.waitUntil(lambda: cell(w, 0, CATEGORY) == "boundary mismatch")
+    assert cell(w, 0, DECISION) == STALE
+    assert w.gold_state.text().endswith("0 of 1 decided")
+    w.model.set_filter(UNDECIDED)
+    assert w.model.rowCount() == 1
+    assert gold(store, doc) == [(27, 39, "3 March 2024")]  # kept until decided again
+
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    qtbot.keyClick(w.table, Qt.Key.Key_T)  # both spans of the pair as it is now
+    assert gold(store, doc) == [(27, 34, "3 March"), (27, 39, "3 March 2024")]
+    assert cell(w, 0, DECISION) == "accepted both"
+    assert w.gold_state.text().endswith("1 of 1 decided")
+
+
+def test_the_same_verdict_given_again_is_stored_for_the_new_version(store):
+    doc = store.add_document(DATED, title="Stale").id
+    alice = store.add_span(doc, 27, 39, "DATE", annotator="alice").id
+    store.add_span(doc, 27, 34, "CLAIM", annotator="bob")
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    session.decide(0, REJECT)
+    made = next(iter(session.decisions.values())).created_at
+    while now() <= made:  # the change must come later than the decision (ms stamps)
+        pass
+    store.update_span(alice, start=24, by="alice")  # "on 3 March 2024": still paired
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    assert (session.has_verdict(0), session.decided_earlier(0)) == (False, True)
+    assert session.progress() == (0, 1, 0)
+    session.decide(0, REJECT)  # the same verdict, on this version
+    assert (session.has_verdict(0), session.decided_earlier(0)) == (True, False)
+    assert session.progress() == (1, 1, 0)
+
+
+# "Mayor " 0..6, "Zoë" 6..9, " said " 9..15, "李明说了话" 15..20, " and " 20..25,
+# "tolls rose 😀" 25..37 code points, 25..38 in UTF-16 (😀 is two units).
+EDITED = "Mayor Zoë said 李明说了话 and tolls rose 😀 sharply."
+
+
+def test_edit_refuses_a_selection_that_does_not_overlap_the_chosen_row(qtbot, store):
+    doc = store.add_document(EDITED, title="Edit").id
+    store.add_span(doc, 6, 9, "ACTOR", annotator="alice")
+    store.add_span(doc, 6, 9, "ACTOR", annotator="bob")
+    store.add_span(doc, 15, 20, "ACTOR", annotator="alice")  # row 1: only A
+    dialogs = ScriptedReviewDialogs(picks=["ACTOR"])
+    w = shown_review(qtbot, store, doc, dialogs, "lead")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2)
+    w.table.setCurrentIndex(w.model.index(1, 0))
+    w.right.setFocus()
+    qtbot.waitUntil(lambda: w.last_pane is w.right)
+    w.right.select_range(25, 38)  # "tolls rose 😀": nowhere near "李明说了话"
+    qtbot.keyClick(w.right, Qt.Key.Key_E)
+    assert gold(store, doc) == []
+    assert not [a for a in dialogs.asked if a[0] == "choose"]
+    assert w.statusBar().currentMessage().startswith(
+        "Nothing edited: the selection “tolls rose 😀” does not overlap this row’s “李明说了话”"
+    )
+    assert cell(w, 1, DECISION) == ""
+
+    w.right.select_range(15, 24)  # "李明说了话 and": overlaps the row's span
+    qtbot.keyClick(w.right, Qt.Key.Key_E)
+    assert gold(store, doc) == [(15, 24, "李明说了话 and")]
+    assert cell(w, 1, DECISION) == "edited"
