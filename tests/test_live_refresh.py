@@ -37,6 +37,8 @@ OTHER_ANALYST = textwrap.dedent("""
             store.delete_document(doc_id, by="bob")
         elif action == "one":
             store.add_span(doc_id, 23, 29, "DATE", annotator="bob")
+        elif action == "alice-too":  # alice, working in a second window
+            store.add_span(doc_id, 23, 29, "DATE", annotator="alice")
         elif action == "retext":
             store.replace_text(doc_id, "Update: " + store.document(doc_id).text, by="bob")
 """)
@@ -233,3 +235,22 @@ def test_keys_pressed_before_the_window_saw_a_new_text_store_nothing(
     alice.select(6 + 16, 14 + 16)
     alice.press(Qt.Key.Key_2)
     assert [s.text for s in store.spans(doc_id, annotator="alice")] == ["Mayor", "Ana Ruiz"]
+
+
+def test_undo_labels_follow_the_same_analyst_working_in_another_window(
+    qtbot: Any, store: Store, db_path: Path, doc_id: int, make_window: Any, analyst_at: Any
+) -> None:
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    live = install_live_refresh(window, interval_ms=HOUR_MS)
+    alice = analyst_at(window)
+    alice.select(6, 14)  # "Ana Ruiz"
+    alice.press(Qt.Key.Key_2)
+    history = window.editor.history
+    assert history.stack.undoText() == "Tag ACTOR “Ana Ruiz”"
+    other_process(db_path, doc_id, "alice-too")  # tags "Monday" as alice
+    assert live.check()
+    qtbot.waitUntil(lambda: history.stack.undoText() == "", timeout=5_000)
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    # The newest step is the other window's: that is what goes, and what is said.
+    assert [(s.text, s.label) for s in store.spans(doc_id)] == [("Ana Ruiz", "ACTOR")]
+    assert window.statusBar().currentMessage() == "Undo: tag DATE “Monday”"

@@ -74,16 +74,30 @@ class History(QObject):
         self.guards: list[Callable[[], str]] = []  # why steps must wait now ("" if not)
         self._beyond = 0  # undos done below the stack, in earlier sessions' changes
         self._fresh: tuple[int, list[Span]] | None = None  # see fresh_spans
+        self._mark = store.last_event_id(analyst)  # the analyst's newest step we know of
 
     def record(self, text: str) -> None:
         """A change was just stored: it becomes the top of the undo stack."""
         self._beyond = 0  # a new change empties the Store's redo list too
         self.stack.push(StoreCommand(self, text))
+        self._remember()
 
     def set_analyst(self, analyst: str) -> None:
         self.analyst = analyst
         self._beyond = 0
         self.stack.clear()
+        self._remember()
+
+    def notice_others(self) -> None:
+        """After another process's changes were seen: if some were this analyst's
+        (the same analyst in a second window), the stack's labels no longer say
+        what Ctrl+Z undoes; they go, and undo goes on through the Store's history."""
+        if self.store.last_event_id(self.analyst) != self._mark:
+            self._resync()
+            self._remember()
+
+    def _remember(self) -> None:
+        self._mark = self.store.last_event_id(self.analyst)
 
     def held(self) -> bool:
         """True, and why in the status bar, while a mode holds changes back
@@ -190,6 +204,7 @@ class History(QObject):
             return
         if below:
             self._beyond += 1 if direction == "undo" else -1
+        self._remember()
         self.message.emit(f"{direction.capitalize()}: {describe(entry)}")
         self.applied.emit(entry, direction)
 
@@ -210,6 +225,7 @@ class History(QObject):
         ):
             return
         entry = self.store.skip_undo(analyst)
+        self._remember()
         if entry is not None:
             self.message.emit(f"Skipped: {describe(entry)} stays as it is; undo again to go on")
 

@@ -111,6 +111,7 @@ def reload_window(window: MainWindow) -> None:
             else:
                 editor.refresh_document()  # the title may have changed
                 editor.reload()
+    editor.history.notice_others()  # the same analyst in another window: labels go stale
     window.documents.refresh()
     window.layers.refresh()
     typed = window.analyst_box.lineEdit()

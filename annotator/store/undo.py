@@ -42,6 +42,12 @@ class UndoMixin(SpansMixin):
             )
         ]
 
+    def last_event_id(self, annotator: str) -> int | None:
+        """The newest event of ``annotator`` (None before the first): a window
+        that remembers it can tell when another window of the same analyst acted."""
+        found = self._scalar("SELECT max(id) FROM events WHERE annotator = ?", [annotator])
+        return None if found is None else int(found)
+
     def _events_newest_first(self, annotator: str) -> Iterator[tuple[int, str, int | None]]:
         actions = sorted(hist.UNDOABLE | {"undo", "redo", "skip"})
         marks = ", ".join("?" * len(actions))
