@@ -27,13 +27,11 @@ relations, kept in step after each decision.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomicfile import atomic_open
+from .agreement_csv import agreement_csv_rows, write_csv  # re-exported: callers take them here
 from .decisions import (
     ACCEPT_A,
     ACCEPT_B,
@@ -52,8 +50,7 @@ from .decisions import (
 from .errors import AnnotatorError
 from .model import Document, Relation, Span
 from .relation_adjudication import RelationDecision, RelationRows
-from .relation_review import RELATION_CATEGORIES
-from .review import CATEGORIES, MATCH, Pair, category_counts, compare
+from .review import MATCH, Pair, category_counts, compare
 
 if TYPE_CHECKING:
     from .store import Store
@@ -194,24 +191,39 @@ def decided_earlier(
     gold: Sequence[Span | Mapping[str, Any]] | None = None,
 ) -> bool:
     """True when a verdict was made on an earlier version of its pair: a span of the
-    pair changed after the decision (``updated_at`` later than its ``created_at``),
-    or, for an accept, the gold it made (``gold``, when given) is no longer what the
-    pair asks for.  Such a decision needs the reviewer again; it counts as undecided."""
-    row = decision if isinstance(decision, Mapping) else decision.__dict__
-    kind = row["decision"]
-    if kind == PENDING:
+    pair was edited after the decision, or, for an accept, the gold it made
+    (``gold``, when given) is no longer what the pair asks for.  Such a decision
+    needs the reviewer again; it counts as undecided.
+
+    "Edited" needs ``updated_at`` later than the decision and than the span's own
+    ``created_at``: a span imported or merged with another machine's (later)
+    clock, never edited since, does not count."""
+    made = _get(decision, "created_at")
+    if _get(decision, "decision") == PENDING:
         return False
-    ra, rb = _as_row(a), _as_row(b)
-    if any(s is not None and (s.get("updated_at") or "") > row["created_at"] for s in (ra, rb)):
-        return True
+    for span in (a, b):
+        if span is not None:
+            updated = _get(span, "updated_at") or ""
+            if updated > made and updated != (_get(span, "created_at") or updated):
+                return True
+    kind = _get(decision, "decision")
     if gold is None or kind not in (ACCEPT_A, ACCEPT_B, ACCEPT_BOTH):
         return False
-    try:
-        wanted = {(g.start, g.end, g.label) for g in plan_gold(kind, ra, rb)}
-    except AdjudicationError:  # the side it accepted is gone
+    wanted = {_place(s) for s in (a if kind != ACCEPT_B else None,
+                                  b if kind != ACCEPT_A else None) if s is not None}  # fmt: skip
+    if not wanted:  # the side it accepted is gone
         return True
-    have = {(g["start"], g["end"], g["label"]) for g in map(_as_row, gold) if g is not None}
-    return wanted != have
+    return wanted != {_place(g) for g in gold if g is not None}
+
+
+def _get(item: Any, name: str) -> Any:
+    """A field of a Span, Decision or row dict (``isinstance(dict)`` is quick; an ABC is not,
+    and the review asks this for every pair)."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _place(span: Any) -> tuple[int, int, str]:
+    return _get(span, "start"), _get(span, "end"), _get(span, "label")
 
 
 def decision_from_row(row: Mapping[str, Any]) -> Decision:
@@ -282,6 +294,8 @@ class ReviewSession(RelationRows):
         self.pairs: list[Pair] = []
         self._rows: dict[PairKey, int] = {}
         self._gold_rows: dict[str, set[int]] = {}  # gold span id -> rows pointing at it
+        self._earlier: dict[int, bool] = {}  # decided_earlier per span row, as last worked out
+        self._verdicts: int | None = None  # span rows with a verdict (progress), when known
         self._init_relations(data.relations_a, data.relations_b, data.relation_decisions,
                              data.gold_relations)  # fmt: skip
         if data.pairs is not None:
@@ -301,6 +315,7 @@ class ReviewSession(RelationRows):
 
     def set_pairs(self, pairs: list[Pair]) -> None:
         self.pairs = pairs
+        self._earlier, self._verdicts = {}, None
         self._rows = {pair_key(p): row for row, p in enumerate(pairs)}
         self._index_gold_rows()
         self._set_relation_pairs()
@@ -320,14 +335,20 @@ class ReviewSession(RelationRows):
         return decision is not None and decision.is_verdict and not self.decided_earlier(row)
 
     def decided_earlier(self, row: int) -> bool:
-        """The span row's verdict was made on an earlier version of its pair."""
+        """The span row's verdict was made on an earlier version of its pair (kept
+        per row until the row, its decision or the gold changes: the count of
+        decided pairs is asked after every key)."""
         if row >= len(self.pairs):
             return False
-        pair = self.pairs[row]
-        decision = self.decisions.get(pair_key(pair))
-        if decision is None:
-            return False
-        return decided_earlier(decision, pair.a, pair.b, self.gold_at(row))
+        known = self._earlier.get(row)
+        if known is None:
+            pair = self.pairs[row]
+            decision = self.decisions.get(pair_key(pair))
+            known = decision is not None and decided_earlier(
+                decision, pair.a, pair.b, self.gold_at(row)
+            )
+            self._earlier[row] = known
+        return known
 
     def agrees_at(self, row: int) -> bool:
         pair = self.relation_at(row) if row >= len(self.pairs) else self.pairs[row]
@@ -348,9 +369,10 @@ class ReviewSession(RelationRows):
 
     def progress(self) -> tuple[int, int, int]:
         """(pairs with a verdict, pairs, gold spans)."""
-        decided = sum(1 for k, row in self._rows.items()
-                      if k in self.decisions and self.has_verdict(row))  # fmt: skip
-        return decided, len(self.pairs), len(self.gold_spans)
+        if self._verdicts is None:  # counted whole after a reload; then kept up per decision
+            self._verdicts = sum(1 for k, row in self._rows.items()
+                                 if k in self.decisions and self.has_verdict(row))  # fmt: skip
+        return self._verdicts, len(self.pairs), len(self.gold_spans)
 
     # -- deciding ------------------------------------------------------------------
 
@@ -374,9 +396,9 @@ class ReviewSession(RelationRows):
         key = pair_key(self.pairs[row])
         new = found[0] if found else None
         touched = set(old.gold_spans if old else ()) | set(new.gold_spans if new else ())
-        changed = {row}
+        changed = {row}.union(*(self._gold_rows.get(span_id, set()) for span_id in touched))
+        before = sum(map(self.has_verdict, changed))  # the count follows these rows only
         for span_id in touched:
-            changed |= self._gold_rows.get(span_id, set())
             self._gold_rows.get(span_id, set()).discard(row)
             try:
                 self.gold_spans[span_id] = self.store.span(span_id)
@@ -388,6 +410,10 @@ class ReviewSession(RelationRows):
             self.decisions[key] = new
             for span_id in new.gold_spans:
                 self._gold_rows.setdefault(span_id, set()).add(row)
+        for changed_row in changed:
+            self._earlier.pop(changed_row, None)
+        if self._verdicts is not None:
+            self._verdicts += sum(map(self.has_verdict, changed)) - before
         if self.relation_pairs:  # their ends' gold copies may have come or gone
             self._reload_relations()
             changed.update(self.relation_rows())
@@ -429,6 +455,7 @@ class ReviewSession(RelationRows):
         """Re-read the decisions and the gold layer (after an undo, a redo, a bulk change)."""
         self.decisions = {d.key: d for d in self.store.decisions(self.document.id, gold=self.gold)}
         self.gold_spans = {s.id: s for s in self.store.layer_spans(self.document.id, self.gold)}
+        self._earlier, self._verdicts = {}, None
         self._index_gold_rows()
         self._reload_relations()
 
@@ -439,50 +466,3 @@ class ReviewSession(RelationRows):
             if row is not None:
                 for span_id in decision.gold_spans:
                     self._gold_rows.setdefault(span_id, set()).add(row)
-
-
-# -- agreement numbers as CSV ------------------------------------------------------------
-
-CSV_HEADER = ("document_id", "layer_a", "layer_b", "section", "name", "metric", "value")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""  # undefined (for example no variation at all)
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
-
-
-def agreement_csv_rows(
-    result: Mapping[str, Any], counts: Mapping[str, int], *, document_id: int, a: str, b: str,
-    relation_counts: Mapping[str, int] | None = None,
-) -> list[list[str]]:
-    """The numbers of ``document_agreement`` and the category counts, one per row.
-
-    A long table (``section``, ``name``, ``metric``, ``value``) so exports of
-    several documents can be stacked; floats have 4 decimals, undefined is empty.
-    ``relation_counts`` (relation pairs per category) add ``relation_category`` rows.
-    """
-    head = [str(document_id), a, b]
-    rows = [list(CSV_HEADER)]
-    for label, numbers in result["labels"].items():
-        for metric in ("a", "b", "exact_f1", "overlap_f1"):
-            rows.append(head + ["label", label, metric, _cell(numbers[metric])])
-    for metric in ("exact_f1", "overlap_f1", "cohen_kappa", "krippendorff_alpha"):
-        rows.append(head + ["overall", "overall", metric, _cell(result["overall"][metric])])
-    for category in CATEGORIES:
-        rows.append(head + ["category", category, "pairs", _cell(counts.get(category, 0))])
-    if relation_counts is not None:
-        for category in RELATION_CATEGORIES:
-            value = _cell(relation_counts.get(category, 0))
-            rows.append(head + ["relation_category", category, "relations", value])
-    return rows
-
-
-def write_csv(path: str | Path, rows: Iterable[Sequence[str]]) -> Path:
-    """Write ``rows`` to ``path`` completely or not at all."""
-    target = Path(path)
-    with atomic_open(target, "w") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
-    return target

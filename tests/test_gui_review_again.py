@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from review_helpers import shown_review
 
-from annotator.adjudication import REJECT, ReviewSession
+from annotator.adjudication import ACCEPT_A, ACCEPT_BOTH, REJECT, ReviewSession
 from annotator.store import Store
 from annotator.store.base import now
 from ui.review_dialogs import ScriptedReviewDialogs
@@ -105,3 +105,62 @@ def test_edit_refuses_a_selection_that_does_not_overlap_the_chosen_row(qtbot, st
     qtbot.keyClick(w.right, Qt.Key.Key_E)
     assert gold(store, doc) == [(15, 24, "李明说了话 and")]
     assert cell(w, 1, DECISION) == "edited"
+
+
+def test_spans_stamped_by_a_later_clock_do_not_make_a_verdict_stale(store):
+    # Imported (or merged) from a machine whose clock is years ahead: made and last
+    # changed "in 2030", never edited here.  A verdict on them is a verdict.
+    doc = store.add_document(DATED, title="Clock").id
+    later = "2030-01-01T00:00:00.000Z"
+    store.add_spans(doc, [
+        {"start": 27, "end": 39, "label": "DATE", "annotator": "alice",
+         "created_at": later, "updated_at": later},
+        {"start": 27, "end": 34, "label": "DATE", "annotator": "bob",
+         "created_at": later, "updated_at": later},
+    ])  # fmt: skip
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    session.decide(0, REJECT)
+    assert (session.has_verdict(0), session.decided_earlier(0)) == (True, False)
+    assert session.progress() == (1, 1, 0)
+
+
+def test_the_count_of_decided_pairs_follows_one_decision_without_recounting(
+    store, monkeypatch
+):
+    # Twenty exact matches; after the first count, a decision looks at its own row
+    # (before and after), not at all twenty.
+    import annotator.adjudication as adjudication
+
+    text = " ".join(f"w{n:02d}" for n in range(20))  # each "wNN" is 3 code points, 4 apart
+    doc = store.add_document(text).id
+    for who in ("alice", "bob"):
+        store.add_spans(doc, [{"start": 4 * n, "end": 4 * n + 3, "label": "ACTOR",
+                               "annotator": who} for n in range(20)])  # fmt: skip
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    looked: list[int] = []
+    real = adjudication.decided_earlier
+    monkeypatch.setattr(adjudication, "decided_earlier",
+                        lambda *a, **k: looked.append(1) or real(*a, **k))  # fmt: skip
+    assert session.accept_all_matches() == 20
+    assert session.progress() == (20, 20, 20)  # counted whole once, after the reload
+    looked.clear()
+    session.decide(4, REJECT)
+    assert session.progress() == (20, 20, 19)
+    session.decide(4, ACCEPT_BOTH)
+    assert session.progress() == (20, 20, 20)
+    assert len(looked) <= 2  # row 4 after each of its decisions; nothing else
+
+
+def test_the_panes_mark_a_pair_as_the_table_does_when_its_gold_went(store):
+    from ui.review_panes import DISAGREES, marks_of
+
+    doc = store.add_document(DATED, title="Gold gone").id
+    a = store.add_span(doc, 27, 39, "DATE", annotator="alice").id
+    b = store.add_span(doc, 27, 39, "CLAIM", annotator="bob").id  # a label mismatch
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    session.decide(0, ACCEPT_A)
+    (made,) = store.spans(doc, annotator="gold")
+    store.delete_span(made.id, by="lead")  # the accepted gold is gone (another window)
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    assert session.decided_earlier(0) and not session.has_verdict(0)
+    assert marks_of(session.pairs, session) == {a: DISAGREES, b: DISAGREES}

@@ -101,7 +101,7 @@ def prepare(store: Store, data: ReviewData, *, a: str, b: str, gold: str,
         session, offsets,
         SpanIndex(text, offsets, session.spans_a, eager_until=2 * EAGER_UNITS),
         SpanIndex(text, offsets, session.spans_b, eager_until=2 * EAGER_UNITS),
-        marks_of(session.pairs, session.decisions),
+        marks_of(session.pairs, session),
     )  # fmt: skip
 
 

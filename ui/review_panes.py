@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTableView, QTextEdit, QWidget
 
-from annotator.adjudication import Decision, PairKey, decided_earlier, pair_key
+from annotator.adjudication import ReviewSession, pair_key
 from annotator.review import MATCH, Pair
 
 from .document_view import DocumentView
@@ -89,16 +89,15 @@ def segments(entries: list[Entry], origin: int, length: int,
     return split_at_edges(entries, origin, length, lambda e: (e.span.label, mark(e.span.id)))
 
 
-def marks_of(pairs: Iterable[Pair], decisions: Mapping[PairKey, Decision]) -> dict[str, int]:
-    """The marks of disagreeing spans: DISAGREES until their pair has a verdict, then DECIDED."""
+def marks_of(pairs: Iterable[Pair], session: ReviewSession) -> dict[str, int]:
+    """The marks of disagreeing spans: DISAGREES until their pair has a verdict on
+    its present version (as the table says: ``has_verdict``), then DECIDED."""
     marks = {}
     for pair in pairs:
         if pair.category == MATCH:
             continue
-        decision = decisions.get(pair_key(pair))
-        decided = decision is not None and decision.is_verdict
-        if decision is not None and decided and decided_earlier(decision, pair.a, pair.b):
-            decided = False  # made on an earlier version of the pair
+        row = session.row_of(pair_key(pair))
+        decided = row is not None and session.has_verdict(row)
         mark = DECIDED if decided else DISAGREES
         if pair.a is not None:
             marks[pair.a.id] = mark

@@ -245,7 +245,7 @@ class ReviewState(QObject):
     def remark(self, pairs: Iterable[Pair]) -> None:
         """Bring the marks of these pairs' spans in step with their decisions."""
         assert self.session is not None
-        marks = marks_of(pairs, self.session.decisions)
+        marks = marks_of(pairs, self.session)
         changed = {i: m for i, m in marks.items() if self._marks.get(i) != m}
         self._marks.update(changed)
         for (_, highlighter), index in zip(self._pairs_of_panes(), (self.index_a, self.index_b),
