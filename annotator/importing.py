@@ -221,13 +221,14 @@ def _map_labels(
         guess = suggest_label(example, schema.label_names) or schema.label_names[0]
         has = f"the schema has {', '.join(schema.label_names)}"
         uses = f"{name} uses labels the schema does not have: {', '.join(sorted(unknown_labels))}"
-        example_map = f"--map {example}={guess}"
+        how = f"map them, e.g. --map {example}={guess}"
         if unknown_types:  # both at once: not one round of fixes per kind
             uses += f", and relation types it does not have: {', '.join(sorted(unknown_types))}"
-            example_map += f" --map {sorted(unknown_types)[0]}=-"
+            how = ("map each with --map FROM=TO (FROM=- leaves it out), e.g."
+                   f" --map {example}={guess}")
             has += f"; relation types {', '.join(sorted(relation_types))}"
         raise UnknownLabelsError(
-            f"{uses}; map them, e.g. {example_map} ({has})",
+            f"{uses}; {how} ({has})",
             files=(name,), labels=tuple(sorted(unknown_labels)),
             relation_types=tuple(sorted(unknown_types)),
         )  # fmt: skip

@@ -9,6 +9,9 @@ point offset after both is 4 UTF-16 units further on.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +277,32 @@ def test_replace_place_and_undo_both_through_the_window(
     assert entries == {mayor: (15, 20), lviv: (78, 82)}
     assert selected_u16(window, 78, 82) == "Lviv" and selected_u16(window, 15, 20) == "mayor"
     assert listed(panel) == [] and not dock.isVisible()
+
+
+RETEXT = textwrap.dedent("""
+    import sys
+    from annotator import open_store
+    with open_store(sys.argv[1]) as store:
+        store.replace_text(int(sys.argv[2]), sys.argv[3], by="bob")
+""")
+
+
+def test_an_orphan_is_not_placed_from_a_text_changed_elsewhere(
+    qtbot, store, doc, make_window
+) -> None:
+    store.replace_text(doc["id"], NEW, by="alice")
+    window = make_window(store, analyst="alice", document_id=doc["id"])
+    panel = window.orphans_panel
+    # Another process gives the article a text of the same length ("On Monday " moved
+    # to the end as " (Updated)"): the window has not looked yet and shows NEW.
+    same_length = NEW.replace("On Monday ", "").rstrip("\n") + " (Updated)\n"
+    assert len(same_length) == len(NEW)
+    subprocess.run([sys.executable, "-c", RETEXT, str(store.path), str(doc["id"]),
+                    same_length], check=True, timeout=120)  # fmt: skip
+    messages: list[str] = []
+    panel.message.connect(messages.append)
+    panel.orphan_list.setCurrentRow(1)  # bob's "Lviv"
+    select(window.view, *KYIV_U16)  # "Kyiv" as shown; "ents" in the new text
+    assert not panel.place_selected()
+    assert doc["lviv"] in [o.span.id for o in store.orphans(doc["id"])]  # still an orphan
+    assert messages[-1].startswith(f"the text of document {doc['id']} was changed elsewhere")

@@ -37,8 +37,9 @@ def test_unknown_labels_are_a_structured_refusal(store, tmp_path):
     # Both kinds at once: fixing the labels must not reveal the relation types next.
     assert str(exc) == (
         "news.jsonl uses labels the schema does not have: ORG, PER, and relation types it"
-        " does not have: said_by; map them, e.g. --map ORG=ACTOR --map said_by=- (the schema"
-        " has CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED, SOURCED_FROM)"
+        " does not have: said_by; map each with --map FROM=TO (FROM=- leaves it out), e.g."
+        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION; relation types"
+        " ATTRIBUTED_TO, DATED, SOURCED_FROM)"
     )
     assert sha256(store.path) == before
 
@@ -63,9 +64,9 @@ def test_the_cli_message_names_labels_and_relation_types_at_once(tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         "Error: news.jsonl uses labels the schema does not have: ORG, PER, and relation types"
-        " it does not have: said_by; map them, e.g. --map ORG=ACTOR --map said_by=- (the"
-        " schema has CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED,"
-        " SOURCED_FROM)\n"
+        " it does not have: said_by; map each with --map FROM=TO (FROM=- leaves it out), e.g."
+        " --map ORG=ACTOR (the schema has CLAIM, ACTOR, DATE, CITATION; relation types"
+        " ATTRIBUTED_TO, DATED, SOURCED_FROM)\n"
     )
 
 

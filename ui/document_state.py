@@ -146,7 +146,7 @@ class DocumentState(QObject):
         self.index = SpanIndex(doc.text, offsets, spans, eager_until=2 * EAGER_UNITS)
         self._current = None
         self.highlighter.begin_load()
-        self.view.show_text(doc.text)
+        self.view.show_text(doc.text, doc.text_sha256)
         self.highlighter.end_load()
         if self.view.document().characterCount() - 1 != offsets.utf16_length:
             self.dialogs.error(

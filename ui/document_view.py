@@ -7,6 +7,8 @@ about spans; the highlighter paints them and the editor decides what keys do.
 
 from __future__ import annotations
 
+import hashlib
+
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -53,6 +55,7 @@ class DocumentView(QPlainTextEdit):
         self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
         self.gutter = 0  # px kept left of the text column (set_gutter)
         self._units = b""  # the shown article's stored text in UTF-16 (show_text)
+        self.shown_sha256: str | None = None  # its digest
         self.setPlaceholderText("No article open. Import one with File ▸ Import documents (Ctrl+I)")
         font = QFont("Noto Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -71,9 +74,11 @@ class DocumentView(QPlainTextEdit):
             palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         self.setPalette(palette)
 
-    def show_text(self, text: str) -> None:
-        """Show ``text`` (Python's str) with the caret at the start."""
+    def show_text(self, text: str, sha256: str | None = None) -> None:
+        """Show ``text`` (Python's str) with the caret at the start; ``sha256`` is its
+        digest when the caller has it (``shown_sha256``: which text offsets came from)."""
         self._units = text.encode("utf-16-le")  # the stored text, by Qt's positions
+        self.shown_sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 

@@ -178,7 +178,10 @@ class OrphansPanel(QWidget):
         start, end = selection
         if ask and self.confirm is not None and not self._quote_agrees(span_id, start, end):
             return False
-        span = self._call(lambda: self.store.place_orphan(span_id, start, end, by=self.analyst))
+        seen = getattr(self.view, "shown_sha256", None)  # the text the offsets came from
+        span = self._call(
+            lambda: self.store.place_orphan(span_id, start, end, by=self.analyst, seen=seen)
+        )
         if span is None:
             return False
         # Collapsed, and the list disarmed: the next Enter is "find next" again.

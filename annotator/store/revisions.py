@@ -236,13 +236,17 @@ class RevisionsMixin(UndoMixin):
             )  # fmt: skip
         return _span_from_row(new)
 
-    def place_orphan(self, span_id: str, start: int, end: int, *, by: str) -> Span:
+    def place_orphan(
+        self, span_id: str, start: int, end: int, *, by: str, seen: str | None = None
+    ) -> Span:
         """Put an orphan back at ``[start, end)`` of the current text (one undo step).
 
         Its quote becomes that stretch of the text; label, note and analyst stay.
+        ``seen`` as for ``add_span``: the digest of the text the offsets came from.
         """
         with self._transaction() as conn:
             old = self._orphan_row(span_id)
+            self._check_seen(old["document_id"], seen)
             new = self._span_row(
                 self._text(old["document_id"]), old["document_id"], start, end, old["label"],
                 old["annotator"], note=old["note"],
