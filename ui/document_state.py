@@ -173,6 +173,23 @@ class DocumentState(QObject):
         if self._resync(spans):
             self._saved()
 
+    def stored(self, *, added: Iterable[Span] = (), removed: Iterable[Span] = ()) -> None:
+        """Spans just added to or deleted from the Store by another part of the window
+        (an accepted or rejected suggestion): the index, table and counts follow without
+        reading the document's spans again (with a layer hidden, they are read again)."""
+        if self.document is None or self.index is None:
+            return
+        added, removed = list(added), list(removed)
+        if self.hidden & {s.annotator for s in added + removed}:
+            self.reload()
+            return
+        for span in removed:
+            self._removed(span)
+        fresh = [s for s in added if s.document_id == self.document.id and s.id not in self.index]
+        if fresh:
+            self._added(fresh)
+        self._saved()
+
     def after_step(self, entry: HistoryEntry, spans: list[Span] | None = None) -> None:
         """An undo or redo of ``entry`` changed the open document: update only the
         spans its states name (a small step costs what a tag does); a big step, one
