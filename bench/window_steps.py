@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("s", "u"), help="one of the two articles")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     print(f"platform {app.platformName()}, target median < {TARGET_MS:.0f} ms per key")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
