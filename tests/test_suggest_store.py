@@ -13,6 +13,7 @@ from annotator.suggest.apply import (
     SUGGEST,
     accept,
     accept_all,
+    is_pending,
     pending,
     reference_date,
     reject,
@@ -163,3 +164,22 @@ def test_the_gazetteer_can_be_extended_by_the_user(
     got = {(text[s.start : s.end], s.attributes["kind"]) for s in actors.suggest(text)}
     assert got == {("Harbour Ministry", "organisation"), ("Olsberg", "person"),
                    ("Denmark", "country")}  # fmt: skip
+
+
+def test_is_pending_agrees_with_pending_for_one_suggestion(store: Store, doc: int) -> None:
+    """``is_pending`` reads only the spans of the suggestion's range (``spans_at``)."""
+    made = suggest_document(store, doc, reference=dt.date(2025, 3, 7))
+    first, second = made[0], made[1]
+    store.add_span(doc, first.start, first.end, first.label, annotator="alice")
+    store.add_span(doc, second.start, second.end, "CLAIM", annotator="alice")  # another label
+    store.add_span(doc, second.start, second.end, second.label, annotator="bob")
+    reject(store, made[2].id, "alice")
+    for who in ("alice", "bob"):
+        expected = {s.id for s in pending(store, doc, analyst=who)}
+        assert {s.id for s in made if is_pending(store, s.id, who)} == expected
+    assert not is_pending(store, first.id, "alice") and is_pending(store, second.id, "alice")
+    assert not is_pending(store, made[2].id, "alice")  # deleted
+    here = store.spans_at(doc, second.start, second.end)
+    assert sorted((s.annotator, s.label) for s in here) == sorted(
+        [("alice", "CLAIM"), ("bob", second.label), (SUGGEST, second.label)]
+    )

@@ -123,6 +123,14 @@ class DocumentListModel(QAbstractListModel):
         self._docs[row] = replace(doc, span_counts=counts, analyst_counts=analysts)
         self._row_changed(row)
 
+    def set_layer_counts(self, document_id: int, per_analyst: dict[str, int]) -> None:
+        """The open document's spans per analyst changed (the tooltip's other analysts)."""
+        row = self._rows.get(document_id)
+        if row is None or self._docs[row].analyst_counts == per_analyst:
+            return
+        self._docs[row] = replace(self._docs[row], analyst_counts=dict(per_analyst))
+        self._row_changed(row)
+
     def set_done(self, document_id: int, analyst: str, done: bool) -> None:
         row = self._rows.get(document_id)
         if row is None:

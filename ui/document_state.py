@@ -29,6 +29,11 @@ from .sliced_painting import EAGER_UNITS
 from .span_index import Entry, SpanIndex
 
 SLICED_REPAINT_BLOCKS = 40  # beyond this many changed blocks, repaint those on screen first
+# History actions that change only spans or links of their document (no title, text,
+# done mark or other document): shown in place when that document is open.
+SPAN_STEPS = frozenset(
+    {"add_span", "add_spans", "update_span", "delete_span", "add_relation", "delete_relation"}
+)
 STEP_SPANS = 200  # an undo or redo touching more spans than this reads them all again
 SCREEN_BLOCKS = 80  # blocks painted at once from the top of the view (more than a screen)
 
@@ -172,6 +177,30 @@ class DocumentState(QObject):
         all of them, just read, if the caller has them)."""
         if self._resync(spans):
             self._saved()
+
+    def stored(self, *, added: Iterable[Span] = (), removed: Iterable[Span] = ()) -> None:
+        """Spans just added to or deleted from the Store by another part of the window
+        (an accepted or rejected suggestion): the index, table and counts follow without
+        reading the document's spans again (with a layer hidden, they are read again)."""
+        if self.document is None or self.index is None:
+            return
+        added, removed = list(added), list(removed)
+        if self.hidden & {s.annotator for s in added + removed}:
+            self.reload()
+            return
+        for span in removed:
+            self._removed(span)
+        fresh = [s for s in added if s.document_id == self.document.id and s.id not in self.index]
+        if fresh:
+            self._added(fresh)
+        self._saved()
+
+    def is_span_step(self, entry: HistoryEntry) -> bool:
+        """Whether undoing or redoing ``entry`` changes only the open document's spans:
+        the window then follows it in place (``after_step``), and the document list and
+        the layers' totals through the counts, without reading every document again."""
+        return (self.document is not None and entry.document_id == self.document.id
+                and entry.action in SPAN_STEPS)  # fmt: skip
 
     def after_step(self, entry: HistoryEntry, spans: list[Span] | None = None) -> None:
         """An undo or redo of ``entry`` changed the open document: update only the

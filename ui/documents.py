@@ -141,6 +141,9 @@ class Documents(QObject):
     def after_history(self, entry: HistoryEntry, direction: str) -> None:
         """An undo or redo happened: the list first, then the open document (when
         the step deleted it, the one next to it, as deleting it directly does)."""
+        if self.editor.is_span_step(entry):  # the open document's counts follow the editor
+            self.editor.after_history(entry, direction)
+            return
         ids = self.model.ids()
         position = ids.index(entry.document_id) if entry.document_id in ids else 0
         self.refresh()

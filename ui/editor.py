@@ -266,7 +266,8 @@ class Editor(DocumentState):
             if not is_open or entry.action == "replace_text":
                 self.open_document(entry.document_id)  # show where the change happened
             else:
-                self.refresh_document()
+                if not self.is_span_step(entry):  # a rename: the record (title) changed
+                    self.refresh_document()
                 self.after_step(entry, self.history.fresh_spans(entry.document_id))
         except NotFoundError:  # a document deleted again by a redo
             if is_open:

@@ -321,6 +321,16 @@ class SpanIndex:
             i += 1
         return found
 
+    def first_from(self, pos: int, wanted: Callable[[Entry], bool]) -> Entry | None:
+        """The first entry starting at or after ``pos`` that ``wanted`` accepts."""
+        self.complete()
+        keys = self._keys
+        for i in range(bisect_left(keys, (pos,)), len(keys)):
+            entry = self._by_id[keys[i][2]]
+            if wanted(entry):
+                return entry
+        return None
+
     def next_after(self, key: tuple[int, int, str]) -> Entry | None:
         """The entry after ``key`` in document order, wrapping around."""
         self.complete()

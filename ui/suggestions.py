@@ -46,6 +46,7 @@ from annotator.suggest.apply import (
     SUGGEST,
     accept,
     accept_all,
+    is_pending,
     pending,
     reject,
     suggest_document,
@@ -104,10 +105,13 @@ class SuggestionsController(QObject):
         view.installEventFilter(self)
         view.painted.connect(self._paint_outlines)
         view.cursorPositionChanged.connect(self._caret_moved)
-        for signal in (editor.opened, editor.span_added, editor.span_removed,
-                       editor.span_changed, editor.spans_reset, editor.analyst_changed,
+        for signal in (editor.opened, editor.spans_reset, editor.analyst_changed,
                        editor.closed):  # fmt: skip
             signal.connect(self._invalidate)
+        # One span's change updates the pending ids from the spans of its range only.
+        editor.span_added.connect(lambda span: self._track(span))
+        editor.span_removed.connect(lambda span: self._track(span))
+        editor.span_changed.connect(self._track_change)
 
     # -- what the analyst asks for ------------------------------------------------------
 
@@ -143,14 +147,17 @@ class SuggestionsController(QObject):
 
     def accept_here(self) -> bool:
         """Enter: the pending suggestion at the caret into the analyst's layer."""
-        return self._decide_here("Accept", accept)
+        return self._decide_here("Accept", accept, removes=False)
 
     def reject_here(self) -> bool:
         """Delete: the pending suggestion at the caret is rejected (never proposed again)."""
-        return self._decide_here("Reject", reject)
+        return self._decide_here("Reject", reject, removes=True)
 
-    def _decide_here(self, verb: str, decide: Callable[[Any, str, str], Any]) -> bool:
-        """Apply ``decide(store, span_id, analyst)`` to the pending suggestion at the caret.
+    def _decide_here(
+        self, verb: str, decide: Callable[[Any, str, str], Any], *, removes: bool
+    ) -> bool:
+        """Apply ``decide(store, span_id, analyst)`` to the pending suggestion at the caret:
+        it returns the analyst's new span, or deletes the suggestion (``removes``).
 
         False when the caret is in none (the key then keeps its usual meaning).
         """
@@ -165,6 +172,10 @@ class SuggestionsController(QObject):
             return True
         quoted = f"{span.label} “{short_text(span.text)}”"
         editor.history.record(f"{verb} {quoted}")
+        if removes:
+            editor.stored(removed=[span])
+        else:
+            editor.stored(added=[done] if isinstance(done, Span) else [])
         self._after_change(entry.end, f"{verb}ed {quoted}")
         return True
 
@@ -182,6 +193,7 @@ class SuggestionsController(QObject):
             return True
         if spans:
             editor.history.record(f"Accept all: {len(spans)} × {label}")
+        editor.stored(added=spans)
         self._after_change(entry.end, f"Accepted {counted(len(spans), label + ' suggestion')}")
         return True
 
@@ -300,10 +312,7 @@ class SuggestionsController(QObject):
 
     def _still_pending(self, span: Span) -> bool:
         # The cache can lag a change made elsewhere: ask the Store before writing.
-        editor = self.window.editor
-        fresh = pending(self.window.store, span.document_id, label=span.label,
-                        analyst=editor.analyst)  # fmt: skip
-        if any(s.id == span.id for s in fresh):
+        if is_pending(self.window.store, span.id, self.window.editor.analyst):
             return True
         self._invalidate()
         return False
@@ -327,8 +336,9 @@ class SuggestionsController(QObject):
         self._say(text)
 
     def _after_change(self, end16: int, text: str) -> None:
-        self.window.editor.reload()
-        self._invalidate()
+        # The editor has shown the change (``stored``): the pending ids followed its signals.
+        self._announced = None
+        self.window.view.viewport().update()
         if not self._select_next(end16, wrap=False):
             text += " · no more suggestions after this one"
         self._say(text)
@@ -339,13 +349,38 @@ class SuggestionsController(QObject):
         if editor.index is None:
             return False
         ids = self.pending_ids()
-        entries = [e for e in editor.index.entries() if e.span.id in ids]
-        after = [e for e in entries if e.start >= from16]
-        chosen = after[0] if after else (entries[0] if wrap and entries else None)
+        chosen = editor.index.first_from(from16, lambda e: e.span.id in ids)
+        if chosen is None and wrap:
+            chosen = editor.index.first_from(0, lambda e: e.span.id in ids)
         if chosen is None:
             return False
         editor.view.select_range(chosen.start, chosen.end)
         return True
+
+    def _track(self, span: Span) -> None:
+        """``span`` was added, removed or changed: the suggestions of its range and label
+        are pending again, or not, as the analyst's spans there now say."""
+        self._announced = None
+        self.window.view.viewport().update()
+        editor, ids = self.window.editor, self._pending_ids
+        if ids is None or span.annotator not in (SUGGEST, editor.analyst):
+            return
+        index, offsets = editor.index, editor.offsets
+        if index is None or offsets is None or {SUGGEST, editor.analyst} & editor.hidden:
+            self._pending_ids = None  # read again when asked
+            return
+        start16, end16 = offsets.to_utf16(span.start), offsets.to_utf16(span.end)
+        same = [e.span for e in index.same_range(start16, end16)
+                if e.span.label == span.label]  # fmt: skip
+        taken = any(s.annotator == editor.analyst for s in same)
+        ids.discard(span.id)  # a removed suggestion; one still there is in ``same``
+        for other in same:
+            if other.annotator == SUGGEST:
+                (ids.discard if taken else ids.add)(other.id)
+
+    def _track_change(self, old: Span, new: Span) -> None:
+        self._track(old)
+        self._track(new)
 
     def _invalidate(self, *_args: object) -> None:
         self._pending_ids = None

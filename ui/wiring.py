@@ -86,6 +86,10 @@ def wire(w: MainWindow) -> None:
         w.palette_bar.set_counts(per_label)
         w.document_model.set_counts(document_id, per_label)
 
+    def layers(per_analyst: dict[str, int]) -> None:
+        if editor.document is not None:
+            w.document_model.set_layer_counts(editor.document.id, per_analyst)
+
     def analyst_changed(name: str) -> None:
         model.refresh_roles()
         w.documents.refresh()
@@ -98,8 +102,10 @@ def wire(w: MainWindow) -> None:
             review.set_reviewer(name)
 
     def history_applied(entry: HistoryEntry, direction: str) -> None:
+        in_place = editor.is_span_step(entry)  # the layers' totals follow the counts then
         w.documents.after_history(entry, direction)
-        w.layers.refresh()
+        if not in_place:
+            w.layers.refresh()
 
     status = w.statusBar()
     editor.opened.connect(opened)
@@ -110,6 +116,7 @@ def wire(w: MainWindow) -> None:
     editor.span_changed.connect(model.replace)
     editor.spans_reset.connect(model.reset)
     editor.counts_changed.connect(counts)
+    editor.layers_changed.connect(layers)
     editor.current_changed.connect(show_current)
     editor.analyst_changed.connect(analyst_changed)
     editor.editable_changed.connect(model.refresh_roles)

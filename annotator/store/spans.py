@@ -257,6 +257,16 @@ class SpansMixin(StoreBase):
         )
         return [_span_from_row(r) for r in rows]
 
+    def spans_at(self, document_id: int, start: int, end: int) -> list[Span]:
+        """The document's spans covering exactly ``[start, end)`` (an index look-up: a
+        check of one suggestion need not read the document's thousands of spans)."""
+        rows = self.db.conn.execute(
+            f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? AND start = ?"
+            ' AND "end" = ? AND orphan_revision IS NULL ORDER BY id',
+            [document_id, start, end],
+        )
+        return [_span_from_row(r) for r in rows]
+
     def span(self, span_id: str) -> Span:
         return _span_from_row(self._span_dict(span_id))
 

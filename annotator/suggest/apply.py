@@ -34,7 +34,7 @@ from typing import Any
 from dateutil import parser as du_parser
 
 from ..attributes import check_attributes
-from ..errors import InvalidSpanError
+from ..errors import InvalidSpanError, NotFoundError
 from ..model import SUGGEST, Span
 from . import run_all
 from .base import Suggestion
@@ -153,6 +153,21 @@ def pending(
     ]  # fmt: skip
 
 
+def is_pending(store: Any, span_id: str, analyst: str) -> bool:
+    """Whether suggestion ``span_id`` is still pending for ``analyst`` (as ``pending``
+    says, from the spans of its range only)."""
+    try:
+        span = store.span(span_id)
+    except (NotFoundError, InvalidSpanError):
+        return False
+    if span.annotator != SUGGEST:
+        return False
+    return not any(
+        s.annotator == analyst and s.label == span.label
+        for s in store.spans_at(span.document_id, span.start, span.end)
+    )
+
+
 def _suggestion(store: Any, span_id: str) -> Span:
     span = store.span(span_id)
     if span.annotator != SUGGEST:
@@ -173,8 +188,8 @@ def accept(store: Any, span_id: str, analyst: str) -> Span:
     if analyst == SUGGEST:
         raise InvalidSpanError("accept a suggestion as an analyst, not as 'suggest'")
     span = _suggestion(store, span_id)
-    for mine in store.spans(span.document_id, annotator=analyst):
-        if (mine.start, mine.end, mine.label) == (span.start, span.end, span.label):
+    for mine in store.spans_at(span.document_id, span.start, span.end):
+        if mine.annotator == analyst and mine.label == span.label:
             return mine
     row = _copy(span, analyst)
     return store.add_span(
