@@ -42,6 +42,7 @@ from annotator.store import Store
 
 from .claims_model import COLUMNS, ClaimsFilter, ClaimsModel
 from .docks import dock_of, docked_panel
+from .layout_fit import show_dock
 from .workers import JobRunner
 
 if TYPE_CHECKING:
@@ -347,7 +348,7 @@ def show_claims(window: MainWindow) -> ClaimsPanel:
     if dock.isVisible():
         dock.hide()
         return panel
-    dock.show()
+    show_dock(window, dock)
     dock.raise_()
     panel.refresh()
     panel.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)

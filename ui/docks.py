@@ -8,6 +8,8 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
+from .layout_fit import LayoutFit
+
 P = TypeVar("P", bound=QWidget)
 
 
@@ -31,6 +33,9 @@ def docked_panel(
     dock.setWidget(panel)
     window.addDockWidget(area, dock)
     dock.hide()
+    fit = window.findChild(LayoutFit, "layoutFit")
+    if fit is not None:  # placed and kept to its share of the window
+        fit.watch(dock)
     return panel, True
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -28,6 +29,15 @@ from .span_index import display_text
 
 READING_WIDTH = 820  # px: about 90 characters, a comfortable line for reading
 MARGIN = 24
+MIN_CHARS = 50  # the narrowest line the article gives way to: the docks shrink first
+MIN_LINES = 8
+# Zoomed in, the minimum stays this wide (fewer characters to a line) so that at
+# 1024 px the document list and a column of docks still fit beside it.
+MIN_COLUMN_CAP = 440  # px
+
+
+# An ordinary line of news prose: its average advance is what a character costs.
+LINE_SAMPLE = "The minister said on Monday that the bridge would reopen to traffic by June."
 
 
 class DocumentView(QPlainTextEdit):
@@ -164,6 +174,18 @@ class DocumentView(QPlainTextEdit):
         """Keep ``width`` px left of the text column for drawings (relation_margin.py)."""
         self.gutter = width
         self._centre()
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """A column of ``MIN_CHARS`` characters of the article's font (at most
+        ``MIN_COLUMN_CAP`` px) beside the gutter and the scroll bar: the window's
+        docks and panels give way before the article does."""
+        metrics = QFontMetricsF(self.font())
+        column = metrics.horizontalAdvance(LINE_SAMPLE) * MIN_CHARS / len(LINE_SAMPLE)
+        chrome = self.gutter + 2 * MARGIN + self.verticalScrollBar().sizeHint().width()
+        width = min(int(column) + 1, MIN_COLUMN_CAP) + chrome + 2 * self.frameWidth()
+        height = int(metrics.lineSpacing() * MIN_LINES) + 2 * MARGIN
+        return QSize(width, height)
 
     def _centre(self) -> None:
         # A column of reading width rather than lines across a wide screen; the

@@ -1,7 +1,8 @@
 """The annotation window: layout only.
 
 Left the document list above the layers, centre the article, right the span
-table with its filters; on top the label palette, the search box and the
+table with its filters in a dock (the docks give way to the article: see
+``layout_fit.py``); on top the label palette, the search box and the
 analyst.  What keys and clicks do lives in ``editor.py``, ``search.py``,
 ``documents.py``, ``layers.py``, ``edge_drag.py`` and ``orphans_panel.py`` (a dock
 shown while the open document has orphans); the review window is linked in
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store import Store
 
-from . import review_link, window_state
+from . import layout_fit, review_link, window_state
 from .actions import action_specs, build_actions, build_menus
 from .appearance import Appearance
 from .attributes_form import AttributesForm
@@ -211,16 +212,26 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.left_splitter)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.span_panel)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([240, 690, 470])
+        self.splitter.setSizes([240, 1160])
         self.setCentralWidget(self.splitter)
+        # The span table heads the right column of docks, which the orphans and the
+        # corpus search join (as tabs in a short window: layout_fit.py).
+        self.span_dock = QDockWidget("Spans", self)
+        self.span_dock.setObjectName("spanDock")
+        self.span_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)  # fmt: skip
+        self.span_dock.setWidget(self.span_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.span_dock)
+        self.resizeDocks([self.span_dock], [470], Qt.Orientation.Horizontal)
         self.orphans_dock = QDockWidget("Orphans", self)
         self.orphans_dock.setObjectName("orphansDock")
         self.orphans_dock.setWidget(self.orphans_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.orphans_dock)
         self.orphans_dock.hide()  # shown while there are orphans or fuzzy placements
+        fit = layout_fit.install(self, self.span_dock)
+        fit.watch(self.orphans_dock)
 
         status = self.statusBar()
         status.setStyleSheet(
@@ -325,4 +336,4 @@ class MainWindow(QMainWindow):
         """The database-bound parts, by name (for ``window_state.tear_down``)."""
         return {name: getattr(self, name) for name in (
             "editor", "search", "span_model", "document_model", "documents", "layers",
-            "edge_drag", "relations", "orphans_dock")}  # fmt: skip
+            "edge_drag", "relations", "orphans_dock", "span_dock")}  # fmt: skip

@@ -130,9 +130,10 @@ def shoot(db_path: Path, out: Path, theme: str = "light", *, review: bool = Fals
         window.appearance.set_theme(theme)
         window.open_document(doc_id)
         window.resize(*SIZE)
-        window.splitter.setSizes([290, 660, 450])  # room for the documents' titles
+        window.splitter.setSizes([290, 660])  # room for the documents' titles
         window.show()
         QTest.qWaitForWindowExposed(window)
+        window.resizeDocks([window.span_dock], [450], Qt.Orientation.Horizontal)
         chosen = next(s for s in store.spans(doc_id, annotator=SAMPLE_ANNOTATOR)
                       if s.text == SELECTED_TEXT)  # fmt: skip
         window.editor.select_span(chosen.id)

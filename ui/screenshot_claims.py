@@ -88,7 +88,8 @@ def shoot(db_path: Path, out: Path) -> None:
             QTimer.singleShot(20, loop.quit)
             loop.exec()
         window.resizeDocks([dock_of(panel)], [430], Qt.Orientation.Vertical)
-        window.splitter.setSizes([250, 700, 450])
+        window.splitter.setSizes([250, 700])
+        window.resizeDocks([window.span_dock], [450], Qt.Orientation.Horizontal)
         for column, width in enumerate(WIDTHS):
             if width:
                 panel.table.setColumnWidth(column, width)

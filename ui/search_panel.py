@@ -36,6 +36,7 @@ from annotator.store.search import SearchHit, SearchQueryError
 
 from .docks import dock_of, docked_panel
 from .label_palette import swatch
+from .layout_fit import show_dock
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -138,7 +139,7 @@ class SearchPanel(QWidget):
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("corpusSearchPanel")
-        self.setMinimumWidth(340)  # room for a line of context beside label and analyst
+        self.setMinimumWidth(280)  # a line of context beside label and analyst, in a narrow window
         self.main_window = window
         self.query = QLineEdit(self)
         self.query.setObjectName("corpusSearchBox")
@@ -301,7 +302,7 @@ def show_search(window: MainWindow) -> SearchPanel:
     panel = install_search_panel(window)
     dock = dock_of(panel)
     panel.refresh_filters()  # analysts may have been added since
-    dock.show()
+    show_dock(window, dock)
     dock.raise_()
     panel.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
     panel.query.selectAll()

@@ -67,6 +67,7 @@ def tear_down(w: MainWindow) -> None:
         keeper.wait_all()
     review_link.close_review(w)  # it works on the Store about to be closed
     w.removeDockWidget(w.orphans_dock)
+    w.removeDockWidget(w.span_dock)
     for toolbar in w.findChildren(QToolBar):
         w.removeToolBar(toolbar)
         toolbar.deleteLater()

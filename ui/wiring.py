@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from annotator.model import Document, HistoryEntry, Span
 
 from . import review_link, window_state
+from .layout_fit import show_dock
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -179,7 +180,8 @@ def _wire_orphans(w: MainWindow) -> None:
     panel.stored.connect(editor.history.record)
     panel.spans_changed.connect(lambda _document_id: editor.reload())
     panel.text_replaced.connect(editor.open_document)  # every offset moved
-    panel.counts.connect(lambda orphans, fuzzy: dock.setVisible(bool(orphans or fuzzy)))
+    panel.counts.connect(lambda orphans, fuzzy: show_dock(w, dock) if orphans or fuzzy
+                         else dock.hide())  # fmt: skip
     panel.confirm = w.dialogs.confirm  # Enter on other words than the orphan's asks first
     w.search.matched.connect(panel.disarm)  # then Enter is "find next", not "place"
 
