@@ -78,8 +78,8 @@ def sqlite_trouble(exc: Exception) -> str:
     """What a SQLite error means for the person at the keyboard: "damaged" (the
     file itself), "full" (its disk), "disk" (reading or writing the disk failed:
     full, unplugged, or failing), "open" (the file or a file beside it could not
-    be opened: a missing folder, no permission, a read-only disk), or ""
-    (anything else: locks, bad SQL)."""
+    be opened: a missing folder, no permission, a read-only disk), "busy" (another
+    connection held the write lock past every retry), or "" (anything else)."""
     name = getattr(exc, "sqlite_errorname", "")
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return "damaged"
@@ -89,6 +89,8 @@ def sqlite_trouble(exc: Exception) -> str:
         return "disk"
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
         return "open"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "busy"
     return ""
 
 
@@ -99,6 +101,8 @@ def sqlite_error_line(exc: Exception, *, sentence: bool = False) -> str:
         "full": "free some space on its disk and try again",
         "disk": "check that its disk has free space and is still attached, then try again",
         "open": "check that you may write to its folder and that its disk is attached",
+        "busy": "another program kept it busy for several seconds (a big import?): nothing"
+                " was stored; try again when that has finished",
     }.get(sqlite_trouble(exc), "try again")
     line = f"the database could not be written ({exc}): {advice}"
     return f"T{line[1:]}." if sentence else line

@@ -135,6 +135,17 @@ def test_sqlite_errors_are_told_apart(tmp_path: Path) -> None:
         "the database could not be written (database or disk is full):"
         " free some space on its disk and try again"
     )
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        sqlite3.connect(tmp_path / "busy.db", timeout=0).execute("BEGIN IMMEDIATE")
+    holder.close()
+    assert sqlite_trouble(locked.value) == "busy"
+    assert sqlite_error_line(locked.value) == (
+        "the database could not be written (database is locked): another program kept it"
+        " busy for several seconds (a big import?): nothing was stored; try again when that"
+        " has finished"
+    )
     assert sqlite_error_line(bad_sql.value) == (
         "the database could not be written (no such table: nowhere): try again"
     )
