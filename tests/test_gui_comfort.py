@@ -51,9 +51,11 @@ def test_a_second_window_restores_zoom_size_splitters_and_document(
     first = analyst_at(make_window(store, document_id=docs[0]))
     first.press(Qt.Key.Key_Equal, CTRL)
     first.press(Qt.Key.Key_Equal, CTRL)
+    # The document first: the window's minimum width (the zoomed article asks for 50
+    # characters, in whichever font is installed) is then the one the second has.
+    first.window.open_document(docs[1])
     first.window.resize(760, 560)  # no narrower than the article's minimum lets it be
     size = (first.window.width(), first.window.height())
-    first.window.open_document(docs[1])
     first.window.splitter.setSizes([180, 580])
     sizes = first.window.splitter.sizes()
     first.window.close()
@@ -61,7 +63,10 @@ def test_a_second_window_restores_zoom_size_splitters_and_document(
 
     second = make_window(store)  # no document asked for
     assert font_size(second) == 14.5
-    assert (second.width(), second.height()) == size
+    # As wide as the first, unless its own minimum is wider (this platform's screen
+    # is 800 px: the minimum rules, and it depends on what the status bar says).
+    assert second.height() == size[1]
+    assert second.width() == max(size[0], second.minimumSizeHint().width())
     assert second.splitter.sizes() == sizes
     assert second.editor.document.id == docs[1]
     current = second.document_list.currentIndex()
