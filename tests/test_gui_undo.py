@@ -225,3 +225,25 @@ def test_a_one_span_undo_and_redo_touch_only_that_span(store, doc_id, make_windo
     assert [(s.start, s.end, s.label) for s in (model.span_at(r) for r in range(model.rowCount()))
             ] == [(10, 18, "ACTOR")]  # fmt: skip
     assert reads == []
+
+
+def test_undo_and_redo_around_a_shorter_text(store, make_window, analyst_at):
+    # "Friday" lies at 73..79 of OLD (counted by hand: the 😀, 👍🏽 and á are 1, 2
+    # and 2 code points); NEW is 13 code points, so the tag becomes an orphan.
+    old = ("😀 Zoë Ångström said 李明说了话 on Monday.\n"
+           "The dam 👍🏽 was safe, said Ma\u0301ria on Friday.\n")  # fmt: skip
+    assert old[73:79] == "Friday"
+    new = "😀 Zoë spoke.\n"
+    doc = store.add_document(old, title="T").id
+    window = make_window(store, analyst="alice", document_id=doc)
+    alice = analyst_at(window)
+    store.add_span(doc, 73, 79, "DATE", annotator="alice")
+    window.editor.reload()
+    store.replace_text(doc, new, by="alice")  # alice's File ▸ Replace text, elsewhere
+    window.reload_from_store()
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    for key_mods, text in ((ctrl, old), (ctrl, old), (ctrl | shift, old), (ctrl | shift, new)):
+        alice.press(Qt.Key.Key_Z, key_mods)  # no caret placed at an offset of the other text
+        assert window.view.toPlainText() == text
+    assert [o.span.text for o in store.orphans(doc)] == ["Friday"]
+    assert window.span_model.rowCount() == 0

@@ -273,11 +273,15 @@ class Editor(DocumentState):
             if is_open:
                 self.close_document()
             return
+        if entry.action == "replace_text":
+            return  # its rows hold offsets of both texts: the reopened article starts at the top
         state = entry.before if direction == "undo" else entry.after
         rows = (state or {}).get("spans") or (entry.after or entry.before or {}).get("spans") or []
         if rows and self.offsets is not None:
-            self.view.place_caret(self.offsets.to_utf16(min(r["start"] for r in rows)))
-            self.view.ensureCursorVisible()
+            first = min(r["start"] for r in rows)
+            if first <= self.offsets.length:
+                self.view.place_caret(self.offsets.to_utf16(first))
+                self.view.ensureCursorVisible()
 
     def _relabel(self, entry: Entry, label: str) -> None:
         old = entry.span
