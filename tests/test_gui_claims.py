@@ -293,3 +293,31 @@ def test_the_filter_ignores_case_and_accents_as_search_does(window, qtbot):
     assert [row[0] for row in table(panel)] == ["the bridge reopened"]
     panel.filter.setText("ledger")
     assert len(table(panel)) == 2
+
+
+def test_this_article_after_all_articles_shows_this_article_only(window, qtbot):
+    panel = show_claims(window)
+    all_articles(qtbot, panel)
+    assert len(table(panel)) == 3
+    panel.scope.setCurrentIndex(0)
+    rows = table(settled(qtbot, panel))
+    assert sorted(row[0] for row in rows) == ["it was closed", "the bridge reopened"]  # A's
+
+
+def test_a_link_made_just_before_opening_another_article_shows(
+    window, analyst_at, store, docs, qtbot
+):
+    panel = show_claims(window)
+    store.delete_relation(next(r.id for r in store.relations(docs[0]) if r.type == "DATED"
+                               and store.span(r.to_span).text == "Monday"), by="alice")
+    window.reload_from_store()
+    window.relations._stale()  # noqa: SLF001 (another process changed the store)
+    all_articles(qtbot, panel)
+    alice = analyst_at(window)
+    alice.caret(110)  # in "it was closed"
+    alice.press(Qt.Key.Key_R)
+    alice.press(Qt.Key.Key_Return)  # links it to "Monday"
+    window.open_document(docs[1])  # at once: before the panel has read article A again
+    qtbot.waitUntil(lambda: not panel.reading)
+    (closed,) = [row for row in table(panel) if row[0] == "it was closed"]
+    assert closed[2] == "Monday"

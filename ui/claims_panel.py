@@ -91,8 +91,8 @@ class ClaimsPanel(QWidget):
         self._corpus: dict[int, list[ClaimRow]] | None = None  # per document, all articles
         self._reading = 0  # the newest corpus read asked for; older answers are dropped
         self._edited: set[int] = set()  # documents edited while the corpus is being read
-        self._reading_article = False  # the open article's rows are being read
-        self._again = False  # and changed since that read began: read again
+        self._reading_article = False  # articles' rows are being read (_read_article)
+        self._asked: set[int] = set()  # articles whose rows are to be read (again)
         self._jobs = JobRunner(self)
         self._read_soon = QTimer(self)
         self._read_soon.setSingleShot(True)
@@ -149,9 +149,10 @@ class ClaimsPanel(QWidget):
                 self._edited.add(doc_id)
             return
         if not self.corpus and (doc_id is None or any(
-                row.document_id != doc_id for row in self.model.rows[:1])):  # fmt: skip
-            self._show([])  # another article (or none): its rows come next
+                row.document_id != doc_id for row in self.model.rows)):  # fmt: skip
+            self._show([])  # another article (or none; or all of them): its rows come next
         if doc_id is not None:
+            self._asked.add(doc_id)  # kept if another article opens before the read starts
             self._read_soon.start()  # once the key that asked has returned, once for many
 
     def _hidden(self) -> bool:
@@ -172,7 +173,8 @@ class ClaimsPanel(QWidget):
         if self.corpus and self._corpus is None:
             self.refresh(open_article_only=True)
             return
-        self._again = self._again or self._reading_article  # that read is out of date
+        if self._reading_article:
+            self._asked.add(doc.id)  # the read going on is out of date for this article
         self._edited.add(doc.id)  # in case all articles are being read
         ids = span_ids | self.model.linked_to(span_ids)
         rows, gone = claim_rows_touching(
@@ -195,36 +197,45 @@ class ClaimsPanel(QWidget):
         self._summary_soon.start()  # counting 2,500 rows after every key would be felt
 
     def _read_article(self) -> None:
-        """The open article's rows, read on a worker thread; one read at a time."""
+        """The asked articles' rows, read on a worker thread; one read at a time.
+        Showing one article, only its rows matter; showing all, every asked one's."""
         if self._reading_article:
-            self._again = True
-            return
+            return  # the read going on asks for the next when it is done
         editor = self.window_.editor
-        if editor.document is None:
+        shown = {editor.document.id} if editor.document is not None else set()
+        ids: set[int] = set(self._asked) if self.corpus else shown & self._asked
+        self._asked.clear()
+        if not ids:
             return
-        doc_id, analyst = editor.document.id, editor.analyst
-        self._reading_article, self._again = True, False
+        analyst = editor.analyst
+        self._reading_article = True
 
         def done(rows: list[ClaimRow]) -> None:
             self._reading_article = False
+            per_document: dict[int, list[ClaimRow]] = {doc_id: [] for doc_id in ids}
+            for row in rows:
+                per_document[row.document_id].append(row)
             document = self.window_.editor.document
-            if self._again or document is None or document.id != doc_id:
-                self._again = False
-                self.refresh(open_article_only=True)  # changed while read: read again
-                return
-            if self.corpus:
-                if self._corpus is None:
-                    return
-                self._corpus[doc_id] = rows
-            self.model.replace_document(doc_id, rows)
-            self._changed(doc_id)
+            for doc_id, found in per_document.items():
+                if doc_id in self._asked:
+                    continue  # changed while read: the next read has it
+                if self.corpus:
+                    if self._corpus is None:
+                        continue
+                    self._corpus[doc_id] = found
+                elif document is None or document.id != doc_id:
+                    continue  # another article is shown now
+                self.model.replace_document(doc_id, found)
+                self._changed(doc_id)
+            if self._asked:
+                self._read_soon.start()
 
         def failed(message: str) -> None:
             self._reading_article = False
             self.summary.setText(f"The claims could not be read: {message}")
 
         def work(store: Store) -> list[ClaimRow]:
-            return claim_rows(store, analyst, [doc_id])
+            return claim_rows(store, analyst, sorted(ids))
 
         self.jobs.start(self.window_.store.path, work, done, failed)
 
