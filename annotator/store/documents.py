@@ -245,10 +245,15 @@ class DocumentsMixin(ImportsMixin):
                 continue
             # Someone commits faster than the readers start: hold other writers
             # off for the moment it takes to start them (readers never wait).
-            with self._transaction():
+            try:
+                with self._transaction():
+                    for conn in conns:
+                        conn.execute("BEGIN")
+                        conn.execute("SELECT max(id) FROM events").fetchone()
+            except BaseException:
                 for conn in conns:
-                    conn.execute("BEGIN")
-                    conn.execute("SELECT max(id) FROM events").fetchone()
+                    conn.close()
+                raise
         return conns
 
     def export_jsonl(self, path_or_file: Any, *, annotator: str | None = None) -> Any:
