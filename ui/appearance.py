@@ -127,7 +127,6 @@ class Appearance(QObject):
         font = QFont(view.font())
         font.setPointSizeF(self.points)
         view.setFont(font)
-        view.updateGeometry()  # its minimum width is 50 characters of this font
 
     def apply_theme(self) -> None:
         w = self.window
