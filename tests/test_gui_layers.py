@@ -122,6 +122,10 @@ def test_label_key_leaves_a_hidden_own_span_alone_as_delete_does(
     alice.caret(15)
     alice.press(Qt.Key.Key_Delete)
     assert window.statusBar().currentMessage() == said
+    # bob's span chosen (as from the table), then Alt+3: the same words.
+    window.editor.select_span(next(s.id for s in store.spans(doc_id, annotator="bob")))
+    alice.press(Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert window.statusBar().currentMessage() == said
     assert len(store.spans(doc_id, annotator="alice")) == 1
 
 

@@ -286,7 +286,7 @@ class Editor(DocumentState):
     def _relabel(self, entry: Entry, label: str) -> None:
         old = entry.span
         if not self.can_edit(old.annotator):
-            self.message.emit(read_only(old.annotator))
+            self.message.emit(self._with_hidden_hint(read_only(old.annotator)))
             return
         if old.label == label:
             self.message.emit(f"Already {label}")
@@ -324,9 +324,13 @@ class Editor(DocumentState):
     def _why_no_target(self, default: str) -> str:
         if self.index is None:
             return "Open a document first"
+        return self._with_hidden_hint(self._why_not_editable(default))
+
+    def _with_hidden_hint(self, why: str) -> str:
+        """``why``, and that the analyst's own layer is hidden if it is."""
         if self.analyst in self.hidden:
-            return f"{self._why_not_editable(default)} · your layer is hidden: show it in Layers"
-        return self._why_not_editable(default)
+            return f"{why} · your layer is hidden: show it in Layers"
+        return why
 
     def _why_not_editable(self, default: str) -> str:
         assert self.index is not None
