@@ -13,6 +13,7 @@ import gc
 import time
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -185,15 +186,9 @@ class DocumentState(QObject):
         if self.document is None or self.index is None:
             return
         added, removed = list(added), list(removed)
-        if self.hidden & {s.annotator for s in added + removed}:
-            self.reload()
-            return
-        for span in removed:
-            self._removed(span)
-        fresh = [s for s in added if s.document_id == self.document.id and s.id not in self.index]
-        if fresh:
-            self._added(fresh)
-        self._saved()
+        pairs: list[tuple[Span | None, Span | None]] = [(span, None) for span in removed]
+        pairs += [(self._shown(span.id), span) for span in added]
+        self._follow(pairs, {s.annotator for s in added + removed})
 
     def is_span_step(self, entry: HistoryEntry) -> bool:
         """Whether undoing or redoing ``entry`` changes only the open document's spans:
@@ -216,17 +211,27 @@ class DocumentState(QObject):
             return
         found: dict[str, tuple[Span | None, Span | None]] = {}
         for span_id in ids:
-            entry_of = self.index.entry(span_id)
             try:
                 new: Span | None = self.store.span(span_id)
             except (NotFoundError, InvalidSpanError):  # gone, or an orphan of an earlier text
                 new = None
-            found[span_id] = (entry_of.span if entry_of is not None else None, new)
+            found[span_id] = (self._shown(span_id), new)
         touched = {r.get("annotator") for r in rows} | {n.annotator for _, n in found.values() if n}
-        if touched & self.hidden:  # the hidden layers' counts come from a full read
+        self._follow(list(found.values()), touched)
+
+    def _shown(self, span_id: str) -> Span | None:
+        entry = self.index.entry(span_id) if self.index is not None else None
+        return entry.span if entry is not None else None
+
+    def _follow(self, pairs: list[tuple[Span | None, Span | None]], layers: set[Any]) -> None:
+        """Bring the index, table and counts from each ``old`` span to its ``new`` one
+        (None: not there); a change in a hidden layer reads everything again (the
+        hidden layers' counts come from a full read)."""
+        assert self.document is not None
+        if layers & self.hidden:
             self.reload()
             return
-        for old, new in found.values():
+        for old, new in pairs:
             if old == new:
                 continue
             if new is None or new.document_id != self.document.id:
