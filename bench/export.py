@@ -181,7 +181,7 @@ def time_import_floor(folder: Path, source: Path, run: int) -> float:
     for leftover in folder.glob(f"{target.name}*"):
         leftover.unlink()
     with open_store(target) as store:  # the real schema, indexes and settings
-        conn = store.db.conn
+        conn = store.conn
         t0 = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         for doc, spans in work:

@@ -40,7 +40,7 @@ def test_a_tag_key_on_a_full_database_says_so_and_stores_nothing(
 ):
     doc_id = store.add_document(TEXT, title="Bridge").id
     alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
-    fill_up(store.db.conn)
+    fill_up(store.conn)
     alice.select(6, 17)
     alice.press(Qt.Key.Key_2)
     assert dialogs.errors == [
@@ -50,7 +50,7 @@ def test_a_tag_key_on_a_full_database_says_so_and_stores_nothing(
     assert store.spans(doc_id) == []
     assert not alice.window.editor.history.stack.canUndo()
     # Room again (as after freeing space): the same key press stores the span.
-    store.db.conn.execute("PRAGMA max_page_count = 1073741823")
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
     alice.select(6, 17)
     alice.press(Qt.Key.Key_2)
     assert [(s.start, s.end, s.label, s.text) for s in store.spans(doc_id)] == [

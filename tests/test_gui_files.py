@@ -46,7 +46,7 @@ def test_new_database_switches_and_closes_the_old_store(window, store, tmp_path,
     assert titles(window) == [] and window.editor.document is None
     assert window.windowTitle() == "annotator — fresh.db"
     with pytest.raises(sqlite3.ProgrammingError):  # the old connection is closed
-        store.db.conn.execute("SELECT 1")
+        store.conn.execute("SELECT 1")
     assert window.analyst == "alice"
     assert window.files.recent_paths()[:2] == [tmp_path / "fresh.db", tmp_path / "annotations.db"]
 

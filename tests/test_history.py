@@ -281,7 +281,7 @@ def test_events_are_append_only(store: Store, doc_id: int, db_path: Path) -> Non
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute("DELETE FROM events")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        store.db.conn.execute("DELETE FROM events WHERE id = 1")
+        store.conn.execute("DELETE FROM events WHERE id = 1")
     assert rows(db_path, "events") == before
 
 

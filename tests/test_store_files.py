@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -55,9 +57,36 @@ def test_open_store_creates_the_file_and_the_layout(db_path: Path) -> None:
 
 def test_context_manager_closes_the_connection(db_path: Path) -> None:
     with open_store(db_path) as store:
-        conn = store.db.conn
+        conn = store.conn
     with pytest.raises(sqlite3.ProgrammingError):
         conn.execute("SELECT 1")
+
+
+def test_db_is_sqlite_utils_on_the_stores_own_connection(store: Store) -> None:
+    import sqlite_utils
+
+    doc = store.add_document(TEXT, title="Kyiv briefing")
+    assert isinstance(store.db, sqlite_utils.Database)
+    assert store.conn is store.conn
+    assert [r["title"] for r in store.db["documents"].rows_where("id = ?", [doc.id])] == [
+        "Kyiv briefing"
+    ]
+
+
+def test_the_command_line_starts_without_importing_sqlite_utils() -> None:
+    # sqlite-utils takes about 0.1 s to import: the store makes ``db`` only when asked.
+    code = (
+        "import sys; from annotator.cli import cli; from annotator import open_store\n"
+        "import tempfile, pathlib\n"
+        "with open_store(pathlib.Path(tempfile.mkdtemp()) / 'a.db') as store:\n"
+        "    store.add_document('Odesa port reopened.')\n"
+        "    before = 'sqlite_utils' in sys.modules\n"
+        "    store.db\n"
+        "print(before, 'sqlite_utils' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, cwd=ROOT)  # fmt: skip
+    assert result.stdout.split() == ["False", "True"], result.stderr
 
 
 def test_close_without_context_manager(db_path: Path) -> None:
@@ -65,7 +94,7 @@ def test_close_without_context_manager(db_path: Path) -> None:
     store.add_document(TEXT)
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
-        store.db.conn.execute("SELECT 1")
+        store.conn.execute("SELECT 1")
     assert count(db_path, "documents") == 1
 
 
@@ -73,7 +102,7 @@ def test_pragmas_wal_foreign_keys_synchronous_full(store: Store, db_path: Path) 
     # journal_mode is stored in the file: another connection sees WAL.
     assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
     # The others are per connection: read them on the store's own.
-    conn = store.db.conn
+    conn = store.conn
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # 2 = FULL
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0

@@ -31,8 +31,8 @@ class DocumentsMixin(ImportsMixin):
         if given) and per analyst, and who marked it done."""
         labels: dict[int, dict[str, int]] = {}
         analysts: dict[int, dict[str, int]] = {}
-        orphans = _orphan_counts(self.db.conn, "document_id, annotator, label")
-        for doc_id, who, label, n in self.db.conn.execute(
+        orphans = _orphan_counts(self.conn, "document_id, annotator, label")
+        for doc_id, who, label, n in self.conn.execute(
             "SELECT document_id, annotator, label, count(*) FROM spans"
             " GROUP BY document_id, annotator, label"
         ):
@@ -45,7 +45,7 @@ class DocumentsMixin(ImportsMixin):
                 per_label = labels.setdefault(doc_id, {})
                 per_label[label] = per_label.get(label, 0) + n
         done: dict[int, set[str]] = {}
-        for doc_id, who in self.db.conn.execute(
+        for doc_id, who in self.conn.execute(
             "SELECT document_id, annotator FROM document_status WHERE done"
         ):
             done.setdefault(doc_id, set()).add(who)
@@ -61,7 +61,7 @@ class DocumentsMixin(ImportsMixin):
                 analysts.get(row["id"], {}),
                 frozenset(done.get(row["id"], ())),
             )  # fmt: skip
-            for row in self.db.conn.execute(
+            for row in self.conn.execute(
                 "SELECT id, uid, title, source, length, created_at FROM documents ORDER BY id"
             )
         ]
@@ -135,7 +135,7 @@ class DocumentsMixin(ImportsMixin):
         """The first document after ``after`` (wrapping round) not done by ``analyst``."""
         ids = [
             r[0]
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 "SELECT id FROM documents WHERE id NOT IN (SELECT document_id FROM"
                 " document_status WHERE annotator = ? AND done) ORDER BY id",
                 [analyst],
@@ -146,7 +146,7 @@ class DocumentsMixin(ImportsMixin):
 
     def _document_row(self, document_id: int, *columns: str) -> dict[str, Any]:
         known = [c for c in columns if c in hist.TABLE_COLUMNS["documents"]]
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             f"SELECT {quote_columns(known)} FROM documents WHERE id = ?", [document_id]
         ).fetchone()
         if row is None:
@@ -188,7 +188,7 @@ class DocumentsMixin(ImportsMixin):
         )
 
     def document(self, document_id: int) -> Document:
-        row = self.db.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:
             raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
         return Document(
@@ -205,8 +205,8 @@ class DocumentsMixin(ImportsMixin):
     def stats(self) -> dict[str, dict[str, int]]:
         """Span counts: ``{label: {annotator: n}}``."""
         result: dict[str, dict[str, int]] = {}
-        orphans = _orphan_counts(self.db.conn, "label, annotator")
-        for label, annotator, n in self.db.conn.execute(
+        orphans = _orphan_counts(self.conn, "label, annotator")
+        for label, annotator, n in self.conn.execute(
             "SELECT label, annotator, count(*) FROM spans GROUP BY label, annotator"
             " ORDER BY label, annotator"
         ):
@@ -217,7 +217,7 @@ class DocumentsMixin(ImportsMixin):
 
     def annotators(self) -> list[str]:
         return [
-            r[0] for r in self.db.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY 1")
+            r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM spans ORDER BY 1")
         ]
 
     def snapshot_readers(self, count: int = 2) -> list[sqlite3.Connection]:

@@ -82,7 +82,7 @@ class ImportsMixin(SpansMixin):
         looked = digest is not None
         digest = digest or sha256(text)
         uid = uid or digest
-        existing = None if looked else self.db.conn.execute(
+        existing = None if looked else self.conn.execute(
             "SELECT id, title FROM documents WHERE uid = ? OR text_sha256 = ? LIMIT 1",
             [uid, digest],
         ).fetchone()  # fmt: skip
@@ -105,7 +105,7 @@ class ImportsMixin(SpansMixin):
         except (TypeError, ValueError) as exc:
             raise InvalidSpanError(f"document meta must be plain JSON values ({exc})") from None
         doc_id = self._new_id("documents")
-        self.db.conn.execute(
+        self.conn.execute(
             "INSERT INTO documents"
             " (id, uid, title, source, text, text_sha256, length, meta, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -321,7 +321,7 @@ class ImportsMixin(SpansMixin):
         orphan keeps its offsets and quote in its text, checked like any span."""
         if not (record.revisions or record.orphans):
             return {}
-        conn = self.db.conn
+        conn = self.conn
         here = dict(conn.execute(
             "SELECT text_sha256, id FROM revisions WHERE document_id = ?", [doc_id]))  # fmt: skip
         number = self._scalar(
@@ -390,7 +390,7 @@ class ImportsMixin(SpansMixin):
         ids; without this, every round trip would double the spans."""
         here = {
             (start, end, label, who): span_id
-            for span_id, start, end, label, who in self.db.conn.execute(
+            for span_id, start, end, label, who in self.conn.execute(
                 'SELECT id, start, "end", label, annotator FROM spans'
                 " WHERE document_id = ? AND orphan_revision IS NULL",
                 [doc_id],
@@ -402,7 +402,7 @@ class ImportsMixin(SpansMixin):
         """The relation rows not already in the document (same type, ends and analyst)."""
         here = {
             tuple(r)
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 "SELECT type, from_span, to_span, annotator FROM relations WHERE document_id = ?",
                 [doc_id],
             )
@@ -445,7 +445,7 @@ class ImportsMixin(SpansMixin):
         found: set[str] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            for row_id, owner in self.db.conn.execute(
+            for row_id, owner in self.conn.execute(
                 f"SELECT id, document_id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ):

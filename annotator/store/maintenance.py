@@ -54,7 +54,7 @@ class MaintenanceMixin(StoreBase):
             with temporary_path(target) as tmp:
                 dest = sqlite3.connect(tmp)
                 try:
-                    self.db.conn.backup(dest)
+                    self.conn.backup(dest)
                 finally:
                     dest.close()
         except sqlite3.OperationalError as exc:
@@ -81,7 +81,7 @@ class MaintenanceMixin(StoreBase):
                                         f" ({exc})")]  # fmt: skip
 
     def _check(self) -> list[Breach]:
-        conn = self.db.conn
+        conn = self.conn
         breaches = [
             Breach("integrity", str(row[0]))
             for row in conn.execute("PRAGMA integrity_check")

@@ -22,7 +22,7 @@ def normalise(text: str) -> str:
 class OverviewMixin(StoreBase):
     def overview(self, *, top: int = 10) -> dict[str, Any]:
         """Numbers for the overview panel and ``annotator stats --json``."""
-        conn = self.db.conn
+        conn = self.conn
         documents = int(self._scalar("SELECT count(*) FROM documents"))
         spans: dict[str, dict[str, int]] = {}
         touched: dict[str, set[int]] = {}
@@ -64,7 +64,7 @@ class OverviewMixin(StoreBase):
     def _frequent(self, top: int) -> dict[str, list[dict[str, Any]]]:
         """Per mention label, the most mentioned texts, merged by ``normalise``."""
         merged: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in MENTION_LABELS}
-        conn = self.db.conn
+        conn = self.conn
         # Orphans (rare) are taken off afterwards: the index does not hold their mark.
         orphaned = {
             (label, text, doc_id): n

@@ -37,7 +37,7 @@ class RelationDecisionsMixin(UndoMixin):
     def relation_decisions(self, document_id: int, *,
                            gold: str = DEFAULT_GOLD) -> list[RelationDecision]:  # fmt: skip
         """The document's relation decisions into layer ``gold``, oldest first."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {_SELECT} FROM relation_decisions WHERE document_id = ? AND gold = ?"
             " ORDER BY created_at, id",
             [document_id, gold],
@@ -60,7 +60,7 @@ class RelationDecisionsMixin(UndoMixin):
             raise AdjudicationError("a relation decision needs a relation of layer A or of layer B")
         a = self._layer_relation(document_id, gold, request.a_relation)
         b = self._layer_relation(document_id, gold, request.b_relation)
-        conn = self.db.conn
+        conn = self.conn
         found = conn.execute(
             f"SELECT {_SELECT} FROM relation_decisions WHERE document_id = ? AND gold = ?"
             " AND a_relation IS ? AND b_relation IS ? ORDER BY created_at, id LIMIT 1",
@@ -115,7 +115,7 @@ class RelationDecisionsMixin(UndoMixin):
         """A relation of layer A or B of this document (never of the gold layer)."""
         if relation_id is None:
             return None
-        found = self.db.conn.execute(
+        found = self.conn.execute(
             f"SELECT {_RELATION_SELECT} FROM relations WHERE id = ?", [relation_id]
         ).fetchone()
         if found is None:
@@ -137,7 +137,7 @@ class RelationDecisionsMixin(UndoMixin):
 
     def _gold_copy(self, document_id: int, gold: str, span_id: str) -> str | None:
         """The gold span standing for a layer span (the rule: ``relation_adjudication``)."""
-        conn = self.db.conn
+        conn = self.conn
         span = conn.execute(
             'SELECT start, "end", label FROM spans WHERE id = ?', [span_id]
         ).fetchone()
@@ -161,7 +161,7 @@ class RelationDecisionsMixin(UndoMixin):
                        ends: tuple[str | None, str | None], owned: Sequence[str], stamp: str,
                        changes: Changes) -> str:  # fmt: skip
         """The id of the gold relation ``spec`` asks for between ``ends``, made if missing."""
-        conn = self.db.conn
+        conn = self.conn
         existing = conn.execute(
             f"SELECT {_RELATION_SELECT} FROM relations WHERE document_id = ? AND annotator = ?"
             " AND from_span = ? AND to_span = ? AND type = ? ORDER BY id LIMIT 1",
@@ -191,7 +191,7 @@ class RelationDecisionsMixin(UndoMixin):
         for rel_id in (decision["gold_relation"], decision["gold_relation_2"]):
             if rel_id is None or rel_id in owned:
                 continue
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 "SELECT annotator, attributes FROM relations WHERE id = ?", [rel_id]
             ).fetchone()
             if row is None or row[0] != decision["gold"] or "source" not in json.loads(row[1]):
@@ -205,7 +205,7 @@ class RelationDecisionsMixin(UndoMixin):
         return owned
 
     def _drop_gold_relations(self, relation_ids: Sequence[str], changes: Changes) -> None:
-        conn = self.db.conn
+        conn = self.conn
         for rel_id in relation_ids:
             row = conn.execute(
                 f"SELECT {_RELATION_SELECT} FROM relations WHERE id = ?", [rel_id]
@@ -217,10 +217,10 @@ class RelationDecisionsMixin(UndoMixin):
     def _drop_relation_decisions_of(self, relation_ids: Sequence[str], changes: Changes) -> None:
         """A span decision dropped these gold relations: the decisions that made them go too."""
         for rel_id in relation_ids:
-            for row in self.db.conn.execute(
+            for row in self.conn.execute(
                 f"SELECT {_SELECT} FROM relation_decisions"
                 " WHERE gold_relation = ? OR gold_relation_2 = ?",
                 [rel_id, rel_id],
             ).fetchall():
-                self.db.conn.execute("DELETE FROM relation_decisions WHERE id = ?", [row["id"]])
+                self.conn.execute("DELETE FROM relation_decisions WHERE id = ?", [row["id"]])
                 changes.deleted("relation_decisions", dict(row))

@@ -50,7 +50,7 @@ class ReviewMixin(RelationDecisionsMixin):
 
     def decisions(self, document_id: int, *, gold: str = DEFAULT_GOLD) -> list[Decision]:
         """The document's decisions into layer ``gold``, oldest first."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE document_id = ? AND gold = ?"
             " ORDER BY created_at, id",
             [document_id, gold],
@@ -83,7 +83,7 @@ class ReviewMixin(RelationDecisionsMixin):
     def layer_sizes(self, document_id: int, annotators: Sequence[str]) -> dict[str, int]:
         """How many spans each of ``annotators`` has in the document."""
         marks = ", ".join("?" * len(annotators))
-        found = dict(self.db.conn.execute(
+        found = dict(self.conn.execute(
             "SELECT annotator, count(*) FROM spans"
             f" WHERE document_id = ? AND annotator IN ({marks}) AND orphan_revision IS NULL"
             " GROUP BY annotator",
@@ -157,7 +157,7 @@ class ReviewMixin(RelationDecisionsMixin):
             raise AdjudicationError("a decision needs a span of layer A or of layer B")
         a = lookup.layer_span(request.a_span)
         b = lookup.layer_span(request.b_span)
-        document_id, gold, conn = lookup.document_id, lookup.gold, self.db.conn
+        document_id, gold, conn = lookup.document_id, lookup.gold, self.conn
         old = lookup.decision(request.a_span, request.b_span)
         comment = comment_value(request.comment, old)
         if request.decision is None and comment is None:  # no comment and no verdict:
@@ -218,7 +218,7 @@ class ReviewMixin(RelationDecisionsMixin):
         return decision_from_row(new)
 
     def _drop_gold(self, lookup: _Lookup, span_ids: Sequence[str], changes: Changes) -> None:
-        conn = self.db.conn
+        conn = self.conn
         for span_id in span_ids:
             rels = self._relations_touching([span_id])
             for rel in rels:  # they go with it, and come back
@@ -236,7 +236,7 @@ class ReviewMixin(RelationDecisionsMixin):
         if old["attributes"] == encoded and old["note"] == note:
             return
         new = {**old, "attributes": encoded, "note": note, "updated_at": now()}
-        self.db.conn.execute(
+        self.conn.execute(
             "UPDATE spans SET attributes = ?, note = ?, updated_at = ? WHERE id = ?",
             [new["attributes"], new["note"], new["updated_at"], old["id"]],
         )
@@ -247,7 +247,7 @@ class ReviewMixin(RelationDecisionsMixin):
 
     def _move(self, current: hist.State, wanted: hist.State) -> None:
         """Check the decision rows first, so a conflict there reads as one."""
-        conn = self.db.conn
+        conn = self.conn
         for table, columns, noun in (
             ("review_decisions", _DECISION_COLUMNS, "review decision"),
             ("relation_decisions", _RELATION_DECISION_COLUMNS, "relation decision"),
@@ -274,7 +274,7 @@ class _Lookup:
 
     def __init__(self, store: ReviewMixin, document_id: int, gold: str) -> None:
         self.store, self.document_id, self.gold = store, document_id, gold
-        self.conn = store.db.conn
+        self.conn = store.conn
 
     def prefetch(self, requests: Sequence[DecisionRequest]) -> None:
         """Nothing to read ahead for a single decision."""

@@ -157,12 +157,12 @@ class RevisionsMixin(UndoMixin):
         """The orphans of earlier texts (not of revision ``current``, just made) that
         can be placed in ``new_text``, each with its placement."""
         found = []
-        for revision_id, old_text in self.db.conn.execute(
+        for revision_id, old_text in self.conn.execute(
             "SELECT id, text FROM revisions WHERE document_id = ? AND id != ? AND id IN"
             " (SELECT orphan_revision FROM spans WHERE document_id = ?) ORDER BY number",
             [document_id, current, document_id],
         ).fetchall():
-            rows = [dict(r) for r in self.db.conn.execute(
+            rows = [dict(r) for r in self.conn.execute(
                 f"SELECT {_SPAN_ROW} FROM spans WHERE document_id = ? AND orphan_revision = ?"
                 ' ORDER BY start, "end", id', [document_id, revision_id])]  # fmt: skip
             places = reanchor(old_text, new_text, [(r["start"], r["end"]) for r in rows])
@@ -173,7 +173,7 @@ class RevisionsMixin(UndoMixin):
         """The document's earlier texts, oldest first."""
         return [
             Revision(*row)
-            for row in self.db.conn.execute(
+            for row in self.conn.execute(
                 "SELECT id, document_id, number, text_sha256, length, replaced_at, replaced_by"
                 " FROM revisions WHERE document_id = ? ORDER BY number, id",
                 [document_id],
@@ -194,7 +194,7 @@ class RevisionsMixin(UndoMixin):
             where, params = where + " AND annotator = ?", [*params, annotator]
         return [
             Orphan(_span_from_row(r), r["orphan_revision"])
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 f"SELECT {_SPAN_ROW} FROM spans WHERE {where}"
                 ' ORDER BY orphan_revision, start, "end", id',
                 params,
@@ -211,7 +211,7 @@ class RevisionsMixin(UndoMixin):
 
     def orphaned_relations(self, document_id: int) -> list[Relation]:
         """Relations kept with an orphaned end: not listed by ``relations()``, not exported."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {_RELATION_SELECT} FROM relations r WHERE document_id = ?"
             f" AND NOT {LIVE_RELATION} ORDER BY created_at, id",
             [document_id],
@@ -277,7 +277,7 @@ class RevisionsMixin(UndoMixin):
             )  # fmt: skip
 
     def _orphan_row(self, span_id: str) -> dict[str, Any]:
-        row = self.db.conn.execute(f"SELECT {_SPAN_ROW} FROM spans WHERE id = ?", [span_id])
+        row = self.conn.execute(f"SELECT {_SPAN_ROW} FROM spans WHERE id = ?", [span_id])
         found = row.fetchone()
         if found is None:
             raise NotFoundError(f"there is no span {span_id}: it may have been dropped")
@@ -295,14 +295,14 @@ class RevisionsMixin(UndoMixin):
         checked = [
             r
             for i in range(0, len(ids), 500)
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 f'SELECT id, document_id, start, "end", text FROM spans WHERE id IN'
                 f" ({', '.join('?' * len(ids[i : i + 500]))}) AND orphan_revision IS NULL",
                 ids[i : i + 500],
             )
         ]
         for doc_id in replaced:
-            checked += self.db.conn.execute(
+            checked += self.conn.execute(
                 'SELECT id, document_id, start, "end", text FROM spans'
                 " WHERE document_id = ? AND orphan_revision IS NULL",
                 [doc_id],

@@ -169,7 +169,7 @@ class SearchMixin(StoreBase):
                     SearchHit(doc_id, title, "text", context)
                     # In document order: FTS5 yields rows by id and stops at the
                     # limit, where ranking would score every matching document.
-                    for doc_id, title, context in self.db.conn.execute(
+                    for doc_id, title, context in self.conn.execute(
                         f"SELECT d.id, d.title, snippet(documents_fts, 1, '{MARK[0]}', '{MARK[1]}',"
                         " '…', 12)"
                         " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
@@ -202,7 +202,7 @@ class SearchMixin(StoreBase):
         """Spans holding a match of ``query`` in their document's text."""
         where, params = self._filters(label, annotator)
         hits: list[SearchHit] = []
-        for doc_id, title, marked in self.db.conn.execute(
+        for doc_id, title, marked in self.conn.execute(
             "SELECT d.id, d.title, highlight(documents_fts, 1, ?, ?) FROM documents_fts"
             " JOIN documents d ON d.id = documents_fts.rowid"
             " WHERE documents_fts MATCH ? ORDER BY documents_fts.rowid",
@@ -211,7 +211,7 @@ class SearchMixin(StoreBase):
             matches = _match_ranges(marked)
             if not matches:
                 continue
-            for span_id, lab, who, start, end, text in self.db.conn.execute(
+            for span_id, lab, who, start, end, text in self.conn.execute(
                 'SELECT s.id, s.label, s.annotator, s.start, s."end", s.text FROM spans s'
                 f' WHERE s.document_id = ? AND s.start <= ? AND s."end" >= ? {where}'
                 " AND s.orphan_revision IS NULL"
@@ -231,7 +231,7 @@ class SearchMixin(StoreBase):
         where, params = self._filters(label, annotator)
         return [
             SearchHit(doc_id, title, "note", f"{text} — {note}", span_id, lab, who, start, end)
-            for doc_id, title, span_id, lab, who, start, end, text, note in self.db.conn.execute(
+            for doc_id, title, span_id, lab, who, start, end, text, note in self.conn.execute(
                 'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end",'
                 " s.text, s.note FROM notes_fts JOIN spans s ON s.rowid = notes_fts.rowid"
                 f" JOIN documents d ON d.id = s.document_id WHERE notes_fts MATCH ? {where}"
@@ -247,7 +247,7 @@ class SearchMixin(StoreBase):
         """Substring search for queries without any word (emoji, symbols) or with CJK."""
         hits: list[SearchHit] = []
         if label is None and annotator is None:
-            for doc_id, title, text in self.db.conn.execute(
+            for doc_id, title, text in self.conn.execute(
                 "SELECT id, title, text FROM documents WHERE instr(text, ?) ORDER BY id LIMIT ?",
                 [needle, limit],
             ):
@@ -261,7 +261,7 @@ class SearchMixin(StoreBase):
             where, params = where + " AND s.label = ?", params + [label]
         if annotator is not None:
             where, params = where + " AND s.annotator = ?", params + [annotator]
-        for doc_id, title, span_id, lab, who, start, end, text in self.db.conn.execute(
+        for doc_id, title, span_id, lab, who, start, end, text in self.conn.execute(
             'SELECT s.document_id, d.title, s.id, s.label, s.annotator, s.start, s."end", s.text'
             f" FROM spans s JOIN documents d ON d.id = s.document_id WHERE {where}"
             " AND s.orphan_revision IS NULL"
@@ -277,7 +277,7 @@ class SearchMixin(StoreBase):
             at = self._text(document_id).find(query.strip())
             return None if at < 0 else (at, at + len(query.strip()))
         try:
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts"
                 " WHERE documents_fts MATCH ? AND rowid = ?",
                 [_MARK_OPEN, _MARK_CLOSE, query.translate(FOLD), document_id],

@@ -252,7 +252,7 @@ class SpansMixin(StoreBase):
         params: list[Any] = [document_id]
         if annotator is not None:
             where, params = where + " AND annotator = ?", params + [annotator]
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f'SELECT {_SPAN_SELECT} FROM spans WHERE {where} ORDER BY start, "end", id', params
         )
         return [_span_from_row(r) for r in rows]
@@ -260,7 +260,7 @@ class SpansMixin(StoreBase):
     def spans_at(self, document_id: int, start: int, end: int) -> list[Span]:
         """The document's spans covering exactly ``[start, end)`` (an index look-up: a
         check of one suggestion need not read the document's thousands of spans)."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? AND start = ?"
             ' AND "end" = ? AND orphan_revision IS NULL ORDER BY id',
             [document_id, start, end],
@@ -271,7 +271,7 @@ class SpansMixin(StoreBase):
         return _span_from_row(self._span_dict(span_id))
 
     def _span_dict(self, span_id: str) -> dict[str, Any]:
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             f"SELECT {_SPAN_SELECT}, orphan_revision FROM spans WHERE id = ?", [span_id]
         ).fetchone()
         if row is None:
@@ -339,7 +339,7 @@ class SpansMixin(StoreBase):
             other_label = self._scalar("SELECT label FROM spans WHERE id = ?", [other])
             ends = (label, other_label) if rel["from_span"] == span_id else (other_label, label)
             if rel["type"] not in self.schema.relation_types_between(*ends):
-                this, that = (self.db.conn.execute(
+                this, that = (self.conn.execute(
                     "SELECT label, text FROM spans WHERE id = ?", [i]).fetchone()
                     for i in (span_id, other))  # fmt: skip
                 raise InvalidSpanError(
@@ -363,7 +363,7 @@ class SpansMixin(StoreBase):
         marks = ", ".join("?" * len(span_ids))
         return [
             dict(r)
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 f"SELECT {_RELATION_SELECT} FROM relations"
                 f" WHERE from_span IN ({marks}) OR to_span IN ({marks}) ORDER BY id",
                 span_ids + span_ids,
@@ -398,7 +398,7 @@ class SpansMixin(StoreBase):
             where += " AND " + LIVE_RELATION
         if annotator is not None:
             where, params = where + " AND annotator = ?", params + [annotator]
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {_RELATION_SELECT} FROM relations r WHERE {where} ORDER BY created_at, id",
             params,
         )
@@ -425,7 +425,7 @@ class SpansMixin(StoreBase):
         for key in ("from", "to"):
             span_id = str(rel.get(key))
             if span_id not in labels:
-                row = self.db.conn.execute(
+                row = self.conn.execute(
                     "SELECT label, document_id FROM spans"
                     " WHERE id = ? AND orphan_revision IS NULL",  # an orphan cannot be linked
                     [span_id],

@@ -37,7 +37,7 @@ class UndoMixin(SpansMixin):
                 None if r["after"] is None else json.loads(r["after"]),
                 r["ref"],
             )  # fmt: skip
-            for r in self.db.conn.execute(
+            for r in self.conn.execute(
                 f"SELECT * FROM events {where} ORDER BY id DESC LIMIT ?", params + [limit]
             )
         ]
@@ -53,7 +53,7 @@ class UndoMixin(SpansMixin):
         marks = ", ".join("?" * len(actions))
         last = None
         while True:
-            page = self.db.conn.execute(
+            page = self.conn.execute(
                 f"SELECT id, action, ref FROM events WHERE annotator = ? AND action IN ({marks})"
                 + ("" if last is None else " AND id < ?")
                 + " ORDER BY id DESC LIMIT 256",
@@ -97,7 +97,7 @@ class UndoMixin(SpansMixin):
             target_id = hist.undo_target(self._events_newest_first(annotator))
             if target_id is None:
                 return None
-            row = self.db.conn.execute("SELECT * FROM events WHERE id = ?", [target_id]).fetchone()
+            row = self.conn.execute("SELECT * FROM events WHERE id = ?", [target_id]).fetchone()
             self._record(
                 annotator, "skip", document_id=row["document_id"], target=row["target"],
                 ref=target_id,
@@ -113,7 +113,7 @@ class UndoMixin(SpansMixin):
             target_id = find(self._events_newest_first(annotator))
             if target_id is None:
                 return None
-            row = self.db.conn.execute("SELECT * FROM events WHERE id = ?", [target_id]).fetchone()
+            row = self.conn.execute("SELECT * FROM events WHERE id = ?", [target_id]).fetchone()
             before, after = json.loads(row["before"]), json.loads(row["after"])
             if direction == "undo":
                 self._move(after, before)
@@ -136,7 +136,7 @@ class UndoMixin(SpansMixin):
         are updated in place, so nothing cascades.  Rows are read and written
         many per statement: undoing a "Tag all" of 20,000 matches is one step.
         """
-        conn = self.db.conn
+        conn = self.conn
         have = {t: hist.rows_by_id(current, t) for t in hist.TABLES}
         want = {t: hist.rows_by_id(wanted, t) for t in hist.TABLES}
         for table in hist.TABLES:
@@ -215,7 +215,7 @@ class UndoMixin(SpansMixin):
             names = quote_columns(columns)
             for i in range(0, len(group), _CHUNK):
                 chunk = group[i : i + _CHUNK]
-                stored = {r[0]: tuple(r[1:]) for r in self.db.conn.execute(
+                stored = {r[0]: tuple(r[1:]) for r in self.conn.execute(
                     f"SELECT id, {names} FROM {table}"
                     f" WHERE id IN ({', '.join('?' * len(chunk))})",
                     [row["id"] for row in chunk],
@@ -230,7 +230,7 @@ class UndoMixin(SpansMixin):
         found: set[Any] = set()
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i : i + _CHUNK]
-            found.update(r[0] for r in self.db.conn.execute(
+            found.update(r[0] for r in self.conn.execute(
                 f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
             ))  # fmt: skip
         return found
