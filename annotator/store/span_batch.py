@@ -23,7 +23,9 @@ from .base import _SPAN_INSERT, SPAN_COLUMNS
 
 ROWS_PER_STATEMENT = 256
 _ONE_ROW = f"({', '.join('?' * len(SPAN_COLUMNS))})"
-_MANY = _SPAN_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([_ONE_ROW] * ROWS_PER_STATEMENT)
+MANY_ROWS_INSERT = (
+    _SPAN_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([_ONE_ROW] * ROWS_PER_STATEMENT)
+)
 IMPORT_ERRORS = (InvalidSpanError, InvalidRelationError, NotFoundError)
 
 
@@ -74,7 +76,7 @@ class SpanBatch:
         while len(rows) - done >= ROWS_PER_STATEMENT:
             chunk = rows[done : done + ROWS_PER_STATEMENT]
             try:
-                self._conn.execute(_MANY, list(chain.from_iterable(chunk)))
+                self._conn.execute(MANY_ROWS_INSERT, list(chain.from_iterable(chunk)))
             except sqlite3.IntegrityError:
                 self._one_document_at_a_time(chunk)
             done += ROWS_PER_STATEMENT
