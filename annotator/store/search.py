@@ -1,6 +1,6 @@
 """Full-text search over every document's text and every span's text and note.
 
-Two SQLite FTS5 indexes (``documents_fts``, ``spans_fts``) mirror the tables
+Two SQLite FTS5 indexes (``documents_fts``, ``notes_fts``) mirror the tables
 through triggers, so every write of the store, undo and redo included, keeps
 them in sync inside its own transaction.
 
