@@ -79,6 +79,29 @@ def _colleague(db: Path, doc_id: int, what: str) -> None:
                    timeout=120)  # fmt: skip
 
 
+def test_a_second_store_on_the_file_keeps_the_first_ones_work_safe(tmp_path: Path) -> None:
+    # The window opens more stores on its file (backups, Tag all, big undos).  Opening
+    # one must not drop the locks of the first (closing any descriptor of the file
+    # would): else a colleague's process, closing, takes itself for the last user
+    # and deletes the log the window still writes to, and the window's spans are
+    # lost to everyone else.
+    db = tmp_path / "team.db"
+    with open_store(db) as window:
+        doc = window.add_document("Mayor Olena Koval said the bridge reopens on Friday.")
+        window.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")  # Olena Koval
+        with open_store(db) as backup:
+            assert len(backup.spans(doc.id)) == 1
+        _colleague(db, doc.id, "span")  # bob adds one and closes
+        assert (tmp_path / "team.db-wal").exists() and (tmp_path / "team.db-shm").exists()
+        window.add_span(doc.id, 45, 51, "DATE", annotator="alice")  # Friday
+        seen = subprocess.run(
+            [sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+             ".execute('SELECT count(*) FROM spans').fetchone()[0])", str(db)],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert seen == "3"  # another process sees alice's later span, and bob's
+
+
 @pytest.mark.parametrize("fmt", ["doccano", "prodigy", "labelstudio", "conll", "brat"])
 def test_an_export_is_one_snapshot_while_a_colleague_writes(
     tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch

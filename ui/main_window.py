@@ -309,7 +309,9 @@ class MainWindow(QMainWindow):
     def show_title(self) -> None:
         doc = self.editor.document
         lead = f"{doc.title or 'Untitled'} — " if doc is not None else ""
-        self.setWindowTitle(f"{lead}annotator — {self.store.path.name}")
+        why = self.store.read_only  # a disk or folder that cannot be written
+        tail = f" (read-only: {why})" if why is not None else ""
+        self.setWindowTitle(f"{lead}annotator — {self.store.path.name}{tail}")
 
     def commit_typing(self) -> None:
         """Store what is being typed (a note in the span table, an attribute in the

@@ -27,6 +27,7 @@ from ..schema import (
     schema_from_dict,
     validate_schema,
 )
+from . import read_only
 
 
 def _import_sqlite_utils() -> Any:
@@ -155,7 +156,9 @@ class StoreBase:
         _refuse_foreign_file(self.path)
         if schema is not None and (not self.path.exists() or self.path.stat().st_size == 0):
             schema = self._schema_body(schema)  # a bad schema file creates no database file
-        conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn, self.read_only, self.read_query = read_only.connect(
+            self.path, BUSY_TIMEOUT_MS / 1000
+        )  # ``read_only``: why it cannot be written (None: it can)
         conn.row_factory = sqlite3.Row
         self.conn = conn
         self._db: sqlite_utils.Database | None = None  # see ``db``
@@ -188,13 +191,17 @@ class StoreBase:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            # The header said SQLite (checked before opening): the file is damaged,
-            # unless the disk itself failed (full: the shared-memory file of WAL
-            # could not be made; unplugged).
+            # The file itself, unless the disk failed (full: the shared-memory
+            # file of WAL could not be made; unplugged).
             if sqlite_trouble(exc) in ("disk", "full", "open"):
                 raise DatabaseFileError(
                     f"{self.path} could not be read ({exc}): check that its disk has free"
                     " space and is still attached, then try again"
+                ) from None
+            conn.close()  # before the file is read below (see _refuse_foreign_file)
+            if not _sqlite_header(self.path):
+                raise DatabaseFileError(
+                    f"{self.path} is not a SQLite database: choose an annotator .db file"
                 ) from None
             raise DatabaseFileError(
                 f"{self.path} is damaged ({exc}): restore the newest copy from the backups"
@@ -213,9 +220,15 @@ class StoreBase:
                 f"{self.path} was written by a newer annotator (layout {version}, this one "
                 f"knows up to {migrations.LATEST}): upgrade annotator to open it"
             )
+        if self.read_only is not None and version < migrations.LATEST:
+            state = "is empty" if fresh else f"has the older layout {version}"
+            raise DatabaseFileError(
+                f"{self.path} {state} and {self.read_only}: copy it to a folder you may write"
+                " to, and open the copy"
+            )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        if self.read_only is None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         # 64 MB of page cache (default 2 MB): bulk imports touch several indexes at once.
@@ -294,6 +307,11 @@ class StoreBase:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any error."""
+        if self.read_only is not None:
+            raise DatabaseFileError(
+                f"{self.path} is open read-only ({self.read_only}): nothing was changed; to"
+                " change it, copy it to a folder you may write to and open the copy"
+            )
         conn = self.conn
         for attempt in range(WRITE_RETRIES):
             try:
@@ -398,17 +416,29 @@ class StoreBase:
 
 
 def _refuse_foreign_file(path: Path) -> None:
-    """Refuse, without touching it, a file that is not SQLite."""
+    """Refuse a folder, or a file in a folder that does not exist.
+
+    Whether the file is SQLite at all is left to SQLite (it reads without
+    writing and says "file is not a database"): reading the file here would
+    open and close it, and closing any descriptor of a database file drops
+    every lock this process holds on it.  Another store open on the same file
+    in this process (the window's backups, a second window) would then lose
+    its locks, and another program could delete the log it still writes to.
+    """
     if path.is_dir():
         raise DatabaseFileError(f"{path} is a folder: give the path of a database file")
-    if not path.exists() or path.stat().st_size == 0:
-        if not path.parent.exists():
-            raise DatabaseFileError(f"folder {path.parent} does not exist: create it first")
-        return
-    with open(path, "rb") as f:
-        header = f.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise DatabaseFileError(f"{path} is not a SQLite database: choose an annotator .db file")
+    if not path.exists() and not path.parent.exists():
+        raise DatabaseFileError(f"folder {path.parent} does not exist: create it first")
+
+
+def _sqlite_header(path: Path) -> bool:
+    """True when ``path`` starts as a SQLite file does.  Read only after SQLite
+    refused it (no connection of this process can hold such a file)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def surrogate_message(exc: UnicodeEncodeError) -> str:

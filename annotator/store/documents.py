@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import history as hist
 from ..errors import (
+    DatabaseFileError,
     InvalidSpanError,
     NotFoundError,
 )
@@ -227,7 +228,7 @@ class DocumentsMixin(ImportsMixin):
         its own transaction, so equal newest event ids mean equal snapshots.
         The connections may be used from other threads; the caller closes them.
         """
-        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        uri = f"{self.path.resolve().as_uri()}?{self.read_query}"
         for attempt in range(4):
             conns = [
                 sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
@@ -245,6 +246,13 @@ class DocumentsMixin(ImportsMixin):
                 continue
             # Someone commits faster than the readers start: hold other writers
             # off for the moment it takes to start them (readers never wait).
+            if self.read_only is not None:  # no write lock to take
+                for conn in conns:
+                    conn.close()
+                raise DatabaseFileError(
+                    f"{self.path} kept changing while it was being read (another program"
+                    " writes to it): try again"
+                )
             try:
                 with self._transaction():
                     for conn in conns:
