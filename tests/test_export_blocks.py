@@ -363,3 +363,32 @@ def test_blocks_come_in_order_whoever_builds_them(polls: int) -> None:
         assert handed >= 2 and len(ours) >= 4
     else:
         assert ours and handed >= 2
+
+
+def test_a_helper_only_for_as_many_spans_as_the_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 12 spans of bob and 3 of alice, then 10 of bob's deleted: 5 spans left, with
+    # rowids up to 15.  With a threshold of 5, all layers need a helper; alice's
+    # layer (3) does not; after one more deletion (4 left) nothing does.
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 5)
+    started: list[str | None] = []
+
+    class Counted(export_helper.Helper):
+        def __init__(self, db: Path, annotator: str | None) -> None:
+            started.append(annotator)
+            super().__init__(db, annotator)
+
+    monkeypatch.setattr(jsonl, "Helper", Counted)
+    with open_store(tmp_path / "h.db") as store:
+        doc = store.add_document(article(1))
+        bob = [store.add_span(doc.id, 3, 9, "ACTOR", annotator="bob") for _ in range(12)]
+        for _ in range(3):
+            store.add_span(doc.id, 27, 39, "ACTOR", annotator="alice")
+        for span in bob[:10]:
+            store.delete_span(span.id)
+        store.export_jsonl(io.StringIO())
+        store.export_jsonl(io.StringIO(), annotator="alice")
+        store.delete_span(bob[10].id)
+        store.export_jsonl(io.StringIO())
+    assert started == [None]
