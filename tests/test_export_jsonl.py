@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from annotator import ExportError, InvalidSpanError, Store, open_store
+from annotator import DatabaseFileError, ExportError, InvalidSpanError, Store, open_store
 from annotator.cli import cli
 from annotator.sample_article import add_sample
 
@@ -348,3 +348,26 @@ def test_cli_export_to_standard_output(store: Store, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert [json.loads(line) for line in result.stdout.splitlines()] == expected
     assert result.stderr == "Exported 2 documents, 11 spans, 4 relations to standard output\n"
+
+
+def test_the_export_reads_the_file_the_store_opened_whatever_the_folder_becomes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two databases named alike in two folders; the store opened by a relative path.
+    for folder, text in (("a", "Odesa port reopened on Friday."), ("b", "Lviv trams run again.")):
+        (tmp_path / folder).mkdir()
+        with open_store(tmp_path / folder / "team.db") as other:
+            other.add_document(text)
+    monkeypatch.chdir(tmp_path / "a")
+    with open_store("team.db") as store:
+        monkeypatch.chdir(tmp_path / "b")
+        out = io.StringIO()
+        store.export_jsonl(out)
+        assert json.loads(out.getvalue())["text"] == "Odesa port reopened on Friday."
+        (tmp_path / "a" / "team.db").rename(tmp_path / "a" / "moved.db")
+        with pytest.raises(DatabaseFileError) as refused:
+            store.export_jsonl(io.StringIO())
+    assert str(refused.value) == (
+        "team.db was moved, renamed or replaced since it was opened: nothing was read; open"
+        " it again where it is now"
+    )

@@ -77,7 +77,7 @@ def _snapshot(store: Any, annotator: str | None) -> tuple[Helper | None, list[sq
     big = HELPER_SPANS <= 0 or _at_least(store.conn, HELPER_SPANS, annotator)
     for _attempt in range(3 if big else 0):
         try:
-            helper = Helper(store.path, annotator)
+            helper = Helper(store.real_path, annotator)
         except (OSError, ExportError):
             break  # no second process here: this one does all the work
         conns = _readers(store)

@@ -174,13 +174,16 @@ class StoreBase:
             conn.close()
             raise
         self._identity = _file_identity(self.path)
+        # Where more connections (export readers, the helper process) find the same
+        # file, whatever the working folder becomes later.
+        self.real_path = self.path.resolve()
 
     def file_replaced(self) -> bool:
         """True when the file at ``path`` is no longer the one this Store opened:
         moved, renamed, deleted or replaced (a sync tool) while open.  SQLite
         goes on writing to the file it opened, which nobody opening ``path``
         sees (and a deleted one is gone when closed): save a copy (``backup``)."""
-        return _file_identity(self.path) != self._identity
+        return _file_identity(self.real_path) != self._identity
 
     # -- opening -----------------------------------------------------------------
 

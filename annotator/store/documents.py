@@ -228,7 +228,12 @@ class DocumentsMixin(ImportsMixin):
         its own transaction, so equal newest event ids mean equal snapshots.
         The connections may be used from other threads; the caller closes them.
         """
-        uri = f"{self.path.resolve().as_uri()}?{self.read_query}"
+        if self.file_replaced():
+            raise DatabaseFileError(
+                f"{self.path} was moved, renamed or replaced since it was opened: nothing was"
+                " read; open it again where it is now"
+            )
+        uri = f"{self.real_path.as_uri()}?{self.read_query}"
         for attempt in range(4):
             conns = [
                 sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
