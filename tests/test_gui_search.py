@@ -127,3 +127,42 @@ def test_ctrl_f_takes_a_short_selection_as_query(alice):
     alice.select(13, 21)
     alice.press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert alice.window.search_box.text() == "Zelensky"
+
+
+def test_tag_all_again_while_the_first_is_storing_adds_nothing_twice(alice, store, doc_id, qtbot):
+    alice.window.search.background_at = 1  # every Tag all in a worker thread
+    search_for(alice, "kyiv")
+    editor = alice.window.editor
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert editor.jobs.busy
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)  # impatient: the first has not finished
+    assert alice.window.statusBar().currentMessage().startswith("Still ")
+    qtbot.waitUntil(lambda: not editor.jobs.busy)
+    assert spans(store, doc_id) == [(s, e, "ACTOR") for s, e in KYIV]
+
+
+# Accents written both ways: "Zoë" as o + U+0308 (decomposed) at [0, 4), "café"
+# with é as one code point at [9, 13), "Cafe" + U+0301 at [15, 20), "ZOE" at [25, 28).
+ACCENTS = "Zoe\u0308 met café, Cafe\u0301 and ZOE."
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("café", [(9, 13), (15, 20)]),  # typed with é as one code point
+        ("cafe\u0301", [(9, 13), (15, 20)]),  # typed decomposed
+        ("cafe", [(9, 13), (15, 20)]),  # without the accent
+        ("zoe", [(0, 4), (25, 28)]),  # the accent of Zoë stays with its letter
+    ],
+)
+def test_search_and_tag_all_ignore_how_accents_are_written(
+    query, expected, store, make_window, analyst_at
+):
+    assert (ACCENTS[0:4], ACCENTS[9:13], ACCENTS[15:20]) == ("Zoe\u0308", "café", "Cafe\u0301")
+    doc_id = store.add_document(ACCENTS, title="Accents").id
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    search_for(alice, query)
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert [(s.start, s.end, s.text) for s in store.spans(doc_id)] == [
+        (s, e, ACCENTS[s:e]) for s, e in expected
+    ]

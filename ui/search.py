@@ -1,20 +1,23 @@
 """Search the open article: jump between matches, tag one, or tag them all.
 
-Matches are found in Python's text (case-insensitive, literal), so their
-offsets are code points straight away; only the selection shown in the view
-is converted to UTF-16.  "Tag all" asks the dialog service first, writes every
-match with one ``store.add_spans`` (one undo step) and, when there are many,
-does so in a worker thread.
+Matches are found in Python's text as the corpus search finds words (case,
+accents and how an accent is written do not matter; ``ArticleSearch``), so
+their offsets are code points straight away, never cutting a letter from its
+accent; only the selection shown in the view is converted to UTF-16.  "Tag
+all" asks the dialog service first, writes every match with one
+``store.add_spans`` (one undo step) and, when there are many, does so in a
+worker thread; a second one waits until the first has finished.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
+
+from annotator.text_search import ArticleSearch
 
 from .dialogs import DialogService
 from .editor import Editor
@@ -63,6 +66,7 @@ class Search(QObject):
         self.query = ""
         self.background_at = BACKGROUND_AT
         self._cache: tuple[int, str, list[tuple[int, int]]] | None = None
+        self._article: ArticleSearch | None = None  # the open article, read for searching
         editor.opened.connect(lambda *_: setattr(self, "_cache", None))
 
     def set_query(self, query: str) -> None:
@@ -74,9 +78,9 @@ class Search(QObject):
         if doc is None or not self.query:
             return []
         if self._cache is None or self._cache[:2] != (doc.id, self.query):
-            pattern = re.compile(re.escape(self.query), re.IGNORECASE)
-            found = [(m.start(), m.end()) for m in pattern.finditer(doc.text)]
-            self._cache = (doc.id, self.query, found)
+            if self._article is None or self._article.text is not doc.text:
+                self._article = ArticleSearch(doc.text)
+            self._cache = (doc.id, self.query, self._article.find_all(self.query))
         return self._cache[2]
 
     def find(self, *, backwards: bool = False) -> bool:
@@ -109,6 +113,8 @@ class Search(QObject):
             return
         if not self.query:
             self.message.emit("Type what to find first, then Tag all")
+            return
+        if editor.busy():  # a Tag all still storing: its matches are not tagged yet
             return
         editor.show_own_layer()  # its spans count below: hidden, they were tagged twice
         offsets, index = editor.offsets, editor.index

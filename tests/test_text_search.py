@@ -1,0 +1,54 @@
+"""Finding a query in one article (``ArticleSearch``): case, accents and how an
+accent is written do not matter; matches never cut a letter from its marks.
+Offsets counted by hand in code points."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.text_search import ArticleSearch
+
+# "Straße" [0, 6), "STRASSE" [7, 14), "Łukasz" [15, 21), "🇺🇦" [22, 24),
+# "Kyiv" [25, 29), "a+b" [30, 33), "(x)" [34, 37), "नमस्ते" [38, 44): न म स ् त े
+TEXT = "Straße STRASSE Łukasz 🇺🇦 Kyiv a+b (x) नमस्ते"
+
+
+def test_the_text_is_counted_by_hand() -> None:
+    assert [TEXT[0:6], TEXT[7:14], TEXT[15:21], TEXT[22:24], TEXT[25:29]] == [
+        "Straße", "STRASSE", "Łukasz", "🇺🇦", "Kyiv"
+    ]
+    assert [TEXT[30:33], TEXT[34:37], TEXT[38:44]] == ["a+b", "(x)", "नमस्ते"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("strasse", [(0, 6), (7, 14)]),  # ß is "ss"
+        ("STRAßE", [(0, 6), (7, 14)]),
+        ("lukasz", [(15, 21)]),  # Ł has no decomposition: folded by the FOLD table
+        ("🇺🇦", [(22, 24)]),
+        ("KYIV", [(25, 29)]),
+        ("a+b", [(30, 33)]),  # characters that mean something to regular expressions
+        ("(x)", [(34, 37)]),
+        ("नमस", [(38, 42)]),  # the virama (a combining mark) after स belongs to it
+        ("नमस्ते", [(38, 44)]),
+        ("नमस्त", [(38, 44)]),  # the vowel sign after त belongs to it
+        ("", []),
+        ("Odesa", []),
+    ],
+)
+def test_matches(query: str, expected: list[tuple[int, int]]) -> None:
+    assert ArticleSearch(TEXT).find_all(query) == expected
+
+
+def test_marks_written_apart_stay_with_their_letter() -> None:
+    text = "Zoe\u0308 and Zoë, Jose\u0301"  # Zoë [0, 4) and [9, 12); José [14, 19)
+    search = ArticleSearch(text)
+    assert search.find_all("zoe") == [(0, 4), (9, 12)]
+    assert search.find_all("zoë") == [(0, 4), (9, 12)]
+    assert search.find_all("jose") == [(14, 19)]
+    assert search.find_all("e") == [(2, 4), (11, 12), (17, 19)]
+
+
+def test_matches_do_not_overlap() -> None:
+    assert ArticleSearch("aaaa").find_all("aa") == [(0, 2), (2, 4)]
