@@ -180,3 +180,14 @@ def test_table_row_click_selects_the_span(store, doc_id, make_window, analyst_at
     alice.window.span_table.selectRow(0)
     assert alice.selection() == (55, 59)  # the second Kyiv, in UTF-16
     assert alice.view.textCursor().selectedText() == "Kyiv"
+
+
+def test_a_key_that_works_clears_the_hint_left_by_the_key_before(alice, store, doc_id):
+    alice.caret(13)
+    alice.press(Qt.Key.Key_1)  # nothing selected, caret in no span: a hint
+    status = alice.window.statusBar()
+    assert status.currentMessage().startswith("Select text first")
+    alice.select(13, 21)  # "Zelensky" in UTF-16
+    alice.press(Qt.Key.Key_2)
+    assert stored(store, doc_id) == [(10, 18, "ACTOR", "Zelensky")]
+    assert status.currentMessage() == ""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QWidget
 
 from annotator.model import Schema
 
@@ -179,11 +179,20 @@ def build_actions(
                 group = groups[spec.group] = QActionGroup(window)
                 group.setExclusive(True)
             group.addAction(action)
-        action.triggered.connect(lambda _=False, run=spec.handler: run())
+        action.triggered.connect(lambda _=False, run=spec.handler: _fresh(window, run))
         for owner in owners:
             owner.addAction(action)
         actions[spec.name] = action
     return actions
+
+
+def _fresh(window: QWidget, run: Callable[[], object]) -> None:
+    """Run an action after clearing the status bar's passing message: it was
+    about the key before ("Select text first"), and a key that succeeds says
+    nothing, so the old message would seem to be about this one."""
+    if isinstance(window, QMainWindow):
+        window.statusBar().clearMessage()
+    run()
 
 
 def build_menus(bar: QMenuBar, actions: Mapping[str, QAction], schema: Schema,
