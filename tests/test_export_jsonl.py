@@ -371,3 +371,12 @@ def test_the_export_reads_the_file_the_store_opened_whatever_the_folder_becomes(
         "team.db was moved, renamed or replaced since it was opened: nothing was read; open"
         " it again where it is now"
     )
+
+
+def test_an_open_file_in_another_encoding_gets_that_encoding(tmp_path: Path) -> None:
+    with open_store(tmp_path / "e.db") as store:
+        store.add_document("Zoë Ångström 🇺🇦 spoke.")
+        target = tmp_path / "out.jsonl"
+        with open(target, "w", encoding="utf-16") as f:
+            store.export_jsonl(f)
+    assert json.loads(target.read_bytes().decode("utf-16"))["text"] == "Zoë Ångström 🇺🇦 spoke."

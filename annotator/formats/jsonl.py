@@ -7,6 +7,7 @@ analysts, notes, attributes, origin and time stamps; relations with their ids.
 
 from __future__ import annotations
 
+import codecs
 import json
 import operator
 import sqlite3
@@ -144,6 +145,8 @@ def _write_lines(
 ) -> WriteReport:
     docs = spans = rels = 0
     raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
+    if raw is not None and _encoding(f) != "utf-8":
+        raw = None  # a file opened in another encoding gets its own
     if raw is not None:
         f.flush()
         syncing = EarlySync(raw)
@@ -181,6 +184,13 @@ def _write_lines(
             earlier,
         ))  # fmt: skip
     return report
+
+
+def _encoding(f: IO[str]) -> str:
+    try:
+        return codecs.lookup(getattr(f, "encoding", None) or "utf-8").name
+    except LookupError:
+        return ""
 
 
 def sniff(first_text: str) -> bool:
