@@ -101,14 +101,16 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
     path would otherwise be a new, empty database that answers "nothing"."""
     path = db_path or default_db_path()
     named = db_path is not None or bool(os.environ.get("ANNOTATOR_DB"))
-    if named and not create and not path.exists():
+    empty = path.is_file() and path.stat().st_size == 0  # e.g. made by `touch`
+    if named and not create and (empty or not path.exists()):
+        what = f"{path} is an empty file, not a database" if empty else (
+            f"there is no database at {path}")  # fmt: skip
         raise click.ClickException(
-            f"there is no database at {path}: check the path (`annotator import FILE"
-            f" --db {path}` makes a new one)"
+            f"{what}: check the path (`annotator import FILE --db {path}` makes a new one)"
         )
     if db_path is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    made = not path.exists()
+    made = empty or not path.exists()
     with open_store(path, **kwargs) as store:
         try:
             yield store
@@ -117,7 +119,10 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
                 raise
             store.close()  # a command that failed leaves no new, empty database behind
             for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
+                if leftover == path and empty:
+                    leftover.write_bytes(b"")  # the empty file it was
+                else:
+                    leftover.unlink(missing_ok=True)
             raise
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import (
     SAMPLE,
+    assert_error,
     lines,
     rows,
     run,
@@ -233,6 +234,29 @@ def test_a_mistyped_database_path_is_refused_not_created(
         f" --db {typo}` makes a new one)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing made
+
+
+@pytest.mark.parametrize("command", [["list"], ["stats"], ["export", "--out", "-"]])
+def test_an_empty_file_is_refused_by_commands_that_only_read(
+    tmp_path: Path, command: list[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.touch()
+    result = run(*command, "--db", str(notes))
+    assert_error(result, f"{notes} is an empty file, not a database: check the path"
+                         f" (`annotator import FILE --db {notes}` makes a new one)")  # fmt: skip
+    assert notes.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_failed_import_into_an_empty_file_leaves_it_empty(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    db.touch()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    assert run("import", str(bad), "--db", str(db)).exit_code == 1
+    assert db.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "bad.jsonl", "new.db"
+    ]
 
 
 def test_the_database_named_by_annotator_db_must_exist_too(
