@@ -170,6 +170,13 @@ def _map_labels(
     unknown_types: set[str] = set()
     relation_types = {r.type for r in schema.relations}
     labels = schema.label_set
+    for source, target in label_map.items():
+        if target is not None and target not in labels and target not in relation_types:
+            known = ", ".join([*schema.label_names, *sorted(relation_types)])
+            raise ImportRefusedError(
+                f"{source}={target} maps to {target}, which this database's schema does not"
+                f" have ({known}): map {source} to one of those, or to - to leave it out"
+            )
     left_out: dict[str, int] = {}  # "span labelled X", "relation of type X", ...: how many
     for record in read.records:
         if not (label_map or record.relations) and _known_labels_only(record.spans, labels):

@@ -146,3 +146,18 @@ def test_a_guess_must_be_in_the_schema():
 ])  # fmt: skip
 def test_relation_type_guesses(name, expected):
     assert suggest_relation_type(name, TYPES) == expected
+
+
+def test_a_map_to_a_name_the_schema_lacks_is_named_as_the_mistake(tmp_path):
+    news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
+    result = CliRunner().invoke(
+        cli, ["import", str(news), "--map", "PER=PERSON", "--map", "ORG=ACTOR", "--db", str(db)],
+        prog_name="annotator",
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: PER=PERSON maps to PERSON, which this database's schema does not have (CLAIM,"
+        " ACTOR, DATE, CITATION, ATTRIBUTED_TO, DATED, SOURCED_FROM): map PER to one of those,"
+        " or to - to leave it out\n"
+    )
+    assert not db.exists()
