@@ -126,6 +126,14 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
             raise
 
 
+def analyst_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An ``--annotator`` value: a name, not blank (a blank one matched nothing, or
+    was taken for the default, or was blamed on the file)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("give an analyst's name, or leave the option out")
+    return value
+
+
 def _progress(items: list[Any], label: str) -> Any:
     """A progress bar on a terminal; silent when stderr is a pipe or a file."""
     return click.progressbar(
@@ -215,7 +223,8 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
 @cli.command("search")
 @click.argument("query")
 @click.option("--label", default=None, help="Only spans with this label.")
-@click.option("--annotator", default=None, help="Only spans of this analyst.")
+@click.option("--annotator", default=None, callback=analyst_name,
+              help="Only spans of this analyst.")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @db_option

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _progress, _quote, cli, db_option, store_at
+from .cli import _progress, _quote, analyst_name, cli, db_option, store_at
 from .display_text import counted
 from .formats import registry
 from .formats.base import suggestions_left_out
@@ -41,7 +41,7 @@ OFFSETS = click.Choice(["utf16", "codepoint"])
               help="Import the valid records and list the others (default: refuse).")  # fmt: skip
 @click.option("--offsets", type=OFFSETS, default=None,
               help="Offsets of the file: doccano utf16 by default, others codepoint.")  # fmt: skip
-@click.option("--annotator", default=None,
+@click.option("--annotator", default=None, callback=analyst_name,
               help="Analyst for spans whose file names none (default: 'imported').")  # fmt: skip
 @click.option(
     "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
@@ -100,7 +100,8 @@ def import_command(
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(registry.EXPORT_FORMATS), default="jsonl",
               show_default=True, help="Output format.")  # fmt: skip
-@click.option("--annotator", default=None, help="Export one analyst's layer only.")
+@click.option("--annotator", default=None, callback=analyst_name,
+              help="Export one analyst's layer only.")  # fmt: skip
 @click.option("--out", default=None, help="Output file (a folder for brat), or - for standard"
               " output (default: exports/<database name> with the format's suffix).")  # fmt: skip
 @click.option("--offsets", type=OFFSETS, default=None,

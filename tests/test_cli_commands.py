@@ -288,3 +288,18 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
     assert process.wait(timeout=120) == 0
     assert process.stderr.read() == b""
     process.stderr.close()
+
+
+@pytest.mark.parametrize("command", [["import", "x.jsonl"], ["export", "--out", "-"],
+                                     ["search", "Kyiv"]])  # fmt: skip
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_blank_annotator_option_is_a_usage_error(
+    tmp_path: Path, command: list[str], blank: str
+) -> None:
+    db = tmp_path / "t.db"
+    result = run(*command, "--annotator", blank, "--db", str(db))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--annotator': give an analyst's name, or leave the option out"
+    )
+    assert not db.exists()
