@@ -26,6 +26,7 @@ from store_helpers import (
 )
 
 from annotator import (
+    AnnotatorError,
     DatabaseFileError,
     InvalidSpanError,
     SchemaError,
@@ -342,3 +343,16 @@ def test_an_imported_documents_own_fields_in_its_meta_are_kept(tmp_path: Path) -
     assert (meta["title"], meta["original_title"], meta["desk"]) == (
         "From the data", "From the meta", "politics")
     assert meta["sha256"] == hashlib.sha256(b"Kyiv talks resume.").hexdigest()
+
+
+def test_a_change_inside_reading_is_refused_with_what_to_do(store: Store) -> None:
+    doc = store.add_document(TEXT)
+    with store.reading():
+        assert store.spans(doc.id) == []
+        with pytest.raises(AnnotatorError) as refused:
+            store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice")  # Olena Koval
+    assert str(refused.value) == (
+        "nothing can be changed inside store.reading(), which reads one state throughout:"
+        " make the change after its with block"
+    )
+    assert store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice").text == "Olena Koval"

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from .. import migrations
-from ..errors import DatabaseFileError, InvalidSpanError, NotFoundError, sqlite_trouble
+from ..errors import (
+    AnnotatorError,
+    DatabaseFileError,
+    InvalidSpanError,
+    NotFoundError,
+    sqlite_trouble,
+)
 from ..model import (
     Relation,
     Schema,
@@ -165,6 +171,7 @@ class StoreBase:
         self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
         self._held: tuple[str, list[list[Any]]] | None = None  # see _events_held
         self._drop_twins = False  # see ImportsMixin.import_records
+        self._reading = False  # inside reading()
         try:
             self._prepare(schema)
             self.schema: Schema = schema_from_dict(
@@ -301,15 +308,22 @@ class StoreBase:
             return
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM schema").fetchone()  # the snapshot starts here
+        self._reading = True
         try:
             yield
         finally:
+            self._reading = False
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any error."""
+        if self._reading:
+            raise AnnotatorError(
+                "nothing can be changed inside store.reading(), which reads one state"
+                " throughout: make the change after its with block"
+            )
         if self.read_only is not None:
             raise DatabaseFileError(
                 f"{self.path} is open read-only ({self.read_only}): nothing was changed; to"
