@@ -72,11 +72,25 @@ def test_emoji_probe_each_variant_with_its_unit(name: str) -> None:
     assert {s["origin"] for s in py_variant.spans} == {"import"}
 
 
-def test_code_point_offsets_read_as_utf16_shift_and_the_notes_say_so() -> None:
-    result = doccano.read(DATA / "dc-1.8.4-emoji-probe-export-grapheme_mode-false.jsonl")
-    # [10, 18) in UTF-16 units is code points [8, 15): the flag takes 4 units, 𝔘 two.
-    assert spans_of(result.records[0])[0] == (8, 15, "ACTOR", "𝔘 Zelen")
-    assert any("--offsets codepoint" in note for note in result.notes)
+def test_each_record_is_read_in_the_unit_its_span_edges_fit() -> None:
+    # The probe file holds one record in code points ("py": Zelensky [10, 18)) and
+    # one in UTF-16 units ("utf16": [13, 21)).  Read as UTF-16 units, the first would
+    # shift to [8, 15) "𝔘 Zelen" (the flag takes 4 units, 𝔘 two): its edges fall
+    # inside words that way, and between words as code points.
+    path = DATA / "dc-1.8.4-emoji-probe-export-grapheme_mode-false.jsonl"
+    result = doccano.read(path)
+    py_variant, utf16_variant = result.records
+    assert spans_of(py_variant) == PROBE_SPANS
+    assert spans_of(utf16_variant) == PROBE_SPANS  # [13, 21) in UTF-16 is [10, 18)
+    assert result.notes == [
+        "1 record read with code point offsets: their span edges fall between words that"
+        " way, not as UTF-16 units (--offsets utf16 reads them so anyway)",
+        "2 records name no analyst: their spans are credited to 'imported' (give --annotator"
+        " NAME)",
+    ]
+    # Asked for, UTF-16 units it is: the shifted spans of the first record.
+    as_utf16 = doccano.read(path, offsets="utf16", skip_invalid=True)
+    assert spans_of(as_utf16.records[0])[0] == (8, 15, "ACTOR", "𝔘 Zelen")
 
 
 def test_doccano_184_export_sample() -> None:

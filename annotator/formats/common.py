@@ -86,6 +86,10 @@ class Reading:
         self.notes: Counter[str] = Counter()
         self.pending: Counter[str] = Counter()
         self.fell_back = False
+        # Records whose offset unit the span edges told (offset_guess), and whether
+        # the record being read is one: no "if spans look shifted" warning for them.
+        self.weighed = False
+        self.weighed_records: set[int] = set()
         self.file_uids: list[tuple[DocumentRecord, str]] = []  # (record, key it came from)
 
     def file_uid(self, record: DocumentRecord, value: Any, key: str) -> DocumentRecord:
@@ -117,7 +121,7 @@ class Reading:
 
     def add(self, where: str, build: Callable[[], DocumentRecord | None]) -> None:
         """Build one record; a ``Bad`` one refuses the file, or is skipped with skip_invalid."""
-        self.pending, self.fell_back = Counter(), False
+        self.pending, self.fell_back, self.weighed = Counter(), False, False
         try:
             record = build()
         except Bad as exc:
@@ -135,6 +139,8 @@ class Reading:
         if record is not None:
             record.where = where
             self.result.records.append(record)
+            if self.weighed:
+                self.weighed_records.add(id(record))
 
     def span(
         self,
@@ -209,6 +215,7 @@ class Reading:
             1
             for r in self.result.records
             if r.spans
+            and id(r) not in self.weighed_records
             and utf16_length(r.text) != len(r.text)
             and not all("text" in s for s in r.spans)
         )

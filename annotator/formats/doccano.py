@@ -14,8 +14,9 @@ when its first line is not JSON.  The import-example placeholders
 Offsets: UTF-16 code units by default, on import and export (``offsets="utf16"``),
 because doccano 1.8.4's interface counts them; ``"codepoint"`` for files written
 by Python.  doccano stores whatever it is given and the files carry no quote, so
-an export does not tell its unit: when a text has characters above U+FFFF the
-reader says in its notes which unit it assumed.
+an export does not tell its unit: when a text has characters above U+FFFF and
+no ``offsets`` is given, the unit under which more span edges fall between
+words is taken (``offset_guess``), and the notes say which and why.
 
 Write: one line per document and analyst: ``{"id": uid, "text", "label",
 "username", "meta": {title, source, ...}}``.  When any exported line has
@@ -50,6 +51,7 @@ from .common import (
     offset_unit,
     write_atomically,
 )
+from .offset_guess import UnitEvidence, weigh
 
 
 def sniff(first_text: str) -> bool:
@@ -92,12 +94,42 @@ def read(
     """Parse a doccano JSONL export; offsets are UTF-16 units unless ``offsets="codepoint"``."""
     path = Path(path)
     reading = Reading(path, "doccano", offsets, "utf16", annotator, skip_invalid)
+    given = offsets is not None
     for where, obj in json_records(path, lenient=True):
-        reading.add(where, partial(_record, reading, obj))
+        reading.add(where, partial(_record, reading, obj, given))
     return reading.finish()
 
 
-def _record(reading: Reading, obj: Any) -> DocumentRecord:
+def _record_unit(reading: Reading, obj: dict[str, Any], text: str) -> str:
+    """The unit of this record's offsets: the file's, unless the span edges fall
+    between words more often under the other (``offset_guess``)."""
+    pairs: list[tuple[object, object]] = []
+    for key in ("label", "labels"):
+        items = obj.get(key)
+        if isinstance(items, list):
+            pairs += [(i[0], i[1]) for i in items if isinstance(i, list) and len(i) == 3]
+    entities = obj.get("entities")
+    if isinstance(entities, list):
+        pairs += [(e.get("start_offset"), e.get("end_offset"))
+                  for e in entities if isinstance(e, dict)]  # fmt: skip
+    evidence = UnitEvidence()
+    weigh(evidence, text, pairs)
+    unit = evidence.better()
+    if unit is None:
+        return reading.unit
+    reading.weighed = True  # its unit is no guess: no warning about it
+    if unit != reading.unit:
+        reading.note(
+            "{n} record{|s} read with code point offsets: their span edges fall between"
+            " words that way, not as UTF-16 units (--offsets utf16 reads them so anyway)"
+            if unit == "codepoint" else
+            "{n} record{|s} read with UTF-16 offsets: their span edges fall between words"
+            " that way, not as code points (--offsets codepoint reads them so anyway)"
+        )  # fmt: skip
+    return unit
+
+
+def _record(reading: Reading, obj: Any, given: bool) -> DocumentRecord:
     if isinstance(obj, Bad):
         raise obj
     if not isinstance(obj, dict):
@@ -111,6 +143,16 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
     text = rest.pop("text", None)
     if not isinstance(text, str) or not text.strip():
         raise Bad('has no "text" string: is this a doccano JSONL export?')
+    file_unit = reading.unit
+    if not given:
+        reading.unit = _record_unit(reading, obj, text)
+    try:
+        return _spans_and_relations(reading, rest, text)
+    finally:
+        reading.unit = file_unit
+
+
+def _spans_and_relations(reading: Reading, rest: dict[str, Any], text: str) -> DocumentRecord:
     src = SourceText(text)
     named = [rest.pop(key, None) for key in ("username", "user")]
     analyst = reading.analyst(named[0] if named[0] is not None else named[1])

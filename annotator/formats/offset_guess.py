@@ -1,0 +1,58 @@
+"""Which unit a file's offsets count, when the file does not say and holds no
+quotes to check them against (doccano exports).
+
+doccano's browser counts UTF-16 units, but some of its versions and scripts
+around it write code points; the two differ after every character above
+U+FFFF (emoji, 𝔘).  Analysts mark words: under the right unit the spans'
+edges fall between words, under the wrong one they land inside them.  The
+unit under which more edges fall between words wins; a tie (no character
+above U+FFFF before any span) changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..offsets import OffsetMap
+
+
+@dataclass
+class UnitEvidence:
+    """Span edges that fall between words, counted under each unit."""
+
+    codepoint: int = 0
+    utf16: int = 0
+    edges: int = 0
+
+    def better(self) -> str | None:
+        """The unit the edges favour, or None when they do not tell: a tie, or a
+        winner with fewer than four edges in five between words (then the spans
+        are odd either way, and the reader says what is wrong with them)."""
+        best = max(self.codepoint, self.utf16)
+        if self.codepoint == self.utf16 or best < 0.8 * self.edges:
+            return None
+        return "codepoint" if self.codepoint > self.utf16 else "utf16"
+
+
+def _between_words(text: str, at: int) -> bool:
+    return at <= 0 or at >= len(text) or not (text[at - 1].isalnum() and text[at].isalnum())
+
+
+def weigh(evidence: UnitEvidence, text: str, spans: Iterable[tuple[object, object]]) -> None:
+    """Add the edges of ``spans`` (start, end as the file gives them) in ``text``."""
+    offsets = OffsetMap(text)
+    if offsets.utf16_length == len(text):
+        return  # nothing above U+FFFF: both units agree
+    for start, end in spans:
+        if type(start) is not int or type(end) is not int or not 0 <= start < end:
+            continue  # the reader says what is wrong with it
+        evidence.edges += 2
+        if end <= len(text):
+            evidence.codepoint += _between_words(text, start) + _between_words(text, end)
+        if end <= offsets.utf16_length:
+            try:
+                s, e = offsets.to_codepoint(start), offsets.to_codepoint(end)
+            except ValueError:  # inside a character above U+FFFF: not UTF-16 units
+                continue
+            evidence.utf16 += _between_words(text, s) + _between_words(text, e)
