@@ -83,8 +83,8 @@ def test_each_record_is_read_in_the_unit_its_span_edges_fit() -> None:
     assert spans_of(py_variant) == PROBE_SPANS
     assert spans_of(utf16_variant) == PROBE_SPANS  # [13, 21) in UTF-16 is [10, 18)
     assert result.notes == [
-        "1 record read with code point offsets: their span edges fall between words that"
-        " way, not as UTF-16 units (--offsets utf16 reads them so anyway)",
+        "1 record read with code point offsets: their spans fit the text that way, not as"
+        " UTF-16 units (--offsets utf16 reads them so anyway)",
         "2 records name no analyst: their spans are credited to 'imported' (give --annotator"
         " NAME)",
     ]

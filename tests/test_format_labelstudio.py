@@ -76,28 +76,35 @@ def test_json_min_sample_gives_the_same_spans() -> None:
 
 
 @pytest.mark.parametrize("path", [PROBE_JSON, PROBE_MIN])
-def test_emoji_probe_in_code_points(path: Path) -> None:
-    # Record 3 holds UTF-16 offsets: in code points (Reuters) ends past the text.
+def test_emoji_probe_each_task_in_the_unit_its_spans_fit(path: Path) -> None:
+    # Record 3 holds UTF-16 offsets and no quotes: as code points (Reuters) would end
+    # past the text, as UTF-16 units every span fits between words.  The others are
+    # code points (two of them with quotes that say so).
+    result = labelstudio.read(path)
+    assert [r.meta["variant"] for r in result.records] == [
+        "py-offsets-with-text",
+        "py-offsets-no-text",
+        "utf16-offsets-no-text",
+        "py-offsets-prediction",
+    ]
+    with_text, no_text, utf16, prediction = result.records
+    assert spans_of(with_text) == spans_of(no_text) == spans_of(utf16) == PROBE_SPANS
+    assert [s.get("text") for s in with_text.spans] == [q for *_, q in PROBE_SPANS]
+    assert all("text" not in s for s in no_text.spans)  # no value.text: nothing to check
+    assert prediction.spans == [] and prediction.text == PROBE
+    assert (
+        "1 record read with UTF-16 offsets: their spans fit the text that way, not as code"
+        " points (--offsets codepoint reads them so anyway)"
+    ) in result.notes
+    if path == PROBE_JSON:
+        assert "1 prediction listed only by id: nothing to import" in result.notes
+    # Code points asked for: record 3 is refused, with the hint.
     with pytest.raises(ImportRefusedError) as info:
-        labelstudio.read(path)
+        labelstudio.read(path, offsets="codepoint")
     assert str(info.value) == (
         f"{path.name} record 3: span [78, 87) CITATION is not inside the text (0..85 code"
         " points, start < end): they fit in UTF-16 units: use --offsets utf16"
     )
-    result = labelstudio.read(path, skip_invalid=True)
-    assert [r.meta["variant"] for r in result.records] == [
-        "py-offsets-with-text",
-        "py-offsets-no-text",
-        "py-offsets-prediction",
-    ]
-    with_text, no_text, prediction = result.records
-    assert spans_of(with_text) == spans_of(no_text) == PROBE_SPANS
-    assert [s.get("text") for s in with_text.spans] == [q for *_, q in PROBE_SPANS]
-    assert all("text" not in s for s in no_text.spans)  # no value.text: nothing to check
-    assert prediction.spans == [] and prediction.text == PROBE
-    assert result.skipped[0].startswith(f"{path.name} record 3: ")
-    if path == PROBE_JSON:
-        assert "1 prediction listed only by id: nothing to import" in result.notes
 
 
 @pytest.mark.parametrize("path", [PROBE_JSON, PROBE_MIN])
@@ -185,10 +192,7 @@ def test_hard_characters_and_every_kind_of_result(tmp_path: Path) -> None:
         "1 result of type 'choices' not kept (only labels and relations)",
         "1 cancelled (skipped) annotation not imported",
         "1 draft not imported",
-        "1 document has characters above U+FFFF (emoji, 𝔘) and spans without a quote: its"
-        " offsets were read as codepoint units; if spans look shifted, import again with"
-        " --offsets utf16",
-    }
+    }  # the spans fit the text as code points: no warning that they may be shifted
 
 
 def test_a_mismatched_quote_is_reported(tmp_path: Path) -> None:
@@ -368,3 +372,17 @@ def test_tasks_sharing_a_data_uid_with_other_texts_are_documents_of_their_own(
         assert (len(added), added.skipped, added.spans_added) == (3, [], 2)
         texts = {store.document(d.id).text for d in store.documents()}
         assert texts == {"Alice met Bob.", "Bob left Paris.", "A text of its own."}
+
+
+def test_a_quote_tells_the_unit_of_its_task(tmp_path: Path) -> None:
+    # "Olena Koval" is [14, 25) in code points; before it the flag takes 4 UTF-16
+    # units for 2 code points and the firefighter 7 for 4: [19, 30) in UTF-16 units.
+    assert (u16(HARD, 14), u16(HARD, 25)) == (19, 30) and HARD[14:25] == "Olena Koval"
+    task = {"data": {"text": HARD},
+            "annotations": [{"result": [region("a", 19, 30, ["ACTOR"], text="Olena Koval")]}]}
+    result = labelstudio.read(write_json(tmp_path / "u.json", [task]), annotator="olga")
+    assert spans_of(result.records[0]) == [(14, 25, "ACTOR", "Olena Koval")]
+    assert result.notes == [
+        "1 record read with UTF-16 offsets: their spans fit the text that way, not as code"
+        " points (--offsets codepoint reads them so anyway)"
+    ]

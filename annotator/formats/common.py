@@ -80,6 +80,7 @@ class Reading:
     ) -> None:
         self.fmt = fmt
         self.unit = offset_unit(offsets, default_unit, ImportRefusedError)
+        self.unit_given = offsets is not None  # else each record's spans may tell it
         self.fallback, self.given = annotator or DEFAULT_ANNOTATOR, annotator is not None
         self.skip_invalid = skip_invalid
         self.result = ReadResult()

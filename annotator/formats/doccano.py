@@ -51,7 +51,7 @@ from .common import (
     offset_unit,
     write_atomically,
 )
-from .offset_guess import UnitEvidence, weigh
+from .offset_guess import record_unit
 
 
 def sniff(first_text: str) -> bool:
@@ -94,42 +94,26 @@ def read(
     """Parse a doccano JSONL export; offsets are UTF-16 units unless ``offsets="codepoint"``."""
     path = Path(path)
     reading = Reading(path, "doccano", offsets, "utf16", annotator, skip_invalid)
-    given = offsets is not None
     for where, obj in json_records(path, lenient=True):
-        reading.add(where, partial(_record, reading, obj, given))
+        reading.add(where, partial(_record, reading, obj))
     return reading.finish()
 
 
-def _record_unit(reading: Reading, obj: dict[str, Any], text: str) -> str:
-    """The unit of this record's offsets: the file's, unless the span edges fall
-    between words more often under the other (``offset_guess``)."""
-    pairs: list[tuple[object, object]] = []
+def _offsets(obj: dict[str, Any]) -> list[tuple[Any, Any, None]]:
+    """The record's spans as (start, end, no quote), for ``record_unit``."""
+    pairs: list[tuple[Any, Any, None]] = []
     for key in ("label", "labels"):
         items = obj.get(key)
         if isinstance(items, list):
-            pairs += [(i[0], i[1]) for i in items if isinstance(i, list) and len(i) == 3]
+            pairs += [(i[0], i[1], None) for i in items if isinstance(i, list) and len(i) == 3]
     entities = obj.get("entities")
     if isinstance(entities, list):
-        pairs += [(e.get("start_offset"), e.get("end_offset"))
+        pairs += [(e.get("start_offset"), e.get("end_offset"), None)
                   for e in entities if isinstance(e, dict)]  # fmt: skip
-    evidence = UnitEvidence()
-    weigh(evidence, text, pairs)
-    unit = evidence.better()
-    if unit is None:
-        return reading.unit
-    reading.weighed = True  # its unit is no guess: no warning about it
-    if unit != reading.unit:
-        reading.note(
-            "{n} record{|s} read with code point offsets: their span edges fall between"
-            " words that way, not as UTF-16 units (--offsets utf16 reads them so anyway)"
-            if unit == "codepoint" else
-            "{n} record{|s} read with UTF-16 offsets: their span edges fall between words"
-            " that way, not as code points (--offsets codepoint reads them so anyway)"
-        )  # fmt: skip
-    return unit
+    return pairs
 
 
-def _record(reading: Reading, obj: Any, given: bool) -> DocumentRecord:
+def _record(reading: Reading, obj: Any) -> DocumentRecord:
     if isinstance(obj, Bad):
         raise obj
     if not isinstance(obj, dict):
@@ -144,8 +128,7 @@ def _record(reading: Reading, obj: Any, given: bool) -> DocumentRecord:
     if not isinstance(text, str) or not text.strip():
         raise Bad('has no "text" string: is this a doccano JSONL export?')
     file_unit = reading.unit
-    if not given:
-        reading.unit = _record_unit(reading, obj, text)
+    reading.unit = record_unit(reading, text, _offsets(obj))
     try:
         return _spans_and_relations(reading, rest, text)
     finally:

@@ -68,6 +68,7 @@ from .common import (
     refuse_lone_surrogates,
     write_atomically,
 )
+from .offset_guess import record_unit
 
 PREDICTION = "prediction"
 _MIN_KEYS = ("id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time")
@@ -159,6 +160,30 @@ def _task(reading: Reading, task: Any, region_ids: set[str]) -> DocumentRecord:
     text = fields.pop("text", None)
     if not isinstance(text, str) or not text.strip():
         raise Bad('has no "data.text" string: the articles must be in the task\'s data.text')
+    file_unit = reading.unit
+    reading.unit = record_unit(reading, text, _offsets(task, fields, full))
+    try:
+        return _task_record(reading, task, region_ids, fields, text, full)
+    finally:
+        reading.unit = file_unit
+
+
+def _offsets(task: dict[str, Any], fields: dict[str, Any], full: bool) -> list[tuple[Any, ...]]:
+    """Every region of the task as (start, end, quote or None), for ``record_unit``."""
+    if full:
+        layers = [ann for ann, _ in _layers(task) if isinstance(ann, dict)]
+        values = [r.get("value") for ann in layers if isinstance(ann.get("result"), list)
+                  for r in ann["result"] if isinstance(r, dict)]  # fmt: skip
+    else:
+        values = [r for v in fields.values() if isinstance(v, list) for r in v]
+    return [(v.get("start"), v.get("end"), v.get("text")) for v in values
+            if isinstance(v, dict) and "start" in v]  # fmt: skip
+
+
+def _task_record(
+    reading: Reading, task: dict[str, Any], region_ids: set[str], fields: dict[str, Any],
+    text: str, full: bool,
+) -> DocumentRecord:  # fmt: skip
     src = SourceText(text)
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []

@@ -1,5 +1,5 @@
-"""Which unit a file's offsets count, when the file does not say and holds no
-quotes to check them against (doccano exports).
+"""Which unit a record's offsets count, when the file does not say (doccano
+and Label Studio exports; ``--offsets`` says it for the whole file).
 
 doccano's browser counts UTF-16 units, but some of its versions and scripts
 around it write code points; the two differ after every character above
@@ -11,10 +11,12 @@ above U+FFFF before any span) changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..offsets import OffsetMap
+from .common import Reading
 
 
 @dataclass
@@ -39,20 +41,51 @@ def _between_words(text: str, at: int) -> bool:
     return at <= 0 or at >= len(text) or not (text[at - 1].isalnum() and text[at].isalnum())
 
 
-def weigh(evidence: UnitEvidence, text: str, spans: Iterable[tuple[object, object]]) -> None:
-    """Add the edges of ``spans`` (start, end as the file gives them) in ``text``."""
+def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> None:
+    """Add the edges of ``spans`` (start, end as the file gives them, and the quote
+    or None) in ``text``."""
     offsets = OffsetMap(text)
     if offsets.utf16_length == len(text):
         return  # nothing above U+FFFF: both units agree
-    for start, end in spans:
+    for start, end, quote in spans:
         if type(start) is not int or type(end) is not int or not 0 <= start < end:
             continue  # the reader says what is wrong with it
         evidence.edges += 2
         if end <= len(text):
-            evidence.codepoint += _between_words(text, start) + _between_words(text, end)
+            evidence.codepoint += _fit(text, start, end, quote)
         if end <= offsets.utf16_length:
             try:
                 s, e = offsets.to_codepoint(start), offsets.to_codepoint(end)
             except ValueError:  # inside a character above U+FFFF: not UTF-16 units
                 continue
-            evidence.utf16 += _between_words(text, s) + _between_words(text, e)
+            evidence.utf16 += _fit(text, s, e, quote)
+
+
+def _fit(text: str, start: int, end: int, quote: Any) -> int:
+    """How many edges of the span [start, end) (code points) look right: both when
+    its quote is the text there, none when it is not; else those between words."""
+    if isinstance(quote, str):
+        return 2 if text[start:end] == quote else 0
+    return _between_words(text, start) + _between_words(text, end)
+
+
+def record_unit(reading: Reading, text: str, spans: Iterable[Sequence[Any]]) -> str:
+    """The unit of one record's offsets: the file's (or the one given), unless the
+    evidence of its spans points to the other; the reading's notes say so."""
+    if reading.unit_given:
+        return reading.unit
+    evidence = UnitEvidence()
+    weigh(evidence, text, spans)
+    unit = evidence.better()
+    if unit is None:
+        return reading.unit
+    reading.weighed = True  # its unit is no guess: no warning about it
+    if unit != reading.unit:
+        reading.note(
+            "{n} record{|s} read with code point offsets: their spans fit the text that"
+            " way, not as UTF-16 units (--offsets utf16 reads them so anyway)"
+            if unit == "codepoint" else
+            "{n} record{|s} read with UTF-16 offsets: their spans fit the text that way,"
+            " not as code points (--offsets codepoint reads them so anyway)"
+        )  # fmt: skip
+    return unit
