@@ -1,8 +1,10 @@
-"""Write a file completely or not at all: a temporary file, then a rename."""
+"""Write a file (or a folder of files) completely or not at all: a temporary
+file or folder beside the target, then a rename."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 import threading
@@ -12,11 +14,12 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def default_mode() -> int:
-    # mkstemp makes 0600 files; a finished export gets the mode a plain open would.
+def default_mode(folder: bool = False) -> int:
+    # mkstemp makes 0600 files (mkdtemp 0700 folders); a finished export gets
+    # the mode a plain open (or mkdir) would.
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return (0o777 if folder else 0o666) & ~umask
 
 
 def _alive(pid: int) -> bool:
@@ -30,8 +33,8 @@ def _alive(pid: int) -> bool:
 
 
 def remove_leftovers(target: Path) -> list[Path]:
-    """Remove the temporary files of writes to ``target`` whose process died
-    before finishing (killed, or the machine stopped); returns them.
+    """Remove the temporary files (or folders) of writes to ``target`` whose
+    process died before finishing (killed, or the machine stopped); returns them.
 
     Their names carry the writer's process id; a file of a live process (a
     write going on right now) is left alone.
@@ -43,7 +46,10 @@ def remove_leftovers(target: Path) -> list[Path]:
             continue
         pid = path.name[len(target.name) + 2 :].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed.append(path)
     return removed
 
@@ -93,6 +99,66 @@ def temporary_path(target: Path, *, sync: bool = True) -> Iterator[Path]:
         finally:
             if tmp.exists():
                 tmp.unlink()
+
+
+@contextmanager
+def temporary_folder(target: Path) -> Iterator[Path]:
+    """A new empty folder beside ``target``, put in its place if the block
+    succeeds: the block writes (and syncs) the files, the folder's own entries
+    are synced here, then it is renamed.
+
+    A folder already at ``target`` is replaced whole (whether it may be is the
+    caller's decision): it is moved aside, the new one renamed in, then the old
+    one removed.  A process killed at any point leaves under the name ``target``
+    the old folder or the complete new one (or, killed between those two
+    renames, nothing); what it left beside it carries its process id and is
+    removed by the next write of ``target``, as ``temporary_path`` does for files.
+    """
+    with made_folders(target.parent), _naming(target):
+        remove_leftovers(target)
+        tmp = Path(tempfile.mkdtemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+        ))  # fmt: skip
+        try:
+            yield tmp
+            _sync_folder(tmp)
+            os.chmod(tmp, default_mode(folder=True))
+            _put_in_place(tmp, target)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Bring the folder's list of files to the disk (where a folder can be
+    opened for it: not on Windows)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _put_in_place(new: Path, target: Path) -> None:
+    """Rename the folder ``new`` to ``target``.  A folder there is moved aside
+    first, under ``new``'s name with ``.old`` (so a killed process's leftover is
+    recognised), and removed once ``new`` is in; if ``new`` cannot go in, the
+    old folder goes back.  A file or link at ``target`` makes the rename fail."""
+    if not target.is_dir() or target.is_symlink():
+        os.rename(new, target)
+        return
+    old = new.with_name(f"{new.name.removesuffix('.tmp')}.old.tmp")
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    # Left over only if it cannot be removed (a file made read-only meanwhile):
+    # the next write of ``target`` tries again.
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager

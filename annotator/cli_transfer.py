@@ -106,7 +106,9 @@ def import_command(
               " output (default: exports/<database name> with the format's suffix).")  # fmt: skip
 @click.option("--offsets", type=OFFSETS, default=None,
               help="Offset unit to write (doccano: utf16 by default, else codepoint).")  # fmt: skip
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing output file (brat: the whole folder)."
+)
 @db_option
 def export_command(
     fmt: str, annotator: str | None, out: str | None, offsets: str | None, force: bool,
@@ -139,6 +141,8 @@ def export_command(
         target = out or str(registry.default_output(fmt, store.path.stem))
         if target != "-":
             registry.refuse_database_target(Path(target))
+            if fmt == "brat":  # a file, or more than an export: --force would not help
+                registry.module(fmt).refuse_target(Path(target))
         if target != "-" and not force and _occupied(Path(target)):
             raise click.ClickException(
                 f"{target} already exists: choose another --out, or add --force to replace it"

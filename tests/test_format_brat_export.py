@@ -191,27 +191,30 @@ def test_an_export_read_back_into_its_own_database_adds_nothing(tmp_path: Path) 
 def test_every_file_reaches_the_disk_before_any_is_renamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A crash during the export leaves either the old files or whole new ones:
-    each staged file is synced, and only then are they renamed into place."""
+    """A crash during the export leaves either the old folder or the whole new one:
+    each file is synced in the temporary folder, then the folder's own list of
+    files, and only then is the folder renamed into place (once)."""
     steps: list[tuple[str, str]] = []
-    real_fsync, real_replace = brat.os.fsync, brat.os.replace
+    real_fsync, real_rename = os.fsync, os.rename
 
     def fsync(fd: int) -> None:
         steps.append(("sync", Path(os.readlink(f"/proc/self/fd/{fd}")).name))
         real_fsync(fd)
 
-    def replace(src: Any, dst: Any) -> None:
+    def rename(src: Any, dst: Any) -> None:
         steps.append(("rename", Path(src).name))
-        real_replace(src, dst)
+        real_rename(src, dst)
 
-    monkeypatch.setattr(brat.os, "fsync", fsync)
-    monkeypatch.setattr(brat.os, "replace", replace)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
     with build_store(tmp_path / "a.db") as store:
         brat.write(store, tmp_path / "out", annotator="alice")
-    synced = [name for kind, name in steps if kind == "sync"]
-    renamed = [name for kind, name in steps if kind == "rename"]
-    assert len(renamed) == 4  # two documents, a .txt and an .ann each
-    assert sorted(synced) == sorted(renamed)
-    assert [kind for kind, _ in steps] == ["sync"] * 4 + ["rename"] * 4
-    suffixes = sorted(p.suffix for p in (tmp_path / "out").iterdir())
-    assert suffixes == [".ann", ".ann", ".txt", ".txt"]  # and no temporary file left
+        kyiv, crlf = store.documents()
+    monkeypatch.undo()
+    pairs = [f"{doc.uid}{suffix}" for doc in (kyiv, crlf) for suffix in (".txt", ".ann")]
+    assert [kind for kind, _ in steps] == ["sync"] * 5 + ["rename"]
+    assert [name for _, name in steps[:4]] == pairs  # document by document, .txt first
+    (staged,) = {name for _, name in steps[4:]}  # the temporary folder, synced then renamed
+    assert staged.startswith(f".out.{os.getpid()}.") and staged.endswith(".tmp")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(pairs)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]

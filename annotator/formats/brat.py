@@ -22,7 +22,9 @@ when its T line leaves a line break or tab out (used only when the T line is
 what our export makes of those edges, i.e. the span was not moved in brat).
 
 Write: ``target`` is a folder of ``<uid>.txt`` (``doc-<id>`` when the uid is no
-safe file name) + ``.ann``; T/R/A/# numbered in text order.  A span across a line
+safe file name) + ``.ann``, written whole into a temporary folder beside it and
+renamed into place (an earlier export there is replaced whole, never added
+to); T/R/A/# numbered in text order.  A span across a line
 break or tab is written as fragments, and one with a break at an edge without
 it, as brat itself does (brat's quotes are one line); each such span is listed
 in the report and gets an ``Offsets`` note.  Every T and R gets an ``Analyst``
@@ -33,13 +35,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..atomicfile import default_mode, made_folders
+from ..atomicfile import temporary_folder
 from ..display_text import with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import Document, Relation, Span
@@ -136,55 +137,81 @@ def write(
 ) -> WriteReport:
     """Write each document as ``<name>.txt`` + ``<name>.ann`` into the folder ``target``.
 
-    Each ``.ann`` is parsed back and compared with the spans it must hold; files
-    are staged as temporary files and renamed only when all passed.
+    Each ``.ann`` is parsed back and compared with the spans it must hold.  The
+    files go into a temporary folder beside ``target``, renamed to ``target``
+    only when all passed and reached the disk: a failed or killed export leaves
+    no folder under that name.  A folder already there is replaced whole, as
+    the other formats replace their file (the command asks for --force first),
+    unless ``refuse_target`` says why it may not be.
     """
     if str(target) == "-":
         raise ExportError("brat writes a folder of .txt and .ann files: give --out FOLDER, not -")
     unit, folder = _unit(offsets, ExportError), Path(target)
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{folder} is a file: brat export needs a folder (--out DIR)")
-    with made_folders(folder):
-        return _write_folder(store, folder, annotator, unit)
-
-
-def _write_folder(store: Any, folder: Path, annotator: str | None, unit: str) -> WriteReport:
-    report, lost, names = WriteReport(path=str(folder)), Counter[str](), set()
-    moved: dict[str, list[str]] = defaultdict(list)  # {heading: spans whose edges brat moves}
-    staged: list[tuple[Path, Path]] = []
+    refuse_target(folder)
     try:
-        for doc, spans, rels in iter_documents(store, annotator):
-            name = doc.uid if _SAFE_NAME.match(doc.uid) else f"doc-{doc.id}"
-            name = f"doc-{doc.id}" if name.lower() in names else name
-            names.add(name.lower())
-            ann_text, expected, n_rels = _ann(doc, spans, rels, unit, lost, moved)
-            got = Parse(doc.text, f"{name}.ann", unit, shift=_bom(doc.text)).record(ann_text)
-            if Counter(expected) != Counter(
-                (s["start"], s["end"], s["label"], s.get("note"), s["annotator"])
-                for s in got.spans
-            ):
-                raise ExportError(f"{name}.ann does not read back as written: nothing was written")
-            # A text that starts with U+FEFF gets a BOM before it: a reader drops
-            # the BOM, not the text's own first character (brat counts both).
-            txt = "\ufeff" * _bom(doc.text) + doc.text
-            for suffix, data in ((".txt", txt), (".ann", ann_text)):
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}{suffix}.", suffix=".tmp", dir=folder)
-                staged.append((Path(tmp), folder / f"{name}{suffix}"))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data.encode("utf-8"))
-                    f.flush()
-                    os.fsync(f.fileno())  # on the disk before any file is renamed into place
-            report.documents, report.spans = report.documents + 1, report.spans + len(spans)
-            report.relations += n_rels
-        for staged_path, final in staged:
-            os.chmod(staged_path, default_mode())
-            os.replace(staged_path, final)
-    except BaseException as exc:
-        for tmp_path, _ in staged:
-            tmp_path.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.errno is not None:  # name the folder, not a part
-            raise OSError(exc.errno, exc.strerror, str(folder)) from exc
-        raise
+        with temporary_folder(folder) as staging:
+            return _write_folder(store, staging, str(folder), annotator, unit)
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(folder)) from exc  # the folder, not a part
+
+
+def refuse_target(folder: Path) -> None:
+    """Raise ``ExportError`` unless ``folder`` is new, or a folder that an export
+    may replace without losing anything but an earlier export: it holds only
+    ``.txt`` and ``.ann`` files (and the hidden ``.tmp`` files that killed
+    exports of earlier versions left in it), no subfolder, no other file."""
+    if folder.name in ("", ".", ".."):
+        raise ExportError(f"{folder} is not a folder's name: name the export folder (--out DIR)")
+    if folder.is_symlink():
+        raise ExportError(f"{folder} is a link: give the folder itself, or another --out")
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise ExportError(f"{folder} is a file: brat export needs a folder (--out DIR)")
+    other = sorted(p.name for p in folder.iterdir() if not _exported(p))
+    if other:
+        raise ExportError(
+            f"{folder} holds more than a brat export ({', '.join(other[:3])}"
+            f"{', ...' * (len(other) > 3)}): choose another --out, or move those away first"
+        )
+
+
+def _exported(path: Path) -> bool:
+    """True for a file a brat export writes (or a temporary one it left)."""
+    name = path.name
+    ours = path.suffix in (".txt", ".ann") or (name.startswith(".") and name.endswith(".tmp"))
+    return ours and path.is_file() and not path.is_symlink()
+
+
+def _write_folder(
+    store: Any, staging: Path, target: str, annotator: str | None, unit: str
+) -> WriteReport:
+    """Write the pairs into the empty folder ``staging``, each file synced
+    before the folder is put in ``target``'s place; the report names ``target``."""
+    report, lost, names = WriteReport(path=target), Counter[str](), set()
+    moved: dict[str, list[str]] = defaultdict(list)  # {heading: spans whose edges brat moves}
+    for doc, spans, rels in iter_documents(store, annotator):
+        name = doc.uid if _SAFE_NAME.match(doc.uid) else f"doc-{doc.id}"
+        name = f"doc-{doc.id}" if name.lower() in names else name
+        names.add(name.lower())
+        ann_text, expected, n_rels = _ann(doc, spans, rels, unit, lost, moved)
+        got = Parse(doc.text, f"{name}.ann", unit, shift=_bom(doc.text)).record(ann_text)
+        if Counter(expected) != Counter(
+            (s["start"], s["end"], s["label"], s.get("note"), s["annotator"]) for s in got.spans
+        ):
+            raise ExportError(f"{name}.ann does not read back as written: nothing was written")
+        # A text that starts with U+FEFF gets a BOM before it: a reader drops
+        # the BOM, not the text's own first character (brat counts both).
+        txt = "\ufeff" * _bom(doc.text) + doc.text
+        for suffix, data in ((".txt", txt), (".ann", ann_text)):
+            with open(staging / f"{name}{suffix}", "wb") as f:
+                f.write(data.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())  # on the disk before the folder is renamed into place
+        report.documents, report.spans = report.documents + 1, report.spans + len(spans)
+        report.relations += n_rels
     for heading, items in moved.items():
         listed(report.lost, heading, items)
     report.lost += [with_count(what, n) for what, n in lost.items() if n]
