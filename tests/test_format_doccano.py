@@ -452,3 +452,20 @@ def test_labels_key_and_category_labels(tmp_path: Path) -> None:
     assert spans_of(record) == [(73, 75, "ACTOR", "李明")]
     assert record.meta == {"categories": ["war", "east"]}
     assert '2 document categories kept in meta "categories", not as spans' in result.notes
+
+
+def test_the_unit_warning_counts_records(tmp_path: Path) -> None:
+    # "🇺🇦 ab cd ef": as code points, 5 is the space after "ab" and 8 the space after
+    # "cd"; as UTF-16 units, [5, 8) is code points [3, 6), "ab " (both edges between
+    # words too).  A tie: the file's unit stays, and so does the warning.
+    text = "🇺🇦 ab cd ef"
+    assert (text[5], text[8], text[3:6]) == (" ", " ", "ab ")
+    path = write_lines(tmp_path / "two.jsonl", [
+        {"text": text, "label": [[5, 8, "CLAIM"]], "username": who} for who in ("alice", "bob")
+    ])  # fmt: skip
+    result = doccano.read(path)
+    assert result.notes == [
+        "2 records have characters above U+FFFF (emoji, 𝔘) and spans without a quote: their"
+        " offsets were read as utf16 units; if spans look shifted, import again with"
+        " --offsets codepoint"
+    ]

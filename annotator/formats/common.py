@@ -223,7 +223,7 @@ class Reading:
         if unchecked:
             other = "codepoint" if self.unit == "utf16" else "utf16"
             self.notes[
-                "{n} document{|s} ha{s|ve} characters above U+FFFF (emoji, 𝔘) and spans without a"
+                "{n} record{|s} ha{s|ve} characters above U+FFFF (emoji, 𝔘) and spans without a"
                 f" quote: {{its|their}} offsets were read as {self.unit} units; if spans look"
                 f" shifted, import again with --offsets {other}"
             ] += unchecked
