@@ -251,11 +251,12 @@ def search_command(query: str, label: str | None, annotator: str | None, limit: 
         return
     for h in hits:
         where = f"document {h.document_id} {_quote(h.title)}"
+        context = one_line(h.context, len(h.context))  # a hit per line, line breaks too
         if h.kind == "text":
-            click.echo(f"{where}: {h.context}")
+            click.echo(f"{where}: {context}")
         else:
             click.echo(f"{where} [{h.start}, {h.end}) {h.label} by {h.annotator}"
-                       f" ({h.kind}): {h.context}")  # fmt: skip
+                       f" ({h.kind}): {context}")  # fmt: skip
 
 
 @cli.command("sample")

@@ -210,3 +210,16 @@ def test_search_command(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["search", '"open', "--db", str(db)])
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Error: cannot search for '\"open'")
+
+
+def test_the_command_prints_a_hit_across_a_line_break_on_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    db = tmp_path / "lines.db"
+    with open_store(db) as s:
+        s.add_document("The café reopened.\nIts owner spoke.", title="Café")
+    result = CliRunner().invoke(cli, ["search", "reopened", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output == 'document 1 "Café": The café ⟦reopened⟧. Its owner spoke.\n'
