@@ -114,8 +114,9 @@ def test_mapping_onto_a_hostile_label_is_refused_cleanly(tmp_path: Path) -> None
     result = run("import", str(source), "--map", f"ACTOR={HOSTILE[0]}", "--db", str(db))
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: d.jsonl uses labels the schema does not have: {HOSTILE[0]};"
-        f" map them, e.g. --map {HOSTILE[0]}=CLAIM (the schema has CLAIM, ACTOR, DATE, CITATION)\n"
+        f"Error: ACTOR={HOSTILE[0]} maps to {HOSTILE[0]}, which this database's schema does"
+        " not have (CLAIM, ACTOR, DATE, CITATION, ATTRIBUTED_TO, DATED, SOURCED_FROM): map"
+        " ACTOR to one of those, or to - to leave it out\n"
     )
     assert sha256(db) == before and count(db, "spans") == 0 and count(db, "documents") == 1
 
