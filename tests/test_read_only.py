@@ -61,13 +61,20 @@ def _made(db: Path) -> int:
         return doc.id
 
 
-def test_a_database_on_a_read_only_disk_is_read_and_never_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def usb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, Any]:
+    """A database made, then seen on a read-only disk: (path, document id, file state)."""
     db = tmp_path / "usb.db"
     doc_id = _made(db)
     before = file_state(db)
     _on_read_only_disk(monkeypatch, tmp_path)
+    return db, doc_id, before
+
+
+def test_a_database_on_a_read_only_disk_is_read_and_never_written(
+    usb: tuple[Path, int, Any], tmp_path: Path
+) -> None:
+    db, doc_id, before = usb
     with open_store(db) as store:
         assert store.read_only == "its disk is read-only"
         assert [(s.start, s.end, s.text) for s in store.spans(doc_id)] == [(6, 17, "Olena Koval")]
@@ -96,19 +103,21 @@ KILLED_WRITER = textwrap.dedent("""
 """)
 
 
-def _changes_left_in_the_log(db: Path, doc_id: int) -> None:
+def _made_with_changes_in_the_log(db: Path) -> int:
+    """``_made``, then bob's span committed by a process killed at once."""
+    doc_id = _made(db)
     result = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(db), str(doc_id)],
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert db.with_name(db.name + "-wal").stat().st_size > 0
+    return doc_id
 
 
 def test_with_its_shared_memory_file_there_the_log_is_read_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "usb.db"
-    doc_id = _made(db)
-    _changes_left_in_the_log(db, doc_id)
+    doc_id = _made_with_changes_in_the_log(db)
     assert db.with_name("usb.db-shm").exists()
     _on_read_only_disk(monkeypatch, tmp_path)
     with open_store(db) as store:
@@ -121,8 +130,7 @@ def test_changes_left_in_the_log_without_shared_memory_are_refused_with_advice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "usb.db"
-    doc_id = _made(db)
-    _changes_left_in_the_log(db, doc_id)
+    _made_with_changes_in_the_log(db)
     db.with_name("usb.db-shm").unlink()  # copied without it, or never made there
     before = file_state(db), file_state(db.with_name("usb.db-wal"))
     _on_read_only_disk(monkeypatch, tmp_path)
@@ -177,14 +185,11 @@ def test_a_folder_this_user_may_not_write_to(
 
 
 def test_the_command_line_lists_and_exports_but_refuses_to_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    usb: tuple[Path, int, Any], tmp_path: Path
 ) -> None:
-    db = tmp_path / "usb.db"
-    _made(db)
+    db, _doc_id, before = usb
     article = tmp_path.parent / f"{tmp_path.name}-article.txt"
     article.write_text("Odesa port reopened on Friday.\n", encoding="utf-8")
-    before = file_state(db)
-    _on_read_only_disk(monkeypatch, tmp_path)
     listed = run("list", "--db", str(db))
     assert listed.exit_code == 0, listed.output
     assert listed.stdout.splitlines()[1].split() == ["1", "Bridge", "0", "1", "0", "0", "1"]
@@ -200,15 +205,11 @@ def test_the_command_line_lists_and_exports_but_refuses_to_import(
 
 
 def test_the_window_says_read_only_and_a_label_key_stores_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_window: Any, analyst_at: Any,
-    dialogs: Any,
+    usb: tuple[Path, int, Any], make_window: Any, analyst_at: Any, dialogs: Any
 ) -> None:
     from PySide6.QtCore import Qt
 
-    db = tmp_path / "usb.db"
-    doc_id = _made(db)
-    before = file_state(db)
-    _on_read_only_disk(monkeypatch, tmp_path)
+    db, doc_id, before = usb
     with open_store(db) as store:
         window = make_window(store, document_id=doc_id)
         assert window.windowTitle() == (
