@@ -12,9 +12,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -35,6 +41,7 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _FONT, _TOOLTIP = int(Qt.ItemDataRole.FontRole.value), int(Qt.ItemDataRole.ToolTipRole.value)
 _SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
+Flag = QItemSelectionModel.SelectionFlag
 
 
 def _primary(span: Span, column: int) -> Any:
@@ -215,6 +222,11 @@ class SpanTableModel(ColumnsModel):
     def span_at(self, row: int) -> Span:
         return self._spans[self._internal(row)]
 
+    def row_of_id(self, span_id: str) -> int | None:
+        """The row of the span with this id (None: not there, or filtered out)."""
+        span = self._all.get(span_id)
+        return self.row_of(span) if span is not None else None
+
     def row_of(self, span: Span) -> int | None:
         key = self._key(span)
         i = bisect_left(self._keys, key)
@@ -244,6 +256,43 @@ class SpanTableModel(ColumnsModel):
     def _row_of(self, i: int, *, inserting: bool = False) -> int:
         n = len(self._spans) + (1 if inserting else 0)
         return n - 1 - i if self._descending else i
+
+
+class Choice(NamedTuple):
+    """The table's current cell and selected rows, by span id (rows move on a reset)."""
+
+    current: str | None
+    column: int
+    selected: tuple[str, ...]
+
+
+def remember_choice(view: QTableView, model: SpanTableModel) -> Choice:
+    current = view.currentIndex()
+    rows = view.selectionModel().selectedRows()
+    return Choice(
+        model.span_at(current.row()).id if current.isValid() else None,
+        max(current.column(), 0),
+        tuple(model.span_at(index.row()).id for index in rows),
+    )
+
+
+def restore_choice(view: QTableView, model: SpanTableModel, choice: Choice) -> None:
+    """Choose again the rows of ``choice``'s spans that are still shown, where they are
+    now (the scroll position outlives a reset by itself).
+
+    The caller keeps the window from acting on it: ``currentRowChanged`` fires."""
+    chosen = view.selectionModel()
+    last = len(COLUMNS) - 1
+    selection = QItemSelection()
+    for span_id in choice.selected:
+        row = model.row_of_id(span_id)
+        if row is not None:
+            selection.select(model.index(row, 0), model.index(row, last))
+    if choice.current is not None:
+        row = model.row_of_id(choice.current)
+        if row is not None:
+            chosen.setCurrentIndex(model.index(row, choice.column), Flag.NoUpdate)
+    chosen.select(selection, Flag.ClearAndSelect)
 
 
 def make_span_table(model: SpanTableModel, parent: QWidget | None = None) -> QTableView:
