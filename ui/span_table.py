@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Span
 
@@ -107,7 +107,8 @@ class SpanTableModel(ColumnsModel):
         if role == _FONT:
             return bold_font() if column == 0 else None
         if role == _TOOLTIP:
-            return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
+            tip = f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
+            return f"{tip}\nNote: {span.note[:500]}" if span.note else tip  # a narrow Note column
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -219,6 +220,14 @@ class SpanTableModel(ColumnsModel):
 
     # -- looking up ------------------------------------------------------------------
 
+    def spans(self) -> list[Span]:
+        """The spans shown (those the filters pass), in no particular order."""
+        return self._spans
+
+    def label_names(self) -> list[str]:
+        """Every label of the schema (the table's colours are keyed by them)."""
+        return list(self._colours)
+
     def span_at(self, row: int) -> Span:
         return self._spans[self._internal(row)]
 
@@ -313,13 +322,7 @@ def make_span_table(model: SpanTableModel, parent: QWidget | None = None) -> QTa
     header = view.horizontalHeader()
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # -1: document order
     header.setSortIndicatorClearable(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the quote takes the room
-    header.setStretchLastSection(False)
-    header.setHighlightSections(False)
+    header.setHighlightSections(False)  # the widths are span_columns.py's
     view.setSortingEnabled(True)
-    view.setColumnWidth(0, 96)
-    view.setColumnWidth(2, 72)
-    view.setColumnWidth(3, 90)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return view
