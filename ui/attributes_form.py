@@ -4,11 +4,20 @@ It shows the attributes the schema declares for the label of the span chosen
 (with Tab, the table, a tag) or under the caret: a combo box for an enum (the
 empty entry unsets it), a three-state check box for a boolean (grey: unset),
 a line edit for a string or a date (stored when Enter is pressed or focus
-leaves; an empty field unsets it).  Every change is one ``update_span``: one
+leaves; an empty field unsets it; Esc puts the stored value back and returns
+to the article).  Every change is one ``update_span``: one
 undo step in the window's stack and the history.  A value the core refuses
 (``annotator.attributes``) is not stored: its message is shown in the form and
 through the dialog service, and the field goes back to the stored value.
 Another analyst's span, unless its layer is editable, is shown read-only.
+
+What is typed and not stored yet outlives a refresh of the span (another
+process committed, ``live_refresh.py``): the other fields follow the Store, the
+typed one keeps its text and the focus.  If the span itself changed elsewhere,
+the status bar says so: the same attribute set elsewhere (Enter stores the
+typed value over it, Esc shows the stored one), or the span deleted or
+relabelled (the typed value cannot be stored and is dropped, with its text in
+the message).
 """
 
 from __future__ import annotations
@@ -16,10 +25,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from annotator.attributes import check_attributes
-from annotator.errors import InvalidSpanError
+from annotator.errors import InvalidSpanError, NotFoundError
 from annotator.model import Span
 
 from .commands import short_text
@@ -46,7 +64,7 @@ class AttributesForm(QWidget):
         editor.span_removed.connect(lambda span: self._gone(span.id))
         editor.spans_reset.connect(lambda _spans: self._reload())
         editor.closed.connect(lambda: self.show_span(None))
-        editor.opened.connect(lambda *_: self.show_span(None))
+        editor.opened.connect(lambda *_: self._opened())
         editor.editable_changed.connect(self._reload)
         self.show_span(None)
 
@@ -54,7 +72,7 @@ class AttributesForm(QWidget):
 
     def _caret_moved(self) -> None:
         index = self.editor.index
-        if index is None:
+        if index is None or self.typed():  # a caret moved by a reload, under typing
             return
         current = self.editor._current_entry()  # noqa: SLF001 (the span chosen with Tab)
         here = [current] if current is not None else index.at(self.editor.view.caret())
@@ -68,15 +86,31 @@ class AttributesForm(QWidget):
         if self.span is not None and old.id == self.span.id:
             self.show_span(new)
 
-    def _fill(self, span: Span) -> None:
+    def typed(self) -> dict[str, str]:
+        """The line edits typed in and not stored yet: {attribute: text as typed}."""
+        if self.span is None:
+            return {}
+        attributes = self.span.attributes
+        return {name: widget.text() for name, widget in self.fields.items()
+                if isinstance(widget, QLineEdit) and widget.isModified()
+                and widget.text().strip() != _as_text(attributes.get(name))}  # fmt: skip
+
+    def _fill(self, span: Span, typed: dict[str, str] | None = None) -> None:
         """Put ``span``'s values in the fields (same label): no widget is remade.
+        A field in ``typed`` keeps its text (the analyst is typing there).
 
         Used while a field's own signal runs, where deleting it would crash.
         """
-        self.span = span
+        typed = typed or {}
+        before, self.span = self.span, span
         self._loading = True
+        if self.fields:
+            self.title.setText(f"{span.label} “{short_text(span.text, 30)}”")
         for name, widget in self.fields.items():
             value = span.attributes.get(name, UNSET)
+            if name in typed and isinstance(widget, QLineEdit):
+                self._keep(widget, typed[name], before, name, value)
+                continue
             if isinstance(widget, QComboBox):
                 widget.setCurrentText(value if isinstance(value, str) else "")
             elif isinstance(widget, QCheckBox):
@@ -86,8 +120,37 @@ class AttributesForm(QWidget):
                 )  # fmt: skip
             elif isinstance(widget, QLineEdit):
                 widget.setText(value if isinstance(value, str) else "")
-        self.error.setText("")
+        if not typed:
+            self.error.setText("")
         self._loading = False
+
+    def _keep(self, edit: QLineEdit, text: str, before: Span | None, name: str,
+              value: Any) -> None:  # fmt: skip
+        """``edit`` keeps ``text``, typed over ``before``'s value; if the value was
+        changed elsewhere meanwhile, the status bar says so."""
+        stored = _as_text(value)
+        if text.strip() == stored:  # the same as typed: nothing is pending any more
+            edit.setText(stored)
+            return
+        if before is None or _as_text(before.attributes.get(name)) == stored:
+            return
+        span = self.span
+        assert span is not None
+        now = f"set to {stored}" if stored else "unset"
+        self.editor.message.emit(
+            f"{span.label} “{short_text(span.text)}”: {name} was {now} elsewhere;"
+            f" Enter stores {text.strip()} over it, Esc shows it"
+        )
+
+    def _abandon(self, name: str) -> None:
+        """Esc in a field: the stored value again, and the keys back to the article."""
+        widget = self.fields.get(name)
+        if isinstance(widget, QLineEdit) and self.span is not None:
+            self._loading = True
+            widget.setText(_as_text(self.span.attributes.get(name)))  # not modified now
+            self.error.setText("")
+            self._loading = False
+        self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _gone(self, span_id: str) -> None:
         if self.span is not None and self.span.id == span_id:
@@ -99,12 +162,47 @@ class AttributesForm(QWidget):
         entry = self.editor.index.entry(self.span.id) if self.editor.index is not None else None
         self.show_span(entry.span if entry is not None else None)
 
+    def _opened(self) -> None:
+        """A document opened: the form starts empty, unless a value is being typed for a
+        span of it (its text was replaced elsewhere and it was reopened): that goes on."""
+        if self.typed():
+            self._reload()
+        else:
+            self.show_span(None)
+
+    def _dropped(self, old: Span, new: Span | None, typed: dict[str, str]) -> None:
+        """Say that what was typed for ``old`` cannot be stored: it is gone or relabelled."""
+        if new is not None and new.id == old.id:
+            why = f"became a {new.label} elsewhere"
+        else:
+            try:
+                self.editor.store.span(old.id)
+            except (NotFoundError, InvalidSpanError):
+                why = "was deleted elsewhere"
+            else:
+                why = "is no longer shown"
+        values = ", ".join(f"{name} {text.strip()}" for name, text in typed.items())
+        self.editor.message.emit(
+            f"{old.label} “{short_text(old.text)}” {why}: {values} was not stored"
+        )
+
     def show_span(self, span: Span | None) -> None:
-        """Rebuild the fields for ``span``'s label and fill them from its attributes."""
+        """Rebuild the fields for ``span``'s label and fill them from its attributes
+        (the same span, label and fields: fill them, keeping what is being typed)."""
+        typed = self.typed()
         if (span is not None and self.span is not None and span.id == self.span.id
                 and span.label == self.span.label and self.fields):  # fmt: skip
-            self._fill(span)
+            self._fill(span, typed)
             return
+        focused = QApplication.focusWidget()
+        typing = focused is not None and focused in self.fields.values()
+        if typed and self.span is not None:
+            self._dropped(self.span, span, typed)
+        self._rebuild(span)
+        if typing:  # the field under the analyst's fingers has gone: keys go to the article
+            self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _rebuild(self, span: Span | None) -> None:
         self.span = span
         self._loading = True
         while self.layout_.rowCount():
@@ -161,6 +259,9 @@ class AttributesForm(QWidget):
         edit.setPlaceholderText("YYYY-MM-DD, YYYY-MM, YYYY or start/end" if kind == "date"
                                 else "https://…" if name == "url" else "")  # fmt: skip
         edit.editingFinished.connect(lambda: self.store(name, edit.text().strip() or UNSET))
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(lambda: self._abandon(name))
         return edit
 
     def _check_changed(self, name: str, check: QCheckBox) -> None:
@@ -223,6 +324,9 @@ class AttributesForm(QWidget):
         if new is None:
             self._fill(span)
             return None
+        widget = self.fields.get(name)
+        if isinstance(widget, QLineEdit):
+            widget.setModified(False)  # stored: the field shows the Store's value now
         self.editor._changed(span, new)  # noqa: SLF001 (index, table, counts follow)
         shown = "unset" if value is UNSET else value
         self.editor.history.record(
@@ -237,3 +341,8 @@ class AttributesForm(QWidget):
         if self.span is not None:
             self._fill(self.span)  # back to what is stored
         self.error.setText(message)
+
+
+def _as_text(value: Any) -> str:
+    """What a line edit shows for a stored value (unset, or not a string: empty)."""
+    return value if isinstance(value, str) else ""

@@ -12,7 +12,11 @@ This window's own commits do not change the number, so they never cause a reload
 
 It waits while the window is busy with something a reload would disturb: a
 "Tag all" or an import running in the background (they refresh when they
-finish), a note being typed in the span table, or a modal dialog.
+finish), a note being typed in the span table, or a modal dialog.  What a
+reload does not wait for, it leaves in place: an attribute being typed in the
+form keeps its text and the focus (``attributes_form.py`` says in the status
+bar when that span itself was changed, relabelled or deleted elsewhere), and
+the span table keeps its current row and selection by span id (``wiring.py``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 from annotator.model import Label
 
 from .label_palette import swatch
+from .span_columns import fit_columns
 from .span_table import SpanTableModel, make_span_table
 
 
@@ -17,6 +18,7 @@ class SpanPanel(QWidget):
         self.setObjectName("spanPanel")
         self.model = model
         self.table = make_span_table(model, self)
+        self.columns = fit_columns(self.table, model)  # the quote's room first
         self.table.setAccessibleName("Spans of the open document")
         self.label_box = QComboBox(self)
         self.label_box.setObjectName("spanLabelFilter")

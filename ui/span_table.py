@@ -12,11 +12,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Span
 
@@ -35,6 +41,7 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _FONT, _TOOLTIP = int(Qt.ItemDataRole.FontRole.value), int(Qt.ItemDataRole.ToolTipRole.value)
 _SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
+Flag = QItemSelectionModel.SelectionFlag
 
 
 def _primary(span: Span, column: int) -> Any:
@@ -100,7 +107,8 @@ class SpanTableModel(ColumnsModel):
         if role == _FONT:
             return bold_font() if column == 0 else None
         if role == _TOOLTIP:
-            return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
+            tip = f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text[:500]}"
+            return f"{tip}\nNote: {span.note[:500]}" if span.note else tip  # a narrow Note column
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -212,8 +220,21 @@ class SpanTableModel(ColumnsModel):
 
     # -- looking up ------------------------------------------------------------------
 
+    def spans(self) -> list[Span]:
+        """The spans shown (those the filters pass), in no particular order."""
+        return self._spans
+
+    def label_names(self) -> list[str]:
+        """Every label of the schema (the table's colours are keyed by them)."""
+        return list(self._colours)
+
     def span_at(self, row: int) -> Span:
         return self._spans[self._internal(row)]
+
+    def row_of_id(self, span_id: str) -> int | None:
+        """The row of the span with this id (None: not there, or filtered out)."""
+        span = self._all.get(span_id)
+        return self.row_of(span) if span is not None else None
 
     def row_of(self, span: Span) -> int | None:
         key = self._key(span)
@@ -246,6 +267,43 @@ class SpanTableModel(ColumnsModel):
         return n - 1 - i if self._descending else i
 
 
+class Choice(NamedTuple):
+    """The table's current cell and selected rows, by span id (rows move on a reset)."""
+
+    current: str | None
+    column: int
+    selected: tuple[str, ...]
+
+
+def remember_choice(view: QTableView, model: SpanTableModel) -> Choice:
+    current = view.currentIndex()
+    rows = view.selectionModel().selectedRows()
+    return Choice(
+        model.span_at(current.row()).id if current.isValid() else None,
+        max(current.column(), 0),
+        tuple(model.span_at(index.row()).id for index in rows),
+    )
+
+
+def restore_choice(view: QTableView, model: SpanTableModel, choice: Choice) -> None:
+    """Choose again the rows of ``choice``'s spans that are still shown, where they are
+    now (the scroll position outlives a reset by itself).
+
+    The caller keeps the window from acting on it: ``currentRowChanged`` fires."""
+    chosen = view.selectionModel()
+    last = len(COLUMNS) - 1
+    selection = QItemSelection()
+    for span_id in choice.selected:
+        row = model.row_of_id(span_id)
+        if row is not None:
+            selection.select(model.index(row, 0), model.index(row, last))
+    if choice.current is not None:
+        row = model.row_of_id(choice.current)
+        if row is not None:
+            chosen.setCurrentIndex(model.index(row, choice.column), Flag.NoUpdate)
+    chosen.select(selection, Flag.ClearAndSelect)
+
+
 def make_span_table(model: SpanTableModel, parent: QWidget | None = None) -> QTableView:
     """The ``spanTable`` view: sortable, whole-row selection, document order at first."""
     view = QTableView(parent)
@@ -264,13 +322,7 @@ def make_span_table(model: SpanTableModel, parent: QWidget | None = None) -> QTa
     header = view.horizontalHeader()
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # -1: document order
     header.setSortIndicatorClearable(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the quote takes the room
-    header.setStretchLastSection(False)
-    header.setHighlightSections(False)
+    header.setHighlightSections(False)  # the widths are span_columns.py's
     view.setSortingEnabled(True)
-    view.setColumnWidth(0, 96)
-    view.setColumnWidth(2, 72)
-    view.setColumnWidth(3, 90)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return view

@@ -18,6 +18,7 @@ from annotator.model import Document, HistoryEntry, Span
 
 from . import review_link, window_state
 from .layout_fit import show_dock
+from .span_table import remember_choice, restore_choice
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -51,6 +52,17 @@ def wire(w: MainWindow) -> None:
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
             table.scrollTo(index)
+        finally:
+            syncing[0] = False
+
+    def spans_reset(spans: list[Span]) -> None:
+        # Read again (another process committed, a layer was hidden): the same spans
+        # stay chosen, by id, and the article is not told (its choice has not moved).
+        choice = remember_choice(table, model)
+        model.reset(spans)
+        syncing[0] = True
+        try:
+            restore_choice(table, model, choice)
         finally:
             syncing[0] = False
 
@@ -115,7 +127,7 @@ def wire(w: MainWindow) -> None:
     editor.span_added.connect(model.add)
     editor.span_removed.connect(model.remove)
     editor.span_changed.connect(model.replace)
-    editor.spans_reset.connect(model.reset)
+    editor.spans_reset.connect(spans_reset)
     editor.counts_changed.connect(counts)
     editor.layers_changed.connect(layers)
     editor.current_changed.connect(show_current)
