@@ -28,7 +28,8 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
     """Merge analysts' database files into one team file.
 
     Documents are the same when their uid is the same; spans and relations keep
-    their analyst and ids, so merging again adds nothing twice. A document whose
+    their analyst and ids, so merging again adds nothing twice, and brings what
+    was changed or deleted in a file since it was last merged. A document whose
     text differs from the team file's is reported as a conflict and left as it is.
 
     Example:
@@ -44,6 +45,13 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
             f"{counted(part.spans_added, 'span')}, "
             f"{counted(part.relations_added, 'relation')} added"
         )
+        if part.spans_updated or part.spans_deleted or part.relations_deleted:
+            click.echo(
+                f"  changed there since the last merge: {counted(part.spans_updated, 'span')}"
+                f" updated, {counted(part.spans_deleted, 'span')} and"
+                f" {counted(part.relations_deleted, 'relation')} deleted (one step each"
+                " document: undo as analyst merge)"
+            )
         for note in part.notes:
             click.echo(f"  {note}")
         for conflict in part.conflicts:

@@ -22,7 +22,7 @@ UNDOABLE = frozenset(
     {
         "add_span", "add_spans", "update_span", "delete_span", "add_relation",
         "delete_relation", "rename_document", "delete_document", "set_done",
-        "adjudicate",
+        "adjudicate", "merge",
         "replace_text", "confirm_anchor", "place_orphan", "drop_orphan",
     }
 )  # fmt: skip

@@ -1,14 +1,18 @@
 """Merging database files: one per analyst, or several shared ones, into a team file.
 
 Documents are the same when their ``uid`` is the same.  Spans and relations keep
-their analyst and ids, and only ids the target does not have yet are added, so
-merging the same files again adds nothing twice.  A document whose uid is in the
-target with another text (edited in one file) is a conflict: reported, and the
-target's document is left as it is.
+their analyst and ids, and ids the target does not have yet are added, so
+merging the same files again adds nothing twice.  A file merged again brings
+what its analyst changed since (``merge_follow``): a span changed there more
+recently than here is updated, and spans and relations its own history shows
+it deleted are removed.  A document whose uid is in the target with another
+text (edited in one file) is a conflict: reported, and the target's document
+is left as it is.
 
 Everything is checked before anything is written: every source exists, opens,
 is not the target, and uses only labels and relation types the target's schema
-has.  Then each source is written in one transaction.
+has.  Then each source's new rows are written in one transaction, and its
+later changes in one more per document.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AnnotatorError
+from .merge_follow import follow, ids_in_history
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
 
@@ -43,6 +48,9 @@ class SourceReport:
     documents_added: int = 0
     spans_added: int = 0
     relations_added: int = 0
+    spans_updated: int = 0  # changed in the source since an earlier merge
+    spans_deleted: int = 0  # deleted there since
+    relations_deleted: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. orphans of earlier texts kept
 
@@ -168,19 +176,21 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
         if _same_file(path, into):
             raise MergeError(f"cannot merge {path} into itself: choose another --into file")
     records: list[list[DocumentRecord]] = []
+    histories: list[dict[str, set[str]]] = []
     schemas: list[Schema] = []
     for path in sources:
         with open_store(path) as store:
             schemas.append(store.schema)
             records.append(read_records(store))
+            histories.append(ids_in_history(store))
     created = not into.exists() or into.stat().st_size == 0
     target_schema = schemas[0] if created else _schema_of(into)
     for path, recs in zip(sources, records, strict=True):
         _check_schema(path.name, recs, target_schema, into)
     report = MergeReport(into=into, created=created)
     with open_store(into, schema=schemas[0].raw) as target:
-        for path, recs in zip(sources, records, strict=True):
-            report.sources.append(_merge_one(target, path, recs))
+        for path, recs, known in zip(sources, records, histories, strict=True):
+            report.sources.append(_merge_one(target, path, recs, known))
     return report
 
 
@@ -189,19 +199,27 @@ def _schema_of(path: Path) -> Schema:
         return store.schema
 
 
-def _merge_one(target: Store, path: Path, records: list[DocumentRecord]) -> SourceReport:
-    """Write one source's records in one transaction; conflicts are left out and reported."""
+def _merge_one(
+    target: Store, path: Path, records: list[DocumentRecord], history: dict[str, set[str]]
+) -> SourceReport:
+    """Write one source's new rows in one transaction, then what it changed or
+    deleted since an earlier merge, a document at a time; conflicts are left out
+    and reported."""
     part = SourceReport(path=path)
-    keep = []
+    keep, again = [], []
     for record in records:
         existing = target.document_by_uid(record.uid) if record.uid else None
         if existing is not None and existing.text_sha256 != sha256(record.text):
             part.conflicts.append(Conflict(record.uid or "", record.title, existing.id))
         else:
             keep.append(record)
+            if existing is not None:
+                again.append((existing.id, record))
     result = target.import_records(keep, added_by="merge")
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added
     part.notes = list(result.notes)
+    for doc_id, record in again:
+        follow(target, doc_id, record, history.get(record.uid or "", set()), part)
     return part

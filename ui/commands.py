@@ -250,6 +250,9 @@ def describe(entry: HistoryEntry) -> str:
     }.get(entry.action, entry.action)  # fmt: skip
     if entry.action == "add_spans":
         return f"{what} ({counted(len(rows), 'span')})"
+    if entry.action == "merge":  # another file's later edits of spans merged before
+        touched = {r["id"] for r in (entry.before or {}).get("spans") or []}
+        return f"merged changes ({counted(len(touched), 'span')})"
     if entry.action == "replace_text":  # its rows are the spans it moved: not the point
         return what
     if entry.action == "adjudicate":

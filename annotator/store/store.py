@@ -12,12 +12,13 @@ from .overview import OverviewMixin
 from .review import ReviewMixin
 from .revisions import RevisionsMixin
 from .search import SearchMixin
+from .sync import SyncMixin
 from .undo import UndoMixin
 
 
 class Store(
     ReviewMixin, DocumentsMixin, RevisionsMixin, UndoMixin, MaintenanceMixin, SearchMixin,
-    OverviewMixin,
+    OverviewMixin, SyncMixin,
 ):
     """One annotation database file.  Use as a context manager or call ``close()``."""
 

@@ -1,0 +1,88 @@
+"""What a file merged again changed since: the rows a merge updates or removes.
+
+A span here with the id of one in the source file, but other contents, was
+changed in one of the two since the last merge: the more recent change wins
+(``updated_at``), and a change made here more recently is kept and reported.
+A span or relation here that the source no longer has was deleted there only
+if the source's own history names it (it had it once): anything else is
+someone else's work, which the source never saw, and stays.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .display_text import with_count
+from .errors import AnnotatorError
+from .model import DocumentRecord, Span
+
+if TYPE_CHECKING:
+    from .merge import SourceReport
+    from .store import Store
+
+_ID = re.compile(r'"id": "((?:[^"\\]|\\.)*)"')  # a row's id in the history's JSON
+
+
+def ids_in_history(store: Store) -> dict[str, set[str]]:
+    """Per document uid: every span and relation id the file's history names."""
+    uid_of = {d.id: d.uid for d in store.documents()}
+    found: dict[str, set[str]] = {}
+    with store.reading():
+        rows = store.conn.execute(
+            "SELECT document_id, before, after FROM events WHERE document_id IS NOT NULL"
+        )
+        for doc_id, before, after in rows:
+            uid = uid_of.get(doc_id)
+            if uid is not None:
+                ids = found.setdefault(uid, set())
+                for state in (before, after):
+                    if state:
+                        ids.update(_ID.findall(state))
+    return found
+
+
+def _same(source: dict[str, Any], here: Span) -> bool:
+    theirs = (source["label"], source["start"], source["end"], source.get("note") or None,
+              source.get("attributes") or {})  # fmt: skip
+    return theirs == (here.label, here.start, here.end, here.note or None, here.attributes or {})
+
+
+def follow(
+    target: Store, doc_id: int, record: DocumentRecord, known: set[str], part: SourceReport
+) -> None:
+    """Bring the source's later changes of document ``doc_id`` into ``target``."""
+    here = {s.id: s for s in target.spans(doc_id)}
+    theirs = {s["id"]: s for s in record.spans}
+    updated, kept_here = [], 0
+    for span_id, span in theirs.items():
+        mine = here.get(span_id)
+        if mine is None or _same(span, mine):
+            continue
+        if (span.get("updated_at") or "") > mine.updated_at:
+            updated.append(span)
+        else:
+            kept_here += 1
+    still = set(theirs) | {o["id"] for o in record.orphans}
+    deleted = [i for i in here if i not in still and i in known]
+    rels_there = {r["id"] for r in (*record.relations, *record.orphan_relations)}
+    rels_deleted = [r.id for r in target.relations(doc_id)
+                    if r.id not in rels_there and r.id in known]  # fmt: skip
+    name = record.where or record.title or "a document"
+    if kept_here:
+        part.notes.append(f"{name}: " + with_count(
+            "{n} span{|s} changed both there and here since the last merge, here more"
+            " recently: kept as {it is|they are} here", kept_here,
+        ))  # fmt: skip
+    if not (updated or deleted or rels_deleted):
+        return
+    try:
+        target.follow_source(
+            doc_id, updated=updated, deleted_spans=deleted, deleted_relations=rels_deleted
+        )
+    except AnnotatorError as exc:
+        part.notes.append(f"{name}: its changes since the last merge were not merged ({exc})")
+        return
+    part.spans_updated += len(updated)
+    part.spans_deleted += len(deleted)
+    part.relations_deleted += len(rels_deleted)

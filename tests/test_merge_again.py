@@ -1,0 +1,118 @@
+"""Merging a file again after its analyst went on working in it: changes and
+deletions made there since the last merge reach the team file; work the file
+never had, and changes made in the team file more recently, stay.
+
+TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen.", counted by
+hand: "Mayor" [0, 5), "Olena Koval" [6, 17), "3 May" [26, 31), "3 May that"
+[26, 36), "the bridge will reopen" [37, 59).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import open_store
+from annotator.cli import cli
+from annotator.merge import merge
+
+TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen."
+
+
+def layer(path: Path, who: str) -> list[tuple[str, str]]:
+    with open_store(path) as store:
+        (doc,) = store.documents()
+        return [(s.label, s.text) for s in store.spans(doc.id, annotator=who)]
+
+
+@pytest.fixture
+def merged(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """alice.db (Mayor CITATION by mistake, Olena Koval ACTOR, 3 May DATE, a claim
+    linked to Olena Koval) and bob.db (Olena Koval ACTOR), merged into team.db."""
+    alice, bob, team = tmp_path / "alice.db", tmp_path / "bob.db", tmp_path / "team.db"
+    ids = {}
+    with open_store(alice) as store:
+        doc = store.add_document(TEXT, uid="doc-1")
+        ids["mayor"] = store.add_span(doc.id, 0, 5, "CITATION", annotator="alice").id
+        ids["koval"] = store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice").id
+        ids["date"] = store.add_span(doc.id, 26, 31, "DATE", annotator="alice").id
+        ids["claim"] = store.add_span(doc.id, 37, 59, "CLAIM", annotator="alice").id
+        ids["link"] = store.add_relation(
+            doc.id, ids["claim"], ids["koval"], "ATTRIBUTED_TO", annotator="alice"
+        ).id
+    with open_store(bob) as store:
+        doc = store.add_document(TEXT, uid="doc-1")
+        store.add_span(doc.id, 6, 17, "ACTOR", annotator="bob")
+    merge([alice, bob], team)
+    return alice, team, ids
+
+
+def test_changes_and_deletions_since_the_last_merge_reach_the_team_file(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["mayor"], by="alice")
+        store.update_span(ids["date"], end=36, by="alice")  # "3 May that"
+        store.delete_relation(ids["link"], by="alice")
+        store.update_span(ids["koval"], label="CITATION", by="alice")
+    report = merge([alice], team)
+    (part,) = report.sources
+    assert (part.spans_added, part.spans_updated, part.spans_deleted,
+            part.relations_deleted) == (0, 2, 1, 1)  # fmt: skip
+    assert layer(team, "alice") == [
+        ("CITATION", "Olena Koval"), ("DATE", "3 May that"), ("CLAIM", "the bridge will reopen")
+    ]
+    assert layer(team, "bob") == [("ACTOR", "Olena Koval")]  # never in alice's file: kept
+    with open_store(team) as store:
+        assert store.relations(1) == []
+        store.undo("merge")  # one step: the team file as before this merge
+        assert [(s.label, s.text) for s in store.spans(1, annotator="alice")] == [
+            ("CITATION", "Mayor"), ("ACTOR", "Olena Koval"), ("DATE", "3 May"),
+            ("CLAIM", "the bridge will reopen"),
+        ]
+        assert [r.id for r in store.relations(1)] == [ids["link"]]
+    assert merge([alice], team).sources[0].spans_updated == 2  # and again, as the file says
+
+
+def test_a_change_made_here_more_recently_is_kept_and_reported(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.update_span(ids["date"], label="CLAIM", by="alice")
+    with open_store(team) as store:  # a reviewer corrects the team copy afterwards
+        store.update_span(ids["date"], end=36, by="reviewer")
+    (part,) = merge([alice], team).sources
+    assert part.spans_updated == 0
+    assert part.notes == [
+        "alice.db document 1: 1 span changed both there and here since the last merge, here"
+        " more recently: kept as it is here"
+    ]
+    assert ("DATE", "3 May that") in layer(team, "alice")
+
+
+def test_work_added_in_the_team_file_under_the_same_name_stays(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, _ids = merged
+    with open_store(team) as store:
+        store.add_span(1, 37, 47, "CLAIM", annotator="alice")  # "the bridge", in the team file
+    (part,) = merge([alice], team).sources
+    assert (part.spans_updated, part.spans_deleted) == (0, 0)
+    assert ("CLAIM", "the bridge") in layer(team, "alice")
+
+
+def test_the_command_says_what_changed(merged: tuple[Path, Path, dict[str, str]]) -> None:
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["mayor"], by="alice")
+    result = CliRunner().invoke(cli, ["merge", str(alice), "--into", str(team)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"{alice}: 0 documents, 0 spans, 0 relations added",
+        "  changed there since the last merge: 0 spans updated, 1 span and 0 relations deleted"
+        " (one step each document: undo as analyst merge)",
+    ]
