@@ -55,6 +55,30 @@ def clusters(text: str) -> list[str]:
     return out
 
 
+def whole_characters(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened so that it cuts no character a reader sees (a
+    letter from its accent, half of 👨🏻‍🚒 or of a flag): the offsets a selection
+    made character by character should have, whatever the mouse did."""
+    return _edge(text, start, down=True), _edge(text, end, down=False)
+
+
+def _edge(text: str, at: int, *, down: bool) -> int:
+    if at <= 0 or at >= len(text):
+        return at
+    # Cut from the last space before: the clusters there start where they should
+    # (a run of flags pairs its regional indicators from the run's start).
+    lo = max(text.rfind(" ", max(0, at - 256), at), text.rfind("\n", max(0, at - 256), at)) + 1
+    lo = lo or max(0, at - 256)
+    pos = lo
+    for cluster in clusters(text[lo : at + 64]):
+        if pos >= at:
+            return pos
+        if pos + len(cluster) > at:  # ``at`` falls inside this character
+            return pos if down else pos + len(cluster)
+        pos += len(cluster)
+    return at
+
+
 def _cells(cluster: str) -> int:
     first = cluster[0]
     if unicodedata.category(first) in ("Cc", "Cf") and not _regional(first):

@@ -374,3 +374,14 @@ def test_a_gold_layer_that_holds_hand_made_spans_is_confirmed(
     window.gold_edit.editingFinished.emit()  # yes, on purpose
     qtbot.waitUntil(lambda: window.controller.session is not None
                     and window.controller.session.gold == "carol")  # fmt: skip
+
+
+def test_edit_never_cuts_a_character_in_two(window, qtbot, store, doc_id):
+    choose_row(qtbot, window, 0)  # Mayor vs Mayor Olena
+    window.left.setFocus()
+    qtbot.waitUntil(lambda: window.last_pane is window.left)
+    window.left.select_range(2, 8 + U16)  # from between the flag's two halves to "Mayor"
+    qtbot.keyClick(window.left, Qt.Key.Key_E)
+    assert gold(store, doc_id) == [
+        ("ACTOR", 0, 8, "🇺🇦 Mayor", "adjudicated", {"source": "alice", "edited": True}),
+    ]

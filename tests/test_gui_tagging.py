@@ -191,3 +191,17 @@ def test_a_key_that_works_clears_the_hint_left_by_the_key_before(alice, store, d
     alice.press(Qt.Key.Key_2)
     assert stored(store, doc_id) == [(10, 18, "ACTOR", "Zelensky")]
     assert status.currentMessage() == ""
+
+
+def test_alt_never_cuts_a_character_in_two(store, make_window, analyst_at):
+    # "👨🏻‍🚒 the cafe" + U+0301: the firefighter is code points [0, 4) (UTF-16 [0, 7));
+    # "cafe" + U+0301 is [9, 14) (UTF-16 [12, 17)).
+    text = "👨🏻‍🚒 the cafe\u0301 opened."
+    assert (text[0:4], text[9:14]) == ("👨🏻‍🚒", "cafe\u0301")
+    doc_id = store.add_document(text).id
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(0, 4)  # 👨🏻 only: the man and his skin tone, not the rest
+    alice.press(Qt.Key.Key_2, ALT)
+    alice.select(12, 16)  # "cafe" without its accent
+    alice.press(Qt.Key.Key_1, ALT)
+    assert stored(store, doc_id) == [(0, 4, "ACTOR", "👨🏻‍🚒"), (9, 14, "CLAIM", "cafe\u0301")]

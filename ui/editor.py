@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from annotator.display_text import counted, with_count
+from annotator.display_text import counted, whole_characters, with_count
 from annotator.errors import (
     AnnotatorError,
     NotFoundError,
@@ -74,13 +74,16 @@ class Editor(DocumentState):
         if start16 >= end16:
             self.message.emit("Nothing to tag: the selection is only spaces")
             return
+        start = self.offsets.to_codepoint(start16, snap="down")
+        end = self.offsets.to_codepoint(end16, snap="up")
+        if exact:  # exact, but never a letter without its accent, nor half an emoji
+            start, end = whole_characters(self.document.text, start, end)
+            start16, end16 = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
         same = self.index.same_range(start16, end16)
         if any(e.span.label == label and e.span.annotator == self.analyst for e in same):
             self.message.emit(f"Already tagged {label}")
             return
         doc_id, analyst, seen = self.document.id, self.analyst, self.document.text_sha256
-        start = self.offsets.to_codepoint(start16, snap="down")
-        end = self.offsets.to_codepoint(end16, snap="up")
         span = self.call(
             "Cannot tag",
             lambda: self.store.add_span(doc_id, start, end, label, annotator=analyst, seen=seen),

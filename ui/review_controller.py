@@ -31,7 +31,7 @@ from annotator.adjudication import (
     pair_key,
     write_csv,
 )
-from annotator.display_text import with_count
+from annotator.display_text import whole_characters, with_count
 from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.model import HistoryEntry
 from annotator.relation_adjudication import relation_key
@@ -126,8 +126,11 @@ class ReviewController(ReviewState):
         if start16 == end16:
             self.message.emit("Select the new boundaries in a pane first, then press E")
             return
-        start = self.offsets.to_codepoint(start16, snap="down")
-        end = self.offsets.to_codepoint(end16, snap="up")
+        start, end = whole_characters(
+            self.session.document.text,
+            self.offsets.to_codepoint(start16, snap="down"),
+            self.offsets.to_codepoint(end16, snap="up"),
+        )  # no accent left outside, no half emoji
         if not (start < pair.end and end > pair.start):  # a selection left from elsewhere
             text = self.session.document.text
             self.message.emit(
