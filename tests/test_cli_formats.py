@@ -460,3 +460,18 @@ def test_label_studio_annotations_that_are_no_list_are_refused(tmp_path: Path) -
     assert result.stderr == (
         'Error: odd.json record 1: "annotations" must be a list of annotations, not str\n'
     )
+
+
+def test_a_document_id_is_never_given_twice_after_an_import(tmp_path: Path) -> None:
+    # Ids are counted in memory during an import and stored at its end: a document
+    # deleted afterwards keeps its id to itself (undo brings it back by that id).
+    source = tmp_path / "three.jsonl"
+    lines = [json.dumps({"text": t, "offset_unit": "codepoint"}) for t in ("A.", "B.", "C.")]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert run("import", str(source), "--db", str(db)).exit_code == 0
+    with open_store(db) as store:
+        store.delete_document(3, by="alice")
+        assert store.add_document("Fourth.").id == 4
+        store.undo("alice")  # the delete: "C." is document 3 again
+        assert [(d.id, d.title) for d in store.documents()][-2:] == [(3, None), (4, None)]

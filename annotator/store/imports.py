@@ -188,12 +188,14 @@ class ImportsMixin(SpansMixin):
         assert self._held is not None
         kept = (len(result), len(result.notes), result.spans_added, result.relations_added,
                 len(self._held[1]))  # fmt: skip
+        ids = dict(self._next_ids)  # a record rolled back gives its ids to the next one
         conn.execute("SAVEPOINT record")
         try:
             self._import_record(conn, record, added_by, result, batch, where, stamp)
             batch.flush()  # its rows are written (and checked) before the savepoint ends
         except (*IMPORT_ERRORS, UnicodeEncodeError) as exc:
             conn.execute("ROLLBACK TO record")
+            self._next_ids = ids
             batch.discard()
             message = surrogate_message(exc) if isinstance(exc, UnicodeEncodeError) else str(exc)
             for doc in result[kept[0]:]:  # rolled back: its id goes to the next record
