@@ -52,6 +52,12 @@ def merge_command(sources: tuple[Path, ...], into: Path) -> None:
                 f" {counted(part.relations_deleted, 'relation')} deleted (one step each"
                 " document: undo as analyst merge)"
             )
+        for where, doc_id, placed, waiting in part.moved:
+            click.echo(
+                f"  {where} has an earlier text of document {doc_id} in {into}: its spans were"
+                f" carried to the current text ({placed} placed, {waiting} waiting in the Orphans"
+                " panel)"
+            )
         for note in part.notes:
             click.echo(f"  {note}")
         for conflict in part.conflicts:

@@ -5,7 +5,9 @@ their analyst and ids, and ids the target does not have yet are added, so
 merging the same files again adds nothing twice.  A file merged again brings
 what its analyst changed since (``merge_follow``): a span changed there more
 recently than here is updated, and spans and relations its own history shows
-it deleted are removed.  A document whose uid is in the target with another
+it deleted are removed.  A document whose text is an earlier text of the
+target's (replaced there since) has its spans carried to the current text
+(``merge_revisions``).  A document whose uid is in the target with another
 text (edited in one file) is a conflict: reported, and the target's document
 is left as it is.
 
@@ -25,6 +27,7 @@ from typing import Any
 
 from .errors import AnnotatorError
 from .merge_follow import follow, ids_in_history
+from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
 
@@ -48,6 +51,9 @@ class SourceReport:
     documents_added: int = 0
     spans_added: int = 0
     relations_added: int = 0
+    # Documents that held an earlier text of the target's: (where, target id, spans
+    # carried to the current text, spans waiting as orphans of the earlier text).
+    moved: list[tuple[str, int, int, int]] = field(default_factory=list)
     spans_updated: int = 0  # changed in the source since an earlier merge
     spans_deleted: int = 0  # deleted there since
     relations_deleted: int = 0
@@ -210,11 +216,17 @@ def _merge_one(
     for record in records:
         existing = target.document_by_uid(record.uid) if record.uid else None
         if existing is not None and existing.text_sha256 != sha256(record.text):
-            part.conflicts.append(Conflict(record.uid or "", record.title, existing.id))
-        else:
-            keep.append(record)
-            if existing is not None:
-                again.append((existing.id, record))
+            moved = through_revision(target, existing.id, record)
+            if moved is None:
+                part.conflicts.append(Conflict(record.uid or "", record.title, existing.id))
+                continue
+            part.moved.append(
+                (record.where, existing.id, len(moved.spans), len(record.spans) - len(moved.spans))
+            )
+            record = moved
+        keep.append(record)
+        if existing is not None:
+            again.append((existing.id, record))
     result = target.import_records(keep, added_by="merge")
     part.documents_added = len(result)
     part.spans_added = result.spans_added

@@ -116,3 +116,49 @@ def test_the_command_says_what_changed(merged: tuple[Path, Path, dict[str, str]]
         "  changed there since the last merge: 0 spans updated, 1 span and 0 relations deleted"
         " (one step each document: undo as analyst merge)",
     ]
+
+
+NEW = "Mayor Olena Koval said on 4 May that the bridge will reopen soon."
+
+
+def replaced_in_alices_file(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """alice.db and bob.db with the same ACTOR and DATE, then alice's text replaced."""
+    alice, bob, team = tmp_path / "alice.db", tmp_path / "bob.db", tmp_path / "team.db"
+    for path, who in ((alice, "alice"), (bob, "bob")):
+        with open_store(path) as store:
+            doc = store.add_document(TEXT, uid="doc-1")
+            store.add_span(doc.id, 6, 17, "ACTOR", annotator=who)
+            store.add_span(doc.id, 26, 31, "DATE", annotator=who)
+    with open_store(alice) as store:
+        store.replace_text(1, NEW, by="alice")
+    return alice, bob, team
+
+
+def test_a_file_with_an_earlier_text_has_its_spans_carried_to_the_current_one(
+    tmp_path: Path,
+) -> None:
+    # alice replaced the text in her file ("3 May" became "4 May"); bob's file still
+    # has the first text.  His "Olena Koval" [6, 17) is found exactly in the new text
+    # (nothing before it changed); his "3 May" is not there any more: an orphan.
+    alice, bob, team = replaced_in_alices_file(tmp_path)
+    report = merge([alice, bob], team)
+    assert report.conflicts == []
+    assert report.sources[1].moved == [("bob.db document 1", 1, 1, 1)]
+    with open_store(team) as store:
+        assert [(s.label, s.start, s.end, s.text) for s in store.spans(1, annotator="bob")] == [
+            ("ACTOR", 6, 17, "Olena Koval")
+        ]
+        (orphan,) = store.orphans(1, annotator="bob")
+        assert (orphan.span.label, orphan.span.text) == ("DATE", "3 May")
+        assert store.document(1).text == NEW and len(store.revisions(1)) == 1
+    assert merge([alice, bob], team).spans_added == 0  # again: nothing twice
+
+
+def test_the_command_says_where_the_spans_of_an_earlier_text_went(tmp_path: Path) -> None:
+    alice, bob, team = replaced_in_alices_file(tmp_path)
+    result = CliRunner().invoke(cli, ["merge", str(alice), str(bob), "--into", str(team)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"  bob.db document 1 has an earlier text of document 1 in {team}: its spans were"
+        " carried to the current text (1 placed, 1 waiting in the Orphans panel)"
+    ) in result.output.splitlines()
