@@ -218,3 +218,18 @@ def test_every_file_reaches_the_disk_before_any_is_renamed(
     assert staged.startswith(f".out.{os.getpid()}.") and staged.endswith(".tmp")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(pairs)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_uid_that_is_another_documents_fallback_name_overwrites_nothing(tmp_path: Path) -> None:
+    # Document 1's uid is "doc-2"; document 2's uid is no file name ("a/b"), so its
+    # own name would be "doc-2" too: it becomes "doc-2-2", and both texts are there.
+    with open_store(tmp_path / "n.db") as store:
+        store.add_document("First text.", uid="doc-2")
+        store.add_document("Second text.", uid="a/b")
+        report = brat.write(store, tmp_path / "out")
+    assert report.documents == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "doc-2-2.ann", "doc-2-2.txt", "doc-2.ann", "doc-2.txt"
+    ]
+    assert (tmp_path / "out" / "doc-2.txt").read_text(encoding="utf-8") == "First text."
+    assert (tmp_path / "out" / "doc-2-2.txt").read_text(encoding="utf-8") == "Second text."

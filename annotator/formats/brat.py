@@ -195,6 +195,10 @@ def _write_folder(
     for doc, spans, rels in iter_documents(store, annotator):
         name = doc.uid if _SAFE_NAME.match(doc.uid) else f"doc-{doc.id}"
         name = f"doc-{doc.id}" if name.lower() in names else name
+        taken = 1
+        while name.lower() in names:  # another document's uid is "doc-<this id>"
+            taken += 1
+            name = f"doc-{doc.id}-{taken}"
         names.add(name.lower())
         ann_text, expected, n_rels = _ann(doc, spans, rels, unit, lost, moved)
         got = Parse(doc.text, f"{name}.ann", unit, shift=_bom(doc.text)).record(ann_text)
