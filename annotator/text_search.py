@@ -47,7 +47,7 @@ class ArticleSearch:
         needle = fold(query)
         if not needle:
             return []
-        pattern = re.compile(self._pattern(needle, 0, {}))
+        pattern = re.compile(self._pattern(needle))
         text, found = self.text, []
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -58,19 +58,32 @@ class ArticleSearch:
             found.append((start, end))
         return found
 
-    def _pattern(self, needle: str, at: int, made: dict[int, str]) -> str:
-        """The expression for ``needle[at:]``."""
-        if at == len(needle):
-            return ""
-        if at in made:
-            return made[at]
-        letter = needle[at]
-        chars = sorted(self._one.get(letter, [])) or [letter]
-        choices = [f"[{''.join(map(re.escape, chars))}]{self._marks}"
-                   f"{self._pattern(needle, at + 1, made)}"]  # fmt: skip
-        for ch, folded in self._many:
-            if needle.startswith(folded, at):
-                choices.append(f"{re.escape(ch)}{self._marks}"
-                               f"{self._pattern(needle, at + len(folded), made)}")  # fmt: skip
-        made[at] = choices[0] if len(choices) == 1 else f"(?:{'|'.join(choices)})"
-        return made[at]
+    def _pattern(self, needle: str) -> str:
+        """The expression for ``needle``, letter by letter (a loop: a pasted
+        paragraph is thousands of letters).  Where the letters ahead are what a
+        character folds to ("ss" for "ß"), that character is one more choice for
+        them all: taken from left to right, so the expression grows with the
+        query, never doubling ("sß" is then not found for "sss", "ßs" is)."""
+        parts, at = [], 0
+        while at < len(needle):
+            wider = [(ch, folded) for ch, folded in self._many if needle.startswith(folded, at)]
+            if not wider:
+                parts.append(self._rest(needle, at, at + 1))
+                at += 1
+                continue
+            size = max(len(folded) for _, folded in wider)
+            choices = [self._rest(needle, at, at + size)] + [
+                re.escape(ch) + self._marks + self._rest(needle, at + len(folded), at + size)
+                for ch, folded in wider
+            ]
+            parts.append(f"(?:{'|'.join(choices)})")
+            at += size
+        return "".join(parts)
+
+    def _rest(self, needle: str, start: int, end: int) -> str:
+        """``needle[start:end]`` letter by letter: each the class of the article's
+        characters that fold to it, followed by any marks."""
+        return "".join(
+            f"[{''.join(map(re.escape, sorted(self._one.get(c, []) or [c])))}]{self._marks}"
+            for c in needle[start:end]
+        )

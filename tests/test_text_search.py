@@ -52,3 +52,17 @@ def test_marks_written_apart_stay_with_their_letter() -> None:
 
 def test_matches_do_not_overlap() -> None:
     assert ArticleSearch("aaaa").find_all("aa") == [(0, 2), (2, 4)]
+
+
+def test_a_long_query_with_many_foldings_stays_quick_and_finds_its_match() -> None:
+    # Each "ss" might be a "ß": the expression must not double with each of them,
+    # nor recurse once per letter (a pasted paragraph is thousands of letters).
+    # The first sentence (27 code points) folds to the 30 of the others, so the
+    # 599-letter query matches from 0: 27 + 18 x 30 + 29 = 596 code points.
+    sentence = "Die grosse Strasse ist gross. "
+    text = "Die große Straße ist groß. " + sentence * 20
+    query = (sentence * 20).strip()  # 60 times "ss"
+    assert ArticleSearch(text).find_all(query) == [(0, 596)]
+    assert ArticleSearch(text).find_all("die grosse strasse ist gross") == [
+        (0, 25), (27, 55)
+    ] + [(27 + 30 * n, 55 + 30 * n) for n in range(1, 20)]
