@@ -182,7 +182,7 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
         if _same_file(path, into):
             raise MergeError(f"cannot merge {path} into itself: choose another --into file")
     records: list[list[DocumentRecord]] = []
-    histories: list[dict[str, set[str]]] = []
+    histories: list[dict[str, dict[str, str]]] = []
     schemas: list[Schema] = []
     for path in sources:
         with open_store(path) as store:
@@ -206,7 +206,7 @@ def _schema_of(path: Path) -> Schema:
 
 
 def _merge_one(
-    target: Store, path: Path, records: list[DocumentRecord], history: dict[str, set[str]]
+    target: Store, path: Path, records: list[DocumentRecord], history: dict[str, dict[str, str]]
 ) -> SourceReport:
     """Write one source's new rows in one transaction, then what it changed or
     deleted since an earlier merge, a document at a time; conflicts are left out
@@ -233,5 +233,5 @@ def _merge_one(
     part.relations_added = result.relations_added
     part.notes = list(result.notes)
     for doc_id, record in again:
-        follow(target, doc_id, record, history.get(record.uid or "", set()), part)
+        follow(target, doc_id, record, history.get(record.uid or "", {}), part)
     return part

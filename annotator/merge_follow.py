@@ -5,7 +5,8 @@ changed in one of the two since the last merge: the more recent change wins
 (``updated_at``), and a change made here more recently is kept and reported.
 A span or relation here that the source no longer has was deleted there only
 if the source's own history names it (it had it once): anything else is
-someone else's work, which the source never saw, and stays.
+someone else's work, which the source never saw, and stays; a span changed
+here after the source's last event about it stays too.
 """
 
 from __future__ import annotations
@@ -24,21 +25,23 @@ if TYPE_CHECKING:
 _ID = re.compile(r'"id": "((?:[^"\\]|\\.)*)"')  # a row's id in the history's JSON
 
 
-def ids_in_history(store: Store) -> dict[str, set[str]]:
-    """Per document uid: every span and relation id the file's history names."""
+def ids_in_history(store: Store) -> dict[str, dict[str, str]]:
+    """Per document uid: every span and relation id the file's history names, with
+    the time of the last event that names it."""
     uid_of = {d.id: d.uid for d in store.documents()}
-    found: dict[str, set[str]] = {}
+    found: dict[str, dict[str, str]] = {}
     with store.reading():
         rows = store.conn.execute(
-            "SELECT document_id, before, after FROM events WHERE document_id IS NOT NULL"
+            "SELECT document_id, at, before, after FROM events WHERE document_id IS NOT NULL"
+            " ORDER BY id"
         )
-        for doc_id, before, after in rows:
+        for doc_id, at, before, after in rows:
             uid = uid_of.get(doc_id)
             if uid is not None:
-                ids = found.setdefault(uid, set())
+                ids = found.setdefault(uid, {})
                 for state in (before, after):
                     if state:
-                        ids.update(_ID.findall(state))
+                        ids.update(dict.fromkeys(_ID.findall(state), at))
     return found
 
 
@@ -49,8 +52,9 @@ def _same(source: dict[str, Any], here: Span) -> bool:
 
 
 def follow(
-    target: Store, doc_id: int, record: DocumentRecord, known: set[str], part: SourceReport
-) -> None:
+    target: Store, doc_id: int, record: DocumentRecord, known: dict[str, str],
+    part: SourceReport,
+) -> None:  # fmt: skip
     """Bring the source's later changes of document ``doc_id`` into ``target``."""
     here = {s.id: s for s in target.spans(doc_id)}
     theirs = {s["id"]: s for s in record.spans}
@@ -64,15 +68,18 @@ def follow(
         else:
             kept_here += 1
     still = set(theirs) | {o["id"] for o in record.orphans}
-    deleted = [i for i in here if i not in still and i in known]
+    gone = [i for i in here if i not in still and i in known]
+    # Deleted there, unless changed here after the source last touched it.
+    deleted = [i for i in gone if here[i].updated_at <= known[i]]
+    kept_here += len(gone) - len(deleted)
     rels_there = {r["id"] for r in (*record.relations, *record.orphan_relations)}
     rels_deleted = [r.id for r in target.relations(doc_id)
                     if r.id not in rels_there and r.id in known]  # fmt: skip
     name = record.where or record.title or "a document"
     if kept_here:
         part.notes.append(f"{name}: " + with_count(
-            "{n} span{|s} changed both there and here since the last merge, here more"
-            " recently: kept as {it is|they are} here", kept_here,
+            "{n} span{|s} changed or deleted there differ{s|} from {its|their} version"
+            " here, which is more recent: kept as {it is|they are} here", kept_here,
         ))  # fmt: skip
     if not (updated or deleted or rels_deleted):
         return

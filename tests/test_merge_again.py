@@ -88,10 +88,43 @@ def test_a_change_made_here_more_recently_is_kept_and_reported(
     (part,) = merge([alice], team).sources
     assert part.spans_updated == 0
     assert part.notes == [
-        "alice.db document 1: 1 span changed both there and here since the last merge, here"
-        " more recently: kept as it is here"
+        "alice.db document 1: 1 span changed or deleted there differs from its version here,"
+        " which is more recent: kept as it is here"
     ]
     assert ("DATE", "3 May that") in layer(team, "alice")
+
+
+def test_a_span_deleted_there_but_corrected_here_since_is_kept(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["date"], by="alice")
+    with open_store(team) as store:  # the lead corrects it afterwards
+        store.update_span(ids["date"], end=36, by="lead")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_deleted, part.notes) == (0, [
+        "alice.db document 1: 1 span changed or deleted there differs from its version here,"
+        " which is more recent: kept as it is here"
+    ])  # fmt: skip
+    assert ("DATE", "3 May that") in layer(team, "alice")
+
+
+def test_a_span_the_merge_changes_is_stamped_with_the_time_of_the_merge(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    # A review decision taken in the team file before the merge is then of an
+    # earlier version of the span (the review compares the times).
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.update_span(ids["date"], label="CLAIM", by="alice")
+    with open_store(team) as store:
+        before = store.span(ids["date"]).updated_at
+        decided = store.conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0]
+    merge([alice], team)
+    with open_store(team) as store:
+        span = store.span(ids["date"])
+    assert span.label == "CLAIM" and span.updated_at > before and span.updated_at >= decided
 
 
 def test_work_added_in_the_team_file_under_the_same_name_stays(
