@@ -469,3 +469,13 @@ def test_the_unit_warning_counts_records(tmp_path: Path) -> None:
         " offsets were read as utf16 units; if spans look shifted, import again with"
         " --offsets codepoint"
     ]
+
+
+def test_one_sub_word_span_is_too_little_to_change_the_unit(tmp_path: Path) -> None:
+    # "🔥🔥 ab cd": UTF-16 [5, 6) is "a" (code points [3, 4)).  Read as code points
+    # it would be the space at [5, 6), both edges "between words": by chance.
+    text = "🔥🔥 ab cd"
+    assert (text[3:4], text[5:6], u16(text, 3)) == ("a", " ", 5)
+    path = write_lines(tmp_path / "one.jsonl", [{"text": text, "label": [[5, 6, "ACTOR"]]}])
+    result = doccano.read(path, annotator="alice")
+    assert spans_of(result.records[0]) == [(3, 4, "ACTOR", "a")]

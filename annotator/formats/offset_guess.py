@@ -21,18 +21,31 @@ from .common import Reading
 
 @dataclass
 class UnitEvidence:
-    """Span edges that fall between words, counted under each unit."""
+    """Under each unit: quotes that are the text there, and span edges (of spans
+    without a quote) that fall between words."""
 
     codepoint: int = 0
     utf16: int = 0
     edges: int = 0
+    quoted: int = 0
+    quoted_codepoint: int = 0
+    quoted_utf16: int = 0
 
     def better(self) -> str | None:
-        """The unit the edges favour, or None when they do not tell: a tie, or a
-        winner with fewer than four edges in five between words (then the spans
-        are odd either way, and the reader says what is wrong with them)."""
-        best = max(self.codepoint, self.utf16)
-        if self.codepoint == self.utf16 or best < 0.8 * self.edges:
+        """The unit the spans show, or None when they do not tell for sure.
+
+        Quotes decide when there are any: the unit under which every one is the
+        text there, and not under the other.  Else the edges: at least six (three
+        spans; one or two sub-word spans fit the wrong unit by chance too often),
+        four in five between words under one unit, at most half under the other."""
+        if self.quoted:
+            if self.quoted_codepoint == self.quoted > self.quoted_utf16:
+                return "codepoint"
+            if self.quoted_utf16 == self.quoted > self.quoted_codepoint:
+                return "utf16"
+            return None
+        best, other = sorted((self.codepoint, self.utf16), reverse=True)
+        if self.edges < 6 or best < 0.8 * self.edges or other > 0.5 * self.edges:
             return None
         return "codepoint" if self.codepoint > self.utf16 else "utf16"
 
@@ -50,15 +63,27 @@ def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> 
     for start, end, quote in spans:
         if type(start) is not int or type(end) is not int or not 0 <= start < end:
             continue  # the reader says what is wrong with it
-        evidence.edges += 2
+        quoted = isinstance(quote, str)
+        if quoted:
+            evidence.quoted += 1
+        else:
+            evidence.edges += 2
         if end <= len(text):
-            evidence.codepoint += _fit(text, start, end, quote)
+            fit = _fit(text, start, end, quote)
+            if quoted:
+                evidence.quoted_codepoint += fit == 2
+            else:
+                evidence.codepoint += fit
         if end <= offsets.utf16_length:
             try:
                 s, e = offsets.to_codepoint(start), offsets.to_codepoint(end)
             except ValueError:  # inside a character above U+FFFF: not UTF-16 units
                 continue
-            evidence.utf16 += _fit(text, s, e, quote)
+            fit = _fit(text, s, e, quote)
+            if quoted:
+                evidence.quoted_utf16 += fit == 2
+            else:
+                evidence.utf16 += fit
 
 
 def _fit(text: str, start: int, end: int, quote: Any) -> int:
