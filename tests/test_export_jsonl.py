@@ -380,3 +380,29 @@ def test_an_open_file_in_another_encoding_gets_that_encoding(tmp_path: Path) -> 
         with open(target, "w", encoding="utf-16") as f:
             store.export_jsonl(f)
     assert json.loads(target.read_bytes().decode("utf-16"))["text"] == "Zoë Ångström 🇺🇦 spoke."
+
+
+def test_standard_output_gets_utf8_whatever_its_encoding(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "e.db"
+    with open_store(db) as store:
+        store.add_document("Zoë Ångström 🇺🇦 spoke.")
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "latin-1"}
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "export", "--db", str(db), "--out",
+                             "-"], capture_output=True, env=env, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode("utf-8"))["text"] == "Zoë Ångström 🇺🇦 spoke."
+
+
+def test_a_file_open_in_an_encoding_that_cannot_hold_the_text_is_refused(tmp_path: Path) -> None:
+    with open_store(tmp_path / "e.db") as store:
+        store.add_document("Kyiv 🇺🇦 talks.")
+        with open(tmp_path / "out.jsonl", "w", encoding="latin-1") as f:
+            with pytest.raises(ExportError) as refused:
+                store.export_jsonl(f)
+    assert str(refused.value) == (
+        f"{tmp_path / 'out.jsonl'} is open as latin-1, which cannot hold every character of the"
+        " articles: open it as UTF-8"
+    )

@@ -124,8 +124,8 @@ def write(
     path is written through a temporary file in the same folder and renamed
     into place when complete, so a failed export leaves the old file intact.
     """
-    if target == "-":
-        target = sys.stdout
+    if target == "-":  # JSONL is UTF-8 whatever the terminal's encoding says
+        return _write_lines(store, sys.stdout, annotator, progress, "-", utf8=True)
     if not isinstance(target, (str, Path)):
         return _write_lines(store, target, annotator, progress, getattr(target, "name", "-"))
     path = Path(target)
@@ -142,10 +142,12 @@ def _write_lines(
     annotator: str | None,
     progress: Callable[[int], None] | None,
     name: str,
+    *,
+    utf8: bool = False,
 ) -> WriteReport:
     docs = spans = rels = 0
     raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
-    if raw is not None and _encoding(f) != "utf-8":
+    if raw is not None and not utf8 and _encoding(f) != "utf-8":
         raw = None  # a file opened in another encoding gets its own
     if raw is not None:
         f.flush()
@@ -155,7 +157,13 @@ def _write_lines(
             raw.write(line + b"\n")
             syncing.wrote(len(line) + 1)
         else:
-            f.write(line.decode("utf-8") + "\n")
+            try:
+                f.write(line.decode("utf-8") + "\n")
+            except UnicodeEncodeError as exc:
+                raise ExportError(
+                    f"{name} is open as {exc.encoding}, which cannot hold every character of"
+                    " the articles: open it as UTF-8"
+                ) from None
         docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
         if progress is not None:
             progress(docs)
