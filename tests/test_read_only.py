@@ -225,3 +225,15 @@ def test_the_window_says_read_only_and_a_label_key_stores_nothing(
         assert len(store.spans(doc_id)) == 1
         window.close()
     assert file_state(db) == before
+
+
+def test_a_shared_memory_file_left_without_a_log_does_not_stop_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "usb.db"
+    doc_id = _made(db)
+    db.with_name("usb.db-shm").write_bytes(b"\0" * 32768)  # left by a program killed earlier
+    _on_read_only_disk(monkeypatch, tmp_path)
+    with open_store(db) as store:
+        assert store.read_only == "its disk is read-only"
+        assert [s.text for s in store.spans(doc_id)] == ["Olena Koval"]

@@ -4,8 +4,8 @@ user may not write to.
 
 SQLite in WAL mode keeps a shared-memory file (``-shm``) beside the database
 and must create it to read, which a folder that cannot be written refuses:
-such a database is opened read-only (``mode=ro``) when its ``-shm`` is there
-or can be made, else as immutable (``immutable=1``: read without the files beside it), which
+such a database is opened read-only (``mode=ro``) when its ``-shm`` can be
+made, or is there with changes in the log to read, else as immutable (``immutable=1``: read without the files beside it), which
 is only safe while its log (``-wal``) holds no changes.  Every read works;
 every write is refused with ``DatabaseFileError`` naming the reason.
 """
@@ -41,9 +41,10 @@ def why_read_only(path: Path) -> str | None:
 def read_only_query(path: Path, why: str) -> str:
     """The URI query that opens ``path`` for reading where it cannot be written."""
     shm, wal = (path.with_name(path.name + suffix) for suffix in ("-shm", "-wal"))
-    if shm.exists() or os.access(path.parent, os.W_OK):  # SQLite finds or makes its -shm
+    pending = wal.exists() and wal.stat().st_size > 0
+    if os.access(path.parent, os.W_OK) or (shm.exists() and pending):  # SQLite uses its -shm
         return READ
-    if wal.exists() and wal.stat().st_size > 0:
+    if pending:
         raise DatabaseFileError(
             f"{path} cannot be opened: {why}, and changes are still in its log ({wal.name})"
             " that can only be read where it may be written: copy the database and its"
