@@ -237,3 +237,23 @@ def test_a_shared_memory_file_left_without_a_log_does_not_stop_reading(
     with open_store(db) as store:
         assert store.read_only == "its disk is read-only"
         assert [s.text for s in store.spans(doc_id)] == ["Olena Koval"]
+
+
+def test_undo_and_redo_in_the_window_say_the_file_is_read_only(
+    usb: tuple[Path, int, Any], make_window: Any, analyst_at: Any, dialogs: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    db, doc_id, before = usb  # alice has a step to undo: her ACTOR
+    with open_store(db) as store:
+        alice = analyst_at(make_window(store, document_id=doc_id))
+        alice.view.setFocus()
+        alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        alice.press(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+        assert dialogs.errors == [
+            f"{db} is open read-only (its disk is read-only): nothing was changed; to change"
+            " it, copy it to a folder you may write to and open the copy"
+        ] * 2
+        assert len(store.spans(doc_id)) == 1
+        alice.window.close()
+    assert file_state(db) == before

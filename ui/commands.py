@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.display_text import counted, one_line
-from annotator.errors import HistoryConflictError, NotFoundError
+from annotator.errors import AnnotatorError, HistoryConflictError, NotFoundError
 from annotator.model import HistoryEntry, Span
 from annotator.store import Store
 
@@ -154,6 +154,10 @@ class History(QObject):
             )
         except HistoryConflictError as exc:
             self._conflict(direction, exc, self.analyst)
+            return
+        except AnnotatorError as exc:  # a file that cannot be written, a step gone
+            self._resync()
+            self.dialogs.error(f"Cannot {direction}", str(exc))
             return
         self._stepped(direction, entry, below)
 
