@@ -257,3 +257,34 @@ def test_undo_and_redo_in_the_window_say_the_file_is_read_only(
         assert len(store.spans(doc_id)) == 1
         alice.window.close()
     assert file_state(db) == before
+
+
+def test_the_review_window_reloads_and_refuses_decisions_and_undo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from PySide6.QtCore import Qt
+    from review_doc import add_bridge, scripted_dialogs
+    from review_helpers import shown_review
+
+    db = tmp_path / "usb.db"
+    with open_store(db) as store:
+        doc_id = add_bridge(store)
+    before = file_state(db)
+    _on_read_only_disk(monkeypatch, tmp_path)
+    dialogs = scripted_dialogs(tmp_path.parent / f"{tmp_path.name}-out")
+    with open_store(db) as store:
+        window = shown_review(qtbot, store, doc_id, dialogs, "lead")
+        rows = window.model.rowCount()
+        for key, modifiers in ((Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier),
+                               (Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier),
+                               (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)):  # fmt: skip
+            qtbot.keyClick(window.table, key, modifiers)
+        assert window.model.rowCount() == rows  # the reload compared again
+        refusal = (
+            f"{db} is open read-only (its disk is read-only): nothing was changed; to change"
+            " it, copy it to a folder you may write to and open the copy"
+        )
+        assert refusal in dialogs.errors  # the decision (A) and the undo, each said
+        assert store.decisions(doc_id) == []
+        window.close()
+    assert file_state(db) == before
