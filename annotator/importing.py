@@ -170,12 +170,13 @@ def _map_labels(
     unknown_types: set[str] = set()
     relation_types = {r.type for r in schema.relations}
     labels = schema.label_set
+    names = (f"labels {', '.join(schema.label_names)}; relation types"
+             f" {', '.join(sorted(relation_types))}")  # fmt: skip
     for source, target in label_map.items():
         if target is not None and target not in labels and target not in relation_types:
-            known = ", ".join([*schema.label_names, *sorted(relation_types)])
             raise ImportRefusedError(
                 f"{source}={target} maps to {target}, which this database's schema does not"
-                f" have ({known}): map {source} to one of those, or to - to leave it out"
+                f" have ({names}): map {source} to one of those, or to - to leave it out"
             )
     left_out: dict[str, int] = {}  # "span labelled X", "relation of type X", ...: how many
     for record in read.records:
@@ -195,6 +196,12 @@ def _map_labels(
                     if isinstance(span.get("id"), str):  # what relations point at
                         dropped_ids.add(span["id"])
                     continue
+                if mapped != label and mapped not in labels:  # a relation type, then
+                    raise ImportRefusedError(
+                        f"{label}={mapped} maps the spans labelled {label} to a relation"
+                        f" type: map {label} to a label ({', '.join(schema.label_names)}),"
+                        " or to - to leave those spans out"
+                    )
                 span["label"] = label = mapped
             if label not in labels:
                 unknown_labels.add(label)
@@ -211,6 +218,12 @@ def _map_labels(
             if rel.get("from") in dropped_ids or rel.get("to") in dropped_ids:
                 _count(left_out, "relation to those spans")
                 continue
+            if mapped != rel_type and mapped not in relation_types:  # a label, then
+                raise ImportRefusedError(
+                    f"{rel_type}={mapped} maps the relations of type {rel_type} to a label:"
+                    f" map {rel_type} to a relation type ({', '.join(sorted(relation_types))}),"
+                    " or to - to leave those relations out"
+                )
             rel["type"] = mapped
             if mapped not in relation_types:
                 unknown_types.add(mapped)

@@ -115,8 +115,8 @@ def test_mapping_onto_a_hostile_label_is_refused_cleanly(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert result.output == (
         f"Error: ACTOR={HOSTILE[0]} maps to {HOSTILE[0]}, which this database's schema does"
-        " not have (CLAIM, ACTOR, DATE, CITATION, ATTRIBUTED_TO, DATED, SOURCED_FROM): map"
-        " ACTOR to one of those, or to - to leave it out\n"
+        " not have (labels CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED,"
+        " SOURCED_FROM): map ACTOR to one of those, or to - to leave it out\n"
     )
     assert sha256(db) == before and count(db, "spans") == 0 and count(db, "documents") == 1
 

@@ -156,8 +156,22 @@ def test_a_map_to_a_name_the_schema_lacks_is_named_as_the_mistake(tmp_path):
     )
     assert result.exit_code == 1
     assert result.output == (
-        "Error: PER=PERSON maps to PERSON, which this database's schema does not have (CLAIM,"
-        " ACTOR, DATE, CITATION, ATTRIBUTED_TO, DATED, SOURCED_FROM): map PER to one of those,"
-        " or to - to leave it out\n"
+        "Error: PER=PERSON maps to PERSON, which this database's schema does not have (labels"
+        " CLAIM, ACTOR, DATE, CITATION; relation types ATTRIBUTED_TO, DATED, SOURCED_FROM): map"
+        " PER to one of those, or to - to leave it out\n"
+    )
+    assert not db.exists()
+
+
+def test_a_label_mapped_to_a_relation_type_is_named_as_the_mistake(tmp_path):
+    news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
+    result = CliRunner().invoke(
+        cli, ["import", str(news), "--map", "ORG=ATTRIBUTED_TO", "--map", "PER=ACTOR",
+              "--db", str(db)], prog_name="annotator",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: ORG=ATTRIBUTED_TO maps the spans labelled ORG to a relation type: map ORG to a"
+        " label (CLAIM, ACTOR, DATE, CITATION), or to - to leave those spans out\n"
     )
     assert not db.exists()

@@ -5,8 +5,9 @@ user may not write to.
 SQLite in WAL mode keeps a shared-memory file (``-shm``) beside the database
 and must create it to read, which a folder that cannot be written refuses:
 such a database is opened read-only (``mode=ro``) when its ``-shm`` can be
-made, or is there with changes in the log to read, else as immutable (``immutable=1``: read without the files beside it), which
-is only safe while its log (``-wal``) holds no changes.  Every read works;
+made, or is there with changes in the log to read, else as immutable
+(``immutable=1``: read without the files beside it), which is only safe while
+its log (``-wal``) holds no changes.  Every read works;
 every write is refused with ``DatabaseFileError`` naming the reason.
 """
 
