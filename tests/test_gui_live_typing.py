@@ -246,3 +246,15 @@ def test_typing_survives_a_new_text_of_the_open_document(
     QTest.keyClick(field, Qt.Key.Key_Return)
     friday = store.span(ids["Friday"])
     assert (friday.start, friday.end, friday.attributes) == (88, 94, {"normalized": "2026-03-20"})
+
+
+def test_ctrl_j_stores_what_was_typed_before_it_opens_the_next_document(
+    qtbot: Any, store: Store, db_path: Path, ids: dict[str, Any], window: Any,
+    analyst_at: Any,
+) -> None:  # fmt: skip
+    field = tab_to_friday(window, analyst_at)
+    QTest.keyClicks(field, "2024-05-03")
+    QTest.keyClick(field, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.document.id == ids["other"]
+    with open_store(db_path) as fresh:
+        assert fresh.span(ids["Friday"]).attributes == {"normalized": "2024-05-03"}

@@ -59,8 +59,10 @@ class Documents(QObject):
             else:
                 self.message.emit("Every document is done")
             return
-        self.editor.open_document(found)
+        # The article takes the focus first: a field being typed in (a note, an
+        # attribute) stores its text on leaving, while its span is still open.
         self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.editor.open_document(found)
 
     def toggle_done(self) -> None:
         if self.editor.busy():
