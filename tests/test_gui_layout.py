@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from dock_helpers import every_dock_open
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QDockWidget
@@ -38,17 +39,7 @@ def crowded(store: Store, make_window: Any, qtbot: Any) -> Any:
                        by="alice")  # an orphan: the Orphans dock opens  # fmt: skip
 
     def make(width: int, height: int) -> Any:
-        from ui.claims_panel import show_claims
-        from ui.search_panel import show_search
-
-        window = make_window(store, document_id=doc_id)
-        window.resize(width, height)
-        qtbot.waitUntil(lambda: window.orphans_dock.isVisible())
-        show_claims(window)
-        show_search(window)
-        qtbot.waitUntil(lambda: window.width() == width and window.height() == height)
-        qtbot.wait(50)  # the dock layout settles on the next turn of the event loop
-        return window
+        return every_dock_open(qtbot, make_window, store, doc_id, width, height)
 
     return make
 

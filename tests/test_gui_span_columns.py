@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from dock_helpers import every_dock_open
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDockWidget, QStyle
@@ -49,18 +50,9 @@ def crowded(store: Store, make_window: Any, qtbot: Any) -> Any:
     store.replace_text(doc_id, TEXT, by="alice")  # Zoltan Brandt is an orphan: its dock opens
 
     def make(width: int, height: int) -> Any:
-        from ui.claims_panel import show_claims
-        from ui.search_panel import show_search
-
-        window = make_window(store, document_id=doc_id)
-        window.resize(width, height)
-        qtbot.waitUntil(lambda: window.orphans_dock.isVisible())
-        show_claims(window)
-        show_search(window)
-        window.span_dock.raise_()  # the front tab, where the docks are tabbed
-        qtbot.waitUntil(lambda: window.width() == width and window.height() == height)
+        window = every_dock_open(qtbot, make_window, store, doc_id, width, height,
+                                 spans_in_front=True)  # fmt: skip
         qtbot.waitUntil(window.span_table.isVisible)
-        qtbot.wait(50)  # the dock layout settles on the next turn of the event loop
         docks = {d.objectName() for d in window.findChildren(QDockWidget) if d.isVisible()}
         assert {"spanDock", "orphansDock", "claimsDock", "searchDock"} <= docks
         return window
