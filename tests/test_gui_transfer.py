@@ -205,3 +205,31 @@ def test_export_to_the_open_database_is_refused(store):
         export_to(store.path, "jsonl", None, store.path, cancelled=threading.Event())
     assert store.path.read_bytes() == before
     assert len(store.documents()) == 1
+
+
+def test_a_brat_export_into_a_folder_that_holds_files_asks_first(
+    window, tmp_path, dialogs, qtbot
+):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "old-article.txt").write_text("An earlier export.\n", encoding="utf-8")
+    (folder / "old-article.ann").write_text("", encoding="utf-8")
+    dialogs.choices.append(ExportChoice("brat", None))
+    dialogs.paths.append(folder)
+    dialogs.answers.append(False)  # cancel: nothing is written
+    window.action_map["export"].trigger()
+    assert dialogs.asked[-1] == ("confirm", "Export into a folder", (
+        f"{folder} already holds 2 files. The export's files go beside them, replacing those"
+        " with the same names; files of documents no longer exported stay.\n\nExport there"
+        " anyway? (Cancel, then choose or make an empty folder, to have only this export.)"
+    ))  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == ["old-article.ann", "old-article.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    dialogs.choices.append(ExportChoice("brat", None))
+    dialogs.paths.append(empty)
+    asked = len(dialogs.asked)
+    window.action_map["export"].trigger()
+    wait_done(qtbot, window)
+    assert not any(q[0] == "confirm" for q in dialogs.asked[asked:])  # an empty folder: no question
+    assert len([p for p in empty.iterdir() if p.suffix == ".txt"]) == 1

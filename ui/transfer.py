@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
+from annotator.display_text import counted
 from annotator.errors import (
     AnnotatorError,
     UnknownLabelsError,
@@ -175,6 +176,8 @@ class Transfer(QObject):
         stem = store.path.stem + (f"-{layer}" if layer else "")
         if is_folder_format(fmt):
             target = dialogs.existing_directory(f"Export {fmt} files into a folder")
+            if target is not None and not self._into_folder(Path(target)):
+                return
         else:
             suggested = str(store.path.parent / suggested_name(fmt, stem))
             target = dialogs.save_file_name(f"Export {fmt}", suggested, "All files (*)")
@@ -190,6 +193,24 @@ class Transfer(QObject):
         self._start(work, f"Exporting {fmt}…", total,
                     lambda report: self._export_done(fmt, report),
                     "Cannot export", "Nothing was written")  # fmt: skip
+
+    def _into_folder(self, folder: Path) -> bool:
+        """True to go on: the folder is empty, or the analyst agrees that the export's
+        files go beside what it holds (an earlier export's files stay unless the
+        new ones have their names)."""
+        try:
+            held = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+        except OSError:
+            return True  # the export says what is wrong with the folder
+        if not held:
+            return True
+        return self.window.dialogs.confirm(
+            "Export into a folder",
+            f"{folder} already holds {counted(len(held), 'file')}. The export's files go"
+            " beside them, replacing those with the same names; files of documents no"
+            " longer exported stay.\n\nExport there anyway? (Cancel, then choose or make"
+            " an empty folder, to have only this export.)",
+        )
 
     def _export_done(self, fmt: str, report: Any) -> None:
         from .exporting import summary
