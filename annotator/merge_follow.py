@@ -78,8 +78,9 @@ def follow(
     name = record.where or record.title or "a document"
     if kept_here:
         part.notes.append(f"{name}: " + with_count(
-            "{n} span{|s} changed or deleted there differ{s|} from {its|their} version"
-            " here, which is more recent: kept as {it is|they are} here", kept_here,
+            "{n} span{|s} differ{s|} from {its|their} version here, which is more recent"
+            " (or {was|were} deleted there before it was changed here): kept as {it is|they"
+            " are} here", kept_here,
         ))  # fmt: skip
     if not (updated or deleted or rels_deleted):
         return

@@ -14,7 +14,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import now
 from .changes import Changes
 from .spans import SpansMixin
 
@@ -60,8 +59,8 @@ class SyncMixin(SpansMixin):
                     old["annotator"], note=item.get("note"),
                     attributes=item.get("attributes") or {},
                     origin=item.get("origin") or old["origin"], span_id=old["id"],
-                    created_at=old["created_at"], updated_at=now(),
-                )  # fmt: skip (changed here now: a review decided before is of an earlier version)
+                    created_at=old["created_at"], updated_at=item.get("updated_at"),
+                )  # fmt: skip
                 if new["label"] != old["label"]:
                     self._check_relations_fit(old["id"], new["label"])
                 conn.execute(
