@@ -11,12 +11,15 @@ above U+FFFF before any span) changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..offsets import OffsetMap
 from .common import Reading
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -57,12 +60,15 @@ def _between_words(text: str, at: int) -> bool:
 def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> None:
     """Add the edges of ``spans`` (start, end as the file gives them, and the quote
     or None) in ``text``."""
-    offsets = OffsetMap(text)
-    if offsets.utf16_length == len(text):
+    astral = _ASTRAL.search(text)
+    if astral is None:
         return  # nothing above U+FFFF: both units agree
+    offsets = OffsetMap(text)
     for start, end, quote in spans:
         if type(start) is not int or type(end) is not int or not 0 <= start < end:
             continue  # the reader says what is wrong with it
+        if end <= astral.start():
+            continue  # before the first character above U+FFFF both units agree: no evidence
         quoted = isinstance(quote, str)
         if quoted:
             evidence.quoted += 1
