@@ -475,3 +475,22 @@ def test_a_document_id_is_never_given_twice_after_an_import(tmp_path: Path) -> N
         assert store.add_document("Fourth.").id == 4
         store.undo("alice")  # the delete: "C." is document 3 again
         assert [(d.id, d.title) for d in store.documents()][-2:] == [(3, None), (4, None)]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy", "labelstudio", "conll"])
+def test_standard_output_gets_utf8_in_every_format(tmp_path: Path, fmt: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "e.db"
+    with open_store(db) as store:
+        doc = store.add_document("Київ talks resumed 🇺🇦.")
+        store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")  # Київ
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}  # a terminal that is not UTF-8
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "export", "--format", fmt, "--db", str(db), "--out", "-"],
+        capture_output=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "Київ" in result.stdout.decode("utf-8")

@@ -4,11 +4,13 @@ per-file reading state, checked output offsets and atomic writing."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -318,12 +320,29 @@ class OutputText:
         return s, e
 
 
+@contextmanager
+def utf8_stdout() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 text, whatever the terminal's encoding says (an
+    export is UTF-8); standard output itself stays open afterwards."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
 def write_atomically(
     target: Path | str | IO[str], body: Callable[[IO[str]], WriteReport]
 ) -> WriteReport:
-    """Run ``body`` on the target; a path is written through a temporary file and renamed."""
+    """Run ``body`` on the target; a path is written through a temporary file and renamed.
+    Standard output gets UTF-8 whatever the terminal's encoding says."""
     if target == "-":
-        target = sys.stdout
+        with utf8_stdout() as out:
+            report = body(out)
+        report.path = "-"
+        return report
     if not isinstance(target, (str, Path)):
         report = body(target)
         report.path = getattr(target, "name", "-")

@@ -24,7 +24,6 @@ own tags back into character ranges and compares them with the kept spans.
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from ..display_text import with_count
 from ..errors import ExportError
 from ..model import Span
 from .base import WriteReport, iter_documents
-from .common import describe, listed
+from .common import describe, listed, utf8_stdout
 
 _RULE = re.compile(r"\s+|[\w\u0300-\u036f]+|\S")
 _RULE_NAME = "annotator rule tokenizer (whitespace / word runs / single characters)"
@@ -154,7 +153,9 @@ def write(
                 raise ExportError("spaCy is not installed: pip install spacy") from None
     report = TokenizedReport(tokenizer=nlp.meta["annotator_tokenizer"] if nlp else _RULE_NAME)
     if target == "-":
-        target = sys.stdout
+        with utf8_stdout() as out:
+            _write_all(store, out, annotator, nlp, report)
+        return report
     if not isinstance(target, (str, Path)):
         _write_all(store, target, annotator, nlp, report)
         return report
