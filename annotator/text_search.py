@@ -2,44 +2,68 @@
 the way an accent is written (one code point, or a letter and a combining
 mark) do not matter, and a match never cuts a letter from its marks.
 
-``ArticleSearch`` looks at the article's distinct characters once and folds
-each (``search.fold``).  A query becomes a regular expression over the
-article itself: each of its folded letters is the class of the article's
-characters that fold to it, followed by any marks that fold to nothing; a
-character that folds to several letters ("ß" to "ss") is one more choice.
-So matches come straight out as code point offsets in the article, and the
-search runs at the speed of ``re`` (folding the text itself, one character at
-a time, took ten times as long on a 1 MB article).
+``ArticleSearch`` folds the article once (``search.fold``, character by
+character: ASCII runs by ``str.lower``, every other distinct character once)
+and keeps, for the characters whose folding is not one letter long ("ß" is
+"ss", a combining accent nothing, "ﬃ" "ffi"), where their folding starts and
+ends.  A query is folded the same way and found with ``str.find`` in the
+folded text; each match goes back to code point offsets in the article
+through those few places.  So "efficient" finds "efﬁcient" and "eﬃcient",
+"strasse" finds "Straße", and a long pasted quote costs what ``find`` costs.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from bisect import bisect_right
 
 from .store.search import fold
 
 _MARKS = frozenset({"Mn", "Mc", "Me"})  # combining, spacing and enclosing marks
+_NOT_ASCII = re.compile(r"([^\x00-\x7f]+)")
 
 
 class ArticleSearch:
-    """Searches one article; make one per text (it reads the text's characters once)."""
+    """Searches one article; make one per text (it folds the text once)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._one: dict[str, list[str]] = defaultdict(list)  # folded letter -> characters
-        self._many: list[tuple[str, str]] = []  # (character, its folding of 2+ letters)
-        ignored = []  # characters that fold to nothing: combining marks
-        for ch in set(text):
-            folded = fold(ch)
-            if len(folded) == 1:
-                self._one[folded].append(ch)
-            elif folded:
-                self._many.append((ch, folded))
-            else:
-                ignored.append(ch)
-        self._marks = f"[{''.join(map(re.escape, sorted(ignored)))}]*" if ignored else ""
+        table = {ch: fold(ch) for ch in set(text) if not ch.isascii()}
+        uneven = {ch for ch, folded in table.items() if len(folded) != 1}
+        out: list[str] = []
+        # For each character whose folding is not one letter: (start of its folding
+        # in the folded text, end of it, its offset in the article).
+        self._starts: list[int] = []
+        self._places: list[tuple[int, int]] = []
+        at = source = 0
+        for n, run in enumerate(_NOT_ASCII.split(text)):
+            if n % 2 == 0:  # ASCII
+                out.append(run.lower())
+                at, source = at + len(run), source + len(run)
+                continue
+            if not uneven.intersection(run):
+                out.append("".join(map(table.__getitem__, run)))
+                at, source = at + len(run), source + len(run)
+                continue
+            for ch in run:
+                folded = table[ch]
+                out.append(folded)
+                if len(folded) != 1:
+                    self._starts.append(at)
+                    self._places.append((at + len(folded), source))
+                at, source = at + len(folded), source + 1
+        self.folded = "".join(out)
+
+    def _source(self, position: int) -> int:
+        """The article offset of the character that gave folded ``position``."""
+        i = bisect_right(self._starts, position) - 1
+        if i < 0:
+            return position
+        end, source = self._places[i]
+        if position < end:  # inside that character's folding
+            return source
+        return source + 1 + (position - end)
 
     def find_all(self, query: str) -> list[tuple[int, int]]:
         """Every match of ``query`` as ``(start, end)`` code points, in order, not
@@ -47,43 +71,14 @@ class ArticleSearch:
         needle = fold(query)
         if not needle:
             return []
-        pattern = re.compile(self._pattern(needle))
-        text, found = self.text, []
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if start == end:
-                continue
+        found: list[tuple[int, int]] = []
+        text, at = self.text, self.folded.find(needle)
+        while at >= 0:
+            start = self._source(at)
+            end = self._source(at + len(needle) - 1) + 1
             while end < len(text) and unicodedata.category(text[end]) in _MARKS:
-                end += 1  # a spacing mark (kept by folding) belongs to its letter too
-            found.append((start, end))
+                end += 1  # the marks of the last letter belong to it
+            if not found or found[-1][1] <= start:  # "s" twice inside one "ß": once
+                found.append((start, end))
+            at = self.folded.find(needle, at + len(needle))
         return found
-
-    def _pattern(self, needle: str) -> str:
-        """The expression for ``needle``, letter by letter (a loop: a pasted
-        paragraph is thousands of letters).  Where the letters ahead are what a
-        character folds to ("ss" for "ß"), that character is one more choice for
-        them all: taken from left to right, so the expression grows with the
-        query, never doubling ("sß" is then not found for "sss", "ßs" is)."""
-        parts, at = [], 0
-        while at < len(needle):
-            wider = [(ch, folded) for ch, folded in self._many if needle.startswith(folded, at)]
-            if not wider:
-                parts.append(self._rest(needle, at, at + 1))
-                at += 1
-                continue
-            size = max(len(folded) for _, folded in wider)
-            choices = [self._rest(needle, at, at + size)] + [
-                re.escape(ch) + self._marks + self._rest(needle, at + len(folded), at + size)
-                for ch, folded in wider
-            ]
-            parts.append(f"(?:{'|'.join(choices)})")
-            at += size
-        return "".join(parts)
-
-    def _rest(self, needle: str, start: int, end: int) -> str:
-        """``needle[start:end]`` letter by letter: each the class of the article's
-        characters that fold to it, followed by any marks."""
-        return "".join(
-            f"[{''.join(map(re.escape, sorted(self._one.get(c, []) or [c])))}]{self._marks}"
-            for c in needle[start:end]
-        )

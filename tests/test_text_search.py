@@ -66,3 +66,17 @@ def test_a_long_query_with_many_foldings_stays_quick_and_finds_its_match() -> No
     assert ArticleSearch(text).find_all("die grosse strasse ist gross") == [
         (0, 25), (27, 55)
     ] + [(27 + 30 * n, 55 + 30 * n) for n in range(1, 20)]
+
+
+def test_ligatures_and_double_letters_fold_wherever_they_stand() -> None:
+    # "The oﬀer was efﬁcient. An oﬃcial said the staﬀ were ofﬁcial.": ﬀ, ﬁ and ﬃ
+    # are one code point each (offsets counted by hand).
+    text = "The oﬀer was efﬁcient. An oﬃcial said the staﬀ were ofﬁcial."
+    assert [text[4:8], text[13:21], text[26:32], text[42:46], text[52:59]] == [
+        "oﬀer", "efﬁcient", "oﬃcial", "staﬀ", "ofﬁcial"
+    ]
+    search = ArticleSearch(text)
+    assert search.find_all("efficient") == search.find_all("efﬁcient") == [(13, 21)]
+    assert search.find_all("official") == [(26, 32), (52, 59)]
+    assert search.find_all("offer") == [(4, 8)] and search.find_all("staff") == [(42, 46)]
+    assert ArticleSearch("Die Masßtäbe gelten.").find_all("massstabe") == [(4, 12)]
