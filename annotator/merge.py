@@ -220,10 +220,9 @@ def _merge_one(
             if moved is None:
                 part.conflicts.append(Conflict(record.uid or "", record.title, existing.id))
                 continue
-            part.moved.append(
-                (record.where, existing.id, len(moved.spans), len(record.spans) - len(moved.spans))
-            )
-            record = moved
+            record, placed, waiting = moved
+            if placed or waiting:
+                part.moved.append((record.where, existing.id, placed, waiting))
         keep.append(record)
         if existing is not None:
             again.append((existing.id, record))

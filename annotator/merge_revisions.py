@@ -21,32 +21,48 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-def through_revision(target: Store, doc_id: int, record: DocumentRecord) -> DocumentRecord | None:
+def through_revision(
+    target: Store, doc_id: int, record: DocumentRecord
+) -> tuple[DocumentRecord, int, int] | None:
     """``record`` moved onto document ``doc_id``'s current text, if its text is one
-    of that document's earlier texts; else None (a conflict)."""
+    of that document's earlier texts, with how many of its spans were placed there
+    now and how many wait as orphans now; else None (a conflict).
+
+    A span carried over by an earlier merge is not carried again: it stands where
+    it is here, and its label, note and attributes follow the file as any span's
+    do (``merge_follow``)."""
     digest = sha256(record.text)
     earlier = next((r for r in target.revisions(doc_id) if r.text_sha256 == digest), None)
     if earlier is None:
         return None
     current = target.document(doc_id).text
-    placements = reanchor(record.text, current, [(s["start"], s["end"]) for s in record.spans])
-    placed: list[dict[str, Any]] = []
+    here = {s.id: s for s in target.spans(doc_id)}
+    waiting = {o.span.id for o in target.orphans(doc_id)}
+    new = [s for s in record.spans if s["id"] not in here and s["id"] not in waiting]
+    placements = reanchor(record.text, current, [(s["start"], s["end"]) for s in new])
+    placed: list[dict[str, Any]] = [
+        {**s, "start": here[s["id"]].start, "end": here[s["id"]].end, "text": here[s["id"]].text}
+        for s in record.spans if s["id"] in here
+    ]
     orphans = list(record.orphans)
     last = len(record.revisions)  # its text comes after the file's own earlier texts
-    for span, where in zip(record.spans, placements, strict=True):
+    placed_now = 0
+    for span, where in zip(new, placements, strict=True):
         if where.kind == "exact":
             placed.append({**span, "start": where.start, "end": where.end,
                            "text": current[where.start : where.end]})  # fmt: skip
+            placed_now += 1
         else:
             orphans.append({**span, "revision": last})
-    here = {s["id"] for s in placed}
-    relations = [r for r in record.relations if r["from"] in here and r["to"] in here]
+    ids = {s["id"] for s in placed}
+    relations = [r for r in record.relations if r["from"] in ids and r["to"] in ids]
     kept = {r["id"] for r in relations}
     old_text = {"text": record.text, "replaced_at": earlier.replaced_at,
                 "replaced_by": earlier.replaced_by}  # fmt: skip
-    return replace(
+    moved = replace(
         record, text=current, spans=placed, relations=relations,
         revisions=[*record.revisions, old_text], orphans=orphans,
         orphan_relations=[*record.orphan_relations,
                           *(r for r in record.relations if r["id"] not in kept)],
     )  # fmt: skip
+    return moved, placed_now, len(new) - placed_now

@@ -198,3 +198,25 @@ def test_the_command_says_where_the_spans_of_an_earlier_text_went(tmp_path: Path
         f"  bob.db document 1 has an earlier text of document 1 in {team}: its spans were"
         " carried to the current text (1 placed, 1 waiting in the Orphans panel)"
     ) in result.output.splitlines()
+
+
+def test_a_span_carried_to_a_new_text_before_follows_its_file_there(tmp_path: Path) -> None:
+    # bob's file is merged; the team file's text is replaced ("3 May" becomes
+    # "4 May": his DATE [26, 31) is moved fuzzily onto "4 May"); bob then relabels
+    # his DATE a CLAIM with a note, in his file that still has the first text.
+    bob, team = tmp_path / "bob.db", tmp_path / "team.db"
+    with open_store(bob) as store:
+        doc = store.add_document(TEXT, uid="doc-1")
+        store.add_span(doc.id, 6, 17, "ACTOR", annotator="bob")
+        date = store.add_span(doc.id, 26, 31, "DATE", annotator="bob").id
+    merge([bob], team)
+    with open_store(team) as store:
+        store.replace_text(1, NEW, by="lead")
+    with open_store(bob) as store:
+        store.update_span(date, label="CLAIM", note="when?", by="bob")
+    (part,) = merge([bob], team).sources
+    assert (part.moved, part.spans_updated, part.spans_added) == ([], 1, 0)
+    with open_store(team) as store:
+        span = store.span(date)
+        assert (span.label, span.note, span.text) == ("CLAIM", "when?", "4 May")
+        assert store.orphans(1) == []
