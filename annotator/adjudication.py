@@ -28,7 +28,7 @@ relations, kept in step after each decision.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .agreement_csv import agreement_csv_rows, write_csv  # re-exported: callers take them here
@@ -257,8 +257,10 @@ def read_review(store: Store, document_id: int, a: str, b: str, *, gold: str = D
     Runs on any thread, given a Store opened on that thread.
     """
     document = store.document(document_id)
-    spans_a = store.layer_spans(document_id, a)
-    spans_b = store.layer_spans(document_id, b)
+    merged = store.merged_at(document_id)  # a merge's change counts from the merge
+    spans_a, spans_b = ([replace(s, updated_at=max(s.updated_at, merged[s.id]))
+                         if s.id in merged else s for s in store.layer_spans(document_id, who)]
+                        for who in (a, b))  # fmt: skip
     return ReviewData(
         document, spans_a, spans_b, store.decisions(document_id, gold=gold),
         store.layer_spans(document_id, gold), compare(spans_a, spans_b) if pairs else None,

@@ -220,3 +220,28 @@ def test_a_span_carried_to_a_new_text_before_follows_its_file_there(tmp_path: Pa
         span = store.span(date)
         assert (span.label, span.note, span.text) == ("CLAIM", "when?", "4 May")
         assert store.orphans(1) == []
+
+
+def test_a_verdict_taken_before_a_merge_changed_its_span_is_of_an_earlier_version(
+    merged: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    # alice relabels her "3 May" in her file; the lead, not knowing, rejects the
+    # pair ("3 May" of alice, nothing of bob's) in the team file; then the merge
+    # brings alice's change: the verdict was taken on an earlier version.
+    from annotator.adjudication import REJECT, ReviewSession
+
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.update_span(ids["date"], label="CLAIM", by="alice")
+    with open_store(team) as store:
+        session = ReviewSession.load(store, 1, "alice", "bob", reviewer="lead")
+        session.compare()
+        (row,) = [r for r, p in enumerate(session.pairs) if p.a and p.a.id == ids["date"]]
+        session.decide(row, REJECT)
+        assert session.has_verdict(row) and not session.decided_earlier(row)
+    merge([alice], team)
+    with open_store(team) as store:
+        session = ReviewSession.load(store, 1, "alice", "bob", reviewer="lead")
+        session.compare()
+        (row,) = [r for r, p in enumerate(session.pairs) if p.a and p.a.id == ids["date"]]
+        assert session.decided_earlier(row) and not session.has_verdict(row)

@@ -80,3 +80,17 @@ class SyncMixin(SpansMixin):
                 before=before, after=after,
             )  # fmt: skip
         return True
+
+    def merged_at(self, document_id: int) -> dict[str, str]:
+        """Span id -> the time a merge last changed the span here (``follow_source``):
+        a review decision taken before then was taken on an earlier version, though
+        the span keeps the (older) time its analyst changed it in her file."""
+        times: dict[str, str] = {}
+        for at, after in self.conn.execute(
+            "SELECT at, after FROM events WHERE document_id = ? AND action = 'merge'"
+            " ORDER BY id", [document_id],
+        ):  # fmt: skip
+            for row in (json.loads(after) if after else {}).get("spans") or []:
+                times[row["id"]] = at
+        return times
+
