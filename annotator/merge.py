@@ -30,6 +30,7 @@ from .merge_follow import follow, ids_in_history
 from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
+from .store.sync import MERGE
 
 
 class MergeError(AnnotatorError):
@@ -226,7 +227,7 @@ def _merge_one(
         keep.append(record)
         if existing is not None:
             again.append((existing.id, record))
-    result = target.import_records(keep, added_by="merge")
+    result = target.import_records(keep, added_by=MERGE)
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added

@@ -12,8 +12,9 @@ above U+FFFF before any span) changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..offsets import OffsetMap
@@ -22,17 +23,18 @@ from .common import Reading
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+UNITS = ("codepoint", "utf16")
+
+
 @dataclass
 class UnitEvidence:
     """Under each unit: quotes that are the text there, and span edges (of spans
     without a quote) that fall between words."""
 
-    codepoint: int = 0
-    utf16: int = 0
-    edges: int = 0
-    quoted: int = 0
-    quoted_codepoint: int = 0
-    quoted_utf16: int = 0
+    quoted: int = 0  # spans with a quote
+    edges: int = 0  # edges of spans without one
+    quotes_fit: Counter[str] = field(default_factory=Counter)  # unit -> quotes that fit
+    between: Counter[str] = field(default_factory=Counter)  # unit -> edges between words
 
     def better(self) -> str | None:
         """The unit the spans show, or None when they do not tell for sure.
@@ -42,15 +44,13 @@ class UnitEvidence:
         spans; one or two sub-word spans fit the wrong unit by chance too often),
         four in five between words under one unit, at most half under the other."""
         if self.quoted:
-            if self.quoted_codepoint == self.quoted > self.quoted_utf16:
-                return "codepoint"
-            if self.quoted_utf16 == self.quoted > self.quoted_codepoint:
-                return "utf16"
+            fit = [u for u in UNITS if self.quotes_fit[u] == self.quoted]
+            return fit[0] if len(fit) == 1 else None
+        best, other = sorted(UNITS, key=self.between.__getitem__, reverse=True)
+        if (self.edges < 6 or self.between[best] < 0.8 * self.edges
+                or self.between[other] > 0.5 * self.edges):  # fmt: skip
             return None
-        best, other = sorted((self.codepoint, self.utf16), reverse=True)
-        if self.edges < 6 or best < 0.8 * self.edges or other > 0.5 * self.edges:
-            return None
-        return "codepoint" if self.codepoint > self.utf16 else "utf16"
+        return best
 
 
 def _between_words(text: str, at: int) -> bool:
@@ -58,8 +58,8 @@ def _between_words(text: str, at: int) -> bool:
 
 
 def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> None:
-    """Add the edges of ``spans`` (start, end as the file gives them, and the quote
-    or None) in ``text``."""
+    """Add the spans ``(start, end, quote or None)``, offsets as the file gives them,
+    of ``text``."""
     astral = _ASTRAL.search(text)
     if astral is None:
         return  # nothing above U+FFFF: both units agree
@@ -69,35 +69,25 @@ def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> 
             continue  # the reader says what is wrong with it
         if end <= astral.start():
             continue  # before the first character above U+FFFF both units agree: no evidence
-        quoted = isinstance(quote, str)
-        if quoted:
+        if isinstance(quote, str):
             evidence.quoted += 1
+            for unit, s, e in _ranges(offsets, start, end):
+                evidence.quotes_fit[unit] += text[s:e] == quote
         else:
             evidence.edges += 2
-        if end <= len(text):
-            fit = _fit(text, start, end, quote)
-            if quoted:
-                evidence.quoted_codepoint += fit == 2
-            else:
-                evidence.codepoint += fit
-        if end <= offsets.utf16_length:
-            try:
-                s, e = offsets.to_codepoint(start), offsets.to_codepoint(end)
-            except ValueError:  # inside a character above U+FFFF: not UTF-16 units
-                continue
-            fit = _fit(text, s, e, quote)
-            if quoted:
-                evidence.quoted_utf16 += fit == 2
-            else:
-                evidence.utf16 += fit
+            for unit, s, e in _ranges(offsets, start, end):
+                evidence.between[unit] += _between_words(text, s) + _between_words(text, e)
 
 
-def _fit(text: str, start: int, end: int, quote: Any) -> int:
-    """How many edges of the span [start, end) (code points) look right: both when
-    its quote is the text there, none when it is not; else those between words."""
-    if isinstance(quote, str):
-        return 2 if text[start:end] == quote else 0
-    return _between_words(text, start) + _between_words(text, end)
+def _ranges(offsets: OffsetMap, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """(unit, start, end in code points) for each unit the offsets can be in."""
+    if end <= offsets.length:
+        yield "codepoint", start, end
+    if end <= offsets.utf16_length:
+        try:
+            yield "utf16", offsets.to_codepoint(start), offsets.to_codepoint(end)
+        except ValueError:  # inside a character above U+FFFF: not UTF-16 units
+            pass
 
 
 def record_unit(reading: Reading, text: str, spans: Iterable[Sequence[Any]]) -> str:

@@ -14,8 +14,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .base import _RELATION_SELECT
 from .changes import Changes
 from .spans import SpansMixin
+
+# The name merges write under (their history steps, the rows they import): undo
+# them as this analyst; the review finds a merge's changes by it (indexed).
+MERGE = "merge"
 
 
 class SyncMixin(SpansMixin):
@@ -26,13 +31,12 @@ class SyncMixin(SpansMixin):
         updated: Sequence[Mapping[str, Any]] = (),
         deleted_spans: Sequence[str] = (),
         deleted_relations: Sequence[str] = (),
-        by: str = "merge",
     ) -> bool:
         """Write another file's newer versions of spans (``updated``: rows with the
         ids of spans here) and remove the spans and relations it deleted; the
-        relations of a removed span go with it.  Offsets, labels and quotes are
-        checked as for any span (``InvalidSpanError``, nothing written).  True
-        when anything changed."""
+        relations of a removed span go with it, all one history step of ``MERGE``.
+        Offsets, labels and quotes are checked as for any span
+        (``InvalidSpanError``, nothing written).  True when anything changed."""
         with self._transaction() as conn:
             changes = Changes()
             text = self._text(document_id)
@@ -43,9 +47,8 @@ class SyncMixin(SpansMixin):
                 changes.deleted("relations", rel)
             for rel_id in deleted_relations:
                 row = conn.execute(
-                    "SELECT id, document_id, annotator, type, from_span, to_span, attributes,"
-                    " created_at FROM relations WHERE id = ?", [rel_id],
-                ).fetchone()  # fmt: skip
+                    f"SELECT {_RELATION_SELECT} FROM relations WHERE id = ?", [rel_id]
+                ).fetchone()
                 if row is not None:
                     changes.deleted("relations", dict(row))
                     conn.execute("DELETE FROM relations WHERE id = ?", [rel_id])
@@ -74,7 +77,7 @@ class SyncMixin(SpansMixin):
             if not (before or after):
                 return False
             self._record(
-                by, "merge", document_id=document_id,
+                MERGE, "merge", document_id=document_id,
                 target=json.dumps({"updated": len(updated), "deleted": len(gone),
                                    "relations_deleted": len(deleted_relations)}),
                 before=before, after=after,
@@ -87,9 +90,9 @@ class SyncMixin(SpansMixin):
         the span keeps the (older) time its analyst changed it in her file."""
         times: dict[str, str] = {}
         for at, after in self.conn.execute(
-            "SELECT at, after FROM events WHERE document_id = ? AND action = 'merge'"
-            " ORDER BY id", [document_id],
-        ):  # fmt: skip
+            "SELECT at, after FROM events WHERE annotator = ? AND document_id = ?"
+            " AND action = 'merge' ORDER BY id", [MERGE, document_id],
+        ):  # fmt: skip (by the analyst's index: a review opens without reading every event)
             for row in (json.loads(after) if after else {}).get("spans") or []:
                 times[row["id"]] = at
         return times
