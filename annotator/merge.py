@@ -5,7 +5,8 @@ their analyst and ids, and ids the target does not have yet are added, so
 merging the same files again adds nothing twice.  A file merged again brings
 what its analyst changed since (``merge_follow``): a span changed there more
 recently than here is updated, and spans and relations its own history shows
-it deleted are removed.  A document whose text is an earlier text of the
+it deleted are removed; what was deleted here since is not brought back.  A
+document whose text is an earlier text of the
 target's (replaced there since) has its spans carried to the current text
 (``merge_revisions``).  A document whose uid is in the target with another
 text (edited in one file) is a conflict: reported, and the target's document
@@ -26,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AnnotatorError
-from .merge_follow import follow, ids_in_history
+from .merge_follow import (
+    documents_removed_here,
+    follow,
+    ids_in_history,
+    removed_here,
+    without_removed,
+)
 from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
@@ -214,8 +221,15 @@ def _merge_one(
     and reported."""
     part = SourceReport(path=path)
     keep, again = [], []
-    for record in records:
-        existing = target.document_by_uid(record.uid) if record.uid else None
+    gone = documents_removed_here(target)
+    pairs = [(r, target.document_by_uid(r.uid) if r.uid else None) for r in records]
+    removed = removed_here(target, [doc.id for _, doc in pairs if doc is not None])
+    for record, existing in pairs:
+        if existing is None and record.uid in gone:
+            part.notes.append(f"{record.where or record.title}: deleted here since an earlier"
+                              " merge: not brought back (import an export of that file to have"
+                              " it again)")  # fmt: skip
+            continue
         if existing is not None and existing.text_sha256 != sha256(record.text):
             moved = through_revision(target, existing.id, record)
             if moved is None:
@@ -224,14 +238,15 @@ def _merge_one(
             record, placed, waiting = moved
             if placed or waiting:
                 part.moved.append((record.where, existing.id, placed, waiting))
-        keep.append(record)
         if existing is not None:
+            record = without_removed(record, removed.get(existing.id, {}), part)
             again.append((existing.id, record))
+        keep.append(record)
     result = target.import_records(keep, added_by=MERGE)
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added
-    part.notes = list(result.notes)
+    part.notes += result.notes
     for doc_id, record in again:
         follow(target, doc_id, record, history.get(record.uid or "", {}), part)
     return part

@@ -7,11 +7,20 @@ A span or relation here that the source no longer has was deleted there only
 if the source's own history names it (it had it once): anything else is
 someone else's work, which the source never saw, and stays; a span changed
 here after the source's last event about it stays too.
+
+The other way round, what was deleted here is not brought back by merging a
+file that still has it (``removed_here``): a span, relation or document the
+target's own history names but no longer holds stays deleted, unless the
+source changed the span after it was deleted here (the more recent change wins
+again).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Collection
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .display_text import with_count
@@ -43,6 +52,81 @@ def ids_in_history(store: Store) -> dict[str, dict[str, str]]:
                     if state:
                         ids.update(dict.fromkeys(_ID.findall(state), at))
     return found
+
+
+def removed_here(target: Store, doc_ids: Collection[int]) -> dict[int, dict[str, str]]:
+    """Per document of ``doc_ids``: the span and relation ids the target's own
+    history names but the target no longer holds (deleted here: by hand, by a
+    review, with their document), with the time of the last event naming each."""
+    wanted = set(doc_ids)
+    named: dict[int, dict[str, str]] = {}
+    with target.reading():
+        conn = target.conn
+        rows = conn.execute(
+            "SELECT document_id, at, before, after FROM events WHERE document_id IS NOT NULL"
+            " ORDER BY id"
+        )
+        for doc_id, at, before, after in rows:
+            if doc_id in wanted:
+                ids = named.setdefault(doc_id, {})
+                for state in (before, after):
+                    if state:
+                        ids.update(dict.fromkeys(_ID.findall(state), at))
+        removed = {}
+        for doc_id, ids in named.items():
+            held = {row[0] for table in ("spans", "relations") for row in conn.execute(
+                f"SELECT id FROM {table} WHERE document_id = ?", [doc_id])}  # fmt: skip
+            removed[doc_id] = {i: at for i, at in ids.items() if i not in held}
+    return removed
+
+
+def documents_removed_here(target: Store) -> dict[str, str]:
+    """The uids of documents deleted here and not back since, with the time."""
+    with target.reading():
+        rows = target.conn.execute(
+            "SELECT at, before FROM events WHERE action = 'delete_document' ORDER BY id"
+        ).fetchall()
+        removed = {}
+        for at, before in rows:
+            for doc in json.loads(before or "{}").get("documents", []):
+                removed[doc["uid"]] = at
+        if removed:
+            held = {uid for (uid,) in target.conn.execute("SELECT uid FROM documents")}
+            removed = {uid: at for uid, at in removed.items() if uid not in held}
+    return removed
+
+
+def without_removed(
+    record: DocumentRecord, removed: dict[str, str], part: SourceReport
+) -> DocumentRecord:
+    """``record`` without the spans and relations deleted here (``removed``), and
+    the relations that would lose an end with them; a span the source changed
+    after it was deleted here comes back.  Both are said in ``part.notes``."""
+    offered = {s.get("id"): s for s in (*record.spans, *record.orphans)}
+    dropped = {i for i in offered if i in removed}
+    back = {i for i in dropped if (offered[i].get("updated_at") or "") > removed[i]}
+    dropped -= back
+    rels = (*record.relations, *record.orphan_relations)
+    rels_dropped = {r.get("id") for r in rels
+                    if r.get("id") in removed or {r.get("from"), r.get("to")} & dropped}
+    name = record.where or record.title or "a document"
+    if dropped or rels_dropped:
+        what = [with_count("{n} span{|s}", len(dropped))] if dropped else []
+        what += [with_count("{n} relation{|s}", len(rels_dropped))] if rels_dropped else []
+        part.notes.append(f"{name}: {' and '.join(what)} deleted here since an earlier merge:"
+                          " not brought back")  # fmt: skip
+    if back:
+        part.notes.append(f"{name}: " + with_count(
+            "{n} span{|s} deleted here {was|were} changed there since: brought back", len(back)))
+    if not (dropped or rels_dropped):
+        return record
+    return replace(
+        record,
+        spans=[s for s in record.spans if s.get("id") not in dropped],
+        orphans=[s for s in record.orphans if s.get("id") not in dropped],
+        relations=[r for r in record.relations if r.get("id") not in rels_dropped],
+        orphan_relations=[r for r in record.orphan_relations if r.get("id") not in rels_dropped],
+    )
 
 
 def _same(source: dict[str, Any], here: Span) -> bool:

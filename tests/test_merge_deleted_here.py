@@ -1,0 +1,119 @@
+"""Merging a file again does not bring back what was deleted in the team file
+since the earlier merge, unless its analyst changed it after that.
+
+TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen.", counted by
+hand: "Mayor" [0, 5), "Olena Koval" [6, 17), "the bridge will reopen" [37, 59).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import open_store
+from annotator.cli import cli
+from annotator.merge import merge
+
+TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen."
+
+
+@pytest.fixture
+def merged(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """alice.db (Mayor ACTOR, Olena Koval ACTOR, a claim linked to Olena Koval),
+    merged into team.db."""
+    alice, team = tmp_path / "alice.db", tmp_path / "team.db"
+    ids = {}
+    with open_store(alice) as store:
+        doc = store.add_document(TEXT, uid="doc-1", title="Bridge")
+        ids["mayor"] = store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice").id
+        ids["koval"] = store.add_span(doc.id, 6, 17, "ACTOR", annotator="alice").id
+        ids["claim"] = store.add_span(doc.id, 37, 59, "CLAIM", annotator="alice").id
+        ids["link"] = store.add_relation(
+            doc.id, ids["claim"], ids["koval"], "ATTRIBUTED_TO", annotator="alice"
+        ).id
+    merge([alice], team)
+    return alice, team, ids
+
+
+def spans_in(path: Path) -> list[tuple[str, str]]:
+    with open_store(path) as store:
+        return [(s.label, s.text) for d in store.documents() for s in store.spans(d.id)]
+
+
+def test_spans_and_relations_deleted_in_the_team_file_stay_deleted(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_span(ids["mayor"], by="reviewer")
+        store.delete_span(ids["koval"], by="reviewer")  # its relation goes with it
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.relations_added) == (0, 0)
+    assert spans_in(team) == [("CLAIM", "the bridge will reopen")]
+    with open_store(team) as store:
+        assert store.relations(1) == []
+    assert part.notes == [
+        "alice.db document 1: 2 spans and 1 relation deleted here since an earlier merge:"
+        " not brought back"
+    ]
+
+
+def test_a_relation_deleted_in_the_team_file_stays_deleted(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_relation(ids["link"], by="reviewer")
+    (part,) = merge([alice], team).sources
+    assert part.relations_added == 0
+    with open_store(team) as store:
+        assert store.relations(1) == []
+    assert len(spans_in(team)) == 3
+
+
+def test_a_span_changed_there_after_it_was_deleted_here_comes_back(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_span(ids["mayor"], by="reviewer")
+    time.sleep(0.005)  # time stamps count milliseconds
+    with open_store(alice) as store:
+        store.update_span(ids["mayor"], label="CITATION", by="alice")
+    (part,) = merge([alice], team).sources
+    assert part.spans_added == 1
+    assert ("CITATION", "Mayor") in spans_in(team)
+    assert part.notes == [
+        "alice.db document 1: 1 span deleted here was changed there since: brought back"
+    ]
+
+
+def test_a_document_deleted_in_the_team_file_is_not_merged_again(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, _ = merged
+    with open_store(team) as store:
+        store.delete_document(1, by="reviewer")
+    result = CliRunner().invoke(cli, ["merge", str(alice), "--into", str(team)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"{alice}: 0 documents, 0 spans, 0 relations added",
+        "  alice.db document 1: deleted here since an earlier merge: not brought back (import"
+        " an export of that file to have it again)",
+    ]
+    with open_store(team) as store:
+        assert store.documents() == []
+
+
+def test_work_deleted_in_the_file_itself_and_in_the_team_file_is_not_named(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    for path in (alice, team):
+        with open_store(path) as store:
+            store.delete_span(ids["mayor"], by="someone")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.spans_deleted, part.notes) == (0, 0, [])
