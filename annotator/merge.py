@@ -6,9 +6,8 @@ merging the same files again adds nothing twice.  A file merged again brings
 what its analyst changed since (``merge_follow``): a span changed there more
 recently than here is updated, and spans and relations its own history shows
 it deleted are removed; what was deleted here since is not brought back.  A
-document whose text is an earlier text of the
-target's (replaced there since) has its spans carried to the current text
-(``merge_revisions``).  A document whose uid is in the target with another
+document whose text is an earlier text of the target's (replaced there since)
+has its spans carried to the current text (``merge_revisions``).  A document whose uid is in the target with another
 text (edited in one file) is a conflict: reported, and the target's document
 is left as it is.
 
