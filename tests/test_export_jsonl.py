@@ -406,3 +406,28 @@ def test_a_file_open_in_an_encoding_that_cannot_hold_the_text_is_refused(tmp_pat
         f"{tmp_path / 'out.jsonl'} is open as latin-1, which cannot hold every character of the"
         " articles: open it as UTF-8"
     )
+
+
+def test_the_api_never_writes_an_export_over_a_database(store: Store, tmp_path: Path) -> None:
+    """The store's own file (open here) and another database file (closed) both
+    stay as they were; the store keeps working."""
+    other = tmp_path / "other.db"
+    with open_store(other) as second:
+        second.add_document("Another article.")
+    for target in (store.path, other):
+        before = target.read_bytes()
+        with pytest.raises(ExportError, match="is a database: an export never replaces one"):
+            store.export_jsonl(target)
+        assert target.read_bytes() == before
+    with open_store(other) as second:
+        assert [d.title for d in second.documents()] == [None]
+    assert store.documents()
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_api_replaces_an_ordinary_file_as_open_would(store: Store, tmp_path: Path) -> None:
+    target = tmp_path / "old.jsonl"
+    target.write_text("an older export\n", encoding="utf-8")
+    report = store.export_jsonl(target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == report.documents == len(store.documents())

@@ -44,14 +44,23 @@ def refuse_database_target(target: Path) -> None:
     another, open or not): no export replaces one, not even with --force."""
     if target.is_dir():
         return
-    with contextlib.suppress(OSError):
-        with open(target, "rb") as f:
-            if f.read(16) == b"SQLite format 3\x00":
-                raise ExportError(
-                    f"{target} is a database: an export never replaces one; choose another file"
-                )
-    if any(Path(f"{target}{end}").exists() for end in ("-wal", "-shm")):
+    # A database open here must not be read: closing any descriptor of a file
+    # drops every SQLite lock this process holds on it (POSIX locks are per
+    # process).  An open database has its -wal/-shm files beside it.
+    beside = any(Path(f"{target}{end}").exists() for end in ("-wal", "-shm"))
+    if beside and not target.exists():
         raise ExportError(f"{target} belongs to an open database: choose another file")
+    if beside or _has_sqlite_header(target):
+        raise ExportError(
+            f"{target} is a database: an export never replaces one; choose another file"
+        )
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    return False
 
 
 def detect(path: Path) -> str | None:
