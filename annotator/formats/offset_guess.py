@@ -3,15 +3,19 @@ and Label Studio exports; ``--offsets`` says it for the whole file).
 
 doccano's browser counts UTF-16 units, but some of its versions and scripts
 around it write code points; the two differ after every character above
-U+FFFF (emoji, 𝔘).  Analysts mark words: under the right unit the spans'
-edges fall between words, under the wrong one they land inside them.  The
-unit under which more edges fall between words wins; a tie (no character
-above U+FFFF before any span) changes nothing.
+U+FFFF (emoji, 𝔘).  Analysts mark words: under the right unit a span's edges
+fall between words and it neither starts nor ends with a space; under the
+wrong one its edges land inside words or beside the spaces.  Only edges the
+two units place differently tell anything: each such edge that is clean under
+one unit and not the other is a point for that unit, and a unit that clearly
+leads wins.  A span one unit cannot hold at all (past the end of the text, or
+through the middle of a character above U+FFFF) rules that unit out.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,33 +32,59 @@ UNITS = ("codepoint", "utf16")
 
 @dataclass
 class UnitEvidence:
-    """Under each unit: quotes that are the text there, and span edges (of spans
-    without a quote) that fall between words."""
+    """Under each unit: quotes that are the text there, span edges (of spans
+    without a quote) clean there and not under the other unit, and spans the
+    unit cannot hold."""
 
     quoted: int = 0  # spans with a quote
-    edges: int = 0  # edges of spans without one
     quotes_fit: Counter[str] = field(default_factory=Counter)  # unit -> quotes that fit
-    between: Counter[str] = field(default_factory=Counter)  # unit -> edges between words
+    wins: Counter[str] = field(default_factory=Counter)  # unit -> edges clean only there
+    impossible: Counter[str] = field(default_factory=Counter)  # unit -> spans it cannot hold
 
     def better(self) -> str | None:
         """The unit the spans show, or None when they do not tell for sure.
 
         Quotes decide when there are any: the unit under which every one is the
-        text there, and not under the other.  Else the edges: at least six (three
-        spans; one or two sub-word spans fit the wrong unit by chance too often),
-        four in five between words under one unit, at most half under the other."""
+        text there, and not under the other.  Else the edges: at least three
+        points for one unit (one or two sub-word spans fit the wrong unit by
+        chance too often), four times the other's, and no span it cannot hold."""
         if self.quoted:
             fit = [u for u in UNITS if self.quotes_fit[u] == self.quoted]
             return fit[0] if len(fit) == 1 else None
-        best, other = sorted(UNITS, key=self.between.__getitem__, reverse=True)
-        if (self.edges < 6 or self.between[best] < 0.8 * self.edges
-                or self.between[other] > 0.5 * self.edges):  # fmt: skip
+        best, other = sorted(UNITS, key=self.wins.__getitem__, reverse=True)
+        if self.impossible[best] or self.wins[best] < 3 or self.wins[best] < 4 * self.wins[other]:
             return None
         return best
 
 
-def _between_words(text: str, at: int) -> bool:
-    return at <= 0 or at >= len(text) or not (text[at - 1].isalnum() and text[at].isalnum())
+# Characters that hold on to the one before them: a span edge between them cuts a
+# character as people see it (an accent written apart, 👨‍🚒, 👍🏽, a keycap).
+_JOINERS = frozenset("\u200d\ufe0f\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+_REGIONAL = range(0x1F1E6, 0x1F200)  # a flag is two of them
+
+
+def _cuts(text: str, at: int) -> bool:
+    """True when ``at`` (0 < at < len) falls inside a word or a character as seen."""
+    before, after = text[at - 1], text[at]
+    if before.isalnum() and after.isalnum():
+        return True
+    if after in _JOINERS or before == "\u200d" or unicodedata.combining(after):
+        return True
+    return ord(before) in _REGIONAL and ord(after) in _REGIONAL
+
+
+def _clean_start(text: str, at: int) -> bool:
+    """A span starting at ``at`` starts a word (or a sign), not inside one or on a space."""
+    if at >= len(text) or text[at].isspace():
+        return False
+    return at == 0 or not _cuts(text, at)
+
+
+def _clean_end(text: str, at: int) -> bool:
+    """A span ending at ``at`` ends a word (or a sign), not inside one or on a space."""
+    if at <= 0 or text[at - 1].isspace():
+        return False
+    return at >= len(text) or not _cuts(text, at)
 
 
 def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> None:
@@ -69,14 +99,21 @@ def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> 
             continue  # the reader says what is wrong with it
         if end <= astral.start():
             continue  # before the first character above U+FFFF both units agree: no evidence
+        ranges = dict((unit, (s, e)) for unit, s, e in _ranges(offsets, start, end))
         if isinstance(quote, str):
             evidence.quoted += 1
-            for unit, s, e in _ranges(offsets, start, end):
+            for unit, (s, e) in ranges.items():
                 evidence.quotes_fit[unit] += text[s:e] == quote
-        else:
-            evidence.edges += 2
-            for unit, s, e in _ranges(offsets, start, end):
-                evidence.between[unit] += _between_words(text, s) + _between_words(text, e)
+            continue
+        for unit in UNITS:
+            evidence.impossible[unit] += unit not in ranges
+        for edge, clean in ((0, _clean_start), (1, _clean_end)):
+            places = {unit: where[edge] for unit, where in ranges.items()}
+            if len(set(places.values())) == 1 and len(places) == 2:
+                continue  # both units put this edge in one place: it tells nothing
+            fits = [unit for unit, at in places.items() if clean(text, at)]
+            if len(fits) == 1:  # clean under one unit only (or the other cannot hold it)
+                evidence.wins[fits[0]] += 1
 
 
 def _ranges(offsets: OffsetMap, start: int, end: int) -> Iterator[tuple[str, int, int]]:
