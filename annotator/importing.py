@@ -22,6 +22,7 @@ from .formats.base import ReadResult
 from .label_aliases import suggest_label
 from .model import ImportResult
 from .shapes import record_shape_problem, span_shape_problem
+from .store.base import sha256
 from .textfile import read_article, size_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -148,6 +149,14 @@ def _first_non_utf8_byte(path: Path) -> int | None:
 def _import_article(store: Any, path: Path) -> ImportResult:
     article = read_article(path, max_bytes=store.import_limit)
     result = ImportResult()
+    twin = store.document_by_uid(sha256(article.as_read)) if article.as_read else None
+    if twin is not None:  # brought first by a brat file, which keeps the CRs it counts
+        result.skipped.append(
+            f"{path.name}: this article is already in the database as document {twin.id}"
+            f" ({twin.title or 'untitled'}), with the file's CR LF line ends (from a brat"
+            " file): nothing to do"
+        )
+        return result
     try:
         result.append(
             store.add_document(article.text, title=article.title, source=path.name,

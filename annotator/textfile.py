@@ -54,6 +54,9 @@ class Article:
     text: str
     title: str | None
     meta: dict[str, str]
+    # A .txt/.md text as decoded, before its CR LF / CR line ends became LF (None
+    # when it had none): brat counts the CRs, so a brat file brings this text.
+    as_read: str | None = None
 
 
 def size_text(n: int) -> str:
@@ -251,12 +254,14 @@ def read_article(path: str | Path, *, max_bytes: int = 50 * _MIB) -> Article:
     text, meta = _decode(name, data, fmt)
     if not text.strip():
         raise _refuse(f"{name} contains no text, only whitespace: choose a file with text in it")
+    as_read = text
     text, meta["newlines"] = _newlines(text)
     meta.update(filename=name, format=fmt)
+    kept = as_read if as_read != text else None
     if fmt == "txt":
-        return Article(text, _first_line(text), meta)
+        return Article(text, _first_line(text), meta, kept)
     if fmt == "md":
-        return Article(text, _md_title(text), meta)
+        return Article(text, _md_title(text), meta, kept)
     try:
         title, body = extract_article(text)
     except ValueError as exc:

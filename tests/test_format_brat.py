@@ -151,6 +151,26 @@ def test_hard_characters_and_crlf_kept(tmp_path: Path) -> None:
     ]
 
 
+def test_the_same_article_after_its_crlf_brat_pair_is_not_added_again(tmp_path: Path) -> None:
+    """The other order (the .txt first) is ``test_a_pair_finds_its_article_...``:
+    either way one document, holding the pair's span."""
+    text = "Kyiv talks.\r\nOlena Koval agreed.\r\n"  # "Olena Koval" [13, 24) as brat counts
+    assert text[13:24] == "Olena Koval"
+    ann = "T1\tACTOR 13 24\tOlena Koval\n"
+    pair = write_pair(tmp_path / "pair", "doc", text.encode("utf-8"), ann)
+    alone = tmp_path / "alone.txt"
+    alone.write_bytes(text.encode("utf-8"))
+    with open_store(tmp_path / "t.db") as store:
+        store.import_file(pair)
+        result = store.import_file(alone)
+        assert list(result) == [] and result.skipped == [
+            "alone.txt: this article is already in the database as document 1 (Kyiv talks.),"
+            " with the file's CR LF line ends (from a brat file): nothing to do"
+        ]
+        (doc,) = store.documents()
+        assert [s.text for s in store.spans(doc.id)] == ["Olena Koval"]
+
+
 def test_utf16_offsets_option(tmp_path: Path) -> None:
     ann = "".join(f"{t}\t{lab} {utf16(HARD, s)} {utf16(HARD, e)}\t{q}\n"
                   for t, lab, s, e, q in HARD_SPANS)  # fmt: skip
