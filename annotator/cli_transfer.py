@@ -9,7 +9,7 @@ import click
 from .cli import _progress, _quote, analyst_name, cli, db_option, store_at
 from .display_text import counted
 from .formats import registry
-from .formats.base import suggestions_left_out
+from .formats.base import left_out_of
 
 
 def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
@@ -148,7 +148,7 @@ def export_command(
                 f"{target} already exists: choose another --out, or add --force to replace it"
             )
         writer = registry.module(fmt).write
-        left_out = suggestions_left_out(store, annotator)
+        left_out = left_out_of(store, fmt, annotator)
         if fmt == "jsonl":
             with _progress(list(range(store.document_count())), "Exporting") as bar:
                 report = writer(store, target, annotator=annotator,
@@ -166,7 +166,7 @@ def export_command(
         click.echo(f"Tokens and sentences from {tokenizer}", err=to_stderr)
     for line in getattr(report, "lost", []):
         click.echo(f"Not carried by {fmt}: {line}", err=to_stderr)
-    for line in ([left_out] if left_out else []) + report.left_out:
+    for line in left_out + report.left_out:
         click.echo(f"Left out: {line}", err=to_stderr)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats import registry
-from annotator.formats.base import suggestions_left_out
+from annotator.formats.base import left_out_of
 from annotator.store import open_store
 
 from .staged_import import Cancelled
@@ -62,7 +62,7 @@ def export_to(
                 report = writer(store, staged, annotator=layer, progress=step)
             else:
                 report = writer(store, staged, annotator=layer)
-            left_out = suggestions_left_out(store, layer)
+            left_out = left_out_of(store, fmt, layer)
         if cancelled.is_set():
             raise Cancelled
         if staged.is_dir():
@@ -74,7 +74,7 @@ def export_to(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dataclasses.replace(
-        report, path=str(target), left_out=([left_out] if left_out else []) + report.left_out
+        report, path=str(target), left_out=left_out + report.left_out
     )
 
 

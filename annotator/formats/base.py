@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display_text import with_count
 from ..errors import ExportError
 from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
 
@@ -40,15 +41,32 @@ class WriteReport:
     left_out: list[str] = field(default_factory=list)  # what was not asked for
 
 
-def suggestions_left_out(store: Any, annotator: str | None) -> str | None:
-    """The line saying an export of every layer left the unaccepted suggestions out."""
-    if annotator is not None:
-        return None
-    n = store.layer_span_count(SUGGEST)
-    if not n:
-        return None
-    return (f"{n:,} suggestion{'s' if n != 1 else ''} not yet accepted"
-            f" (accept them first, or export them alone with --annotator {SUGGEST})")  # fmt: skip
+def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
+    """The lines saying what an export leaves out that its writer's report does
+    not name: the suggestions not yet accepted (in an export of every layer),
+    and the orphans of earlier texts (the native writer names those itself)."""
+    lines = []
+    if annotator is None:
+        n = store.layer_span_count(SUGGEST)
+        if n:
+            lines.append(with_count("{n} suggestion{|s} not yet accepted", n)
+                         + f" (accept them first, or export them alone with --annotator {SUGGEST})")
+    orphans = orphans_left_out(store.conn, annotator)
+    if orphans and fmt != "jsonl":
+        lines.append(orphans)
+    return lines
+
+
+def orphans_left_out(conn: Any, annotator: str | None) -> str | None:
+    """The line naming the orphaned spans (of one analyst) no export carries."""
+    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+    n = conn.execute(
+        f"SELECT count(*) FROM spans WHERE orphan_revision IS NOT NULL {layer}", params
+    ).fetchone()[0]
+    return with_count(
+        "{n} orphaned span{|s} (of earlier texts: placed or dropped in the window's"
+        " Orphans panel, they stay in the database)", n,
+    ) if n else None  # fmt: skip
 
 
 def iter_documents(

@@ -29,7 +29,7 @@ from ..store.exporting import (
     relations_left_out,
     snapshot_mark,
 )
-from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
+from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphans_left_out
 from .common import json_problem, refuse_lone_surrogates
 from .registry import refuse_database_target
 
@@ -178,16 +178,10 @@ def _write_lines(
         report.left_out.append(with_count(
             "{n} relation{|s} to spans of other layers (left out with those spans)", dropped
         ))  # fmt: skip
-    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
-    orphans = conn.execute(
-        f"SELECT count(*) FROM spans WHERE orphan_revision IS NOT NULL {layer}", params
-    ).fetchone()[0]
+    orphans = orphans_left_out(conn, annotator)
     earlier = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
     if orphans:
-        report.left_out.append(with_count(
-            "{n} orphaned span{|s} (of earlier texts: placed or dropped in the window's"
-            " Orphans panel, they stay in the database)", orphans,
-        ))  # fmt: skip
+        report.left_out.append(orphans)
     if earlier:
         report.left_out.append(with_count(
             "{n} earlier text{|s} of edited documents (a record holds the current text)",
