@@ -255,12 +255,14 @@ class Transfer(QObject):
     def _step(self, n: int, name: str, label: str) -> None:
         if self.progress is None or self.progress.wasCanceled():
             return
-        if self.progress.maximum() and n <= self.progress.maximum():
-            self.progress.setValue(n)
+        # The label first: a modal dialog's setValue() handles waiting events, the
+        # next step among them, whose label must not be overwritten by this one's.
         if name:
             self.progress.setLabelText(
                 "Saving to the database…" if name == "saving" else f"{label}\n{name}"
             )
+        if self.progress.maximum() and n <= self.progress.maximum():
+            self.progress.setValue(n)
 
     def _finished(self, job: Job) -> None:
         job.wait()  # "finished" is sent just before run() returns: let the thread end
