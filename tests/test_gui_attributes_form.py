@@ -131,3 +131,36 @@ def test_ctrl_and_a_number_choose_an_enumerated_value(alice, store, ids):
     alice.press(Qt.Key.Key_1, CTRL, widget=alice.view)
     assert store.span(ids["ACTOR"]).attributes == {}
     assert "read-only" in alice.window.statusBar().currentMessage()
+
+
+def test_enter_in_a_field_hands_the_keys_back_to_the_article(alice, store, ids, qtbot):
+    """After Enter the next keys are the article's: "2" tags the selection, it does
+    not go on typing into the url (stored over it on leaving)."""
+    alice.caret(70)
+    url = field(alice.window, "url")
+    type_into(alice, url, "https://ledger.example/a")
+    qtbot.waitUntil(lambda: alice.view.hasFocus())
+    alice.select(85, 91)  # "Police"
+    alice.press(Qt.Key.Key_2, widget=alice.view)  # ACTOR
+    assert store.span(ids["CITATION"]).attributes == {"url": "https://ledger.example/a"}
+    assert [(s.start, s.end, s.label) for s in store.spans(ids["doc"], annotator="alice")
+            if s.start == 85] == [(85, 91, "ACTOR")]  # fmt: skip
+
+
+def test_a_refused_value_keeps_the_keys_in_its_field(alice, store, ids, dialogs, qtbot):
+    alice.caret(70)
+    url = field(alice.window, "url")
+    type_into(alice, url, "ledger.example")
+    qtbot.wait(20)  # the hand-back waits for the event loop
+    assert url.hasFocus() and store.span(ids["CITATION"]).attributes == {}
+
+
+def test_a_value_picked_from_a_list_hands_the_keys_back(alice, store, ids, qtbot):
+    """N after picking a stance opens the note, it does not pick "neutral" in the box."""
+    alice.caret(45)
+    stance = field(alice.window, "stance")
+    stance.setFocus()
+    stance.setCurrentIndex(stance.findText("supports"))
+    stance.activated.emit(stance.currentIndex())  # what a pick by mouse or keyboard sends
+    assert alice.view.hasFocus()
+    assert store.span(ids["CLAIM"]).attributes == {"stance": "supports"}

@@ -256,6 +256,19 @@ def test_an_emptied_analyst_box_keeps_the_analyst(alice, qtbot):
     )
 
 
+def test_a_name_typed_with_enter_hands_the_keys_back_to_the_article(alice, store, docs, qtbot):
+    """The keys after Enter tag as bob: they do not go on typing "bob2", taken as a
+    new analyst on leaving the box."""
+    window = alice.window
+    typed = window.analyst_box.lineEdit()
+    typed.setFocus()
+    typed.selectAll()
+    qtbot.keyClicks(typed, "bob")
+    qtbot.keyClick(typed, Qt.Key.Key_Return)
+    assert window.editor.analyst == "bob" and window.view.hasFocus()
+    assert window.analyst_box.currentText() == "bob"
+
+
 def test_the_suggestions_layer_is_no_analysts_name(alice):
     assert not alice.window.editor.set_analyst("suggest")
     assert alice.window.editor.analyst == "alice"

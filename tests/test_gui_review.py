@@ -360,6 +360,19 @@ def test_a_gold_layer_named_like_a_layer_is_refused(window, qtbot, doc_id, revie
     assert table(window) == ROWS
 
 
+def test_enter_in_the_gold_name_hands_the_keys_to_the_decisions(window, qtbot, doc_id):
+    """A after Enter accepts; it does not make the gold layer "gold2a"."""
+    window.show()
+    window.activateWindow()
+    window.gold_edit.setFocus()
+    window.gold_edit.selectAll()
+    qtbot.keyClicks(window.gold_edit, "gold2")
+    qtbot.keyClick(window.gold_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.session is not None
+                    and window.controller.session.gold == "gold2")  # fmt: skip
+    assert window.table.hasFocus() and window.gold_edit.text() == "gold2"
+
+
 def test_a_gold_layer_that_holds_hand_made_spans_is_confirmed(
     window, qtbot, store, doc_id, review_dialogs
 ):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -58,6 +58,7 @@ class AttributesForm(QWidget):
         self.layout_.setContentsMargins(4, 2, 4, 2)
         self.title = self.error = QLabel()  # made by show_span
         self._loading = False
+        self._refused: str | None = None  # the field whose value was refused last
         editor.current_changed.connect(self.show_span)
         editor.view.cursorPositionChanged.connect(self._caret_moved)
         editor.span_changed.connect(self._span_changed)
@@ -152,6 +153,15 @@ class AttributesForm(QWidget):
             self._loading = False
         self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _to_article(self) -> None:
+        self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _taken(self, name: str) -> None:
+        """After Enter in field ``name``: back to the article unless its value was refused."""
+        widget = self.fields.get(name)
+        if widget is not None and widget.hasFocus() and self._refused != name:
+            self._to_article()
+
     def _gone(self, span_id: str) -> None:
         if self.span is not None and self.span.id == span_id:
             self.show_span(None)
@@ -242,6 +252,9 @@ class AttributesForm(QWidget):
             box.addItems([""] + list(spec.get("values", [])))
             box.setCurrentText(value if isinstance(value, str) else "")
             box.currentTextChanged.connect(lambda text: self.store(name, text or UNSET))
+            # A pick hands the keys back: a label key or N typed into the box would
+            # choose another value by its first letter, and store it.
+            box.activated.connect(lambda _i: self._to_article())
             return box
         if kind == "boolean":
             check = QCheckBox(self)
@@ -252,6 +265,7 @@ class AttributesForm(QWidget):
                 else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
             )  # fmt: skip
             check.stateChanged.connect(lambda _s: self._check_changed(name, check))
+            check.clicked.connect(lambda _on: self._to_article())
             return check
         edit = QLineEdit(self)
         edit.setObjectName(f"attr_{name}")
@@ -259,6 +273,9 @@ class AttributesForm(QWidget):
         edit.setPlaceholderText("YYYY-MM-DD, YYYY-MM, YYYY or start/end" if kind == "date"
                                 else "https://…" if name == "url" else "")  # fmt: skip
         edit.editingFinished.connect(lambda: self.store(name, edit.text().strip() or UNSET))
+        # Enter stores (editingFinished) and, the value taken, hands the keys back to
+        # the article: keys meant for it would go on typing here, stored on leaving.
+        edit.returnPressed.connect(lambda: QTimer.singleShot(0, lambda: self._taken(name)))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), edit)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(lambda: self._abandon(name))
@@ -313,8 +330,9 @@ class AttributesForm(QWidget):
             check_attributes(self.schema.label(span.label), {name: attributes.get(name)}
                              if name in attributes else {}, strict=True)  # fmt: skip
         except InvalidSpanError as exc:
-            self._refuse(str(exc))
+            self._refuse(str(exc), name)
             return None
+        self._refused = None
         new = self.editor.call(
             "Cannot set the attribute",
             lambda: self.editor.store.update_span(
@@ -336,7 +354,8 @@ class AttributesForm(QWidget):
         self.editor.message.emit(f"{span.label} {name}: {shown}")
         return new  # type: ignore[no-any-return]
 
-    def _refuse(self, message: str) -> None:
+    def _refuse(self, message: str, name: str | None = None) -> None:
+        self._refused = name
         self.editor.dialogs.error("Cannot set the attribute", message)
         if self.span is not None:
             self._fill(self.span)  # back to what is stored

@@ -213,6 +213,10 @@ class ReviewWindow(QMainWindow):
         self.layer_a_box.currentIndexChanged.connect(lambda _: self._open())
         self.layer_b_box.currentIndexChanged.connect(lambda _: self._open())
         self.gold_edit.editingFinished.connect(self._gold_chosen)
+        # Enter hands the keys to the decisions: A (accept) would go on typing the name.
+        self.gold_edit.returnPressed.connect(
+            lambda: self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        )
         self.filter_box.currentIndexChanged.connect(
             lambda _: self.model.set_filter(self.filter_box.currentData())
         )

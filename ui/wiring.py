@@ -161,9 +161,16 @@ def wire(w: MainWindow) -> None:
         if not editor.set_analyst(name):  # refused for now: the box shows who annotates
             analysts.setEditText(editor.analyst)
 
+    def to_article() -> None:
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     analysts.activated.connect(lambda i: analyst_chosen(analysts.itemText(i)))
     typed = analysts.lineEdit()
     assert typed is not None  # the box is editable
+    # A name picked or typed with Enter hands the keys back to the article: keys
+    # meant for it would go on typing a new name, taken as the analyst on leaving.
+    analysts.activated.connect(lambda _i: to_article())
+    typed.returnPressed.connect(to_article)
 
     def analyst_typed() -> None:
         if not analysts.currentText().strip():  # edits would go on as the old name, unshown
