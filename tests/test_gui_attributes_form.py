@@ -164,3 +164,15 @@ def test_a_value_picked_from_a_list_hands_the_keys_back(alice, store, ids, qtbot
     stance.activated.emit(stance.currentIndex())  # what a pick by mouse or keyboard sends
     assert alice.view.hasFocus()
     assert store.span(ids["CLAIM"]).attributes == {"stance": "supports"}
+
+
+def test_the_status_bar_names_the_span_the_keys_act_on(alice, store, ids):
+    """Bob's ACTOR [39, 49) under alice's CLAIM [39, 58): alice's keys act on her
+    claim, and the status bar names it, with the other one counted."""
+    store.add_span(ids["doc"], 39, 49, "ACTOR", annotator="bob")
+    alice.window.editor.reload()
+    alice.caret(45)
+    assert alice.window.position_label.text() == (
+        f"Offset 45 of {len(TEXT)} · in CLAIM (alice) (+1 more)"
+    )
+    assert alice.window.attributes_form.span.id == ids["CLAIM"]

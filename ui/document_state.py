@@ -321,8 +321,14 @@ class DocumentState(QObject):
             return
         pos = self.view.caret()
         cp = self.offsets.to_codepoint(pos, snap="down")
+        # The span the keys act on: the one chosen with Tab, else the analyst's own
+        # (as the attribute form shows it), else another layer's.
         inside = self.index.at(pos)
-        where = f" · in {inside[0].span.label} ({inside[0].span.annotator})" if inside else ""
+        chosen = self._current_entry()
+        mine = [e for e in inside if e.span.annotator == self.analyst]
+        first = chosen or next(iter(mine or inside), None)
+        more = f" (+{len(inside) - 1} more)" if len(inside) > 1 else ""
+        where = f" · in {first.span.label} ({first.span.annotator}){more}" if first else ""
         self.position.emit(f"Offset {cp:,} of {self.offsets.length:,}{where}")
 
     def _total(self) -> int:
