@@ -102,6 +102,17 @@ def report_lines(report: AnchorReport, title: str | None, *, verbose: bool = Fal
     return lines
 
 
+def short_report(report: AnchorReport) -> str:
+    """``report_lines`` in one short line, for a status bar."""
+    parts = [f"{counted(len(report.exact), 'span')} in place or moved exactly"]
+    if report.fuzzy:
+        parts.append(f"{len(report.fuzzy):,} moved fuzzily (to confirm)")
+    if report.orphaned:
+        parts.append(f"{len(report.orphaned):,} orphaned")
+    more = "; see the Orphans panel" if report.fuzzy or report.orphaned else ""
+    return "Text replaced: " + ", ".join(parts) + more
+
+
 def _where(span: AnchoredSpan) -> str:
     return f"{span.label} [{span.start}, {span.end})"
 

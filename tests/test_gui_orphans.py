@@ -143,6 +143,8 @@ def test_replace_text_from_a_file_off_the_gui_thread(qtbot, store, doc, tmp_path
     new_file = tmp_path / "corrected.txt"
     new_file.write_text(NEW, encoding="utf-8")
     jobs = JobRunner(panel)  # the window owns its runner the same way
+    messages: list[str] = []
+    panel.message.connect(messages.append)
     with qtbot.waitSignal(panel.text_replaced, timeout=10_000) as replaced:
         panel.replace_text(new_file, jobs)
     assert replaced.args == [doc["id"]]
@@ -152,6 +154,11 @@ def test_replace_text_from_a_file_off_the_gui_thread(qtbot, store, doc, tmp_path
     assert panel.status.text() == (
         "Moved exactly: 0 spans (0 more in place) · Moved fuzzily: 1 span, flagged for review"
         " until confirmed · Orphaned: 2 spans, kept until placed or dropped"
+    )
+    qtbot.waitUntil(lambda: len(messages) == 2)
+    assert messages[-1] == (  # the status bar's: short
+        "Text replaced: 0 spans in place or moved exactly, 1 moved fuzzily (to confirm),"
+        " 2 orphaned; see the Orphans panel"
     )
     assert store.undo("alice").action == "replace_text"
     assert store.document(doc["id"]).text == OLD

@@ -232,7 +232,7 @@ class OrphansPanel(QWidget):
         ``jobs`` is the window's ``JobRunner``: the work runs on its own
         connection in a thread (1 MB and 10,000 spans take about a second).
         """
-        from annotator.cli_revisions import report_lines
+        from annotator.cli_revisions import report_lines, short_report
         from annotator.textfile import read_article
 
         doc_id, by = self.document_id, self.analyst
@@ -249,7 +249,8 @@ class OrphansPanel(QWidget):
             self.text_replaced.emit(doc_id)
             self.refresh()
             lines = report_lines(report, title)
-            self.message.emit(" · ".join(line for line in lines[1:] if not line.startswith(" ")))
+            self.message.emit(short_report(report))  # the status bar's line, then the whole
+            self.status.setText(" · ".join(ln for ln in lines[1:] if not ln.startswith(" ")))
             if dialogs is not None:
                 dialogs.inform("Text replaced", "\n".join(lines))
 
