@@ -100,6 +100,33 @@ def test_dark_theme_is_applied_and_remembered(store, docs, make_window):
     assert again.view.palette().color(QPalette.ColorRole.Base) == QColor("#1e1f22")
 
 
+def test_the_dark_theme_reaches_the_windows_of_the_window(store, docs, make_window, qtbot):
+    """The review (its panes paint on the theme's paper), the overview and any
+    later window take the theme, and the light one again after."""
+    # "Article 1 about Kyiv talks.": "Kyiv" is [17, 21) for both analysts.
+    for who in ("alice", "bob"):
+        store.add_span(docs[0], 17, 21, "ACTOR", annotator=who)
+    window = make_window(store, document_id=docs[0])
+    window.action_map["theme_dark"].trigger()
+    review = window.show_review(docs[0])
+    qtbot.waitUntil(lambda: review.left.toPlainText() != "")
+    dark = THEMES["dark"]
+    assert review.left.palette().color(QPalette.ColorRole.Base) == QColor(dark.paper)
+    assert review.palette().color(QPalette.ColorRole.Window) == QColor(dark.window)
+    assert review.chart.palette().color(QPalette.ColorRole.Base) == QColor(dark.base)
+    (kyiv,) = review.left.document().firstBlock().layout().formats()
+    assert (kyiv.start, kyiv.length) == (17, 4)
+    assert kyiv.format.background().color().lightness() < 100  # a tint of the dark paper
+    window.action_map["theme_light"].trigger()
+    light = THEMES["light"]
+    assert review.left.palette().color(QPalette.ColorRole.Base) == QColor(light.paper)
+    qtbot.waitUntil(  # the application's palette reaches its windows through events
+        lambda: review.palette().color(QPalette.ColorRole.Window) == QColor(light.window))
+    (kyiv,) = review.left.document().firstBlock().layout().formats()
+    assert kyiv.format.background().color().lightness() > 180  # of the light paper
+    review.close()
+
+
 def _luminance(colour):
     def channel(c):
         c /= 255

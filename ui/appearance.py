@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from .highlighter import blend
 from .settings import Prefs
@@ -134,6 +134,11 @@ class Appearance(QObject):
             return
         theme = self.theme
         palette = window_palette(theme)
+        # The application's palette too: the window's own windows (review, overview,
+        # shortcut sheet, message boxes) take it, those open now and those made later.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setPalette(palette)
         w.setPalette(palette)
         for menu in w.findChildren(QMenu):  # popups are windows: no palette inheritance
             menu.setPalette(palette)
@@ -144,4 +149,7 @@ class Appearance(QObject):
         w.document_model.set_colours(colours)
         w.span_model.set_colours(colours)
         w.action_map[f"theme_{theme.name}"].setChecked(True)
+        for window in w.findChildren(QMainWindow):  # the review: its panes have paper of their own
+            if hasattr(window, "set_theme"):
+                window.set_theme(theme)
         self.changed.emit()

@@ -73,7 +73,7 @@ class AgreementChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), self.palette().base().color())  # the theme's paper
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
         painter.setFont(small)
@@ -104,7 +104,7 @@ class AgreementChart(QWidget):
         painter.end()
 
     def _title(self, painter: QPainter, y: float, text: str) -> float:
-        painter.setPen(QColor("#333333"))
+        painter.setPen(self.palette().text().color())
         font = QFont(painter.font())
         font.setBold(True)
         painter.save()
@@ -114,18 +114,18 @@ class AgreementChart(QWidget):
         return y + ROW + 2
 
     def _note(self, painter: QPainter, y: float, text: str) -> float:
-        painter.setPen(QColor("#8a8a8a"))
+        painter.setPen(self.palette().placeholderText().color())
         painter.drawText(QRectF(GAP, y, self.width() - 2 * GAP, ROW), LEFT, text)
         return y + ROW
 
     def _bar(self, painter: QPainter, y: float, name: str, value: float | int | None,
              scale: float, colour: QColor, width: int, height: int) -> float:  # fmt: skip
         centre = Qt.AlignmentFlag.AlignVCenter
-        painter.setPen(QColor("#333333"))
+        painter.setPen(self.palette().text().color())
         painter.drawText(QRectF(GAP, y, NAME_WIDTH - GAP, height),
                          Qt.AlignmentFlag.AlignLeft | centre, name)  # fmt: skip
         left = NAME_WIDTH + GAP
-        painter.fillRect(QRectF(left, y, width, height), QColor("#f1f1f1"))
+        painter.fillRect(QRectF(left, y, width, height), self.palette().alternateBase().color())
         if value is not None and value > 0:
             painter.fillRect(QRectF(left, y, width * min(1.0, value / scale), height), colour)
         text = "–" if value is None else str(value) if isinstance(value, int) else f"{value:.2f}"

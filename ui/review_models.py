@@ -59,8 +59,9 @@ DECISION_NAMES = {
     REJECT: "rejected", EDIT: "edited", PENDING: "commented",
 }  # fmt: skip
 STALE_NAME = "decided on an earlier version — review again"
-ACCEPTED_TINT = QColor("#e3f3e3")
-REJECTED_TINT = QColor("#f8e1e1")
+# Translucent: a light tint on light paper and a dark one on the dark theme's.
+ACCEPTED_TINT = QColor(44, 160, 44, 40)
+REJECTED_TINT = QColor(214, 39, 40, 40)
 
 # Filters: every row, the disagreements, the rows without a verdict, or one category
 # (span categories show span rows; "relations" and the relation categories, relation rows).

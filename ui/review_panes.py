@@ -52,8 +52,15 @@ class ReviewHighlighter(SlicedHighlighter):
                  mark: Callable[[str], int]) -> None:  # fmt: skip
         super().__init__(document, index)
         self._colours = {label: QColor(c) for label, c in colours.items()}
+        self._paper = PAPER
         self._mark = mark
         self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
+
+    def set_paper(self, paper: QColor, colours: Mapping[str, QColor]) -> None:
+        """The theme's paper and its label colours; repaints."""
+        self._paper, self._colours = paper, dict(colours)
+        self._formats.clear()
+        self.rehighlight()
 
     def _paint_block(self, block: QTextBlock, entries: list[Entry]) -> None:
         for start, end, layers in segments(entries, block.position(), block.length(),
@@ -65,7 +72,7 @@ class ReviewHighlighter(SlicedHighlighter):
         if fmt is not None:
             return fmt
         fmt = QTextCharFormat()
-        colour = PAPER
+        colour = self._paper
         for label, _ in layers:
             colour = blend(colour, self._colours.get(label, QColor("#999999")), ALPHA)
         fmt.setBackground(colour)

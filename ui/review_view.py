@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -38,6 +38,7 @@ from annotator.model import DocumentSummary
 from annotator.relation_review import RELATION_CATEGORIES
 from annotator.store import Store
 
+from .appearance import Theme, label_colours
 from .commands import History
 from .dialogs import DialogService
 from .review_actions import build_review_actions
@@ -230,6 +231,17 @@ class ReviewWindow(QMainWindow):
         c.gold_changed.connect(self.gold_changed)
 
     # -- what the main window, scripts and tests call ----------------------------------------
+
+    def set_theme(self, theme: Theme) -> None:
+        """The main window's theme: the panes' paper and ink, and the label tints on it
+        (the palette itself comes from the main window, which propagates it)."""
+        colours = {label.name: label.color for label in self.controller.store.schema.labels}
+        tints = label_colours(colours, theme)
+        paper = QColor(theme.paper)
+        for pane, highlighter in zip((self.left, self.right), self.controller.highlighters,
+                                     strict=True):  # fmt: skip
+            pane.set_paper(paper, QColor(theme.ink), QColor(theme.highlight))
+            highlighter.set_paper(paper, tints)
 
     @property
     def analyst(self) -> str:
@@ -454,6 +466,9 @@ def open_review(parent_window: QWidget | None, store: Store, analyst: str,
         window.set_reviewer(analyst)
         if document_id is not None:
             window.show_document(document_id)
+    appearance = getattr(parent_window, "appearance", None)
+    if appearance is not None:
+        window.set_theme(appearance.theme)
     window.show()
     window.raise_()
     window.activateWindow()
