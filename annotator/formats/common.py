@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomicfile import atomic_open
-from ..display_text import with_count
+from ..display_text import offset, with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord, Span
 from ..offsets import OffsetMap, utf16_length
@@ -158,16 +158,19 @@ class Reading:
     ) -> dict[str, Any]:
         """A span dict in code points; ``start``/``end`` count the file's unit."""
         if type(start) is not int or type(end) is not int:
-            raise Bad(f"span offsets must be integers, not {start!r}, {end!r}: fix the span")
+            raise Bad(
+                f"span offsets must be integers, not {offset(start)}, {offset(end)}: fix the span"
+            )
+        at = f"[{offset(start)}, {offset(end)})"  # as a message shows them
         if not isinstance(label, str) or not label:
-            raise Bad(f"span [{start}, {end}) has no label: give it one or remove the span")
+            raise Bad(f"span {at} has no label: give it one or remove the span")
         size = src.map.utf16_length if self.unit == "utf16" else src.map.length
         if not 0 <= start < end <= size:
             hint = "fix the offsets"
             if self.unit == "codepoint" and 0 <= start < end <= src.map.utf16_length:
                 hint = "they fit in UTF-16 units: use --offsets utf16"
             raise Bad(
-                f"span [{start}, {end}) {label} is not inside the text (0..{size}"
+                f"span {at} {label} is not inside the text (0..{size}"
                 f" {_UNIT_NAMES.get(self.unit, self.unit)}, start < end): {hint}"
             )
         s, e = start, end
@@ -176,7 +179,7 @@ class Reading:
                 s, e = src.map.to_codepoint(start), src.map.to_codepoint(end)
             except ValueError:
                 raise Bad(
-                    f"span [{start}, {end}) {label} splits a character above U+FFFF (an emoji,"
+                    f"span {at} {label} splits a character above U+FFFF (an emoji,"
                     " 𝔘) in two: the offsets must be code points, use --offsets codepoint"
                 ) from None
         if quote is not None and src.text[s:e] != quote:
@@ -186,7 +189,7 @@ class Reading:
             elif self.unit == "utf16" and src.text[start:end] == quote:
                 hint = "the quote matches when the offsets are code points: use --offsets codepoint"
             raise Bad(
-                f"span [{start}, {end}) {label} quotes {quote!r} but the text there is"
+                f"span {at} {label} quotes {quote!r} but the text there is"
                 f" {src.text[s:e]!r}: {hint}"
             )
         span_id = span_id or src.new_id(self.fmt, analyst, s, e, label)
@@ -258,6 +261,67 @@ def refuse_lone_surrogates(content: str, name: str) -> None:
         )
 
 
+# What a JSON parser reads past: a string whole (its brackets and digits are
+# text), a bracket, or a number (an integer when it has no fraction or exponent).
+_JSON_TOKENS = re.compile(
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|-?([0-9]+)((?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)'
+)
+_DECODER = json.JSONDecoder()
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, but JSON nested deeper than Python's parser goes, or an
+    integer longer than Python converts (4,300 digits), raises
+    ``json.JSONDecodeError`` at the place where it is, as any other bad JSON does
+    (not a RecursionError or a ValueError, which callers would meet as a traceback)."""
+    return _parsed(json.loads, text)
+
+
+def raw_decode(text: str, at: int) -> tuple[Any, int]:
+    """``json.JSONDecoder().raw_decode`` from ``at``, failing as ``loads`` does."""
+    return _parsed(lambda whole: _DECODER.raw_decode(whole, at), text)  # type: ignore[no-any-return]
+
+
+def _parsed(parse: Callable[[str], Any], text: str) -> Any:
+    try:
+        return parse(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        problem, pos = _deepest(text)
+    except ValueError:  # Python's limit on the digits of an integer
+        problem, pos = _longest_integer(text)
+    raise json.JSONDecodeError(problem, text, pos) from None
+
+
+def _deepest(text: str) -> tuple[str, int]:
+    """How deep arrays and objects nest, and where they first nest that deep."""
+    depth = deepest = at = 0
+    for token in _JSON_TOKENS.finditer(text):
+        kind = token.group()[0]
+        if kind in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, token.start()
+        elif kind in "]}":
+            depth -= 1
+    return f"too deeply nested to read: {deepest:,} levels of arrays and objects, the deepest", at
+
+
+def _longest_integer(text: str) -> tuple[str, int]:
+    """The first integer with more digits than Python converts, and where it is."""
+    limit = sys.get_int_max_str_digits()
+    for token in _JSON_TOKENS.finditer(text):
+        digits = token.group(1)
+        if digits is not None and not token.group(2) and len(digits) > limit:
+            return (
+                f"a {len(digits):,}-digit number, over the {limit:,} digits that can be read,"
+                " starting",
+                token.start(),
+            )
+    return "a number too long to read", 0
+
+
 def json_problem(exc: json.JSONDecodeError) -> str:
     """What the JSON parser found, and where: "Expecting ',' delimiter at column 12"."""
     return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
@@ -280,11 +344,11 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as exc:
             if first and lenient:
                 try:
-                    whole = json.loads(content)
+                    whole = loads(content)
                 except json.JSONDecodeError:
                     whole = None
                 if isinstance(whole, (dict, list)):

@@ -47,6 +47,7 @@ from .common import (
     SourceText,
     id_key,
     json_records,
+    loads,
     lost_lines,
     offset_unit,
     write_atomically,
@@ -75,7 +76,7 @@ def _first_json(first_text: str) -> Any:
     text = first_text.lstrip("\ufeff \t\r\n")
     for candidate in (text.split("\n", 1)[0], text):
         try:
-            return json.loads(candidate)
+            return loads(candidate)
         except json.JSONDecodeError:
             continue
     return None

@@ -30,7 +30,7 @@ from ..store.exporting import (
     snapshot_mark,
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport
-from .common import json_problem, refuse_lone_surrogates
+from .common import json_problem, loads, refuse_lone_surrogates
 
 BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
@@ -205,7 +205,7 @@ def sniff(first_text: str) -> bool:
     """True when a file starts with one of our records (used to pick a reader)."""
     line = first_text.lstrip("\ufeff").split("\n", 1)[0]
     try:
-        record = json.loads(line)
+        record = loads(line)
     except json.JSONDecodeError:
         return False
     return isinstance(record, dict) and record.get("offset_unit") == "codepoint"
@@ -240,7 +240,7 @@ def read(
             continue
         where = f"{path.name} line {n}"
         try:
-            obj = json.loads(line)
+            obj = loads(line)
             record = _record(obj, where, annotator)
         except json.JSONDecodeError as exc:
             problem = (

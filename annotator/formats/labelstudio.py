@@ -63,8 +63,10 @@ from .common import (
     SourceText,
     id_key,
     json_problem,
+    loads,
     lost_lines,
     offset_unit,
+    raw_decode,
     refuse_lone_surrogates,
     write_atomically,
 )
@@ -88,7 +90,7 @@ def sniff(first_text: str) -> bool:
     if not text.startswith("["):
         return False
     try:
-        first, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text[1:].lstrip()))
+        first, _ = raw_decode(text, len(text) - len(text[1:].lstrip()))
     except json.JSONDecodeError:  # a first task longer than the sample
         return bool(_TRUNCATED.search(text))
     if not isinstance(first, dict):
@@ -115,7 +117,7 @@ def read(
     try:
         content = path.read_text(encoding="utf-8-sig")
         refuse_lone_surrogates(content, path.name)
-        tasks = json.loads(content)
+        tasks = loads(content)
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     except json.JSONDecodeError as exc:

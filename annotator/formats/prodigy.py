@@ -52,6 +52,7 @@ from .common import (
     Reading,
     SourceText,
     json_records,
+    loads,
     lost_lines,
     offset_unit,
     write_atomically,
@@ -67,7 +68,7 @@ Tokenized = tuple[list[dict[str, Any]], Callable[[int, int], tuple[int, int] | N
 def sniff(first_text: str) -> bool:
     """True when the first line is a Prodigy task (never a native record)."""
     try:
-        obj = json.loads(first_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
+        obj = loads(first_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
     except json.JSONDecodeError:
         return False
     return (
