@@ -330,9 +330,10 @@ def json_problem(exc: json.JSONDecodeError) -> str:
 def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
     """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
 
-    With ``lenient``, a file whose first line is not JSON but which parses whole
-    (one object, or an array of objects) gives its objects as records.  Lines are
-    split on "\\n" only: U+2028 and friends may stand unescaped inside JSON strings.
+    With ``lenient``, a file that is one JSON array of objects (on one line as
+    ``json.dump`` writes it, or pretty-printed), or one pretty-printed object,
+    gives its objects as records.  Lines are split on "\\n" only: U+2028 and
+    friends may stand unescaped inside JSON strings.
     """
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -340,24 +341,38 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     refuse_lone_surrogates(content, path.name)
     first = True
-    for n, line in enumerate(content.split("\n"), 1):
+    lines = content.split("\n")
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             obj = loads(line)
         except json.JSONDecodeError as exc:
-            if first and lenient:
-                try:
-                    whole = loads(content)
-                except json.JSONDecodeError:
-                    whole = None
-                if isinstance(whole, (dict, list)):
-                    for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
-                        yield f"{path.name} record {i}", item
-                    return
+            whole = _whole(content) if first and lenient else None
+            if whole is not None:
+                yield from _items(path.name, whole)
+                return
             obj = Bad(f"not valid JSON ({json_problem(exc)}): fix or remove the line")
+        if first and lenient and isinstance(obj, list):
+            if not any(rest.strip() for rest in lines[n:]):  # the array is the whole file
+                yield from _items(path.name, obj)
+                return
         first = False
         yield f"{path.name} line {n}", obj
+
+
+def _whole(content: str) -> Any:
+    """The file parsed whole when it is one object or array, else None."""
+    try:
+        whole = loads(content)
+    except json.JSONDecodeError:
+        return None
+    return whole if isinstance(whole, (dict, list)) else None
+
+
+def _items(name: str, whole: Any) -> Iterator[tuple[str, Any]]:
+    for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
+        yield f"{name} record {i}", item
 
 
 class OutputText:

@@ -6,10 +6,11 @@ relation shape ``{"text", "entities": [{"id", "start_offset", "end_offset",
 ``username`` or ``user``.  ``Comments``/``comments`` (when not empty), ``meta`` and
 every other key (``variant``, ...) go into the document's meta; a string ``id`` is
 the document uid, a number is kept as ``meta["doccano_id"]``; category labels
-(strings in ``label``) go to ``meta["categories"]``.  A pretty-printed file (one
-object or an array of them, like doccano's own relation example) is read whole
-when its first line is not JSON.  The import-example placeholders
-``column_data``/``column_label`` are refused: rename the columns.
+(strings in ``label``) go to ``meta["categories"]``.  A file that is one JSON
+array of records (on one line, as ``json.dump`` writes it, or pretty-printed), or
+one pretty-printed object like doccano's own relation example, is read whole.
+The import-example placeholders ``column_data``/``column_label`` are refused:
+rename the columns.
 
 Offsets: UTF-16 code units by default, on import and export (``offsets="utf16"``),
 because doccano 1.8.4's interface counts them; ``"codepoint"`` for files written
