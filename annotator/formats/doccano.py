@@ -51,6 +51,7 @@ from .common import (
     loads,
     lost_lines,
     offset_unit,
+    refuse_foreign_spans,
     write_atomically,
 )
 from .offset_guess import record_unit
@@ -129,6 +130,8 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
     text = rest.pop("text", None)
     if not isinstance(text, str) or not text.strip():
         raise Bad('has no "text" string: is this a doccano JSONL export?')
+    if not any(obj.get(key) for key in ("label", "labels", "entities")):
+        refuse_foreign_spans(obj, "doccano", '"label" or "entities"')
     file_unit = reading.unit
     reading.unit = record_unit(reading, text, _offsets(obj))
     try:

@@ -267,6 +267,11 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
             f'{where} has "{foreign[0]}" but no "spans": it is another tool\'s record, not'
             " native JSONL; import it with --format doccano, labelstudio or prodigy"
         )
+    if "offset_unit" not in obj and "answer" in obj:  # its rejected suggestions are no spans
+        raise ImportRefusedError(
+            f'{where} has "answer" but no "offset_unit": it is a Prodigy record, not native'
+            " JSONL; import it with --format prodigy (or without --format)"
+        )
     if unit != "codepoint":
         raise ImportRefusedError(
             f"{where} counts offsets in {unit!r}: only code points are read; convert the file"

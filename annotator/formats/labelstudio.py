@@ -67,6 +67,7 @@ from .common import (
     lost_lines,
     offset_unit,
     raw_decode,
+    refuse_foreign_spans,
     refuse_lone_surrogates,
     write_atomically,
 )
@@ -219,6 +220,8 @@ def _task_record(
         regions = [k for k, v in fields.items() if isinstance(v, list) and v and all(
             isinstance(r, dict) and "start" in r and "labels" in r for r in v)]  # fmt: skip
         results = [{"type": "labels", "value": r} for k in regions for r in fields.pop(k)]
+        if not results:
+            refuse_foreign_spans(task, "labelstudio", "Label Studio regions")
         if results:
             who = reading.analyst(_who({"annotator": task.get("annotator")}))
             layer = {"result": results, **{k: task.get(k) for k in ("created_at", "updated_at")}}

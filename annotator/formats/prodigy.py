@@ -55,6 +55,7 @@ from .common import (
     loads,
     lost_lines,
     offset_unit,
+    refuse_foreign_spans,
     write_atomically,
 )
 
@@ -102,6 +103,8 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         raise obj
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
         raise Bad('has no "text" string: is this a Prodigy JSONL file?')
+    if not obj.get("spans"):
+        refuse_foreign_spans(obj, "prodigy", '"spans"')
     answer = obj.get("answer")
     if answer is not None and answer != "accept":
         reading.note(
