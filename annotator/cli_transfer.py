@@ -14,7 +14,8 @@ from .formats.base import suggestions_left_out
 
 def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
     """``FROM=TO`` pairs; ``FROM=-`` leaves that label's spans (or that type's
-    relations) out of the import."""
+    relations) out of the import.  One FROM given two targets is a usage error:
+    the last would win without a word."""
     mapping: dict[str, str | None] = {}
     for pair in pairs:
         source, sep, target = pair.partition("=")
@@ -23,7 +24,15 @@ def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
                 f"{pair!r} is not FROM=TO, e.g. PER=ACTOR (or PER=- to leave it out)",
                 param_hint="map",
             )
-        mapping[source.strip()] = None if target.strip() == "-" else target.strip()
+        source, target = source.strip(), target.strip()
+        mapped = None if target == "-" else target
+        if source in mapping and mapping[source] != mapped:
+            earlier = "-" if mapping[source] is None else mapping[source]
+            raise click.BadParameter(
+                f"{source}={earlier} and {source}={target} map {source} twice: keep one of them",
+                param_hint="map",
+            )
+        mapping[source] = mapped
     return mapping
 
 
