@@ -26,6 +26,7 @@ from .textfile import read_article, size_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
+MAX_NAMED = 10  # entries a folder's import names as left out; the rest are counted
 
 
 def import_path(
@@ -50,11 +51,12 @@ def import_path(
     if not path.exists():
         raise ImportRefusedError(f"{path.name} does not exist: check the path and import again")
     if path.is_dir() and format != "brat":
-        files = sorted(
-            p for p in path.iterdir()
-            if p.suffix.lower() in SUFFIXES
+        entries = sorted(path.iterdir())
+        files = [
+            p for p in entries
+            if p.suffix.lower() in SUFFIXES and not p.is_dir()
             and not (p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists())
-        )  # fmt: skip
+        ]  # fmt: skip
         if not files:
             raise ImportRefusedError(
                 f"folder {path} has no {', '.join(SUFFIXES)} files: choose another folder"
@@ -73,6 +75,9 @@ def import_path(
                 exc.args = (f"{exc} (the folder's import stopped there: {before} imported"
                             f" before it, {after} not imported)",)  # fmt: skip
                 raise
+        left_out = _left_out(entries)
+        if left_out:
+            total.notes.append(f"Left out of folder {path.name}: {left_out}")
         return total
     fmt = format or registry.detect(path)
     if fmt is None:
@@ -125,6 +130,20 @@ def _files(paths: list[Path]) -> str:
         return "no file"
     names = ", ".join(p.name for p in paths[:3]) + (", …" if len(paths) > 3 else "")
     return f"{counted(len(paths), 'file')} ({names})"
+
+
+def _left_out(entries: list[Path]) -> str:
+    """What a folder's import does not read, as one line: its folders (the import
+    is not recursive) and files of no format it imports.  An .ann beside its .txt
+    is read with it."""
+    names = []
+    for entry in entries:
+        if entry.is_dir():
+            names.append(f"{entry.name}/ (a folder)")
+        elif entry.suffix.lower() not in SUFFIXES:
+            names.append(f"{entry.name} (not a format annotator imports)")
+    shown = ", ".join(names[:MAX_NAMED])
+    return shown + (f" and {len(names) - MAX_NAMED:,} more" if len(names) > MAX_NAMED else "")
 
 
 def _first_non_utf8_byte(path: Path) -> int | None:
