@@ -8,6 +8,7 @@ import click
 
 from .cli import _progress, _quote, analyst_name, cli, db_option, store_at
 from .display_text import counted
+from .errors import AnnotatorError
 from .formats import registry
 from .formats.base import suggestions_left_out
 
@@ -86,11 +87,18 @@ def import_command(
         store.import_limit = int(max_size * 1024 * 1024)
         store.annotation_limit = int(max_annotation_size * 1024 * 1024)
         with _progress(list(files), "Importing") as bar:
-            for path in bar:
-                result = store.import_file(
-                    path, format=fmt, label_map=label_map, skip_invalid=skip_invalid,
-                    offsets=offsets, annotator=annotator,
-                )  # fmt: skip
+            for n, path in enumerate(bar):
+                try:
+                    result = store.import_file(
+                        path, format=fmt, label_map=label_map, skip_invalid=skip_invalid,
+                        offsets=offsets, annotator=annotator,
+                    )  # fmt: skip
+                except AnnotatorError as exc:  # the files before it stay imported: say so
+                    if len(files) > 1:
+                        from .importing import say_where_it_stopped  # lxml: only when needed
+
+                        say_where_it_stopped(exc, "the import", list(files), n)
+                    raise
                 for doc in result:
                     name = doc.meta.get("filename") or path.name
                     click.echo(f"Imported {name}: document {doc.id} {_quote(doc.title)}"

@@ -71,9 +71,7 @@ def import_path(
                     continue
                 if len(files) == 1:
                     raise
-                before, after = _files(files[:n]), _files(files[n + 1 :])
-                exc.args = (f"{exc} (the folder's import stopped there: {before} imported"
-                            f" before it, {after} not imported)",)  # fmt: skip
+                say_where_it_stopped(exc, "the folder's import", files, n)
                 raise
         left_out = _left_out(entries)
         if left_out:
@@ -122,6 +120,15 @@ def import_path(
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result
+
+
+def say_where_it_stopped(exc: AnnotatorError, whose: str, paths: list[Path], n: int) -> None:
+    """Add to ``exc``'s message what an import of ``paths`` that failed on the
+    ``n``-th (from 0) did before: those files stay imported, each being its own
+    transaction, and a script that reads only the error must not think otherwise."""
+    before, after = _files(paths[:n]), _files(paths[n + 1 :])
+    exc.args = (f"{exc} ({whose} stopped there: {before} imported before it,"
+                f" {after} not imported)",)  # fmt: skip
 
 
 def _files(paths: list[Path]) -> str:

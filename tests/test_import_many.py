@@ -24,3 +24,25 @@ def test_a_folder_import_names_what_it_leaves_out(db: Path, tmp_path: Path) -> N
         "1 document added, 0 skipped, 0 spans added",
     ]
     assert rows(db, "SELECT title FROM documents") == [("Alpha story",)]
+
+
+def test_several_files_that_stop_part_way_say_what_was_imported(db: Path, tmp_path: Path) -> None:
+    good, bad, later = tmp_path / "good.jsonl", tmp_path / "bad.jsonl", tmp_path / "c.txt"
+    good.write_text('{"text": "Alpha said Beta.", "offset_unit": "codepoint"}\n')
+    bad.write_text('{"text": \n')  # column 10: the value is missing
+    later.write_text("Gamma story\n")
+    result = run("import", str(good), str(bad), str(later), "--db", str(db))
+    assert result.exit_code == 1
+    assert lines(result.stdout) == ["Imported good.jsonl: document 1 (untitled) (16 characters)"]
+    assert result.stderr == (
+        "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
+        " it (the import stopped there: 1 file (good.jsonl) imported before it, 1 file (c.txt)"
+        " not imported)\n"
+    )
+    assert rows(db, "SELECT text FROM documents") == [("Alpha said Beta.",)]
+    # One file alone says nothing of others.
+    result = run("import", str(bad), "--db", str(db))
+    assert result.stderr == (
+        "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
+        " it\n"
+    )
