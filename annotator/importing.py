@@ -46,6 +46,7 @@ def import_path(
     None is left out), checked against the schema, and
     stored in one transaction: all of it, or (on any error) nothing.
     """
+    _check_label_map(label_map)
     options = dict(format=format, label_map=label_map, skip_invalid=skip_invalid,
                    offsets=offsets, annotator=annotator)  # fmt: skip
     if not path.exists():
@@ -120,6 +121,24 @@ def import_path(
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
     return result
+
+
+def _check_label_map(label_map: Any) -> None:
+    """Refuse a ``label_map`` of the wrong shape before anything is read: a list of
+    pairs would otherwise fail deep in the import as an AttributeError."""
+    if label_map is None:
+        return
+    if not isinstance(label_map, Mapping):
+        raise ImportRefusedError(
+            f"label_map must be a mapping from label to label, such as {{'LOC': 'ACTOR'}}"
+            f" (None leaves a label out), not a {type(label_map).__name__}: pass a dict"
+        )
+    for source, target in label_map.items():
+        if not isinstance(source, str) or not (target is None or isinstance(target, str)):
+            raise ImportRefusedError(
+                f"label_map maps {source!r} to {target!r}: it must map label names (strings)"
+                " to label names or to None"
+            )
 
 
 def say_where_it_stopped(exc: AnnotatorError, whose: str, paths: list[Path], n: int) -> None:

@@ -195,3 +195,20 @@ def test_one_label_mapped_twice_is_a_usage_error_naming_both(tmp_path):
         prog_name="annotator",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_a_label_map_of_the_wrong_type_is_named_as_the_mistake(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    before = sha256(store.path)
+    with pytest.raises(ImportRefusedError) as info:
+        store.import_file(news, label_map=[("PER", "ACTOR")])
+    assert str(info.value) == (
+        "label_map must be a mapping from label to label, such as {'LOC': 'ACTOR'} (None leaves"
+        " a label out), not a list: pass a dict"
+    )
+    with pytest.raises(ImportRefusedError) as info:
+        store.import_file(news, label_map={"PER": 3})
+    assert str(info.value) == (
+        "label_map maps 'PER' to 3: it must map label names (strings) to label names or to None"
+    )
+    assert sha256(store.path) == before and store.document_count() == 0
