@@ -8,13 +8,15 @@ import click
 
 from .cli import _progress, _quote, analyst_name, cli, db_option, store_at
 from .display_text import counted
+from .errors import AnnotatorError
 from .formats import registry
 from .formats.base import left_out_of
 
 
 def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
     """``FROM=TO`` pairs; ``FROM=-`` leaves that label's spans (or that type's
-    relations) out of the import."""
+    relations) out of the import.  One FROM given two targets is a usage error:
+    the last would win without a word."""
     mapping: dict[str, str | None] = {}
     for pair in pairs:
         source, sep, target = pair.partition("=")
@@ -23,7 +25,15 @@ def _label_map(pairs: tuple[str, ...]) -> dict[str, str | None]:
                 f"{pair!r} is not FROM=TO, e.g. PER=ACTOR (or PER=- to leave it out)",
                 param_hint="map",
             )
-        mapping[source.strip()] = None if target.strip() == "-" else target.strip()
+        source, target = source.strip(), target.strip()
+        mapped = None if target == "-" else target
+        if source in mapping and mapping[source] != mapped:
+            earlier = "-" if mapping[source] is None else mapping[source]
+            raise click.BadParameter(
+                f"{source}={earlier} and {source}={target} map {source} twice: keep one of them",
+                param_hint="map",
+            )
+        mapping[source] = mapped
     return mapping
 
 
@@ -77,11 +87,18 @@ def import_command(
         store.import_limit = int(max_size * 1024 * 1024)
         store.annotation_limit = int(max_annotation_size * 1024 * 1024)
         with _progress(list(files), "Importing") as bar:
-            for path in bar:
-                result = store.import_file(
-                    path, format=fmt, label_map=label_map, skip_invalid=skip_invalid,
-                    offsets=offsets, annotator=annotator,
-                )  # fmt: skip
+            for n, path in enumerate(bar):
+                try:
+                    result = store.import_file(
+                        path, format=fmt, label_map=label_map, skip_invalid=skip_invalid,
+                        offsets=offsets, annotator=annotator,
+                    )  # fmt: skip
+                except AnnotatorError as exc:  # the files before it stay imported: say so
+                    if len(files) > 1:
+                        from .importing import say_where_it_stopped  # lxml: only when needed
+
+                        say_where_it_stopped(exc, "the import", list(files), n)
+                    raise
                 for doc in result:
                     name = doc.meta.get("filename") or path.name
                     click.echo(f"Imported {name}: document {doc.id} {_quote(doc.title)}"

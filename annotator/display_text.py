@@ -142,3 +142,15 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     """``text`` filled with spaces to ``width`` terminal columns (on the left if ``right``)."""
     fill = " " * max(0, width - cells(text))
     return fill + text if right else text + fill
+
+
+def offset(value: object) -> str:
+    """An offset from a file as a message shows it: an integer of more than 20
+    digits (a hostile file's 4,000) as its first and last digits and its length,
+    anything else as its repr cut to 40 characters, so the message stays one
+    readable line."""
+    if type(value) is not int:
+        return shorten(repr(value), 40)
+    digits = str(value)
+    size = len(digits.lstrip("-"))
+    return digits if size <= 20 else f"{digits[:-size + 6]}…{digits[-4:]} ({size:,} digits)"

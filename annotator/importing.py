@@ -27,6 +27,7 @@ from .textfile import read_article, size_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
+MAX_NAMED = 10  # entries a folder's import names as left out; the rest are counted
 
 
 def import_path(
@@ -46,16 +47,18 @@ def import_path(
     None is left out), checked against the schema, and
     stored in one transaction: all of it, or (on any error) nothing.
     """
+    _check_label_map(label_map)
     options = dict(format=format, label_map=label_map, skip_invalid=skip_invalid,
                    offsets=offsets, annotator=annotator)  # fmt: skip
     if not path.exists():
         raise ImportRefusedError(f"{path.name} does not exist: check the path and import again")
     if path.is_dir() and format != "brat":
-        files = sorted(
-            p for p in path.iterdir()
-            if p.suffix.lower() in SUFFIXES
+        entries = sorted(path.iterdir())
+        files = [
+            p for p in entries
+            if p.suffix.lower() in SUFFIXES and not p.is_dir()
             and not (p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists())
-        )  # fmt: skip
+        ]  # fmt: skip
         if not files:
             raise ImportRefusedError(
                 f"folder {path} has no {', '.join(SUFFIXES)} files: choose another folder"
@@ -70,10 +73,11 @@ def import_path(
                     continue
                 if len(files) == 1:
                     raise
-                before, after = _files(files[:n]), _files(files[n + 1 :])
-                exc.args = (f"{exc} (the folder's import stopped there: {before} imported"
-                            f" before it, {after} not imported)",)  # fmt: skip
+                say_where_it_stopped(exc, "the folder's import", files, n)
                 raise
+        left_out = _left_out(entries)
+        if left_out:
+            total.notes.append(f"Left out of folder {path.name}: {left_out}")
         return total
     fmt = format or registry.detect(path)
     if fmt is None:
@@ -120,12 +124,53 @@ def import_path(
     return result
 
 
+def _check_label_map(label_map: Any) -> None:
+    """Refuse a ``label_map`` of the wrong shape before anything is read: a list of
+    pairs would otherwise fail deep in the import as an AttributeError."""
+    if label_map is None:
+        return
+    if not isinstance(label_map, Mapping):
+        raise ImportRefusedError(
+            f"label_map must be a mapping from label to label, such as {{'LOC': 'ACTOR'}}"
+            f" (None leaves a label out), not a {type(label_map).__name__}: pass a dict"
+        )
+    for source, target in label_map.items():
+        if not isinstance(source, str) or not (target is None or isinstance(target, str)):
+            raise ImportRefusedError(
+                f"label_map maps {source!r} to {target!r}: it must map label names (strings)"
+                " to label names or to None"
+            )
+
+
+def say_where_it_stopped(exc: AnnotatorError, whose: str, paths: list[Path], n: int) -> None:
+    """Add to ``exc``'s message what an import of ``paths`` that failed on the
+    ``n``-th (from 0) did before: those files stay imported, each being its own
+    transaction, and a script that reads only the error must not think otherwise."""
+    before, after = _files(paths[:n]), _files(paths[n + 1 :])
+    exc.args = (f"{exc} ({whose} stopped there: {before} imported before it,"
+                f" {after} not imported)",)  # fmt: skip
+
+
 def _files(paths: list[Path]) -> str:
     """"no file", "1 file (a.txt)", "5 files (a.txt, b.txt, c.txt, …)"."""
     if not paths:
         return "no file"
     names = ", ".join(p.name for p in paths[:3]) + (", …" if len(paths) > 3 else "")
     return f"{counted(len(paths), 'file')} ({names})"
+
+
+def _left_out(entries: list[Path]) -> str:
+    """What a folder's import does not read, as one line: its folders (the import
+    is not recursive) and files of no format it imports.  An .ann beside its .txt
+    is read with it."""
+    names = []
+    for entry in entries:
+        if entry.is_dir():
+            names.append(f"{entry.name}/ (a folder)")
+        elif entry.suffix.lower() not in SUFFIXES:
+            names.append(f"{entry.name} (not a format annotator imports)")
+    shown = ", ".join(names[:MAX_NAMED])
+    return shown + (f" and {len(names) - MAX_NAMED:,} more" if len(names) > MAX_NAMED else "")
 
 
 def _first_non_utf8_byte(path: Path) -> int | None:

@@ -13,7 +13,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from hostile import count, doccano_line, run
+from hostile import count, doccano_line, everything_stored, run
 
 from annotator import ImportRefusedError, open_store
 
@@ -326,3 +326,86 @@ def test_malformed_records_are_refused_in_one_line_or_read(tmp_path: Path, name:
             assert conn.execute("SELECT note FROM spans WHERE label = 'ACTOR'").fetchall() == [
                 ("1\ntwo",)
             ]
+
+
+# -- JSON that Python's parser cannot read: nesting and integer digits ------------------
+
+# '{"text": "abc def", "meta": {"x": ' is 34 characters: the 100,000th "[" (the
+# deepest, 2 + 100,000 levels) is character 34 + 99,999, column 100,034.
+DEEP = '{"text": "abc def", "meta": {"x": ' + "[" * 100_000 + "]" * 100_000 + '}, "spans": []}'
+DEEP_PROBLEM = (
+    "too deeply nested to read: 100,002 levels of arrays and objects, the deepest at column 100034"
+)
+# '{"text": "abc def", "spans": [{"start": 0, "end": ' is 50 characters: column 51.
+LONG_INT = '{"text": "abc def", "spans": [{"start": 0, "end": ' + "9" * 5_000 + ', "label": "A"}]}'
+LONG_PROBLEM = "a 5,000-digit number, over the 4,300 digits that can be read, starting at column 51"
+# What each reader says around the parser's problem, for line 1 of "bad" + suffix.
+NOT_JSON = {
+    "jsonl": "{name} line 1 is not valid JSON ({problem}): fix or remove it",
+    "doccano": "{name} line 1: not valid JSON ({problem}): fix or remove the line",
+    "prodigy": "{name} line 1: not valid JSON ({problem}): fix or remove the line",
+    "labelstudio": "{name} line 1: not valid JSON ({problem}): a Label Studio export is one"
+    " JSON array of tasks; export it again",
+}
+
+
+@pytest.mark.parametrize("content", [DEEP, LONG_INT], ids=["deep", "long-integer"])
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [(".jsonl", None), (".json", None), (".jsonl", "jsonl"), (".jsonl", "doccano"),
+     (".jsonl", "prodigy"), (".json", "labelstudio")],
+)  # fmt: skip
+def test_json_too_deep_or_too_long_for_python_is_refused_in_one_line(
+    tmp_path: Path, content: str, suffix: str, fmt: str | None
+) -> None:
+    source, db = tmp_path / f"bad{suffix}", tmp_path / "t.db"
+    source.write_text(content + "\n")
+    run("import", str(write_plain(tmp_path)), "--db", str(db))
+    before = everything_stored(db)
+    result = run("import", str(source), *(["--format", fmt] if fmt else []), "--db", str(db))
+    # Recognised by no reader, a .jsonl goes to the native one, a .json to Label Studio's.
+    reader = fmt or ("jsonl" if suffix == ".jsonl" else "labelstudio")
+    problem = DEEP_PROBLEM if content is DEEP else LONG_PROBLEM
+    message = NOT_JSON[reader].format(name=source.name, problem=problem)
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+    assert everything_stored(db) == before
+
+
+def write_plain(folder: Path) -> Path:
+    article = folder / "plain.txt"
+    article.write_text("Kyiv bridge reopens.\n")
+    return article
+
+
+def test_json_too_deep_is_refused_by_the_api_naming_its_line(tmp_path: Path) -> None:
+    # A pretty-printed Label Studio file: the deep value starts on line 3.
+    source = tmp_path / "tasks.json"
+    source.write_text('[\n{"data": {"text": "abc def"},\n "meta": ' + "[" * 100_000
+                      + "]" * 100_000 + "}\n]\n")  # fmt: skip
+    with open_store(tmp_path / "t.db") as store:
+        with pytest.raises(ImportRefusedError) as info:
+            store.import_file(source)
+        assert store.document_count() == 0
+    # The file's "[", the task's "{" and 100,000 more; ' "meta": ' is 9 characters,
+    # so the 100,000th "[" is column 9 + 100,000.
+    assert str(info.value) == (
+        "tasks.json line 3: not valid JSON (too deeply nested to read: 100,002 levels of"
+        " arrays and objects, the deepest at column 100009): a Label Studio export is one"
+        " JSON array of tasks; export it again"
+    )
+
+
+def test_a_4_000_digit_offset_is_shortened_in_the_message(tmp_path: Path) -> None:
+    native, doccano, db = tmp_path / "far.jsonl", tmp_path / "far2.jsonl", tmp_path / "t.db"
+    native.write_text('{"text": "abc def", "offset_unit": "codepoint", "spans": [{"start": 0,'
+                      ' "end": ' + "9" * 4_000 + ', "label": "ACTOR"}]}\n')  # fmt: skip
+    doccano.write_text('{"text": "abc def", "label": [[-' + "8" * 4_000 + ', 3, "ACTOR"]]}\n')
+    result = run("import", str(native), "--db", str(db))
+    assert (result.exit_code, result.output) == (1, (
+        "Error: far.jsonl line 1: span [0, 999999…9999 (4,000 digits)) is not inside the text"
+        " (0..7 code points, start < end): fix the offsets\n"))  # fmt: skip
+    result = run("import", str(doccano), "--db", str(db))
+    assert (result.exit_code, result.output) == (1, (
+        "Error: far2.jsonl line 1: span [-888888…8888 (4,000 digits), 3) ACTOR is not inside"
+        " the text (0..7 UTF-16 units, start < end): fix the offsets\n"))  # fmt: skip
+    assert count(db, "documents") == 0

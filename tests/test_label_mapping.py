@@ -175,3 +175,40 @@ def test_a_label_mapped_to_a_relation_type_is_named_as_the_mistake(tmp_path):
         " label (CLAIM, ACTOR, DATE, CITATION), or to - to leave those spans out\n"
     )
     assert not db.exists()
+
+
+def test_one_label_mapped_twice_is_a_usage_error_naming_both(tmp_path):
+    news, db = write_news(tmp_path / "news.jsonl"), tmp_path / "t.db"
+    result = CliRunner().invoke(
+        cli, ["import", str(news), "--map", "ORG=ACTOR", "--map", "PER=ACTOR", "--map", "ORG=-",
+              "--db", str(db)], prog_name="annotator",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for map: ORG=ACTOR and ORG=- map ORG twice: keep one of them"
+    )
+    assert not db.exists()
+    # The same mapping given twice says one thing: it imports.
+    result = CliRunner().invoke(
+        cli, ["import", str(news), "--map", "ORG=ACTOR", "--map", "PER=ACTOR", "--map",
+              "ORG=ACTOR", "--map", "said_by=ATTRIBUTED_TO", "--db", str(db)],
+        prog_name="annotator",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_a_label_map_of_the_wrong_type_is_named_as_the_mistake(store, tmp_path):
+    news = write_news(tmp_path / "news.jsonl")
+    before = sha256(store.path)
+    with pytest.raises(ImportRefusedError) as info:
+        store.import_file(news, label_map=[("PER", "ACTOR")])
+    assert str(info.value) == (
+        "label_map must be a mapping from label to label, such as {'LOC': 'ACTOR'} (None leaves"
+        " a label out), not a list: pass a dict"
+    )
+    with pytest.raises(ImportRefusedError) as info:
+        store.import_file(news, label_map={"PER": 3})
+    assert str(info.value) == (
+        "label_map maps 'PER' to 3: it must map label names (strings) to label names or to None"
+    )
+    assert sha256(store.path) == before and store.document_count() == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomicfile import atomic_open
-from ..display_text import with_count
+from ..display_text import offset, with_count
 from ..errors import ExportError, ImportRefusedError
 from ..model import DocumentRecord, Span
 from ..offsets import OffsetMap, utf16_length
@@ -28,6 +28,37 @@ UNITS = {"utf16": "utf16", "utf-16": "utf16", "codepoint": "codepoint", "code-po
 
 class Bad(Exception):
     """One malformed record; the message is ``what is wrong: what to do``."""
+
+
+# Where each tool keeps a record's spans: (key, tool, its --format), in the order
+# asked.  "spans" is native JSONL's when the record has "offset_unit", else Prodigy's.
+_SPAN_KEYS = (
+    ("spans", "native JSONL", "jsonl"),
+    ("spans", "Prodigy", "prodigy"),
+    ("entities", "doccano", "doccano"),
+    ("label", "doccano", "doccano"),
+    ("labels", "doccano", "doccano"),
+    ("annotations", "Label Studio", "labelstudio"),
+    ("predictions", "Label Studio", "labelstudio"),
+)
+
+
+def refuse_foreign_spans(record: dict[str, Any], reader: str, own: str) -> None:
+    """Raise ``Bad`` when ``record`` holds spans where another tool keeps them:
+    ``reader`` (a --format name) found none where it keeps its own (``own``,
+    for the message), and would import the text with every span dropped."""
+    for key, tool, fmt in _SPAN_KEYS:
+        value = record.get(key)
+        if fmt == reader or not value or not isinstance(value, list):
+            continue
+        if key == "spans" and (fmt == "jsonl") != ("offset_unit" in record):
+            continue
+        if key.startswith("label") and not all(isinstance(item, list) for item in value):
+            continue  # doccano's categories or Label Studio's JSON_MIN regions: not doccano spans
+        raise Bad(
+            f'has "{key}" but no {own}: it looks like a {tool} record; import it with'
+            f" --format {fmt} (or without --format)"
+        )
 
 
 def offset_unit(offsets: str | None, default: str, error: type[Exception]) -> str:
@@ -158,16 +189,19 @@ class Reading:
     ) -> dict[str, Any]:
         """A span dict in code points; ``start``/``end`` count the file's unit."""
         if type(start) is not int or type(end) is not int:
-            raise Bad(f"span offsets must be integers, not {start!r}, {end!r}: fix the span")
+            raise Bad(
+                f"span offsets must be integers, not {offset(start)}, {offset(end)}: fix the span"
+            )
+        at = f"[{offset(start)}, {offset(end)})"  # as a message shows them
         if not isinstance(label, str) or not label:
-            raise Bad(f"span [{start}, {end}) has no label: give it one or remove the span")
+            raise Bad(f"span {at} has no label: give it one or remove the span")
         size = src.map.utf16_length if self.unit == "utf16" else src.map.length
         if not 0 <= start < end <= size:
             hint = "fix the offsets"
             if self.unit == "codepoint" and 0 <= start < end <= src.map.utf16_length:
                 hint = "they fit in UTF-16 units: use --offsets utf16"
             raise Bad(
-                f"span [{start}, {end}) {label} is not inside the text (0..{size}"
+                f"span {at} {label} is not inside the text (0..{size}"
                 f" {_UNIT_NAMES.get(self.unit, self.unit)}, start < end): {hint}"
             )
         s, e = start, end
@@ -176,7 +210,7 @@ class Reading:
                 s, e = src.map.to_codepoint(start), src.map.to_codepoint(end)
             except ValueError:
                 raise Bad(
-                    f"span [{start}, {end}) {label} splits a character above U+FFFF (an emoji,"
+                    f"span {at} {label} splits a character above U+FFFF (an emoji,"
                     " 𝔘) in two: the offsets must be code points, use --offsets codepoint"
                 ) from None
         if quote is not None and src.text[s:e] != quote:
@@ -186,7 +220,7 @@ class Reading:
             elif self.unit == "utf16" and src.text[start:end] == quote:
                 hint = "the quote matches when the offsets are code points: use --offsets codepoint"
             raise Bad(
-                f"span [{start}, {end}) {label} quotes {quote!r} but the text there is"
+                f"span {at} {label} quotes {quote!r} but the text there is"
                 f" {src.text[s:e]!r}: {hint}"
             )
         span_id = span_id or src.new_id(self.fmt, analyst, s, e, label)
@@ -258,6 +292,67 @@ def refuse_lone_surrogates(content: str, name: str) -> None:
         )
 
 
+# What a JSON parser reads past: a string whole (its brackets and digits are
+# text), a bracket, or a number (an integer when it has no fraction or exponent).
+_JSON_TOKENS = re.compile(
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|-?([0-9]+)((?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)'
+)
+_DECODER = json.JSONDecoder()
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, but JSON nested deeper than Python's parser goes, or an
+    integer longer than Python converts (4,300 digits), raises
+    ``json.JSONDecodeError`` at the place where it is, as any other bad JSON does
+    (not a RecursionError or a ValueError, which callers would meet as a traceback)."""
+    return _parsed(json.loads, text)
+
+
+def raw_decode(text: str, at: int) -> tuple[Any, int]:
+    """``json.JSONDecoder().raw_decode`` from ``at``, failing as ``loads`` does."""
+    return _parsed(lambda whole: _DECODER.raw_decode(whole, at), text)  # type: ignore[no-any-return]
+
+
+def _parsed(parse: Callable[[str], Any], text: str) -> Any:
+    try:
+        return parse(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        problem, pos = _deepest(text)
+    except ValueError:  # Python's limit on the digits of an integer
+        problem, pos = _longest_integer(text)
+    raise json.JSONDecodeError(problem, text, pos) from None
+
+
+def _deepest(text: str) -> tuple[str, int]:
+    """How deep arrays and objects nest, and where they first nest that deep."""
+    depth = deepest = at = 0
+    for token in _JSON_TOKENS.finditer(text):
+        kind = token.group()[0]
+        if kind in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, token.start()
+        elif kind in "]}":
+            depth -= 1
+    return f"too deeply nested to read: {deepest:,} levels of arrays and objects, the deepest", at
+
+
+def _longest_integer(text: str) -> tuple[str, int]:
+    """The first integer with more digits than Python converts, and where it is."""
+    limit = sys.get_int_max_str_digits()
+    for token in _JSON_TOKENS.finditer(text):
+        digits = token.group(1)
+        if digits is not None and not token.group(2) and len(digits) > limit:
+            return (
+                f"a {len(digits):,}-digit number, over the {limit:,} digits that can be read,"
+                " starting",
+                token.start(),
+            )
+    return "a number too long to read", 0
+
+
 def json_problem(exc: json.JSONDecodeError) -> str:
     """What the JSON parser found, and where: "Expecting ',' delimiter at column 12"."""
     return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
@@ -266,9 +361,10 @@ def json_problem(exc: json.JSONDecodeError) -> str:
 def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
     """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
 
-    With ``lenient``, a file whose first line is not JSON but which parses whole
-    (one object, or an array of objects) gives its objects as records.  Lines are
-    split on "\\n" only: U+2028 and friends may stand unescaped inside JSON strings.
+    With ``lenient``, a file that is one JSON array of objects (on one line as
+    ``json.dump`` writes it, or pretty-printed), or one pretty-printed object,
+    gives its objects as records.  Lines are split on "\\n" only: U+2028 and
+    friends may stand unescaped inside JSON strings.
     """
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -276,24 +372,38 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     refuse_lone_surrogates(content, path.name)
     first = True
-    for n, line in enumerate(content.split("\n"), 1):
+    lines = content.split("\n")
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as exc:
-            if first and lenient:
-                try:
-                    whole = json.loads(content)
-                except json.JSONDecodeError:
-                    whole = None
-                if isinstance(whole, (dict, list)):
-                    for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
-                        yield f"{path.name} record {i}", item
-                    return
+            whole = _whole(content) if first and lenient else None
+            if whole is not None:
+                yield from _items(path.name, whole)
+                return
             obj = Bad(f"not valid JSON ({json_problem(exc)}): fix or remove the line")
+        if first and lenient and isinstance(obj, list):
+            if not any(rest.strip() for rest in lines[n:]):  # the array is the whole file
+                yield from _items(path.name, obj)
+                return
         first = False
         yield f"{path.name} line {n}", obj
+
+
+def _whole(content: str) -> Any:
+    """The file parsed whole when it is one object or array, else None."""
+    try:
+        whole = loads(content)
+    except json.JSONDecodeError:
+        return None
+    return whole if isinstance(whole, (dict, list)) else None
+
+
+def _items(name: str, whole: Any) -> Iterator[tuple[str, Any]]:
+    for i, item in enumerate(whole if isinstance(whole, list) else [whole], 1):
+        yield f"{name} record {i}", item
 
 
 class OutputText:

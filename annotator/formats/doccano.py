@@ -6,10 +6,11 @@ relation shape ``{"text", "entities": [{"id", "start_offset", "end_offset",
 ``username`` or ``user``.  ``Comments``/``comments`` (when not empty), ``meta`` and
 every other key (``variant``, ...) go into the document's meta; a string ``id`` is
 the document uid, a number is kept as ``meta["doccano_id"]``; category labels
-(strings in ``label``) go to ``meta["categories"]``.  A pretty-printed file (one
-object or an array of them, like doccano's own relation example) is read whole
-when its first line is not JSON.  The import-example placeholders
-``column_data``/``column_label`` are refused: rename the columns.
+(strings in ``label``) go to ``meta["categories"]``.  A file that is one JSON
+array of records (on one line, as ``json.dump`` writes it, or pretty-printed), or
+one pretty-printed object like doccano's own relation example, is read whole.
+The import-example placeholders ``column_data``/``column_label`` are refused:
+rename the columns.
 
 Offsets: UTF-16 code units by default, on import and export (``offsets="utf16"``),
 because doccano 1.8.4's interface counts them; ``"codepoint"`` for files written
@@ -47,8 +48,10 @@ from .common import (
     SourceText,
     id_key,
     json_records,
+    loads,
     lost_lines,
     offset_unit,
+    refuse_foreign_spans,
     write_atomically,
 )
 from .offset_guess import record_unit
@@ -75,7 +78,7 @@ def _first_json(first_text: str) -> Any:
     text = first_text.lstrip("\ufeff \t\r\n")
     for candidate in (text.split("\n", 1)[0], text):
         try:
-            return json.loads(candidate)
+            return loads(candidate)
         except json.JSONDecodeError:
             continue
     return None
@@ -127,6 +130,8 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
     text = rest.pop("text", None)
     if not isinstance(text, str) or not text.strip():
         raise Bad('has no "text" string: is this a doccano JSONL export?')
+    if not any(obj.get(key) for key in ("label", "labels", "entities")):
+        refuse_foreign_spans(obj, "doccano", '"label" or "entities"')
     file_unit = reading.unit
     reading.unit = record_unit(reading, text, _offsets(obj))
     try:

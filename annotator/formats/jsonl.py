@@ -30,7 +30,7 @@ from ..store.exporting import (
     snapshot_mark,
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphans_left_out
-from .common import json_problem, refuse_lone_surrogates
+from .common import json_problem, loads, refuse_lone_surrogates
 from .registry import refuse_database_target
 
 BLOCK = 8  # documents per query of span groups, at most
@@ -201,7 +201,7 @@ def sniff(first_text: str) -> bool:
     """True when a file starts with one of our records (used to pick a reader)."""
     line = first_text.lstrip("\ufeff").split("\n", 1)[0]
     try:
-        record = json.loads(line)
+        record = loads(line)
     except json.JSONDecodeError:
         return False
     return isinstance(record, dict) and record.get("offset_unit") == "codepoint"
@@ -236,7 +236,7 @@ def read(
             continue
         where = f"{path.name} line {n}"
         try:
-            obj = json.loads(line)
+            obj = loads(line)
             record = _record(obj, where, annotator)
         except json.JSONDecodeError as exc:
             problem = (
@@ -262,6 +262,11 @@ def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecor
         raise ImportRefusedError(
             f'{where} has "{foreign[0]}" but no "spans": it is another tool\'s record, not'
             " native JSONL; import it with --format doccano, labelstudio or prodigy"
+        )
+    if "offset_unit" not in obj and "answer" in obj:  # its rejected suggestions are no spans
+        raise ImportRefusedError(
+            f'{where} has "answer" but no "offset_unit": it is a Prodigy record, not native'
+            " JSONL; import it with --format prodigy (or without --format)"
         )
     if unit != "codepoint":
         raise ImportRefusedError(

@@ -63,8 +63,11 @@ from .common import (
     SourceText,
     id_key,
     json_problem,
+    loads,
     lost_lines,
     offset_unit,
+    raw_decode,
+    refuse_foreign_spans,
     refuse_lone_surrogates,
     write_atomically,
 )
@@ -88,7 +91,7 @@ def sniff(first_text: str) -> bool:
     if not text.startswith("["):
         return False
     try:
-        first, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text[1:].lstrip()))
+        first, _ = raw_decode(text, len(text) - len(text[1:].lstrip()))
     except json.JSONDecodeError:  # a first task longer than the sample
         return bool(_TRUNCATED.search(text))
     if not isinstance(first, dict):
@@ -115,7 +118,7 @@ def read(
     try:
         content = path.read_text(encoding="utf-8-sig")
         refuse_lone_surrogates(content, path.name)
-        tasks = json.loads(content)
+        tasks = loads(content)
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     except json.JSONDecodeError as exc:
@@ -217,6 +220,8 @@ def _task_record(
         regions = [k for k, v in fields.items() if isinstance(v, list) and v and all(
             isinstance(r, dict) and "start" in r and "labels" in r for r in v)]  # fmt: skip
         results = [{"type": "labels", "value": r} for k in regions for r in fields.pop(k)]
+        if not results:
+            refuse_foreign_spans(task, "labelstudio", "Label Studio regions")
         if results:
             who = reading.analyst(_who({"annotator": task.get("annotator")}))
             layer = {"result": results, **{k: task.get(k) for k in ("created_at", "updated_at")}}

@@ -52,8 +52,10 @@ from .common import (
     Reading,
     SourceText,
     json_records,
+    loads,
     lost_lines,
     offset_unit,
+    refuse_foreign_spans,
     write_atomically,
 )
 
@@ -67,7 +69,7 @@ Tokenized = tuple[list[dict[str, Any]], Callable[[int, int], tuple[int, int] | N
 def sniff(first_text: str) -> bool:
     """True when the first line is a Prodigy task (never a native record)."""
     try:
-        obj = json.loads(first_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
+        obj = loads(first_text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
     except json.JSONDecodeError:
         return False
     return (
@@ -101,6 +103,8 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         raise obj
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
         raise Bad('has no "text" string: is this a Prodigy JSONL file?')
+    if not obj.get("spans"):
+        refuse_foreign_spans(obj, "prodigy", '"spans"')
     answer = obj.get("answer")
     if answer is not None and answer != "accept":
         reading.note(

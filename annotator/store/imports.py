@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..display_text import counted
+from ..display_text import counted, offset
 from ..errors import (
     DuplicateDocumentError,
     InvalidRelationError,
@@ -432,7 +432,8 @@ class ImportsMixin(SpansMixin):
             named = f"span {span['id']} " if span.get("id") else "span "
             if not 0 <= start < end <= len(text):
                 raise InvalidSpanError(
-                    f"{named}[{start}, {end}) is not inside the text (0..{len(text)} code points,"
+                    f"{named}[{offset(start)}, {offset(end)}) is not inside the text"
+                    f" (0..{len(text)} code points,"
                     " start < end): fix the offsets"
                 )
             if quote is not None and text[start:end] != quote:

@@ -1,0 +1,106 @@
+"""A file imported with the wrong --format is refused in one line naming the format
+it looks like, never imported with its spans dropped or its rejected suggestions
+kept.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hostile import count, everything_stored, run
+
+DATA = Path(__file__).parent / "data"
+# 15 Prodigy tasks: 4 accepted (Google, Windows, Kleenex, iPhoto), 10 rejected, 1 ignored.
+REDDIT = DATA / "prodigy" / "annotated_reddit-PRODUCT-ner.first15.jsonl"
+# One doccano record (line 1) with 50 "label" spans.
+DOCCANO = DATA / "doccano" / "dc-1.8.4-export-100-sample.jsonl"
+PRODIGY = "it looks like a Prodigy record; import it with --format prodigy (or without --format)"
+DOCCANO_TOO = (
+    "it looks like a doccano record; import it with --format doccano (or without --format)"
+)
+
+
+def imported_into(tmp_path: Path) -> Path:
+    """A database holding one article, to show that a refusal changes nothing."""
+    db, article = tmp_path / "t.db", tmp_path / "bridge.txt"
+    article.write_text("Kyiv bridge reopens.\n")
+    assert run("import", str(article), "--db", str(db)).exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize(
+    ("source", "fmt", "message"),
+    [
+        (REDDIT, "jsonl", f'{REDDIT.name} line 1 has "answer" but no "offset_unit": it is a'
+         " Prodigy record, not native JSONL; import it with --format prodigy (or without"
+         " --format)"),
+        (REDDIT, "doccano",
+         f'{REDDIT.name} line 1: has "spans" but no "label" or "entities": {PRODIGY}'),
+        (DOCCANO, "prodigy", f'{DOCCANO.name} line 1: has "label" but no "spans": {DOCCANO_TOO}'),
+        (DOCCANO, "labelstudio",
+         f'{DOCCANO.name} record 1: has "label" but no Label Studio regions: {DOCCANO_TOO}'),
+    ],
+    ids=["prodigy-as-jsonl", "prodigy-as-doccano", "doccano-as-prodigy", "doccano-as-labelstudio"],
+)  # fmt: skip
+def test_a_file_read_with_another_tools_format_is_refused(
+    tmp_path: Path, source: Path, fmt: str, message: str
+) -> None:
+    db = imported_into(tmp_path)
+    before = everything_stored(db)
+    result = run("import", str(source), "--format", fmt, "--map", "PRODUCT=ACTOR", "--db", str(db))
+    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
+    assert everything_stored(db) == before
+
+
+def test_without_format_the_prodigy_file_imports_only_what_was_accepted(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    refused = run("import", str(REDDIT), "--format", "jsonl", "--map", "PRODUCT=ACTOR",
+                  "--db", str(db))  # fmt: skip
+    assert refused.exit_code == 1 and count(db, "documents") == 0
+    result = run("import", str(REDDIT), "--map", "PRODUCT=ACTOR", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "4 documents added, 0 skipped, 4 spans added"
+    stored = everything_stored(db)
+    assert "Kleenex" in stored and "Stranger" not in stored  # an accepted and a rejected one
+
+
+@pytest.mark.parametrize(
+    ("record", "fmt", "message"),
+    [
+        ({"text": "Kyiv bridge", "offset_unit": "codepoint",
+          "spans": [{"start": 0, "end": 4, "label": "ACTOR"}]}, "doccano",
+         'has "spans" but no "label" or "entities": it looks like a native JSONL record;'
+         " import it with --format jsonl (or without --format)"),
+        ({"text": "Kyiv bridge", "answer": "accept",
+          "spans": [{"start": 0, "end": 4, "label": "ACTOR"}]}, "labelstudio",
+         f'has "spans" but no Label Studio regions: {PRODIGY}'),
+        ({"text": "Kyiv bridge", "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 4, "label": "ACTOR"}]}, "prodigy",
+         f'has "entities" but no "spans": {DOCCANO_TOO}'),
+    ],
+    ids=["native-as-doccano", "prodigy-as-labelstudio", "doccano-entities-as-prodigy"],
+)  # fmt: skip
+def test_a_record_with_only_another_tools_spans_is_refused(
+    tmp_path: Path, record: dict[str, object], fmt: str, message: str
+) -> None:
+    source, db = tmp_path / "one.json", tmp_path / "t.db"
+    source.write_text(json.dumps(record) + "\n")
+    result = run("import", str(source), "--format", fmt, "--db", str(db))
+    where = "record 1" if fmt == "labelstudio" else "line 1"
+    assert (result.exit_code, result.output) == (1, f"Error: one.json {where}: {message}\n")
+    assert count(db, "documents") == 0
+
+
+def test_only_records_whose_spans_would_be_dropped_are_refused(tmp_path: Path) -> None:
+    source, db = tmp_path / "plain.jsonl", tmp_path / "t.db"
+    source.write_text('{"text": "Kyiv bridge reopens.", "label": [[0, 4, "ACTOR"]]}\n')
+    result = run("import", str(source), "--format", "prodigy", "--db", str(db))
+    assert (result.exit_code, count(db, "documents")) == (1, 0)
+    # Nothing to drop: a doccano line without labels, a Prodigy task without spans.
+    source.write_text('{"text": "Kyiv bridge reopens.", "label": []}\n')
+    assert run("import", str(source), "--format", "prodigy", "--db", str(db)).exit_code == 0
+    source.write_text('{"text": "Lviv bridge reopens.", "answer": "accept", "spans": []}\n')
+    assert run("import", str(source), "--format", "doccano", "--db", str(db)).exit_code == 0
+    assert (count(db, "documents"), count(db, "spans")) == (2, 0)

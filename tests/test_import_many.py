@@ -1,0 +1,48 @@
+"""Importing several files at once, or a folder: what is left out is named, and an
+import that stops part-way says what it imported before it stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import lines, rows, run
+
+
+def test_a_folder_import_names_what_it_leaves_out(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "fold"
+    (folder / "sub" / "br").mkdir(parents=True)
+    (folder / "sub" / "br" / "x.txt").write_text("Inside a subfolder.\n")
+    (folder / "a.txt").write_text("Alpha story\nbody one\n")
+    (folder / "e.jsonld").write_text("{}\n")  # a W3C export: no format we import
+    (folder / "notes.csv").write_text("a,b\n")
+    result = run("import", str(folder), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout) == [
+        'Imported a.txt: document 1 "Alpha story" (21 characters)',
+        "Note: Left out of folder fold: e.jsonld (not a format annotator imports),"
+        " notes.csv (not a format annotator imports), sub/ (a folder)",
+        "1 document added, 0 skipped, 0 spans added",
+    ]
+    assert rows(db, "SELECT title FROM documents") == [("Alpha story",)]
+
+
+def test_several_files_that_stop_part_way_say_what_was_imported(db: Path, tmp_path: Path) -> None:
+    good, bad, later = tmp_path / "good.jsonl", tmp_path / "bad.jsonl", tmp_path / "c.txt"
+    good.write_text('{"text": "Alpha said Beta.", "offset_unit": "codepoint"}\n')
+    bad.write_text('{"text": \n')  # column 10: the value is missing
+    later.write_text("Gamma story\n")
+    result = run("import", str(good), str(bad), str(later), "--db", str(db))
+    assert result.exit_code == 1
+    assert lines(result.stdout) == ["Imported good.jsonl: document 1 (untitled) (16 characters)"]
+    assert result.stderr == (
+        "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
+        " it (the import stopped there: 1 file (good.jsonl) imported before it, 1 file (c.txt)"
+        " not imported)\n"
+    )
+    assert rows(db, "SELECT text FROM documents") == [("Alpha said Beta.",)]
+    # One file alone says nothing of others.
+    result = run("import", str(bad), "--db", str(db))
+    assert result.stderr == (
+        "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
+        " it\n"
+    )
