@@ -10,6 +10,9 @@ ends.  A query is folded the same way and found with ``str.find`` in the
 folded text; each match goes back to code point offsets in the article
 through those few places.  So "efficient" finds "efﬁcient" and "eﬃcient",
 "strasse" finds "Straße", and a long pasted quote costs what ``find`` costs.
+
+``find_to_tag`` gives the matches "Tag all" may tag, by the rules of tagging
+by hand (``word_edges``): trimmed of white space, and none inside a longer word.
 """
 
 from __future__ import annotations
@@ -17,11 +20,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from .store.search import fold
+from .word_edges import inside_word, trim_spaces
 
 _MARKS = frozenset({"Mn", "Mc", "Me"})  # combining, spacing and enclosing marks
 _NOT_ASCII = re.compile(r"([^\x00-\x7f]+)")
+
+
+@dataclass(frozen=True)
+class TagMatches:
+    """The matches to tag, and how many were left out as part of a longer word."""
+
+    ranges: list[tuple[int, int]]
+    in_longer_words: int
 
 
 class ArticleSearch:
@@ -82,3 +95,19 @@ class ArticleSearch:
                 found.append((start, end))
             at = self.folded.find(needle, at + len(needle))
         return found
+
+    def find_to_tag(self, query: str) -> TagMatches:
+        """The matches of ``query`` as tagging by hand would keep them: white space
+        trimmed off their edges, blank ones dropped, and those whose edges fall
+        inside a longer word left out (counted): "Kyiv" tags "Kyiv" and "Kyiv's",
+        not the start of "Kyivstar"."""
+        text, ranges, left_out = self.text, [], 0
+        for start, end in self.find_all(query):
+            start, end = trim_spaces(text, start, end)
+            if start >= end:
+                continue
+            if inside_word(text, start) or inside_word(text, end):
+                left_out += 1
+            else:
+                ranges.append((start, end))
+        return TagMatches(ranges, left_out)

@@ -184,3 +184,53 @@ def test_painting_the_rest_waits_while_the_analyst_tags(store, make_window, qtbo
     qtbot.waitUntil(lambda: not highlighter.catching_up, timeout=10_000)
     last = window.view.document().lastBlock().previous()
     assert [(r.start, r.length) for r in last.layout().formats()] == [(9, 4)]
+
+
+# Accented names as the tester met them; offsets by hand: Zoë Ångström [0, 12),
+# Łukasz Wróbel [14, 27), Núñez [29, 34), Wednesday evening [36, 53), Ålesund [55, 62).
+NAMES = "Zoë Ångström, Łukasz Wróbel, Núñez, Wednesday evening, Ålesund."
+NAME_RANGES = [(0, 12), (14, 27), (29, 34), (36, 53), (55, 62)]
+
+
+@pytest.fixture
+def names_window(store, make_window):
+    doc = store.add_document(NAMES, title="Names")
+    assert [NAMES[s:e] for s, e in NAME_RANGES] == [
+        "Zoë Ångström", "Łukasz Wróbel", "Núñez", "Wednesday evening", "Ålesund"
+    ]
+    for start, end in NAME_RANGES:
+        store.add_span(doc.id, start, end, "ACTOR", annotator="alice")
+    store.add_span(doc.id, 36, 45, "DATE", annotator="alice", note="Środa, not Thursday")
+    return make_window(store, analyst="alice", document_id=doc.id)
+
+
+def _texts(model):
+    return [model.span_at(r).text for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("angstrom", ["Zoë Ångström"]),
+        ("NUNEZ", ["Núñez"]),
+        ("wrobel", ["Łukasz Wróbel"]),
+        ("lukasz", ["Łukasz Wróbel"]),
+        ("Ångström", ["Zoë Ångström"]),
+        ("zoe", ["Zoë Ångström"]),
+        ("sroda", ["Wednesday"]),  # in the note
+    ],
+)
+def test_span_table_filter_ignores_case_and_accents_as_search_does(names_window, typed, expected):
+    names_window.span_panel.text_box.setText(typed)
+    assert _texts(names_window.span_model) == expected
+
+
+def test_span_table_sorts_the_text_column_by_its_folded_letters(names_window, qtmodeltester):
+    model, table = names_window.span_model, names_window.span_table
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert _texts(model) == [
+        "Ålesund", "Łukasz Wróbel", "Núñez", "Wednesday", "Wednesday evening", "Zoë Ångström"
+    ]
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert _texts(model)[0] == "Zoë Ångström" and _texts(model)[-1] == "Ålesund"
+    qtmodeltester.check(model)

@@ -166,3 +166,62 @@ def test_search_and_tag_all_ignore_how_accents_are_written(
     assert [(s.start, s.end, s.text) for s in store.spans(doc_id)] == [
         (s, e, ACCENTS[s:e]) for s, e in expected
     ]
+
+
+# Tag all keeps tagging by hand's rules.  Counted by hand: "Kyiv" [0, 4), then
+# "Kyiv" inside "Kyivstar" [10, 14) and "Kyivan" [24, 28), "in Kyiv" [61, 68).
+WORDS = "Kyiv said Kyivstar, the Kyivan operator, was back. Officials in Kyiv agreed."
+
+
+@pytest.fixture
+def words(store, make_window, analyst_at):
+    doc_id = store.add_document(WORDS, title="Kyivstar").id
+    return analyst_at(make_window(store, analyst="alice", document_id=doc_id)), doc_id
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_tag_all_leaves_out_matches_inside_longer_words(words, store, dialogs, qtbot, background):
+    alice, doc_id = words
+    alice.window.search.background_at = 1 if background else 10_000
+    search_for(alice, "Kyiv")
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert dialogs.asked[-1][2] == (
+        "Tag 2 matches of “Kyiv” as ACTOR?\n"
+        "2 more are left out: part of a longer word.\n"
+        "Ctrl+Z undoes them all at once."
+    )
+    qtbot.waitUntil(lambda: not alice.window.editor.jobs.busy)
+    assert spans(store, doc_id) == [(0, 4, "ACTOR"), (64, 68, "ACTOR")]
+    assert alice.window.statusBar().currentMessage() == (
+        "Tagged 2 matches as ACTOR; 2 left out as part of a longer word"
+    )
+    alice.view.setFocus()
+    alice.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not alice.window.editor.jobs.busy)
+    assert spans(store, doc_id) == []
+
+
+def test_tag_all_trims_the_spaces_of_the_query(words, store):
+    alice, doc_id = words
+    search_for(alice, "in Kyiv ")
+    alice.press(Qt.Key.Key_3, CTRL_SHIFT)
+    assert [(s.start, s.end, s.text) for s in store.spans(doc_id)] == [(61, 68, "in Kyiv")]
+
+
+@pytest.mark.parametrize("query", [" ", "  \t"])
+def test_tag_all_of_only_spaces_is_refused(words, store, dialogs, query):
+    alice, doc_id = words
+    search_for(alice, query)
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert alice.window.statusBar().currentMessage() == "Nothing to tag: the search is only spaces"
+    assert dialogs.asked == [] and store.spans(doc_id) == []
+
+
+def test_tag_all_says_when_every_match_is_inside_a_longer_word(words, store, dialogs):
+    alice, doc_id = words
+    search_for(alice, "kyivs")
+    alice.press(Qt.Key.Key_2, CTRL_SHIFT)
+    assert alice.window.statusBar().currentMessage() == (
+        "Nothing to tag: no untagged match of “kyivs” (1 left out as part of a longer word)"
+    )
+    assert dialogs.asked == [] and store.spans(doc_id) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.text_search import ArticleSearch
+from annotator.text_search import ArticleSearch, TagMatches
 
 # "Straße" [0, 6), "STRASSE" [7, 14), "Łukasz" [15, 21), "🇺🇦" [22, 24),
 # "Kyiv" [25, 29), "a+b" [30, 33), "(x)" [34, 37), "नमस्ते" [38, 44): न म स ् त े
@@ -80,3 +80,49 @@ def test_ligatures_and_double_letters_fold_wherever_they_stand() -> None:
     assert search.find_all("official") == [(26, 32), (52, 59)]
     assert search.find_all("offer") == [(4, 8)] and search.find_all("staff") == [(42, 46)]
     assert ArticleSearch("Die Masßtäbe gelten.").find_all("massstabe") == [(4, 12)]
+
+
+# "Tag all" keeps tagging by hand's rules.  Counted by hand: "Kyiv" [0, 4),
+# "Kyivstar" [10, 18), "Kyivan" [24, 30), "Kyiv" [64, 68) after "in " [61, 64).
+KYIV = "Kyiv said Kyivstar, the Kyivan operator, was back. Officials in Kyiv agreed."
+
+
+def test_to_tag_leaves_out_matches_inside_longer_words_and_counts_them() -> None:
+    assert [KYIV[0:4], KYIV[10:18], KYIV[24:30], KYIV[61:68]] == [
+        "Kyiv", "Kyivstar", "Kyivan", "in Kyiv"
+    ]
+    search = ArticleSearch(KYIV)
+    assert search.find_all("Kyiv") == [(0, 4), (10, 14), (24, 28), (64, 68)]
+    assert search.find_to_tag("Kyiv") == TagMatches([(0, 4), (64, 68)], in_longer_words=2)
+    assert search.find_to_tag("ivstar") == TagMatches([], in_longer_words=1)  # cuts its start
+    assert search.find_to_tag("kyivstar") == TagMatches([(10, 18)], in_longer_words=0)
+
+
+def test_to_tag_trims_spaces_at_the_edges_and_never_tags_blanks() -> None:
+    search = ArticleSearch(KYIV)
+    assert search.find_to_tag("in Kyiv ") == TagMatches([(61, 68)], in_longer_words=0)
+    assert search.find_to_tag(" Kyiv") == TagMatches([(64, 68)], in_longer_words=2)
+    assert len(search.find_all(" ")) == 11
+    assert search.find_to_tag(" ") == TagMatches([], in_longer_words=0)
+    assert search.find_to_tag("\u00a0\t") == TagMatches([], in_longer_words=0)
+    assert search.find_to_tag("Kyiv s") == TagMatches([], in_longer_words=1)  # "s" of "said"
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "expected"),
+    [
+        ("Kyiv's mayor", "kyiv", [(0, 4)]),  # an apostrophe is a word edge here
+        ("Kyiv-based", "kyiv", [(0, 4)]),
+        ("in 2024, not 20245", "2024", [(3, 7)]),  # digits make words too
+        ("Zoe\u0308s Zoë", "zoe", [(6, 9)]),  # the mark after "e" is part of the word before "s"
+        ("नमस्ते नमस", "नमस", [(7, 10)]),  # न म स ् त े: "नमस" ends inside the word
+        ("我在北京工作", "北京", [(2, 4)]),  # no spaces in Chinese: every edge is a word edge
+        ("Kyiv北京", "kyiv", [(0, 4)]),
+        ("🇺🇦 🇺", "🇺", [(3, 4)]),  # never half a flag
+        ("a\u200db a", "a", [(4, 5)]),  # joined by U+200D: one character
+    ],
+)
+def test_to_tag_word_edges(text: str, query: str, expected: list[tuple[int, int]]) -> None:
+    found = ArticleSearch(text).find_to_tag(query)
+    assert found.ranges == expected
+    assert found.in_longer_words == len(ArticleSearch(text).find_all(query)) - len(expected)

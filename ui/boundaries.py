@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTextBoundaryFinder
 from PySide6.QtGui import QTextBlock, QTextDocument
 
-from .snapping import written_without_spaces
+from annotator.word_edges import written_without_spaces
 
 Reason = QTextBoundaryFinder.BoundaryReason
 

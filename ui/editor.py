@@ -139,8 +139,11 @@ class Editor(DocumentState):
         if self.analyst in self.hidden:
             self.set_hidden(self.hidden - {self.analyst})
 
-    def add_many(self, ranges: list[tuple[int, int]], label: str, *, background: bool) -> None:
-        """Tag code point ranges with ``label`` as ONE undo step (search's "Tag all")."""
+    def add_many(
+        self, ranges: list[tuple[int, int]], label: str, *, background: bool, aside: str = ""
+    ) -> None:
+        """Tag code point ranges with ``label`` as ONE undo step (search's "Tag all");
+        ``aside`` ends the message that says how many were tagged."""
         assert self.document is not None
         doc_id, analyst, seen = self.document.id, self.analyst, self.document.text_sha256
         rows = [{"start": s, "end": e, "label": label, "annotator": analyst} for s, e in ranges]
@@ -151,7 +154,8 @@ class Editor(DocumentState):
                 self._added(spans)
             if self.analyst == analyst:  # else it is in that analyst's history only
                 self.history.record(text)
-            self.message.emit(f"Tagged {with_count('{n} match{|es}', len(spans))} as {label}")
+            tagged = with_count("{n} match{|es}", len(spans))
+            self.message.emit(f"Tagged {tagged} as {label}" + (f"; {aside}" if aside else ""))
             self._saved()
 
         if not background:

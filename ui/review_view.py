@@ -43,6 +43,7 @@ from .commands import History
 from .dialogs import DialogService
 from .review_actions import build_review_actions
 from .review_chart import AgreementChart
+from .review_columns import ReviewColumns
 from .review_controller import ReviewController
 from .review_dialogs import ReviewDialogs
 from .review_models import (
@@ -112,12 +113,7 @@ class ReviewWindow(QMainWindow):
         self.right_title.setObjectName("reviewRightTitle")
         self.model = DiffTableModel(colours, self)
         self.table = table_view(self.model, "reviewDiffTable", self)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column in (2, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        # The category column fits its longest name beside the colour swatch.
-        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("boundary mismatch") + 44)
+        self.columns = ReviewColumns(self.table, list(colours))  # the quotes get the room
         self.agreement_model = AgreementModel(self)
         self.agreement_table = table_view(self.agreement_model, "reviewAgreementTable", self)
         self.agreement_table.horizontalHeader().setSectionResizeMode(
@@ -185,7 +181,8 @@ class ReviewWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal, self)
         bottom.addWidget(self.table)
         bottom.addWidget(side)
-        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(0, 2)  # a smaller window narrows the diff table most
+        bottom.setStretchFactor(1, 1)
         bottom.setSizes([900, 420])
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("reviewSplitter")

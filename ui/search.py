@@ -4,7 +4,9 @@ Matches are found in Python's text as the corpus search finds words (case,
 accents and how an accent is written do not matter; ``ArticleSearch``), so
 their offsets are code points straight away, never cutting a letter from its
 accent; only the selection shown in the view is converted to UTF-16.  "Tag
-all" asks the dialog service first, writes every match with one
+all" keeps the rules of tagging by hand (``ArticleSearch.find_to_tag``: no
+edge spaces, no blank span, no match inside a longer word), asks the dialog
+service first, writes every match with one
 ``store.add_spans`` (one undo step) and, when there are many, does so in a
 worker thread; a second one waits until the first has finished.
 """
@@ -17,7 +19,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from annotator.text_search import ArticleSearch
+from annotator.display_text import with_count
+from annotator.text_search import ArticleSearch, TagMatches
 
 from .dialogs import DialogService
 from .editor import Editor
@@ -78,9 +81,7 @@ class Search(QObject):
         if doc is None or not self.query:
             return []
         if self._cache is None or self._cache[:2] != (doc.id, self.query):
-            if self._article is None or self._article.text is not doc.text:
-                self._article = ArticleSearch(doc.text)
-            self._cache = (doc.id, self.query, self._article.find_all(self.query))
+            self._cache = (doc.id, self.query, self._search(doc.text).find_all(self.query))
         return self._cache[2]
 
     def find(self, *, backwards: bool = False) -> bool:
@@ -107,33 +108,56 @@ class Search(QObject):
         return True
 
     def tag_all(self, label: str) -> None:
-        """Tag every match not yet tagged ``label`` by the analyst, after confirming."""
+        """Tag every match not yet tagged ``label`` by the analyst, after confirming.
+
+        By the rules of tagging by hand (``ArticleSearch.find_to_tag``): no span
+        ends on a space, a blank query tags nothing, and a match inside a longer
+        word ("Kyiv" in "Kyivstar") is left out, and counted in the messages."""
         editor = self.editor
         if editor.document is None or editor.index is None or editor.offsets is None:
             return
         if not self.query:
             self.message.emit("Type what to find first, then Tag all")
             return
+        if not self.query.strip():
+            self.message.emit("Nothing to tag: the search is only spaces")
+            return
         if editor.busy():  # a Tag all still storing: its matches are not tagged yet
             return
         editor.show_own_layer()  # its spans count below: hidden, they were tagged twice
         offsets, index = editor.offsets, editor.index
         assert offsets is not None and index is not None
+        found = self._to_tag()
         todo = [
             (s, e)
-            for s, e in self.matches()
+            for s, e in found.ranges
             if not any(
                 x.span.label == label and x.span.annotator == editor.analyst
                 for x in index.same_range(offsets.to_utf16(s), offsets.to_utf16(e))
             )
         ]
+        left_out = found.in_longer_words
+        aside = with_count("{n} left out as part of a longer word", left_out) if left_out else ""
         if not todo:
-            self.message.emit(f"Nothing to tag: no untagged match of “{self.query}”")
+            why = f" ({aside})" if left_out else ""
+            self.message.emit(f"Nothing to tag: no untagged match of “{self.query}”{why}")
             return
         n = len(todo)
+        more = with_count("{n} more {is|are} left out: part of a longer word.\n", left_out)
         question = (f"Tag {n:,} match{'es' if n != 1 else ''} of “{self.query}” as {label}?\n"
-                    "Ctrl+Z undoes them all at once.")  # fmt: skip
+                    f"{more if left_out else ''}Ctrl+Z undoes them all at once.")  # fmt: skip
         if not self.dialogs.confirm("Tag all", question):
             self.message.emit("Tag all cancelled")
             return
-        editor.add_many(todo, label, background=n >= self.background_at)
+        editor.add_many(todo, label, background=n >= self.background_at, aside=aside)
+
+    def _to_tag(self) -> TagMatches:
+        doc = self.editor.document
+        assert doc is not None
+        return self._search(doc.text).find_to_tag(self.query)
+
+    def _search(self, text: str) -> ArticleSearch:
+        """The open article, read for searching (once per text)."""
+        if self._article is None or self._article.text is not text:
+            self._article = ArticleSearch(text)
+        return self._article

@@ -4,7 +4,8 @@ Positions are UTF-16 units of the document.  Each edge is moved within its own
 block only, with ``QTextBoundaryFinder`` (UAX #29 word boundaries), so
 "Zelen|sky" becomes "Zelensky" and "Kyiv's" stays one word.  Scripts written
 without spaces (Chinese, Japanese, Thai, ...) have no word a reader would
-expect to grow to, so an edge next to such a character stays where it is.
+expect to grow to, so an edge next to such a character stays where it is
+(``annotator.word_edges`` holds that list, and the rules "Tag all" keeps).
 """
 
 from __future__ import annotations
@@ -12,25 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTextBoundaryFinder
 from PySide6.QtGui import QTextDocument
 
-# Scripts written without spaces between words (code point ranges).
-_NO_SPACE_RANGES = (
-    (0x0E00, 0x0EFF),  # Thai, Lao
-    (0x1000, 0x109F),  # Myanmar
-    (0x1780, 0x17FF),  # Khmer
-    (0x2E80, 0x2FDF),  # CJK radicals
-    (0x3000, 0x303F),  # CJK symbols and punctuation
-    (0x3040, 0x31FF),  # Hiragana, Katakana, Bopomofo, Kanbun, ...
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0xFF65, 0xFF9F),  # half-width Katakana
-    (0x20000, 0x3FFFF),  # CJK extensions B-H
-)
-
-
-def written_without_spaces(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _NO_SPACE_RANGES)
+from annotator.word_edges import is_space, written_without_spaces
 
 
 def snap_to_words(document: QTextDocument, start: int, end: int) -> tuple[int, int]:
@@ -52,15 +35,11 @@ def _char(document: QTextDocument, pos: int) -> str:
 
 
 def _trim(document: QTextDocument, start: int, end: int) -> tuple[int, int]:
-    while start < end and _is_space(_char(document, start)):
+    while start < end and is_space(_char(document, start)):
         start += 1
-    while end > start and _is_space(_char(document, end - 1)):
+    while end > start and is_space(_char(document, end - 1)):
         end -= 1
     return start, end
-
-
-def _is_space(ch: str) -> bool:
-    return ch.isspace() or ch in "\u2029\u2028"
 
 
 def _grow(document: QTextDocument, pos: int, *, backwards: bool) -> int:

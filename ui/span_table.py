@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Span
+from annotator.store.search import fold
 
 from .table_model import ColumnsModel, bold_font
 
@@ -45,14 +46,16 @@ Flag = QItemSelectionModel.SelectionFlag
 
 
 def _primary(span: Span, column: int) -> Any:
+    # Folded as search folds (Ångström by A, Łukasz by L, not after Z), then as
+    # written, so that "Zoë" and "Zoe" keep one order.
     if column == 0:
         return span.label
     if column == 1:
-        return span.text.casefold()
+        return fold(span.text), span.text
     if column == 2:
-        return span.annotator.casefold()
+        return fold(span.annotator), span.annotator
     if column == NOTE:
-        return (span.note or "").casefold()
+        return fold(span.note or ""), span.note or ""
     return ""
 
 
@@ -156,15 +159,16 @@ class SpanTableModel(ColumnsModel):
         self.endResetModel()
 
     def set_filter(self, label: str | None, text: str) -> None:
-        """Show only spans of ``label`` (None: all) whose text or note contains ``text``."""
-        self._label, self._text = label, text.strip().casefold()
+        """Show only spans of ``label`` (None: all) whose text or note contains ``text``,
+        case and accents aside as in search ("angstrom" finds Ångström)."""
+        self._label, self._text = label, fold(text.strip())
         self.reset(list(self._all.values()))
 
     def passes(self, span: Span) -> bool:
         if self._label is not None and span.label != self._label:
             return False
         if self._text:
-            return self._text in span.text.casefold() or self._text in (span.note or "").casefold()
+            return self._text in fold(span.text) or self._text in fold(span.note or "")
         return True
 
     @property
