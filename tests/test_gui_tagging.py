@@ -70,6 +70,15 @@ def test_alt_keeps_the_exact_selection(alice, store, doc_id):
     assert stored(store, doc_id) == [(11, 16, "ACTOR", "elens")]
 
 
+def test_alt_on_spaces_alone_tags_nothing(alice, store, doc_id):
+    alice.select(12, 13)  # the space after 𝔘 (UTF-16 10-11)
+    alice.press(Qt.Key.Key_2, ALT)
+    assert stored(store, doc_id) == []
+    assert alice.window.statusBar().currentMessage() == (
+        "Nothing to tag: the selection is only spaces"
+    )
+
+
 def test_cjk_selection_is_not_extended(alice, store, doc_id):
     alice.select(76, 78)  # 明说 inside 李明说了话
     alice.press(Qt.Key.Key_2)

@@ -79,6 +79,9 @@ class Editor(DocumentState):
         if exact:  # exact, but never a letter without its accent, nor half an emoji
             start, end = whole_characters(self.document.text, start, end)
             start16, end16 = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
+            if not self.document.text[start:end].strip():  # spaces alone mark nothing
+                self.message.emit("Nothing to tag: the selection is only spaces")
+                return
         same = self.index.same_range(start16, end16)
         if any(e.span.label == label and e.span.annotator == self.analyst for e in same):
             self.message.emit(f"Already tagged {label}")
