@@ -172,7 +172,7 @@ def test_shortcut_sheet_lists_the_real_bindings(store, docs, make_window, analys
         if keys:
             assert by_action[text] == ", ".join(k.toString() for k in keys)
     for label in store.schema.labels:  # the label keys come from the schema
-        assert by_action[f"Tag as {label.name}"] == label.key
+        assert by_action[f"Tag as {label.name}"] == f"{label.key}, Shift+{label.key}"
         assert by_action[f"Tag exact selection as {label.name}"] == f"Alt+{label.key}"
     assert by_action["Next unfinished document"] == "Ctrl+J"
     assert by_action["Mark done"] == "Ctrl+D"

@@ -70,6 +70,22 @@ def test_alt_keeps_the_exact_selection(alice, store, doc_id):
     assert stored(store, doc_id) == [(11, 16, "ACTOR", "elens")]
 
 
+def test_a_label_key_with_shift_still_held_tags(alice, store, doc_id):
+    """Shift+arrows, then 2 before Shift is let go."""
+    alice.select(13, 21)  # "Zelensky", code points 10-18
+    alice.press(Qt.Key.Key_2, Qt.KeyboardModifier.ShiftModifier)
+    assert stored(store, doc_id) == [(10, 18, "ACTOR", "Zelensky")]
+
+
+def test_shift_and_a_digit_still_type_in_the_search_box(alice, store, doc_id, qtbot):
+    box = alice.window.search_box
+    alice.select(13, 21)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_At, Qt.KeyboardModifier.ShiftModifier)  # "@" on US keys
+    qtbot.keyClick(box, Qt.Key.Key_2, Qt.KeyboardModifier.ShiftModifier)  # "2" on AZERTY
+    assert box.text() == "@2" and stored(store, doc_id) == []
+
+
 def test_alt_on_spaces_alone_tags_nothing(alice, store, doc_id):
     alice.select(12, 13)  # the space after 𝔘 (UTF-16 10-11)
     alice.press(Qt.Key.Key_2, ALT)

@@ -5,7 +5,8 @@ in) and bound to a method of the part that does the work; the menus are a
 list of action names.  The shortcut sheet (``shortcut_sheet.py``) reads the
 same registry, so what it lists is what the keys do.
 
-Label actions come from the schema: its key tags, Alt+key tags the exact
+Label actions come from the schema: its key tags (a digit key with Shift still
+held too, as after Shift+arrows), Alt+key tags the exact
 selection, Ctrl+Shift+key tags every search match.  Text fields (search box,
 filters, analyst box) keep their own typing: Qt lets a focused line edit
 override plain-key shortcuts.  An action with a ``scope`` listens only while
@@ -129,8 +130,10 @@ def action_specs(schema: Schema, w: MainWindow) -> list[ActionSpec]:
     ]  # fmt: skip
     for label in schema.labels:
         name, key = label.name, label.key
+        # Shift still held from Shift+arrows: on most layouts Shift+2 is "@", no "2".
+        keys = (key, f"Shift+{key}") if key.isdigit() else (key,)
         specs += [
-            A(f"tag_{name}", f"Tag as {name}", (key,), partial(editor.tag, name)),
+            A(f"tag_{name}", f"Tag as {name}", keys, partial(editor.tag, name)),
             A(f"tag_exact_{name}", f"Tag exact selection as {name}", (f"Alt+{key}",),
               partial(editor.tag, name, exact=True)),  # fmt: skip
             A(f"tag_all_{name}", f"Tag all matches as {name}", (f"Ctrl+Shift+{key}",),
