@@ -235,3 +235,27 @@ def test_a_brat_export_into_a_folder_that_holds_files_asks_first(
     wait_done(qtbot, window)
     assert not any(q[0] == "confirm" for q in dialogs.asked[asked:])  # an empty folder: no question
     assert len([p for p in empty.iterdir() if p.suffix == ".txt"]) == 1
+
+
+def test_a_refusal_that_names_the_other_offset_unit_offers_to_read_it_so(
+    window, dialogs, qtbot, db_path, tmp_path
+):
+    """"🇺🇦 Kyiv said.": "Kyiv" is [3, 7) in code points.  doccano's usual UTF-16
+    units would start it inside the flag (units 0-3): refused, with advice to use
+    --offsets codepoint, which the window has not; it asks, and imports so."""
+    text = "🇺🇦 Kyiv said."
+    assert text[3:7] == "Kyiv" and len(text[:2].encode("utf-16-le")) // 2 == 4
+    path = tmp_path / "cp.jsonl"
+    path.write_text(json.dumps({"text": text, "label": [[3, 7, "ACTOR"]]}) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    dialogs.answers.append(True)
+    window.transfer.import_paths([path])
+    wait_done(qtbot, window)  # the refusal, the question, then the second import
+    (kind, title, question), *_ = dialogs.asked
+    assert (kind, title) == ("confirm", "Cannot import")
+    assert "use --offsets codepoint" in question and question.endswith(
+        "(nothing was imported).\n\nImport again, reading the offsets of this file as code points?"
+    )
+    with open_store(db_path) as check:
+        (doc,) = [d for d in check.documents() if d.title != "Kharkiv rail"]
+        assert [(s.start, s.end, s.text) for s in check.spans(doc.id)] == [(3, 7, "Kyiv")]

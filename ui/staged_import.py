@@ -112,14 +112,17 @@ def import_staged(
     cancelled: threading.Event,
     step: Callable[[int, str], None] = lambda n, name: None,
     label_map: Mapping[str, str | None] | None = None,
+    offsets: str | None = None,
 ) -> ImportResult:
     """Import ``files`` into the database at ``db_path``: all of them, or (cancelled,
     or any error) nothing.  ``step(n, name)`` reports before each file and before saving.
-    ``label_map`` is that of ``Store.import_file``."""
+    ``label_map`` and ``offsets`` are those of ``Store.import_file``."""
     skipped: list[str] = []
     notes: list[str] = []
     unknown: list[UnknownLabelsError] = []
-    options = {"label_map": label_map} if label_map else {}
+    options: dict[str, Any] = {"label_map": label_map} if label_map else {}
+    if offsets is not None:
+        options["offsets"] = offsets
     with open_store(db_path) as target, tempfile.TemporaryDirectory(prefix="annotator-") as tmp:
         with open_store(Path(tmp) / "staging.db", schema=target.schema.raw) as staging:
             for n, path in enumerate(files):

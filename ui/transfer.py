@@ -9,6 +9,7 @@ on first use: the readers and writers are not needed to start the window).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -30,6 +31,9 @@ from .dialogs import IMPORT_FILTER
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+
+# A refusal's advice to read the offsets in the other unit (a span fits only so).
+_OTHER_UNIT = re.compile(r"use --offsets (utf16|codepoint)\b")
 
 
 class Job(QThread):
@@ -119,25 +123,48 @@ class Transfer(QObject):
             return
         self._import(files, {})
 
-    def _import(self, files: list[Path], label_map: dict[str, str | None]) -> None:
+    def _import(self, files: list[Path], label_map: dict[str, str | None],
+                offsets: str | None = None) -> None:  # fmt: skip
         from .staged_import import import_staged
 
         db_path, analyst = self.window.store.path, self.window.analyst
 
         def work(cancelled: threading.Event, report: Callable[[int, str], None]) -> Any:
             return import_staged(db_path, files, added_by=analyst, cancelled=cancelled,
-                                 step=report, label_map=label_map)  # fmt: skip
+                                 step=report, label_map=label_map, offsets=offsets)  # fmt: skip
 
         def unmapped(exc: UnknownLabelsError) -> None:
             # Asked once the progress dialog has closed and the job is over.
-            self._then = lambda: self._ask_mapping(exc, files, label_map)
+            self._then = lambda: self._ask_mapping(exc, files, label_map, offsets)
+
+        def other_unit(error: str) -> bool:
+            """A refusal whose spans fit the other offset unit: the window has no
+            --offsets, so it asks (once the job is over) to import reading them so."""
+            found = _OTHER_UNIT.search(error)
+            if offsets is not None or found is None:
+                return False
+            unit = found[1]
+            self._then = lambda: self._ask_unit(error, files, label_map, unit)
+            return True
 
         self._start(work, f"Importing {len(files):,} file{'s' if len(files) != 1 else ''}…",
                     len(files) + 1, self._import_done, "Cannot import", "Nothing was imported",
-                    unmapped)  # fmt: skip
+                    unmapped, other_unit)  # fmt: skip
+
+    def _ask_unit(self, error: str, files: list[Path], label_map: dict[str, str | None],
+                  unit: str) -> None:  # fmt: skip
+        name = "UTF-16 units" if unit == "utf16" else "code points"
+        if self.window.dialogs.confirm(
+            "Cannot import",
+            f"{error} (nothing was imported).\n\nImport again, reading the offsets of"
+            f" {'this file' if len(files) == 1 else 'these files'} as {name}?",
+        ):
+            self._import(files, label_map, unit)
+        else:
+            self.message.emit("Nothing was imported")
 
     def _ask_mapping(self, exc: UnknownLabelsError, files: list[Path],
-                     label_map: dict[str, str | None]) -> None:  # fmt: skip
+                     label_map: dict[str, str | None], offsets: str | None) -> None:  # fmt: skip
         """Ask what the unknown names become, then import the same files again."""
         from .dialogs import LabelMapRequest
 
@@ -146,7 +173,7 @@ class Transfer(QObject):
         if answer is None:
             self.message.emit("Labels not mapped: nothing was imported")
             return
-        self._import(files, {**label_map, **answer})
+        self._import(files, {**label_map, **answer}, offsets)
 
     def _import_done(self, result: Any) -> None:
         spans = result.spans_added
@@ -227,7 +254,8 @@ class Transfer(QObject):
 
     def _start(self, work: Callable[..., Any], label: str, maximum: int,
                done: Callable[[Any], None], error_title: str, nothing: str,
-               unmapped: Callable[[UnknownLabelsError], None] | None = None) -> None:  # fmt: skip
+               unmapped: Callable[[UnknownLabelsError], None] | None = None,
+               retry: Callable[[str], bool] | None = None) -> None:  # fmt: skip
         job = Job(work, self)
         progress = QProgressDialog(label, "Cancel", 0, maximum, self.window)
         progress.setObjectName("transferProgress")
@@ -242,7 +270,8 @@ class Transfer(QObject):
         job.succeeded.connect(done)
 
         def failed(text: str) -> None:
-            self.window.dialogs.error(error_title, f"{text} ({nothing.lower()})")
+            if retry is None or not retry(text):  # else asked once the job is over
+                self.window.dialogs.error(error_title, f"{text} ({nothing.lower()})")
 
         job.failed.connect(failed)
         job.unmapped.connect(unmapped or (lambda exc: failed(str(exc))))
