@@ -7,9 +7,9 @@ what its analyst changed since (``merge_follow``): a span changed there more
 recently than here is updated, and spans and relations its own history shows
 it deleted are removed; what was deleted here since is not brought back.  A
 document whose text is an earlier text of the target's (replaced there since)
-has its spans carried to the current text (``merge_revisions``).  A document whose uid is in the target with another
-text (edited in one file) is a conflict: reported, and the target's document
-is left as it is.
+has its spans carried to the current text (``merge_revisions``).  A document
+whose uid is in the target with another text (edited in one file) is a
+conflict: reported, and the target's document is left as it is.
 
 Everything is checked before anything is written: every source exists, opens,
 is not the target, and uses only labels and relation types the target's schema

@@ -14,6 +14,7 @@ from typing import Any
 from ..display_text import counted
 from ..model import RESERVED_META, DocumentRecord, ImportResult
 from .base import sha256
+from .span_checks import normal_stamp
 
 # A span row but its id and times: two rows alike in these are one span given twice.
 _SAME = operator.itemgetter(2, 3, 4, 5, 7, 8, 9)
@@ -84,15 +85,19 @@ def own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
     document's own fields among its metadata (a Label Studio task's "meta", a
     doccano line's extra keys): each fills its field when that is empty, the
     SHA-256 is dropped (the store computes it), and a value that differs from
-    the field's is kept as "original_<key>", so nothing is lost."""
+    the field's, or a "created_at" that is no time, is kept as "original_<key>",
+    so nothing is lost."""
     meta = dict(record.meta or {})
     fields = {"title": record.title, "source": record.source, "created_at": record.created_at}
     for key in [k for k in RESERVED_META if k in meta]:
         value = meta.pop(key)
         if key == "sha256":
             continue
-        if fields[key] is None and isinstance(value, str):
+        if fields[key] is None and isinstance(value, str) and (
+            key != "created_at" or normal_stamp(value) is not None  # else kept as it was
+        ):
             fields[key] = value
         elif value != fields[key]:
             meta[f"original_{key}"] = value
     return meta, fields["title"], fields["source"], fields["created_at"]
+

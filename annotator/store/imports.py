@@ -32,6 +32,7 @@ from .base import (
 from .fast_rows import span_tuples
 from .import_matching import first_of_each, found_with_lf, given_twice, once_each, own_fields
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
+from .span_checks import checked_span, checked_stamp
 from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
@@ -241,7 +242,8 @@ class ImportsMixin(SpansMixin):
             meta, title, source, created_at = own_fields(record)
             doc = self._insert_document(
                 record.text, title=title, source=source, meta=meta, uid=record.uid,
-                added_by=added_by, created_at=created_at or stamp, digest=digest,
+                added_by=added_by, digest=digest,
+                created_at=checked_stamp(created_at, "created_at", "the document's ") or stamp,
             )  # fmt: skip
             result.append(doc)
             doc_id = doc.id
@@ -251,7 +253,7 @@ class ImportsMixin(SpansMixin):
         # A new document's spans are plainly valid in a well-formed file: one tight
         # pass builds their rows; anything doubtful goes the careful way.
         rows = None if found is not None else span_tuples(
-            doc_id, text, record.spans, self.schema.label_set, stamp
+            doc_id, text, record.spans, self.schema, stamp
         )  # fmt: skip
         if rows is None:
             rows = self._checked_span_rows(doc_id, text, record.spans, stamp)
@@ -344,7 +346,7 @@ class ImportsMixin(SpansMixin):
                 added.append(here[digest])
             revision_ids.append(here[digest])
         orphans = [o for o in record.orphans if not self._existing_ids("spans", [o["id"]], doc_id)]
-        for orphan in orphans:
+        for orphan in [checked_span(self.schema, o) for o in orphans]:
             rev = record.revisions[orphan["revision"]]
             row = self._span_row(
                 rev["text"], doc_id, orphan["start"], orphan["end"], orphan["label"],
@@ -440,7 +442,8 @@ class ImportsMixin(SpansMixin):
                     f"{named}[{start}, {end}) quotes {quote!r} but the text there is"
                     f" {text[start:end]!r}: offsets must count code points"
                 )
-        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text, stamp=stamp)))
+        checked = [checked_span(self.schema, span) for span in spans]
+        return list(map(_SPAN_VALUES, self._span_rows(doc_id, checked, text=text, stamp=stamp)))
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
         """The ids already stored; one stored under another document is refused."""
