@@ -18,6 +18,7 @@ import pytest
 from cli_helpers import BRIDGE, assert_error, rows, run, snapshot
 
 from annotator import open_store
+from annotator.schema import default_schema_body
 
 KINDS = "person, organisation, country, other"
 STAMP_HELP = "use an ISO-8601 time with its zone, such as 2026-11-28T09:30:00.000Z"
@@ -122,6 +123,26 @@ def test_a_brat_attribute_the_schema_forbids_is_refused(
         ("Olena Koval", {"kind": "person"}),  # a one-piece span keeps no brat id
         ("Friday", {"normalized": "2026-11"}),
     ]
+
+
+def test_merge_refuses_values_the_targets_schema_forbids(tmp_path: Path) -> None:
+    body = default_schema_body()
+    actor = next(lab for lab in body["labels"] if lab["name"] == "ACTOR")
+    actor["attributes"]["kind"]["values"].append("alien")  # allowed in this file only
+    alice = tmp_path / "alice.db"
+    with open_store(alice, schema=body) as store:
+        doc = store.add_document(BRIDGE, uid="bridge")
+        store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice", attributes={"kind": "alien"})
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice", attributes={"kind": "alien"})
+    team = tmp_path / "team.db"
+    with open_store(team) as store:
+        store.add_document("Delegates met on Tuesday in Velmora.", title="Summit")
+    before = snapshot(team)
+    assert_error(run("merge", str(alice), "--into", str(team)),
+                 "alice.db has attribute values that the schema of team.db does not allow:"
+                 f" ACTOR attribute 'kind' cannot be 'alien': use one of {KINDS}: change them"
+                 " in alice.db or merge into a file whose schema has them")  # fmt: skip
+    assert snapshot(team) == before
 
 
 @pytest.mark.parametrize(
