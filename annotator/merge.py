@@ -265,7 +265,7 @@ def _merge_one(
             record = without_removed(record, removed.get(existing.id, {}), part)
             again.append((existing.id, record))
         keep.append(record)
-    result = target.import_records(keep, added_by=MERGE)
+    result = target.import_records(keep, added_by=MERGE, followed=True)
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added

@@ -200,3 +200,29 @@ def test_a_relation_or_document_time_that_is_no_time_is_refused(
                  f"b.jsonl line 1: the document's created_at 'soon' is not a time: {STAMP_HELP}")
     assert snapshot(db) == before
 
+
+def test_reimporting_spans_changed_under_the_same_ids_says_so(db: Path, tmp_path: Path) -> None:
+    with open_store(db) as store:
+        doc = store.add_document(BRIDGE, uid="bridge")
+        olena = store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice")
+        claim = store.add_span(doc.id, 17, 35, "CLAIM", annotator="alice", note="check")
+        store.add_span(doc.id, 39, 45, "DATE", annotator="alice")
+    export = tmp_path / "out.jsonl"
+    assert run("export", "--out", str(export), "--db", str(db)).exit_code == 0
+    records = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    spans = {s["id"]: s for s in records[1]["spans"]}
+    spans[olena.id].update(attributes={"kind": "organisation"}, note="colleague corrected this",
+                           updated_at="2030-01-01T00:00:00.000Z")  # fmt: skip
+    spans[claim.id]["label"] = "ACTOR"
+    export.write_text("\n".join(map(json.dumps, records)) + "\n", encoding="utf-8")
+    before = snapshot(db)
+    result = run("import", str(export), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Skipped out.jsonl line 1: already in the database as document 1",
+        "Skipped out.jsonl line 2: already in the database as document 2",
+        "Note: out.jsonl line 2: 2 spans differ from their version here: kept as here (to"
+        " bring an analyst's later changes, merge their database file: annotator merge)",
+        "0 documents added, 2 skipped, 0 spans added",
+    ]
+    assert snapshot(db) == before

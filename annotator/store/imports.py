@@ -30,7 +30,14 @@ from .base import (
     surrogate_message,
 )
 from .fast_rows import span_tuples
-from .import_matching import first_of_each, found_with_lf, given_twice, once_each, own_fields
+from .import_matching import (
+    changed_note,
+    first_of_each,
+    found_with_lf,
+    given_twice,
+    once_each,
+    own_fields,
+)
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
 from .span_checks import checked_span, checked_stamp
 from .spans import SpansMixin
@@ -138,6 +145,7 @@ class ImportsMixin(SpansMixin):
         progress: Callable[[int], None] | None = None,
         skip_invalid: bool = False,
         drop_twins: bool = False,
+        followed: bool = False,
     ) -> ImportResult:
         """Store documents with their spans and relations: all of them, or none
         (with ``skip_invalid``: all but the records the store refuses, each named
@@ -148,11 +156,13 @@ class ImportsMixin(SpansMixin):
         A document already here (same uid or same text) is not added again; its
         spans and relations whose ids are new are added, so importing the same
         file twice adds nothing twice.  A known uid with a different text is a
-        conflict: reported in ``skipped`` and left untouched.
+        conflict: reported in ``skipped`` and left untouched.  Its spans here
+        that the record has in another version are kept as they are, and a note
+        says how many, unless ``followed`` (a merge brings later versions itself).
         """
         result = ImportResult()
         stamp = now()  # one transaction, one time: for its events and new rows
-        self._drop_twins = drop_twins  # read by _import_record
+        self._drop_twins, self._followed = drop_twins, followed  # read by _import_record
         try:
             with self._transaction() as conn, self._events_held(stamp):
                 batch = SpanBatch(conn, self._existing_ids)
@@ -171,7 +181,7 @@ class ImportsMixin(SpansMixin):
                         progress(n)
                 batch.flush()
         finally:
-            self._drop_twins = False
+            self._drop_twins = self._followed = False
         return result
 
     def _import_or_skip(
@@ -265,6 +275,9 @@ class ImportsMixin(SpansMixin):
             rows, same = once_each(rows)
         elif found is not None:  # spans brought in before are not added twice
             known = self._existing_ids("spans", list(labels), doc_id)
+            if not self._followed:
+                mine = [row for row in rows if row[0] in known]
+                result.notes.extend(filter(None, [changed_note(conn, doc_id, mine, name)]))
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
         if same:
             relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
