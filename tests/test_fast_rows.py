@@ -121,5 +121,7 @@ def test_an_empty_note_or_attributes_list_is_left_to_the_careful_path() -> None:
     assert span_tuples(1, TEXT, [{**base, "attributes": []}], SCHEMA, STAMP) is None
     assert span_tuples(1, TEXT, [{**base, "note": 0}], SCHEMA, STAMP) is None
     assert span_tuples(1, TEXT, [{**base, "start": True}], SCHEMA, STAMP) is None
-    # The careful path refuses a time that is no text (it took 0 for "no time" here).
-    assert span_tuples(1, TEXT, [{**base, "created_at": 0}], SCHEMA, STAMP) is None
+    # The careful path refuses an id, origin or time that is no text (0 was taken here
+    # for "none").
+    for key in ("id", "origin", "created_at", "updated_at"):
+        assert span_tuples(1, TEXT, [{**base, key: 0}], SCHEMA, STAMP) is None

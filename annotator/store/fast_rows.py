@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from ..attributes import encode_attributes
@@ -61,7 +61,10 @@ def span_tuples(
         who = column("annotator")
         if set(map(type, who)) != _STR or not all(map(str.strip, who)):
             return None
-        origins = [o or "manual" for o in column("origin")]
+        origins = column("origin")
+        if not _NOTE.issuperset(map(type, origins)):
+            return None  # 0 or false is no origin: refused with a reason
+        origins = [o or "manual" for o in origins]
         if not _ORIGINS.issuperset(origins):
             return None
         if SUGGEST in who:
@@ -81,12 +84,10 @@ def span_tuples(
             attributes = [encode_attributes(a) if a else "{}" for a in attributes]
         else:
             attributes = ["{}"] * n
-        ids = [span_id or new_id() for span_id in column("id")]
-        created, updated = column("created_at"), column("updated_at")
-        if set(map(type, ids)) != _STR or not _NOTE.issuperset(map(type, created)) or (
-            not _NOTE.issuperset(map(type, updated))
-        ):
-            return None  # a time of another type (0, false): refused with a reason
+        ids, created, updated = column("id"), column("created_at"), column("updated_at")
+        if not _NOTE.issuperset(chain(map(type, ids), map(type, created), map(type, updated))):
+            return None  # an id or a time of another type (0, false): refused with a reason
+        ids = [span_id or new_id() for span_id in ids]
         created = [at or stamp for at in created]
         updated = [at or made for at, made in zip(updated, created, strict=True)]
         if len(set(ids)) != n:
