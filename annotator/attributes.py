@@ -15,8 +15,9 @@ engine's ``confidence`` and ``reason``, brat ids, notes of other formats), and
 existing tests and files rely on it.  ``strict=True`` also refuses them; the
 attributes form uses it, so what an analyst types is always declared.
 Labels that declare none (databases that copied an older default schema)
-take any JSON object, as before.  Imports do not go through the check at all,
-so a file from another tool is never refused for its attributes.
+take any JSON object, as before.  Imports apply the same check to the names a
+label declares (``store.span_checks``): a value the schema forbids would make
+``annotator check`` call the whole database broken.
 """
 
 from __future__ import annotations
@@ -83,12 +84,12 @@ def check_value(label: str, name: str, spec: Mapping[str, Any], value: Any) -> N
         if type(value) is not bool:
             raise InvalidSpanError(f"{where} must be true or false (yes/no), not {value!r}")
         return
-    if not isinstance(value, str):
-        raise InvalidSpanError(f"{where} must be text ({kind}), not {value!r}")
     if kind == "enum":
         allowed = list(spec.get("values", []))
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise InvalidSpanError(f"{where} cannot be {value!r}: use one of {', '.join(allowed)}")
+    elif not isinstance(value, str):
+        raise InvalidSpanError(f"{where} must be text ({kind}), not {value!r}")
     elif kind == "date":
         if not is_iso_date(value):
             raise InvalidSpanError(f"{where} cannot be {value!r}: use {DATE_HELP}")

@@ -12,8 +12,8 @@ whose uid is in the target with another text (edited in one file) is a
 conflict: reported, and the target's document is left as it is.
 
 Everything is checked before anything is written: every source exists, opens,
-is not the target, and uses only labels and relation types the target's schema
-has.  Then each source's new rows are written in one transaction, and its
+is not the target, and uses only labels, relation types and attribute values
+the target's schema has.  Then each source's new rows are written in one transaction, and its
 later changes in one more per document.
 """
 
@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import AnnotatorError
+from .display_text import counted
+from .errors import AnnotatorError, InvalidSpanError
 from .merge_follow import (
     documents_removed_here,
     follow,
@@ -36,6 +37,7 @@ from .merge_follow import (
 from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
+from .store.span_checks import check_span_attributes
 from .store.sync import MERGE
 
 
@@ -158,6 +160,7 @@ def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into
             f"{name} uses labels that the schema of {into.name} does not have:"
             f" {', '.join(unknown)}: add them to the schema or merge into another file"
         )
+    _check_attributes(name, records, schema, into)
     refused = set()
     for record in records:
         labels = {s["id"]: s["label"] for s in record.spans}
@@ -169,6 +172,27 @@ def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into
         raise MergeError(
             f"{name} has relations that the schema of {into.name} does not allow:"
             f" {', '.join(sorted(refused))}: merge into a file whose schema has them"
+        )
+
+
+def _check_attributes(
+    name: str, records: list[DocumentRecord], schema: Schema, into: Path
+) -> None:
+    """Raise ``MergeError`` for an attribute value the target's schema forbids
+    (the source's schema may allow other values): the import would refuse it."""
+    refused = set()
+    for record in records:
+        for span in (*record.spans, *record.orphans):
+            try:
+                check_span_attributes(schema, span, "")
+            except InvalidSpanError as exc:
+                refused.add(str(exc))
+    if refused:
+        first, *others = sorted(refused)
+        more = f" (and {counted(len(others), 'other')})" if others else ""
+        raise MergeError(
+            f"{name} has attribute values that the schema of {into.name} does not allow:"
+            f" {first}{more}: change them in {name} or merge into a file whose schema has them"
         )
 
 
@@ -241,7 +265,7 @@ def _merge_one(
             record = without_removed(record, removed.get(existing.id, {}), part)
             again.append((existing.id, record))
         keep.append(record)
-    result = target.import_records(keep, added_by=MERGE)
+    result = target.import_records(keep, added_by=MERGE, followed=True)
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added

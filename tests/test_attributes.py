@@ -57,7 +57,8 @@ def test_good_values_are_stored(db):
         ("CLAIM", {"stance": "agrees"},
          "CLAIM attribute 'stance' cannot be 'agrees': use one of supports, refutes, neutral,"
          " unclear"),
-        ("CLAIM", {"stance": 1}, "CLAIM attribute 'stance' must be text (enum), not 1"),
+        ("CLAIM", {"stance": 1},
+         "CLAIM attribute 'stance' cannot be 1: use one of supports, refutes, neutral, unclear"),
         ("CLAIM", {"checkworthy": "yes"},
          "CLAIM attribute 'checkworthy' must be true or false (yes/no), not 'yes'"),
         ("ACTOR", {"kind": "company"},
@@ -176,16 +177,17 @@ def test_labels_declaring_no_attributes_take_any(tmp_path):
 
 
 def test_imports_keep_undeclared_attributes(db, tmp_path):
-    """Imports are tolerant: attributes from other tools are kept, not refused."""
+    """Attributes from other tools are kept; those the label declares are checked
+    (a forbidden value is refused: see test_import_checks)."""
     store, _ = db
     from annotator.model import DocumentRecord
 
     record = DocumentRecord(text="Ministers said so.", spans=[
         {"start": 0, "end": 9, "label": "ACTOR", "annotator": "ann",
-         "attributes": {"brat_id": "T1", "kind": "company"}},
+         "attributes": {"brat_id": "T1", "kind": "organisation"}},
     ])
     docs = store.import_records([record])
-    assert store.spans(docs[0].id)[0].attributes == {"brat_id": "T1", "kind": "company"}
+    assert store.spans(docs[0].id)[0].attributes == {"brat_id": "T1", "kind": "organisation"}
 
 
 def test_attributes_in_native_jsonl_export(db, tmp_path):

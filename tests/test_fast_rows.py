@@ -3,7 +3,8 @@
 ``span_tuples`` may decline any batch (``None``: the careful path takes it and
 says what is wrong), but whatever it accepts must give exactly the rows the
 careful path gives, and whatever the careful path refuses it must decline.
-The careful path (``SpansMixin._span_rows``) is the independent oracle here.
+The careful path (``ImportsMixin._checked_span_rows``, one span at a time through
+``SpansMixin._span_rows``) is the independent oracle here.
 """
 
 from __future__ import annotations
@@ -14,15 +15,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator import InvalidSpanError, open_store
-from annotator.store.base import SPAN_COLUMNS
+from annotator.schema import default_schema_body, schema_from_dict
 from annotator.store.fast_rows import span_tuples
 
 TEXT = "Zoë said 🇺🇦 talks resume; e\u0301 李明 agreed."
 STAMP = "2026-11-28T10:00:00.000Z"
 LABELS = frozenset({"CLAIM", "ACTOR", "DATE", "CITATION"})
+SCHEMA = schema_from_dict(default_schema_body())  # a new database's
 
 ODD_VALUES: list[Any] = [None, "", 0, 1.5, True, [], {}, "x", " ", -1, 99, ["CLAIM"]]
 odd = st.sampled_from(ODD_VALUES)
+# Allowed for some label's attribute of the default schema or for none of them.
+ATTRIBUTE_VALUES: list[Any] = ["person", "alien", "supports", True, 1, "2026-11", "Monday",
+                               "2026-02-30", "https://example.org/a", "not a url", ["person"]]
+# The store's form; other forms of a time (stored in the store's form); no times.
+STAMPS = [STAMP, "2026-11-29T10:00:00.000Z", "2026-11-28T10:00:00Z", "2026-11-28T11:00:00+01:00",
+          "2026-11-28T10:00:00.123456+00:00", "2026-02-30T10:00:00.000Z", "2026-11-28T10:00:00",
+          "yesterday", "2026-11-28T24:00:00.000Z"]
 offsets = st.one_of(st.integers(min_value=-2, max_value=len(TEXT) + 2), odd)
 field = {
     "start": offsets,
@@ -33,11 +42,14 @@ field = {
     "note": st.one_of(st.none(), st.sampled_from(["check", ""]), odd),
     "attributes": st.one_of(
         st.none(), st.just({"certainty": "high"}), st.just({"x": float("nan")}),
-        st.just({1: "a"}), odd
+        st.just({1: "a"}), odd, st.dictionaries(
+            st.sampled_from(["kind", "stance", "checkworthy", "normalized", "url", "x"]),
+            st.sampled_from(ATTRIBUTE_VALUES), max_size=2,
+        ),
     ),
     "origin": st.one_of(st.sampled_from(["manual", "import", "model", "nonsense"]), odd),
-    "created_at": st.one_of(st.just(STAMP), odd),
-    "updated_at": st.one_of(st.just("2026-11-29T10:00:00.000Z"), odd),
+    "created_at": st.one_of(st.sampled_from(STAMPS), odd),
+    "updated_at": st.one_of(st.sampled_from(STAMPS), odd),
 }
 
 
@@ -80,19 +92,14 @@ def test_fast_rows_are_the_careful_rows_or_none(tmp_path: Any, spans: list[Any])
         if not store.documents():
             store.add_document(TEXT, title="t")
         doc_id = store.documents()[0].id
-        fast = span_tuples(doc_id, TEXT, spans, LABELS, STAMP)
+        fast = span_tuples(doc_id, TEXT, spans, store.schema, STAMP)
         try:
-            careful = [tuple(row[c] for c in SPAN_COLUMNS)
-                       for row in store._span_rows(doc_id, spans, text=TEXT)]  # fmt: skip
+            careful = store._checked_span_rows(doc_id, TEXT, spans, STAMP)
         except (InvalidSpanError, AttributeError, TypeError):
             careful = None  # refused (a non-object item fails before a row is made)
     if fast is not None:
         assert careful is not None, "the fast path accepted what the careful path refuses"
-        # The careful path stamps rows that carry no time with its own clock.
-        assert [r[:10] for r in fast] == [r[:10] for r in careful]
-        for got, want, item in zip(fast, careful, spans, strict=True):
-            if item.get("created_at"):
-                assert got[10:] == want[10:]
+        assert fast == careful
 
 
 def test_a_plain_batch_takes_the_fast_path() -> None:
@@ -101,7 +108,7 @@ def test_a_plain_batch_takes_the_fast_path() -> None:
               "note": "check", "attributes": {"certainty": "high"},
               "created_at": STAMP}  # fmt: skip
     spans = [first, second]
-    rows = span_tuples(7, TEXT, spans, LABELS, STAMP)
+    rows = span_tuples(7, TEXT, spans, SCHEMA, STAMP)
     assert rows is not None
     assert rows[0] == ("a", 7, "alice", "ACTOR", 0, 3, "Zoë", None, "{}", "manual", STAMP, STAMP)
     assert rows[1][1:] == (7, "bob", "CLAIM", 9, 11, "🇺🇦", "check", '{"certainty": "high"}',
@@ -111,6 +118,10 @@ def test_a_plain_batch_takes_the_fast_path() -> None:
 
 def test_an_empty_note_or_attributes_list_is_left_to_the_careful_path() -> None:
     base = {"id": "a", "start": 0, "end": 3, "label": "ACTOR", "annotator": "alice"}
-    assert span_tuples(1, TEXT, [{**base, "attributes": []}], LABELS, STAMP) is None
-    assert span_tuples(1, TEXT, [{**base, "note": 0}], LABELS, STAMP) is None
-    assert span_tuples(1, TEXT, [{**base, "start": True}], LABELS, STAMP) is None
+    assert span_tuples(1, TEXT, [{**base, "attributes": []}], SCHEMA, STAMP) is None
+    assert span_tuples(1, TEXT, [{**base, "note": 0}], SCHEMA, STAMP) is None
+    assert span_tuples(1, TEXT, [{**base, "start": True}], SCHEMA, STAMP) is None
+    # The careful path refuses an id, origin or time that is no text (0 was taken here
+    # for "none").
+    for key in ("id", "origin", "created_at", "updated_at"):
+        assert span_tuples(1, TEXT, [{**base, key: 0}], SCHEMA, STAMP) is None

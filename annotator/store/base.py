@@ -171,7 +171,7 @@ class StoreBase:
         self._texts: dict[int, tuple[str, str]] = {}  # id -> (sha256, text)
         self._held: tuple[str, list[list[Any]]] | None = None  # see _events_held
         self._next_ids: dict[str, int] = {}  # ids given in a bulk write (see _new_id)
-        self._drop_twins = False  # see ImportsMixin.import_records
+        self._drop_twins = self._followed = False  # see ImportsMixin.import_records
         self._reading = False  # inside reading()
         try:
             self._prepare(schema)

@@ -4,6 +4,7 @@ among its metadata by another tool."""
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import sqlite3
@@ -11,9 +12,10 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
-from ..display_text import counted
+from ..display_text import counted, with_count
 from ..model import RESERVED_META, DocumentRecord, ImportResult
 from .base import sha256
+from .span_checks import normal_stamp
 
 # A span row but its id and times: two rows alike in these are one span given twice.
 _SAME = operator.itemgetter(2, 3, 4, 5, 7, 8, 9)
@@ -84,15 +86,50 @@ def own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
     document's own fields among its metadata (a Label Studio task's "meta", a
     doccano line's extra keys): each fills its field when that is empty, the
     SHA-256 is dropped (the store computes it), and a value that differs from
-    the field's is kept as "original_<key>", so nothing is lost."""
+    the field's, or a "created_at" that is no time, is kept as "original_<key>",
+    so nothing is lost."""
     meta = dict(record.meta or {})
     fields = {"title": record.title, "source": record.source, "created_at": record.created_at}
     for key in [k for k in RESERVED_META if k in meta]:
         value = meta.pop(key)
         if key == "sha256":
             continue
-        if fields[key] is None and isinstance(value, str):
+        if fields[key] is None and isinstance(value, str) and (
+            key != "created_at" or normal_stamp(value) is not None  # else kept as it was
+        ):
             fields[key] = value
         elif value != fields[key]:
             meta[f"original_{key}"] = value
     return meta, fields["title"], fields["source"], fields["created_at"]
+
+
+# A span row's label, offsets, note and attributes: what an analyst changes.
+_CONTENT = operator.itemgetter(3, 4, 5, 7)
+
+
+def changed_note(
+    conn: sqlite3.Connection, doc_id: int, rows: list[tuple[Any, ...]], name: str
+) -> str | None:
+    """A note on the record's spans whose ids are here with another label, place,
+    note or attributes, or None when there are none.  The import keeps the
+    version here: the record's time stamps may come from any tool, so a merge of
+    the analyst's database, which knows its history, decides what is newer."""
+    mine = {row[0]: row for row in rows}
+    differ = 0
+    for span_id, *here in conn.execute(
+        'SELECT id, label, start, "end", note, attributes FROM spans'
+        " WHERE document_id = ? AND orphan_revision IS NULL",
+        [doc_id],
+    ):
+        theirs = mine.get(span_id)
+        if theirs is not None and (
+            _CONTENT(theirs) != tuple(here[:4])
+            or json.loads(theirs[8]) != json.loads(here[4])
+        ):
+            differ += 1
+    if not differ:
+        return None
+    return f"{name}: " + with_count(
+        "{n} span{|s} differ{s|} from {its|their} version here: kept as here (to bring an"
+        " analyst's later changes, merge their database file: annotator merge)", differ
+    )

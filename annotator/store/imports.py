@@ -30,8 +30,16 @@ from .base import (
     surrogate_message,
 )
 from .fast_rows import span_tuples
-from .import_matching import first_of_each, found_with_lf, given_twice, once_each, own_fields
+from .import_matching import (
+    changed_note,
+    first_of_each,
+    found_with_lf,
+    given_twice,
+    once_each,
+    own_fields,
+)
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
+from .span_checks import checked_span, checked_stamp
 from .spans import SpansMixin
 
 # Row dicts to parameter tuples, in C (bulk imports pass tens of thousands).
@@ -137,6 +145,7 @@ class ImportsMixin(SpansMixin):
         progress: Callable[[int], None] | None = None,
         skip_invalid: bool = False,
         drop_twins: bool = False,
+        followed: bool = False,
     ) -> ImportResult:
         """Store documents with their spans and relations: all of them, or none
         (with ``skip_invalid``: all but the records the store refuses, each named
@@ -147,11 +156,13 @@ class ImportsMixin(SpansMixin):
         A document already here (same uid or same text) is not added again; its
         spans and relations whose ids are new are added, so importing the same
         file twice adds nothing twice.  A known uid with a different text is a
-        conflict: reported in ``skipped`` and left untouched.
+        conflict: reported in ``skipped`` and left untouched.  Its spans here
+        that the record has in another version are kept as they are, and a note
+        says how many, unless ``followed`` (a merge brings later versions itself).
         """
         result = ImportResult()
         stamp = now()  # one transaction, one time: for its events and new rows
-        self._drop_twins = drop_twins  # read by _import_record
+        self._drop_twins, self._followed = drop_twins, followed  # read by _import_record
         try:
             with self._transaction() as conn, self._events_held(stamp):
                 batch = SpanBatch(conn, self._existing_ids)
@@ -170,7 +181,7 @@ class ImportsMixin(SpansMixin):
                         progress(n)
                 batch.flush()
         finally:
-            self._drop_twins = False
+            self._drop_twins = self._followed = False
         return result
 
     def _import_or_skip(
@@ -241,7 +252,8 @@ class ImportsMixin(SpansMixin):
             meta, title, source, created_at = own_fields(record)
             doc = self._insert_document(
                 record.text, title=title, source=source, meta=meta, uid=record.uid,
-                added_by=added_by, created_at=created_at or stamp, digest=digest,
+                added_by=added_by, digest=digest,
+                created_at=checked_stamp(created_at, "created_at", "the document's ") or stamp,
             )  # fmt: skip
             result.append(doc)
             doc_id = doc.id
@@ -251,7 +263,7 @@ class ImportsMixin(SpansMixin):
         # A new document's spans are plainly valid in a well-formed file: one tight
         # pass builds their rows; anything doubtful goes the careful way.
         rows = None if found is not None else span_tuples(
-            doc_id, text, record.spans, self.schema.label_set, stamp
+            doc_id, text, record.spans, self.schema, stamp
         )  # fmt: skip
         if rows is None:
             rows = self._checked_span_rows(doc_id, text, record.spans, stamp)
@@ -263,6 +275,9 @@ class ImportsMixin(SpansMixin):
             rows, same = once_each(rows)
         elif found is not None:  # spans brought in before are not added twice
             known = self._existing_ids("spans", list(labels), doc_id)
+            if not self._followed:
+                mine = [row for row in rows if row[0] in known]
+                result.notes.extend(filter(None, [changed_note(conn, doc_id, mine, name)]))
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
         if same:
             relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
@@ -344,7 +359,7 @@ class ImportsMixin(SpansMixin):
                 added.append(here[digest])
             revision_ids.append(here[digest])
         orphans = [o for o in record.orphans if not self._existing_ids("spans", [o["id"]], doc_id)]
-        for orphan in orphans:
+        for orphan in [checked_span(self.schema, o) for o in orphans]:
             rev = record.revisions[orphan["revision"]]
             row = self._span_row(
                 rev["text"], doc_id, orphan["start"], orphan["end"], orphan["label"],
@@ -441,7 +456,8 @@ class ImportsMixin(SpansMixin):
                     f"{named}[{start}, {end}) quotes {quote!r} but the text there is"
                     f" {text[start:end]!r}: offsets must count code points"
                 )
-        return list(map(_SPAN_VALUES, self._span_rows(doc_id, spans, text=text, stamp=stamp)))
+        checked = [checked_span(self.schema, span) for span in spans]
+        return list(map(_SPAN_VALUES, self._span_rows(doc_id, checked, text=text, stamp=stamp)))
 
     def _existing_ids(self, table: str, ids: list[str], document_id: int) -> set[str]:
         """The ids already stored; one stored under another document is refused."""

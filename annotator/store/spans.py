@@ -36,6 +36,7 @@ from .base import (
     now,
 )
 from .exporting import LIVE_RELATION
+from .span_checks import checked_stamp
 
 
 class SpansMixin(StoreBase):
@@ -462,5 +463,9 @@ class SpansMixin(StoreBase):
             "id": rel.get("id") or new_id(), "document_id": document_id,
             "annotator": annotator, "type": rel_type, "from_span": rel["from"],
             "to_span": rel["to"], "attributes": encoded,
-            "created_at": rel.get("created_at") or now(),
+            "created_at": checked_stamp(
+                rel.get("created_at"), "created_at",
+                f"relation {rel['id']}: " if rel.get("id") else "a relation's ",
+                InvalidRelationError,
+            ) or now(),
         }  # fmt: skip
