@@ -41,6 +41,7 @@ from .review_models import (
     TEXT_A,
     TEXT_B,
 )
+from .span_columns import cell_padding
 
 TEXT_MIN_CHARS = 14  # each quote's share before the named columns give up more
 TEXT_CHARS = 24  # then each quote's, before Gold and Comment grow
@@ -79,10 +80,7 @@ class ReviewColumns(QObject):
     # -- what the columns need -----------------------------------------------------------
 
     def _pad(self) -> int:
-        """A cell's text margins, as the item delegate draws them."""
-        style = self.view.style()
-        return 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
-                                      self.view) + 1)  # fmt: skip
+        return cell_padding(self.view)
 
     def _chars(self, n: int) -> int:
         return self.view.fontMetrics().averageCharWidth() * n + self._pad()

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QWidget
 
 from annotator.model import Span
 
@@ -35,6 +35,12 @@ LONG_TEXT_CHARS = 80  # then the quote's, at most
 LONGEST = 16  # the widest quote is looked for among this many longest ones
 MOST_CHARS = 12  # a label or analyst column grows no wider than this
 
+
+
+def cell_padding(view: QWidget) -> int:
+    """A table cell's text margins, as the item delegate draws them."""
+    style = view.style()
+    return 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
 
 class SpanColumns(QObject):
     """Keeps ``view``'s column widths fitted to its width and rows (see the module)."""
@@ -74,10 +80,7 @@ class SpanColumns(QObject):
     # -- what the columns need -----------------------------------------------------------
 
     def _pad(self) -> int:
-        """A cell's text margins, as the item delegate draws them."""
-        style = self.view.style()
-        return 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
-                                      self.view) + 1)  # fmt: skip
+        return cell_padding(self.view)
 
     def _chars(self, n: int) -> int:
         return self.view.fontMetrics().averageCharWidth() * n
