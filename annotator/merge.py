@@ -37,7 +37,7 @@ from .merge_follow import (
 from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
-from .store.span_checks import check_span_attributes
+from .store.span_checks import check_span_attributes, normal_stamp
 from .store.sync import MERGE
 
 
@@ -161,6 +161,7 @@ def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into
             f" {', '.join(unknown)}: add them to the schema or merge into another file"
         )
     _check_attributes(name, records, schema, into)
+    _check_times(name, records)
     refused = set()
     for record in records:
         labels = {s["id"]: s["label"] for s in record.spans}
@@ -193,6 +194,23 @@ def _check_attributes(
         raise MergeError(
             f"{name} has attribute values that the schema of {into.name} does not allow:"
             f" {first}{more}: change them in {name} or merge into a file whose schema has them"
+        )
+
+
+def _check_times(name: str, records: list[DocumentRecord]) -> None:
+    """Raise ``MergeError`` for a time stamp that is no time (an older import kept
+    any text): the import would refuse it after earlier files were written."""
+    bad = [f"{kind} {row.get('id')} {key} {row[key]!r}"
+           for record in records
+           for kind, rows in (("span", (*record.spans, *record.orphans)),
+                              ("relation", (*record.relations, *record.orphan_relations)))
+           for row in rows for key in ("created_at", "updated_at")
+           if row.get(key) and normal_stamp(row[key]) is None]  # fmt: skip
+    if bad:
+        more = f" (and {counted(len(bad) - 1, 'other')})" if len(bad) > 1 else ""
+        raise MergeError(
+            f"{name} has time stamps that are no times: {bad[0]}{more}: `annotator check"
+            f" --db {name}` lists them; correct them there before merging"
         )
 
 

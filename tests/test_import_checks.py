@@ -11,6 +11,8 @@ Expected values are worked out by hand from the default schema
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +144,29 @@ def test_merge_refuses_values_the_targets_schema_forbids(tmp_path: Path) -> None
                  "alice.db has attribute values that the schema of team.db does not allow:"
                  f" ACTOR attribute 'kind' cannot be 'alien': use one of {KINDS}: change them"
                  " in alice.db or merge into a file whose schema has them")  # fmt: skip
+    assert snapshot(team) == before
+
+
+def test_merge_refuses_time_stamps_that_are_no_times_before_writing_any_file(
+    tmp_path: Path,
+) -> None:
+    """bob.db holds a time an older import kept as it was: merging alice.db and bob.db
+    writes neither, though alice.db comes first and is fine."""
+    alice, bob, team = tmp_path / "alice.db", tmp_path / "bob.db", tmp_path / "team.db"
+    for path, who in ((alice, "alice"), (bob, "bob")):
+        with open_store(path) as store:
+            doc = store.add_document(BRIDGE, uid="bridge")
+            store.add_span(doc.id, 0, 5, "ACTOR", annotator=who)
+    with closing(sqlite3.connect(bob)) as conn, conn:
+        (span_id,) = conn.execute("SELECT id FROM spans").fetchone()
+        conn.execute("UPDATE spans SET updated_at = 'yesterday'")
+    with open_store(team) as store:
+        store.add_document("Delegates met on Tuesday in Velmora.", title="Summit")
+    before = snapshot(team)
+    assert_error(run("merge", str(alice), str(bob), "--into", str(team)),
+                 f"bob.db has time stamps that are no times: span {span_id} updated_at"
+                 " 'yesterday': `annotator check --db bob.db` lists them; correct them there"
+                 " before merging")  # fmt: skip
     assert snapshot(team) == before
 
 

@@ -212,6 +212,25 @@ def test_check_reports_an_attribute_value_the_schema_does_not_allow(tmp_path: Pa
     ]
 
 
+def test_check_reports_time_stamps_not_in_the_stores_form(tmp_path: Path) -> None:
+    """Older imports kept any text as a time; merge and review compare times as text."""
+    db = tmp_path / "times.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        span = store.add_span(doc.id, 15, 49, "CLAIM", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE spans SET created_at = 'yesterday',"
+                     " updated_at = '2026-11-28T09:30:00Z' WHERE id = ?", [span.id])  # fmt: skip
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    help_ = "an ISO-8601 time with its zone, such as 2026-11-28T09:30:00.000Z"
+    assert result.stdout.splitlines() == [
+        f"time: span {span.id}: created_at 'yesterday' is not a time in the store's form ({help_})",
+        f"time: span {span.id}: updated_at '2026-11-28T09:30:00Z' is not a time in the store's"
+        f" form ({help_})",
+    ]
+
+
 def _left_open(db: Path) -> None:
     """A process that writes to ``db`` and dies without closing it: its -wal and
     -shm files stay beside the file."""
