@@ -79,8 +79,15 @@ def test_without_format_the_prodigy_file_imports_only_what_was_accepted(tmp_path
         ({"text": "Kyiv bridge", "entities": [
             {"id": 1, "start_offset": 0, "end_offset": 4, "label": "ACTOR"}]}, "prodigy",
          f'has "entities" but no "spans": {DOCCANO_TOO}'),
+        # Both keep "spans": read as Prodigy's, ids, analysts and notes would be lost.
+        ({"text": "Kyiv bridge", "offset_unit": "codepoint", "spans": [
+            {"id": "s1", "start": 0, "end": 4, "label": "ACTOR", "annotator": "alice",
+             "note": "the city"}]}, "prodigy",
+         'has "offset_unit": it is an annotator JSONL record; import it with --format jsonl'
+         " (or without --format)"),
     ],
-    ids=["native-as-doccano", "prodigy-as-labelstudio", "doccano-entities-as-prodigy"],
+    ids=["native-as-doccano", "prodigy-as-labelstudio", "doccano-entities-as-prodigy",
+         "native-as-prodigy"],
 )  # fmt: skip
 def test_a_record_with_only_another_tools_spans_is_refused(
     tmp_path: Path, record: dict[str, object], fmt: str, message: str

@@ -105,6 +105,10 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         raise Bad('has no "text" string: is this a Prodigy JSONL file?')
     if not obj.get("spans"):
         refuse_foreign_spans(obj, "prodigy", '"spans"')
+    elif obj.get("offset_unit") == "codepoint" and "answer" not in obj:
+        # Ours: read as Prodigy's, its span ids, analysts, notes and relations would go.
+        raise Bad('has "offset_unit": it is an annotator JSONL record; import it with'
+                  " --format jsonl (or without --format)")
     answer = obj.get("answer")
     if answer is not None and answer != "accept":
         reading.note(
