@@ -431,3 +431,21 @@ def test_the_api_replaces_an_ordinary_file_as_open_would(store: Store, tmp_path:
     report = store.export_jsonl(target)
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == report.documents == len(store.documents())
+
+
+@pytest.mark.parametrize("end", ["-wal", "-shm", "-journal"])
+def test_no_export_replaces_a_databases_log(store: Store, tmp_path: Path, end: str) -> None:
+    """The open store's -wal holds committed work not yet in the file: replaced by an
+    export, it would be lost (and every other process refused the file)."""
+    log = Path(f"{store.path}{end}")
+    log.write_bytes(log.read_bytes() if log.exists() else b"")
+    before = log.read_bytes()
+    with pytest.raises(ExportError, match=f"is the {end[1:]} file of the database"):
+        store.export_jsonl(log)
+    result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--out", str(log),
+                                      "--force"])  # fmt: skip
+    assert result.exit_code == 1 and f"is the {end[1:]} file of the database" in result.output
+    if end != "-shm":  # the shared memory changes as readers come and go
+        assert log.read_bytes() == before
+    assert len(log.read_bytes()) == len(before) and b'"offset_unit"' not in log.read_bytes()
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
