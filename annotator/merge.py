@@ -197,6 +197,14 @@ def _check_attributes(
         )
 
 
+def _worked_on_since(record: DocumentRecord, gone: dict[str, str]) -> bool:
+    """True when a span of ``record`` was made or changed after its document was
+    deleted here (the time in ``gone``): the more recent work wins, as for a span."""
+    deleted = gone[record.uid or ""]
+    return any(max(s.get("created_at") or "", s.get("updated_at") or "") > deleted
+               for s in (*record.spans, *record.orphans))  # fmt: skip
+
+
 def _check_times(name: str, records: list[DocumentRecord]) -> None:
     """Raise ``MergeError`` for a time stamp that is no time (an older import kept
     any text): the import would refuse it after earlier files were written."""
@@ -266,11 +274,16 @@ def _merge_one(
     pairs = [(r, target.document_by_uid(r.uid) if r.uid else None) for r in records]
     removed = removed_here(target, [doc.id for _, doc in pairs if doc is not None])
     for record, existing in pairs:
-        if existing is None and record.uid in gone:
-            part.notes.append(f"{record.where or record.title}: deleted here since an earlier"
-                              " merge: not brought back (import an export of that file to have"
-                              " it again)")  # fmt: skip
+        if existing is None and record.uid in gone and not _worked_on_since(record, gone):
+            part.notes.append(f"{record.where or record.title}: deleted here on"
+                              f" {gone[record.uid][:10]}, and not worked on there since: not"
+                              " brought back (import an export of that file to have it"
+                              " again)")  # fmt: skip
             continue
+        if existing is None and record.uid in gone:
+            part.notes.append(f"{record.where or record.title}: deleted here on"
+                              f" {gone[record.uid][:10]}, but worked on there since: merged"
+                              " again")  # fmt: skip
         if existing is not None and existing.text_sha256 != sha256(record.text):
             moved = through_revision(target, existing.id, record)
             if moved is None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .display_text import with_count
 from .errors import AnnotatorError
 from .model import DocumentRecord, Span
+from .store.sync import MERGE
 
 if TYPE_CHECKING:
     from .merge import SourceReport
@@ -57,26 +58,31 @@ def ids_in_history(store: Store) -> dict[str, dict[str, str]]:
 def removed_here(target: Store, doc_ids: Collection[int]) -> dict[int, dict[str, str]]:
     """Per document of ``doc_ids``: the span and relation ids the target's own
     history names but the target no longer holds (deleted here: by hand, by a
-    review, with their document), with the time of the last event naming each."""
+    review, with their document), with the time of the last event naming each.
+
+    A row whose last event is a merge's was deleted to follow its source (which
+    deleted it first): not here.  If the source has it again (its analyst
+    undid the deletion), it comes back like any row new to this file."""
     wanted = set(doc_ids)
-    named: dict[int, dict[str, str]] = {}
+    named: dict[int, dict[str, tuple[str, str]]] = {}
     with target.reading():
         conn = target.conn
         rows = conn.execute(
-            "SELECT document_id, at, before, after FROM events WHERE document_id IS NOT NULL"
-            " ORDER BY id"
+            "SELECT document_id, at, annotator, before, after FROM events"
+            " WHERE document_id IS NOT NULL ORDER BY id"
         )
-        for doc_id, at, before, after in rows:
+        for doc_id, at, who, before, after in rows:
             if doc_id in wanted:
                 ids = named.setdefault(doc_id, {})
                 for state in (before, after):
                     if state:
-                        ids.update(dict.fromkeys(_ID.findall(state), at))
+                        ids.update(dict.fromkeys(_ID.findall(state), (at, who)))
         removed = {}
         for doc_id, ids in named.items():
             held = {row[0] for table in ("spans", "relations") for row in conn.execute(
                 f"SELECT id FROM {table} WHERE document_id = ?", [doc_id])}  # fmt: skip
-            removed[doc_id] = {i: at for i, at in ids.items() if i not in held}
+            removed[doc_id] = {i: at for i, (at, who) in ids.items()
+                               if i not in held and who != MERGE}  # fmt: skip
     return removed
 
 

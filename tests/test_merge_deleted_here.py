@@ -7,7 +7,9 @@ hand: "Mayor" [0, 5), "Olena Koval" [6, 17), "the bridge will reopen" [37, 59).
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -97,12 +99,15 @@ def test_a_document_deleted_in_the_team_file_is_not_merged_again(
     alice, team, _ = merged
     with open_store(team) as store:
         store.delete_document(1, by="reviewer")
+    with closing(sqlite3.connect(team)) as conn:
+        (day,) = conn.execute("SELECT substr(at, 1, 10) FROM events"
+                              " WHERE action = 'delete_document'").fetchone()  # fmt: skip
     result = CliRunner().invoke(cli, ["merge", str(alice), "--into", str(team)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:2] == [
         f"{alice}: 0 documents, 0 spans, 0 relations added",
-        "  alice.db document 1: deleted here since an earlier merge: not brought back (import"
-        " an export of that file to have it again)",
+        f"  alice.db document 1: deleted here on {day}, and not worked on there since: not"
+        " brought back (import an export of that file to have it again)",
     ]
     with open_store(team) as store:
         assert store.documents() == []
@@ -117,3 +122,33 @@ def test_work_deleted_in_the_file_itself_and_in_the_team_file_is_not_named(
             store.delete_span(ids["mayor"], by="someone")
     (part,) = merge([alice], team).sources
     assert (part.spans_added, part.spans_deleted, part.notes) == (0, 0, [])
+
+
+def test_a_document_deleted_here_but_worked_on_there_since_comes_back(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_document(1, by="reviewer")
+    time.sleep(0.005)  # time stamps count milliseconds
+    with open_store(alice) as store:
+        store.add_span(1, 18, 22, "CLAIM", annotator="alice")  # "said"
+    (part,) = merge([alice], team).sources
+    assert (part.documents_added, part.spans_added) == (1, 4)
+    assert ("CLAIM", "said") in spans_in(team)
+    assert part.notes[0].endswith(", but worked on there since: merged again")
+
+
+def test_a_deletion_the_analyst_undid_reaches_the_team_file(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The team file deleted "Mayor" only to follow alice's file; she undid it since."""
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["mayor"], by="alice")
+    assert merge([alice], team).sources[0].spans_deleted == 1
+    with open_store(alice) as store:
+        store.undo("alice")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.notes) == (1, [])
+    assert ("ACTOR", "Mayor") in spans_in(team)
