@@ -259,3 +259,25 @@ def test_a_refusal_that_names_the_other_offset_unit_offers_to_read_it_so(
     with open_store(db_path) as check:
         (doc,) = [d for d in check.documents() if d.title != "Kharkiv rail"]
         assert [(s.start, s.end, s.text) for s in check.spans(doc.id)] == [(3, 7, "Kyiv")]
+
+
+def test_with_several_files_the_other_unit_is_not_forced_on_them_all(
+    window, dialogs, qtbot, db_path, tmp_path
+):
+    """Only cp.jsonl needs code points: the question would read the other file's
+    UTF-16 offsets as code points too.  "Lviv" is [3, 7) in code points, [5, 9)
+    in UTF-16 units after the flag."""
+    text = "🇺🇦 Lviv said."
+    cp, u16 = tmp_path / "cp.jsonl", tmp_path / "u16.jsonl"
+    cp.write_text(json.dumps({"text": text, "label": [[3, 7, "ACTOR"]]}) + "\n",
+                  encoding="utf-8")  # fmt: skip
+    u16.write_text(json.dumps({"text": text + " Again.", "label": [[5, 9, "ACTOR"]]}) + "\n",
+                   encoding="utf-8")  # fmt: skip
+    before = rows(db_path)
+    window.transfer.import_paths([cp, u16])
+    wait_done(qtbot, window)
+    ((kind, title, message),) = dialogs.asked
+    assert (kind, title) == ("error", "Cannot import")
+    assert message.endswith("(nothing was imported; import that file on its own to read it in"
+                            " the other unit)")  # fmt: skip
+    assert rows(db_path) == before

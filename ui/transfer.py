@@ -143,6 +143,11 @@ class Transfer(QObject):
             found = _OTHER_UNIT.search(error)
             if offsets is not None or found is None:
                 return False
+            if len(files) > 1:  # the unit is for that file alone, not for the others
+                self.window.dialogs.error("Cannot import", f"{error} (nothing was imported;"
+                                          " import that file on its own to read it in the"
+                                          " other unit)")  # fmt: skip
+                return True
             unit = found[1]
             self._then = lambda: self._ask_unit(error, files, label_map, unit)
             return True
@@ -157,7 +162,7 @@ class Transfer(QObject):
         if self.window.dialogs.confirm(
             "Cannot import",
             f"{error} (nothing was imported).\n\nImport again, reading the offsets of"
-            f" {'this file' if len(files) == 1 else 'these files'} as {name}?",
+            f" this file as {name}?",
         ):
             self._import(files, label_map, unit)
         else:
