@@ -251,3 +251,21 @@ def test_reimporting_spans_changed_under_the_same_ids_says_so(db: Path, tmp_path
         "0 documents added, 2 skipped, 0 spans added",
     ]
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "prodigy"])
+def test_a_format_without_notes_or_attributes_read_back_differs_in_nothing(
+    db: Path, tmp_path: Path, fmt: str
+) -> None:
+    """Those formats carry no notes or attributes: read back into the same database,
+    its spans are the same spans, not spans that "differ"."""
+    with open_store(db) as store:
+        doc = store.add_document(BRIDGE, uid="bridge")
+        store.add_span(doc.id, 0, 11, "ACTOR", annotator="alice", note="the mayor",
+                       attributes={"kind": "person"})  # fmt: skip
+    out = tmp_path / f"out-{fmt}.json"
+    assert run("export", "--format", fmt, "--out", str(out), "--db", str(db)).exit_code == 0
+    result = run("import", str(out), "--format", fmt, "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert not [line for line in result.stdout.splitlines() if "differ" in line]
+    assert result.stdout.splitlines()[-1].endswith(", 0 spans added")

@@ -9,7 +9,7 @@ import operator
 import re
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ..display_text import counted, with_count
@@ -103,28 +103,35 @@ def own_fields(record: DocumentRecord) -> tuple[dict[str, Any], Any, Any, Any]:
     return meta, fields["title"], fields["source"], fields["created_at"]
 
 
-# A span row's label, offsets, note and attributes: what an analyst changes.
-_CONTENT = operator.itemgetter(3, 4, 5, 7)
+# A span row's label and offsets; then its note and attributes, compared when given.
+_PLACE = operator.itemgetter(3, 4, 5)
 
 
 def changed_note(
-    conn: sqlite3.Connection, doc_id: int, rows: list[tuple[Any, ...]], name: str
-) -> str | None:
+    conn: sqlite3.Connection, doc_id: int, rows: list[tuple[Any, ...]], name: str,
+    given: Mapping[Any, Collection[str]],
+) -> str | None:  # fmt: skip
     """A note on the record's spans whose ids are here with another label, place,
-    note or attributes, or None when there are none.  The import keeps the
+    note or attributes, or None when there are none.  ``given`` holds the keys
+    each span of the file has: a format that carries no notes or attributes
+    (Label Studio, Prodigy) does not differ by them.  The import keeps the
     version here: the record's time stamps may come from any tool, so a merge of
     the analyst's database, which knows its history, decides what is newer."""
     mine = {row[0]: row for row in rows}
     differ = 0
-    for span_id, *here in conn.execute(
+    for span_id, label, start, end, note, attributes in conn.execute(
         'SELECT id, label, start, "end", note, attributes FROM spans'
         " WHERE document_id = ? AND orphan_revision IS NULL",
         [doc_id],
     ):
         theirs = mine.get(span_id)
-        if theirs is not None and (
-            _CONTENT(theirs) != tuple(here[:4])
-            or json.loads(theirs[8]) != json.loads(here[4])
+        if theirs is None:
+            continue
+        keys = given.get(span_id, ())
+        if (
+            _PLACE(theirs) != (label, start, end)
+            or ("note" in keys and theirs[7] != note)
+            or ("attributes" in keys and json.loads(theirs[8]) != json.loads(attributes))
         ):
             differ += 1
     if not differ:

@@ -277,7 +277,8 @@ class ImportsMixin(SpansMixin):
             known = self._existing_ids("spans", list(labels), doc_id)
             if not self._followed:
                 mine = [row for row in rows if row[0] in known]
-                result.notes.extend(filter(None, [changed_note(conn, doc_id, mine, name)]))
+                given = {span.get("id"): span.keys() for span in record.spans}
+                result.notes.extend(filter(None, [changed_note(conn, doc_id, mine, name, given)]))
             rows, same = self._new_span_rows(doc_id, [row for row in rows if row[0] not in known])
         if same:
             relations = [{**rel, **{end: same.get(str(rel.get(end)), rel.get(end))
