@@ -191,6 +191,9 @@ def _first_non_utf8_byte(path: Path) -> int | None:
     return None
 
 
+_ENDS = {"crlf": "CR LF", "cr": "CR", "mixed": "mixed"}  # meta["newlines"] other than "lf"
+
+
 def _import_article(store: Any, path: Path) -> ImportResult:
     article = read_article(path, max_bytes=store.import_limit)
     result = ImportResult()
@@ -198,8 +201,8 @@ def _import_article(store: Any, path: Path) -> ImportResult:
     if twin is not None:  # brought first by a brat file, which keeps the CRs it counts
         result.skipped.append(
             f"{path.name}: this article is already in the database as document {twin.id}"
-            f" ({twin.title or 'untitled'}), with the file's CR LF line ends (from a brat"
-            " file): nothing to do"
+            f" ({twin.title or 'untitled'}), with the file's {_ENDS[article.meta['newlines']]}"
+            " line ends (from a brat file): nothing to do"
         )
         return result
     try:

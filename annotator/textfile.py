@@ -222,7 +222,9 @@ def _cut(title: str) -> str:
 
 
 def _first_line(text: str) -> str | None:
-    return next((_cut(line.strip()) for line in text.split("\n") if line.strip()), None)
+    # CR too: a brat text keeps its line ends as they are.
+    lines = text.replace("\r", "\n").split("\n")
+    return next((_cut(line.strip()) for line in lines if line.strip()), None)
 
 
 def _md_title(text: str) -> str | None:

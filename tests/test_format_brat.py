@@ -171,6 +171,22 @@ def test_the_same_article_after_its_crlf_brat_pair_is_not_added_again(tmp_path: 
         assert [s.text for s in store.spans(doc.id)] == ["Olena Koval"]
 
 
+def test_the_same_article_with_cr_line_ends_is_named_so(tmp_path: Path) -> None:
+    text = "Kyiv talks.\rOlena Koval agreed.\r"  # "Olena Koval" [12, 23)
+    assert text[12:23] == "Olena Koval"
+    pair = write_pair(
+        tmp_path / "pair", "doc", text.encode("utf-8"), "T1\tACTOR 12 23\tOlena Koval\n"
+    )
+    alone = tmp_path / "alone.txt"
+    alone.write_bytes(text.encode("utf-8"))
+    with open_store(tmp_path / "t.db") as store:
+        store.import_file(pair)
+        assert store.import_file(alone).skipped == [
+            "alone.txt: this article is already in the database as document 1 (Kyiv talks.),"
+            " with the file's CR line ends (from a brat file): nothing to do"
+        ]
+
+
 def test_utf16_offsets_option(tmp_path: Path) -> None:
     ann = "".join(f"{t}\t{lab} {utf16(HARD, s)} {utf16(HARD, e)}\t{q}\n"
                   for t, lab, s, e, q in HARD_SPANS)  # fmt: skip
