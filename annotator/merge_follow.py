@@ -113,14 +113,25 @@ def without_removed(
     back = {i for i in dropped if (offered[i].get("updated_at") or "") > removed[i]}
     dropped -= back
     rels = (*record.relations, *record.orphan_relations)
-    rels_dropped = {r.get("id") for r in rels
-                    if r.get("id") in removed or {r.get("from"), r.get("to")} & dropped}
+
+    def with_its_span(rel: dict[str, Any]) -> bool:
+        """Deleted here along with an end that comes back (in the same step)."""
+        ends = [end for end in (rel.get("from"), rel.get("to")) if end in back]
+        return any(removed[rel["id"]] == removed[end] for end in ends if isinstance(end, str))
+
+    deleted = {r["id"] for r in rels if r.get("id") in removed and not with_its_span(r)}
+    orphaned = {r.get("id") for r in rels
+                if r.get("id") not in deleted and {r.get("from"), r.get("to")} & dropped}
+    rels_dropped = deleted | orphaned
     name = record.where or record.title or "a document"
-    if dropped or rels_dropped:
+    if dropped or deleted:
         what = [with_count("{n} span{|s}", len(dropped))] if dropped else []
-        what += [with_count("{n} relation{|s}", len(rels_dropped))] if rels_dropped else []
+        what += [with_count("{n} relation{|s}", len(deleted))] if deleted else []
         part.notes.append(f"{name}: {' and '.join(what)} deleted here since an earlier merge:"
                           " not brought back")  # fmt: skip
+    if orphaned:
+        part.notes.append(f"{name}: " + with_count(
+            "{n} relation{|s} made there to a span deleted here: left out", len(orphaned)))
     if back:
         part.notes.append(f"{name}: " + with_count(
             "{n} span{|s} deleted here {was|were} changed there since: brought back", len(back)))

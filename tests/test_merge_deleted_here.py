@@ -152,3 +152,37 @@ def test_a_deletion_the_analyst_undid_reaches_the_team_file(
     (part,) = merge([alice], team).sources
     assert (part.spans_added, part.notes) == (1, [])
     assert ("ACTOR", "Mayor") in spans_in(team)
+
+
+def test_a_span_brought_back_brings_the_relations_its_deletion_took(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """Deleting "Olena Koval" here took the claim's link to it; alice notes on the
+    span since: both come back."""
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_span(ids["koval"], by="reviewer")
+        assert store.relations(1) == []
+    time.sleep(0.005)  # time stamps count milliseconds
+    with open_store(alice) as store:
+        store.update_span(ids["koval"], note="the mayor", by="alice")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.relations_added) == (1, 1)
+    with open_store(team) as store:
+        assert [r.id for r in store.relations(1)] == [ids["link"]]
+
+
+def test_a_relation_made_there_to_a_span_deleted_here_is_left_out_and_named(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_span(ids["mayor"], by="reviewer")
+    with open_store(alice) as store:
+        store.add_relation(1, ids["claim"], ids["mayor"], "ATTRIBUTED_TO", annotator="alice")
+    (part,) = merge([alice], team).sources
+    assert part.relations_added == 0
+    assert part.notes == [
+        "alice.db document 1: 1 span deleted here since an earlier merge: not brought back",
+        "alice.db document 1: 1 relation made there to a span deleted here: left out",
+    ]
