@@ -284,6 +284,10 @@ def _merge_one(
             part.notes.append(f"{record.where or record.title}: deleted here on"
                               f" {gone[record.uid][:10]}, but worked on there since: merged"
                               " again")  # fmt: skip
+        # What was deleted here is left out first: a carried span is counted as placed.
+        said = SourceReport(path=path)
+        if existing is not None:
+            record = without_removed(record, removed.get(existing.id, {}), said)
         if existing is not None and existing.text_sha256 != sha256(record.text):
             moved = through_revision(target, existing.id, record)
             if moved is None:
@@ -292,8 +296,8 @@ def _merge_one(
             record, placed, waiting = moved
             if placed or waiting:
                 part.moved.append((record.where, existing.id, placed, waiting))
+        part.notes += said.notes
         if existing is not None:
-            record = without_removed(record, removed.get(existing.id, {}), part)
             again.append((existing.id, record))
         keep.append(record)
     result = target.import_records(keep, added_by=MERGE, followed=True)

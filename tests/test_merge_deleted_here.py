@@ -186,3 +186,19 @@ def test_a_relation_made_there_to_a_span_deleted_here_is_left_out_and_named(
         "alice.db document 1: 1 span deleted here since an earlier merge: not brought back",
         "alice.db document 1: 1 relation made there to a span deleted here: left out",
     ]
+
+
+def test_a_span_deleted_here_is_not_counted_as_carried_to_a_newer_text(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The team file's text was replaced (every span stays: "3 May" became "4 May",
+    no span holds it) and "Mayor" deleted; alice's file still has the first text."""
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.replace_text(1, TEXT.replace("3 May", "4 May"), by="reviewer")
+        store.delete_span(ids["mayor"], by="reviewer")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.moved) == (0, [])
+    assert part.notes == [
+        "alice.db document 1: 1 span deleted here since an earlier merge: not brought back"
+    ]
