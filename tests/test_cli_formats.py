@@ -494,23 +494,3 @@ def test_standard_output_gets_utf8_in_every_format(tmp_path: Path, fmt: str) -> 
     )  # fmt: skip
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert "Київ" in result.stdout.decode("utf-8")
-
-
-@pytest.mark.parametrize("fmt", ["doccano", "prodigy", "brat", "labelstudio", "conll", "spacy",
-                                 "w3c", "jsonl"])  # fmt: skip
-def test_every_format_names_the_orphans_it_leaves_out(tmp_path: Path, fmt: str) -> None:
-    """"Kyiv" has no place in the new text, which has no "Kyiv" at all: an orphan,
-    which no format carries; "talks" [5, 10) stays at [6, 11)."""
-    db = tmp_path / "t.db"
-    with open_store(db) as store:
-        doc = store.add_document("Kyiv talks resumed.")
-        store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
-        store.add_span(doc.id, 5, 10, "CLAIM", annotator="alice")
-        store.replace_text(doc.id, "Odesa talks resumed.", by="alice")
-        assert [(s.start, s.end) for s in store.spans(doc.id)] == [(6, 11)]
-    result = run("export", "--format", fmt, "--out", str(tmp_path / "out"), "--db", str(db))
-    assert result.exit_code == 0, result.output
-    assert (
-        "Left out: 1 orphaned span (of earlier texts: placed or dropped in the window's Orphans"
-        " panel, they stay in the database)"
-    ) in result.output.splitlines()
