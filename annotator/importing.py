@@ -147,7 +147,8 @@ def say_where_it_stopped(exc: AnnotatorError, whose: str, paths: list[Path], n: 
     ``n``-th (from 0) did before: those files stay imported, each being its own
     transaction, and a script that reads only the error must not think otherwise."""
     before, after = _files(paths[:n]), _files(paths[n + 1 :])
-    exc.args = (f"{exc} ({whose} stopped there: {before} imported before it,"
+    # Named: a .txt with its .ann beside it fails in the .ann's name.
+    exc.args = (f"{exc} ({whose} stopped at {paths[n].name}: {before} imported before it,"
                 f" {after} not imported)",)  # fmt: skip
 
 

@@ -301,7 +301,7 @@ def bad_folder(tmp_path: Path) -> Path:
 def test_a_folder_import_that_stops_says_what_it_imported(db: Path, tmp_path: Path) -> None:
     result = run("import", str(bad_folder(tmp_path)), "--db", str(db))
     assert_error(result, "b.txt is not valid UTF-8 (byte 3): save it as UTF-8 and import again"
-                         " (the folder's import stopped there: 1 file (a.txt) imported before"
+                         " (the folder's import stopped at b.txt: 1 file (a.txt) imported before"
                          " it, 1 file (c.txt) not imported)")  # fmt: skip
     assert rows(db, "SELECT title FROM documents") == [("Alpha story",)]
 

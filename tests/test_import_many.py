@@ -36,8 +36,8 @@ def test_several_files_that_stop_part_way_say_what_was_imported(db: Path, tmp_pa
     assert lines(result.stdout) == ["Imported good.jsonl: document 1 (untitled) (16 characters)"]
     assert result.stderr == (
         "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
-        " it (the import stopped there: 1 file (good.jsonl) imported before it, 1 file (c.txt)"
-        " not imported)\n"
+        " it (the import stopped at bad.jsonl: 1 file (good.jsonl) imported before it, 1 file"
+        " (c.txt) not imported)\n"
     )
     assert rows(db, "SELECT text FROM documents") == [("Alpha said Beta.",)]
     # One file alone says nothing of others.
@@ -46,3 +46,21 @@ def test_several_files_that_stop_part_way_say_what_was_imported(db: Path, tmp_pa
         "Error: bad.jsonl line 1 is not valid JSON (Expecting value at column 10): fix or remove"
         " it\n"
     )
+
+
+def test_a_brat_pair_that_stops_the_import_is_named_by_the_file_given(
+    db: Path, tmp_path: Path
+) -> None:
+    """a.txt has a.ann beside it: it is read as that pair, and its refusal speaks of
+    a.ann; the note says the import stopped at a.txt, the file named on the line."""
+    z, a, ann = tmp_path / "z.txt", tmp_path / "a.txt", tmp_path / "a.ann"
+    z.write_text("Zeta story\n")
+    a.write_text("Kyiv bridge\n")
+    ann.write_text("T1\tACTOR 0 4\tKyiv\nA1\tkind T1 alien\n")
+    result = run("import", str(z), str(a), str(ann), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        " (the import stopped at a.txt: 1 file (z.txt) imported before it, 1 file (a.ann) not"
+        " imported)\n"
+    )
+    assert rows(db, "SELECT title FROM documents") == [("Zeta story",)]
