@@ -148,7 +148,8 @@ class DocumentRecord:
 
     Span dicts carry ``start``, ``end``, ``label``, ``annotator`` and optionally
     ``id``, ``text`` (the quote, checked against the text), ``note``,
-    ``attributes``, ``origin``, ``created_at``, ``updated_at``.  Relation dicts
+    ``attributes``, ``origin``, ``created_at``, ``updated_at``, and ``source_id``
+    (the file's own name of the span, brat's T1, for messages).  Relation dicts
     carry ``type``, ``from``, ``to`` (span ids), ``annotator`` and optionally
     ``id``, ``attributes``, ``created_at``.
     """

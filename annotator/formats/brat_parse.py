@@ -145,7 +145,8 @@ class Parse:
             spans[tid] = [
                 {"id": _id(self.digest, who, label, cps, i, seen[(who, label, *cps)]), "start": s,
                  "end": e, "label": label, "annotator": who, "text": text[s:e],
-                 "origin": "import", "attributes": {"brat_id": tid, "fragment": i}}
+                 "origin": "import", "attributes": {"brat_id": tid, "fragment": i},
+                 "source_id": tid}
                 for i, (s, e) in enumerate(cps)
             ]  # fmt: skip
             if len(cps) == 1:

@@ -89,9 +89,11 @@ def checked_span(schema: Schema, span: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _named(span: Mapping[str, Any]) -> str:
-    """"span ID [start, end): ", as much of it as the span has."""
+    """"span ID [start, end): ", as much of it as the span has; ID is the name
+    the file itself gives the span (brat's T1) when the reader kept it."""
     start, end = span.get("start"), span.get("end")
-    parts = ["span", span["id"] if isinstance(span.get("id"), str) and span["id"] else None,
+    own = span.get("source_id") or span.get("id")
+    parts = ["span", own if isinstance(own, str) and own else None,
              f"[{start}, {end})" if type(start) is int and type(end) is int else None]  # fmt: skip
     return " ".join(p for p in parts if p) + ": "
 
