@@ -31,6 +31,7 @@ from .merge_follow import (
     documents_removed_here,
     follow,
     ids_in_history,
+    named_here,
     removed_here,
     without_removed,
 )
@@ -272,7 +273,8 @@ def _merge_one(
     keep, again = [], []
     gone = documents_removed_here(target)
     pairs = [(r, target.document_by_uid(r.uid) if r.uid else None) for r in records]
-    removed = removed_here(target, [doc.id for _, doc in pairs if doc is not None])
+    named = named_here(target, [doc.id for _, doc in pairs if doc is not None])
+    removed = removed_here(target, named)
     for record, existing in pairs:
         if existing is None and record.uid in gone and not _worked_on_since(record, gone):
             part.notes.append(f"{record.where or record.title}: deleted here on"
@@ -287,7 +289,8 @@ def _merge_one(
         # What was deleted here is left out first: a carried span is counted as placed.
         said = SourceReport(path=path)
         if existing is not None:
-            record = without_removed(record, removed.get(existing.id, {}), said)
+            record = without_removed(record, removed.get(existing.id, {}), said,
+                                     history.get(record.uid or "", {}))  # fmt: skip
         if existing is not None and existing.text_sha256 != sha256(record.text):
             moved = through_revision(target, existing.id, record)
             if moved is None:
@@ -306,5 +309,6 @@ def _merge_one(
     part.relations_added = result.relations_added
     part.notes += result.notes
     for doc_id, record in again:
-        follow(target, doc_id, record, history.get(record.uid or "", {}), part)
+        follow(target, doc_id, record, history.get(record.uid or "", {}), named.get(doc_id, {}),
+               part)  # fmt: skip
     return part

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from .display_text import with_count
 from .errors import AnnotatorError
 from .model import DocumentRecord, Span
-from .store.sync import MERGE
 
 if TYPE_CHECKING:
     from .merge import SourceReport
@@ -39,50 +38,47 @@ def ids_in_history(store: Store) -> dict[str, dict[str, str]]:
     """Per document uid: every span and relation id the file's history names, with
     the time of the last event that names it."""
     uid_of = {d.id: d.uid for d in store.documents()}
-    found: dict[str, dict[str, str]] = {}
+    return {uid_of[doc]: ids for doc, ids in _last_named(store, uid_of).items()}
+
+
+def named_here(target: Store, doc_ids: Collection[int]) -> dict[int, dict[str, str]]:
+    """Per document of ``doc_ids``: every span and relation id the target's own
+    history names, with the time of the last event naming it."""
+    return _last_named(target, set(doc_ids))
+
+
+def _last_named(store: Store, documents: Collection[int]) -> dict[int, dict[str, str]]:
+    """Per document of ``documents``: the ids its events name, with the time of the
+    last.  An undo or redo stores no rows: it names those of the step it acts on."""
+    found: dict[int, dict[str, str]] = {}
+    steps: dict[int, list[str]] = {}  # event id -> the ids it names
     with store.reading():
         rows = store.conn.execute(
-            "SELECT document_id, at, before, after FROM events WHERE document_id IS NOT NULL"
-            " ORDER BY id"
+            "SELECT id, document_id, at, action, ref, before, after FROM events"
+            " WHERE document_id IS NOT NULL ORDER BY id"
         )
-        for doc_id, at, before, after in rows:
-            uid = uid_of.get(doc_id)
-            if uid is not None:
-                ids = found.setdefault(uid, {})
-                for state in (before, after):
-                    if state:
-                        ids.update(dict.fromkeys(_ID.findall(state), at))
+        for event_id, doc_id, at, action, ref, before, after in rows:
+            if doc_id not in documents:
+                continue
+            if action in ("undo", "redo"):
+                ids = steps.get(ref, [])
+            else:
+                ids = [i for state in (before, after) if state for i in _ID.findall(state)]
+                steps[event_id] = ids
+            found.setdefault(doc_id, {}).update(dict.fromkeys(ids, at))
     return found
 
 
-def removed_here(target: Store, doc_ids: Collection[int]) -> dict[int, dict[str, str]]:
-    """Per document of ``doc_ids``: the span and relation ids the target's own
-    history names but the target no longer holds (deleted here: by hand, by a
-    review, with their document), with the time of the last event naming each.
-
-    A row whose last event is a merge's was deleted to follow its source (which
-    deleted it first): not here.  If the source has it again (its analyst
-    undid the deletion), it comes back like any row new to this file."""
-    wanted = set(doc_ids)
-    named: dict[int, dict[str, tuple[str, str]]] = {}
+def removed_here(target: Store, named: dict[int, dict[str, str]]) -> dict[int, dict[str, str]]:
+    """Of the ids ``named_here`` found, those the target no longer holds (deleted
+    here: by hand, by a review, with their document, or by a merge following
+    a file that deleted them first), with the time of the deletion."""
+    removed = {}
     with target.reading():
-        conn = target.conn
-        rows = conn.execute(
-            "SELECT document_id, at, annotator, before, after FROM events"
-            " WHERE document_id IS NOT NULL ORDER BY id"
-        )
-        for doc_id, at, who, before, after in rows:
-            if doc_id in wanted:
-                ids = named.setdefault(doc_id, {})
-                for state in (before, after):
-                    if state:
-                        ids.update(dict.fromkeys(_ID.findall(state), (at, who)))
-        removed = {}
         for doc_id, ids in named.items():
-            held = {row[0] for table in ("spans", "relations") for row in conn.execute(
+            held = {row[0] for table in ("spans", "relations") for row in target.conn.execute(
                 f"SELECT id FROM {table} WHERE document_id = ?", [doc_id])}  # fmt: skip
-            removed[doc_id] = {i: at for i, (at, who) in ids.items()
-                               if i not in held and who != MERGE}  # fmt: skip
+            removed[doc_id] = {i: at for i, at in ids.items() if i not in held}
     return removed
 
 
@@ -103,14 +99,18 @@ def documents_removed_here(target: Store) -> dict[str, str]:
 
 
 def without_removed(
-    record: DocumentRecord, removed: dict[str, str], part: SourceReport
+    record: DocumentRecord, removed: dict[str, str], part: SourceReport, known: dict[str, str]
 ) -> DocumentRecord:
     """``record`` without the spans and relations deleted here (``removed``), and
-    the relations that would lose an end with them; a span the source changed
-    after it was deleted here comes back.  Both are said in ``part.notes``."""
+    the relations that would lose an end with them; a span the source changed,
+    or its history names (an undone deletion), after it was deleted here comes
+    back.  Both are said in ``part.notes``.  ``known`` is the source's history
+    (``ids_in_history``): another file's stale copy of a span that its own file
+    deleted names it no later than the deletion, and stays out."""
     offered = {s.get("id"): s for s in (*record.spans, *record.orphans)}
     dropped = {i for i in offered if i in removed}
-    back = {i for i in dropped if (offered[i].get("updated_at") or "") > removed[i]}
+    back = {i for i in dropped
+            if max(offered[i].get("updated_at") or "", known.get(i, "")) > removed[i]}
     dropped -= back
     rels = (*record.relations, *record.orphan_relations)
 
@@ -154,7 +154,7 @@ def _same(source: dict[str, Any], here: Span) -> bool:
 
 def follow(
     target: Store, doc_id: int, record: DocumentRecord, known: dict[str, str],
-    part: SourceReport,
+    named: dict[str, str], part: SourceReport,
 ) -> None:  # fmt: skip
     """Bring the source's later changes of document ``doc_id`` into ``target``."""
     here = {s.id: s for s in target.spans(doc_id)}
@@ -170,8 +170,9 @@ def follow(
             kept_here += 1
     still = set(theirs) | {o["id"] for o in record.orphans}
     gone = [i for i in here if i not in still and i in known]
-    # Deleted there, unless changed here after the source last touched it.
-    deleted = [i for i in gone if here[i].updated_at <= known[i]]
+    # Deleted there, unless changed here after the source last touched it: its row,
+    # or an event here that names it (an undo that put it back).
+    deleted = [i for i in gone if max(here[i].updated_at, named.get(i, "")) <= known[i]]
     kept_here += len(gone) - len(deleted)
     rels_there = {r["id"] for r in (*record.relations, *record.orphan_relations)}
     rels_deleted = [r.id for r in target.relations(doc_id)

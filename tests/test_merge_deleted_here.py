@@ -7,6 +7,7 @@ hand: "Mayor" [0, 5), "Olena Koval" [6, 17), "the bridge will reopen" [37, 59).
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import time
 from contextlib import closing
@@ -150,7 +151,9 @@ def test_a_deletion_the_analyst_undid_reaches_the_team_file(
     with open_store(alice) as store:
         store.undo("alice")
     (part,) = merge([alice], team).sources
-    assert (part.spans_added, part.notes) == (1, [])
+    assert (part.spans_added, part.notes) == (1, [
+        "alice.db document 1: 1 span deleted here was changed there since: brought back"
+    ])
     assert ("ACTOR", "Mayor") in spans_in(team)
 
 
@@ -202,3 +205,47 @@ def test_a_span_deleted_here_is_not_counted_as_carried_to_a_newer_text(
     assert part.notes == [
         "alice.db document 1: 1 span deleted here since an earlier merge: not brought back"
     ]
+
+
+def test_another_files_stale_copy_does_not_bring_back_what_its_analyst_deleted(
+    tmp_path: Path,
+) -> None:
+    """alice and bob start from one pre-annotated file, merged once; then alice
+    deletes "Mayor", bob never touches it.  In either order, and merged again,
+    "Mayor" stays deleted."""
+    start = tmp_path / "start.db"
+    with open_store(start) as store:
+        doc = store.add_document(TEXT, uid="doc-1")
+        mayor = store.add_span(doc.id, 0, 5, "ACTOR", annotator="lead").id
+        store.add_span(doc.id, 6, 17, "ACTOR", annotator="lead")
+    for order in (("alice", "bob"), ("bob", "alice")):
+        folder = tmp_path / "-".join(order)
+        folder.mkdir()
+        files = {who: folder / f"{who}.db" for who in order}
+        for path in files.values():
+            shutil.copy(start, path)
+        team = folder / "team.db"
+        merge([files[who] for who in order], team)
+        with open_store(files["alice"]) as store:
+            store.delete_span(mayor, by="alice")
+        for _ in range(2):
+            merge([files[who] for who in order], team)
+            assert spans_in(team) == [("ACTOR", "Olena Koval")], order
+
+
+def test_an_undo_in_the_team_file_of_a_merges_deletion_is_kept(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The team file undid the merge step that followed alice's deletion of "Mayor":
+    the next merge keeps "Mayor" (a change made here since) and says so."""
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["mayor"], by="alice")
+    merge([alice], team)
+    time.sleep(0.005)  # time stamps count milliseconds
+    with open_store(team) as store:
+        store.undo("merge")
+    (part,) = merge([alice], team).sources
+    assert part.spans_deleted == 0
+    assert ("ACTOR", "Mayor") in spans_in(team)
+    assert part.notes[0].endswith("kept as it is here")
