@@ -186,6 +186,10 @@ def follow(
         ))  # fmt: skip
     if not (updated or deleted or rels_deleted):
         return
+    gone_too = set(deleted)
+    along = [r.id for r in target.relations(doc_id)
+             if r.id not in rels_there and r.id not in rels_deleted
+             and {r.from_span, r.to_span} & gone_too]  # fmt: skip
     try:
         target.follow_source(
             doc_id, updated=updated, deleted_spans=deleted, deleted_relations=rels_deleted
@@ -196,3 +200,7 @@ def follow(
     part.spans_updated += len(updated)
     part.spans_deleted += len(deleted)
     part.relations_deleted += len(rels_deleted)
+    if along:  # made here (or by another file) to those spans: they went with them
+        part.notes.append(f"{name}: " + with_count(
+            "{n} relation{|s} to the spans deleted there went with them (another analyst's"
+            " or the team file's: undo as analyst merge to have {it|them} back)", len(along)))

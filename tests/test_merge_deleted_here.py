@@ -249,3 +249,23 @@ def test_an_undo_in_the_team_file_of_a_merges_deletion_is_kept(
     assert part.spans_deleted == 0
     assert ("ACTOR", "Mayor") in spans_in(team)
     assert part.notes[0].endswith("kept as it is here")
+
+
+def test_a_team_relation_that_goes_with_a_span_its_file_deleted_is_named(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The lead links alice's claim to "Mayor" in the team file; alice deletes
+    "Mayor": the merge follows her, and the lead's link goes with it, named."""
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.add_relation(1, ids["claim"], ids["mayor"], "ATTRIBUTED_TO", annotator="lead")
+    with open_store(alice) as store:
+        store.delete_span(ids["mayor"], by="alice")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_deleted, part.relations_deleted) == (1, 0)
+    assert part.notes == [
+        "alice.db document 1: 1 relation to the spans deleted there went with them (another"
+        " analyst's or the team file's: undo as analyst merge to have it back)"
+    ]
+    with open_store(team) as store:
+        assert [r.id for r in store.relations(1)] == [ids["link"]]
