@@ -32,6 +32,7 @@ from .merge_follow import (
     follow,
     ids_in_history,
     named_here,
+    removed_before,
     removed_here,
     without_removed,
 )
@@ -198,10 +199,9 @@ def _check_attributes(
         )
 
 
-def _worked_on_since(record: DocumentRecord, gone: dict[str, str]) -> bool:
+def _worked_on_since(record: DocumentRecord, deleted: str) -> bool:
     """True when a span of ``record`` was made or changed after its document was
-    deleted here (the time in ``gone``): the more recent work wins, as for a span."""
-    deleted = gone[record.uid or ""]
+    deleted here (at ``deleted``): the more recent work wins, as for a span."""
     return any(max(s.get("created_at") or "", s.get("updated_at") or "") > deleted
                for s in (*record.spans, *record.orphans))  # fmt: skip
 
@@ -276,18 +276,22 @@ def _merge_one(
     named = named_here(target, [doc.id for _, doc in pairs if doc is not None])
     removed = removed_here(target, named)
     for record, existing in pairs:
-        if existing is None and record.uid in gone and not _worked_on_since(record, gone):
-            part.notes.append(f"{record.where or record.title}: deleted here on"
-                              f" {gone[record.uid][:10]}, and not worked on there since: not"
-                              " brought back (import an export of that file to have it"
-                              " again)")  # fmt: skip
-            continue
-        if existing is None and record.uid in gone:
-            part.notes.append(f"{record.where or record.title}: deleted here on"
-                              f" {gone[record.uid][:10]}, but worked on there since: merged"
-                              " again")  # fmt: skip
-        # What was deleted here is left out first: a carried span is counted as placed.
         said = SourceReport(path=path)
+        if existing is None and record.uid in gone:
+            deleted_at, old_id = gone[record.uid]
+            if not _worked_on_since(record, deleted_at):
+                part.notes.append(f"{record.where or record.title}: deleted here on"
+                                  f" {deleted_at[:10]}, and not worked on there since: not"
+                                  " brought back (import an export of that file to have it"
+                                  " again)")  # fmt: skip
+                continue
+            part.notes.append(f"{record.where or record.title}: deleted here on"
+                              f" {deleted_at[:10]}, but worked on there since: merged"
+                              " again")  # fmt: skip
+            # Without what the team file deleted of it one by one before.
+            record = without_removed(record, removed_before(target, old_id, deleted_at), said,
+                                     history.get(record.uid or "", {}))  # fmt: skip
+        # What was deleted here is left out first: a carried span is counted as placed.
         if existing is not None:
             record = without_removed(record, removed.get(existing.id, {}), said,
                                      history.get(record.uid or "", {}))  # fmt: skip

@@ -82,8 +82,9 @@ def removed_here(target: Store, named: dict[int, dict[str, str]]) -> dict[int, d
     return removed
 
 
-def documents_removed_here(target: Store) -> dict[str, str]:
-    """The uids of documents deleted here and not back since, with the time."""
+def documents_removed_here(target: Store) -> dict[str, tuple[str, int]]:
+    """The uids of documents deleted here and not back since: the time, and the id
+    the document had (its earlier events name it)."""
     with target.reading():
         rows = target.conn.execute(
             "SELECT at, before FROM events WHERE action = 'delete_document' ORDER BY id"
@@ -91,11 +92,19 @@ def documents_removed_here(target: Store) -> dict[str, str]:
         removed = {}
         for at, before in rows:
             for doc in json.loads(before or "{}").get("documents", []):
-                removed[doc["uid"]] = at
+                removed[doc["uid"]] = (at, doc["id"])
         if removed:
             held = {uid for (uid,) in target.conn.execute("SELECT uid FROM documents")}
-            removed = {uid: at for uid, at in removed.items() if uid not in held}
+            removed = {uid: gone for uid, gone in removed.items() if uid not in held}
     return removed
+
+
+def removed_before(target: Store, doc_id: int, deleted_at: str) -> dict[str, str]:
+    """What was deleted of document ``doc_id`` (deleted itself at ``deleted_at``)
+    before the document was: spans and relations deleted one by one."""
+    named = named_here(target, [doc_id])
+    return {i: at for i, at in removed_here(target, named).get(doc_id, {}).items()
+            if at < deleted_at}  # fmt: skip
 
 
 def without_removed(

@@ -269,3 +269,24 @@ def test_a_team_relation_that_goes_with_a_span_its_file_deleted_is_named(
     ]
     with open_store(team) as store:
         assert [r.id for r in store.relations(1)] == [ids["link"]]
+
+
+def test_a_document_brought_back_leaves_out_what_was_deleted_of_it_before(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The lead deleted "Mayor", then the whole document; alice worked on it since:
+    it comes back without "Mayor"."""
+    alice, team, ids = merged
+    with open_store(team) as store:
+        store.delete_span(ids["mayor"], by="reviewer")
+        time.sleep(0.005)  # time stamps count milliseconds
+        store.delete_document(1, by="reviewer")
+    time.sleep(0.005)
+    with open_store(alice) as store:
+        store.add_span(1, 18, 22, "CLAIM", annotator="alice")  # "said"
+    (part,) = merge([alice], team).sources
+    assert (part.documents_added, part.spans_added) == (1, 3)
+    assert ("ACTOR", "Mayor") not in spans_in(team) and ("CLAIM", "said") in spans_in(team)
+    assert part.notes[1] == (
+        "alice.db document 1: 1 span deleted here since an earlier merge: not brought back"
+    )
