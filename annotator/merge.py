@@ -12,9 +12,9 @@ whose uid is in the target with another text (edited in one file) is a
 conflict: reported, and the target's document is left as it is.
 
 Everything is checked before anything is written: every source exists, opens,
-is not the target, and uses only labels, relation types and attribute values
-the target's schema has.  Then each source's new rows are written in one transaction, and its
-later changes in one more per document.
+is not the target, and uses only labels, relation types, attribute values and
+time stamps the target's schema and store take.  Then each source's new rows
+are written in one transaction, and its later changes in one more per document.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from .merge_follow import (
     follow,
     ids_in_history,
     named_here,
-    removed_before,
     removed_here,
     without_removed,
 )
@@ -199,13 +198,6 @@ def _check_attributes(
         )
 
 
-def _worked_on_since(record: DocumentRecord, deleted: str) -> bool:
-    """True when a span of ``record`` was made or changed after its document was
-    deleted here (at ``deleted``): the more recent work wins, as for a span."""
-    return any(max(s.get("created_at") or "", s.get("updated_at") or "") > deleted
-               for s in (*record.spans, *record.orphans))  # fmt: skip
-
-
 def _check_times(name: str, records: list[DocumentRecord]) -> None:
     """Raise ``MergeError`` for a time stamp that is no time (an older import kept
     any text): the import would refuse it after earlier files were written."""
@@ -273,10 +265,15 @@ def _merge_one(
     keep, again = [], []
     gone = documents_removed_here(target)
     pairs = [(r, target.document_by_uid(r.uid) if r.uid else None) for r in records]
-    named = named_here(target, [doc.id for _, doc in pairs if doc is not None])
+    # One reading of the history here: documents merged again, and those deleted
+    # here that a record brings again (their events name their old id).
+    ids = [doc.id for _, doc in pairs if doc is not None]
+    ids += [gone[r.uid][1] for r, doc in pairs if doc is None and r.uid in gone]
+    named = named_here(target, ids)
     removed = removed_here(target, named)
     for record, existing in pairs:
-        said = SourceReport(path=path)
+        known = history.get(record.uid or "", {})
+        said: list[str] = []  # kept only if the record is merged (not a conflict)
         if existing is None and record.uid in gone:
             deleted_at, old_id = gone[record.uid]
             if not _worked_on_since(record, deleted_at):
@@ -288,13 +285,12 @@ def _merge_one(
             part.notes.append(f"{record.where or record.title}: deleted here on"
                               f" {deleted_at[:10]}, but worked on there since: merged"
                               " again")  # fmt: skip
-            # Without what the team file deleted of it one by one before.
-            record = without_removed(record, removed_before(target, old_id, deleted_at), said,
-                                     history.get(record.uid or "", {}))  # fmt: skip
+            # Without what the team file deleted of it one by one, before the document.
+            before = {i: at for i, at in removed.get(old_id, {}).items() if at < deleted_at}
+            record = without_removed(record, before, said, known)
         # What was deleted here is left out first: a carried span is counted as placed.
         if existing is not None:
-            record = without_removed(record, removed.get(existing.id, {}), said,
-                                     history.get(record.uid or "", {}))  # fmt: skip
+            record = without_removed(record, removed.get(existing.id, {}), said, known)
         if existing is not None and existing.text_sha256 != sha256(record.text):
             moved = through_revision(target, existing.id, record)
             if moved is None:
@@ -303,7 +299,7 @@ def _merge_one(
             record, placed, waiting = moved
             if placed or waiting:
                 part.moved.append((record.where, existing.id, placed, waiting))
-        part.notes += said.notes
+        part.notes += said
         if existing is not None:
             again.append((existing.id, record))
         keep.append(record)
@@ -316,3 +312,10 @@ def _merge_one(
         follow(target, doc_id, record, history.get(record.uid or "", {}), named.get(doc_id, {}),
                part)  # fmt: skip
     return part
+
+
+def _worked_on_since(record: DocumentRecord, deleted: str) -> bool:
+    """True when a span of ``record`` was made or changed after its document was
+    deleted here (at ``deleted``): the more recent work wins, as for a span."""
+    return any(max(s.get("created_at") or "", s.get("updated_at") or "") > deleted
+               for s in (*record.spans, *record.orphans))  # fmt: skip

@@ -11,8 +11,8 @@ here after the source's last event about it stays too.
 The other way round, what was deleted here is not brought back by merging a
 file that still has it (``removed_here``): a span, relation or document the
 target's own history names but no longer holds stays deleted, unless the
-source changed the span after it was deleted here (the more recent change wins
-again).
+source changed the span, or its history names it (an undone deletion), after
+it was deleted here (the more recent change wins again).
 """
 
 from __future__ import annotations
@@ -99,21 +99,13 @@ def documents_removed_here(target: Store) -> dict[str, tuple[str, int]]:
     return removed
 
 
-def removed_before(target: Store, doc_id: int, deleted_at: str) -> dict[str, str]:
-    """What was deleted of document ``doc_id`` (deleted itself at ``deleted_at``)
-    before the document was: spans and relations deleted one by one."""
-    named = named_here(target, [doc_id])
-    return {i: at for i, at in removed_here(target, named).get(doc_id, {}).items()
-            if at < deleted_at}  # fmt: skip
-
-
 def without_removed(
-    record: DocumentRecord, removed: dict[str, str], part: SourceReport, known: dict[str, str]
+    record: DocumentRecord, removed: dict[str, str], notes: list[str], known: dict[str, str]
 ) -> DocumentRecord:
     """``record`` without the spans and relations deleted here (``removed``), and
     the relations that would lose an end with them; a span the source changed,
     or its history names (an undone deletion), after it was deleted here comes
-    back.  Both are said in ``part.notes``.  ``known`` is the source's history
+    back.  Both are said in ``notes``.  ``known`` is the source's history
     (``ids_in_history``): another file's stale copy of a span that its own file
     deleted names it no later than the deletion, and stays out."""
     offered = {s.get("id"): s for s in (*record.spans, *record.orphans)}
@@ -136,13 +128,13 @@ def without_removed(
     if dropped or deleted:
         what = [with_count("{n} span{|s}", len(dropped))] if dropped else []
         what += [with_count("{n} relation{|s}", len(deleted))] if deleted else []
-        part.notes.append(f"{name}: {' and '.join(what)} deleted here since an earlier merge:"
-                          " not brought back")  # fmt: skip
+        notes.append(f"{name}: {' and '.join(what)} deleted here since an earlier merge:"
+                     " not brought back")  # fmt: skip
     if orphaned:
-        part.notes.append(f"{name}: " + with_count(
+        notes.append(f"{name}: " + with_count(
             "{n} relation{|s} made there to a span deleted here: left out", len(orphaned)))
     if back:
-        part.notes.append(f"{name}: " + with_count(
+        notes.append(f"{name}: " + with_count(
             "{n} span{|s} deleted here {was|were} changed there since: brought back", len(back)))
     if not (dropped or rels_dropped):
         return record
@@ -184,8 +176,8 @@ def follow(
     deleted = [i for i in gone if max(here[i].updated_at, named.get(i, "")) <= known[i]]
     kept_here += len(gone) - len(deleted)
     rels_there = {r["id"] for r in (*record.relations, *record.orphan_relations)}
-    rels_deleted = [r.id for r in target.relations(doc_id)
-                    if r.id not in rels_there and r.id in known]  # fmt: skip
+    rels_here = [r for r in target.relations(doc_id) if r.id not in rels_there]
+    rels_deleted = [r.id for r in rels_here if r.id in known]
     name = record.where or record.title or "a document"
     if kept_here:
         part.notes.append(f"{name}: " + with_count(
@@ -196,9 +188,8 @@ def follow(
     if not (updated or deleted or rels_deleted):
         return
     gone_too = set(deleted)
-    along = [r.id for r in target.relations(doc_id)
-             if r.id not in rels_there and r.id not in rels_deleted
-             and {r.from_span, r.to_span} & gone_too]  # fmt: skip
+    along = [r.id for r in rels_here
+             if r.id not in rels_deleted and {r.from_span, r.to_span} & gone_too]  # fmt: skip
     try:
         target.follow_source(
             doc_id, updated=updated, deleted_spans=deleted, deleted_relations=rels_deleted

@@ -151,10 +151,10 @@ class AttributesForm(QWidget):
             widget.setText(_as_text(self.span.attributes.get(name)))  # not modified now
             self.error.setText("")
             self._loading = False
-        self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._to_article()
 
     def _to_article(self) -> None:
-        self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.editor.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _taken(self, name: str) -> None:
         """After Enter in field ``name``: back to the article unless its value was refused."""
@@ -210,7 +210,7 @@ class AttributesForm(QWidget):
             self._dropped(self.span, span, typed)
         self._rebuild(span)
         if typing:  # the field under the analyst's fingers has gone: keys go to the article
-            self.editor.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._to_article()
 
     def _rebuild(self, span: Span | None) -> None:
         self.span = span

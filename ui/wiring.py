@@ -149,20 +149,21 @@ def wire(w: MainWindow) -> None:
     view.zoom_requested.connect(w.appearance.zoom_by)
     _wire_orphans(w)
 
+    def to_article() -> None:
+        """The keys back to the article, where label keys tag (from a field)."""
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     box = w.search_box
     box.textChanged.connect(w.search.set_query)
     box.next_requested.connect(lambda: _find_and_focus(w, backwards=False))
     box.previous_requested.connect(lambda: _find_and_focus(w, backwards=True))
-    box.escaped.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    box.escaped.connect(to_article)
 
     analysts = w.analyst_box
 
     def analyst_chosen(name: str) -> None:
         if not editor.set_analyst(name):  # refused for now: the box shows who annotates
             analysts.setEditText(editor.analyst)
-
-    def to_article() -> None:
-        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     analysts.activated.connect(lambda i: analyst_chosen(analysts.itemText(i)))
     typed = analysts.lineEdit()
@@ -184,10 +185,10 @@ def wire(w: MainWindow) -> None:
     # The document filter lets go of the keys as the search box does: Return or
     # Escape go back to the article, where label keys tag.
     back = w.document_panel.filter_box
-    back.returnPressed.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    back.returnPressed.connect(to_article)
     escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), back)
     escape.setContext(Qt.ShortcutContext.WidgetShortcut)
-    escape.activated.connect(lambda: view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+    escape.activated.connect(to_article)
 
 
 def _wire_orphans(w: MainWindow) -> None:

@@ -15,13 +15,13 @@ through the middle of a character above U+FFFF) rules that unit out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..offsets import OffsetMap
+from ..word_edges import inside_word
 from .common import Reading
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -57,34 +57,18 @@ class UnitEvidence:
         return best
 
 
-# Characters that hold on to the one before them: a span edge between them cuts a
-# character as people see it (an accent written apart, 👨‍🚒, 👍🏽, a keycap).
-_JOINERS = frozenset("\u200d\ufe0f\u20e3") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
-_REGIONAL = range(0x1F1E6, 0x1F200)  # a flag is two of them
-
-
-def _cuts(text: str, at: int) -> bool:
-    """True when ``at`` (0 < at < len) falls inside a word or a character as seen."""
-    before, after = text[at - 1], text[at]
-    if before.isalnum() and after.isalnum():
-        return True
-    if after in _JOINERS or before == "\u200d" or unicodedata.combining(after):
-        return True
-    return ord(before) in _REGIONAL and ord(after) in _REGIONAL
-
-
 def _clean_start(text: str, at: int) -> bool:
     """A span starting at ``at`` starts a word (or a sign), not inside one or on a space."""
     if at >= len(text) or text[at].isspace():
         return False
-    return at == 0 or not _cuts(text, at)
+    return at == 0 or not inside_word(text, at)
 
 
 def _clean_end(text: str, at: int) -> bool:
     """A span ending at ``at`` ends a word (or a sign), not inside one or on a space."""
     if at <= 0 or text[at - 1].isspace():
         return False
-    return at >= len(text) or not _cuts(text, at)
+    return at >= len(text) or not inside_word(text, at)
 
 
 def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> None:
