@@ -130,6 +130,16 @@ def _relation_from_row(row: Mapping[str, Any]) -> Relation:
     )
 
 
+def event_row(at: str, annotator: str, action: str, *, document_id: int | None = None,
+              target: str | None = None, before: Any = None, after: Any = None,
+              ref: int | None = None) -> list[Any]:  # fmt: skip
+    """The values of an events row (``_EVENT_INSERT``); refuses a name that is no analyst's."""
+    check_analyst(annotator)
+    return [at, annotator, action, document_id, target,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False), ref]  # fmt: skip
+
+
 _EVENT_INSERT = (
     "INSERT INTO events (at, annotator, action, document_id, target, before, after, ref)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -411,13 +421,9 @@ class StoreBase:
 
         Every change is recorded here under an analyst's name (``by=``), so this
         is where a name that is not one is refused (the change is rolled back)."""
-        check_analyst(annotator)
-        values = [
-            self._held[0] if self._held else now(), annotator, action, document_id, target,
-            None if before is None else json.dumps(before, ensure_ascii=False),
-            None if after is None else json.dumps(after, ensure_ascii=False),
-            ref,
-        ]  # fmt: skip
+        values = event_row(self._held[0] if self._held else now(), annotator, action,
+                           document_id=document_id, target=target, before=before, after=after,
+                           ref=ref)  # fmt: skip
         if self._held:
             self._held[1].append(values)
             return None

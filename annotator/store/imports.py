@@ -7,7 +7,8 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..errors import (
     InvalidRelationError,
     InvalidSpanError,
 )
-from ..model import RESERVED_META, Document, DocumentRecord, ImportResult
+from ..model import Document, DocumentRecord, ImportResult
 from ..shapes import span_shape_problem
 from .base import (
     _RELATION_INSERT,
@@ -29,7 +30,9 @@ from .base import (
     sha256,
     surrogate_message,
 )
+from .document_rows import DOCUMENT_INSERT, added_event, check_document, meta_as_json
 from .fast_rows import span_tuples
+from .import_ahead import AHEAD_FROM, Prepared, Preparer, ahead, known_keys, prime_document_ids
 from .import_matching import (
     changed_note,
     first_of_each,
@@ -82,11 +85,7 @@ class ImportsMixin(SpansMixin):
     ) -> Document:
         """Insert a document; ``digest`` (its text's SHA-256) says the caller has
         already looked for the same uid or text and found none."""
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidSpanError("a document needs non-empty text")
-        for field, value in (("title", title), ("source", source)):
-            if value is not None and not isinstance(value, str):
-                raise InvalidSpanError(f"a document's {field} is text (or None), not {value!r}")
+        check_document(text, title, source)
         looked = digest is not None
         digest = digest or sha256(text)
         uid = uid or digest
@@ -101,28 +100,13 @@ class ImportsMixin(SpansMixin):
                 existing["id"],
             )
         created_at = created_at or now()
-        reserved = [key for key in RESERVED_META if key in (meta or {})]
-        if reserved:
-            raise InvalidSpanError(
-                f"document meta cannot hold {', '.join(map(repr, reserved))}: they are the"
-                " document's own fields (give title= and source= as arguments; the store"
-                " sets the hash and the time)"
-            )
-        try:  # strict JSON: a NaN stored here would break every later export
-            meta_json = json.dumps(dict(meta or {}), ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidSpanError(f"document meta must be plain JSON values ({exc})") from None
+        meta_json = meta_as_json(meta)
         doc_id = self._new_id("documents")
         self.conn.execute(
-            "INSERT INTO documents"
-            " (id, uid, title, source, text, text_sha256, length, meta, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            DOCUMENT_INSERT,
             [doc_id, uid, title, source, text, digest, len(text), meta_json, created_at],
         )
-        self._record(
-            added_by, "add_document", document_id=doc_id, target=uid,
-            after={"documents": [{"id": doc_id, "uid": uid, "title": title, "source": source}]},
-        )  # fmt: skip
+        self._record(added_by, "add_document", **added_event(doc_id, uid, title, source))
         return Document(doc_id, uid, title, source, text, digest, json.loads(meta_json), created_at)
 
     def import_file(self, path: str | Path, **options: Any) -> ImportResult:
@@ -166,23 +150,59 @@ class ImportsMixin(SpansMixin):
         try:
             with self._transaction() as conn, self._events_held(stamp):
                 batch = SpanBatch(conn, self._existing_ids)
-                for n, record in enumerate(records, 1):
-                    where = record.where or f"record {n}"
-                    if skip_invalid:
-                        self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
-                    else:
-                        try:
-                            self._import_record(conn, record, added_by, result, batch, where, stamp)
-                        except IMPORT_ERRORS as exc:
-                            raise located(exc, where) from None
-                        except UnicodeEncodeError as exc:  # half a UTF-16 pair, from a program
-                            raise located(InvalidSpanError(surrogate_message(exc)), where) from None
-                    if progress is not None:
-                        progress(n)
+                prepare = None if skip_invalid or followed else self._preparer(
+                    records, added_by=added_by, stamp=stamp, drop_twins=drop_twins
+                )  # fmt: skip
+                with closing(ahead(records, prepare)) as stream:
+                    self._import_stream(stream, added_by, result, batch, stamp, progress,
+                                        skip_invalid=skip_invalid)  # fmt: skip
                 batch.flush()
         finally:
             self._drop_twins = self._followed = False
         return result
+
+    def _preparer(self, records: Iterable[DocumentRecord], **options: Any) -> Preparer | None:
+        """A preparing thread's work for a file of many records (``import_ahead``)."""
+        if not isinstance(records, Sequence) or len(records) < AHEAD_FROM:
+            return None
+        keys = known_keys(self.conn)
+        if keys is None:
+            return None
+        prime_document_ids(self)
+        return Preparer(self, keys, **options)
+
+    def _import_stream(
+        self,
+        stream: Iterator[tuple[DocumentRecord, Prepared | None]],
+        added_by: str,
+        result: ImportResult,
+        batch: SpanBatch,
+        stamp: str,
+        progress: Callable[[int], None] | None,
+        *,
+        skip_invalid: bool,
+    ) -> None:
+        """Store each record: its prepared rows, or the careful way."""
+        conn = self.conn
+        for n, (record, prepared) in enumerate(stream, 1):
+            where = record.where or f"record {n}"
+            if prepared is not None:
+                batch.add_document(prepared.row)
+                batch.add(prepared.document.id, prepared.spans, where)
+                result.append(prepared.document)
+                result.spans_added += len(prepared.spans)
+            elif skip_invalid:
+                self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
+            else:
+                batch.write_documents()  # the record may be one of them (found by its uid)
+                try:
+                    self._import_record(conn, record, added_by, result, batch, where, stamp)
+                except IMPORT_ERRORS as exc:
+                    raise located(exc, where) from None
+                except UnicodeEncodeError as exc:  # half a UTF-16 pair, from a program
+                    raise located(InvalidSpanError(surrogate_message(exc)), where) from None
+            if progress is not None:
+                progress(n)
 
     def _import_or_skip(
         self,
@@ -209,9 +229,9 @@ class ImportsMixin(SpansMixin):
             self._next_ids = ids
             batch.discard()
             message = surrogate_message(exc) if isinstance(exc, UnicodeEncodeError) else str(exc)
-            for doc in result[kept[0]:]:  # rolled back: its id goes to the next record
+            for doc in result[kept[0] :]:  # rolled back: its id goes to the next record
                 message = re.sub(rf"\bdocument {doc.id}\b", "its document", message)
-            del result[kept[0]:], result.notes[kept[1]:], self._held[1][kept[4]:]
+            del result[kept[0] :], result.notes[kept[1] :], self._held[1][kept[4] :]
             result.spans_added, result.relations_added = kept[2], kept[3]
             result.skipped.append(f"{where}: {message}")
         conn.execute("RELEASE record")
@@ -329,7 +349,11 @@ class ImportsMixin(SpansMixin):
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
 
     def _import_history(
-        self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult,
+        self,
+        doc_id: int,
+        record: DocumentRecord,
+        name: str,
+        result: ImportResult,
         same: dict[str, str],
     ) -> dict[str, list[Any]]:
         """Store a merged document's earlier texts, their orphans and the relations

@@ -1,9 +1,12 @@
-"""New documents' span rows, inserted many per statement during a bulk import.
+"""New documents' rows and their span rows, inserted many per statement during
+a bulk import.
 
 ``executemany`` hands SQLite one row at a time; one ``INSERT ... VALUES``
 statement with a few hundred rows costs SQLite less per row.  Rows wait here
 until a whole statement's worth has gathered, and are written before anything
 reads spans back (``flush``), so the transaction never sees a partial state.
+Documents given to the batch (``add_document``) wait too, and are written
+before any span row.
 
 A statement that fails (a span id already used by another document) is run
 again document by document, so the error names the record that holds the id
@@ -20,8 +23,10 @@ from typing import Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
 from .base import _SPAN_INSERT, SPAN_COLUMNS
+from .document_rows import documents_insert
 
 ROWS_PER_STATEMENT = 256
+DOCUMENTS_PER_STATEMENT = 64
 _ONE_ROW = f"({', '.join('?' * len(SPAN_COLUMNS))})"
 MANY_ROWS_INSERT = (
     _SPAN_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([_ONE_ROW] * ROWS_PER_STATEMENT)
@@ -52,6 +57,11 @@ class SpanBatch:
         self._owner_check = owner_check
         self._rows: list[tuple[Any, ...]] = []
         self._where: dict[int, str] = {}  # document id -> the record it came from
+        self._documents: list[Sequence[Any]] = []  # documents rows, not yet written
+
+    def add_document(self, row: Sequence[Any]) -> None:
+        """A new document's row, written before the next span rows (``DOCUMENT_COLUMNS``)."""
+        self._documents.append(row)
 
     def add(self, document_id: int, rows: Sequence[tuple[Any, ...]], where: str) -> None:
         self._where[document_id] = where
@@ -63,14 +73,25 @@ class SpanBatch:
         """Forget every waiting row (their record was rolled back)."""
         self._rows.clear()
         self._where.clear()
+        self._documents.clear()
 
     def flush(self) -> None:
         """Write every waiting row."""
+        self.write_documents()
         if self._rows:
             self._write(whole_statements_only=False)
         self._where.clear()
 
+    def write_documents(self) -> None:
+        """Write the documents waiting (their spans may wait on)."""
+        documents = self._documents
+        for at in range(0, len(documents), DOCUMENTS_PER_STATEMENT):
+            chunk = documents[at : at + DOCUMENTS_PER_STATEMENT]
+            self._conn.execute(documents_insert(len(chunk)), list(chain.from_iterable(chunk)))
+        documents.clear()
+
     def _write(self, *, whole_statements_only: bool) -> None:
+        self.write_documents()
         rows = self._rows
         done = 0
         while len(rows) - done >= ROWS_PER_STATEMENT:

@@ -1,0 +1,220 @@
+"""Bulk imports on two threads: the next records' Python work while SQLite
+stores the last ones.
+
+A file of many new documents costs about as much Python (checking spans,
+building rows and the history) as SQLite work.  SQLite lets go of Python's
+lock while it works, so a thread that prepares records (``Preparer``) while
+the importing thread writes them (``ahead``) does both at once.
+
+The preparing thread touches no connection.  It prepares only records that
+are plainly new documents with valid spans and nothing else to store; it
+hands any other record over unprepared and waits until the importing thread
+has stored it the careful way, since that record may take a document id and
+add to the history, which the records after it take in turn.  Whether a
+record is new is decided by the keys of the documents already here
+(``known_keys``) and of those met earlier in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Generator, Iterable
+from typing import Any, NamedTuple
+
+from ..model import Document, DocumentRecord
+from .base import event_row, sha256
+from .document_rows import added_event, check_document, meta_as_json
+from .fast_rows import span_tuples
+from .import_matching import given_twice, own_fields
+from .span_checks import checked_stamp
+
+AHEAD_FROM = 32  # records: fewer are stored on one thread
+KNOWN_AT_MOST = 100_000  # documents already here: with more, the import stays on one thread
+# How long a thread holding Python's lock keeps the other waiting (default 5 ms):
+# the writer waits for it after each statement.
+SWITCH_INTERVAL = 0.0001
+
+
+class Prepared(NamedTuple):
+    document: Document
+    row: list[Any]  # its documents row (``DOCUMENT_COLUMNS``)
+    spans: list[tuple[Any, ...]]  # its span rows
+
+
+def known_keys(conn: sqlite3.Connection) -> tuple[set[str], set[str]] | None:
+    """The uids and text hashes of the documents here, read from their indexes;
+    None when there are more than ``KNOWN_AT_MOST``."""
+    uids = {uid for (uid,) in conn.execute(
+        "SELECT uid FROM documents LIMIT ?", [KNOWN_AT_MOST + 1])}  # fmt: skip
+    if len(uids) > KNOWN_AT_MOST:
+        return None
+    digests = {d for (d,) in conn.execute(
+        "SELECT text_sha256 FROM documents INDEXED BY documents_sha256")}  # fmt: skip
+    return uids, digests
+
+
+class Preparer:
+    """Rows of records that are new documents, made on the preparing thread.
+
+    Call on one thread at a time; the store's held history (``_events_held``)
+    and document ids (``_next_ids``) are taken in record order.
+    """
+
+    def __init__(
+        self, store: Any, keys: tuple[set[str], set[str]], *, added_by: str, stamp: str,
+        drop_twins: bool,
+    ) -> None:  # fmt: skip
+        self._store, (self._uids, self._digests) = store, keys
+        self._added_by, self._stamp, self._drop_twins = added_by, stamp, drop_twins
+
+    def __call__(self, record: DocumentRecord) -> Prepared | None:
+        """The record's rows, with its history recorded; None for the careful way."""
+        text = record.text
+        if not isinstance(text, str) or "\r" in text:  # CR: the same as a .txt here?
+            self._seen(record.uid, None)
+            return None
+        try:
+            digest = sha256(text)
+        except UnicodeEncodeError:  # half a UTF-16 pair: the careful way says so
+            self._seen(record.uid, None)
+            return None
+        uid = record.uid or digest
+        new = isinstance(uid, str) and uid not in self._uids and digest not in self._digests
+        self._seen(uid, digest)
+        if not new or record.relations or record.revisions or record.orphans:
+            return None
+        store = self._store
+        try:
+            meta, title, source, created_at = own_fields(record)
+            check_document(text, title, source)
+            created_at = checked_stamp(created_at, "created_at", "the document's ") or self._stamp
+            meta_json = meta_as_json(meta)
+            doc_id = store._next_ids["documents"] + 1
+            rows = span_tuples(doc_id, text, record.spans, store.schema, self._stamp)
+            if rows is None or (self._drop_twins and given_twice(rows)):
+                return None
+            events = [event_row(self._stamp, self._added_by, "add_document",
+                                **added_event(doc_id, uid, title, source))]  # fmt: skip
+            if rows:
+                events.append(event_row(
+                    self._stamp, self._added_by, "import", document_id=doc_id,
+                    target=record.where or None,
+                    after={"span_ids": [row[0] for row in rows], "relation_ids": []},
+                ))  # fmt: skip
+            document = Document(doc_id, uid, title, source, text, digest, json.loads(meta_json),
+                                created_at)  # fmt: skip
+        except Exception:  # the careful way finds it again and names it
+            return None
+        store._next_ids["documents"] = doc_id
+        store._held[1].extend(events)
+        row = [doc_id, uid, title, source, text, digest, len(text), meta_json, created_at]
+        return Prepared(document, row, rows)
+
+    def _seen(self, uid: Any, digest: str | None) -> None:
+        """A later record with this uid or text is no new document."""
+        if isinstance(uid, str):
+            self._uids.add(uid)
+        if digest is not None:
+            self._digests.add(digest)
+
+
+def prime_document_ids(store: Any) -> None:
+    """Count document ids in Python from here on (``_next_ids``), taking none."""
+    if "documents" not in store._next_ids:
+        store._next_ids["documents"] = store._new_id("documents") - 1
+
+
+class _Failed(NamedTuple):
+    error: BaseException
+
+
+_END = object()
+
+
+def ahead(
+    records: Iterable[DocumentRecord],
+    prepare: Callable[[DocumentRecord], Prepared | None] | None,
+    depth: int = 64,
+) -> Generator[tuple[DocumentRecord, Prepared | None], None, None]:
+    """Each record with its rows (or None), prepared up to ``depth`` records
+    ahead on a thread; without ``prepare``, every record unprepared.
+
+    After a record handed over unprepared, the thread waits until the caller
+    asks for the next one: by then the caller has stored it.  Close the
+    iterator (``contextlib.closing``) to stop the thread early.
+    """
+    if prepare is None:
+        for record in records:
+            yield record, None
+        return
+    items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stored = threading.Event()  # the caller has stored the record handed over unprepared
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for record in records:
+                prepared = prepare(record)
+                if not put((record, prepared)):
+                    return
+                if prepared is None:
+                    while not stored.wait(0.05):
+                        if stop.is_set():
+                            return
+                    stored.clear()
+            put(_END)
+        except BaseException as exc:  # raised again on the caller's thread
+            put(_Failed(exc))
+
+    thread = threading.Thread(target=work, name="import-ahead", daemon=True)
+    with _quick_switches():
+        thread.start()
+        try:
+            while True:
+                item = items.get()
+                if item is _END:
+                    return
+                if isinstance(item, _Failed):
+                    raise item.error
+                yield item
+                if item[1] is None:
+                    stored.set()
+        finally:
+            stop.set()
+            thread.join()
+
+
+class _quick_switches:
+    """Python's switch interval at ``SWITCH_INTERVAL`` while any import runs ahead."""
+
+    _lock = threading.Lock()
+    _running = 0
+    _saved = 0.0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            cls = type(self)
+            if cls._running == 0:
+                cls._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(cls._saved, SWITCH_INTERVAL))
+            cls._running += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        with self._lock:
+            cls = type(self)
+            cls._running -= 1
+            if cls._running == 0:
+                sys.setswitchinterval(cls._saved)
