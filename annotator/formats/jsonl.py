@@ -218,8 +218,21 @@ def read(
     their analysts (``annotator`` only fills in a span that names none)."""
     if offsets not in (None, "codepoint"):
         raise ImportRefusedError("native JSONL counts code points: leave out --offsets")
-    path = Path(path)
     result = ReadResult()
+    for record, problem in records_of(Path(path), annotator):
+        if record is not None:
+            result.records.append(record)
+        elif not skip_invalid:
+            raise ImportRefusedError(problem)
+        else:
+            result.skipped.append(str(problem))
+    return result
+
+
+def records_of(
+    path: Path, annotator: str | None = None
+) -> Iterator[tuple[DocumentRecord, None] | tuple[None, str]]:
+    """Each record of the file in turn, or in its place the problem with its line."""
     raw = path.read_bytes()
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     try:
@@ -236,21 +249,11 @@ def read(
             continue
         where = f"{path.name} line {n}"
         try:
-            obj = loads(line)
-            record = _record(obj, where, annotator)
+            yield _record(loads(line), where, annotator), None
         except json.JSONDecodeError as exc:
-            problem = (
-                f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
-            )
+            yield None, f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
         except ImportRefusedError as exc:
-            problem = str(exc)
-        else:
-            result.records.append(record)
-            continue
-        if not skip_invalid:
-            raise ImportRefusedError(problem)
-        result.skipped.append(problem)
-    return result
+            yield None, str(exc)
 
 
 def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
