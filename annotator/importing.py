@@ -5,7 +5,7 @@ Studio), with label mapping and one transaction per file."""
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,10 @@ from .errors import (
     ImportRefusedError,
     UnknownLabelsError,
 )
-from .formats import jsonl, registry
+from .formats import registry
 from .formats.base import ReadResult
 from .label_aliases import suggest_label
-from .model import DocumentRecord, ImportResult
+from .model import ImportResult
 from .shapes import record_shape_problem, span_shape_problem
 from .store.base import sha256
 from .textfile import read_article, size_text
@@ -28,7 +28,6 @@ from .textfile import read_article, size_text
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
 MAX_NAMED = 10  # entries a folder's import names as left out; the rest are counted
-STREAM_FROM = 1 << 20  # bytes: a native JSONL file this big is imported while being read
 
 
 def import_path(
@@ -101,10 +100,6 @@ def import_path(
                     f"{path.name} is UTF-16 (it starts with a UTF-16 byte order mark): save it"
                     " as UTF-8 and import again"
                 )
-    if fmt == "jsonl" and size >= STREAM_FROM and not (skip_invalid or label_map or offsets):
-        streamed = _import_while_reading(store, path, annotator)
-        if streamed is not None:
-            return streamed
     try:
         read = registry.module(fmt).read(
             path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
@@ -126,48 +121,6 @@ def import_path(
     )
     result.skipped[:0] = read.skipped
     result.notes.extend(read.notes)
-    return result
-
-
-class _NotPlain(Exception):
-    """A native file that the import while reading leaves to the whole-file way."""
-
-
-def _import_while_reading(store: Any, path: Path, annotator: str | None) -> ImportResult | None:
-    """Import a big native JSONL file while it is still being read: the store
-    reads it record by record on its preparing thread (``import_ahead``).
-
-    This holds while every record is plain: valid JSON of the right shapes,
-    with only labels and relation types the schema has.  At the first that is
-    not, the import is rolled back and None returned: the whole-file way then
-    reads the file again and refuses it, or maps and skips, as it would have.
-    """
-    labels = store.schema.label_set
-    types = {r.type for r in store.schema.relations}
-
-    def plain_records() -> Iterator[DocumentRecord]:
-        try:
-            count = 0
-            for record, _problem in jsonl.records_of(path, annotator):
-                if (record is None or record_shape_problem(record) is not None
-                        or not _known_labels_only(record.spans, labels)
-                        or not all(rel.get("type") in types for rel in record.relations)):
-                    raise _NotPlain
-                count += 1
-                yield record
-        except _NotPlain:
-            raise
-        except Exception:  # the whole-file way says what it is
-            raise _NotPlain from None
-        if not count:
-            raise _NotPlain
-
-    try:
-        result: ImportResult = store.import_records(
-            plain_records(), drop_twins=False, streamed=True
-        )
-    except _NotPlain:
-        return None
     return result
 
 

@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from annotator import AnnotatorError, InvalidSpanError, importing, open_store
-from annotator.formats import jsonl
+from annotator import InvalidSpanError, open_store
 from annotator.store import base, import_ahead, imports
 
 STAMP = "2026-11-29T06:00:00.000Z"
@@ -157,7 +156,6 @@ def test_an_error_on_the_preparing_thread_is_raised_on_the_importing_one() -> No
 
 def test_closing_early_stops_the_preparing_thread() -> None:
     interval = sys.getswitchinterval()
-
     def prepare(rec: Any) -> Any:
         return rec  # anything but None: prepared
 
@@ -167,62 +165,3 @@ def test_closing_early_stops_the_preparing_thread() -> None:
     stream.close()
     assert not [t for t in threading.enumerate() if t.name == "import-ahead"]
     assert sys.getswitchinterval() == interval
-
-
-@pytest.mark.usefixtures("fixed_time")
-def test_a_big_file_read_while_importing_stores_what_the_whole_file_way_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path, _plain = mixed_file(tmp_path / "mixed.jsonl")
-    read_whole = []
-    real_read = jsonl.read
-
-    def counted_read(*args: Any, **kwargs: Any) -> Any:
-        read_whole.append(1)
-        return real_read(*args, **kwargs)
-
-    monkeypatch.setattr(jsonl, "read", counted_read)
-    monkeypatch.setattr(importing, "STREAM_FROM", 0)  # this file is big enough
-    streamed = import_into(tmp_path / "streamed.db", path)
-    assert read_whole == []
-    monkeypatch.setattr(importing, "STREAM_FROM", 1 << 60)
-    whole = import_into(tmp_path / "whole.db", path)
-    assert read_whole == [1]
-    assert [d.id for d in streamed] == [d.id for d in whole]
-    assert (streamed.skipped, streamed.notes) == (whole.skipped, whole.notes)
-    assert dump(tmp_path / "streamed.db") == dump(tmp_path / "whole.db")
-
-
-@pytest.mark.parametrize(
-    ("last_line", "error"),
-    [
-        (
-            '{"text": ',
-            "bad.jsonl line 51 is not valid JSON (Expecting value at column 10): fix or remove it",
-        ),  # fmt: skip
-        (
-            json.dumps(
-                {
-                    **record(7, 2),
-                    "spans": [
-                        {"start": 0, "end": 3, "label": "PLACE"},
-                        {"start": 4, "end": 5, "label": "TOWN"},
-                    ],
-                }
-            ),
-            "bad.jsonl uses labels the schema does not have: PLACE, TOWN;",
-        ),  # fmt: skip
-    ],
-)
-def test_a_big_file_bad_near_its_end_is_refused_as_a_whole_and_nothing_stored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last_line: str, error: str
-) -> None:
-    monkeypatch.setattr(importing, "STREAM_FROM", 0)
-    lines = [json.dumps(record(n, 3), ensure_ascii=False) for n in range(50)] + [last_line]
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(lines) + "\n", "utf-8")
-    db = tmp_path / "bad.db"
-    with open_store(db) as store, pytest.raises(AnnotatorError) as caught:
-        store.import_file(path)
-    assert str(caught.value).startswith(error)
-    assert dump(db)["documents"] == [] and dump(db)["events"] == []

@@ -218,21 +218,8 @@ def read(
     their analysts (``annotator`` only fills in a span that names none)."""
     if offsets not in (None, "codepoint"):
         raise ImportRefusedError("native JSONL counts code points: leave out --offsets")
+    path = Path(path)
     result = ReadResult()
-    for record, problem in records_of(Path(path), annotator):
-        if record is not None:
-            result.records.append(record)
-        elif not skip_invalid:
-            raise ImportRefusedError(problem)
-        else:
-            result.skipped.append(str(problem))
-    return result
-
-
-def records_of(
-    path: Path, annotator: str | None = None
-) -> Iterator[tuple[DocumentRecord, None] | tuple[None, str]]:
-    """Each record of the file in turn, or in its place the problem with its line."""
     raw = path.read_bytes()
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
     try:
@@ -249,11 +236,21 @@ def records_of(
             continue
         where = f"{path.name} line {n}"
         try:
-            yield _record(loads(line), where, annotator), None
+            obj = loads(line)
+            record = _record(obj, where, annotator)
         except json.JSONDecodeError as exc:
-            yield None, f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
+            problem = (
+                f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
+            )
         except ImportRefusedError as exc:
-            yield None, str(exc)
+            problem = str(exc)
+        else:
+            result.records.append(record)
+            continue
+        if not skip_invalid:
+            raise ImportRefusedError(problem)
+        result.skipped.append(problem)
+    return result
 
 
 def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:

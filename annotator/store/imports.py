@@ -130,7 +130,6 @@ class ImportsMixin(SpansMixin):
         skip_invalid: bool = False,
         drop_twins: bool = False,
         followed: bool = False,
-        streamed: bool = False,
     ) -> ImportResult:
         """Store documents with their spans and relations: all of them, or none
         (with ``skip_invalid``: all but the records the store refuses, each named
@@ -144,8 +143,6 @@ class ImportsMixin(SpansMixin):
         conflict: reported in ``skipped`` and left untouched.  Its spans here
         that the record has in another version are kept as they are, and a note
         says how many, unless ``followed`` (a merge brings later versions itself).
-        With ``streamed``, ``records`` are many, read as they come, and worth a
-        preparing thread, which reads them (else only a long list is worth one).
         """
         result = ImportResult()
         stamp = now()  # one transaction, one time: for its events and new rows
@@ -154,7 +151,7 @@ class ImportsMixin(SpansMixin):
             with self._transaction() as conn, self._events_held(stamp):
                 batch = SpanBatch(conn, self._existing_ids)
                 prepare = None if skip_invalid or followed else self._preparer(
-                    records, streamed, added_by=added_by, stamp=stamp, drop_twins=drop_twins
+                    records, added_by=added_by, stamp=stamp, drop_twins=drop_twins
                 )  # fmt: skip
                 with closing(ahead(records, prepare)) as stream:
                     self._import_stream(stream, added_by, result, batch, stamp, progress,
@@ -164,11 +161,9 @@ class ImportsMixin(SpansMixin):
             self._drop_twins = self._followed = False
         return result
 
-    def _preparer(
-        self, records: Iterable[DocumentRecord], many: bool, **options: Any
-    ) -> Preparer | None:
+    def _preparer(self, records: Iterable[DocumentRecord], **options: Any) -> Preparer | None:
         """A preparing thread's work for a file of many records (``import_ahead``)."""
-        if not many and (not isinstance(records, Sequence) or len(records) < AHEAD_FROM):
+        if not isinstance(records, Sequence) or len(records) < AHEAD_FROM:
             return None
         keys = known_keys(self.conn)
         if keys is None:
