@@ -70,9 +70,11 @@ def schema_from_dict(body: dict[str, Any]) -> Schema:
 
 def load_schema_file(path: str | Path) -> dict[str, Any]:
     """Read and validate a schema file; returns its JSON body."""
+    from .formats.common import loads  # deep nesting: a JSONDecodeError, not a RecursionError
+
     path = Path(path)
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body = loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SchemaError(f"schema file {path} does not exist: check the path") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -198,6 +198,20 @@ def test_import_with_a_bad_schema_creates_no_database(
     assert not db.exists()
 
 
+def test_a_schema_nested_too_deep_to_read_is_one_line_and_no_database(
+    db: Path, tmp_path: Path, article: Path
+) -> None:
+    schema = tmp_path / "deep.json"
+    schema.write_text('{"labels": ' + "[" * 50_000 + "]" * 50_000 + "}", encoding="utf-8")
+    result = run("import", str(article), "--schema", str(schema), "--db", str(db))
+    # The object and 50,000 arrays in it; the first array opens at column 12,
+    # the last (the deepest) at column 12 + 49,999.
+    assert_error(result, f"schema file {schema} is not valid JSON: too deeply nested to read:"
+                         " 50,001 levels of arrays and objects, the deepest: line 1 column"
+                         " 50011 (char 50010)")  # fmt: skip
+    assert not db.exists()
+
+
 # -- export --------------------------------------------------------------------------------
 
 
