@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import tempfile
 import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from annotator import InvalidSpanError, open_store
+from annotator import AnnotatorError, InvalidSpanError, open_store
 from annotator.store import base, import_ahead, imports
 
 STAMP = "2026-11-29T06:00:00.000Z"
@@ -156,6 +159,7 @@ def test_an_error_on_the_preparing_thread_is_raised_on_the_importing_one() -> No
 
 def test_closing_early_stops_the_preparing_thread() -> None:
     interval = sys.getswitchinterval()
+
     def prepare(rec: Any) -> Any:
         return rec  # anything but None: prepared
 
@@ -165,3 +169,60 @@ def test_closing_early_stops_the_preparing_thread() -> None:
     stream.close()
     assert not [t for t in threading.enumerate() if t.name == "import-ahead"]
     assert sys.getswitchinterval() == interval
+
+
+KINDS = ("plain", "plain", "plain", "same text", "same uid", "uid here", "crlf", "relation",
+         "bad quote", "bad time", "no spans")  # fmt: skip
+
+
+def record_of(kind: str, n: int, spans: int, earlier: list[dict[str, Any]]) -> dict[str, Any]:
+    """Record ``n`` of one kind; "same text" and "same uid" copy an earlier record."""
+    rec = record(n, spans)
+    if kind == "same text" and earlier:
+        rec["text"] = earlier[n % len(earlier)]["text"]
+    elif kind == "same uid" and earlier:
+        rec["id"] = earlier[n % len(earlier)]["id"]
+    elif kind == "uid here":
+        rec["id"] = "doc-here"
+    elif kind == "crlf":
+        rec["text"] = rec["text"].replace(f" #{n}", f"\r\n#{n}")
+    elif kind == "relation" and spans >= 2:
+        rec["spans"][0]["label"] = "CLAIM"
+        rec["relations"] = [{"id": f"rel-{n}", "type": "ATTRIBUTED_TO", "from": f"r{n}-s0",
+                             "to": f"r{n}-s1", "annotator": "carol"}]  # fmt: skip
+    elif kind == "bad quote" and spans:
+        rec["spans"][0]["text"] = "elsewhere"
+    elif kind == "bad time":
+        rec["meta"]["created_at"] = "yesterday"
+    elif kind == "no spans":
+        rec["spans"] = []
+    return rec
+
+
+def outcome(db: Path, path: Path) -> Any:
+    """What an import of ``path`` into a new database leaves: its result and
+    tables, or its error and tables."""
+    try:
+        result = import_into(db, path)
+    except AnnotatorError as exc:
+        return type(exc).__name__, str(exc), dump(db)
+    return [d.id for d in result], result.skipped, result.notes, result.spans_added, dump(db)
+
+
+@pytest.mark.usefixtures("fixed_time")
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 4)), min_size=32, max_size=45))
+def test_any_mix_of_records_is_stored_alike_on_one_thread_and_two(
+    monkeypatch: pytest.MonkeyPatch, specs: list[tuple[str, int]]
+) -> None:
+    records: list[dict[str, Any]] = []
+    for n, (kind, spans) in enumerate(specs):
+        records.append(record_of(kind, n, spans, records))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mix.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        with monkeypatch.context() as patch:
+            patch.setattr(imports, "AHEAD_FROM", 10**9)
+            alone = outcome(Path(tmp) / "alone.db", path)
+        assert outcome(Path(tmp) / "ahead.db", path) == alone
