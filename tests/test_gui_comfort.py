@@ -11,15 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from ui.appearance import THEMES, label_colours
 from ui.highlighter import blend
 from ui.shortcut_sheet import markdown
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+LEFT, TOP = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,6 +71,40 @@ def test_a_second_window_restores_zoom_size_splitters_and_document(
     assert second.editor.document.id == docs[1]
     current = second.document_list.currentIndex()
     assert second.document_panel.proxy.document_id(current.row()) == docs[1]
+
+
+def test_a_second_window_puts_the_docks_where_they_were_left(store, docs, make_window):
+    from ui.claims_panel import show_claims
+    from ui.docks import dock_of
+    from ui.search_panel import show_search
+
+    first = make_window(store, document_id=docs[0])
+    first.addDockWidget(LEFT, dock_of(show_search(first)))
+    first.addDockWidget(TOP, dock_of(show_claims(first)))
+    first.span_dock.setFloating(True)
+    first.close()
+
+    second = make_window(store)
+    assert second.span_dock.isFloating() and second.span_dock.isVisible()
+    search = second.findChild(QDockWidget, "searchDock")
+    assert second.dockWidgetArea(search) == LEFT
+    assert search.isHidden()  # shown when asked for, not at every start
+    assert second.orphans_dock.isHidden()  # shown while there are orphans
+    claims = dock_of(show_claims(second))  # made only now, in its old place
+    assert second.dockWidgetArea(claims) == TOP and claims.isVisible()
+
+
+def test_a_dock_layout_that_cannot_be_read_leaves_the_docks_where_they_start(
+    store, docs, make_window
+):
+    from ui.settings import app_settings
+
+    settings = app_settings()
+    settings.setValue("window/docks", QByteArray(b"not a saved state"))
+    settings.sync()
+    window = make_window(store, document_id=docs[0])
+    assert not window.span_dock.isFloating()
+    assert window.dockWidgetArea(window.span_dock) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
 def test_the_window_takes_settings_from_the_object_it_is_given(store, docs, qtbot, dialogs,

@@ -31,7 +31,8 @@ def docked_panel(
     dock.setObjectName(dock_name)
     panel = make(dock)
     dock.setWidget(panel)
-    window.addDockWidget(area, dock)
+    if not window.restoreDockWidget(dock):  # where the analyst last left it, if anywhere
+        window.addDockWidget(area, dock)
     dock.hide()
     fit = window.findChild(LayoutFit, "layoutFit")
     if fit is not None:  # placed and kept to its share of the window

@@ -1,7 +1,8 @@
 """What the window remembers between starts, and taking it apart to switch databases.
 
-Size and position, the splitters, the analyst and, per database, the last
-open document are written to the settings when the window closes or
+Size and position, the splitters, where the docks are (their side, tabs,
+sizes, floating or not: ``restore_docks``), the analyst and, per database,
+the last open document are written to the settings when the window closes or
 switches database (the last document also each time one opens, so a crash
 forgets nothing).  Zoom, theme and recent databases are written when they
 change (appearance.py, database_files.py).
@@ -12,15 +13,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from . import review_link
+from .layout_fit import LayoutFit
 from .workers import ThreadKeeper
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 DEFAULT_SIZE = (1400, 850)
+DOCKS_VERSION = 1  # of the saved dock layout: raise it when docks are renamed
 
 
 def restore_geometry(w: MainWindow) -> None:
@@ -34,6 +37,25 @@ def restore_splitters(w: MainWindow) -> None:
         state = w.prefs.splitter(name)
         if state is not None:
             splitter.restoreState(state)
+    restore_docks(w)
+
+
+def restore_docks(w: MainWindow) -> None:
+    """Put the docks where the analyst left them, each shown or hidden as the
+    window decides (the orphans while there are some, the search and the claims
+    when asked for).  A dock made later takes its place as it is made
+    (``docks.docked_panel``)."""
+    state = w.prefs.splitter("docks")
+    if state is None:
+        return
+    hidden = {dock: dock.isHidden() for dock in w.findChildren(QDockWidget)}
+    if not w.restoreState(state, DOCKS_VERSION):
+        return
+    for dock, was_hidden in hidden.items():
+        dock.setHidden(was_hidden)
+    fit = w.findChild(LayoutFit, "layoutFit")
+    if fit is not None:  # the span table keeps the width it was given
+        fit.sized = True
 
 
 def restore_document(w: MainWindow) -> bool:
@@ -54,6 +76,7 @@ def save(w: MainWindow) -> None:
     prefs.set_geometry(w.saveGeometry())
     prefs.set_splitter("main_splitter", w.splitter.saveState())
     prefs.set_splitter("left_splitter", w.left_splitter.saveState())
+    prefs.set_splitter("docks", w.saveState(DOCKS_VERSION))
     prefs.analyst = w.editor.analyst
     if w.editor.document is not None:
         remember_document(w, w.editor.document.id)
