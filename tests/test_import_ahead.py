@@ -7,6 +7,7 @@ is the reference.  Rows are read back through a plain ``sqlite3`` connection.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import sys
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from annotator import AnnotatorError, InvalidSpanError, open_store
+from annotator.model import DocumentRecord
 from annotator.store import base, import_ahead, imports
 
 STAMP = "2026-11-29T06:00:00.000Z"
@@ -172,7 +174,7 @@ def test_closing_early_stops_the_preparing_thread() -> None:
 
 
 KINDS = ("plain", "plain", "plain", "same text", "same uid", "uid here", "crlf", "relation",
-         "bad quote", "bad time", "no spans")  # fmt: skip
+         "bad quote", "bad time", "no spans", "uid of a text")  # fmt: skip
 
 
 def record_of(kind: str, n: int, spans: int, earlier: list[dict[str, Any]]) -> dict[str, Any]:
@@ -181,11 +183,15 @@ def record_of(kind: str, n: int, spans: int, earlier: list[dict[str, Any]]) -> d
     if kind == "same text" and earlier:
         rec["text"] = earlier[n % len(earlier)]["text"]
     elif kind == "same uid" and earlier:
-        rec["id"] = earlier[n % len(earlier)]["id"]
+        rec["id"] = earlier[n % len(earlier)].get("id", "doc-none")
     elif kind == "uid here":
         rec["id"] = "doc-here"
-    elif kind == "crlf":
+    elif kind == "crlf":  # without an id: its uid is its text's hash
         rec["text"] = rec["text"].replace(f" #{n}", f"\r\n#{n}")
+        del rec["id"]
+    elif kind == "uid of a text" and earlier:  # the uid of an earlier record without one
+        without = [r for r in earlier if "id" not in r] or earlier
+        rec["id"] = hashlib.sha256(without[-1]["text"].encode()).hexdigest()
     elif kind == "relation" and spans >= 2:
         rec["spans"][0]["label"] = "CLAIM"
         rec["relations"] = [{"id": f"rel-{n}", "type": "ATTRIBUTED_TO", "from": f"r{n}-s0",
@@ -213,6 +219,7 @@ def outcome(db: Path, path: Path) -> Any:
 @settings(max_examples=25, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 4)), min_size=32, max_size=45))
+@example(specs=[("plain", 1), ("crlf", 2), ("uid of a text", 1)] + [("plain", 3)] * 30)
 def test_any_mix_of_records_is_stored_alike_on_one_thread_and_two(
     monkeypatch: pytest.MonkeyPatch, specs: list[tuple[str, int]]
 ) -> None:
@@ -226,3 +233,27 @@ def test_any_mix_of_records_is_stored_alike_on_one_thread_and_two(
             patch.setattr(imports, "AHEAD_FROM", 10**9)
             alone = outcome(Path(tmp) / "alone.db", path)
         assert outcome(Path(tmp) / "ahead.db", path) == alone
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_a_uid_given_as_a_number_is_the_same_uid_as_its_digits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite keeps a uid of 7 as the text "7": a later record "7" is that document."""
+    records = [
+        DocumentRecord(text=f"Article {n} about the bridge.", uid=f"u{n}") for n in range(40)
+    ]
+    records[5] = DocumentRecord(text="An article under a number.", uid=7)  # type: ignore[arg-type]
+    records[30] = DocumentRecord(text="Another article, the same uid.", uid="7")
+    outcomes = []
+    for ahead_from in (import_ahead.AHEAD_FROM, 10**9):
+        monkeypatch.setattr(imports, "AHEAD_FROM", ahead_from)
+        db = tmp_path / f"numbers-{ahead_from}.db"
+        with open_store(db) as store:
+            result = store.import_records(records)
+        outcomes.append((len(result), result.skipped, dump(db)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == 39
+    assert outcomes[0][1] == [
+        "a document: document 6 has the same id but another text (a conflict): left as it is"
+    ]

@@ -74,19 +74,20 @@ class Preparer:
     def __call__(self, record: DocumentRecord) -> Prepared | None:
         """The record's rows, with its history recorded; None for the careful way."""
         text = record.text
-        if not isinstance(text, str) or "\r" in text:  # CR: the same as a .txt here?
-            self._seen(record.uid, None)
-            return None
         try:
-            digest = sha256(text)
+            digest = sha256(text) if isinstance(text, str) else None
         except UnicodeEncodeError:  # half a UTF-16 pair: the careful way says so
-            self._seen(record.uid, None)
-            return None
+            digest = None
         uid = record.uid or digest
-        new = isinstance(uid, str) and uid not in self._uids and digest not in self._digests
-        self._seen(uid, digest)
-        if not new or record.relations or record.revisions or record.orphans:
+        try:
+            known = uid in self._uids or digest in self._digests
+        except TypeError:  # an unhashable uid: the careful way says what is wrong
+            known = True
+        self._seen(uid, digest)  # as the careful way would store it, too
+        if digest is None or not isinstance(uid, str) or known:
             return None
+        if "\r" in text or record.relations or record.revisions or record.orphans:
+            return None  # CR: the same article as a .txt here, perhaps
         store = self._store
         try:
             meta, title, source, created_at = own_fields(record)
@@ -116,8 +117,8 @@ class Preparer:
 
     def _seen(self, uid: Any, digest: str | None) -> None:
         """A later record with this uid or text is no new document."""
-        if isinstance(uid, str):
-            self._uids.add(uid)
+        if uid is not None:  # SQLite keeps a uid of 7 as "7", the same as "7"
+            self._uids.add(uid if isinstance(uid, str) else str(uid))
         if digest is not None:
             self._digests.add(digest)
 
