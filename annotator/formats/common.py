@@ -379,11 +379,14 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         try:
             obj = loads(line)
         except json.JSONDecodeError as exc:
-            whole = _whole(content) if first and lenient else None
-            if whole is not None:
+            whole = whole_json(content) if first else None
+            from .foreign import whole_file_hint  # (it reads records with ``Bad``)
+
+            if whole is not None and lenient:
                 yield from _items(path.name, whole)
                 return
-            obj = Bad(f"not valid JSON ({json_problem(exc)}): fix or remove the line")
+            problem = f"not valid JSON ({json_problem(exc)}): fix or remove the line"
+            obj = Bad(problem if whole is None else whole_file_hint(whole))
         if first and lenient and isinstance(obj, list):
             if not any(rest.strip() for rest in lines[n:]):  # the array is the whole file
                 yield from _items(path.name, obj)
@@ -392,7 +395,7 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
         yield f"{path.name} line {n}", obj
 
 
-def _whole(content: str) -> Any:
+def whole_json(content: str) -> Any:
     """The file parsed whole when it is one object or array, else None."""
     try:
         whole = loads(content)

@@ -54,6 +54,7 @@ from .common import (
     refuse_foreign_spans,
     write_atomically,
 )
+from .foreign import naming_the_tool
 from .offset_guess import record_unit
 
 
@@ -98,7 +99,7 @@ def read(
     path = Path(path)
     reading = Reading(path, "doccano", offsets, "utf16", annotator, skip_invalid)
     for where, obj in json_records(path, lenient=True):
-        reading.add(where, partial(_record, reading, obj))
+        reading.add(where, partial(_read_record, reading, obj))
     return reading.finish()
 
 
@@ -138,6 +139,9 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
         return _spans_and_relations(reading, rest, text)
     finally:
         reading.unit = file_unit
+
+
+_read_record = naming_the_tool(_record, "doccano")
 
 
 def _spans_and_relations(reading: Reading, rest: dict[str, Any], text: str) -> DocumentRecord:

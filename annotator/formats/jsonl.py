@@ -30,7 +30,8 @@ from ..store.exporting import (
     snapshot_mark,
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphans_left_out
-from .common import json_problem, loads, refuse_lone_surrogates
+from .common import json_problem, loads, refuse_lone_surrogates, whole_json
+from .foreign import other_tool, whole_file_hint
 from .registry import refuse_database_target
 
 BLOCK = 8  # documents per query of span groups, at most
@@ -231,6 +232,7 @@ def read(
         ) from None
     refuse_lone_surrogates(content, path.name)
     # One record per line; JSON strings may hold U+2028 unescaped, so split on "\n" only.
+    first = True
     for n, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
@@ -239,14 +241,18 @@ def read(
             obj = loads(line)
             record = _record(obj, where, annotator)
         except json.JSONDecodeError as exc:
+            whole = whole_json(content) if first else None
             problem = (
                 f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
-            )
+                if whole is None else f"{path.name}: {whole_file_hint(whole)}"
+            )  # fmt: skip
         except ImportRefusedError as exc:
             problem = str(exc)
         else:
             result.records.append(record)
+            first = False
             continue
+        first = False
         if not skip_invalid:
             raise ImportRefusedError(problem)
         result.skipped.append(problem)
@@ -254,10 +260,16 @@ def read(
 
 
 def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
+    other = other_tool(obj, "jsonl")
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-        raise ImportRefusedError(f'{where} has no "text" string: is this a native JSONL file?')
+        raise ImportRefusedError(
+            f"{where}: {other}" if other else f'{where} has no "text" string: is this a native'
+            " JSONL file?"
+        )  # fmt: skip
     unit = obj.get("offset_unit", "codepoint")
     foreign = sorted(_FOREIGN_KEYS & obj.keys())
+    if "offset_unit" not in obj and not obj.get("spans") and foreign and other:
+        raise ImportRefusedError(f'{where} has "{foreign[0]}" but no "spans": {other}')
     if "offset_unit" not in obj and not obj.get("spans") and foreign:
         raise ImportRefusedError(
             f'{where} has "{foreign[0]}" but no "spans": it is another tool\'s record, not'

@@ -58,6 +58,7 @@ from .common import (
     refuse_foreign_spans,
     write_atomically,
 )
+from .foreign import naming_the_tool
 
 # Where an export puts the document uid when the document's meta has a "uid" of its own.
 OWN_UID = "annotator_uid"
@@ -94,7 +95,7 @@ def read(
     path = Path(path)
     reading = Reading(path, "prodigy", offsets, "codepoint", annotator, skip_invalid)
     for where, obj in json_records(path):
-        reading.add(where, partial(_record, reading, obj))
+        reading.add(where, partial(_read_record, reading, obj))
     return reading.finish()
 
 
@@ -150,6 +151,9 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         record.uid = meta.pop(OWN_UID)
         return record
     return reading.file_uid(record, meta.pop("uid", None), "uid")
+
+
+_read_record = naming_the_tool(_record, "prodigy")
 
 
 # -- writing ---------------------------------------------------------------------------
