@@ -94,6 +94,20 @@ def test_a_second_window_puts_the_docks_where_they_were_left(store, docs, make_w
     assert second.dockWidgetArea(claims) == TOP and claims.isVisible()
 
 
+def test_switching_database_keeps_the_docks_where_they_are(store, docs, make_window, tmp_path):
+    from annotator import open_store
+
+    window = make_window(store, document_id=docs[0])
+    window.addDockWidget(LEFT, window.span_dock)
+    window.orphans_dock.setFloating(True)
+    for name in ("other.db", "third.db"):  # File > Open, twice: the window owns these
+        window.set_store(open_store(tmp_path / name))
+        QApplication.processEvents()
+        assert window.span_dock.isVisible()  # the span table, always there
+        assert window.dockWidgetArea(window.span_dock) == LEFT
+        assert window.orphans_dock.isFloating() and window.orphans_dock.isHidden()
+
+
 def test_a_dock_layout_that_cannot_be_read_leaves_the_docks_where_they_start(
     store, docs, make_window
 ):

@@ -48,11 +48,15 @@ def restore_docks(w: MainWindow) -> None:
     state = w.prefs.splitter("docks")
     if state is None:
         return
-    hidden = {dock: dock.isHidden() for dock in w.findChildren(QDockWidget)}
+    # The span table is always there; the others are as the window left them (a
+    # dock made in a window already shown counts as hidden until Qt shows it).
+    hidden = {dock: dock.isHidden() for dock in w.findChildren(QDockWidget)
+              if dock is not w.span_dock}  # fmt: skip
     if not w.restoreState(state, DOCKS_VERSION):
         return
     for dock, was_hidden in hidden.items():
         dock.setHidden(was_hidden)
+    w.span_dock.show()
     fit = w.findChild(LayoutFit, "layoutFit")
     if fit is not None:  # the span table keeps the width it was given
         fit.sized = True
@@ -89,8 +93,9 @@ def tear_down(w: MainWindow) -> None:
     for keeper in w.findChildren(ThreadKeeper):  # the panels' reads of the old file
         keeper.wait_all()
     review_link.close_review(w)  # it works on the Store about to be closed
-    w.removeDockWidget(w.orphans_dock)
-    w.removeDockWidget(w.span_dock)
+    for dock in (w.orphans_dock, w.span_dock):
+        w.removeDockWidget(dock)
+        dock.setObjectName("")  # until it is deleted: the new one takes its saved place
     for toolbar in w.findChildren(QToolBar):
         w.removeToolBar(toolbar)
         toolbar.deleteLater()
