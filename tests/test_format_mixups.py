@@ -21,6 +21,12 @@ DOCCANO_TOO = (
     "it looks like a doccano record; import it with --format doccano (or without --format)"
 )
 
+LS_JSON = DATA / "labelstudio" / "ls-1.23.2-export-100-JSON-sample.json"
+LS_MIN = DATA / "labelstudio" / "ls-1.23.2-export-100-JSON_MIN-sample.json"
+TEXTCAT = DATA / "prodigy" / "annotated_github-issues-DOCUMENTATION-textcat.first6.jsonl"
+PRETTY = DATA / "doccano" / "repo-export-example-relation_extraction.jsonl"  # one object
+LABEL_STUDIO = "import it with --format labelstudio (or without --format)"
+
 
 def imported_into(tmp_path: Path) -> Path:
     """A database holding one article, to show that a refusal changes nothing."""
@@ -41,8 +47,27 @@ def imported_into(tmp_path: Path) -> Path:
         (DOCCANO, "prodigy", f'{DOCCANO.name} line 1: has "label" but no "spans": {DOCCANO_TOO}'),
         (DOCCANO, "labelstudio",
          f'{DOCCANO.name} record 1: has "label" but no Label Studio regions: {DOCCANO_TOO}'),
+        # Read as doccano's array of records, each a Label Studio task or region list.
+        (LS_JSON, "doccano", f"{LS_JSON.name} record 1: it looks like a Label Studio record;"
+         f" {LABEL_STUDIO}"),
+        (LS_MIN, "doccano", f"{LS_MIN.name} record 1: it looks like a Label Studio (JSON_MIN)"
+         f" record; {LABEL_STUDIO}"),
+        (TEXTCAT, "doccano", f"{TEXTCAT.name} line 1: {PRODIGY}"),
+        (TEXTCAT, "jsonl", f'{TEXTCAT.name} line 1 has "label" but no "spans": {PRODIGY}'),
+        (DOCCANO, "jsonl", f'{DOCCANO.name} line 1 has "label" but no "spans": {DOCCANO_TOO}'),
+        # One JSON array or object over many lines, given to a reader of one per line.
+        (LS_JSON, "jsonl", f"{LS_JSON.name}: it is one JSON array of Label Studio records,"
+         f" not one record per line; {LABEL_STUDIO}"),
+        (LS_MIN, "prodigy", f"{LS_MIN.name} line 1: it is one JSON array of Label Studio"
+         f" (JSON_MIN) records, not one record per line; {LABEL_STUDIO}"),
+        (PRETTY, "prodigy", f"{PRETTY.name} line 1: it is one JSON object over several lines"
+         " (a doccano record), not one record per line; import it with --format doccano"
+         " (or without --format)"),
     ],
-    ids=["prodigy-as-jsonl", "prodigy-as-doccano", "doccano-as-prodigy", "doccano-as-labelstudio"],
+    ids=["prodigy-as-jsonl", "prodigy-as-doccano", "doccano-as-prodigy", "doccano-as-labelstudio",
+         "ls-as-doccano", "ls-min-as-doccano", "textcat-as-doccano", "textcat-as-jsonl",
+         "doccano-as-jsonl", "ls-array-as-jsonl", "ls-min-array-as-prodigy",
+         "pretty-doccano-as-prodigy"],
 )  # fmt: skip
 def test_a_file_read_with_another_tools_format_is_refused(
     tmp_path: Path, source: Path, fmt: str, message: str
@@ -111,47 +136,6 @@ def test_only_records_whose_spans_would_be_dropped_are_refused(tmp_path: Path) -
     source.write_text('{"text": "Lviv bridge reopens.", "answer": "accept", "spans": []}\n')
     assert run("import", str(source), "--format", "doccano", "--db", str(db)).exit_code == 0
     assert (count(db, "documents"), count(db, "spans")) == (2, 0)
-
-
-LS_JSON = DATA / "labelstudio" / "ls-1.23.2-export-100-JSON-sample.json"
-LS_MIN = DATA / "labelstudio" / "ls-1.23.2-export-100-JSON_MIN-sample.json"
-TEXTCAT = DATA / "prodigy" / "annotated_github-issues-DOCUMENTATION-textcat.first6.jsonl"
-PRETTY = DATA / "doccano" / "repo-export-example-relation_extraction.jsonl"  # one object
-LABEL_STUDIO = "import it with --format labelstudio (or without --format)"
-
-
-@pytest.mark.parametrize(
-    ("source", "fmt", "message"),
-    [
-        # Read as doccano's array of records, each a Label Studio task or region list.
-        (LS_JSON, "doccano", f"{LS_JSON.name} record 1: it looks like a Label Studio record;"
-         f" {LABEL_STUDIO}"),
-        (LS_MIN, "doccano", f"{LS_MIN.name} record 1: it looks like a Label Studio (JSON_MIN)"
-         f" record; {LABEL_STUDIO}"),
-        (TEXTCAT, "doccano", f"{TEXTCAT.name} line 1: {PRODIGY}"),
-        (TEXTCAT, "jsonl", f'{TEXTCAT.name} line 1 has "label" but no "spans": {PRODIGY}'),
-        (DOCCANO, "jsonl", f'{DOCCANO.name} line 1 has "label" but no "spans": {DOCCANO_TOO}'),
-        # One JSON array or object over many lines, given to a reader of one per line.
-        (LS_JSON, "jsonl", f"{LS_JSON.name}: it is one JSON array of Label Studio records,"
-         f" not one record per line; {LABEL_STUDIO}"),
-        (LS_MIN, "prodigy", f"{LS_MIN.name} line 1: it is one JSON array of Label Studio"
-         f" (JSON_MIN) records, not one record per line; {LABEL_STUDIO}"),
-        (PRETTY, "prodigy", f"{PRETTY.name} line 1: it is one JSON object over several lines"
-         " (a doccano record), not one record per line; import it with --format doccano"
-         " (or without --format)"),
-    ],
-    ids=["ls-as-doccano", "ls-min-as-doccano", "textcat-as-doccano", "textcat-as-jsonl",
-         "doccano-as-jsonl", "ls-array-as-jsonl", "ls-min-array-as-prodigy",
-         "pretty-doccano-as-prodigy"],
-)  # fmt: skip
-def test_the_refusal_names_the_tool_whose_file_it_is(
-    tmp_path: Path, source: Path, fmt: str, message: str
-) -> None:
-    db = imported_into(tmp_path)
-    before = everything_stored(db)
-    result = run("import", str(source), "--format", fmt, "--db", str(db))
-    assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
-    assert everything_stored(db) == before
 
 
 def test_a_line_that_is_no_json_in_a_file_of_lines_is_still_named_as_such(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from annotator import AnnotatorError, InvalidSpanError, open_store
 from annotator.model import DocumentRecord
-from annotator.store import base, import_ahead, imports
+from annotator.store import base, import_ahead
 
 STAMP = "2026-11-29T06:00:00.000Z"
 WORDS = "Zoë 🇺🇦 said talks in Kyiv would resume on Tuesday after a pause".split()
@@ -104,7 +104,7 @@ def test_records_prepared_ahead_are_stored_as_one_thread_stores_them(
     monkeypatch.setattr(import_ahead.Preparer, "__call__", counting)
     ahead = import_into(tmp_path / "ahead.db", path)
     assert sum(prepared) == plain  # the careful ones went the careful way
-    monkeypatch.setattr(imports, "AHEAD_FROM", 10**9)  # one thread: the reference
+    monkeypatch.setattr(import_ahead, "AHEAD_FROM", 10**9)  # one thread: the reference
     prepared.clear()
     alone = import_into(tmp_path / "alone.db", path)
     assert prepared == []
@@ -230,7 +230,7 @@ def test_any_mix_of_records_is_stored_alike_on_one_thread_and_two(
         path = Path(tmp) / "mix.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
         with monkeypatch.context() as patch:
-            patch.setattr(imports, "AHEAD_FROM", 10**9)
+            patch.setattr(import_ahead, "AHEAD_FROM", 10**9)
             alone = outcome(Path(tmp) / "alone.db", path)
         assert outcome(Path(tmp) / "ahead.db", path) == alone
 
@@ -247,7 +247,7 @@ def test_a_uid_given_as_a_number_is_the_same_uid_as_its_digits(
     records[30] = DocumentRecord(text="Another article, the same uid.", uid="7")
     outcomes = []
     for ahead_from in (import_ahead.AHEAD_FROM, 10**9):
-        monkeypatch.setattr(imports, "AHEAD_FROM", ahead_from)
+        monkeypatch.setattr(import_ahead, "AHEAD_FROM", ahead_from)
         db = tmp_path / f"numbers-{ahead_from}.db"
         with open_store(db) as store:
             result = store.import_records(records)

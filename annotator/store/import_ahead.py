@@ -22,7 +22,7 @@ import queue
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from ..model import Document, DocumentRecord
@@ -123,10 +123,17 @@ class Preparer:
             self._digests.add(digest)
 
 
-def prime_document_ids(store: Any) -> None:
-    """Count document ids in Python from here on (``_next_ids``), taking none."""
+def preparer_for(store: Any, records: Iterable[DocumentRecord], **options: Any) -> Preparer | None:
+    """A preparing thread's work for a file of many records, or None (``options``
+    are ``Preparer``'s).  From here on the store counts document ids in Python."""
+    if not isinstance(records, Sequence) or len(records) < AHEAD_FROM:
+        return None
+    keys = known_keys(store.conn)
+    if keys is None:
+        return None
     if "documents" not in store._next_ids:
         store._next_ids["documents"] = store._new_id("documents") - 1
+    return Preparer(store, keys, **options)
 
 
 class _Failed(NamedTuple):

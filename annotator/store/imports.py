@@ -7,7 +7,7 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from .base import (
 )
 from .document_rows import DOCUMENT_INSERT, added_event, check_document, meta_as_json
 from .fast_rows import span_tuples
-from .import_ahead import AHEAD_FROM, Prepared, Preparer, ahead, known_keys, prime_document_ids
+from .import_ahead import Prepared, ahead, preparer_for
 from .import_matching import (
     changed_note,
     first_of_each,
@@ -150,8 +150,8 @@ class ImportsMixin(SpansMixin):
         try:
             with self._transaction() as conn, self._events_held(stamp):
                 batch = SpanBatch(conn, self._existing_ids)
-                prepare = None if skip_invalid or followed else self._preparer(
-                    records, added_by=added_by, stamp=stamp, drop_twins=drop_twins
+                prepare = None if skip_invalid or followed else preparer_for(
+                    self, records, added_by=added_by, stamp=stamp, drop_twins=drop_twins
                 )  # fmt: skip
                 with closing(ahead(records, prepare)) as stream:
                     self._import_stream(stream, added_by, result, batch, stamp, progress,
@@ -160,16 +160,6 @@ class ImportsMixin(SpansMixin):
         finally:
             self._drop_twins = self._followed = False
         return result
-
-    def _preparer(self, records: Iterable[DocumentRecord], **options: Any) -> Preparer | None:
-        """A preparing thread's work for a file of many records (``import_ahead``)."""
-        if not isinstance(records, Sequence) or len(records) < AHEAD_FROM:
-            return None
-        keys = known_keys(self.conn)
-        if keys is None:
-            return None
-        prime_document_ids(self)
-        return Preparer(self, keys, **options)
 
     def _import_stream(
         self,
@@ -229,9 +219,9 @@ class ImportsMixin(SpansMixin):
             self._next_ids = ids
             batch.discard()
             message = surrogate_message(exc) if isinstance(exc, UnicodeEncodeError) else str(exc)
-            for doc in result[kept[0] :]:  # rolled back: its id goes to the next record
+            for doc in result[kept[0]:]:  # rolled back: its id goes to the next record
                 message = re.sub(rf"\bdocument {doc.id}\b", "its document", message)
-            del result[kept[0] :], result.notes[kept[1] :], self._held[1][kept[4] :]
+            del result[kept[0]:], result.notes[kept[1]:], self._held[1][kept[4]:]  # fmt: skip
             result.spans_added, result.relations_added = kept[2], kept[3]
             result.skipped.append(f"{where}: {message}")
         conn.execute("RELEASE record")
@@ -349,13 +339,9 @@ class ImportsMixin(SpansMixin):
             result.skipped.append(f"{name}: already in the database as document {doc_id}")
 
     def _import_history(
-        self,
-        doc_id: int,
-        record: DocumentRecord,
-        name: str,
-        result: ImportResult,
+        self, doc_id: int, record: DocumentRecord, name: str, result: ImportResult,
         same: dict[str, str],
-    ) -> dict[str, list[Any]]:
+    ) -> dict[str, list[Any]]:  # fmt: skip
         """Store a merged document's earlier texts, their orphans and the relations
         with an orphaned end, those not here yet; returns the ids it added.
 
