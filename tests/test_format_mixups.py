@@ -157,3 +157,43 @@ def test_a_record_naming_no_tool_keeps_the_readers_own_refusal(tmp_path: Path) -
     assert result.output == (
         'Error: odd.jsonl line 1: has no "text" string: is this a doccano JSONL export?\n'
     )
+
+
+def test_hints_send_the_analyst_to_another_format_only_when_it_would_read_the_file(
+    tmp_path: Path,
+) -> None:
+    def refusal(name: str, content: str, fmt: str) -> str:
+        source = tmp_path / name
+        source.write_text(content)
+        result = run("import", str(source), "--format", fmt, "--db", str(tmp_path / "t.db"))
+        assert result.exit_code == 1
+        return result.output
+
+    # A doccano record keeps the columns it came with, Prodigy's among them: its own
+    # error is the one to fix, and Prodigy's reader sends it back to doccano.
+    doccano = json.dumps({"text": "Bob left.", "label": [[0, 3, "ACTOR"], [4, 40, "ACTOR"]],
+                          "_input_hash": 1, "answer": "accept"})  # fmt: skip
+    assert refusal("d.jsonl", doccano + "\n", "doccano") == (
+        "Error: d.jsonl line 1: span [4, 40) ACTOR is not inside the text (0..9 UTF-16 units,"
+        " start < end): fix the offsets\n"
+    )
+    assert refusal("d.jsonl", doccano + "\n", "prodigy").endswith(f": {DOCCANO_TOO}\n")
+    # The reader's own records in one array: nothing to gain from another --format.
+    native = {"text": "Bob left.", "offset_unit": "codepoint", "spans": []}
+    assert refusal("n.jsonl", json.dumps([native], indent=1), "jsonl") == (
+        "Error: n.jsonl: it is one JSON array, not one record per line: write each record on"
+        " a line of its own\n"
+    )
+    # A Label Studio export written on one line.
+    one_line = json.dumps(json.loads(LS_JSON.read_text(encoding="utf-8")))
+    assert refusal("ls.json", one_line, "jsonl") == (
+        "Error: ls.json line 1: it is one JSON array of Label Studio records, not one record"
+        f" per line; {LABEL_STUDIO}\n"
+    )
+    # A tool annotator does not read at all.
+    assert refusal("cas.json", json.dumps({"%TYPES": {}, "%FEATURE_STRUCTURES": []}, indent=1),
+                   "prodigy") == (  # fmt: skip
+        "Error: cas.json line 1: it is UIMA CAS JSON (INCEpTION, DKPro), which annotator cannot"
+        " import: export the annotations from that tool as brat, doccano, Label Studio or"
+        " Prodigy\n"
+    )

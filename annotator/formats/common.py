@@ -358,7 +358,9 @@ def json_problem(exc: json.JSONDecodeError) -> str:
     return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
 
 
-def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, Any]]:
+def json_records(
+    path: Path, *, reader: str, lenient: bool = False
+) -> Iterator[tuple[str, Any]]:
     """``(where, object)`` per JSONL line; a line that is not JSON gives a ``Bad``.
 
     With ``lenient``, a file that is one JSON array of objects (on one line as
@@ -386,7 +388,7 @@ def json_records(path: Path, *, lenient: bool = False) -> Iterator[tuple[str, An
                 yield from _items(path.name, whole)
                 return
             problem = f"not valid JSON ({json_problem(exc)}): fix or remove the line"
-            obj = Bad(problem if whole is None else whole_file_hint(whole))
+            obj = Bad(problem if whole is None else whole_file_hint(whole, reader))
         if first and lenient and isinstance(obj, list):
             if not any(rest.strip() for rest in lines[n:]):  # the array is the whole file
                 yield from _items(path.name, obj)

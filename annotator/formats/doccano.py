@@ -98,7 +98,7 @@ def read(
     """Parse a doccano JSONL export; offsets are UTF-16 units unless ``offsets="codepoint"``."""
     path = Path(path)
     reading = Reading(path, "doccano", offsets, "utf16", annotator, skip_invalid)
-    for where, obj in json_records(path, lenient=True):
+    for where, obj in json_records(path, reader="doccano", lenient=True):
         reading.add(where, partial(_read_record, reading, obj))
     return reading.finish()
 

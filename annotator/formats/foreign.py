@@ -8,6 +8,7 @@ the refusal names that tool and its ``--format`` instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,22 +27,22 @@ def looks_like(obj: Any) -> tuple[str, str] | None:
         return "native JSONL", "jsonl"
     if isinstance(obj.get("data"), dict) and ("annotations" in obj or "predictions" in obj):
         return "Label Studio", "labelstudio"
-    answer = obj.get("answer")
-    if (isinstance(answer, str) and answer in _PRODIGY_ANSWERS) or "_task_hash" in obj \
-            or "_input_hash" in obj:  # fmt: skip
-        return "Prodigy", "prodigy"
-    for value in obj.values():  # JSON_MIN: regions as objects under the control's name
-        if isinstance(value, list) and value and all(_min_region(item) for item in value):
-            return "Label Studio (JSON_MIN)", "labelstudio"
+    # doccano's own spans before Prodigy's keys: doccano keeps the columns it was
+    # given, so a doccano record may carry "_input_hash" or "answer" too.
     label = obj.get("label")
-    if isinstance(label, list) and label and all(
-        isinstance(i, list) and len(i) == 3 and isinstance(i[2], str) for i in label
-    ):
-        return "doccano", "doccano"
+    if isinstance(label, list) and label and all(isinstance(i, list) for i in label):
+        return "doccano", "doccano"  # [start, end, "LABEL"] lists, even a wrong one
     if isinstance(obj.get("entities"), list) and all(
         isinstance(e, dict) and "start_offset" in e for e in obj["entities"]
     ):
         return "doccano", "doccano"
+    for value in obj.values():  # JSON_MIN: regions as objects under the control's name
+        if isinstance(value, list) and value and all(_min_region(item) for item in value):
+            return "Label Studio (JSON_MIN)", "labelstudio"
+    answer = obj.get("answer")
+    if (isinstance(answer, str) and answer in _PRODIGY_ANSWERS) or "_task_hash" in obj \
+            or "_input_hash" in obj:  # fmt: skip
+        return "Prodigy", "prodigy"
     return None
 
 
@@ -58,15 +59,21 @@ def other_tool(obj: Any, reader: str) -> str | None:
     return f"it looks like a {tool} record; import it with --format {fmt} (or without --format)"
 
 
-def whole_file_hint(whole: Any) -> str:
-    """What to do with a file that is one JSON array or object over several lines,
-    given to a reader of one record per line (``whole``: the file parsed whole)."""
+def whole_file_hint(whole: Any, reader: str) -> str:
+    """What to do with JSON that is one array or object where ``reader`` (a
+    --format name) reads one record per line."""
     array = isinstance(whole, list)
-    found = looks_like(whole[0] if array and whole else whole)
+    first = whole[0] if array and whole else whole
     what = "one JSON array" if array else "one JSON object over several lines"
-    if found is None:
-        return (f"it is {what}, not one record per line; import it without --format, or"
-                " with the --format of the tool that wrote it")  # fmt: skip
+    found = looks_like(first)
+    if found is None or found[1] == reader:
+        from .registry import foreign_format  # (the registry imports the readers)
+
+        other = foreign_format(json.dumps(first, ensure_ascii=False)[:1 << 16])
+        if other is not None:
+            return (f"it is {other}, which annotator cannot import: export the annotations"
+                    " from that tool as brat, doccano, Label Studio or Prodigy")  # fmt: skip
+        return f"it is {what}, not one record per line: write each record on a line of its own"
     of = f"of {found[0]} records" if array else f"(a {found[0]} record)"
     return (f"it is {what} {of}, not one record per line; import it with --format"
             f" {found[1]} (or without --format)")  # fmt: skip
@@ -74,14 +81,18 @@ def whole_file_hint(whole: Any) -> str:
 
 def naming_the_tool(read_record: Callable[[Any, Any], R], reader: str) -> Callable[[Any, Any], R]:
     """``read_record(reading, obj)``, refusing a record it cannot read that
-    another tool wrote by that tool's name (``reader``: its own --format)."""
+    another tool wrote by that tool's name (``reader``: its own --format).  A
+    record in the reader's own shape keeps the reader's refusal, which says
+    what is wrong with it."""
 
     def read(reading: Any, obj: Any) -> R:
         try:
             return read_record(reading, obj)
         except Bad as exc:
+            if isinstance(obj, list):  # a whole JSON array on one line
+                raise Bad(whole_file_hint(obj, reader)) from None
             hint = other_tool(obj, reader)
-            if hint is None or "--format" in str(exc):  # it names a tool already
+            if hint is None or "--format" in str(exc):  # the reader's, or named already
                 raise
             raise Bad(hint) from None
 

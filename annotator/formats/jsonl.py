@@ -244,7 +244,7 @@ def read(
             whole = whole_json(content) if first else None
             problem = (
                 f"{where} is not valid JSON ({json_problem(exc)}): fix or remove it"
-                if whole is None else f"{path.name}: {whole_file_hint(whole)}"
+                if whole is None else f"{path.name}: {whole_file_hint(whole, 'jsonl')}"
             )  # fmt: skip
         except ImportRefusedError as exc:
             problem = str(exc)
@@ -260,6 +260,8 @@ def read(
 
 
 def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
+    if isinstance(obj, list):  # a whole JSON array on one line
+        raise ImportRefusedError(f"{where}: {whole_file_hint(obj, 'jsonl')}")
     other = other_tool(obj, "jsonl")
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ImportRefusedError(

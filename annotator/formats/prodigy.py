@@ -94,7 +94,7 @@ def read(
     """Parse a Prodigy JSONL file (code points unless ``offsets="utf16"``)."""
     path = Path(path)
     reading = Reading(path, "prodigy", offsets, "codepoint", annotator, skip_invalid)
-    for where, obj in json_records(path):
+    for where, obj in json_records(path, reader="prodigy"):
         reading.add(where, partial(_read_record, reading, obj))
     return reading.finish()
 

@@ -103,7 +103,7 @@ def detect(path: Path) -> str | None:
     for name in _SNIFF_ORDER:
         if module(name).sniff(head):
             return name
-    foreign = _foreign_format(head)
+    foreign = foreign_format(head)
     if foreign is not None:
         raise ImportRefusedError(
             f"{path.name} is {foreign}, which annotator cannot import: export the annotations"
@@ -123,6 +123,6 @@ _FOREIGN = (
 )
 
 
-def _foreign_format(head: str) -> str | None:
+def foreign_format(head: str) -> str | None:
     """What another tool's JSON file is, by its own markers (first match), or None."""
     return next((what for marker, what in _FOREIGN if marker in head), None)
