@@ -47,6 +47,8 @@ def imported_into(tmp_path: Path) -> Path:
         (DOCCANO, "prodigy", f'{DOCCANO.name} line 1: has "label" but no "spans": {DOCCANO_TOO}'),
         (DOCCANO, "labelstudio",
          f'{DOCCANO.name} record 1: has "label" but no Label Studio regions: {DOCCANO_TOO}'),
+        # JSON Lines of many records, to the reader of one JSON array.
+        (REDDIT, "labelstudio", f"{REDDIT.name} line 1: {PRODIGY}"),
         # Read as doccano's array of records, each a Label Studio task or region list.
         (LS_JSON, "doccano", f"{LS_JSON.name} record 1: it looks like a Label Studio record;"
          f" {LABEL_STUDIO}"),
@@ -65,9 +67,9 @@ def imported_into(tmp_path: Path) -> Path:
          " (or without --format)"),
     ],
     ids=["prodigy-as-jsonl", "prodigy-as-doccano", "doccano-as-prodigy", "doccano-as-labelstudio",
-         "ls-as-doccano", "ls-min-as-doccano", "textcat-as-doccano", "textcat-as-jsonl",
-         "doccano-as-jsonl", "ls-array-as-jsonl", "ls-min-array-as-prodigy",
-         "pretty-doccano-as-prodigy"],
+         "prodigy-lines-as-labelstudio", "ls-as-doccano", "ls-min-as-doccano",
+         "textcat-as-doccano", "textcat-as-jsonl", "doccano-as-jsonl", "ls-array-as-jsonl",
+         "ls-min-array-as-prodigy", "pretty-doccano-as-prodigy"],
 )  # fmt: skip
 def test_a_file_read_with_another_tools_format_is_refused(
     tmp_path: Path, source: Path, fmt: str, message: str

@@ -71,6 +71,7 @@ from .common import (
     refuse_lone_surrogates,
     write_atomically,
 )
+from .foreign import other_tool
 from .offset_guess import record_unit
 
 PREDICTION = "prediction"
@@ -105,6 +106,18 @@ def sniff(first_text: str) -> bool:
 # -- reading ---------------------------------------------------------------------------
 
 
+def _lines_of_another_tool(content: str, exc: json.JSONDecodeError) -> str | None:
+    """For JSON Lines (the error comes after a whole first line): what to do
+    when the first record is another tool's."""
+    first = content.split("\n", 1)[0]
+    if exc.lineno < 2 or not first.strip():
+        return None
+    try:
+        return other_tool(loads(first), "labelstudio")
+    except json.JSONDecodeError:
+        return None
+
+
 def read(
     path: Path,
     *,
@@ -122,9 +135,11 @@ def read(
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportRefusedError(f"{path.name} cannot be read ({exc}): check the file") from None
     except json.JSONDecodeError as exc:
+        other = _lines_of_another_tool(content, exc)
         raise ImportRefusedError(
-            f"{path.name} line {exc.lineno}: not valid JSON ({json_problem(exc)}):"
-            " a Label Studio export is one JSON array of tasks; export it again"
+            f"{path.name} line 1: {other}" if other else f"{path.name} line {exc.lineno}: not"
+            f" valid JSON ({json_problem(exc)}): a Label Studio export is one JSON array of"
+            " tasks; export it again"
         ) from None
     tasks = [tasks] if isinstance(tasks, dict) else tasks
     if not isinstance(tasks, list):
