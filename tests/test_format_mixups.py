@@ -197,5 +197,5 @@ def test_hints_send_the_analyst_to_another_format_only_when_it_would_read_the_fi
                    "prodigy") == (  # fmt: skip
         "Error: cas.json line 1: it is UIMA CAS JSON (INCEpTION, DKPro), which annotator cannot"
         " import: export the annotations from that tool as brat, doccano, Label Studio or"
-        " Prodigy\n"
+        " Prodigy, then import that file\n"
     )

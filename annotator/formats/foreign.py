@@ -67,12 +67,11 @@ def whole_file_hint(whole: Any, reader: str) -> str:
     what = "one JSON array" if array else "one JSON object over several lines"
     found = looks_like(first)
     if found is None or found[1] == reader:
-        from .registry import foreign_format  # (the registry imports the readers)
+        from .registry import cannot_import, foreign_format  # (it imports the readers)
 
         other = foreign_format(json.dumps(first, ensure_ascii=False)[:1 << 16])
         if other is not None:
-            return (f"it is {other}, which annotator cannot import: export the annotations"
-                    " from that tool as brat, doccano, Label Studio or Prodigy")  # fmt: skip
+            return f"it is {cannot_import(other)}"
         return f"it is {what}, not one record per line: write each record on a line of its own"
     of = f"of {found[0]} records" if array else f"(a {found[0]} record)"
     return (f"it is {what} {of}, not one record per line; import it with --format"

@@ -105,10 +105,7 @@ def detect(path: Path) -> str | None:
             return name
     foreign = foreign_format(head)
     if foreign is not None:
-        raise ImportRefusedError(
-            f"{path.name} is {foreign}, which annotator cannot import: export the annotations"
-            f" from that tool as brat, doccano, Label Studio or Prodigy, then import that file"
-        )
+        raise ImportRefusedError(f"{path.name} is {cannot_import(foreign)}")
     # Unrecognised: let the likeliest reader say exactly which line is wrong.
     return "jsonl" if suffix == ".jsonl" else "labelstudio"
 
@@ -121,6 +118,12 @@ _FOREIGN = (
     ('"TextQuoteSelector"', "a Web Annotation file (Hypothesis or W3C)"),
     ('"TextPositionSelector"', "a Web Annotation file (Hypothesis or W3C)"),
 )
+
+
+def cannot_import(what: str) -> str:
+    """What to do with another tool's file that no reader here takes (``what``)."""
+    return (f"{what}, which annotator cannot import: export the annotations from that tool as"
+            " brat, doccano, Label Studio or Prodigy, then import that file")  # fmt: skip
 
 
 def foreign_format(head: str) -> str | None:
