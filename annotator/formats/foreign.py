@@ -78,6 +78,14 @@ def whole_file_hint(whole: Any, reader: str) -> str:
             f" {found[1]} (or without --format)")  # fmt: skip
 
 
+def array_hint(line: list[Any], reader: str) -> str | None:
+    """For a line that is a JSON array of another tool's records (its export on
+    one line): what to do, else None."""
+    if other_tool(line[0] if line else None, reader) is None:
+        return None
+    return whole_file_hint(line, reader)
+
+
 def naming_the_tool(read_record: Callable[[Any, Any], R], reader: str) -> Callable[[Any, Any], R]:
     """``read_record(reading, obj)``, refusing a record it cannot read that
     another tool wrote by that tool's name (``reader``: its own --format).  A
@@ -88,9 +96,7 @@ def naming_the_tool(read_record: Callable[[Any, Any], R], reader: str) -> Callab
         try:
             return read_record(reading, obj)
         except Bad as exc:
-            if isinstance(obj, list):  # a whole JSON array on one line
-                raise Bad(whole_file_hint(obj, reader)) from None
-            hint = other_tool(obj, reader)
+            hint = array_hint(obj, reader) if isinstance(obj, list) else other_tool(obj, reader)
             if hint is None or "--format" in str(exc):  # the reader's, or named already
                 raise
             raise Bad(hint) from None

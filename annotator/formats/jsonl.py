@@ -31,7 +31,7 @@ from ..store.exporting import (
 )
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphans_left_out
 from .common import json_problem, loads, refuse_lone_surrogates, whole_json
-from .foreign import other_tool, whole_file_hint
+from .foreign import array_hint, other_tool, whole_file_hint
 from .registry import refuse_database_target
 
 BLOCK = 8  # documents per query of span groups, at most
@@ -260,19 +260,19 @@ def read(
 
 
 def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
-    if isinstance(obj, list):  # a whole JSON array on one line
-        raise ImportRefusedError(f"{where}: {whole_file_hint(obj, 'jsonl')}")
-    other = other_tool(obj, "jsonl")
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        other = array_hint(obj, "jsonl") if isinstance(obj, list) else other_tool(obj, "jsonl")
         raise ImportRefusedError(
             f"{where}: {other}" if other else f'{where} has no "text" string: is this a native'
             " JSONL file?"
         )  # fmt: skip
     unit = obj.get("offset_unit", "codepoint")
     foreign = sorted(_FOREIGN_KEYS & obj.keys())
-    if "offset_unit" not in obj and not obj.get("spans") and foreign and other:
+    spanless = foreign and "offset_unit" not in obj and not obj.get("spans")
+    other = other_tool(obj, "jsonl") if spanless else None
+    if other:
         raise ImportRefusedError(f'{where} has "{foreign[0]}" but no "spans": {other}')
-    if "offset_unit" not in obj and not obj.get("spans") and foreign:
+    if spanless:
         raise ImportRefusedError(
             f'{where} has "{foreign[0]}" but no "spans": it is another tool\'s record, not'
             " native JSONL; import it with --format doccano, labelstudio or prodigy"
