@@ -30,37 +30,6 @@ class Bad(Exception):
     """One malformed record; the message is ``what is wrong: what to do``."""
 
 
-# Where each tool keeps a record's spans: (key, tool, its --format), in the order
-# asked.  "spans" is native JSONL's when the record has "offset_unit", else Prodigy's.
-_SPAN_KEYS = (
-    ("spans", "native JSONL", "jsonl"),
-    ("spans", "Prodigy", "prodigy"),
-    ("entities", "doccano", "doccano"),
-    ("label", "doccano", "doccano"),
-    ("labels", "doccano", "doccano"),
-    ("annotations", "Label Studio", "labelstudio"),
-    ("predictions", "Label Studio", "labelstudio"),
-)
-
-
-def refuse_foreign_spans(record: dict[str, Any], reader: str, own: str) -> None:
-    """Raise ``Bad`` when ``record`` holds spans where another tool keeps them:
-    ``reader`` (a --format name) found none where it keeps its own (``own``,
-    for the message), and would import the text with every span dropped."""
-    for key, tool, fmt in _SPAN_KEYS:
-        value = record.get(key)
-        if fmt == reader or not value or not isinstance(value, list):
-            continue
-        if key == "spans" and (fmt == "jsonl") != ("offset_unit" in record):
-            continue
-        if key.startswith("label") and not all(isinstance(item, list) for item in value):
-            continue  # doccano's categories or Label Studio's JSON_MIN regions: not doccano spans
-        raise Bad(
-            f'has "{key}" but no {own}: it looks like a {tool} record; import it with'
-            f" --format {fmt} (or without --format)"
-        )
-
-
 def offset_unit(offsets: str | None, default: str, error: type[Exception]) -> str:
     unit = UNITS.get((offsets or default).lower().replace("_", "-"))
     if unit is None:
@@ -368,6 +337,8 @@ def json_records(
     gives its objects as records.  Lines are split on "\\n" only: U+2028 and
     friends may stand unescaped inside JSON strings.
     """
+    from .foreign import whole_file_hint  # (it reads records with ``Bad``, from here)
+
     try:
         content = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -382,8 +353,6 @@ def json_records(
             obj = loads(line)
         except json.JSONDecodeError as exc:
             whole = whole_json(content) if first else None
-            from .foreign import whole_file_hint  # (it reads records with ``Bad``)
-
             if whole is not None and lenient:
                 yield from _items(path.name, whole)
                 return

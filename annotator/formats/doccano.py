@@ -51,10 +51,9 @@ from .common import (
     loads,
     lost_lines,
     offset_unit,
-    refuse_foreign_spans,
     write_atomically,
 )
-from .foreign import naming_the_tool
+from .foreign import naming_the_tool, refuse_foreign_spans
 from .offset_guess import record_unit
 
 

@@ -1,5 +1,8 @@
 """Naming the tool that wrote a record a reader cannot read.
 
+A record with spans only where another tool keeps them would be imported with
+every span dropped: it is refused naming that tool (``refuse_foreign_spans``).
+
 A file given to the wrong ``--format`` fails in the reader's own terms ("has no
 "text" string", "is not [start, end, "LABEL"]"), which sends the analyst to
 fix a file that is fine.  When the record carries keys only one tool writes,
@@ -16,6 +19,36 @@ from .common import Bad
 
 R = TypeVar("R")
 _PRODIGY_ANSWERS = frozenset({"accept", "reject", "ignore"})
+
+# Where each tool keeps a record's spans: (key, tool, its --format), in the order
+# asked.  "spans" is native JSONL's when the record has "offset_unit", else Prodigy's.
+_SPAN_KEYS = (
+    ("spans", "native JSONL", "jsonl"),
+    ("spans", "Prodigy", "prodigy"),
+    ("entities", "doccano", "doccano"),
+    ("label", "doccano", "doccano"),
+    ("labels", "doccano", "doccano"),
+    ("annotations", "Label Studio", "labelstudio"),
+    ("predictions", "Label Studio", "labelstudio"),
+)
+
+
+def refuse_foreign_spans(record: dict[str, Any], reader: str, own: str) -> None:
+    """Raise ``Bad`` when ``record`` holds spans where another tool keeps them:
+    ``reader`` (a --format name) found none where it keeps its own (``own``,
+    for the message), and would import the text with every span dropped."""
+    for key, tool, fmt in _SPAN_KEYS:
+        value = record.get(key)
+        if fmt == reader or not value or not isinstance(value, list):
+            continue
+        if key == "spans" and (fmt == "jsonl") != ("offset_unit" in record):
+            continue
+        if key.startswith("label") and not all(isinstance(item, list) for item in value):
+            continue  # doccano's categories or Label Studio's JSON_MIN regions: not doccano spans
+        raise Bad(
+            f'has "{key}" but no {own}: it looks like a {tool} record; import it with'
+            f" --format {fmt} (or without --format)"
+        )
 
 
 def looks_like(obj: Any) -> tuple[str, str] | None:

@@ -67,11 +67,10 @@ from .common import (
     lost_lines,
     offset_unit,
     raw_decode,
-    refuse_foreign_spans,
     refuse_lone_surrogates,
     write_atomically,
 )
-from .foreign import other_tool
+from .foreign import other_tool, refuse_foreign_spans
 from .offset_guess import record_unit
 
 PREDICTION = "prediction"

@@ -55,10 +55,9 @@ from .common import (
     loads,
     lost_lines,
     offset_unit,
-    refuse_foreign_spans,
     write_atomically,
 )
-from .foreign import naming_the_tool
+from .foreign import naming_the_tool, refuse_foreign_spans
 
 # Where an export puts the document uid when the document's meta has a "uid" of its own.
 OWN_UID = "annotator_uid"

@@ -18,12 +18,18 @@ DOCUMENT_INSERT = (
 )
 
 
+def many_rows(insert: str, rows: int) -> str:
+    """An ``INSERT ... VALUES (?, ...)`` of one row made into one of ``rows``
+    rows: SQLite's cost per row is lower, and a bulk import hands it over in
+    one call."""
+    head, one = insert.split(" VALUES ")
+    return f"{head} VALUES {', '.join([one] * rows)}"
+
+
 @cache
 def documents_insert(rows: int) -> str:
-    """One ``INSERT`` of ``rows`` documents (SQLite's cost per row is lower than
-    one statement each, and a bulk import hands it over in one call)."""
-    one = f"({', '.join('?' * len(DOCUMENT_COLUMNS))})"
-    return DOCUMENT_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([one] * rows)
+    """One ``INSERT`` of ``rows`` documents."""
+    return many_rows(DOCUMENT_INSERT, rows)
 
 
 def check_document(text: Any, title: Any, source: Any) -> None:

@@ -25,15 +25,12 @@ from operator import itemgetter
 from typing import Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
-from .base import _SPAN_INSERT, SPAN_COLUMNS
-from .document_rows import documents_insert
+from .base import _SPAN_INSERT
+from .document_rows import documents_insert, many_rows
 
 ROWS_PER_STATEMENT = 2048  # x 12 columns: 24,576 values, under SQLite's 32,766
 DOCUMENTS_PER_STATEMENT = 64
-_ONE_ROW = f"({', '.join('?' * len(SPAN_COLUMNS))})"
-MANY_ROWS_INSERT = (
-    _SPAN_INSERT.split(" VALUES ")[0] + " VALUES " + ", ".join([_ONE_ROW] * ROWS_PER_STATEMENT)
-)
+MANY_ROWS_INSERT = many_rows(_SPAN_INSERT, ROWS_PER_STATEMENT)
 IMPORT_ERRORS = (InvalidSpanError, InvalidRelationError, NotFoundError)
 
 
