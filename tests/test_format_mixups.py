@@ -199,3 +199,34 @@ def test_hints_send_the_analyst_to_another_format_only_when_it_would_read_the_fi
         " import: export the annotations from that tool as brat, doccano, Label Studio or"
         " Prodigy, then import that file\n"
     )
+
+
+def test_prodigy_decisions_given_to_the_doccano_reader_are_refused(tmp_path: Path) -> None:
+    """A rejected Prodigy task, or a choice task, read as doccano would be imported
+    with the analyst's decision turned into meta; Prodigy's reader leaves the
+    rejected one out.  An accepted task without spans has nothing to lose."""
+    db = imported_into(tmp_path)
+    before = everything_stored(db)
+    choice = {"text": "Kyiv bridge reopens.", "options": [{"id": "POS", "text": "good"}],
+              "accept": ["POS"], "answer": "accept", "_input_hash": 7, "_task_hash": 8}
+    rejected = {"text": "Lviv bridge reopens.", "answer": "reject", "_input_hash": 9}
+    for name, record in (("choice.jsonl", choice), ("rejected.jsonl", rejected)):
+        source = tmp_path / name
+        source.write_text(json.dumps(record) + "\n")
+        result = run("import", str(source), "--format", "doccano", "--db", str(db))
+        assert (result.exit_code, result.output) == (1, f"Error: {name} line 1: {PRODIGY}\n")
+    assert everything_stored(db) == before
+    # A doccano line without labels keeps columns it came with: still doccano's.
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({"text": "Odesa port.", "label": [], "answer": "reject"}) + "\n")
+    assert run("import", str(own), "--format", "doccano", "--db", str(db)).exit_code == 0
+
+
+def test_the_prodigy_reader_says_it_leaves_choice_answers_out(tmp_path: Path) -> None:
+    source, db = tmp_path / "choice.jsonl", tmp_path / "t.db"
+    source.write_text(json.dumps({"text": "Kyiv bridge reopens.", "accept": ["POS", "NEW"],
+                                  "answer": "accept", "_input_hash": 7}) + "\n")  # fmt: skip
+    result = run("import", str(source), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert '1 choice answer (a top-level "accept" list) not kept: spans only' in result.output
+    assert (count(db, "documents"), count(db, "spans")) == (1, 0)

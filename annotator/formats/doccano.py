@@ -53,7 +53,7 @@ from .common import (
     offset_unit,
     write_atomically,
 )
-from .foreign import naming_the_tool, refuse_foreign_spans
+from .foreign import naming_the_tool, other_tool, refuse_foreign_spans
 from .offset_guess import record_unit
 
 
@@ -132,6 +132,7 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
         raise Bad('has no "text" string: is this a doccano JSONL export?')
     if not any(obj.get(key) for key in ("label", "labels", "entities")):
         refuse_foreign_spans(obj, "doccano", '"label" or "entities"')
+        _refuse_prodigy_answers(obj)
     file_unit = reading.unit
     reading.unit = record_unit(reading, text, _offsets(obj))
     try:
@@ -141,6 +142,18 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord:
 
 
 _read_record = naming_the_tool(_record, "doccano")
+
+
+def _refuse_prodigy_answers(obj: dict[str, Any]) -> None:
+    """Refuse a Prodigy task that doccano's reader would misread: one the analyst
+    rejected or ignored (Prodigy's reader leaves it out; this one would import
+    it), or a choice task, whose answer would end up as meta."""
+    if any(key in obj for key in ("label", "labels", "entities")):
+        return  # doccano's own shape, whatever columns it carries
+    hint = other_tool(obj, "doccano")
+    decided = obj.get("answer") not in (None, "accept") or "accept" in obj or "options" in obj
+    if hint and decided:
+        raise Bad(hint)
 
 
 def _spans_and_relations(reading: Reading, rest: dict[str, Any], text: str) -> DocumentRecord:

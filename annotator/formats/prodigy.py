@@ -132,6 +132,8 @@ def _record(reading: Reading, obj: Any) -> DocumentRecord | None:
         spans.append(reading.span(src, start, end, label, analyst, quote=item.get("text")))
     if isinstance(obj.get("label"), str) and raw is None:
         reading.note('{n} text-classification label{|s} (top-level "label") not kept: spans only')
+    if isinstance(obj.get("accept"), list) and obj["accept"]:
+        reading.note('{n} choice answer{|s} (a top-level "accept" list) not kept: spans only')
     if isinstance(obj.get("relations"), list) and obj["relations"]:
         reading.note(
             "{n} relation{|s} not kept: Prodigy relations are not read", len(obj["relations"])
