@@ -471,6 +471,15 @@ def test_the_unit_warning_counts_records(tmp_path: Path) -> None:
     ]
 
 
+def test_a_unit_given_is_no_guess_to_warn_about(tmp_path: Path) -> None:
+    text = "🇺🇦 ab cd ef"  # the tie above, with the unit given either way
+    path = write_lines(tmp_path / "one.jsonl", [{"text": text, "label": [[5, 8, "CLAIM"]]}])
+    for unit, quote in (("utf16", "ab "), ("codepoint", " cd")):
+        result = doccano.read(path, offsets=unit, annotator="alice")
+        assert [s["start"] for s in result.records[0].spans] == [text.index(quote)]
+        assert not [note for note in result.notes if "--offsets" in note], result.notes
+
+
 def test_one_sub_word_span_is_too_little_to_change_the_unit(tmp_path: Path) -> None:
     # "🔥🔥 ab cd": UTF-16 [5, 6) is "a" (code points [3, 4)).  Read as code points
     # it would be the space at [5, 6), both edges "between words": by chance.

@@ -156,8 +156,7 @@ def test_a_folder_is_asked_once_for_every_file(window, tmp_path, dialogs, qtbot,
     assert dialogs.errors == []
     assert dialogs.messages == [
         "Imported 5 documents and 5 spans.\n\n"
-        "Note: 2 records name no analyst: their spans are credited to 'imported'"
-        " (give --annotator NAME)\n"
+        "Note: news.jsonl: 2 records name no analyst: their spans are credited to 'imported'\n"
         "Note: places.jsonl: left out, as mapped: 1 span labelled LOCATION"
     ]
 

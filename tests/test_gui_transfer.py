@@ -261,6 +261,64 @@ def test_a_refusal_that_names_the_other_offset_unit_offers_to_read_it_so(
         assert [(s.start, s.end, s.text) for s in check.spans(doc.id)] == [(3, 7, "Kyiv")]
 
 
+@pytest.mark.parametrize(("pick", "stored"), [("code points", (5, 6, "b")),
+                                             ("UTF-16 units, as read", (3, 4, "a")),
+                                             (None, None)])  # fmt: skip
+def test_offsets_that_fit_either_unit_are_asked_about_before_anything_is_written(
+    window, dialogs, qtbot, db_path, tmp_path, pick, stored
+):
+    """"🇺🇦 a b c": [5, 6) is "b" in code points; in UTF-16 units (the flag is four)
+    it is code points [3, 4), "a".  Both are whole words, so the reader can only
+    guess, and the command line says "import again with --offsets": the window
+    asks before it writes, and imports the file read the way chosen."""
+    text = "🇺🇦 a b c"
+    assert (text[5:6], text[3:4], len(text[:2].encode("utf-16-le")) // 2) == ("b", "a", 4)
+    path = tmp_path / "either.jsonl"
+    path.write_text(json.dumps({"text": text, "label": [[5, 6, "ACTOR"]]}) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    before = rows(db_path)
+    dialogs.picks.append(pick)
+    window.transfer.import_paths([path])
+    wait_done(qtbot, window)
+    (kind, title, question), *_ = dialogs.asked
+    assert (kind, title) == ("choose", "Import: which offsets?")
+    assert question == (
+        "either.jsonl: 1 record has characters above U+FFFF (emoji, 𝔘) and spans without a"
+        " quote: its offsets were read as utf16 units.\n\nTheir spans fit the text either"
+        " way. Nothing is imported yet: read the offsets as UTF-16 units, as read | code points"
+    )
+    if stored is None:
+        assert rows(db_path) == before and dialogs.errors == []
+        return
+    with open_store(db_path) as check:
+        (doc,) = [d for d in check.documents() if d.uid != before and "🇺🇦" in
+                  check.document(d.id).text]  # fmt: skip
+        assert [(s.start, s.end, s.text) for s in check.spans(doc.id)] == [stored]
+    assert not any("look shifted" in message for message in dialogs.messages), dialogs.messages
+
+
+def test_the_import_report_gives_no_command_line_advice(window, dialogs, qtbot, tmp_path):
+    """Two files at once: the guessed unit is reported, not asked (it is one file's),
+    and the notes say what the window can do, not which option to type."""
+    either, plain = tmp_path / "either.jsonl", tmp_path / "plain.jsonl"
+    either.write_text(json.dumps({"text": "🇺🇦 a b c", "label": [[5, 6, "ACTOR"]]}) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    plain.write_text(json.dumps({"text": "Odesa port", "label": [[0, 5, "ACTOR"]]}) + "\n",
+                     encoding="utf-8")  # fmt: skip
+    window.transfer.import_paths([either, plain])
+    wait_done(qtbot, window)
+    (report,) = dialogs.messages
+    assert report.startswith("Imported 2 documents and 2 spans.")
+    assert "--" not in report
+    assert report.split("\n\n")[1].splitlines() == [
+        "Note: either.jsonl: 1 record names no analyst: its spans are credited to 'imported'",
+        "Note: either.jsonl: 1 record has characters above U+FFFF (emoji, 𝔘) and spans without a"
+        " quote: its offsets were read as utf16 units; if spans look shifted, import that file"
+        " on its own to be asked how to read them",
+        "Note: plain.jsonl: 1 record names no analyst: its spans are credited to 'imported'",
+    ]
+
+
 def test_with_several_files_the_other_unit_is_not_forced_on_them_all(
     window, dialogs, qtbot, db_path, tmp_path
 ):

@@ -20,6 +20,7 @@ Qt-free, so it runs in a worker thread and in plain tests alike.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -35,6 +36,21 @@ from annotator.store import Store, open_store
 
 class Cancelled(Exception):
     """The analyst cancelled; nothing was written to the database."""
+
+
+# The reader's note that it could not tell the unit of a file's offsets
+# (``annotator.formats.common``): the unit it read, and the other.
+_UNIT_GUESSED = re.compile(
+    r"offsets were read as (utf16|codepoint) units; if spans look shifted, import again"
+    r" with --offsets (utf16|codepoint)"
+)
+
+
+def guessed_unit(message: str) -> tuple[str, str] | None:
+    """(unit read, other unit) when ``message`` is a file's refusal by
+    ``import_staged(ask_unit=True)``, else None."""
+    found = _UNIT_GUESSED.search(message)
+    return None if found is None else (found[1], found[2])
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -104,6 +120,12 @@ def merged(errors: list[UnknownLabelsError]) -> UnknownLabelsError:
     )  # fmt: skip
 
 
+def _refuse_a_guess(path: Path, notes: list[str]) -> None:
+    for note in notes:
+        if guessed_unit(note) is not None:
+            raise ImportRefusedError(f"{path.name}: {note}")
+
+
 def import_staged(
     db_path: Path,
     files: list[Path],
@@ -113,10 +135,15 @@ def import_staged(
     step: Callable[[int, str], None] = lambda n, name: None,
     label_map: Mapping[str, str | None] | None = None,
     offsets: str | None = None,
+    ask_unit: bool = False,
 ) -> ImportResult:
     """Import ``files`` into the database at ``db_path``: all of them, or (cancelled,
     or any error) nothing.  ``step(n, name)`` reports before each file and before saving.
-    ``label_map`` and ``offsets`` are those of ``Store.import_file``."""
+    ``label_map`` and ``offsets`` are those of ``Store.import_file``.  With
+    ``ask_unit``, a single file whose offsets' unit the reader had to guess is
+    refused, its note as the message (``guessed_unit``), before anything is
+    written: the window asks which unit, as it has no ``--offsets`` to give
+    after the import."""
     skipped: list[str] = []
     notes: list[str] = []
     unknown: list[UnknownLabelsError] = []
@@ -135,11 +162,16 @@ def import_staged(
                     unknown.append(exc)
                     continue
                 skipped += result.skipped
-                notes += result.notes
+                # Of several files, each note names its own (as the command's output
+                # does by printing it under the file's documents).
+                notes += [n if len(files) == 1 or n.startswith(f"{path.name}:")
+                          else f"{path.name}: {n}" for n in result.notes]  # fmt: skip
             if cancelled.is_set():
                 raise Cancelled
             if unknown:
                 raise merged(unknown)
+            if ask_unit and offsets is None and len(files) == 1:
+                _refuse_a_guess(files[0], notes)
             step(len(files), "saving")
             records = list(staged_records(staging))
         result = target.import_records(records, added_by=added_by)

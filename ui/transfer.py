@@ -34,6 +34,20 @@ if TYPE_CHECKING:
 
 # A refusal's advice to read the offsets in the other unit (a span fits only so).
 _OTHER_UNIT = re.compile(r"use --offsets (utf16|codepoint)\b")
+_UNIT_NAMES = {"utf16": "UTF-16 units", "codepoint": "code points"}
+# Advice in a reader's notes that only the command line can follow.
+_COMMAND_LINE_ONLY = (
+    (re.compile(r" \((give --annotator NAME|--offsets \w+ reads them so anyway)\)"), ""),
+    (re.compile(r"import again with --offsets (\w+)"),
+     "import that file on its own to be asked how to read them"),
+)
+
+
+def _without_command_line(note: str) -> str:
+    """A reader's note as the window says it: without options it has no place for."""
+    for pattern, instead in _COMMAND_LINE_ONLY:
+        note = pattern.sub(instead, note)
+    return note
 
 
 class Job(QThread):
@@ -131,7 +145,8 @@ class Transfer(QObject):
 
         def work(cancelled: threading.Event, report: Callable[[int, str], None]) -> Any:
             return import_staged(db_path, files, added_by=analyst, cancelled=cancelled,
-                                 step=report, label_map=label_map, offsets=offsets)  # fmt: skip
+                                 step=report, label_map=label_map, offsets=offsets,
+                                 ask_unit=True)  # fmt: skip
 
         def unmapped(exc: UnknownLabelsError) -> None:
             # Asked once the progress dialog has closed and the job is over.
@@ -139,7 +154,14 @@ class Transfer(QObject):
 
         def other_unit(error: str) -> bool:
             """A refusal whose spans fit the other offset unit: the window has no
-            --offsets, so it asks (once the job is over) to import reading them so."""
+            --offsets, so it asks (once the job is over) to import reading them so.
+            The same for a file whose unit the reader guessed (``ask_unit``)."""
+            from .staged_import import guessed_unit
+
+            guess = guessed_unit(error)
+            if offsets is None and guess is not None:
+                self._then = lambda: self._ask_guessed_unit(error, files, label_map, *guess)
+                return True
             found = _OTHER_UNIT.search(error)
             if offsets is not None or found is None:
                 return False
@@ -158,7 +180,7 @@ class Transfer(QObject):
 
     def _ask_unit(self, error: str, files: list[Path], label_map: dict[str, str | None],
                   unit: str) -> None:  # fmt: skip
-        name = "UTF-16 units" if unit == "utf16" else "code points"
+        name = _UNIT_NAMES[unit]
         if self.window.dialogs.confirm(
             "Cannot import",
             f"{error} (nothing was imported).\n\nImport again, reading the offsets of"
@@ -167,6 +189,21 @@ class Transfer(QObject):
             self._import(files, label_map, unit)
         else:
             self.message.emit("Nothing was imported")
+
+    def _ask_guessed_unit(self, error: str, files: list[Path], label_map: dict[str, str | None],
+                          read_as: str, other: str) -> None:  # fmt: skip
+        """Which unit a file's offsets count, when they fit the text either way."""
+        keep = f"{_UNIT_NAMES[read_as]}, as read"
+        picked = self.window.dialogs.choose(
+            "Import: which offsets?",
+            f"{error.split('; if spans look shifted')[0]}.\n\nTheir spans fit the text either"
+            " way. Nothing is imported yet: read the offsets as",
+            [keep, _UNIT_NAMES[other]],
+        )
+        if picked is None:
+            self.message.emit("Nothing was imported")
+            return
+        self._import(files, label_map, read_as if picked == keep else other)
 
     def _ask_mapping(self, exc: UnknownLabelsError, files: list[Path],
                      label_map: dict[str, str | None], offsets: str | None) -> None:  # fmt: skip
@@ -186,7 +223,7 @@ class Transfer(QObject):
                 f" and {spans:,} span{'s' if spans != 1 else ''}")  # fmt: skip
         if result.skipped or result.notes:
             details = [f"Skipped {line}" for line in result.skipped]
-            details += [f"Note: {line}" for line in result.notes]
+            details += [f"Note: {_without_command_line(line)}" for line in result.notes]
             self.window.dialogs.inform("Import", text + ".\n\n" + "\n".join(details))
         self.message.emit(text)
         self.imported.emit(result)

@@ -215,9 +215,10 @@ class Reading:
             ] += 1
 
     def finish(self) -> ReadResult:
-        """The result, notes counted, and a warning wherever the offset unit is a guess."""
+        """The result, notes counted, and a warning wherever the offset unit is a guess
+        (never when the unit was given)."""
         self._loosen_shared_uids()
-        unchecked = sum(
+        unchecked = 0 if self.unit_given else sum(
             1
             for r in self.result.records
             if r.spans
