@@ -62,6 +62,19 @@ def whole_characters(text: str, start: int, end: int) -> tuple[int, int]:
     return _edge(text, start, down=True), _edge(text, end, down=False)
 
 
+def exact_range(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """An exact selection ``[start, end)`` as a span takes it: whole characters
+    (``whole_characters``), without the white space at its ends (no span starts
+    or ends on a space, tagged by hand or not); None when nothing else is left."""
+    start, end = whole_characters(text, start, end)
+    piece = text[start:end]
+    kept = piece.strip()
+    if not kept:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return whole_characters(text, start, start + len(kept))
+
+
 def _edge(text: str, at: int, *, down: bool) -> int:
     if at <= 0 or at >= len(text):
         return at

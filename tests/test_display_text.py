@@ -14,7 +14,16 @@ import pytest
 from cli_helpers import lines, run
 
 from annotator import open_store
-from annotator.display_text import cells, clusters, counted, one_line, pad, shorten, with_count
+from annotator.display_text import (
+    cells,
+    clusters,
+    counted,
+    exact_range,
+    one_line,
+    pad,
+    shorten,
+    with_count,
+)
 
 FIREFIGHTER = "\U0001f468\U0001f3fb\u200d\U0001f692"
 FLAG = "\U0001f1fa\U0001f1e6"
@@ -139,3 +148,14 @@ def test_list_keeps_a_title_with_control_characters_on_its_row(tmp_path: Path) -
     assert len(out) == 2  # the heading and one row: no newline broke it
     assert "\x1b" not in result.stdout and "\t" not in result.stdout
     assert out[1].startswith("1   Kyiv talks resumed [31mred")
+
+
+def test_an_exact_range_is_whole_characters_without_edge_spaces() -> None:
+    text = "a  cafe\u0301 \t👨🏻‍🚒\n b"
+    # By hand: "cafe\u0301" is 3-8, the firefighter 10-14.
+    assert (text[3:8], text[10:14]) == ("cafe\u0301", "👨🏻‍🚒")
+    assert exact_range(text, 1, 9) == (3, 8)  # "  café " less its spaces
+    assert exact_range(text, 2, 7) == (3, 8)  # the accent comes along
+    assert exact_range(text, 8, 12) == (10, 14)  # " \t" and half the firefighter
+    assert exact_range(text, 8, 10) is None  # only spaces
+    assert exact_range(text, 14, 16) is None  # "\n "

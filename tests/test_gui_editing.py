@@ -174,3 +174,23 @@ def test_span_table_filters_by_label_and_text(store, doc_id, make_window, qtmode
     panel.label_box.setCurrentIndex(0)
     panel.text_box.clear()
     assert [text for _, text in rows()] == ["Kyiv", "Zelensky", "Monday", "Kyiv"]
+
+
+def test_an_exact_drag_keeps_whole_characters_and_no_edge_space(store, make_window, analyst_at,
+                                                                 qtbot):  # fmt: skip
+    """Dragging an edge past the other one stops a character short of it: a UTF-16
+    unit, which must not leave a letter without its accent or part of an emoji,
+    nor may an exact drag end a span on a space.  Code points: "mot" 3-6,
+    "e\u0301clair" 7-14, the firefighter 18-22 (UTF-16 18-25)."""
+    text = "Le mot e\u0301clair et 👨🏻‍🚒 fin."
+    assert (text[3:6], text[7:14], text[18:22]) == ("mot", "e\u0301clair", "👨🏻‍🚒")
+    doc_id = store.add_document(text).id
+    for start, end in ((3, 6), (7, 14), (18, 22)):
+        store.add_span(doc_id, start, end, "ACTOR", annotator="alice")
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    alt = Qt.KeyboardModifier.AltModifier
+    drag(window, qtbot, 14, 3, alt)  # the end of "éclair" to the left of its start
+    drag(window, qtbot, 25, 10, alt)  # the end of the firefighter to the left of his start
+    drag(window, qtbot, 6, 7, alt)  # the end of "mot" onto the space after it
+    assert alice_spans(store, doc_id) == [(3, 6, "mot"), (7, 9, "e\u0301"), (18, 22, "👨🏻‍🚒")]
+    assert [e.action for e in store.history(limit=2)] == ["update_span", "add_span"]

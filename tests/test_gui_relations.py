@@ -157,6 +157,20 @@ def test_a_click_elsewhere_links_nothing(alice, qtbot, store, doc_id, ids):
     assert "underlined" in alice.window.statusBar().currentMessage()
 
 
+def test_ctrl_delete_waits_while_linking(alice, store, doc_id, ids):
+    """While linking the caret is on a candidate: Ctrl+Delete would remove one of
+    the candidate's links, which is not what the analyst is deciding."""
+    claim, source = ids["the bridge reopened"], ids["[citation: Daily Ledger]"]
+    store.add_relation(doc_id, claim, source, "SOURCED_FROM", annotator="alice")
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    assert alice.selection() == (59, 83)  # on the citation, which has the link
+    alice.press(Qt.Key.Key_Delete, CTRL)
+    assert alice.window.statusBar().currentMessage() == "Finish the link with Enter or Esc first"
+    assert len(store.relations(doc_id)) == 1 and alice.window.dialogs.asked == []
+    assert alice.window.relations.linking
+
+
 def test_linking_and_unlinking_are_undone_and_redone(alice, store, doc_id, ids):
     alice.caret(45)
     alice.press(Qt.Key.Key_R)

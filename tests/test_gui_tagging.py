@@ -70,6 +70,12 @@ def test_alt_keeps_the_exact_selection(alice, store, doc_id):
     assert stored(store, doc_id) == [(11, 16, "ACTOR", "elens")]
 
 
+def test_alt_leaves_the_spaces_at_the_ends_of_the_selection_out(alice, store, doc_id):
+    alice.select(12, 22)  # " Zelensky " (UTF-16), as a mouse selects it
+    alice.press(Qt.Key.Key_2, ALT)
+    assert stored(store, doc_id) == [(10, 18, "ACTOR", "Zelensky")]
+
+
 def test_a_label_key_with_shift_still_held_tags(alice, store, doc_id):
     """Shift+arrows, then 2 before Shift is let go."""
     alice.select(13, 21)  # "Zelensky", code points 10-18

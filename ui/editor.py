@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from annotator.display_text import counted, whole_characters, with_count
+from annotator.display_text import counted, exact_range, with_count
 from annotator.errors import (
     AnnotatorError,
     NotFoundError,
@@ -77,11 +77,12 @@ class Editor(DocumentState):
         start = self.offsets.to_codepoint(start16, snap="down")
         end = self.offsets.to_codepoint(end16, snap="up")
         if exact:  # exact, but never a letter without its accent, nor half an emoji
-            start, end = whole_characters(self.document.text, start, end)
-            start16, end16 = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
-            if not self.document.text[start:end].strip():  # spaces alone mark nothing
+            found = exact_range(self.document.text, start, end)
+            if found is None:  # spaces alone mark nothing
                 self.message.emit("Nothing to tag: the selection is only spaces")
                 return
+            start, end = found
+            start16, end16 = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
         same = self.index.same_range(start16, end16)
         if any(e.span.label == label and e.span.annotator == self.analyst for e in same):
             self.message.emit(f"Already tagged {label}")
@@ -213,12 +214,15 @@ class Editor(DocumentState):
 
     def set_span_range(self, span: Span, start16: int, end16: int) -> None:
         """Give ``span`` the UTF-16 range ``[start16, end16)``: one update, one undo step."""
-        assert self.offsets is not None and self.index is not None
+        assert self.offsets is not None and self.index is not None and self.document is not None
         start = self.offsets.to_codepoint(start16, snap="down")
         end = self.offsets.to_codepoint(end16, snap="up")
-        if (start, end) == (span.start, span.end) or start >= end:
+        # Whole characters, no space at either end, as a span tagged by hand.
+        found = exact_range(self.document.text, start, end) if start < end else None
+        if found is None or found == (span.start, span.end):
             return
-        seen = self.document.text_sha256 if self.document is not None else None
+        start, end = found
+        seen = self.document.text_sha256
         new = self.call(
             "Cannot change the span",
             lambda: self.store.update_span(span.id, start=start, end=end, by=self.analyst,

@@ -272,6 +272,9 @@ class RelationLinker(QObject):
 
     def delete_at_caret(self) -> None:
         """Ctrl+Delete: remove one of the analyst's links of the span at the caret."""
+        if self.linking:  # the caret is on a candidate: its links are not the question
+            self.message.emit(HOLD)
+            return
         entry = self._span_at_caret()
         if entry is None:
             self.message.emit("Put the caret in one of your linked spans first")
