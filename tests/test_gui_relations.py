@@ -171,6 +171,20 @@ def test_ctrl_delete_waits_while_linking(alice, store, doc_id, ids):
     assert alice.window.relations.linking
 
 
+def test_opening_another_document_while_linking_ends_it_cleanly(alice, store, qtlog):
+    """The candidates lie past the end of the short article opened: nothing of
+    them may be drawn there, and the status bar no longer asks for a link."""
+    short = store.add_document("Short note.", title="Short").id
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    assert alice.window.relations.linking
+    alice.window.open_document(short)
+    assert not alice.window.relations.linking
+    assert alice.window.relations.highlighted == []
+    assert not alice.window.statusBar().currentMessage().startswith("Link ")
+    assert [r.message for r in qtlog.records if "out of range" in r.message] == []
+
+
 def test_linking_and_unlinking_are_undone_and_redone(alice, store, doc_id, ids):
     alice.caret(45)
     alice.press(Qt.Key.Key_R)

@@ -39,6 +39,10 @@ OTHER_ANALYST = textwrap.dedent("""
             store.add_span(doc_id, 23, 29, "DATE", annotator="bob")
         elif action == "alice-too":  # alice, working in a second window
             store.add_span(doc_id, 23, 29, "DATE", annotator="alice")
+        elif action == "alice-undates":  # alice, in a second window, deletes her dates
+            for span in store.spans(doc_id, annotator="alice"):
+                if span.label == "DATE":
+                    store.delete_span(span.id, by="alice")
         elif action == "retext":
             store.replace_text(doc_id, "Update: " + store.document(doc_id).text, by="bob")
 """)
@@ -254,3 +258,30 @@ def test_undo_labels_follow_the_same_analyst_working_in_another_window(
     # The newest step is the other window's: that is what goes, and what is said.
     assert [(s.text, s.label) for s in store.spans(doc_id)] == [("Ana Ruiz", "ACTOR")]
     assert window.statusBar().currentMessage() == "Undo: tag DATE “Monday”"
+
+
+def test_linking_goes_on_with_the_candidates_left_after_a_change_elsewhere(
+    qtbot: Any, store: Store, db_path: Path, doc_id: int, make_window: Any, analyst_at: Any
+) -> None:
+    """Alice links a claim; her other window deletes the nearest candidate (the
+    date).  The live refresh takes it out of the candidates, and Enter links the
+    one left instead of failing on a span that is gone."""
+    claim = TEXT.index("the bridge")
+    assert (TEXT[0:14], TEXT[23:29], TEXT[claim:claim + 26]) == (
+        "Mayor Ana Ruiz", "Monday", "the bridge in Kyiv reopens")
+    for start, end, label in ((0, 14, "ACTOR"), (23, 29, "DATE"), (claim, claim + 26, "CLAIM")):
+        store.add_span(doc_id, start, end, label, annotator="alice")
+    window = make_window(store, analyst="alice", document_id=doc_id)
+    alice = analyst_at(window)
+    install_live_refresh(window, interval_ms=50)
+    alice.caret(claim + 3)
+    alice.press(Qt.Key.Key_R)
+    assert [c.span.text for c in window.relations.candidates] == ["Monday", "Mayor Ana Ruiz"]
+    other_process(db_path, doc_id, "alice-undates")
+    qtbot.waitUntil(lambda: [c.span.text for c in window.relations.candidates]
+                    == ["Mayor Ana Ruiz"], timeout=10_000)  # fmt: skip
+    assert window.relations.linking and alice.selection() == (0, 14)
+    alice.press(Qt.Key.Key_Return)
+    assert [(r.type, store.span(r.to_span).text) for r in store.relations(doc_id)] == [
+        ("ATTRIBUTED_TO", "Mayor Ana Ruiz")]
+    assert window.dialogs.asked == []

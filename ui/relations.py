@@ -321,10 +321,36 @@ class RelationLinker(QObject):
 
     def _stale(self) -> None:
         self._cache = None
+        if self.linking:
+            self._follow_changes()
         self.show_partners()
         self.changed.emit()
 
+    def _follow_changes(self) -> None:
+        """While linking, spans changed (in another window: keys here wait): go on
+        with the source and candidates as they are now, or stop when the source or
+        every candidate is gone."""
+        index, source = self.editor.index, self.source
+        assert source is not None
+        now = index.entry(source.span.id) if index is not None else None
+        kept = [e for e in (index.entry(c.span.id) for c in self.candidates) if e is not None] \
+            if index is not None else []  # fmt: skip
+        chosen = self.candidate
+        if now is None or not kept:
+            self.source, self.candidates, self.at = None, [], 0
+            self.message.emit("Linking stopped: its spans were changed elsewhere")
+            return
+        self.source, self.candidates = now, kept
+        ids = [e.span.id for e in kept]
+        if chosen is not None and chosen.span.id in ids:
+            self.at = ids.index(chosen.span.id)
+        else:  # the chosen one is gone: the nearest left
+            self.at = min(self.at, len(kept) - 1)
+            self._select_candidate()
+
     def _forget(self) -> None:
+        if self.linking:
+            self.message.emit("Linking cancelled")
         self.source, self.candidates, self.at = None, [], 0
         self._stale()
 
@@ -334,8 +360,9 @@ class RelationLinker(QObject):
         chosen: list[tuple[Entry, str]] = []
         self.focus = None
         if index is not None:
-            if self.linking:
-                chosen = [(e, "candidate") for e in self.candidates]
+            if self.linking:  # as the index has them now (another document's: none)
+                fresh = (index.entry(e.span.id) for e in self.candidates)
+                chosen = [(e, "candidate") for e in fresh if e is not None]
             else:
                 here = index.at(self.view.caret())
                 current = self.editor._current_entry()  # noqa: SLF001
