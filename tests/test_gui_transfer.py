@@ -283,8 +283,8 @@ def test_offsets_that_fit_either_unit_are_asked_about_before_anything_is_written
     (kind, title, question), *_ = dialogs.asked
     assert (kind, title) == ("choose", "Import: which offsets?")
     assert question == (
-        "either.jsonl: 1 record has characters above U+FFFF (emoji, 𝔘) and spans without a"
-        " quote: its offsets were read as utf16 units.\n\nTheir spans fit the text either"
+        "either.jsonl: 1 record has characters above U+FFFF (emoji, 𝔘) and spans\nwithout a"
+        " quote: its offsets were read as UTF-16 units.\n\nTheir spans fit the text either"
         " way. Nothing is imported yet: read the offsets as UTF-16 units, as read | code points"
     )
     if stored is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import textwrap
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -194,10 +195,12 @@ class Transfer(QObject):
                           read_as: str, other: str) -> None:  # fmt: skip
         """Which unit a file's offsets count, when they fit the text either way."""
         keep = f"{_UNIT_NAMES[read_as]}, as read"
+        said = error.split("; if spans look shifted")[0].replace(
+            f"read as {read_as} units", f"read as {_UNIT_NAMES[read_as]}")
         picked = self.window.dialogs.choose(
             "Import: which offsets?",
-            f"{error.split('; if spans look shifted')[0]}.\n\nTheir spans fit the text either"
-            " way. Nothing is imported yet: read the offsets as",
+            f"{textwrap.fill(said, 72)}.\n\nTheir spans fit the text either way. Nothing is"
+            " imported yet: read the offsets as",
             [keep, _UNIT_NAMES[other]],
         )
         if picked is None:
