@@ -446,11 +446,13 @@ class ReviewSession(RelationRows):
         relations = self.relation_match_requests(requests)
         if not requests and not relations:
             return 0, 0
+        before = self.relation_decisions
         self.store.adjudicate(self.document.id, requests, by=self.reviewer, gold=self.gold,
                               relations=relations)  # fmt: skip
         self.refresh()
-        carried = sum(1 for r in relations if (d := self.relation_decisions.get(
-            (r.a_relation, r.b_relation))) is not None and d.is_verdict)  # fmt: skip
+        keys = [(r.a_relation, r.b_relation) for r in relations]
+        carried = sum(1 for key in keys if (d := self.relation_decisions.get(key)) is not None
+                      and d.is_verdict and d != before.get(key))  # fmt: skip
         return len(requests), carried
 
     def refresh(self) -> None:

@@ -166,6 +166,21 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+def check_analysts(store: Store, *names: str) -> None:
+    """Raise ``NotFoundError`` naming each of ``names`` without a span in the database."""
+    known = store.annotators()
+    missing = [name for name in dict.fromkeys(names) if name not in known]
+    if missing:
+        who = " and ".join(repr(name) for name in missing)
+        who, has = (f"analyst {who}", "has") if len(missing) == 1 else (f"analysts {who}", "have")
+        there = (
+            f"the analysts with spans are {', '.join(known)}"
+            if known
+            else "there are no spans in this database yet"
+        )
+        raise NotFoundError(f"{who} {has} no spans: {there}")
+
+
 def agreement(store: Store, a: str, b: str, document_id: int | None = None, *,
               with_relations: bool = False) -> dict[str, Any]:  # fmt: skip
     """Agreement of analysts ``a`` and ``b`` on one document, or on every document.
@@ -176,17 +191,7 @@ def agreement(store: Store, a: str, b: str, document_id: int | None = None, *,
     ``with_relations`` adds ``relations``: pairs of relations per category.
     Raises ``NotFoundError`` for an analyst without any span in the database.
     """
-    known = store.annotators()
-    missing = [name for name in dict.fromkeys((a, b)) if name not in known]
-    if missing:
-        who = " and ".join(repr(name) for name in missing)
-        who, has = (f"analyst {who}", "has") if len(missing) == 1 else (f"analysts {who}", "have")
-        there = (
-            f"the analysts with spans are {', '.join(known)}"
-            if known
-            else "there are no spans in this database yet"
-        )
-        raise NotFoundError(f"{who} {has} no spans: {there}")
+    check_analysts(store, a, b)
     if document_id is not None:
         store.document(document_id)  # raises NotFoundError with advice
         ids = [document_id]

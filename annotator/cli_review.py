@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .adjudication import DEFAULT_GOLD, ReviewSession
-from .agreement import agreement
+from .agreement import agreement, check_analysts
 from .cli import _table, cli, db_option, store_at
 from .display_text import counted
 from .merge import merge
@@ -159,6 +159,7 @@ def accept_matches_command(a: str, b: str, by: str, gold: str, document_id: int 
     """
     _two_analysts(a, b)
     with store_at(db_path) as store:
+        check_analysts(store, a, b)  # a mistyped name accepts nothing: say so
         if document_id is not None:
             store.document(document_id)  # raises NotFoundError with advice
         ids = [
@@ -184,5 +185,5 @@ def _matches(count: int) -> str:
 
 
 def _two_analysts(a: str, b: str) -> None:
-    if a.strip() == b.strip():
+    if a == b:  # as the store tells names apart ("alice " is not "alice")
         raise click.ClickException(f"--a and --b both name {a!r}: compare two analysts' layers")

@@ -90,7 +90,9 @@ class RelationRequest:
     """What the reviewer asks for one pair of relations (see ``DecisionRequest``).
 
     ``only_if_ends``: when an end has no gold copy, change nothing instead of
-    refusing (what "accept all matches" asks).
+    refusing (what "accept all matches" asks).  ``only_if_undecided``: when the
+    pair has a verdict by the time the request is applied, change nothing (a
+    verdict that the span decisions before it in the same call did not undo).
     """
 
     a_relation: str | None
@@ -98,6 +100,7 @@ class RelationRequest:
     decision: str | None
     comment: Any = KEEP
     only_if_ends: bool = False
+    only_if_undecided: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,11 +334,15 @@ class RelationRows:
                 continue
             key = relation_key(pair)
             decision = self.relation_decisions.get(key)
-            if decision is not None and decision.is_verdict:
-                continue
             ends = (pair.a.from_span, pair.a.to_span)
+            # An end accepted again (decided on an earlier version) may take the gold
+            # relation and its verdict with it: asked again, applied only if so.
+            again = any(e in coming for e in ends)
+            if decision is not None and decision.is_verdict and not again:
+                continue
             if all(e in coming or self.gold_copy_of(e) is not None for e in ends):
-                out.append(RelationRequest(key[0], key[1], ACCEPT_BOTH, only_if_ends=True))
+                out.append(RelationRequest(key[0], key[1], ACCEPT_BOTH, only_if_ends=True,
+                                           only_if_undecided=again))  # fmt: skip
         return out
 
     def _reload_relations(self) -> set[int]:

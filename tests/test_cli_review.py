@@ -6,6 +6,7 @@ folder, so the paths in the output are the short names given on the command line
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -238,6 +239,27 @@ def test_help_ends_with_an_example(command: str, example: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert result.stdout.rstrip().splitlines()[-3:] == ["  Example:", "", f"      {example}"]
+
+
+def test_accept_matches_refuses_an_analyst_without_spans(team_db: Path) -> None:
+    """A mistyped name would accept nothing, and say so as a success."""
+    before = snapshot(team_db)
+    assert_error(run("accept-matches", "--a", "alice", "--b", "bobb", "--by", "lead",
+                     "--db", str(team_db)),
+                 "analyst 'bobb' has no spans: the analysts with spans are alice, bob")  # fmt: skip
+    assert snapshot(team_db) == before
+
+
+def test_names_differing_only_in_spaces_are_two_analysts(tmp_path: Path) -> None:
+    """The store keeps "alice" and "alice " apart; so does the comparison."""
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        doc = store.add_document("Kyiv bridge reopens.").id
+        store.add_span(doc, 0, 4, "ACTOR", annotator="alice")
+        store.add_span(doc, 5, 11, "ACTOR", annotator="alice ")
+    result = run("agree", "--a", "alice", "--b", "alice ", "--json", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["overall"]["exact_f1"] == 0.0  # nothing in common
 
 
 @pytest.mark.parametrize("command", ["agree", "accept-matches"])

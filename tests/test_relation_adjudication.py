@@ -338,6 +338,33 @@ def test_accept_all_matches_carries_matching_relations(store, doc_id, rel, db_pa
     assert len(gold_relations(store, doc_id)) == 1 and count(db_path, "relation_decisions") == 1
 
 
+def test_a_match_accepted_again_brings_its_matching_relation_along(store, doc_id, rel):
+    """Both analysts move the claim alike after it was accepted: accepting it again
+    replaces its gold copy, which takes the gold relation with it; the same run
+    accepts the relation again (it took a second run).  "bridge will reopen" is
+    41-59."""
+    assert TEXT[41:59] == "bridge will reopen"
+    assert ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD).accept_all() == (4, 1)
+    for span_id, who in (("a_claim", "alice"), ("b_claim", "bob")):
+        store.update_span(span_id, start=41, by=who)
+    session = ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD)
+    assert session.accept_all() == (1, 1)
+    assert gold_relations(store, doc_id) == [
+        ("ATTRIBUTED_TO", "bridge will reopen", "Olena Koval", {"source": "alice+bob"})]
+    assert ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD).accept_all() == (0, 0)
+
+
+def test_a_rejected_relation_stays_rejected_when_its_end_is_accepted_again(
+    store, doc_id, rel, db_path
+):
+    ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD).accept_all()
+    decide(store, doc_id, rel["ra_koval"], rel["rb_koval"], REJECT)
+    store.update_span("a_claim", note="checked again", by="alice")  # the gold copy stays
+    assert ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD).accept_all() == (1, 0)
+    assert gold_relations(store, doc_id) == []
+    assert rows(db_path, "SELECT decision FROM relation_decisions") == [(REJECT,)]
+
+
 def test_accept_all_matches_leaves_a_relation_whose_end_was_rejected(store, doc_id, rel):
     store.adjudicate(doc_id, [DecisionRequest("a_koval", "b_koval", REJECT)], by=LEAD)
     session = ReviewSession.load(store, doc_id, "alice", "bob", reviewer=LEAD)

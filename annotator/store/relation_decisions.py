@@ -67,6 +67,8 @@ class RelationDecisionsMixin(UndoMixin):
             [document_id, gold, request.a_relation, request.b_relation],
         ).fetchone()
         old = dict(found) if found else None
+        if request.only_if_undecided and old is not None and old["decision"] != PENDING:
+            return relation_decision_from_row(old)
         comment = comment_value(request.comment, old)
         if decision is None and comment is None:  # no comment and no verdict:
             if old is None:
