@@ -9,9 +9,13 @@ decides every pair or lone span:
 - ``edit``: one span with boundaries and label chosen by the reviewer;
 - ``pending``: no verdict yet, only a comment.
 
-Gold spans have ``origin = "adjudicated"`` and the attribute ``source`` naming the
-analyst they come from (``"alice+bob"`` when both layers agree on the span;
-edited ones also carry ``"edited": true``).  A gold span with the same start,
+Gold spans have ``origin = "adjudicated"``, the attributes of the span accepted
+(of two spans accepted as one, those both give alike; of an edit that changes
+the label, none), and the attribute ``source`` naming the analyst they come
+from (``"alice+bob"`` when both layers agree on the span; edited ones also
+carry ``"edited": true``).  Where the label's schema declares an attribute of
+that name, these are ``adjudicated_source`` and ``adjudicated_edited`` instead,
+so the analysts' own value stays.  A gold span with the same start,
 end and label as one already in the gold layer is never added twice: the
 decision points at the existing one.  Every decision is one row of
 ``review_decisions`` and one undoable event of the reviewer (the Store does the
@@ -27,7 +31,8 @@ relations, kept in step after each decision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -142,15 +147,33 @@ def plan_gold(
     end: int | None = None,
     label: str | None = None,
     side: str | None = None,
+    declared: Callable[[str], Collection[str]] = lambda label: (),
 ) -> list[GoldSpec]:
     """The gold spans a verdict asks for, given the pair's spans as mappings
-    (``start``, ``end``, ``label``, ``annotator``)."""
+    (``start``, ``end``, ``label``, ``annotator``, ``attributes``, as a dict or
+    as JSON); ``declared(label)``: the attribute names the schema gives a label."""
     both = a is not None and b is not None and _same(a, b)
     joint = f"{a['annotator']}+{b['annotator']}" if both and a and b else None
 
-    def spec(span: Mapping[str, Any]) -> GoldSpec:
-        source = joint or span["annotator"]
-        return GoldSpec(span["start"], span["end"], span["label"], {"source": source})
+    def carried(span: Mapping[str, Any], *, agreed: bool = False) -> dict[str, Any]:
+        """The span's attributes; ``agreed``: those the other span of a match gives alike."""
+        own = _attributes(span)
+        if not (agreed and both and a is not None and b is not None):
+            return own
+        other = _attributes(b if span is a else a)
+        return {k: v for k, v in own.items() if k in other and other[k] == v}
+
+    def gold(start: int, end: int, label: str, attributes: dict[str, Any], source: str,
+             *, edited: bool = False) -> GoldSpec:  # fmt: skip
+        names = declared(label)
+        provenance = {"source": source, **({"edited": True} if edited else {})}
+        for key, value in provenance.items():
+            attributes[f"adjudicated_{key}" if key in names else key] = value
+        return GoldSpec(start, end, label, attributes)
+
+    def spec(span: Mapping[str, Any], *, agreed: bool = False) -> GoldSpec:
+        return gold(span["start"], span["end"], span["label"], carried(span, agreed=agreed),
+                    joint or span["annotator"])  # fmt: skip
 
     if decision == REJECT:
         return []
@@ -164,7 +187,7 @@ def plan_gold(
         return [spec(b)]
     if decision == ACCEPT_BOTH:
         if both or b is None:
-            return [spec(a)] if a is not None else []
+            return [spec(a, agreed=True)] if a is not None else []
         return [spec(a), spec(b)] if a is not None else [spec(b)]
     if decision == EDIT:
         if start is None or end is None or label is None:
@@ -172,9 +195,14 @@ def plan_gold(
         base = {"a": a, "b": b}.get(side or "") if side else (a if a is not None else b)
         if side not in (None, "a", "b") or base is None:
             raise AdjudicationError(f"side must be 'a' or 'b' of a span in the pair, not {side!r}")
-        source = joint or base["annotator"]
-        return [GoldSpec(start, end, label, {"source": source, "edited": True})]
+        kept = carried(base, agreed=side is None) if label == base["label"] else {}
+        return [gold(start, end, label, kept, joint or base["annotator"], edited=True)]
     raise AdjudicationError(f"unknown decision {decision!r}: use one of {', '.join(VERDICTS)}")
+
+
+def _attributes(span: Mapping[str, Any]) -> dict[str, Any]:
+    value = span.get("attributes") or {}
+    return dict(json.loads(value) if isinstance(value, str) else value)
 
 
 def _as_row(span: Span | Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -330,3 +330,60 @@ def test_the_layout_has_the_decisions_table(store, db_path):
     assert columns == ["id", "document_id", "gold", "a_span", "b_span", "gold_span",
                        "gold_span_2", "decision", "comment", "by", "created_at"]  # fmt: skip
     assert store.check() == []
+
+
+# -- the attributes of what is accepted ------------------------------------------------------
+
+
+def test_gold_keeps_the_attributes_of_what_was_accepted(store):
+    """A DATE both analysts normalised alike keeps its value; a CLAIM whose stance
+    they disagree on keeps only what they agree on; accepting one side takes that
+    side's; an edit to another label takes none (they are the old label's)."""
+    text = "The mayor said on 3 May that the bridge will reopen."
+    assert (text[18:23], text[29:51]) == ("3 May", "the bridge will reopen")
+    doc = store.add_document(text).id
+    ids = {}
+    for who, stance in (("alice", "supports"), ("bob", "refutes")):
+        ids[who, "date"] = store.add_span(doc, 18, 23, "DATE", annotator=who,
+                                          attributes={"normalized": "2026-05-03"}).id
+        ids[who, "claim"] = store.add_span(doc, 29, 51, "CLAIM", annotator=who,
+                                           attributes={"stance": stance,
+                                                       "checkworthy": True}).id  # fmt: skip
+    decide(store, doc, ids["alice", "date"], ids["bob", "date"], ACCEPT_BOTH)
+    decide(store, doc, ids["alice", "claim"], ids["bob", "claim"], ACCEPT_BOTH)
+    assert [s[5] for s in gold(store, doc)] == [
+        {"normalized": "2026-05-03", "source": "alice+bob"},
+        {"checkworthy": True, "source": "alice+bob"},
+    ]
+    decide(store, doc, ids["alice", "claim"], ids["bob", "claim"], ACCEPT_B)
+    assert gold(store, doc)[1][5] == {"stance": "refutes", "checkworthy": True,
+                                      "source": "alice+bob"}  # fmt: skip
+    decide(store, doc, ids["alice", "date"], ids["bob", "date"], EDIT, start=18, end=23,
+           label="CITATION", side="a")  # fmt: skip
+    assert gold(store, doc)[0][:2] == ("CITATION", 18)
+    assert gold(store, doc)[0][5] == {"source": "alice+bob", "edited": True}
+
+
+def test_provenance_gives_way_to_an_attribute_the_schema_declares(tmp_path):
+    """A schema whose ACTOR has its own "source" (where the actor spoke): the
+    analysts' value stays, the provenance takes another name, and the store
+    still passes its own check."""
+    import json
+
+    from annotator import open_store
+    from annotator.resources import schema_file
+
+    body = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
+    actor = next(label for label in body["labels"] if label["name"] == "ACTOR")
+    actor.setdefault("attributes", {})["source"] = {"type": "enum",
+                                                     "values": ["wire", "interview"]}  # fmt: skip
+    with open_store(tmp_path / "s.db", schema=body) as store:
+        doc = store.add_document("Bob denied it on Tuesday.").id
+        a, b = (store.add_span(doc, 0, 3, "ACTOR", annotator=who, attributes={"source": "wire"})
+                for who in ("alice", "bob"))  # fmt: skip
+        decide(store, doc, a.id, b.id, ACCEPT_BOTH)
+        assert gold(store, doc)[0][5] == {"source": "wire", "adjudicated_source": "alice+bob"}
+        decide(store, doc, a.id, b.id, EDIT, start=0, end=3, label="ACTOR", side="a")
+        assert gold(store, doc)[0][5] == {"source": "wire", "adjudicated_source": "alice+bob",
+                                          "edited": True}  # fmt: skip
+        assert store.check() == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any
@@ -181,7 +181,7 @@ class ReviewMixin(RelationDecisionsMixin):
             kind = request.decision or PENDING
             specs = [] if kind == PENDING else plan_gold(
                 kind, a, b, start=request.start, end=request.end, label=request.label,
-                side=request.side,
+                side=request.side, declared=self._declared_attributes,
             )  # fmt: skip
             owned = lookup.owned(old) if old else []
             ids: list[str] = []
@@ -216,6 +216,10 @@ class ReviewMixin(RelationDecisionsMixin):
             return decision_from_row(old)
         lookup.decision_written(old, new)
         return decision_from_row(new)
+
+    def _declared_attributes(self, label: str) -> Collection[str]:
+        found = self.schema.label(label)
+        return found.attributes if found is not None else ()
 
     def _drop_gold(self, lookup: _Lookup, span_ids: Sequence[str], changes: Changes) -> None:
         conn = self.conn
