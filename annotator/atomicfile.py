@@ -3,6 +3,7 @@ file or folder beside the target, then a rename."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -72,6 +73,22 @@ def made_folders(folder: Path) -> Iterator[None]:
         raise
 
 
+def special_file(path: Path) -> str | None:
+    """What ``path`` is when it is neither a file nor a folder ("a device", "a
+    pipe", "a socket"), following links; None otherwise, or when nothing is there."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 @contextmanager
 def temporary_path(target: Path, *, sync: bool = True) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it if the block succeeds
@@ -82,6 +99,10 @@ def temporary_path(target: Path, *, sync: bool = True) -> Iterator[Path]:
     process was killed are removed first.  An error of the file system (disk
     full, read-only) names ``target``, not the temporary file.
     """
+    special = special_file(target)
+    if special:  # the rename would put a file in the place of /dev/null
+        raise OSError(errno.EPERM, f"{special}, not a file: nothing is written over it",
+                      str(target))  # fmt: skip
     with made_folders(target.parent), _naming(target):
         remove_leftovers(target)
         fd, name = tempfile.mkstemp(

@@ -157,7 +157,7 @@ def export_command(
             raise click.ClickException("--out is empty: give a file name, or - for standard output")
         target = out or str(registry.default_output(fmt, store.path.stem))
         if target != "-":
-            registry.refuse_database_target(Path(target))
+            registry.refuse_unsafe_target(Path(target))
             if fmt == "brat":  # a file, or more than an export: --force would not help
                 registry.module(fmt).refuse_target(Path(target))
         if target != "-" and not force and _occupied(Path(target)):

@@ -51,7 +51,7 @@ def export_to(
             raise Cancelled
         progress(done)
 
-    registry.refuse_database_target(target)
+    registry.refuse_unsafe_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".annotator-export-", dir=target.parent))
     try:

@@ -32,7 +32,7 @@ from ..store.exporting import (
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphans_left_out
 from .common import json_problem, loads, refuse_lone_surrogates, whole_json
 from .foreign import array_hint, other_tool, whole_file_hint
-from .registry import refuse_database_target
+from .registry import refuse_unsafe_target
 
 BLOCK = 8  # documents per query of span groups, at most
 BLOCK_CHARS = 1 << 18  # characters of text per block, at most (a longer document: one)
@@ -133,7 +133,7 @@ def write(
     path = Path(target)
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.jsonl'}")
-    refuse_database_target(path)
+    refuse_unsafe_target(path)
     with atomic_open(path) as f:
         report = _write_lines(store, f, annotator, progress, str(path))
     return report

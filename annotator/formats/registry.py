@@ -7,6 +7,7 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
+from ..atomicfile import special_file
 from ..errors import ExportError, ImportRefusedError
 
 # name -> (module, can import, can export, default output suffix or "/" for a folder)
@@ -39,9 +40,18 @@ def default_output(name: str, stem: str) -> Path:
     return Path("exports") / (stem if suffix == "/" else f"{stem}{suffix}")
 
 
-def refuse_database_target(target: Path) -> None:
+def refuse_unsafe_target(target: Path) -> None:
     """Raise ``ExportError`` when ``target`` is a SQLite database (this one or
-    another, open or not): no export replaces one, not even with --force."""
+    another, open or not), or something other than a file or a folder (a
+    device such as /dev/null, a pipe, a socket): no export replaces one, not
+    even with --force (the export writes a new file and renames it onto
+    ``target``; reading a pipe's first bytes would wait forever)."""
+    special = special_file(target)
+    if special:
+        raise ExportError(
+            f"{target} is {special}, not a file: choose a file, or --out - to write to"
+            " standard output"
+        )
     if target.is_dir():
         return
     # A database open here must not be read: closing any descriptor of a file
