@@ -144,3 +144,19 @@ def check_attributes(
                 f"{label.name} has no attribute {name!r}: it has {', '.join(declared)}"
             )
         check_value(label.name, name, spec, value)
+
+
+def allowed_by(label: Label | None, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """``attributes`` less the values ``label`` declares otherwise (those a relabel
+    cannot keep: an ACTOR's ``kind`` "organisation" is no CITATION ``kind``)."""
+    if label is None:
+        return dict(attributes)
+    kept = {}
+    for name, value in attributes.items():
+        if name in label.attributes:
+            try:
+                check_value(label.name, name, label.attributes[name], value)
+            except InvalidSpanError:
+                continue
+        kept[name] = value
+    return kept

@@ -150,6 +150,22 @@ def test_update_span_checks_against_the_new_label(db):
         store.update_span(span.id, label="ACTOR", attributes={"kind": "neutral"})
 
 
+def test_a_relabel_drops_only_the_values_the_new_label_refuses(db):
+    """ACTOR and CITATION both declare "kind", with other values: "organisation"
+    is no CITATION kind, "other" is one of both; "confidence" neither declares.
+    Kept as they were, the span would fail `annotator check`, the export's import
+    and a merge."""
+    store, doc = db
+    organisation = store.add_span(doc, 0, 9, "ACTOR", annotator="ann",
+                                  attributes={"kind": "organisation", "confidence": 0.5})
+    other = store.add_span(doc, 0, 9, "ACTOR", annotator="bob", attributes={"kind": "other"})
+    assert store.update_span(organisation.id, label="CITATION").attributes == {"confidence": 0.5}
+    assert store.update_span(other.id, label="CITATION").attributes == {"kind": "other"}
+    assert store.check() == []
+    store.undo("ann")
+    assert store.span(organisation.id).attributes == {"kind": "organisation", "confidence": 0.5}
+
+
 def test_undeclared_names_pass_through_the_store_but_not_a_strict_check(db):
     """Tools keep their data in attributes (confidence, reason, brat ids): the store keeps it."""
     store, doc = db

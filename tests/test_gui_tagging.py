@@ -128,6 +128,20 @@ def test_label_key_with_caret_in_own_span_relabels_it(alice, store, doc_id):
     assert stored(store, doc_id) == [(10, 18, "CITATION", "Zelensky")]
 
 
+def test_a_relabel_says_which_attribute_values_it_dropped(store, doc_id, make_window,
+                                                          analyst_at):  # fmt: skip
+    span = store.add_span(doc_id, 10, 18, "ACTOR", annotator="alice",
+                          attributes={"kind": "organisation"})  # fmt: skip
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.caret(15)  # inside "Zelensky"
+    alice.press(Qt.Key.Key_4)
+    assert (store.span(span.id).label, store.span(span.id).attributes) == ("CITATION", {})
+    assert alice.window.statusBar().currentMessage() == (
+        "Relabelled CITATION: kind dropped, as CITATION does not allow the value"
+        " (Ctrl+Z brings it back)"
+    )
+
+
 def test_relabel_hits_the_innermost_span(alice, store, doc_id):
     alice.select(13, 36)
     alice.press(Qt.Key.Key_1)

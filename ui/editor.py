@@ -312,6 +312,10 @@ class Editor(DocumentState):
             self._changed(old, new)
             self.history.record(f"Relabel “{short_text(old.text)}” {old.label} → {label}")
             self._saved()
+            dropped = [name for name in old.attributes if name not in new.attributes]
+            if dropped:
+                self.message.emit(f"Relabelled {label}: {', '.join(dropped)} dropped, as {label}"
+                                  " does not allow the value (Ctrl+Z brings it back)")  # fmt: skip
 
     def _target(self) -> Entry | None:
         """The editable span that a relabel, Delete, N or a resize acts on, if any.

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..attributes import check_attributes, encode_attributes
+from ..attributes import allowed_by, check_attributes, encode_attributes
 from ..display_text import one_line
 from ..errors import (
     InvalidRelationError,
@@ -302,8 +302,9 @@ class SpansMixin(StoreBase):
         ``by`` names who made the change (default: the span's analyst); the change
         joins that analyst's undo history.  Given ``attributes`` replace the old
         ones and are checked against the (new) label's declared attributes; a
-        label change alone keeps the old attributes as they are.  ``seen`` as for
-        ``add_span`` (for new offsets).
+        label change alone keeps the old attributes, less the values the new label
+        declares otherwise (undo brings them back).  ``seen`` as for ``add_span``
+        (for new offsets).
         """
         with self._transaction() as conn:
             old = self._span_dict(span_id)
@@ -315,7 +316,8 @@ class SpansMixin(StoreBase):
                 old["start"] if start is None else start, old["end"] if end is None else end,
                 old["label"] if label is None else label, old["annotator"],
                 note=old["note"] if note is _UNSET else note,
-                attributes=json.loads(old["attributes"]) if attributes is None else attributes,
+                attributes=attributes if attributes is not None else allowed_by(
+                    self.schema.label(label or old["label"]), json.loads(old["attributes"])),
                 origin=old["origin"], span_id=span_id, created_at=old["created_at"],
             )  # fmt: skip
             if new["label"] != old["label"]:
