@@ -105,6 +105,9 @@ def sqlite_error_line(exc: Exception, *, sentence: bool = False) -> str:
                 " was stored; try again when that has finished",
     }.get(sqlite_trouble(exc), "try again")
     line = f"the database could not be written ({exc}): {advice}"
+    if "malformed JSON" in str(exc):  # a row changed outside annotator, met while reading
+        line = ("a row of the database holds text that is not JSON where JSON belongs: run"
+                " `annotator check` to see which, and correct it or restore a backup")
     return f"T{line[1:]}." if sentence else line
 
 

@@ -314,3 +314,67 @@ def test_a_damaged_file_is_one_line_from_every_command(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: the database file is damaged (")
     assert result.stderr.endswith("): `annotator check` shows where; restore a backup"
                                   " (the window keeps five in backups/ beside the database)\n")
+
+
+def test_check_reports_rows_changed_outside_annotator_that_exports_cannot_read(
+    tmp_path: Path,
+) -> None:
+    """JSON columns that hold no JSON object, an origin no import takes, and a
+    recorded length that is not the text's (with a span inside the recorded
+    length but past the text): each a breach; every export then fails in one
+    line that sends the analyst to `annotator check`, without a traceback."""
+    db = tmp_path / "edited.db"
+    with open_store(db) as store:
+        one = store.add_document(TEXT)  # 49 characters
+        two = store.add_document("Second article about Kyiv.")
+        three = store.add_document("Third article, on Lviv.")
+        actor = store.add_span(one.id, 6, 14, "ACTOR", annotator="alice")
+        claim = store.add_span(one.id, 20, 48, "CLAIM", annotator="alice")
+        kyiv = store.add_span(two.id, 21, 25, "ACTOR", annotator="alice")
+        rel = store.add_relation(one.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE spans SET attributes = '[1]' WHERE id = ?", [actor.id])
+        conn.execute("UPDATE spans SET origin = 'alien' WHERE id = ?", [kyiv.id])
+        conn.execute("UPDATE relations SET attributes = 'x' WHERE id = ?", [rel.id])
+        conn.execute("UPDATE documents SET meta = '[1]' WHERE id = ?", [two.id])
+        conn.execute("UPDATE documents SET meta = 'not json' WHERE id = ?", [three.id])
+        conn.execute("UPDATE documents SET length = 149 WHERE id = ?", [one.id])
+        conn.execute('UPDATE spans SET "end" = 60 WHERE id = ?', [claim.id])
+        conn.commit()
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert sorted(result.stdout.splitlines()) == sorted([
+        f"length: document {one.id} records a length of 149 but its text has 49 characters",
+        f"offsets: span {claim.id} [20, 60) is not inside document {one.id} (0..49)",
+        f"attribute: span {actor.id}: its attributes are [1] (not a JSON object)",
+        f"origin: span {kyiv.id} has the origin 'alien': an origin is one of manual, rule,"
+        " model, import, adjudicated",
+        f"attribute: relation {rel.id}: its attributes are 'x' (not JSON)",
+        f"meta: document {two.id}: its meta is [1] (not a JSON object)",
+        f"meta: document {three.id}: its meta is 'not json' (not JSON)",
+    ])  # fmt: skip
+    for fmt in ("jsonl", "doccano", "brat", "conll"):
+        out = tmp_path / f"out-{fmt}"
+        exported = run("export", "--format", fmt, "--out", str(out), "--db", str(db))
+        assert exported.exit_code == 1, (fmt, exported.output)
+        assert exported.stderr.count("\n") == 1 and "`annotator check`" in exported.stderr, (
+            fmt, exported.stderr)  # fmt: skip
+        assert not out.exists()
+
+
+def test_a_refused_export_quotes_a_long_piece_of_text_shortened(tmp_path: Path) -> None:
+    """A span running past a long article: the refusal shows what it found there in
+    a few words, not the rest of the article."""
+    db, article = tmp_path / "long.db", "Kyiv talks resumed. " * 150  # 3,000 characters
+    with open_store(db) as store:
+        doc = store.add_document(article)
+        span = store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute('UPDATE spans SET "end" = 2990 WHERE id = ?', [span.id])
+        conn.commit()
+    for fmt in ("jsonl", "doccano"):
+        result = run("export", "--format", fmt, "--out", str(tmp_path / fmt), "--db", str(db))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: span {span.id} of document {doc.id} quotes 'Kyiv'"
+                                        " but the text at [0, 2990) is 'Kyiv talks resumed.")
+        assert len(result.stderr) < 300 and "`annotator check`" in result.stderr

@@ -20,6 +20,7 @@ from typing import Any
 from ..display_text import with_count
 from ..errors import ExportError
 from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
+from ..store.row_values import quoted
 
 DEFAULT_ANNOTATOR = "imported"
 
@@ -88,8 +89,8 @@ def iter_documents(
                 found = document.text[span.start : span.end]
                 if found != span.text:
                     raise ExportError(
-                        f"span {span.id} of document {document.id} quotes {span.text!r} but"
-                        f" the text at [{span.start}, {span.end}) is {found!r}: run"
+                        f"span {span.id} of document {document.id} quotes {quoted(span.text)}"
+                        f" but the text at [{span.start}, {span.end}) is {quoted(found)}: run"
                         " `annotator check`; nothing was written"
                     )
             yield document, spans, relations

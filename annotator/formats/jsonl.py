@@ -61,6 +61,11 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1
         for doc_id, head, relations, n_rels in export_heads(heads, annotator):
+            if head is None:  # the line would break the export's schema
+                raise ExportError(
+                    f"the database holds no JSON object as the meta of document {doc_id}"
+                    " (changed outside annotator?): run `annotator check`; nothing was written"
+                )
             while doc_id > (blocks[block][1] if block >= 0 else -1):
                 block += 1
                 spans_of = {doc: (spans, n) for doc, spans, n in built.get(block)}

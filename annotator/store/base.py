@@ -34,6 +34,7 @@ from ..schema import (
     validate_schema,
 )
 from . import read_only
+from .row_values import stored_object
 
 
 def _import_sqlite_utils() -> Any:
@@ -110,7 +111,7 @@ def _span_from_row(row: Mapping[str, Any]) -> Span:
         end=row["end"],
         text=row["text"],
         note=row["note"],
-        attributes={} if row["attributes"] == "{}" else json.loads(row["attributes"]),
+        attributes=stored_object(row["attributes"], f"the attributes of span {row['id']}"),
         origin=row["origin"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -125,7 +126,7 @@ def _relation_from_row(row: Mapping[str, Any]) -> Relation:
         type=row["type"],
         from_span=row["from_span"],
         to_span=row["to_span"],
-        attributes=json.loads(row["attributes"]),
+        attributes=stored_object(row["attributes"], f"the attributes of relation {row['id']}"),
         created_at=row["created_at"],
     )
 

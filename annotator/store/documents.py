@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
@@ -22,6 +21,7 @@ from .base import (
     quote_columns,
 )
 from .imports import ImportsMixin
+from .row_values import stored_object
 
 
 class DocumentsMixin(ImportsMixin):
@@ -194,7 +194,8 @@ class DocumentsMixin(ImportsMixin):
             raise NotFoundError(f"there is no document {document_id}: see `annotator list`")
         return Document(
             row["id"], row["uid"], row["title"], row["source"], row["text"],
-            row["text_sha256"], json.loads(row["meta"]), row["created_at"],
+            row["text_sha256"], stored_object(row["meta"], f"the meta of document {row['id']}"),
+            row["created_at"],
         )  # fmt: skip
 
     def document_by_uid(self, uid: str) -> Document | None:

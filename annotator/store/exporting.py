@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..model import SUGGEST
+from .row_values import quoted
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -85,9 +86,10 @@ def relations_left_out(conn: sqlite3.Connection, annotator: str | None = None) -
 
 def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
     """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
-    relation count).  A relation is exported while neither end is an orphan, and
-    both ends are exported (``_ends_exported``): a file that names a span it
-    does not hold cannot be imported."""
+    relation count); the object is None when the stored meta is no JSON object.
+    A relation is exported while neither end is an orphan, and both ends are
+    exported (``_ends_exported``): a file that names a span it does not hold
+    cannot be imported."""
     layer, params = _layer(annotator, "r")
     ends, end_params = _ends_exported(annotator)
     params = params + end_params
@@ -95,9 +97,10 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
                  f" AND {ends}")  # fmt: skip
     sql = f"""
         SELECT d.id,
-            json_object('id', d.uid, 'text', d.text,
+            CASE json_type(d.meta) WHEN 'object' THEN json_object('id', d.uid, 'text', d.text,
                 'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
-                                 '$.sha256', d.text_sha256, '$.created_at', d.created_at)),
+                                 '$.sha256', d.text_sha256, '$.created_at', d.created_at))
+            END,
             (SELECT json_group_array(json_object(
                     'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
                     'annotator', r.annotator, 'attributes', json(r.attributes),
@@ -200,7 +203,7 @@ def _check_each_quote(
         quote = quote.decode("utf-8")
         if text[start:end] != quote:
             raise ExportError(
-                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quote!r} but"
-                f" the text at [{start}, {end}) is {text[start:end]!r}: run `annotator check`;"
-                " nothing was written"
+                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quoted(quote)}"
+                f" but the text at [{start}, {end}) is {quoted(text[start:end])}: run"
+                " `annotator check`; nothing was written"
             )

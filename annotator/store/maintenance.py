@@ -10,9 +10,10 @@ from pathlib import Path
 from ..atomicfile import temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
-from ..model import RESERVED_META
+from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
+from .row_values import object_problem, quoted
 from .span_checks import STAMP_HELP
 
 
@@ -98,22 +99,7 @@ class MaintenanceMixin(StoreBase):
             )  # fmt: skip
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
         ]
-        for span_id, doc_id, start, end, length in conn.execute(
-            'SELECT s.id, s.document_id, s.start, s."end", d.length FROM spans s'
-            " JOIN documents d ON d.id = s.document_id WHERE s.orphan_revision IS NULL"
-            ' AND (s.start < 0 OR s."end" <= s.start OR s."end" > d.length)'
-        ):
-            breaches.append(Breach(
-                "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
-                f" (0..{length})", (span_id, str(doc_id)),
-            ))  # fmt: skip
-        for doc_id, text, quotes in every_quote(conn):
-            for span_id, start, end, quote in quotes:
-                if 0 <= start < end <= len(text) and text[start:end] != quote:
-                    breaches.append(Breach(
-                        "quote", f"span {span_id} of document {doc_id} quotes {quote!r} but the"
-                        f" text at [{start}, {end}) is {text[start:end]!r}", (span_id, str(doc_id)),
-                    ))  # fmt: skip
+        breaches += _text_breaches(conn)
         breaches += _orphan_breaches(conn)
         known = self.schema.label_set
         for label, n, sample in conn.execute(
@@ -143,23 +129,78 @@ class MaintenanceMixin(StoreBase):
                     " which the schema does not allow (an export of it cannot be imported)",
                     (rel_id,),
                 ))  # fmt: skip
-        for span_id, label, attributes in conn.execute(
-            "SELECT id, label, attributes FROM spans WHERE attributes <> '{}' ORDER BY id"
-        ):
+        marks = ", ".join("?" * len(ORIGINS))
+        for span_id, label, attributes, origin in conn.execute(
+            "SELECT id, label, attributes, origin FROM spans"
+            f" WHERE attributes <> '{{}}' OR origin NOT IN ({marks}) ORDER BY id", ORIGINS,
+        ):  # fmt: skip
+            if origin not in ORIGINS:  # an export of it could not be imported
+                breaches.append(Breach("origin", f"span {span_id} has the origin {origin!r}:"
+                                       f" an origin is one of {', '.join(ORIGINS)}", (span_id,)))
+            problem = object_problem(attributes)
+            if problem is not None:
+                breaches.append(Breach("attribute", f"span {span_id}: its attributes are {problem}",
+                                       (span_id,)))  # fmt: skip
+                continue
             try:  # imports of older versions kept what a file said; checked here
                 check_attributes(self.schema.label(label), json.loads(attributes))
             except (InvalidSpanError, ValueError) as exc:
                 breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
+        for rel_id, attributes in conn.execute(
+            "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
+        ):
+            problem = object_problem(attributes)
+            if problem is not None:
+                breaches.append(Breach(
+                    "attribute", f"relation {rel_id}: its attributes are {problem}", (rel_id,)
+                ))  # fmt: skip
         breaches += _time_breaches(conn)
-        reserved = " OR ".join(f"json_type(meta, '$.{key}') IS NOT NULL" for key in RESERVED_META)
-        for doc_id, meta in conn.execute(f"SELECT id, meta FROM documents WHERE {reserved}"):
-            keys = [key for key in RESERVED_META if key in json.loads(meta)]
-            breaches.append(Breach(
+        breaches += _meta_breaches(conn)
+        return breaches
+
+
+def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
+    """Lengths that are not the text's, then spans outside their text, then quotes
+    that are not the text at their offsets (the text's own length counts, not the
+    one recorded)."""
+    lengths = dict(conn.execute("SELECT id, length FROM documents"))
+    wrong, outside, misquoted = [], [], []
+    for doc_id, text, quotes in every_quote(conn):
+        if lengths[doc_id] != len(text):  # counts and exports trust it
+            wrong.append(Breach("length", f"document {doc_id} records a length of"
+                                f" {lengths[doc_id]} but its text has {len(text)} characters",
+                                (str(doc_id),)))  # fmt: skip
+        for span_id, start, end, quote in quotes:
+            if not 0 <= start < end <= len(text):
+                outside.append(Breach(
+                    "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
+                    f" (0..{len(text)})", (span_id, str(doc_id)),
+                ))  # fmt: skip
+            elif text[start:end] != quote:
+                misquoted.append(Breach(
+                    "quote", f"span {span_id} of document {doc_id} quotes {quoted(quote)} but"
+                    f" the text at [{start}, {end}) is {quoted(text[start:end])}",
+                    (span_id, str(doc_id)),
+                ))  # fmt: skip
+    return wrong + outside + misquoted
+
+
+def _meta_breaches(conn: sqlite3.Connection) -> list[Breach]:
+    """Meta that is no JSON object, or that keeps a document's own fields."""
+    found = []
+    for doc_id, meta in conn.execute("SELECT id, meta FROM documents WHERE meta <> '{}'"):
+        problem = object_problem(meta)
+        keys = [] if problem else [key for key in RESERVED_META if key in json.loads(meta)]
+        if problem:
+            found.append(Breach("meta", f"document {doc_id}: its meta is {problem}",
+                                (str(doc_id),)))  # fmt: skip
+        elif keys:
+            found.append(Breach(
                 "meta", f"document {doc_id} keeps {', '.join(map(repr, keys))} in its meta:"
                 " every native export replaces them with the document's own fields",
                 (str(doc_id),),
             ))  # fmt: skip
-        return breaches
+    return found
 
 
 # The store's own form of a time (``base.now``), as a GLOB: what is not in it is looked at.

@@ -1,0 +1,49 @@
+"""JSON columns as read back from the database, and how they fail.
+
+The store writes ``spans.attributes``, ``relations.attributes`` and
+``documents.meta`` as JSON objects.  A row edited outside annotator (a SQL
+tool, a sync gone wrong) may hold anything there; reading it then fails in
+one line that names the row and sends the analyst to ``annotator check``
+(which lists every such row), instead of a traceback deep in an export.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..display_text import one_line
+from ..errors import DatabaseFileError
+
+
+def object_problem(raw: Any) -> str | None:
+    """What is wrong with ``raw`` as a stored JSON object; None when nothing is."""
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return f"{one_line(str(raw), 40)!r} (not JSON)"
+    if not isinstance(value, dict):
+        return f"{one_line(str(raw), 40)} (not a JSON object)"
+    return None
+
+
+def stored_object(raw: str, what: str) -> dict[str, Any]:
+    """``raw`` (a JSON column of ``what``, e.g. "the attributes of span X") as a dict;
+    ``DatabaseFileError`` when it is not a JSON object."""
+    if raw == "{}":
+        return {}
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        value = None
+    if isinstance(value, dict):
+        return value
+    raise DatabaseFileError(
+        f"the database holds {object_problem(raw)} as {what} (changed outside annotator?):"
+        " run `annotator check` to see every such row, and correct them or restore a backup"
+    )
+
+
+def quoted(text: str) -> str:
+    """A quote or a piece of text for a one-line message: shortened, on one line."""
+    return repr(one_line(text, 60)) if len(text) > 60 or "\n" in text else repr(text)
