@@ -72,7 +72,7 @@ def _refuse(message: str) -> ImportRefusedError:
 
 
 def _stat_size(path: Path) -> int:
-    name = path.name
+    name = path.name or str(path)  # "." has no name
     try:
         st = path.stat()  # follows symlinks: a link to a text file is fine
     except FileNotFoundError:

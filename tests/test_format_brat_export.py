@@ -128,6 +128,17 @@ def test_utf16_offsets_read_as_code_points_say_what_to_do(tmp_path: Path) -> Non
     assert "(read as UTF-16 units they fit: import with --offsets utf16)" in str(refused.value)
 
 
+def test_an_empty_span_gets_no_advice_about_utf16(tmp_path: Path) -> None:
+    """Empty in code points and in UTF-16 units alike: --offsets utf16 would not help."""
+    folder = tmp_path / "z"
+    folder.mkdir()
+    (folder / "z.txt").write_text("Bob said hi.\n", encoding="utf-8")
+    (folder / "z.ann").write_text("T1\tACTOR 3 3\t\n", encoding="utf-8")
+    with pytest.raises(ImportRefusedError) as refused:
+        brat.read(folder / "z.ann")
+    assert "UTF-16" not in str(refused.value)
+
+
 def test_export_target_must_be_a_folder(tmp_path: Path) -> None:
     (tmp_path / "file.ann").write_text("", encoding="utf-8")
     with build_store(tmp_path / "a.db") as store, pytest.raises(ExportError, match="folder"):

@@ -241,6 +241,17 @@ def test_nul_characters_inside_json_strings_are_kept(tmp_path: Path) -> None:
         "s\x001", "an\x00na", "x\x00y", {"n\x00": "\x00"})  # fmt: skip
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT text FROM documents").fetchone()[0] == text
+    # A brat .txt holding a NUL would read back as a binary file: that document is
+    # left out, and said so, so the folder written imports back.
+    (tmp_path / "plain.txt").write_text("Lviv museum reopens.\n", encoding="utf-8")
+    assert run("import", str(tmp_path / "plain.txt"), "--db", str(db)).exit_code == 0
+    brat = run("export", "--format", "brat", "--db", str(db), "--out", str(tmp_path / "b"))
+    assert brat.exit_code == 0, brat.output
+    assert ("Not carried by brat: 1 document whose text holds a NUL character, not written"
+            in brat.stdout.splitlines())  # fmt: skip
+    again = run("import", str(tmp_path / "b"), "--db", str(tmp_path / "b.db"))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1] == "1 document added, 0 skipped, 0 spans added"
 
 
 def test_nan_and_infinity_are_refused_as_not_json(tmp_path: Path) -> None:

@@ -341,6 +341,8 @@ def test_update_verbose_lists_exact_moves_and_errors_are_one_line(doc, db_path, 
     assert missing.stderr == "Error: nope.txt does not exist: check the path and import again\n"
     unknown = run("update", "7", str(new_file), "--db", str(db_path))
     assert unknown.stderr == "Error: there is no document 7: see `annotator list`\n"
+    here = run("update", "1", ".", "--db", str(db_path))  # "." has no name of its own
+    assert here.stderr == "Error: . is a folder, not a file: choose a file inside it\n"
 
 
 def test_offsets_taken_from_the_old_text_are_refused(store: Store, db_path: Path) -> None:

@@ -193,6 +193,9 @@ def _write_folder(
     report, lost, names = WriteReport(path=target), Counter[str](), set()
     moved: dict[str, list[str]] = defaultdict(list)  # {heading: spans whose edges brat moves}
     for doc, spans, rels in iter_documents(store, annotator):
+        if "\x00" in doc.text:  # a .txt holding one reads as a binary file, here and in brat
+            lost["{n} document{|s} whose text holds a NUL character, not written"] += 1
+            continue
         name = doc.uid if _SAFE_NAME.match(doc.uid) else f"doc-{doc.id}"
         name = f"doc-{doc.id}" if name.lower() in names else name
         taken = 1

@@ -162,7 +162,7 @@ class Parse:
             cps = [tuple(omap.to_codepoint(o - self.shift) for o in p) for p in pairs]
         except ValueError:
             return ""
-        if " ".join(self.text[s:e] for s, e in cps) != quote:
+        if any(s >= e for s, e in cps) or " ".join(self.text[s:e] for s, e in cps) != quote:
             return ""
         return " (read as UTF-16 units they fit: import with --offsets utf16)"
 
