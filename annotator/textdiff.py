@@ -3,8 +3,11 @@
 ``difflib.SequenceMatcher`` over the characters of two 1 MB texts would take
 minutes.  ``TextMap`` diffs sentence-sized chunks first (text up to and
 including ., !, ?, 。, ！, ？ or a newline, with the whitespace after it), then,
-inside each changed run of chunks, word tokens (a word or a punctuation mark
-with its trailing whitespace): about 0.1 s for 1 MB with 100 scattered edits.
+inside each changed run of chunks, tokens: a word, a punctuation mark, a run of
+white space, or one CJK character (CJK writes no spaces between words).  White
+space is a token of its own so that "Kyiv " and "Kyiv, " still share "Kyiv":
+a comma added after a word leaves the word where it was.  About 0.1 s for 1 MB
+with 100 scattered edits.
 Positions in unchanged text map exactly; positions inside changed tokens map
 proportionally and are reported as not exact.  Offsets are code points.
 """
@@ -18,7 +21,10 @@ from difflib import SequenceMatcher
 MAX_TOKENS = 5000  # changed runs longer than this (either side) are mapped proportionally
 
 _CHUNK = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*\s*|[.!?。！？\n]+\s*")
-_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+_TOKEN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+    r"|\w+|[^\w\s]|\s+"
+)
 
 # A block of the diff: old [a1, a2) became new [b1, b2); ``same`` when unchanged.
 Block = tuple[int, int, int, int, bool]

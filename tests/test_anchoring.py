@@ -162,3 +162,28 @@ def test_the_diff_keeps_every_piece_of_an_unchanged_text(text: str) -> None:
     assert [mapping.map(pos) for pos in range(len(text) + 1)] == [
         (pos + 8, True) for pos in range(len(text) + 1)
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "start", "end"),
+    [
+        ("Zelensky spoke.", "Zelensky, president, spoke.", 0, 8),
+        ("Klitschko said the bridge reopens.", "Klitschko, the mayor, said the bridge reopens.",
+         0, 9),
+        ("First line about Kyiv.\nSecond line.", "First line about Kyiv today.\r\nSecond line.",
+         17, 21),
+        ("The mayor of Kyiv said so.", "The mayor of Kyiv, Vitali Klitschko, said so.", 13, 17),
+        # CJK writes no spaces: "大阪市长" stays at 8-12 of the old text, 12-16 of the new.
+        ("东京市长说了话。大阪市长表示反对。",
+         "据报道，东京市长说了话。大阪市长表示强烈反对。", 8, 12),
+    ],
+    ids=["start", "start-long", "line-end", "comma", "cjk"],
+)  # fmt: skip
+def test_a_word_followed_by_new_punctuation_stays_exactly_where_it_was(
+    old: str, new: str, start: int, end: int
+) -> None:
+    """Words added right after a span (a comma, an apposition) leave the span's
+    own word in place: exact, not fuzzy nor an orphan."""
+    shift = new.index(old[start:end]) - start  # the quote's first place in the new text
+    (placed,) = reanchor(old, new, [(start, end)])
+    assert placed == Placement(EXACT, start + shift, end + shift)
