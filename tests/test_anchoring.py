@@ -187,3 +187,16 @@ def test_a_word_followed_by_new_punctuation_stays_exactly_where_it_was(
     shift = new.index(old[start:end]) - start  # the quote's first place in the new text
     (placed,) = reanchor(old, new, [(start, end)])
     assert placed == Placement(EXACT, start + shift, end + shift)
+
+
+def test_a_placement_never_cuts_an_accent_or_a_skin_tone_off() -> None:
+    """The new text writes the accents as combining marks and gives 👍 a skin
+    tone: "Jose" there is no longer a whole word, so not exact; the fuzzy match
+    takes the whole "José" (ratio 2 * 4 / 9 = 0.889).  👍🏽 against 👍 is 2 * 1 / 3 =
+    0.667, under the threshold: an orphan, not half an emoji."""
+    old = "Jose Garcia said the council would meet again on Friday morning."
+    new = "Jose\u0301 Garci\u0301a said the council would meet again on Friday morning."
+    assert reanchor(old, new, [(0, 4)]) == [Placement(FUZZY, 0, 5, 0.889)]
+    old = "The crowd showed 👍 to the mayor as he left the hall on Friday."
+    new = old.replace("👍", "👍🏽")
+    assert reanchor(old, new, [(17, 18)]) == [Placement(ORPHAN, 17, 18, 0.0)]
