@@ -97,6 +97,26 @@ def test_place_an_orphan_with_enter_and_undo_it(qtbot, store, doc) -> None:
     assert (lviv.start, lviv.end, lviv.text) == (74, 78, "Lviv")  # its place in the old text
 
 
+def test_a_placement_takes_whole_characters_and_no_edge_spaces(qtbot, store, doc) -> None:
+    """As a span tagged by hand: half of 👨🏻‍🚒 (UTF-16 0-2, its man alone) places
+    the orphan on all of him (code points 0-4); " Kyiv " on "Kyiv"."""
+    assert (NEW[:4], NEW[71], NEW[76]) == ("👨🏻‍🚒", " ", " ")
+    store.replace_text(doc["id"], NEW, by="alice")
+    panel = make_panel(qtbot, store, doc["id"])
+    panel.orphan_list.setCurrentRow(1)  # bob's "Lviv"
+    select(panel.view, 0, 2)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    span = store.span(doc["lviv"])
+    assert (span.start, span.end, span.text) == (0, 4, "👨🏻‍🚒")
+    store.undo("alice")
+    panel.refresh()
+    panel.orphan_list.setCurrentRow(1)
+    select(panel.view, KYIV_U16[0] - 1, KYIV_U16[1] + 1)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    span = store.span(doc["lviv"])
+    assert (span.start, span.end, span.text) == (*KYIV_CP, "Kyiv")
+
+
 def test_enter_does_nothing_without_a_chosen_orphan(qtbot, store, doc) -> None:
     store.replace_text(doc["id"], NEW, by="alice")
     panel = make_panel(qtbot, store, doc["id"])

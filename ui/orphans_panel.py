@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.display_text import exact_range
 from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.offsets import OffsetMap
 from annotator.store import Store
@@ -63,7 +64,7 @@ class OrphansPanel(QWidget):
         self._analyst = analyst
         self.view = view
         self.document_id: int | None = None
-        self._offsets: tuple[str, OffsetMap] | None = None  # (text sha, map)
+        self._offsets: tuple[str, OffsetMap, str] | None = None  # (text sha, map, text)
         # Enter in the article places only an orphan chosen since the last search match:
         # after a search, Enter means "find next", whatever the list still shows.
         self._armed_for: str | None = None
@@ -328,20 +329,24 @@ class OrphansPanel(QWidget):
         if not cursor.hasSelection():
             self.message.emit("Select the orphan's text in the article first")
             return None
-        offsets = self._offset_map()
+        offsets, text = self._offset_map()
         if self.view.document().characterCount() - 1 != offsets.utf16_length:
             self.message.emit("The article shown is not its current text: open it again")
             return None
-        return (offsets.to_codepoint(cursor.selectionStart(), snap="down"),
-                offsets.to_codepoint(cursor.selectionEnd(), snap="up"))  # fmt: skip
+        # As a span tagged by hand: whole characters, no space at either end.
+        found = exact_range(text, offsets.to_codepoint(cursor.selectionStart(), snap="down"),
+                            offsets.to_codepoint(cursor.selectionEnd(), snap="up"))  # fmt: skip
+        if found is None:
+            self.message.emit("Nothing to place the orphan on: the selection is only spaces")
+        return found
 
-    def _offset_map(self) -> OffsetMap:
-        """The open document's offsets, built once per version of its text."""
+    def _offset_map(self) -> tuple[OffsetMap, str]:
+        """The open document's offsets and text, built once per version of its text."""
         assert self.document_id is not None
         document = self.store.document(self.document_id)
         if self._offsets is None or self._offsets[0] != document.text_sha256:
-            self._offsets = (document.text_sha256, OffsetMap(document.text))
-        return self._offsets[1]
+            self._offsets = (document.text_sha256, OffsetMap(document.text), document.text)
+        return self._offsets[1], self._offsets[2]
 
     def _show_fuzzy(self, item: QListWidgetItem | None) -> None:
         """Choosing a fuzzy placement selects it in the article, to judge it."""
@@ -351,7 +356,7 @@ class OrphansPanel(QWidget):
             span = self.store.span(item.data(_ID))
         except AnnotatorError:
             return
-        offsets = self._offset_map()
+        offsets, _text = self._offset_map()
         if self.view.document().characterCount() - 1 != offsets.utf16_length:
             return
         cursor = self.view.textCursor()
