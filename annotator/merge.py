@@ -38,6 +38,7 @@ from .merge_follow import (
 from .merge_revisions import through_revision
 from .model import DocumentRecord, Relation, Schema, Span
 from .store import Store, open_store, sha256
+from .store.row_values import quoted
 from .store.span_checks import check_span_attributes, normal_stamp
 from .store.sync import MERGE
 
@@ -163,6 +164,7 @@ def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into
         )
     _check_attributes(name, records, schema, into)
     _check_times(name, records)
+    _check_quotes(name, records)
     refused = set()
     for record in records:
         labels = {s["id"]: s["label"] for s in record.spans}
@@ -196,6 +198,24 @@ def _check_attributes(
             f"{name} has attribute values that the schema of {into.name} does not allow:"
             f" {first}{more}: change them in {name} or merge into a file whose schema has them"
         )
+
+
+def _check_quotes(name: str, records: list[DocumentRecord]) -> None:
+    """Raise ``MergeError`` for a span whose quote is not its document's text at its
+    offsets (a row changed outside annotator): the import would refuse it after
+    earlier files were written."""
+    for record in records:
+        for span in record.spans:
+            start, end, quote = span.get("start"), span.get("end"), span.get("text")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end
+                    <= len(record.text)) or quote is None:  # fmt: skip
+                continue  # the import's own checks say what is wrong
+            if record.text[start:end] != quote:
+                raise MergeError(
+                    f"{record.where or name}: span {span.get('id')} quotes {quoted(quote)} but"
+                    f" the text there is {quoted(record.text[start:end])}: `annotator check"
+                    f" --db {name}` lists such spans; correct them there before merging"
+                )
 
 
 def _check_times(name: str, records: list[DocumentRecord]) -> None:
@@ -244,9 +264,15 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
     for path, recs in zip(sources, records, strict=True):
         _check_schema(path.name, recs, target_schema, into)
     report = MergeReport(into=into, created=created)
-    with open_store(into, schema=schemas[0].raw) as target:
-        for path, recs, known in zip(sources, records, histories, strict=True):
-            report.sources.append(_merge_one(target, path, recs, known))
+    try:
+        with open_store(into, schema=schemas[0].raw) as target:
+            for path, recs, known in zip(sources, records, histories, strict=True):
+                report.sources.append(_merge_one(target, path, recs, known))
+    except BaseException:
+        if created:  # a file that was not there before is not left behind half written
+            for leftover in (into, *(into.with_name(into.name + e) for e in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
     return report
 
 

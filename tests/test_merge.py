@@ -215,6 +215,38 @@ def test_a_refused_merge_creates_no_target(tmp_path: Path, alice_db: Path) -> No
     assert not (tmp_path / "team.db").exists()
 
 
+def test_a_quote_changed_outside_annotator_refuses_the_merge_before_any_file_is_written(
+    tmp_path: Path, alice_db: Path
+) -> None:
+    """The second source holds a span whose quote is not its text (a row edited by
+    hand): refused before the first source is written, into an existing target
+    and into a new one, which is not left behind."""
+    bob = tmp_path / "bob.db"
+    with open_store(bob) as store:
+        doc = store.add_document(TEXT2, uid="doc-2")
+        span = store.add_span(doc.id, 36, 43, "ACTOR", annotator="bob")
+    assert TEXT2[36:43] == "Velmora"
+    with closing(sqlite3.connect(bob)) as conn:
+        conn.execute("UPDATE spans SET text = 'Vilnius' WHERE id = ?", [span.id])
+        conn.commit()
+    carol = tmp_path / "carol.db"
+    with open_store(carol) as store:
+        store.add_span(store.add_document(TEXT2 + " More.").id, 0, 6, "ACTOR", annotator="carol")
+    message = (f"bob.db document 1: span {span.id} quotes 'Vilnius' but the text there is"
+               " 'Velmora': `annotator check --db bob.db` lists such spans; correct them there"
+               " before merging")  # fmt: skip
+    team = tmp_path / "team.db"
+    merge([alice_db], team)
+    before = span_rows(team)
+    with pytest.raises(MergeError) as info:
+        merge([carol, bob], team)
+    assert str(info.value) == message
+    assert span_rows(team) == before
+    with pytest.raises(MergeError):
+        merge([carol, bob], tmp_path / "new.db")
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path, alice_db: Path) -> None:
     notes = tmp_path / "notes.db"
     notes.write_text("just some notes")
@@ -282,3 +314,31 @@ def test_an_orphan_relation_follows_its_live_end_to_the_same_span_in_the_target(
         (cut,) = store.orphaned_relations(here.id)
         assert (cut.from_span, cut.to_span) == (theirs.id, date.id)
         assert store.check() == []
+
+
+def test_a_merge_that_fails_half_way_leaves_no_new_target_behind(
+    tmp_path: Path, alice_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure nobody checked for beforehand (the disk, say) on the second
+    source: the new target, which holds the first one's rows, goes again."""
+    import annotator.merge as merging
+
+    real, calls = merging._merge_one, []
+
+    def failing(*args: Any) -> Any:
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args)
+
+    monkeypatch.setattr(merging, "_merge_one", failing)
+    new = tmp_path / "new.db"
+    with pytest.raises(OSError):
+        merge([alice_db, _copy(alice_db, tmp_path / "again.db")], new)
+    assert len(calls) == 2 and not new.exists()
+    assert not list(tmp_path.glob("new.db-*"))
+
+
+def _copy(source: Path, target: Path) -> Path:
+    target.write_bytes(source.read_bytes())
+    return target
