@@ -20,6 +20,7 @@ import click
 
 from .display_text import cells, counted, one_line, pad
 from .errors import AnnotatorError, os_error_line, sqlite_error_line
+from .model import SUGGEST
 from .store import Store, database_in_use, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -204,7 +205,11 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
         rows.append([label, *(str(per.get(a, 0)) for a in annotators), str(sum(per.values()))])
     rows.append(["TOTAL", *(str(sum(counts.get(lab, {}).get(a, 0) for lab in labels))
                             for a in annotators), str(numbers["spans"])])  # fmt: skip
-    click.echo(f"{counted(numbers['documents'], 'document')}, {counted(numbers['spans'], 'span')}")
+    pending = numbers["suggestions"]
+    left_out = (f" (and {counted(pending, 'machine suggestion')} of the {SUGGEST} layer,"
+                " counted nowhere below)" if pending else "")  # fmt: skip
+    click.echo(f"{counted(numbers['documents'], 'document')},"
+               f" {counted(numbers['spans'], 'span')}{left_out}")  # fmt: skip
     _table(rows, numeric_from=1)
     if numbers["progress"]:
         click.echo("")

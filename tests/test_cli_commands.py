@@ -82,6 +82,39 @@ def test_stats_json(team_db: Path) -> None:
     assert rows(team_db, "SELECT count(*) FROM spans WHERE label = 'ACTOR'") == [(3,)]
 
 
+def test_stats_leave_machine_suggestions_out(db: Path) -> None:
+    """Machine suggestions are nobody's work: no analyst in the progress, no
+    mention among the frequent actors; their number is said once.  Accepted,
+    the copy is alice's (and counts once, not again as the suggestion, which
+    stays in its layer)."""
+    from annotator.suggest.apply import accept, suggest_document
+    from annotator.suggest.base import Suggestion
+
+    text = "Olena Koval said the bridge reopens. Koval said so again."
+    assert (text[0:11], text[37:42]) == ("Olena Koval", "Koval")
+    with open_store(db) as store:
+        doc = store.add_document(text).id
+        store.add_span(doc, 0, 11, "ACTOR", annotator="alice")
+        made = suggest_document(store, doc, suggestions=[
+            Suggestion(37, 42, "ACTOR", 0.9, "a name before 'said'"),
+            Suggestion(0, 11, "ACTOR", 0.9, "a name before 'said'"),
+        ])  # fmt: skip
+        assert [(s.start, s.end) for s in made] == [(37, 42)]  # alice has 0-11 already
+    result = run("stats", "--db", str(db))
+    assert lines(result.stdout)[0] == (
+        "1 document, 1 span (and 1 machine suggestion of the suggest layer, counted nowhere"
+        " below)")
+    assert "suggest" not in "\n".join(lines(result.stdout)[1:])
+    assert lines(result.stdout)[-2:] == ["Frequent actors:", "      1  Olena Koval  (documents 1)"]
+    with open_store(db) as store:
+        accept(store, made[0].id, "alice")
+    numbers = json.loads(run("stats", "--json", "--db", str(db)).stdout)
+    counts = (numbers["spans"], numbers["suggestions"], list(numbers["progress"]))
+    assert counts == (2, 1, ["alice"])
+    assert [(e["text"], e["count"]) for e in numbers["top_actors"]] == [
+        ("Koval", 1), ("Olena Koval", 1)]
+
+
 def test_stats_of_an_empty_database(db: Path) -> None:
     open_store(db).close()
     result = run("stats", "--db", str(db))

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ..migrations import MENTION_LABELS
-from ..model import DONE, IN_PROGRESS, NOT_STARTED
+from ..model import DONE, IN_PROGRESS, NOT_STARTED, SUGGEST
 from .base import StoreBase
 from .documents import _orphan_counts
 from .search import fold
@@ -28,11 +28,15 @@ class OverviewMixin(StoreBase):
         touched: dict[str, set[int]] = {}
         orphans = _orphan_counts(conn, "document_id, annotator, label")
         # One pass over the (document, analyst, label) index, no sorting.
+        suggested: dict[int, int] = {}  # machine suggestions not accepted: no analyst's work
         for doc_id, who, label, n in conn.execute(
             "SELECT document_id, annotator, label, count(*) FROM spans GROUP BY 1, 2, 3"
         ):
             n -= orphans.get((doc_id, who, label), 0)  # orphans count nowhere
             if n <= 0:
+                continue
+            if who == SUGGEST:
+                suggested[doc_id] = suggested.get(doc_id, 0) + n
                 continue
             per_label = spans.setdefault(label, {})
             per_label[who] = per_label.get(who, 0) + n
@@ -51,22 +55,25 @@ class OverviewMixin(StoreBase):
             }
             for who in sorted(touched.keys() | done.keys())
         }
-        frequent = self._frequent(top)
+        frequent = self._frequent(top, sorted(suggested))
         return {
             "documents": documents,
             "spans": sum(n for per in spans.values() for n in per.values()),
             "by_label": spans,
+            "suggestions": sum(suggested.values()),
             "progress": progress,
             "top_actors": frequent.get("ACTOR", []),
             "top_citations": frequent.get("CITATION", []),
         }
 
-    def _frequent(self, top: int) -> dict[str, list[dict[str, Any]]]:
-        """Per mention label, the most mentioned texts, merged by ``normalise``."""
+    def _frequent(self, top: int, suggested: list[int]) -> dict[str, list[dict[str, Any]]]:
+        """Per mention label, the most mentioned texts, merged by ``normalise``; the
+        machine suggestions of the documents ``suggested`` are not mentions."""
         merged: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in MENTION_LABELS}
         conn = self.conn
-        # Orphans (rare) are taken off afterwards: the index does not hold their mark.
-        orphaned = {
+        # Orphans and suggestions (few) are taken off afterwards: the index does not
+        # hold their marks.
+        orphaned: dict[tuple[str, str, int], int] = {
             (label, text, doc_id): n
             for label, text, doc_id, n in conn.execute(
                 "SELECT label, text, document_id, count(*) FROM spans"
@@ -74,6 +81,14 @@ class OverviewMixin(StoreBase):
                 " GROUP BY 1, 2, 3"
             )
         }
+        for doc_id in suggested:  # through the (document, analyst, label) index
+            for label, text, n in conn.execute(
+                "SELECT label, text, count(*) FROM spans WHERE document_id = ? AND annotator = ?"
+                f" AND label IN {MENTION_LABELS!r} AND orphan_revision IS NULL GROUP BY 1, 2",
+                [doc_id, SUGGEST],
+            ):
+                key = (label, text, doc_id)
+                orphaned[key] = orphaned.get(key, 0) + n
         # Written as the partial index's own condition, so SQLite reads only the index.
         for label, text, n, docs in conn.execute(
             "SELECT label, text, count(*), group_concat(DISTINCT document_id) FROM spans"
@@ -85,8 +100,8 @@ class OverviewMixin(StoreBase):
                 n -= gone
                 if gone and not conn.execute(
                     "SELECT 1 FROM spans WHERE label = ? AND text = ? AND document_id = ?"
-                    " AND orphan_revision IS NULL",
-                    [label, text, doc_id],
+                    " AND orphan_revision IS NULL AND annotator <> ?",
+                    [label, text, doc_id, SUGGEST],
                 ).fetchone():
                     doc_ids.discard(doc_id)
             if n <= 0:
