@@ -123,3 +123,30 @@ def test_dates_are_normalized_as_in_the_gold(name: str, capsys: Any) -> None:
         for line in wrong:
             print(f"[suggest quality]   {line}")
     assert matched and not wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The start of a month range in the year before its end; never an interval
+        # that ends before it starts.
+        ("Ran from December to January 2025.", [("December to January 2025",
+                                                 "2024-12/2025-01")]),
+        ("From March 2026 to June 2025 it fell.", [("March 2026", "2026-03"),
+                                                   ("June 2025", "2025-06")]),
+        # A day the parser refuses is no month either.
+        ("It was due on 31 February 2025.", []),
+        # "3 and 17 May": two days, of which "3" alone is no date; "between" makes a range.
+        ("Votes on 3 and 17 May 2023.", [("17 May 2023", "2023-05-17")]),
+        ("Talks between 3 and 17 May 2023.", [("3 and 17 May 2023", "2023-05-03/2023-05-17")]),
+    ],
+    ids=["month-range-across-years", "backwards", "31-february", "and", "between"],
+)  # fmt: skip
+def test_date_edge_cases_worked_out_by_hand(text: str, expected: list[tuple[str, str]]) -> None:
+    found = dates.suggest(text)
+    assert [(text[s.start : s.end], s.attributes["normalized"]) for s in found] == expected
+
+
+def test_an_empty_citation_marker_names_nobody() -> None:
+    text = "It said so [cite: ] and [citation: Daily Ledger]."
+    assert [text[s.start : s.end] for s in citations.suggest(text)] == ["[citation: Daily Ledger]"]

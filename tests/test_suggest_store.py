@@ -41,6 +41,10 @@ def test_reference_date_comes_from_the_meta() -> None:
     assert reference_date({"published": "2025-03-07T10:00:00Z"}) == dt.date(2025, 3, 7)
     assert reference_date({"date": "not a date"}) is None
     assert reference_date({}) is None
+    # Part of a date would be completed with today's month or day: no reference.
+    for partial in ("2025", "March 2025", "Tuesday"):
+        assert reference_date({"published": partial}) is None
+    assert reference_date({"published": "12 March 2025"}) == dt.date(2025, 3, 12)
 
 
 def test_suggestions_are_a_layer_of_their_own(store: Store, doc: int) -> None:

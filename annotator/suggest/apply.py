@@ -47,14 +47,21 @@ Key = tuple[int, int, str, str]
 
 
 def reference_date(meta: dict[str, Any]) -> dt.date | None:
-    """The article's date from its meta, or None when it has no readable one."""
+    """The article's date from its meta, or None when it has no readable one.
+
+    Only a whole date counts: "2025" or "March 2025" would be filled in with
+    today's month or day by the parser, and "yesterday" read against a day made
+    up on the day it runs."""
     for key in DATE_KEYS:
         value = meta.get(key)
         if isinstance(value, str) and value.strip():
-            try:
-                return du_parser.parse(value).date()
+            try:  # two different defaults give the same date only if the text has all of it
+                first = du_parser.parse(value, default=dt.datetime(2000, 1, 1))
+                second = du_parser.parse(value, default=dt.datetime(2001, 2, 2))
             except (ValueError, OverflowError):
                 continue
+            if first.date() == second.date():
+                return first.date()
     return None
 
 

@@ -16,7 +16,9 @@ from .names import NAME, trim_name
 
 LABEL = "CITATION"
 
-MARKER = re.compile(r"\[\s*(?:citation|cite|source)\s*:\s*(?P<name>[^\[\]\n]{1,200}?)\s*\]", re.I)
+MARKER = re.compile(
+    r"\[\s*(?:citation|cite|source)\s*:\s*(?P<name>[^\[\]\n\s][^\[\]\n]{0,199}?)\s*\]", re.I
+)  # a name begins with something that is not a space: "[cite: ]" names nobody
 
 _THE = r"(?:(?:the|a|an)\s+)?"
 # Phrases followed by the source; the name is capitalised.

@@ -131,7 +131,12 @@ def _normalize(kind: str, g: dict[str, str | None], ref: dt.date | None) -> str 
         m1, m2 = _month_number(g["m1"] or ""), _month_number(g["m2"] or "")
         if not (m1 and m2):
             return None
-        return f"{g['y1'] or g['y2']}-{m1:02d}/{g['y2']}-{m2:02d}"
+        last = int(g["y2"] or 0)
+        # "December to January 2025": the start is in the year before.
+        first = int(g["y1"]) if g["y1"] else (last - 1 if m1 > m2 else last)
+        if (first, m1) > (last, m2):
+            return None  # an interval that ends before it starts
+        return f"{first}-{m1:02d}/{last}-{m2:02d}"
     # day and full ranges: the first end takes what it lacks from the second
     y2 = g.get("y2")
     end = _day(g["d2"] or "", g["m2"] or "", y2, ref)
@@ -168,6 +173,22 @@ def _relative(m: re.Match[str], ref: dt.date) -> tuple[str, str] | None:
     return f"{week.year}-W{week.week:02d}", "relative week"
 
 
+_DAY_BEFORE = re.compile(r"\d(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+_BETWEEN = re.compile(r"\b[Bb]etween\s+$")
+
+
+def _not_this(kind: str, m: re.Match[str], text: str) -> bool:
+    """True when a match is not the date it looks like: the month and year of a day
+    the parser refused ("31 February 2025" is no "February 2025"), or two days
+    joined by "and" without "between" before them ("on 3 and 17 May": two days)."""
+    before = text[max(0, m.start() - 12) : m.start()]
+    if kind == "month":
+        return _DAY_BEFORE.search(before) is not None
+    if kind.endswith("range") and re.search(r"\sand\s", m.group(0)):
+        return _BETWEEN.search(before) is None
+    return False
+
+
 _CONFIDENCE = {"full range": 0.95, "day range": 0.93, "day": 0.95, "iso": 0.97,
                "month range": 0.9, "month": 0.9, "year": 0.75}  # fmt: skip
 
@@ -177,6 +198,8 @@ def suggest(text: str, *, reference_date: dt.date | None = None) -> list[Suggest
     found: list[Suggestion] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
+            if _not_this(kind, m, text):
+                continue
             normalized = _normalize(kind, m.groupdict(), reference_date)
             if normalized is None:
                 continue
