@@ -56,6 +56,11 @@ def test_cjk_and_emoji(store: Store) -> None:
         ("CJK", 1, 3)
     ]
     assert store.locate(3, "明说") == (1, 3)
+    # Ideographs beyond the first 65,536 characters too: 𠮷 is U+20BB7.
+    store.add_document("The chain 𠮷野家 opened.", title="Astral")
+    assert [(h.title, h.start, h.end) for h in store.search("𠮷") if h.kind == "text"] == [
+        ("Astral", 10, 11)
+    ]
     (hit,) = store.search("🇺🇦")  # not a word: looked up literally
     assert (hit.kind, hit.start, hit.end) == ("text", 0, 2)
     # The match is marked in the context, as FTS5 marks a word (not with brackets,
@@ -147,6 +152,20 @@ def test_a_malformed_query_is_a_clear_error(store: Store, query: str) -> None:
     seeded(store)
     with pytest.raises(SearchQueryError, match="put words in double quotes"):
         store.search(query)
+
+
+def test_a_refused_query_is_one_short_line(store: Store) -> None:
+    """A column filter gets its own advice; a long query is shortened in the message."""
+    seeded(store)
+    with pytest.raises(SearchQueryError) as refused:
+        store.search("title:cafe")
+    assert str(refused.value) == (
+        "cannot search for 'title:cafe': column filters (word:) are not supported; put words in"
+        ' double quotes to search them literally, e.g. "title:cafe"'
+    )
+    with pytest.raises(SearchQueryError) as refused:
+        store.search("word " * 10_000 + ")")
+    assert len(str(refused.value)) < 300 and "\n" not in str(refused.value)
 
 
 def test_overview_counts_match_an_independent_count(store: Store, tmp_path: Path) -> None:

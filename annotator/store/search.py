@@ -26,6 +26,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
+from ..display_text import one_line
 from ..errors import AnnotatorError
 from .base import StoreBase
 
@@ -184,9 +185,15 @@ class SearchMixin(StoreBase):
             if len(hits) < limit:
                 hits += self._note_hits(query, label, annotator, limit - len(hits))
         except sqlite3.OperationalError as exc:  # FTS5 says what it cannot parse
+            if "no such column" in str(exc):  # "title:cafe": the indexes differ in columns
+                raise SearchQueryError(
+                    f"cannot search for {one_line(asked, 80)!r}: column filters (word:) are not"
+                    ' supported; put words in double quotes to search them literally, e.g.'
+                    ' "title:cafe"'
+                ) from None
             raise SearchQueryError(
-                f"cannot search for {asked!r} ({exc}): put words in double quotes"
-                ' to search them literally, e.g. "state-owned"'
+                f"cannot search for {one_line(asked, 80)!r} ({one_line(str(exc), 80)}): put"
+                ' words in double quotes to search them literally, e.g. "state-owned"'
             ) from None
         return hits[:limit]
 
@@ -292,7 +299,10 @@ class SearchMixin(StoreBase):
 
 # Chinese, Japanese and Korean letters: FTS5's unicode61 tokenizer makes a run of them,
 # a whole sentence without spaces, one token, so a word inside it is never a match.
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003ffff]"  # and the ideographs beyond the first 65,536 characters
+)
 
 
 def _literal(query: str) -> bool:
