@@ -187,3 +187,16 @@ def test_is_pending_agrees_with_pending_for_one_suggestion(store: Store, doc: in
     assert sorted((s.annotator, s.label) for s in here) == sorted(
         [("alice", "CLAIM"), ("bob", second.label), (SUGGEST, second.label)]
     )
+
+
+def test_a_rejection_outlives_a_new_version_of_the_text(store: Store, doc: int) -> None:
+    """Rejected, then the text gets a new first sentence (19 characters): the date,
+    now 19 further on, is still rejected; the others stay where they were."""
+    made = suggest_document(store, doc)
+    date = next(s for s in made if s.text == "3 March 2025")
+    assert (date.start, date.end) == (17, 29)
+    reject(store, date.id, "alice")
+    store.replace_text(doc, "UPDATE: new facts. " + TEXT, by="alice")
+    assert suggest_document(store, doc) == []  # nothing new: the rest is there already
+    spans = {(s.start, s.end, s.text) for s in store.spans(doc, annotator=SUGGEST)}
+    assert (36, 48, "3 March 2025") not in spans

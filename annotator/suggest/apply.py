@@ -33,6 +33,7 @@ from typing import Any
 
 from dateutil import parser as du_parser
 
+from ..anchoring import EXACT, reanchor
 from ..attributes import check_attributes
 from ..errors import InvalidSpanError, NotFoundError
 from ..model import SUGGEST, Span
@@ -115,6 +116,31 @@ def rejected_keys(store: Any, document_id: int) -> set[Key]:
     return {k for event_id, keys in deleted.items() if in_effect[event_id] for k in keys}
 
 
+def where_now(store: Any, doc: Any, keys: Iterable[Key]) -> set[tuple[int, int, str]]:
+    """(start, end, label) of rejected suggestions in the document's current text.
+
+    A rejection made before the text was replaced (``annotator update``) holds
+    offsets of an earlier text: it is carried to the current one as the spans
+    were, from the latest earlier text that has its quote there; one that does
+    not land exactly is no longer in the text.
+    """
+    now, stale = set(), []
+    for start, end, label, quote in keys:
+        if doc.text[start:end] == quote:
+            now.add((start, end, label))
+        else:
+            stale.append((start, end, label, quote))
+    if stale:
+        texts = [store.revision_text(r.id) for r in reversed(store.revisions(doc.id))]
+        for start, end, label, quote in stale:
+            old = next((t for t in texts if t[start:end] == quote), None)
+            if old is not None:
+                (placed,) = reanchor(old, doc.text, [(start, end)])
+                if placed.kind == EXACT:
+                    now.add((placed.start, placed.end, label))
+    return now
+
+
 def suggest_document(
     store: Any,
     document_id: int,
@@ -130,7 +156,7 @@ def suggest_document(
         suggestions = run_all(doc.text, reference_date=ref, errors=errors)
     labels = store.schema.label_set
     present = {_key(s)[:3] for s in store.spans(document_id)}
-    rejected = {k[:3] for k in rejected_keys(store, document_id)}
+    rejected = where_now(store, doc, rejected_keys(store, document_id))
     rows = []
     for s in suggestions:
         if s.label not in labels or s.key in present or s.key in rejected:
