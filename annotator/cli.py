@@ -248,9 +248,14 @@ def search_command(query: str, label: str | None, annotator: str | None, limit: 
 
     with store_at(db_path) as store:
         hits = store.search(query, label=label, annotator=annotator, limit=limit)
-    if as_json:
-        click.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
-        return
+        if as_json:  # a text hit of the index gets its first match's code point offsets
+            found = [asdict(h) for h in hits]
+            for hit in found:
+                if hit["kind"] == "text" and hit["start"] is None:
+                    hit["start"], hit["end"] = store.locate(hit["document_id"], query) or (
+                        None, None)  # fmt: skip
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
     if not hits:
         click.echo("No match.")
         return

@@ -226,6 +226,8 @@ def test_search_command(tmp_path: Path) -> None:
     )
     as_json = json.loads(runner.invoke(cli, ["search", "cafe", "--json", "--db", str(db)]).output)
     assert [(h["kind"], h["document_id"]) for h in as_json] == [("text", 1)]
+    # With the offsets of its first match, as a span hit has them: "Cafe" + U+0301.
+    assert (as_json[0]["start"], as_json[0]["end"]) == (39, 44) and TEXT[39:44] == "Cafe\u0301"
     bad = runner.invoke(cli, ["search", '"open', "--db", str(db)])
     assert bad.exit_code == 1
     assert bad.stderr.startswith("Error: cannot search for '\"open'")
