@@ -56,6 +56,9 @@ def test_cjk_and_emoji(store: Store) -> None:
         ("CJK", 1, 3)
     ]
     assert store.locate(3, "明说") == (1, 3)
+    # The operators of the syntax cannot join literal lookups: said, not ignored.
+    with pytest.raises(SearchQueryError, match="AND, OR and NOT do not work in it"):
+        store.search("明说 OR 东京")
     # Ideographs beyond the first 65,536 characters too: 𠮷 is U+20BB7.
     store.add_document("The chain 𠮷野家 opened.", title="Astral")
     assert [(h.title, h.start, h.end) for h in store.search("𠮷") if h.kind == "text"] == [

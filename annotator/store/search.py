@@ -163,6 +163,12 @@ class SearchMixin(StoreBase):
         if not query:
             return []
         if _literal(query):
+            if _CJK.search(query) and re.search(r"(?<!\S)(?:AND|OR|NOT)(?!\S)", query):
+                raise SearchQueryError(
+                    f"cannot search for {one_line(query, 80)!r}: a query with CJK letters is"
+                    " looked up as written, so AND, OR and NOT do not work in it; search each"
+                    " word on its own"
+                )
             return self._literal_search(query, label, annotator, limit)
         hits: list[SearchHit] = []
         asked, query = query, query.translate(FOLD)
