@@ -28,9 +28,10 @@ def through_revision(
     of that document's earlier texts, with how many of its spans were placed there
     now and how many wait as orphans now; else None (a conflict).
 
-    A span carried over by an earlier merge is not carried again: it stands where
-    it is here, and its label, note and attributes follow the file as any span's
-    do (``merge_follow``)."""
+    A span carried over by an earlier merge stands where it is here, unless the
+    file changed it more recently than this file did: then its offsets there are
+    carried again, and, with its label, note and attributes, follow the file as
+    any span's do (``merge_follow``)."""
     digest = sha256(record.text)
     earlier = next((r for r in target.revisions(doc_id) if r.text_sha256 == digest), None)
     if earlier is None:
@@ -39,11 +40,21 @@ def through_revision(
     here = {s.id: s for s in target.spans(doc_id)}
     waiting = {o.span.id for o in target.orphans(doc_id)}
     new = [s for s in record.spans if s["id"] not in here and s["id"] not in waiting]
+    # Changed there since it was changed here: where its new offsets land now.
+    later = [s for s in record.spans
+             if s["id"] in here and (s.get("updated_at") or "") > here[s["id"]].updated_at]
+    moved_there = {
+        s["id"]: (where.start, where.end)
+        for s, where in zip(later, reanchor(record.text, current,
+                                            [(s["start"], s["end"]) for s in later]), strict=True)
+        if where.kind == "exact"
+    }  # fmt: skip
     placements = reanchor(record.text, current, [(s["start"], s["end"]) for s in new])
-    placed: list[dict[str, Any]] = [
-        {**s, "start": here[s["id"]].start, "end": here[s["id"]].end, "text": here[s["id"]].text}
-        for s in record.spans if s["id"] in here
-    ]
+    placed: list[dict[str, Any]] = []
+    for s in record.spans:
+        if s["id"] in here:
+            start, end = moved_there.get(s["id"], (here[s["id"]].start, here[s["id"]].end))
+            placed.append({**s, "start": start, "end": end, "text": current[start:end]})
     orphans = list(record.orphans)
     last = len(record.revisions)  # its text comes after the file's own earlier texts
     placed_now = 0

@@ -222,6 +222,29 @@ def test_a_span_carried_to_a_new_text_before_follows_its_file_there(tmp_path: Pa
         assert store.orphans(1) == []
 
 
+def test_new_offsets_of_a_carried_span_follow_its_file_to_the_new_text(tmp_path: Path) -> None:
+    """bob's ACTOR "Olena Koval" [6, 17) is merged; the team file's text gets
+    "Update: " before it (8 characters: the ACTOR is at [14, 25) there); bob then
+    shortens his ACTOR to "Koval" [12, 17), in his file of the first text.  The
+    next merge carries the new offsets: [20, 25) (it kept the old ones, silently)."""
+    bob, team = tmp_path / "bob.db", tmp_path / "team.db"
+    with open_store(bob) as store:
+        actor = store.add_span(store.add_document(TEXT, uid="doc-1").id, 6, 17, "ACTOR",
+                               annotator="bob").id  # fmt: skip
+    merge([bob], team)
+    with open_store(team) as store:
+        store.replace_text(1, "Update: " + TEXT, by="lead")
+        assert (store.span(actor).start, store.span(actor).end) == (14, 25)
+    with open_store(bob) as store:
+        assert store.update_span(actor, start=12, by="bob").text == "Koval"
+    (part,) = merge([bob], team).sources
+    assert (part.spans_updated, part.spans_added) == (1, 0)
+    with open_store(team) as store:
+        span = store.span(actor)
+        assert (span.start, span.end, span.text) == (20, 25, "Koval")
+    assert merge([bob], team).sources[0].spans_updated == 0  # again: nothing twice
+
+
 def test_a_verdict_taken_before_a_merge_changed_its_span_is_of_an_earlier_version(
     merged: tuple[Path, Path, dict[str, str]], tmp_path: Path
 ) -> None:
