@@ -187,7 +187,11 @@ def test_a_file_with_an_earlier_text_has_its_spans_carried_to_the_current_one(
         (orphan,) = store.orphans(1, annotator="bob")
         assert (orphan.span.label, orphan.span.text) == ("DATE", "3 May")
         assert store.document(1).text == NEW and len(store.revisions(1)) == 1
+    with open_store(team) as store:
+        events = len(store.history(limit=1000))
     assert merge([alice, bob], team).spans_added == 0  # again: nothing twice
+    with open_store(team) as store:
+        assert len(store.history(limit=1000)) == events  # not even an empty event
 
 
 def test_the_command_says_where_the_spans_of_an_earlier_text_went(tmp_path: Path) -> None:

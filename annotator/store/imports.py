@@ -405,6 +405,8 @@ class ImportsMixin(SpansMixin):
             n = len(orphans)
             result.notes.append(f"{name}: {n} orphan{'s' if n != 1 else ''} of earlier texts kept,"
                                 " waiting in the Orphans panel")  # fmt: skip
+        if not (added or orphans or relations):  # all here already: nothing to record
+            return {}
         return {"revision_ids": added, "orphan_ids": [o["id"] for o in orphans],
                 "orphan_relation_ids": [r["id"] for r in relations]}  # fmt: skip
 
