@@ -139,8 +139,12 @@ def test_dates_are_normalized_as_in_the_gold(name: str, capsys: Any) -> None:
         # "3 and 17 May": two days, of which "3" alone is no date; "between" makes a range.
         ("Votes on 3 and 17 May 2023.", [("17 May 2023", "2023-05-17")]),
         ("Talks between 3 and 17 May 2023.", [("3 and 17 May 2023", "2023-05-03/2023-05-17")]),
+        # A day range across a new year: its start in the year before its end.
+        ("Closed December 30 - January 2, 2025 for the holidays.",
+         [("December 30 - January 2, 2025", "2024-12-30/2025-01-02")]),
     ],
-    ids=["month-range-across-years", "backwards", "31-february", "and", "between"],
+    ids=["month-range-across-years", "backwards", "31-february", "and", "between",
+         "day-range-across-years"],
 )  # fmt: skip
 def test_date_edge_cases_worked_out_by_hand(text: str, expected: list[tuple[str, str]]) -> None:
     found = dates.suggest(text)

@@ -141,6 +141,9 @@ def _normalize(kind: str, g: dict[str, str | None], ref: dt.date | None) -> str 
     y2 = g.get("y2")
     end = _day(g["d2"] or "", g["m2"] or "", y2, ref)
     start = _day(g["d1"] or "", g.get("m1") or g["m2"] or "", g.get("y1") or y2, ref)
+    if start and end and start > end and not g.get("y1") and end[:2] != "--":
+        # "30 December to 2 January 2025": the start is in the year before the end.
+        start = _day(g["d1"] or "", g.get("m1") or g["m2"] or "", str(int(end[:4]) - 1), ref)
     if not (start and end) or start > end:
         return None
     return f"{start}/{end}"
