@@ -259,7 +259,8 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
             schemas.append(store.schema)
             records.append(read_records(store))
             histories.append(ids_in_history(store))
-    created = not into.exists() or into.stat().st_size == 0
+    was_empty = into.exists() and into.stat().st_size == 0  # e.g. made by `touch`
+    created = was_empty or not into.exists()
     target_schema = schemas[0] if created else _schema_of(into)
     for path, recs in zip(sources, records, strict=True):
         _check_schema(path.name, recs, target_schema, into)
@@ -269,9 +270,11 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
             for path, recs, known in zip(sources, records, histories, strict=True):
                 report.sources.append(_merge_one(target, path, recs, known))
     except BaseException:
-        if created:  # a file that was not there before is not left behind half written
+        if created:  # a file that was not there (or empty) is not left behind half written
             for leftover in (into, *(into.with_name(into.name + e) for e in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
+            if was_empty:
+                into.write_bytes(b"")
         raise
     return report
 
