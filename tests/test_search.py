@@ -59,6 +59,10 @@ def test_cjk_and_emoji(store: Store) -> None:
     # The operators of the syntax cannot join literal lookups: said, not ignored.
     with pytest.raises(SearchQueryError, match="AND, OR and NOT do not work in it"):
         store.search("明说 OR 东京")
+    # A literal match takes whole characters: "❤" in "❤️" brings its U+FE0F along.
+    store.add_document("I \u2764\ufe0f Kyiv.", title="Heart")
+    (heart,) = [h for h in store.search("\u2764") if h.title == "Heart"]
+    assert (heart.start, heart.end, heart.context) == (2, 4, "I ⟦\u2764\ufe0f⟧ Kyiv.")
     # Ideographs beyond the first 65,536 characters too: 𠮷 is U+20BB7.
     store.add_document("The chain 𠮷野家 opened.", title="Astral")
     assert [(h.title, h.start, h.end) for h in store.search("𠮷") if h.kind == "text"] == [

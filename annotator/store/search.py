@@ -26,7 +26,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from ..display_text import one_line
+from ..display_text import one_line, whole_characters
 from ..errors import AnnotatorError
 from .base import StoreBase
 
@@ -266,11 +266,10 @@ class SearchMixin(StoreBase):
                 "SELECT id, title, text FROM documents WHERE instr(text, ?) ORDER BY id LIMIT ?",
                 [needle, limit],
             ):
-                at = text.index(needle)
-                context = (f"{text[max(0, at - 40) : at]}{MARK[0]}{needle}{MARK[1]}"
-                           f"{text[at + len(needle) : at + len(needle) + 40]}")  # fmt: skip
-                hits.append(SearchHit(doc_id, title, "text", context, start=at,
-                                      end=at + len(needle)))  # fmt: skip
+                at, end = _whole_match(text, text.index(needle), needle)
+                before, after = whole_characters(text, max(0, at - 40), min(len(text), end + 40))
+                context = f"{text[before:at]}{MARK[0]}{text[at:end]}{MARK[1]}{text[end:after]}"
+                hits.append(SearchHit(doc_id, title, "text", context, start=at, end=end))
         where, params = "(instr(s.text, ?) OR instr(coalesce(s.note, ''), ?))", [needle, needle]
         if label is not None:
             where, params = where + " AND s.label = ?", params + [label]
@@ -289,8 +288,9 @@ class SearchMixin(StoreBase):
     def locate(self, document_id: int, query: str) -> tuple[int, int] | None:
         """Code point offsets of the first match of ``query`` in the document's text."""
         if _literal(query):
-            at = self._text(document_id).find(query.strip())
-            return None if at < 0 else (at, at + len(query.strip()))
+            text = self._text(document_id)
+            at = text.find(query.strip())
+            return None if at < 0 else _whole_match(text, at, query.strip())
         try:
             row = self.conn.execute(
                 "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts"
@@ -309,6 +309,12 @@ _CJK = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     "\U00020000-\U0003ffff]"  # and the ideographs beyond the first 65,536 characters
 )
+
+
+def _whole_match(text: str, at: int, needle: str) -> tuple[int, int]:
+    """A literal match at ``at``, widened to whole characters: "❤" found in "❤️"
+    takes its variation selector along, "🇦" the flag it is half of."""
+    return whole_characters(text, at, at + len(needle))
 
 
 def _literal(query: str) -> bool:
