@@ -112,19 +112,37 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
     if db_path is None:
         path.parent.mkdir(parents=True, exist_ok=True)
     made = empty or not path.exists()
-    with open_store(path, **kwargs) as store:
+    try:
+        store = open_store(path, **kwargs)
+    except BaseException:  # the disk full while the layout was written, say
+        if made:
+            _unmake(path, empty)
+        raise
+    with store:
         try:
             yield store
         except BaseException:
-            if not made or store.document_count():
+            if not made:
+                raise
+            try:
+                holds = store.document_count()
+            except sqlite3.Error:
+                holds = 0
+            if holds:
                 raise
             store.close()  # a command that failed leaves no new, empty database behind
-            for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm"))):
-                if leftover == path and empty:
-                    leftover.write_bytes(b"")  # the empty file it was
-                else:
-                    leftover.unlink(missing_ok=True)
+            _unmake(path, empty)
             raise
+
+
+def _unmake(path: Path, empty: bool) -> None:
+    """Take away a database a failed command made: the file (the empty one it was, if
+    it was one) and SQLite's files beside it."""
+    for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm", "-journal"))):
+        if leftover == path and empty:
+            leftover.write_bytes(b"")
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def analyst_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

@@ -336,3 +336,23 @@ def test_a_blank_annotator_option_is_a_usage_error(
         "Error: Invalid value for '--annotator': give an analyst's name, or leave the option out"
     )
     assert not db.exists()
+
+
+@pytest.mark.parametrize("limit", [1024, 4096])
+def test_a_first_import_the_disk_cannot_take_leaves_no_database(tmp_path: Path, limit: int) -> None:
+    """The file size limit (as `ulimit -f` sets it) stops SQLite while it writes the new
+    database's layout: one line, and no empty or half-made file that later commands
+    would refuse ("an empty file, not a database")."""
+    import resource
+
+    article, folder = tmp_path / "a.txt", tmp_path / "new"
+    article.write_text("Kyiv bridge reopens on Monday.\n", encoding="utf-8")
+    folder.mkdir()
+    child = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "import", str(article), "--db", str(folder / "q.db")],
+        capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )  # fmt: skip
+    assert child.returncode == 1, child.stdout + child.stderr
+    assert child.stderr.startswith("Error: ") and child.stderr.count("\n") == 1
+    assert sorted(p.name for p in folder.iterdir()) == []
