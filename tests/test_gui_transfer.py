@@ -106,6 +106,39 @@ def test_cancelled_import_leaves_the_database_as_before(window, folder, dialogs,
     assert window.statusBar().currentMessage() == "Cancelled: nothing was imported"
 
 
+def test_a_cancel_while_saving_rolls_the_import_back(window, folder, dialogs, qtbot, db_path,
+                                                      monkeypatch):  # fmt: skip
+    """Cancel pressed once "Saving to the database" has begun: the one transaction
+    that writes the staged records is rolled back (it went on and committed)."""
+    from annotator.store import Store
+
+    before = rows(db_path)
+    reached = threading.Event()
+    real = Store.import_records
+
+    def saving_then_wait(self, records, **options):
+        progress = options.get("progress")
+        if progress is not None:  # the write into the real database, not the staging
+
+            def first_stored(n):
+                if n == 1:
+                    reached.set()
+                    window.transfer.job.cancelled.wait(10)
+                progress(n)
+
+            options["progress"] = first_stored
+        return real(self, records, **options)
+
+    monkeypatch.setattr(Store, "import_records", saving_then_wait)
+    dialogs.paths.append(folder)
+    window.action_map["import_folder"].trigger()
+    qtbot.waitUntil(reached.is_set)
+    window.transfer.progress.findChild(QPushButton).click()
+    wait_done(qtbot, window)
+    assert rows(db_path) == before
+    assert window.statusBar().currentMessage() == "Cancelled: nothing was imported"
+
+
 def test_an_import_error_reaches_the_error_dialog(window, tmp_path, dialogs, qtbot, db_path):
     folder = tmp_path / "mixed"
     folder.mkdir()

@@ -174,7 +174,11 @@ def import_staged(
                 _refuse_a_guess(files[0], notes)
             step(len(files), "saving")
             records = list(staged_records(staging))
-        result = target.import_records(records, added_by=added_by)
+        def still_wanted(_n: int) -> None:  # a cancel while saving rolls it all back
+            if cancelled.is_set():
+                raise Cancelled
+
+        result = target.import_records(records, added_by=added_by, progress=still_wanted)
     # What staging skipped (duplicates within the import) comes first, then the
     # documents that were in the database already.
     result.skipped[:0] = skipped
