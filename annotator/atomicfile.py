@@ -4,7 +4,10 @@ file or folder beside the target, then a rename."""
 from __future__ import annotations
 
 import errno
+import fnmatch
+import glob
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,26 +36,45 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_leftovers(target: Path) -> list[Path]:
+# ``.<target name>.<pid>.<mkstemp's letters>[.old].tmp``, and SQLite's files beside one.
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^/]*\.tmp(?:-journal|-wal|-shm)?$")
+TMP_ENDS = ("", "-journal", "-wal", "-shm")
+
+
+def remove_leftovers(target: Path, like: str | None = None) -> list[Path]:
     """Remove the temporary files (or folders) of writes to ``target`` whose
     process died before finishing (killed, or the machine stopped); returns them.
+    ``like``: a pattern of target names instead (backups named by the time they
+    were made never have the same name twice).
 
     Their names carry the writer's process id; a file of a live process (a
     write going on right now) is left alone.
     """
     removed = []
+    names = like or glob.escape(target.name)
     # A temporary database written there also has SQLite's journal beside it.
-    for path in target.parent.glob(f".{target.name}.*.tmp*"):
-        if not path.name.endswith((".tmp", ".tmp-journal", ".tmp-wal", ".tmp-shm")):
+    for path in target.parent.glob(f".{names}.*.tmp*"):
+        found = _LEFTOVER.match(path.name)
+        if found is None or not fnmatch.fnmatchcase(found["name"], like or target.name):
             continue
-        pid = path.name[len(target.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if not _alive(int(found["pid"])):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+def process_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in ``parent`` named ``prefix`` + this process's id, for work
+    thrown away afterwards (the caller removes it); the folders of that prefix
+    whose process died (killed during an import, say) are removed first."""
+    for old in parent.glob(f"{glob.escape(prefix)}*"):
+        pid = old.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", dir=parent))
 
 
 @contextmanager
@@ -118,8 +140,8 @@ def temporary_path(target: Path, *, sync: bool = True) -> Iterator[Path]:
             os.chmod(tmp, default_mode())
             os.replace(tmp, target)
         finally:
-            if tmp.exists():
-                tmp.unlink()
+            for end in TMP_ENDS:  # and a journal SQLite left beside a database written there
+                Path(f"{tmp}{end}").unlink(missing_ok=True)
 
 
 @contextmanager

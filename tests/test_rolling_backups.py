@@ -170,3 +170,43 @@ def test_the_window_starts_it_after_its_first_paint(
     assert notes_in(thread.made) == []
     with open_store(thread.made) as copy:
         assert copy.document(doc_id).text == TEXT
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # its process id now belongs to no process
+    return finished.pid
+
+
+def test_a_killed_backups_leftovers_go_with_the_next_backup(db_path: Path, store: Store) -> None:
+    """Backups are named by the time they are made, so a killed one's temporary file
+    never has the next one's name: the next backup of that database removes it
+    (and its journal), but not a live writer's, nor another database's."""
+    import os
+
+    store.add_document("Kyiv bridge reopens.")
+    folder = db_path.parent / "backups"
+    folder.mkdir()
+    stem, dead = db_path.stem, _dead_pid()
+    killed = folder / f".{stem}.backup-20260101-000000-000001Z.db.{dead}.ab12cd34.tmp"
+    journal = Path(f"{killed}-journal")
+    live = folder / f".{stem}.backup-20260101-000000-000002Z.db.{os.getpid()}.ef56gh78.tmp"
+    other = folder / f".other.backup-20260101-000000-000003Z.db.{dead}.ij90kl12.tmp"
+    for leftover in (killed, journal, live, other):
+        leftover.write_bytes(b"half a copy")
+    start_rolling_backup(db_path).join()
+    assert not killed.exists() and not journal.exists()
+    assert live.exists() and other.exists()
+    assert len(backups_of(db_path)) == 1
+
+
+def test_a_failed_write_leaves_no_journal_beside_it(tmp_path: Path) -> None:
+    from annotator.atomicfile import temporary_path
+
+    with pytest.raises(OSError), temporary_path(tmp_path / "copy.db") as tmp:
+        Path(f"{tmp}-journal").write_bytes(b"SQLite's journal")
+        raise OSError(27, "File too large")
+    assert list(tmp_path.iterdir()) == []

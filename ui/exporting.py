@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from annotator.atomicfile import process_folder
 from annotator.formats import registry
 from annotator.formats.base import left_out_of
 from annotator.store import open_store
@@ -53,7 +53,7 @@ def export_to(
 
     registry.refuse_unsafe_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".annotator-export-", dir=target.parent))
+    work = process_folder(target.parent, ".annotator-export-")  # a killed one's goes then
     try:
         staged = work / target.name
         with open_store(db_path) as store:

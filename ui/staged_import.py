@@ -21,17 +21,21 @@ Qt-free, so it runs in a worker thread and in plain tests alike.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from annotator.atomicfile import process_folder
 from annotator.errors import ImportRefusedError, UnknownLabelsError
 from annotator.formats.base import iter_documents
 from annotator.importing import SUFFIXES
 from annotator.model import DocumentRecord, ImportResult
 from annotator.store import Store, open_store
+
+STAGING_PREFIX = "annotator-staging-"  # + the process id, in the system's temporary folder
 
 
 class Cancelled(Exception):
@@ -143,15 +147,27 @@ def import_staged(
     ``ask_unit``, a single file whose offsets' unit the reader had to guess is
     refused, its note as the message (``guessed_unit``), before anything is
     written: the window asks which unit, as it has no ``--offsets`` to give
-    after the import."""
-    skipped: list[str] = []
-    notes: list[str] = []
-    unknown: list[UnknownLabelsError] = []
+    after the import.  The staging database lives in a folder of this process
+    (``process_folder``): one an import killed half way left is removed by the next."""
     options: dict[str, Any] = {"label_map": label_map} if label_map else {}
     if offsets is not None:
         options["offsets"] = offsets
-    with open_store(db_path) as target, tempfile.TemporaryDirectory(prefix="annotator-") as tmp:
-        with open_store(Path(tmp) / "staging.db", schema=target.schema.raw) as staging:
+    tmp = process_folder(Path(tempfile.gettempdir()), STAGING_PREFIX)
+    try:
+        return _import_staged(db_path, files, tmp, added_by=added_by, cancelled=cancelled,
+                              step=step, options=options, ask_unit=ask_unit and offsets is None)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _import_staged(db_path: Path, files: list[Path], tmp: Path, *, added_by: str,
+                   cancelled: threading.Event, step: Callable[[int, str], None],
+                   options: dict[str, Any], ask_unit: bool) -> ImportResult:  # fmt: skip
+    skipped: list[str] = []
+    notes: list[str] = []
+    unknown: list[UnknownLabelsError] = []
+    with open_store(db_path) as target:
+        with open_store(tmp / "staging.db", schema=target.schema.raw) as staging:
             for n, path in enumerate(files):
                 if cancelled.is_set():
                     raise Cancelled
@@ -170,7 +186,7 @@ def import_staged(
                 raise Cancelled
             if unknown:
                 raise merged(unknown)
-            if ask_unit and offsets is None and len(files) == 1:
+            if ask_unit and len(files) == 1:
                 _refuse_a_guess(files[0], notes)
             step(len(files), "saving")
             records = list(staged_records(staging))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomicfile import temporary_path
+from ..atomicfile import remove_leftovers, temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
 from ..model import ORIGINS, RESERVED_META
@@ -24,6 +26,10 @@ class Breach:
     kind: str  # integrity, foreign_key, offsets, quote, orphan, label, relation
     message: str
     ids: tuple[str, ...] = ()
+
+
+# A backup named by the time it was made (the window's rolling ones, `annotator backup`).
+_TIMED_BACKUP = re.compile(r"^(.+)\.backup-\d{8}-\d{6}(?:-\d+)?Z?\.db$")
 
 
 def database_in_use(path: Path) -> bool:
@@ -52,6 +58,9 @@ class MaintenanceMixin(StoreBase):
                 f"{target.name}-wal or -shm lies beside {target} (left by a database that was"
                 " open there): choose another --out, or move those files away"
             )
+        timed = _TIMED_BACKUP.match(target.name)
+        if timed:  # a killed backup's file never has the next one's name
+            remove_leftovers(target, like=f"{glob.escape(timed[1])}.backup-*.db")
         try:
             with temporary_path(target) as tmp:
                 dest = sqlite3.connect(tmp)
