@@ -32,14 +32,15 @@ from urllib.parse import urlsplit
 from .errors import InvalidSpanError
 from .model import Label
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only, and nothing after the last (``$`` would let a final "\n" by).
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 DATE_HELP = "an ISO-8601 date YYYY, YYYY-MM or YYYY-MM-DD, or two of those joined by '/'"
 URL_HELP = "an http:// or https:// URL with a host"
 
 
 def _date_bounds(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
     """(first day, last day) of an ISO date of year, month or day precision; None if bad."""
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if m is None:
         return None
     year = int(m.group(1))

@@ -51,6 +51,15 @@ def test_good_values_are_stored(db):
     assert store.span(cite.id).attributes["kind"] == "outlet"
 
 
+@pytest.mark.parametrize("value", ["٢٠٢٦-٠٣-١٤", "２０２６-０３", "2026-03-14\n", "2026\n"])
+def test_a_date_is_written_in_ascii_digits_and_nothing_after(db, value):
+    """Arabic-Indic and full-width digits are digits to Python's \\d, and $ lets a
+    final line break by: no tool reading ISO-8601 takes either."""
+    store, doc = db
+    with pytest.raises(InvalidSpanError, match="use an ISO-8601 date"):
+        store.add_span(doc, 0, 9, "DATE", annotator="ann", attributes={"normalized": value})
+
+
 @pytest.mark.parametrize(
     ("label", "attributes", "message"),
     [
