@@ -149,6 +149,20 @@ def test_note_edited_in_the_table(alice, store, doc_id, qtbot):
     assert store.spans(doc_id, annotator="alice")[0].note == "source: press office"
 
 
+def test_the_table_filter_matches_a_span_across_a_line_break_as_its_cell_shows_it(
+    store, make_window
+):
+    text = "Officials met\nthe press on Monday.\n"
+    assert text[10:17] == "met\nthe"
+    doc = store.add_document(text).id
+    store.add_span(doc, 10, 17, "CLAIM", annotator="alice")
+    window = make_window(store, analyst="alice", document_id=doc)
+    model = window.span_model
+    assert model.data(model.index(0, 1)) == "met the"
+    window.span_panel.text_box.setText("met  the")  # two spaces typed: one, as shown
+    assert model.rowCount() == 1
+
+
 def test_span_table_filters_by_label_and_text(store, doc_id, make_window, qtmodeltester):
     store.add_span(doc_id, 52, 56, "ACTOR", annotator="alice")  # the second Kyiv
     window = make_window(store, analyst="alice", document_id=doc_id)

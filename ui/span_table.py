@@ -59,6 +59,12 @@ def _primary(span: Span, column: int) -> Any:
     return ""
 
 
+def _as_shown(text: str) -> str:
+    """``text`` as the filter compares it: folded as search folds, each run of white
+    space one space, as the table's cells show it ("met\\nthe" is "met the")."""
+    return " ".join(fold(text).split())
+
+
 class SpanTableModel(ColumnsModel):
     """Rows of spans; ``edit_note(span, text)`` stores a note and returns the new span.
 
@@ -161,14 +167,14 @@ class SpanTableModel(ColumnsModel):
     def set_filter(self, label: str | None, text: str) -> None:
         """Show only spans of ``label`` (None: all) whose text or note contains ``text``,
         case and accents aside as in search ("angstrom" finds Ångström)."""
-        self._label, self._text = label, fold(text.strip())
+        self._label, self._text = label, _as_shown(text)
         self.reset(list(self._all.values()))
 
     def passes(self, span: Span) -> bool:
         if self._label is not None and span.label != self._label:
             return False
         if self._text:
-            return self._text in fold(span.text) or self._text in fold(span.note or "")
+            return self._text in _as_shown(span.text) or self._text in _as_shown(span.note or "")
         return True
 
     @property
