@@ -54,11 +54,13 @@ OFFSETS = click.Choice(["utf16", "codepoint"])
 @click.option("--annotator", default=None, callback=analyst_name,
               help="Analyst for spans whose file names none (default: 'imported').")  # fmt: skip
 @click.option(
-    "--max-size", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+    "--max-size", type=click.FloatRange(min=0, min_open=True, max=1 << 20), default=50.0,
+    show_default=True, callback=lambda _ctx, _param, value: _a_number(value),
     help="Refuse article files larger than this many MB.",
 )  # fmt: skip
 @click.option(
-    "--max-annotation-size", type=click.FloatRange(min=0, min_open=True), default=1024.0,
+    "--max-annotation-size", type=click.FloatRange(min=0, min_open=True, max=1 << 20),
+    default=1024.0, callback=lambda _ctx, _param, value: _a_number(value),
     show_default=True, help="Refuse annotation files larger than this many MB.",
 )  # fmt: skip
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -190,6 +192,13 @@ def export_command(
 # Formats whose offsets are not a choice (--offsets would be ignored without a word).
 _NO_OFFSET_CHOICE = {"jsonl": "counts code points, always", "conll": "writes tokens, not offsets",
                      "spacy": "keeps spaCy's own character offsets"}  # fmt: skip
+
+
+def _a_number(value: float) -> float:
+    """A size limit in MB that is a number (NaN passes a range: it compares false)."""
+    if value != value:
+        raise click.BadParameter("give a number of megabytes, such as 50")
+    return value
 
 
 def _occupied(path: Path) -> bool:

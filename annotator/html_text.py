@@ -43,11 +43,16 @@ _WS_RUN = re.compile("[ \t\n\r\f]+")
 _DROP_TAGS = frozenset(
     "script style noscript template iframe frame frameset object applet svg"
     " math canvas form button select option textarea input nav aside menu dialog"
-    " head".split()
+    " head title rp".split()
 )
 # Their text is fallback for browsers without video or audio: never shown.  An
 # unclosed one would hold the rest of the page, so one holding paragraphs stays.
 _MEDIA_TAGS = frozenset(("video", "audio"))
+# An inline style that hides the element, as a browser would not show it.
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)",
+    re.I,
+)
 _DROP_ROLES = frozenset("navigation banner contentinfo complementary search".split())
 # The brief's block list, plus a few elements browsers also render as blocks.
 _BLOCK_TAGS = frozenset(
@@ -105,6 +110,8 @@ def _is_dropped(el: etree._Element) -> bool:
     if tag in _MEDIA_TAGS:
         return not any(_tag(inner) in _BLOCK_TAGS for inner in el.iterdescendants())
     if (el.get("aria-hidden") or "").strip(_WS).lower() == "true":
+        return True
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     return any(role in _DROP_ROLES for role in (el.get("role") or "").lower().split())
 
@@ -177,18 +184,29 @@ def _longest_article(scope: etree._Element, lengths: _TextLengths) -> etree._Ele
     return max(articles, key=lengths.paragraphs.__getitem__) if articles else None
 
 
+_CLIMB = 0.5  # share of the chosen element's paragraph text its parent's own paragraphs hold
+
+
 def _densest(body: etree._Element, lengths: _TextLengths) -> etree._Element | None:
     """Readability-style: the element whose own <p> children hold the most text."""
     best, best_score = None, 0
     for el in body.iter():
-        score = 0
-        for p in el.iterchildren("p"):
-            # Only the non-link text counts: menus and "read more" lists made of
-            # links score (almost) nothing.
-            score += max(lengths.text[p] - lengths.links[p], 0)
+        score = _own_paragraphs(el, lengths)
         if score > best_score:
             best, best_score = el, score
+    # A long quote in a <blockquote> (or a <figure>, a <div>) inside the story
+    # wins alone: the element around it is taken while its own paragraphs hold
+    # at least half as much text, as the story's around a quote do.
+    while best is not None and best is not body and (parent := best.getparent()) is not None \
+            and _own_paragraphs(parent, lengths) >= _CLIMB * best_score:  # fmt: skip
+        best, best_score = parent, _own_paragraphs(parent, lengths)
     return best
+
+
+def _own_paragraphs(el: etree._Element, lengths: _TextLengths) -> int:
+    """The non-link text of ``el``'s own <p> children: menus and "read more" lists
+    made of links score (almost) nothing."""
+    return sum(max(lengths.text[p] - lengths.links[p], 0) for p in el.iterchildren("p"))
 
 
 def _choose_container(root: etree._Element) -> etree._Element:
@@ -336,4 +354,5 @@ def extract_article(html: str) -> tuple[str | None, str]:
     if not text and body is not None and container is not body:
         # The chosen container turned out empty: the body is a better guess.
         text = _render(body)
-    return title, text
+    # A CR written as &#13; (in <pre>, say) is a line end like any other: LF.
+    return title, text.replace("\r\n", "\n").replace("\r", "\n")

@@ -97,7 +97,9 @@ def _read_bytes(path: Path, size: int, max_bytes: int) -> bytes:
         )
     try:
         with path.open("rb") as f:
-            data = f.read(max_bytes + 1)  # +1: notice a file that grew since stat
+            # +1: notice a file that grew since stat (its size, not the limit, is
+            # read: a raised limit must not reserve memory for it).
+            data = f.read(min(max_bytes, size + (1 << 20)) + 1)
     except OSError as exc:
         raise _refuse(f"{name} cannot be read ({exc.strerror}): check the file") from None
     if len(data) > max_bytes:
@@ -119,6 +121,18 @@ def _binary(name: str) -> ImportRefusedError:
         f"{name} looks like a binary file (it contains NUL bytes): "
         "import a text file (.txt, .md, .html) instead"
     )
+
+
+# Labels that browsers (the WHATWG Encoding standard) read as windows-1252: a page
+# declaring them is written for that code page, whose “ ” € a Latin-1 decoder
+# would turn into control characters.
+_AS_BROWSERS_READ = {
+    label: "windows-1252" for label in (
+        "iso-8859-1", "iso8859-1", "iso_8859-1", "iso-ir-100", "latin1", "latin-1", "l1",
+        "cp819", "ibm819", "csisolatin1", "us-ascii", "ascii", "ansi_x3.4-1968",
+        "iso-8859-1:1987", "x-cp1252", "cp1252",
+    )
+}  # fmt: skip
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -176,7 +190,7 @@ def _decode(name: str, data: bytes, fmt: str) -> tuple[str, dict[str, str]]:
         "save it as UTF-8 and import again"
     )
     try:
-        codec = codecs.lookup(declared).name
+        codec = codecs.lookup(_AS_BROWSERS_READ.get(declared.lower(), declared)).name
     except LookupError:
         raise unknown from None
     # A UTF-8/16/32 label on a file that failed as UTF-8 and has no UTF-16 BOM

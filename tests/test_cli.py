@@ -166,6 +166,20 @@ def test_import_size_limit(db: Path, tmp_path: Path) -> None:
                          " 0.00001 MB: split it into smaller files and import again")  # fmt: skip
 
 
+def test_a_raised_size_limit_reserves_nothing_and_a_limit_is_a_number(
+    db: Path, tmp_path: Path
+) -> None:
+    """A limit of 50,000 MB read the file into a buffer of that size (a MemoryError
+    with a traceback); NaN passed the range check."""
+    path = tmp_path / "small.txt"
+    path.write_text("Twenty bytes of text", encoding="ascii")
+    assert run("import", str(path), "--max-size", "50000", "--db", str(db)).exit_code == 0
+    for value in ("nan", "1e300"):
+        refused = run("import", str(path), "--max-size", value, "--db", str(db))
+        assert refused.exit_code == 2
+        assert refused.stderr.splitlines()[-1].startswith("Error: Invalid value for '--max-size'")
+
+
 def test_import_into_a_file_that_is_not_a_database(tmp_path: Path, article: Path) -> None:
     not_db = tmp_path / "notes.txt"
     not_db.write_text("just notes\n", encoding="utf-8")

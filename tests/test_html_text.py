@@ -297,3 +297,34 @@ _ASCII_WS = " \t\n\r\f"
 )
 def test_paragraph_text_round_trips(text: str) -> None:
     assert extract_article(f"<p>{text}</p>")[1] == text
+
+
+def test_inline_hidden_styles_a_title_in_the_body_and_ruby_parentheses_are_not_text() -> None:
+    page = ('<html><body><title>Body Title</title><article><h1>Heading</h1>'
+            '<p>Visible one.</p><p style="display:none">HIDDEN</p>'
+            '<p style="color: red; visibility : hidden !important">ALSO HIDDEN</p>'
+            '<p style="display: block">Visible two <ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>'
+            '</ruby>.</p></article></body></html>')  # fmt: skip
+    assert extract_article(page) == (
+        "Body Title", "Heading\n\nVisible one.\n\nVisible two 漢kan."
+    )
+
+
+def test_a_quote_longer_than_each_paragraph_does_not_take_the_story_away() -> None:
+    """Without <article> or <main>: the long <blockquote> holds the densest single
+    paragraph (85 characters against 29, 30 and 16), but the body's own
+    paragraphs hold more than half of that, so the story is the body's."""
+    page = ("<html><body><p>First paragraph of the story.</p><p>Second paragraph of the"
+            " story.</p><blockquote><p>A much longer quoted statement from a minister who"
+            " said many words about many things.</p></blockquote><p>Third paragraph.</p>"
+            "</body></html>")  # fmt: skip
+    assert extract_article(page)[1] == (
+        "First paragraph of the story.\n\nSecond paragraph of the story.\n\nA much longer"
+        " quoted statement from a minister who said many words about many things.\n\n"
+        "Third paragraph."
+    )
+
+
+def test_a_carriage_return_written_as_an_entity_is_a_line_feed() -> None:
+    assert extract_article("<article><p>Intro</p><pre>line1&#13;&#10;line2&#13;3</pre>"
+                           "</article>")[1] == "Intro\n\nline1\nline2\n3"  # fmt: skip

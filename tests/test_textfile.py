@@ -117,7 +117,16 @@ def test_html_http_equiv_charset(tmp_path: pathlib.Path) -> None:
     )
     art = read_article(write(tmp_path, "old.HTM", data))
     assert art.text == "naïve"
-    assert art.meta["encoding"] == "iso8859-1"
+    assert art.meta["encoding"] == "cp1252"  # as browsers read ISO-8859-1 (WHATWG)
+
+
+def test_a_latin_1_label_is_read_as_browsers_read_it(tmp_path: pathlib.Path) -> None:
+    """Pages labelled ISO-8859-1 or US-ASCII are written in windows-1252: its
+    0x93, 0x94 and 0x80 are “, ” and €, not C1 control characters."""
+    for label in ("iso-8859-1", "latin1", "us-ascii"):
+        data = (f'<html><head><meta charset="{label}"></head><body><p>'.encode()
+                + b"caf\xe9 \x93quoted\x94 \x80</p></body></html>")  # fmt: skip
+        assert read_article(write(tmp_path, f"{label}.html", data)).text == "café “quoted” €"
 
 
 def test_html_declared_charset_but_bytes_invalid(tmp_path: pathlib.Path) -> None:
