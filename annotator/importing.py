@@ -53,7 +53,8 @@ def import_path(
     if not path.exists():
         raise ImportRefusedError(f"{path.name} does not exist: check the path and import again")
     if path.is_dir() and format != "brat":
-        entries = sorted(path.iterdir())
+        # Hidden files are no articles: a Mac's "._name.txt" (binary), ".DS_Store".
+        entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
         files = [
             p for p in entries
             if p.suffix.lower() in SUFFIXES and not p.is_dir()

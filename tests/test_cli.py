@@ -308,6 +308,9 @@ def test_import_a_folder_names_each_file(db: Path, tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "a.txt").write_text("Alpha story\nbody one\n", encoding="utf-8")
     (folder / "b.md").write_text("# Beta story\nbody two\n", encoding="utf-8")
+    # Hidden files are no articles: a Mac's AppleDouble file is binary.
+    (folder / "._a.txt").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (folder / ".draft.txt").write_text("Not for import\n", encoding="utf-8")
     result = run("import", str(folder), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == [

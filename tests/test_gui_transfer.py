@@ -34,6 +34,7 @@ def folder(tmp_path):
     (folder / "a-kyiv.txt").write_text("Kyiv talks resumed on Monday.\n", encoding="utf-8")
     (folder / "b-odesa.md").write_text("# Odesa port\n\nThe port reopened on Friday.\n",
                                        encoding="utf-8")  # fmt: skip
+    (folder / "._b-odesa.md").write_bytes(b"\x00\x05\x16\x07Mac OS X")  # hidden: not read
     (folder / "c-lviv.html").write_text(
         "<html><head><title>Lviv museum</title></head><body><article><p>The museum in Lviv"
         " opened its doors again on Sunday, officials said.</p></article></body></html>",

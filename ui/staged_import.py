@@ -67,8 +67,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
             files.append(path)
             continue
         found = sorted(
-            p for p in path.iterdir()
-            if p.is_file() and p.suffix.lower() in SUFFIXES
+            p for p in path.iterdir()  # hidden files are no articles (a Mac's "._a.txt")
+            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
             # a brat .ann is read with the .txt beside it
             and not (p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists())
         )  # fmt: skip
