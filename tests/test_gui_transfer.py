@@ -188,6 +188,22 @@ def test_import_twice_reports_what_was_skipped(window, folder, dialogs, qtbot, d
     ]
 
 
+def test_a_twin_within_one_import_is_named_by_its_file(window, tmp_path, dialogs, qtbot):
+    """b.txt has a.txt's text: the report names a.txt, not the id a.txt had in the
+    staging database (it named "document 1", another article of the real one)."""
+    folder = tmp_path / "twins"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("Lviv museum reopens.\n", encoding="utf-8")
+    dialogs.paths.append([folder / "a.txt", folder / "b.txt"])
+    window.action_map["import_files"].trigger()
+    wait_done(qtbot, window)
+    assert dialogs.messages == [
+        "Imported 1 document and 0 spans.\n\nSkipped b.txt: this article is also in a.txt,"
+        " earlier in this import: nothing to do"
+    ]
+
+
 def test_export_shows_what_the_format_cannot_carry(window, store, tmp_path, dialogs, qtbot):
     doc = window.editor.document
     store.add_span(doc.id, 0, 7, "ACTOR", annotator="alice", note="the city")

@@ -124,6 +124,20 @@ def merged(errors: list[UnknownLabelsError]) -> UnknownLabelsError:
     )  # fmt: skip
 
 
+# A twin found in the staging database is another file of this import: the id is
+# the staging database's, no document of the real one.
+_STAGED_TWIN = re.compile(r"already in the database as document (\d+) \(.*?\)(?=:|,|$)")
+
+
+def _within_import(staging: Store, line: str) -> str:
+    found = _STAGED_TWIN.search(line)
+    if found is None:
+        return line
+    twin = staging.document(int(found[1]))
+    name = twin.source or twin.title or "another file"
+    return f"{line[: found.start()]}also in {name}, earlier in this import{line[found.end() :]}"
+
+
 def _refuse_a_guess(path: Path, notes: list[str]) -> None:
     for note in notes:
         if guessed_unit(note) is not None:
@@ -177,7 +191,7 @@ def _import_staged(db_path: Path, files: list[Path], tmp: Path, *, added_by: str
                 except UnknownLabelsError as exc:
                     unknown.append(exc)
                     continue
-                skipped += result.skipped
+                skipped += [_within_import(staging, line) for line in result.skipped]
                 # Of several files, each note names its own (as the command's output
                 # does by printing it under the file's documents).
                 notes += [n if len(files) == 1 or n.startswith(f"{path.name}:")
