@@ -147,6 +147,13 @@ def test_note_edited_in_the_table(alice, store, doc_id, qtbot):
     QTest.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next event loop turn
     qtbot.waitUntil(lambda: store.spans(doc_id, annotator="alice")[0].note is not None)
     assert store.spans(doc_id, annotator="alice")[0].note == "source: press office"
+    qtbot.waitUntil(lambda: table.findChild(QLineEdit) is None)  # the first editor gone
+    row = next(r for r in range(model.rowCount()) if model.span_at(r).annotator == "alice")
+    table.edit(model.index(row, 3))
+    editor = table.findChild(QLineEdit)
+    editor.setText("   ")  # spaces alone: no note
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: store.spans(doc_id, annotator="alice")[0].note is None)
 
 
 def test_the_table_filter_matches_a_span_across_a_line_break_as_its_cell_shows_it(

@@ -126,7 +126,12 @@ class Editor(DocumentState):
             self.edit_note(span, note)
 
     def edit_note(self, span: Span, note: str) -> Span | None:
-        """Store a note on an editable span (from the table or the N key)."""
+        """Store a note on an editable span (from the table or the N key); a note of
+        spaces alone is none."""
+        if not note.strip():
+            note = ""
+            if not span.note:
+                return span
         new = self.call(
             "Cannot save the note",
             lambda: self.store.update_span(span.id, note=note, by=self.analyst),
