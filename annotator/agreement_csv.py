@@ -11,6 +11,7 @@ from typing import Any
 from .atomicfile import atomic_open
 from .relation_review import RELATION_CATEGORIES
 from .review import CATEGORIES
+from .spreadsheet import inert
 
 CSV_HEADER = ("document_id", "layer_a", "layer_b", "section", "name", "metric", "value")
 
@@ -53,5 +54,5 @@ def write_csv(path: str | Path, rows: Iterable[Sequence[str]]) -> Path:
     """Write ``rows`` to ``path`` completely or not at all."""
     target = Path(path)
     with atomic_open(target, "w") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+        csv.writer(f, lineterminator="\n").writerows(map(inert, row) for row in rows)
     return target

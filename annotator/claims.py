@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from .errors import AnnotatorError
 from .model import Span
+from .spreadsheet import inert
 
 CLAIM = "CLAIM"
 PARTNERS = (("ACTOR", "Actors"), ("DATE", "Dates"), ("CITATION", "Citations"))
@@ -142,10 +143,10 @@ def write_csv(rows: Iterable[ClaimRow], out: IO[str]) -> int:
     writer.writerow(CSV_HEADER)
     n = 0
     for row in rows:
-        writer.writerow([
+        writer.writerow(map(inert, [
             row.document, row.text, row.start, row.end, "; ".join(row.actors),
             "; ".join(row.dates), "; ".join(row.citations), row.stance,
             "" if row.checkworthy is None else ("yes" if row.checkworthy else "no"),
-        ])  # fmt: skip
+        ]))  # fmt: skip
         n += 1
     return n

@@ -30,6 +30,7 @@ from annotator.atomicfile import atomic_open
 from annotator.display_text import counted
 from annotator.errors import NotFoundError, os_error_line
 from annotator.model import DONE, IN_PROGRESS, NOT_STARTED, Label
+from annotator.spreadsheet import inert
 from annotator.store import Store
 
 from .bar_chart import Bar, BarChart, Segment
@@ -230,7 +231,8 @@ class OverviewPanel(QWidget):
             return
         try:
             with atomic_open(Path(path), "w", newline="") as f:
-                csv.writer(f).writerows([CSV_HEADER, *csv_rows(self.data.numbers)])
+                csv.writer(f).writerows([CSV_HEADER, *(map(inert, row) for row in
+                                                      csv_rows(self.data.numbers))])  # fmt: skip
         except OSError as exc:
             self.dialogs.error("Cannot export", os_error_line(exc))
 
