@@ -149,6 +149,21 @@ def test_dark_theme_is_applied_and_remembered(store, docs, make_window):
     assert again.view.palette().color(QPalette.ColorRole.Base) == QColor("#1e1f22")
 
 
+def test_the_label_buttons_follow_a_theme_chosen_while_the_window_is_open(
+    store, docs, make_window, qtbot
+):
+    """Buttons with a style sheet of their own kept the light theme's near-black
+    text on the dark window (a contrast of about 1.2 to 1)."""
+    window = make_window(store, document_id=docs[0])
+    window.show()
+    button = window.palette_bar.button("ACTOR")
+    for theme in ("dark", "light", "dark"):
+        window.action_map[f"theme_{theme}"].trigger()
+        qtbot.waitUntil(lambda: button.palette().buttonText().color()
+                        == window.palette().buttonText().color())  # fmt: skip
+    assert button.palette().buttonText().color().lightness() > 180  # light text on dark
+
+
 def test_the_dark_theme_reaches_the_windows_of_the_window(store, docs, make_window, qtbot):
     """The review (its panes paint on the theme's paper), the overview and any
     later window take the theme, and the light one again after."""

@@ -143,6 +143,7 @@ class Appearance(QObject):
         for menu in w.findChildren(QMenu):  # popups are windows: no palette inheritance
             menu.setPalette(palette)
         w.view.set_paper(QColor(theme.paper), QColor(theme.ink), QColor(theme.highlight))
+        w.palette_bar.set_ink(palette.buttonText().color())
         colours = label_colours(w.label_colours, theme)
         w.editor.highlighter.set_theme(QColor(theme.paper), colours, theme.alphas,
                                        dark=theme.dark)  # fmt: skip

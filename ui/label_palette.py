@@ -55,10 +55,7 @@ class LabelPalette(QWidget):
                 f"Select text and press {label.key}; Alt+{label.key} keeps the exact selection; "
                 f"Ctrl+Shift+{label.key} tags every search match."
             )
-            button.setStyleSheet(
-                "QToolButton { padding: 3px 8px; border-radius: 4px; }"
-                f"QToolButton:hover {{ background: {QColor(label.color).lighter(170).name()}; }}"
-            )
+            button.setStyleSheet(_style(label.color))
             button.clicked.connect(lambda _=False, name=label.name: self._clicked(name))
             self._buttons[label.name] = button
             layout.addWidget(button)
@@ -69,6 +66,12 @@ class LabelPalette(QWidget):
             label = self._labels[name]
             button.setText(f"{label.key}  {name}  {counts.get(name, 0)}")
 
+    def set_ink(self, ink: QColor) -> None:
+        """The buttons' text colour, for a theme chosen while the window is open: a
+        button with a style sheet of its own keeps the palette it had then."""
+        for name, button in self._buttons.items():
+            button.setStyleSheet(_style(self._labels[name].color, ink))
+
     def count_text(self, label: str) -> str:
         return self._buttons[label].text()
 
@@ -78,3 +81,11 @@ class LabelPalette(QWidget):
     def _clicked(self, name: str) -> None:
         exact = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
         self.label_clicked.emit(name, exact)
+
+
+def _style(colour: str, ink: QColor | None = None) -> str:
+    text = f" color: {ink.name()};" if ink is not None else ""
+    hover = QColor(colour).lighter(170).name()
+    # Hovered, the light background takes dark text whatever the theme.
+    return (f"QToolButton {{ padding: 3px 8px; border-radius: 4px;{text} }}"
+            f"QToolButton:hover {{ background: {hover}; color: #1d1d1f; }}")
