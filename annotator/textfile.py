@@ -22,13 +22,13 @@ from __future__ import annotations
 import codecs
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 
+from annotator.display_text import whole_characters
 from annotator.errors import ImportRefusedError
 from annotator.html_text import extract_article
 
@@ -222,16 +222,9 @@ def _newlines(text: str) -> tuple[str, str]:
 def _cut(title: str) -> str:
     if len(title) <= _TITLE_MAX:
         return title
-    end = _TITLE_MAX
-    # Do not leave a combining mark, joiner or variation selector without the
-    # character it belongs to (a half emoji, an "e" without its accent).
-    while end > 1 and (
-        unicodedata.combining(title[end])
-        or title[end] in "\u200d\ufe0f"
-        or "\U0001f3fb" <= title[end] <= "\U0001f3ff"  # skin tones
-        or title[end - 1] == "\u200d"
-    ):
-        end -= 1
+    # On a character's edge as a reader sees it: never half a flag, an "e" without
+    # its accent, or a consonant without its vowel sign (whole_characters).
+    end, _ = whole_characters(title, _TITLE_MAX, _TITLE_MAX)
     return title[:end].rstrip()
 
 
@@ -242,7 +235,9 @@ def _first_line(text: str) -> str | None:
 
 
 def _md_title(text: str) -> str | None:
+    """The first heading outside fenced code; else the first line of text outside it."""
     fence: str | None = None
+    first: str | None = None
     for line in text.split("\n"):
         opening = _FENCE.match(line)
         if opening:
@@ -253,7 +248,9 @@ def _md_title(text: str) -> str | None:
             heading = _ATX.match(line)
             if heading and (heading.group(1) or "").strip():
                 return _cut(heading.group(1).strip())
-    return _first_line(text)
+            if first is None and line.strip():
+                first = _cut(line.strip())
+    return first if first is not None else _first_line(text)
 
 
 def read_article(path: str | Path, *, max_bytes: int = 50 * _MIB) -> Article:

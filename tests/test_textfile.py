@@ -319,3 +319,16 @@ def test_html_article_through_read_article(tmp_path: pathlib.Path) -> None:
         "filename": "page.html",
         "format": "html",
     }
+
+
+def test_title_cut_keeps_a_flag_and_a_vowel_sign_whole(tmp_path: pathlib.Path) -> None:
+    """A title is cut at 200 characters: not between the two letters of a flag,
+    nor between क and its vowel sign ि (a spacing mark, not a combining one)."""
+    for tail in ("🇫🇷 rest", "कि rest"):
+        art = read_article(write(tmp_path, "t.txt", ("a" * 199 + tail + "\n").encode()))
+        assert art.title == "a" * 199
+
+
+def test_md_title_falls_back_to_the_first_line_outside_code(tmp_path: pathlib.Path) -> None:
+    data = b"```\n# not a title\n```\n\nReal first line\n"
+    assert read_article(write(tmp_path, "fence.md", data)).title == "Real first line"
