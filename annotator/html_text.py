@@ -46,7 +46,8 @@ _DROP_TAGS = frozenset(
     " head title rp".split()
 )
 # Their text is fallback for browsers without video or audio: never shown.  An
-# unclosed one would hold the rest of the page, so one holding paragraphs stays.
+# unclosed one would hold the rest of the page: when the source leaves one open,
+# one holding paragraphs stays (``_media_holding_blocks``).
 _MEDIA_TAGS = frozenset(("video", "audio"))
 # An inline style that hides the element, as a browser would not show it.
 _HIDDEN_STYLE = re.compile(
@@ -103,17 +104,34 @@ def _tag(el: etree._Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def _is_dropped(el: etree._Element) -> bool:
+def _is_dropped(el: etree._Element, holds_blocks: set[etree._Element] | None = None) -> bool:
+    """Whether ``el`` is not shown; ``holds_blocks``: the media elements that hold block
+    elements (None: every media element is closed in the source, and dropped)."""
     tag = _tag(el)
     if tag in _DROP_TAGS or not tag or el.get("hidden") is not None:
         return True
     if tag in _MEDIA_TAGS:
-        return not any(_tag(inner) in _BLOCK_TAGS for inner in el.iterdescendants())
+        return holds_blocks is None or el not in holds_blocks
     if (el.get("aria-hidden") or "").strip(_WS).lower() == "true":
         return True
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     return any(role in _DROP_ROLES for role in (el.get("role") or "").lower().split())
+
+
+def _media_holding_blocks(root: etree._Element, html: str) -> set[etree._Element] | None:
+    """None when every <video> and <audio> of the source is closed: their content is
+    fallback, never shown.  Else the ones holding block elements, found in one pass
+    from the leaves up: an unclosed one holds the rest of the page, which stays."""
+    source = html.lower()
+    if all(source.count(f"</{tag}") >= source.count(f"<{tag}") for tag in _MEDIA_TAGS):
+        return None
+    blocks: set[etree._Element] = set()  # elements with a block element inside
+    for el in reversed(list(root.iter())):
+        parent = el.getparent()
+        if parent is not None and (el in blocks or _tag(el) in _BLOCK_TAGS):
+            blocks.add(parent)
+    return {el for el in blocks if _tag(el) in _MEDIA_TAGS}
 
 
 def _drop(el: etree._Element) -> None:
@@ -339,8 +357,9 @@ def extract_article(html: str) -> tuple[str | None, str]:
     if root is None:
         return None, ""
     title = _title(root)
+    holds = _media_holding_blocks(root, html)
     # Collect first, then drop: dropping while iterating would skip elements.
-    for el in [el for el in root.iter() if _is_dropped(el)]:
+    for el in [el for el in root.iter() if _is_dropped(el, holds)]:
         _drop(el)
     container = _choose_container(root)
     for el in list(container.iter("footer")):
