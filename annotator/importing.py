@@ -23,7 +23,7 @@ from .label_aliases import suggest_label
 from .model import ImportResult
 from .shapes import record_shape_problem, span_shape_problem
 from .store.base import sha256
-from .textfile import read_article, size_text
+from .textfile import read_article, size_text, stored_name
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUFFIXES = ARTICLE_SUFFIXES + (".jsonl", ".json", ".ann")
@@ -209,7 +209,7 @@ def _import_article(store: Any, path: Path) -> ImportResult:
         return result
     try:
         result.append(
-            store.add_document(article.text, title=article.title, source=path.name,
+            store.add_document(article.text, title=article.title, source=stored_name(path),
                                meta=article.meta)  # fmt: skip
         )
     except DuplicateDocumentError as exc:

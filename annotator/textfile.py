@@ -253,6 +253,12 @@ def _md_title(text: str) -> str | None:
     return first if first is not None else _first_line(text)
 
 
+def stored_name(path: Path) -> str:
+    """``path``'s name as text a database can store: bytes of a name that are not
+    UTF-8 (a Latin-1 "café.txt") become U+FFFD, as a file manager shows them."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_article(path: str | Path, *, max_bytes: int = 50 * _MIB) -> Article:
     """Read ``path`` into an ``Article``; raise ``ImportRefusedError`` if it cannot be."""
     path = Path(path)
@@ -269,7 +275,7 @@ def read_article(path: str | Path, *, max_bytes: int = 50 * _MIB) -> Article:
         raise _refuse(f"{name} contains no text, only whitespace: choose a file with text in it")
     as_read = text
     text, meta["newlines"] = _newlines(text)
-    meta.update(filename=name, format=fmt)
+    meta.update(filename=stored_name(path), format=fmt)
     kept = as_read if as_read != text else None
     if fmt == "txt":
         return Article(text, _first_line(text), meta, kept)

@@ -368,3 +368,19 @@ def test_a_jsonl_import_is_in_the_history(team_db: Path, tmp_path: Path) -> None
     assert counts == [(4, 1), (1, 0)]
     span_ids = {i for _, a in events for i in json.loads(a)["span_ids"]}
     assert span_ids == {r[0] for r in rows(team_db, "SELECT id FROM spans")}
+
+
+def test_a_file_whose_name_is_not_utf8_imports_under_a_name_that_can_be_stored(
+    db: Path, tmp_path: Path
+) -> None:
+    """A Latin-1 "café.txt": the name's byte 0xE9 is no UTF-8, and was refused as
+    "half of a UTF-16 pair" in the text; stored as U+FFFD, as a file manager shows it."""
+    import os
+
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_text("Latin-1 named file\n", encoding="utf-8")
+    result = run("import", str(path), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert rows(db, "SELECT source, json_extract(meta, '$.filename') FROM documents") == [
+        ("caf\ufffd.txt", "caf\ufffd.txt")
+    ]
