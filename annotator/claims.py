@@ -128,9 +128,21 @@ def _row(title: str, span: Span, linked: dict[str, list[Span]]) -> ClaimRow:
 
 
 def top_partners(rows: Iterable[ClaimRow], label: str, limit: int = 5) -> list[tuple[str, int]]:
-    """The partners with ``label`` linked to the most claims, most first (ties by name)."""
-    counts = Counter(name for row in rows for name in set(row.partners(label)))
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))[:limit]
+    """The partners with ``label`` linked to the most claims, most first (ties by name);
+    spellings the overview counts as one ("Zoë", "Zoe") are one, shown as the most
+    frequent."""
+    from .store.overview import normalise
+
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for row in rows:
+        for name in set(row.partners(label)):
+            key = normalise(name)
+            counts[key] += 1
+            forms.setdefault(key, Counter())[name] += 1
+    shown = [(max(forms[key].items(), key=lambda f: (f[1], f[0]))[0], n)
+             for key, n in counts.items()]  # fmt: skip
+    return sorted(shown, key=lambda item: (-item[1], item[0].casefold()))[:limit]
 
 
 CSV_HEADER = ["document", "claim", "start", "end", "actors", "dates", "citations", "stance",

@@ -86,6 +86,26 @@ def test_claim_rows_and_top_partners_worked_out_by_hand(store, docs):
     assert [r.text for r in claim_rows(store, "bob")] == ["the bridge reopened"]
 
 
+def test_spellings_the_overview_counts_as_one_are_one_partner_and_sort_by_letter() -> None:
+    """"Zoë" twice and "Zoe" once are one actor of three claims, shown as "Zoë";
+    sorted by actors, "Éric" comes before "Zoë" (by its letter, not after Z)."""
+    from annotator.claims import ClaimRow
+    from ui.claims_model import COLUMNS, ClaimsFilter, ClaimsModel
+
+    def claim(n, actor):
+        return ClaimRow(1, "Doc", f"c{n}", n, n + 1, f"claim {n}", (actor,), (), (), "", None)
+
+    rows = [claim(1, "Zoë"), claim(2, "Zoe"), claim(3, "Zoë"), claim(4, "Éric")]
+    assert top_partners(rows, "ACTOR") == [("Zoë", 3), ("Éric", 1)]
+    model = ClaimsModel()
+    model.set_rows(rows)
+    proxy = ClaimsFilter(model)
+    actors = COLUMNS.index("Actors")
+    proxy.sort(actors)
+    assert [proxy.index(r, actors).data() for r in range(proxy.rowCount())] == [
+        "Éric", "Zoe", "Zoë", "Zoë"]  # fmt: skip
+
+
 def test_ctrl_shift_c_shows_this_articles_claims_sorted(window, analyst_at, qtbot):
     alice = analyst_at(window)
     alice.press(Qt.Key.Key_C, CTRL_SHIFT, widget=window.view)

@@ -39,7 +39,8 @@ class _Shown:
     def __init__(self, row: ClaimRow) -> None:
         self.row = row
         self.cells = _cells(row)
-        keys = [text.casefold() for text in self.cells]
+        # Case and accents aside, as the span table sorts ("Éric" before "Zoe").
+        keys = [f"{fold(text)}\x01{text}" for text in self.cells]
         for column in (0, 1):  # documents, then reading order
             keys[column] = f"{keys[column]}\x00{row.document_id:09d}\x00{row.start:09d}"
         self.keys = tuple(keys)
