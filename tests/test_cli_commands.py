@@ -212,7 +212,7 @@ def test_default_database_is_in_the_user_data_folder(tmp_path: Path, article: Pa
         (["frobnicate"], "Error: No such command 'frobnicate'."),
         (["import"], "Error: Missing argument 'FILES...'."),
         (["import", "x.txt", "--max-size", "0"], "Error: Invalid value for '--max-size': 0.0 is"
-                                                   " not in the range x>0."),
+                                                   " not in the range 0<x<=1048576."),
     ],
 )  # fmt: skip
 def test_usage_errors_exit_2(db: Path, args: list[str], last_line: str) -> None:
