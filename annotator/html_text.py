@@ -90,8 +90,12 @@ def _parse(html: str) -> etree._Element | None:
             return None
     fatal = [e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
     if fatal:
-        # libxml2 gave up part-way: importing the rest would lose text unseen.
-        raise ValueError(f"the HTML could not be read to the end ({fatal[0].message})")
+        # libxml2 gave up part-way: importing the rest would lose text unseen.  Its own
+        # words name a parser option ("use XML_PARSE_HUGE") that is on already.
+        message = fatal[0].message.strip()
+        if "depth" in message.lower() or "XML_PARSE_HUGE" in message:
+            message = "its elements are nested more than 2,048 deep"
+        raise ValueError(f"the HTML could not be read to the end ({message})")
     return root
 
 
@@ -132,6 +136,19 @@ def _media_holding_blocks(root: etree._Element, html: str) -> set[etree._Element
         if parent is not None and (el in blocks or _tag(el) in _BLOCK_TAGS):
             blocks.add(parent)
     return {el for el in blocks if _tag(el) in _MEDIA_TAGS}
+
+
+def _close_details(root: etree._Element) -> None:
+    """A <details> without ``open`` shows its <summary> only: the rest goes."""
+    for details in list(root.iter("details")):
+        if details.get("open") is not None:
+            continue
+        details.text = None
+        for child in list(details):
+            if _tag(child) == "summary":
+                child.tail = None
+            else:
+                details.remove(child)  # with its tail: text beside it is hidden too
 
 
 def _drop(el: etree._Element) -> None:
@@ -358,6 +375,7 @@ def extract_article(html: str) -> tuple[str | None, str]:
         return None, ""
     title = _title(root)
     holds = _media_holding_blocks(root, html)
+    _close_details(root)
     # Collect first, then drop: dropping while iterating would skip elements.
     for el in [el for el in root.iter() if _is_dropped(el, holds)]:
         _drop(el)

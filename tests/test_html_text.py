@@ -342,3 +342,10 @@ def test_a_closed_videos_fallback_paragraph_is_not_text_and_nesting_is_quick() -
                            "</article>")[1] == "Before.\n\nThe rest of the page."  # fmt: skip
     nested = "<div>" + "<video>" * 2000 + "<p>x</p>" + "</div>"  # none closed
     assert extract_article("<html><body>" + nested * 5 + "</body></html>")[1].startswith("x")
+
+
+def test_a_closed_details_shows_its_summary_only() -> None:
+    page = ("<article><p>Intro.</p><details><summary>More</summary>hidden <p>Hidden body.</p>"
+            " hidden too</details><p>After.</p><details open><summary>Open</summary>"
+            "<p>Shown body.</p></details></article>")  # fmt: skip
+    assert extract_article(page)[1] == "Intro.\n\nMore\n\nAfter.\n\nOpen\n\nShown body."
