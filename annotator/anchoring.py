@@ -34,13 +34,12 @@ about 0.1 s for 1 MB with 100 edits.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from os.path import commonprefix
 
-from .display_text import whole_characters
+from .display_text import extends, whole_characters
 from .textdiff import TextMap
 
 CONTEXT = 32  # code points of prefix and of suffix compared around a quote
@@ -94,14 +93,7 @@ def _whole(new: str, at: int, length: int, old: str, end: int) -> bool:
     span did not either: "Jose" is not all of "José" written with a combining
     accent, nor 👍 all of 👍🏽.  (Its start is the quote's own first character.)"""
     after = new[at + length : at + length + 1]
-    return not (after and after != old[end : end + 1] and _extends(after))
-
-
-def _extends(char: str) -> bool:
-    """A character that belongs to the one before it: a combining mark, a
-    variation selector, a joiner, a skin tone."""
-    return (unicodedata.category(char) in ("Mn", "Me", "Mc") or char in "\u200d\ufe0e\ufe0f"
-            or "\U0001f3fb" <= char <= "\U0001f3ff")  # fmt: skip
+    return not (after and after != old[end : end + 1] and extends(after))
 
 
 def _context(old: str, start: int, end: int, new: str, at: int) -> int:

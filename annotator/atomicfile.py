@@ -66,6 +66,17 @@ def remove_leftovers(target: Path, like: str | None = None) -> list[Path]:
     return removed
 
 
+def unmake_database(path: Path, *, was_empty: bool) -> None:
+    """Take away a database a failed command made at ``path``: the file (back to the
+    empty file it was, if it was one) and SQLite's files beside it."""
+    for end in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{end}").unlink(missing_ok=True)
+    if was_empty:
+        path.write_bytes(b"")
+    else:
+        path.unlink(missing_ok=True)
+
+
 def process_folder(parent: Path, prefix: str) -> Path:
     """A new folder in ``parent`` named ``prefix`` + this process's id, for work
     thrown away afterwards (the caller removes it); the folders of that prefix

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .atomicfile import unmake_database
 from .display_text import cells, counted, one_line, pad
 from .errors import AnnotatorError, os_error_line, sqlite_error_line
 from .model import SUGGEST
@@ -116,7 +117,7 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
         store = open_store(path, **kwargs)
     except BaseException:  # the disk full while the layout was written, say
         if made:
-            _unmake(path, empty)
+            unmake_database(path, was_empty=empty)
         raise
     with store:
         try:
@@ -131,18 +132,8 @@ def store_at(db_path: Path | None, *, create: bool = False, **kwargs: Any) -> It
             if holds:
                 raise
             store.close()  # a command that failed leaves no new, empty database behind
-            _unmake(path, empty)
+            unmake_database(path, was_empty=empty)
             raise
-
-
-def _unmake(path: Path, empty: bool) -> None:
-    """Take away a database a failed command made: the file (the empty one it was, if
-    it was one) and SQLite's files beside it."""
-    for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm", "-journal"))):
-        if leftover == path and empty:
-            leftover.write_bytes(b"")
-        else:
-            leftover.unlink(missing_ok=True)
 
 
 def analyst_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

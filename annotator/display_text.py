@@ -27,7 +27,7 @@ def _regional(char: str) -> bool:
     return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
-def _extends(char: str) -> bool:
+def extends(char: str) -> bool:
     """True for a code point that belongs to the character before it."""
     return (
         unicodedata.category(char) in ("Mn", "Me", "Mc")  # accents, variation selectors
@@ -44,7 +44,7 @@ def clusters(text: str) -> list[str]:
     for char in text:
         if out and (
             joined
-            or _extends(char)
+            or extends(char)
             or (char == "\n" and out[-1] == "\r")
             or (_regional(char) and len(out[-1]) == 1 and _regional(out[-1]))
         ):
@@ -60,19 +60,6 @@ def whole_characters(text: str, start: int, end: int) -> tuple[int, int]:
     letter from its accent, half of 👨🏻‍🚒 or of a flag): the offsets a selection
     made character by character should have, whatever the mouse did."""
     return _edge(text, start, down=True), _edge(text, end, down=False)
-
-
-def exact_range(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """An exact selection ``[start, end)`` as a span takes it: whole characters
-    (``whole_characters``), without the white space at its ends (no span starts
-    or ends on a space, tagged by hand or not); None when nothing else is left."""
-    start, end = whole_characters(text, start, end)
-    piece = text[start:end]
-    kept = piece.strip()
-    if not kept:
-        return None
-    start += len(piece) - len(piece.lstrip())
-    return whole_characters(text, start, start + len(kept))
 
 
 def _edge(text: str, at: int, *, down: bool) -> int:

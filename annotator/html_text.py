@@ -108,7 +108,7 @@ def _tag(el: etree._Element) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def _is_dropped(el: etree._Element, holds_blocks: set[etree._Element] | None = None) -> bool:
+def _is_dropped(el: etree._Element, holds_blocks: set[etree._Element] | None) -> bool:
     """Whether ``el`` is not shown; ``holds_blocks``: the media elements that hold block
     elements (None: every media element is closed in the source, and dropped)."""
     tag = _tag(el)

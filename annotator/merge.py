@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomicfile import unmake_database
 from .display_text import counted
 from .errors import AnnotatorError, InvalidSpanError
 from .merge_follow import (
@@ -271,10 +272,7 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
                 report.sources.append(_merge_one(target, path, recs, known))
     except BaseException:
         if created:  # a file that was not there (or empty) is not left behind half written
-            for leftover in (into, *(into.with_name(into.name + e) for e in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
-            if was_empty:
-                into.write_bytes(b"")
+            unmake_database(into, was_empty=was_empty)
         raise
     return report
 

@@ -58,6 +58,14 @@ def trim_spaces(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def exact_range(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """An exact selection ``[start, end)`` as a span takes it: whole characters
+    (``whole_characters``), without the white space at its ends (no span starts
+    or ends on a space, tagged by hand or not); None when nothing else is left."""
+    start, end = trim_spaces(text, *whole_characters(text, start, end))
+    return whole_characters(text, start, end) if start < end else None
+
+
 def _maybe_cut(before: str, after: str) -> bool:
     """A quick test: could ``after`` belong to the character ``before`` is part of?
     (A mark, a joiner, a skin tone, a flag's second half, LF after CR.)  Only then

@@ -18,12 +18,12 @@ from annotator.display_text import (
     cells,
     clusters,
     counted,
-    exact_range,
     one_line,
     pad,
     shorten,
     with_count,
 )
+from annotator.word_edges import exact_range
 
 FIREFIGHTER = "\U0001f468\U0001f3fb\u200d\U0001f692"
 FLAG = "\U0001f1fa\U0001f1e6"

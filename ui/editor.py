@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from annotator.display_text import counted, exact_range, with_count
+from annotator.display_text import counted, with_count
 from annotator.errors import (
     AnnotatorError,
     NotFoundError,
@@ -25,6 +25,7 @@ from annotator.errors import (
 )
 from annotator.model import SUGGEST, HistoryEntry, Span
 from annotator.store import Store
+from annotator.word_edges import exact_range
 
 from .boundaries import next_stop, previous_stop
 from .commands import History, short_text

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.display_text import exact_range
 from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.offsets import OffsetMap
 from annotator.store import Store
+from annotator.word_edges import exact_range
 
 from .commands import short_text
 

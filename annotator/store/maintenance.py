@@ -199,11 +199,12 @@ def _meta_breaches(conn: sqlite3.Connection) -> list[Breach]:
     found = []
     for doc_id, meta in conn.execute("SELECT id, meta FROM documents WHERE meta <> '{}'"):
         problem = object_problem(meta)
-        keys = [] if problem else [key for key in RESERVED_META if key in json.loads(meta)]
         if problem:
             found.append(Breach("meta", f"document {doc_id}: its meta is {problem}",
                                 (str(doc_id),)))  # fmt: skip
-        elif keys:
+            continue
+        keys = [key for key in RESERVED_META if key in json.loads(meta)]
+        if keys:
             found.append(Breach(
                 "meta", f"document {doc_id} keeps {', '.join(map(repr, keys))} in its meta:"
                 " every native export replaces them with the document's own fields",

@@ -73,7 +73,7 @@ class OverviewMixin(StoreBase):
         conn = self.conn
         # Orphans and suggestions (few) are taken off afterwards: the index does not
         # hold their marks.
-        orphaned: dict[tuple[str, str, int], int] = {
+        left_out: dict[tuple[str, str, int], int] = {
             (label, text, doc_id): n
             for label, text, doc_id, n in conn.execute(
                 "SELECT label, text, document_id, count(*) FROM spans"
@@ -88,7 +88,7 @@ class OverviewMixin(StoreBase):
                 [doc_id, SUGGEST],
             ):
                 key = (label, text, doc_id)
-                orphaned[key] = orphaned.get(key, 0) + n
+                left_out[key] = left_out.get(key, 0) + n
         # Written as the partial index's own condition, so SQLite reads only the index.
         for label, text, n, docs in conn.execute(
             "SELECT label, text, count(*), group_concat(DISTINCT document_id) FROM spans"
@@ -96,7 +96,7 @@ class OverviewMixin(StoreBase):
         ):
             doc_ids = {int(d) for d in docs.split(",")}
             for doc_id in list(doc_ids):
-                gone = orphaned.get((label, text, doc_id), 0)
+                gone = left_out.get((label, text, doc_id), 0)
                 n -= gone
                 if gone and not conn.execute(
                     "SELECT 1 FROM spans WHERE label = ? AND text = ? AND document_id = ?"

@@ -130,14 +130,18 @@ def where_now(store: Any, doc: Any, keys: Iterable[Key]) -> set[tuple[int, int, 
             now.add((start, end, label))
         else:
             stale.append((start, end, label, quote))
-    if stale:
-        texts = [store.revision_text(r.id) for r in reversed(store.revisions(doc.id))]
-        for start, end, label, quote in stale:
-            old = next((t for t in texts if t[start:end] == quote), None)
-            if old is not None:
-                (placed,) = reanchor(old, doc.text, [(start, end)])
-                if placed.kind == EXACT:
-                    now.add((placed.start, placed.end, label))
+    if not stale:
+        return now
+    texts = [store.revision_text(r.id) for r in reversed(store.revisions(doc.id))]
+    by_text: dict[int, list[tuple[int, int, str]]] = {}  # index in texts -> its rejections
+    for start, end, label, quote in stale:
+        found = next((i for i, t in enumerate(texts) if t[start:end] == quote), None)
+        if found is not None:
+            by_text.setdefault(found, []).append((start, end, label))
+    for i, rejected in by_text.items():  # one diff of each earlier text with the current
+        places = reanchor(texts[i], doc.text, [(start, end) for start, end, _ in rejected])
+        now |= {(p.start, p.end, label) for p, (_, _, label) in zip(places, rejected, strict=True)
+                if p.kind == EXACT}  # fmt: skip
     return now
 
 
