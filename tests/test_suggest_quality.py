@@ -136,14 +136,23 @@ def test_dates_are_normalized_as_in_the_gold(name: str, capsys: Any) -> None:
                                                    ("June 2025", "2025-06")]),
         # A day the parser refuses is no month either.
         ("It was due on 31 February 2025.", []),
-        # "3 and 17 May": two days, of which "3" alone is no date; "between" makes a range.
-        ("Votes on 3 and 17 May 2023.", [("17 May 2023", "2023-05-17")]),
+        # "3 and 17 May": two days, the first taking the month and year of the second;
+        # "between" makes a range.  Dates named together are close in time.
+        ("Votes on 3 and 17 May 2023.", [("3", "2023-05-03"), ("17 May 2023", "2023-05-17")]),
         ("Talks between 3 and 17 May 2023.", [("3 and 17 May 2023", "2023-05-03/2023-05-17")]),
+        ("Shut on 30 December and 2 January 2025.", [("30 December", "2024-12-30"),
+                                                     ("2 January 2025", "2025-01-02")]),
+        ("Held on 5 April and 3 March 2025.", [("5 April", "2025-04-05"),
+                                               ("3 March 2025", "2025-03-03")]),
+        ("Prices rose in May and July 2025.", [("May", "2025-05"), ("July 2025", "2025-07")]),
+        # A day range that ends before it starts is no date.
+        ("Closed 17-3 May 2023.", []),
         # A day range across a new year: its start in the year before its end.
         ("Closed December 30 - January 2, 2025 for the holidays.",
          [("December 30 - January 2, 2025", "2024-12-30/2025-01-02")]),
     ],
     ids=["month-range-across-years", "backwards", "31-february", "and", "between",
+         "and-across-years", "and-backwards", "and-months", "day-range-backwards",
          "day-range-across-years"],
 )  # fmt: skip
 def test_date_edge_cases_worked_out_by_hand(text: str, expected: list[tuple[str, str]]) -> None:

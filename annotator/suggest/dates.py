@@ -141,7 +141,7 @@ def _normalize(kind: str, g: dict[str, str | None], ref: dt.date | None) -> str 
     y2 = g.get("y2")
     end = _day(g["d2"] or "", g["m2"] or "", y2, ref)
     start = _day(g["d1"] or "", g.get("m1") or g["m2"] or "", g.get("y1") or y2, ref)
-    if start and end and start > end and not g.get("y1") and end[:2] != "--":
+    if start and end and start > end and g.get("m1") and not g.get("y1") and end[:2] != "--":
         # "30 December to 2 January 2025": the start is in the year before the end.
         start = _day(g["d1"] or "", g.get("m1") or g["m2"] or "", str(int(end[:4]) - 1), ref)
     if not (start and end) or start > end:
@@ -182,14 +182,43 @@ _BETWEEN = re.compile(r"\b[Bb]etween\s+$")
 
 def _not_this(kind: str, m: re.Match[str], text: str) -> bool:
     """True when a match is not the date it looks like: the month and year of a day
-    the parser refused ("31 February 2025" is no "February 2025"), or two days
-    joined by "and" without "between" before them ("on 3 and 17 May": two days)."""
+    the parser refused ("31 February 2025" is no "February 2025"), or two dates
+    joined by "and" without "between" before them (``_two_dates``)."""
     before = text[max(0, m.start() - 12) : m.start()]
     if kind == "month":
         return _DAY_BEFORE.search(before) is not None
+    return _two_dates(kind, m, before)
+
+
+def _two_dates(kind: str, m: re.Match[str], before: str) -> bool:
+    """True for a range joined by "and" without "between" before it: "on 3 and 17
+    May" names two days, "between 3 and 17 May" one interval."""
     if kind.endswith("range") and re.search(r"\sand\s", m.group(0)):
         return _BETWEEN.search(before) is None
     return False
+
+
+def _first_of_two(kind: str, m: re.Match[str], ref: dt.date | None) -> Suggestion | None:
+    """The first of two dates joined by "and" ("3" in "3 and 17 May 2023"), taking
+    the month and year it lacks from the second; the second is found on its own.
+    Dates named together are close in time: "30 December and 2 January 2025"
+    starts in the year before, "5 April and 3 March 2025" does not."""
+    g = m.groupdict()
+    month, year = g.get("m1") or g["m2"] or "", g.get("y1") or g.get("y2")
+    if year and not g.get("y1") and g.get("m1"):
+        first, second = _month_number(month), _month_number(g["m2"] or "")
+        if first and second and first - second > 6:
+            year = str(int(year) - 1)
+    if kind == "month range":
+        number = _month_number(month)
+        value = f"{year}-{number:02d}" if number and year else None
+    else:
+        value = _day(g["d1"] or "", month, year, ref)
+    if value is None:
+        return None
+    end = max(m.end(key) for key in ("d1", "m1", "y1") if g.get(key))
+    return Suggestion(m.start(), end, LABEL, _CONFIDENCE[kind],
+                      "date pattern: the first of two dates", {"normalized": value})  # fmt: skip
 
 
 _CONFIDENCE = {"full range": 0.95, "day range": 0.93, "day": 0.95, "iso": 0.97,
@@ -202,6 +231,9 @@ def suggest(text: str, *, reference_date: dt.date | None = None) -> list[Suggest
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             if _not_this(kind, m, text):
+                if _two_dates(kind, m, text[max(0, m.start() - 12) : m.start()]):
+                    first = _first_of_two(kind, m, reference_date)
+                    found.extend([first] if first else [])
                 continue
             normalized = _normalize(kind, m.groupdict(), reference_date)
             if normalized is None:
