@@ -160,6 +160,25 @@ def test_date_edge_cases_worked_out_by_hand(text: str, expected: list[tuple[str,
     assert [(text[s.start : s.end], s.attributes["normalized"]) for s in found] == expected
 
 
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        # A day without its year is the one nearest the publication date.
+        ("2026-01-03", "Talks on 28 December failed.", [("28 December", "2025-12-28")]),
+        ("2025-12-20", "They resume on 5 January.", [("5 January", "2026-01-05")]),
+        ("2026-05-10", "On 3 May they met.", [("3 May", "2026-05-03")]),
+        ("2026-01-05", "Shut from 28 December to 3 January.",
+         [("28 December to 3 January", "2025-12-28/2026-01-03")]),
+    ],
+    ids=["december-read-in-january", "january-read-in-december", "same-year", "range"],
+)  # fmt: skip
+def test_a_day_without_its_year_is_the_nearest_one(
+    published: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = dates.suggest(text, reference_date=dt.date.fromisoformat(published))
+    assert [(text[s.start : s.end], s.attributes["normalized"]) for s in found] == expected
+
+
 def test_an_empty_citation_marker_names_nobody() -> None:
     text = "It said so [cite: ] and [citation: Daily Ledger]."
     assert [text[s.start : s.end] for s in citations.suggest(text)] == ["[citation: Daily Ledger]"]

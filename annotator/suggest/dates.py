@@ -107,13 +107,20 @@ def _month_number(name: str) -> int | None:
 
 
 def _day(d: str, m: str, y: str | None, ref: dt.date | None) -> str | None:
-    """ISO for a day; ``--MM-DD`` when neither the text nor a reference gives the year."""
-    day = re.sub(r"(st|nd|rd|th)$", "", d)
-    year = int(y) if y else (ref.year if ref else 2000)  # 2000: a leap year, for 29 Feb
-    parsed = _parse(f"{day} {m.rstrip('.')} {year}", year)
-    if parsed is None:
-        return None
-    return parsed.isoformat() if (y or ref) else parsed.strftime("--%m-%d")
+    """ISO for a day; ``--MM-DD`` when neither the text nor a reference gives the year.
+
+    A day without its year is the one nearest the reference: in a piece of 3
+    January 2026, "28 December" is 2025-12-28, not a date a year ahead."""
+    day, month = re.sub(r"(st|nd|rd|th)$", "", d), m.rstrip(".")
+    if y or ref is None:
+        year = int(y) if y else 2000  # 2000: a leap year, for 29 Feb
+        parsed = _parse(f"{day} {month} {year}", year)
+        if parsed is None:
+            return None
+        return parsed.isoformat() if y else parsed.strftime("--%m-%d")
+    near = [p for year in (ref.year - 1, ref.year, ref.year + 1)
+            if (p := _parse(f"{day} {month} {year}", year)) is not None]  # fmt: skip
+    return min(near, key=lambda p: abs(p - ref)).isoformat() if near else None
 
 
 def _normalize(kind: str, g: dict[str, str | None], ref: dt.date | None) -> str | None:
