@@ -316,7 +316,9 @@ def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
 
         annotator backup --db team.db --out /media/usb/team-friday.db
     """
-    from datetime import datetime
+    from datetime import UTC, datetime
+
+    from .store.maintenance import backup_name
 
     if out is not None and out.exists():
         # A stale -wal beside the file would be replayed onto the copy: a ruined file.
@@ -329,8 +331,7 @@ def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
                 f"{out} already exists: choose another --out, or add --force to replace it"
             )
     with store_at(db_path) as store:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = out or store.path.with_name(f"{store.path.stem}.backup-{stamp}.db")
+        target = out or store.path.with_name(backup_name(store.path, datetime.now(UTC)))
         store.backup(target)
     click.echo(f"Backed up {store.path} to {target}")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cli_helpers import assert_error
@@ -76,6 +78,24 @@ def test_backup_default_name_and_output(tmp_path: Path, monkeypatch) -> None:  #
     assert result.output == f"Backed up {db} to {made[0]}\n"
     with open_store(made[0]) as copy:
         assert [d.title for d in copy.documents()] == [None]
+
+
+def test_two_backups_in_one_second_are_two_files_named_in_utc(tmp_path: Path) -> None:
+    # The second backup must not replace the first (it holds an older state).
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        assert run("backup", "--db", str(db)).exit_code == 0
+        store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
+        assert run("backup", "--db", str(db)).exit_code == 0
+    before = datetime.now(UTC)
+    made = sorted(tmp_path.glob("team.backup-*.db"))
+    assert len(made) == 2
+    names = [re.fullmatch(r"team\.backup-(\d{8}-\d{6}-\d{6})Z\.db", p.name) for p in made]
+    assert all(names)
+    stamps = [datetime.strptime(m[1], "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC) for m in names]
+    assert all(before - timedelta(minutes=5) < stamp <= before for stamp in stamps)
+    assert [count(p, "SELECT count(*) FROM spans") for p in made] == [0, 1]  # oldest first
 
 
 def test_backup_replaces_a_file_only_with_force_and_never_an_open_database(

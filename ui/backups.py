@@ -34,6 +34,7 @@ from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.store import open_store
+from annotator.store.maintenance import backup_name
 
 KEEP = 5
 FOLDER = "backups"
@@ -55,10 +56,6 @@ def backups_of(db_path: Path, folder: Path | None = None) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(names, key=lambda p: p.name)  # the UTC stamp sorts by time
-
-
-def backup_name(db_path: Path, when: datetime) -> str:
-    return f"{db_path.stem}.backup-{when.astimezone(UTC):%Y%m%d-%H%M%S-%f}Z.db"
 
 
 class RollingBackup(threading.Thread):

@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..atomicfile import remove_leftovers, temporary_path
@@ -28,8 +29,15 @@ class Breach:
     ids: tuple[str, ...] = ()
 
 
-# A backup named by the time it was made (the window's rolling ones, `annotator backup`).
+# A backup named by the time it was made (the window's rolling ones, `annotator backup`);
+# older releases wrote local times to the second, without ``-%fZ``.
 _TIMED_BACKUP = re.compile(r"^(.+)\.backup-\d{8}-\d{6}(?:-\d+)?Z?\.db$")
+
+
+def backup_name(db_path: Path, when: datetime) -> str:
+    """The file name of a backup of ``db_path`` made at ``when``: UTC to the
+    microsecond, so names sort by time and two backups in one second differ."""
+    return f"{db_path.stem}.backup-{when.astimezone(UTC):%Y%m%d-%H%M%S-%f}Z.db"
 
 
 def database_in_use(path: Path) -> bool:
