@@ -51,6 +51,7 @@ from .decisions import (
     UNDECIDE,
     VERDICTS,
     AdjudicationError,
+    widowed,
 )
 from .errors import AnnotatorError
 from .model import Document, Relation, Span
@@ -203,13 +204,6 @@ def plan_gold(
 def _attributes(span: Mapping[str, Any]) -> dict[str, Any]:
     value = span.get("attributes") or {}
     return dict(json.loads(value) if isinstance(value, str) else value)
-
-
-def _as_row(span: Span | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    if span is None or isinstance(span, Mapping):
-        return span
-    return {"start": span.start, "end": span.end, "label": span.label,
-            "annotator": span.annotator, "updated_at": span.updated_at}  # fmt: skip
 
 
 def decided_earlier(
@@ -434,6 +428,8 @@ class ReviewSession(RelationRows):
                 self.gold_spans[span_id] = self.store.span(span_id)
             except AnnotatorError:  # deleted: the decision's gold went
                 self.gold_spans.pop(span_id, None)
+        if old is not None and old.key != key:  # a widowed decision, decided again here
+            self.decisions.pop(old.key, None)
         if new is None:
             self.decisions.pop(key, None)
         else:
@@ -492,6 +488,9 @@ class ReviewSession(RelationRows):
         self._reload_relations()
 
     def _index_gold_rows(self) -> None:
+        """Map gold spans to rows; a row inherits a widowed decision (``widowed``)."""
+        live = {s.id for s in self.spans_a} | {s.id for s in self.spans_b}
+        self.decisions.update(widowed(self.decisions, self._rows, live))
         self._gold_rows = {}
         for key, decision in self.decisions.items():
             row = self._rows.get(key)

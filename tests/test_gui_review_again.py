@@ -164,3 +164,120 @@ def test_the_panes_mark_a_pair_as_the_table_does_when_its_gold_went(store):
     session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
     assert session.decided_earlier(0) and not session.has_verdict(0)
     assert marks_of(session.pairs, session) == {a: DISAGREES, b: DISAGREES}
+
+
+def test_a_layer_picked_on_both_sides_makes_the_sides_swap(qtbot, store):
+    # A layer compared with itself would agree with itself on everything, and
+    # "Accept all matches" would copy it into gold as agreed.
+    doc = store.add_document(DATED, title="Swap").id
+    store.add_span(doc, 6, 18, "ACTOR", annotator="alice")
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")
+    w = shown_review(qtbot, store, doc, ScriptedReviewDialogs(), "lead")
+    qtbot.waitUntil(lambda: w.controller.session is not None)
+    assert (w.layer_a_box.currentData(), w.layer_b_box.currentData()) == ("alice", "bob")
+    w.layer_a_box.setFocus()
+    qtbot.keyClick(w.layer_a_box, Qt.Key.Key_Down)  # bob, in the A box
+    qtbot.waitUntil(lambda: w.controller.session.a == "bob")
+    assert (w.layer_a_box.currentData(), w.layer_b_box.currentData()) == ("bob", "alice")
+    assert w.controller.session.b == "alice"
+    assert "bob vs alice" in w.windowTitle()
+    w.controller.accept_all_matches()  # nothing matches: nothing copied
+    assert gold(store, doc) == []
+
+
+def test_a_verdict_whose_span_was_deleted_stays_with_its_pair_and_its_gold_follows(
+    qtbot, store
+):
+    doc = store.add_document(DATED, title="Deleted").id
+    alice = store.add_span(doc, 24, 39, "DATE", annotator="alice")  # "on 3 March 2024"
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")  # "3 March 2024"
+    w = shown_review(qtbot, store, doc, ScriptedReviewDialogs(), "lead")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1)
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    qtbot.keyClick(w.table, Qt.Key.Key_B)
+    assert gold(store, doc) == [(27, 39, "3 March 2024")]
+
+    store.delete_span(alice.id, by="alice")  # as in alice's own window
+    w.controller.reload()
+    qtbot.waitUntil(lambda: cell(w, 0, CATEGORY) == "only B")
+    assert cell(w, 0, DECISION) == "accepted B"  # B's span, as accepted, is still there
+    assert w.gold_state.text().endswith("1 of 1 decided")
+
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    qtbot.keyClick(w.table, Qt.Key.Key_X)
+    assert gold(store, doc) == []  # the verdict's gold went with it
+    rows = store.conn.execute("SELECT a_span, decision FROM review_decisions").fetchall()
+    assert [tuple(r) for r in rows] == [(None, "reject")]
+    qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(store, doc) == [(27, 39, "3 March 2024")]
+    rows = store.conn.execute("SELECT a_span, decision FROM review_decisions").fetchall()
+    assert [tuple(r) for r in rows] == [(alice.id, "accept_b")]
+
+
+def test_a_verdict_for_a_deleted_span_asks_for_review_again(store):
+    # Accepted A, then A's span deleted: the verdict is on an earlier version.
+    doc = store.add_document(DATED, title="Deleted").id
+    alice = store.add_span(doc, 24, 39, "DATE", annotator="alice")
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    session.decide(0, ACCEPT_A)
+    store.delete_span(alice.id, by="alice")
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    assert (session.has_verdict(0), session.decided_earlier(0)) == (False, True)
+    assert [s.text for s in session.gold_at(0)] == ["on 3 March 2024"]
+    session.decide(0, ACCEPT_BOTH)  # B's span alone now: it replaces A's copy
+    assert gold(store, doc) == [(27, 39, "3 March 2024")]
+    assert session.progress() == (1, 1, 1)
+
+
+def test_edit_leaves_out_the_spaces_at_the_ends_and_refuses_only_spaces(qtbot, store):
+    doc = store.add_document(DATED, title="Edit").id
+    store.add_span(doc, 0, 18, "ACTOR", annotator="alice")  # "Mayor Zoë Ångström"
+    store.add_span(doc, 6, 9, "ACTOR", annotator="bob")  # "Zoë"
+    dialogs = ScriptedReviewDialogs(picks=["ACTOR"])
+    w = shown_review(qtbot, store, doc, dialogs, "lead")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1)
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    w.left.setFocus()
+    qtbot.waitUntil(lambda: w.last_pane is w.left)
+    w.left.select_range(5, 6)  # the space after "Mayor"
+    qtbot.keyClick(w.left, Qt.Key.Key_E)
+    assert gold(store, doc) == []
+    assert w.statusBar().currentMessage().startswith("The selection holds only white space")
+    w.left.select_range(5, 19)  # " Zoë Ångström "
+    qtbot.keyClick(w.left, Qt.Key.Key_E)
+    assert gold(store, doc) == [(6, 18, "Zoë Ångström")]
+    assert w.statusBar().currentMessage() == "Edit: ACTOR “Zoë Ångström”"  # the gold as edited
+
+
+def test_undoing_a_comment_says_it_was_a_comment(qtbot, store):
+    doc = store.add_document(DATED, title="Comment").id
+    store.add_span(doc, 24, 39, "DATE", annotator="alice")
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")
+    w = shown_review(qtbot, store, doc, ScriptedReviewDialogs(texts=["check"]), "lead")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1)
+    w.table.setCurrentIndex(w.model.index(0, 0))
+    qtbot.keyClick(w.table, Qt.Key.Key_C)
+    qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage() == "Undo: review comment"
+
+
+def test_accept_all_matches_decides_a_widowed_verdict_in_place(store):
+    # Both accepted, then alice redraws her span (delete + a new one): the new
+    # match takes the old verdict's place, its gold made once, no stale copy left.
+    doc = store.add_document(DATED, title="Redrawn").id
+    alice = store.add_span(doc, 24, 39, "DATE", annotator="alice")  # "on 3 March 2024"
+    store.add_span(doc, 27, 39, "DATE", annotator="bob")
+    store.add_span(doc, 0, 5, "ACTOR", annotator="alice")  # a second match: the bulk path
+    store.add_span(doc, 0, 5, "ACTOR", annotator="bob")
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    session.decide(session.pairs.index(next(p for p in session.pairs if p.a.id == alice.id)),
+                   ACCEPT_BOTH)  # fmt: skip
+    assert gold(store, doc) == [(24, 39, "on 3 March 2024"), (27, 39, "3 March 2024")]
+    store.delete_span(alice.id, by="alice")
+    again = store.add_span(doc, 27, 39, "DATE", annotator="alice")
+    session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+    assert session.accept_all_matches() == 2
+    assert gold(store, doc) == [(0, 5, "Mayor"), (27, 39, "3 March 2024")]
+    rows = store.conn.execute("SELECT a_span FROM review_decisions ORDER BY a_span").fetchall()
+    assert sorted(r[0] for r in rows) == sorted([again.id, session.pairs[0].a.id])

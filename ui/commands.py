@@ -266,9 +266,24 @@ def describe(entry: HistoryEntry) -> str:
             return f"review decisions ({counted(len(decided), 'pair')})"
         if decided:
             what = f"review decision: {_DECISIONS.get(decided[0].get('decision'), 'decide')}"
+            if _comment_only(entry):
+                what = "review comment"
     if rows:
         return f"{what} {rows[0]['label']} “{short_text(rows[0]['text'])}”"
     return what
+
+
+def _comment_only(entry: HistoryEntry) -> bool:
+    """True when a review step changed a pair's comment and not its verdict (a
+    comment on an undecided pair is stored with the verdict "pending")."""
+
+    def one(state: dict[str, Any] | None) -> dict[str, Any]:
+        rows = (state or {}).get("review_decisions") or (state or {}).get("relation_decisions")
+        return rows[0] if rows and len(rows) == 1 else {}
+
+    before, after = one(entry.before), one(entry.after)
+    return (before.get("decision", "pending") == after.get("decision", "pending")
+            and before.get("comment") != after.get("comment"))  # fmt: skip
 
 
 def _document_step(entry: HistoryEntry) -> str | None:

@@ -31,12 +31,13 @@ from annotator.adjudication import (
     pair_key,
     write_csv,
 )
-from annotator.display_text import whole_characters, with_count
+from annotator.display_text import with_count
 from annotator.errors import AnnotatorError, sqlite_error_line
 from annotator.model import HistoryEntry
 from annotator.relation_adjudication import relation_key
 from annotator.review import Pair
 from annotator.store import Store
+from annotator.word_edges import exact_range
 
 from .commands import History, short_text
 from .review_state import ReviewState
@@ -80,6 +81,9 @@ class ReviewController(ReviewState):
         if row is None or self.session is None:
             return False
         what = _describe(self.session, row)
+        if decision == EDIT:  # the gold span as edited, not the analyst's
+            quote = self.session.document.text[options["start"] : options["end"]]
+            what = f"{options['label']} “{short_text(quote)}”"
         verb = VERBS[decision]
         changed = self._call(f"Cannot {verb[0].lower()}{verb[1:]}",
                              lambda: self.session.decide(row, decision, **options))  # type: ignore[union-attr]  # fmt: skip
@@ -126,11 +130,15 @@ class ReviewController(ReviewState):
         if start16 == end16:
             self.message.emit("Select the new boundaries in a pane first, then press E")
             return
-        start, end = whole_characters(
+        exact = exact_range(
             self.session.document.text,
             self.offsets.to_codepoint(start16, snap="down"),
             self.offsets.to_codepoint(end16, snap="up"),
-        )  # no accent left outside, no half emoji
+        )  # as a span made by hand: no accent left outside, no half emoji, no edge spaces
+        if exact is None:
+            self.message.emit("The selection holds only white space: select the new boundaries")
+            return
+        start, end = exact
         if not (start < pair.end and end > pair.start):  # a selection left from elsewhere
             text = self.session.document.text
             self.message.emit(

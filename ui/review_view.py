@@ -208,8 +208,8 @@ class ReviewWindow(QMainWindow):
     def _wire(self) -> None:
         c = self.controller
         self.document_box.currentIndexChanged.connect(lambda _: self._document_chosen())
-        self.layer_a_box.currentIndexChanged.connect(lambda _: self._open())
-        self.layer_b_box.currentIndexChanged.connect(lambda _: self._open())
+        self.layer_a_box.currentIndexChanged.connect(lambda _: self._layer_chosen(a_side=True))
+        self.layer_b_box.currentIndexChanged.connect(lambda _: self._layer_chosen(a_side=False))
         self.gold_edit.editingFinished.connect(self._gold_chosen)
         # Enter hands the keys to the decisions: A (accept) would go on typing the name.
         self.gold_edit.returnPressed.connect(
@@ -403,10 +403,28 @@ class ReviewWindow(QMainWindow):
             return
         self._document_chosen()
 
+    def _layer_chosen(self, *, a_side: bool) -> None:
+        """A layer picked on one side that the other side shows: the sides swap,
+        as a layer compared with itself agrees with itself on everything."""
+        chosen, other = ((self.layer_a_box, self.layer_b_box) if a_side
+                         else (self.layer_b_box, self.layer_a_box))  # fmt: skip
+        session = self.controller.session
+        if chosen.currentData() == other.currentData() and session is not None:
+            before = session.a if a_side else session.b
+            other.blockSignals(True)
+            other.setCurrentIndex(max(0, other.findData(before)))
+            other.blockSignals(False)
+        self._open()
+
     def _open(self) -> None:
         document_id = self.document_box.currentData()
         a, b = self.layer_a_box.currentData(), self.layer_b_box.currentData()
         if document_id is None or a is None or b is None:
+            return
+        if a == b:
+            self.controller.clear()
+            self._set_title()
+            self.statusBar().showMessage(f"A and B both show {a}: pick another layer for one", 6000)
             return
         self.controller.open(document_id, a, b, self.gold_name())
         self._set_title()

@@ -28,11 +28,12 @@ from ..adjudication import (
     AdjudicationError,
     Decision,
     DecisionRequest,
+    PairKey,
     decided_earlier,
     decision_from_row,
     plan_gold,
 )
-from ..decisions import comment_value
+from ..decisions import comment_value, widowed
 from ..errors import HistoryConflictError
 from ..model import Span
 from ..relation_adjudication import RelationDecision, RelationRequest
@@ -159,6 +160,8 @@ class ReviewMixin(RelationDecisionsMixin):
         b = lookup.layer_span(request.b_span)
         document_id, gold, conn = lookup.document_id, lookup.gold, self.conn
         old = lookup.decision(request.a_span, request.b_span)
+        if old is None:  # a verdict on an earlier pair of a span whose partner went
+            old = lookup.widowed(request.a_span, request.b_span)
         comment = comment_value(request.comment, old)
         if request.decision is None and comment is None:  # no comment and no verdict:
             if old is None:  # nothing to keep
@@ -208,7 +211,8 @@ class ReviewMixin(RelationDecisionsMixin):
             "gold_span_2": gold_ids[1], "decision": kind, "comment": comment, "by": by,
             "created_at": stamp,
         }  # fmt: skip
-        compared: tuple[str, ...] = ("gold_span", "gold_span_2", "decision", "comment")
+        compared: tuple[str, ...] = ("a_span", "b_span", "gold_span", "gold_span_2", "decision",
+                                     "comment")  # fmt: skip
         if old is not None and decided_earlier(old, a, b):  # decided again: on this version
             compared += ("created_at",)
         if not write_decision(conn, "review_decisions", old, new, compared, changes):
@@ -310,6 +314,37 @@ class _Lookup:
         ).fetchone()
         return dict(found) if found else None
 
+    def widowed(self, a_span: str | None, b_span: str | None) -> Row | None:
+        """A decision on an earlier pair of one of these spans (``decisions.widowed``)."""
+        keys = [(a_span, b_span)]
+        candidates = self._decisions_of(keys)
+        return widowed(candidates, keys, self._live(candidates)).get((a_span, b_span))
+
+    def _decisions_of(self, keys: Sequence[PairKey]) -> dict[PairKey, Row]:
+        """The decisions that name a span of ``keys`` on the same side, oldest kept."""
+        found: dict[PairKey, Row] = {}
+        for side, column in enumerate(("a_span", "b_span")):
+            for span_id in {key[side] for key in keys if key[side] is not None}:
+                for row in self.conn.execute(
+                    f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE document_id = ?"
+                    f" AND gold = ? AND {column} = ? ORDER BY created_at DESC, id DESC",
+                    [self.document_id, self.gold, span_id],
+                ):
+                    found[(row["a_span"], row["b_span"])] = dict(row)
+        return found
+
+    def _live(self, decisions: Collection[PairKey]) -> set[str]:
+        """The spans named by ``decisions`` that are live (not deleted, no orphans)."""
+        ids = sorted({span_id for key in decisions for span_id in key if span_id is not None})
+        live: set[str] = set()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            live.update(row[0] for row in self.conn.execute(
+                f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(chunk))})"
+                " AND orphan_revision IS NULL", chunk,
+            ))  # fmt: skip
+        return live
+
     def gold_span(self, start: int, end: int, label: str) -> Row | None:
         found = self.conn.execute(
             f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? AND start = ?"
@@ -380,6 +415,8 @@ class _Prefetched(_Lookup):
         ):
             self.decisions[(row["a_span"], row["b_span"])] = dict(row)
             self.refs.update(i for i in (row["gold_span"], row["gold_span_2"]) if i)
+        keys = [(r.a_span, r.b_span) for r in requests]
+        self.widows = widowed(self.decisions, keys, self._live(self.decisions))
 
     def span(self, span_id: str) -> Row:
         row = self.spans.get(span_id)
@@ -387,6 +424,12 @@ class _Prefetched(_Lookup):
 
     def decision(self, a_span: str | None, b_span: str | None) -> Row | None:
         return self.decisions.get((a_span, b_span))
+
+    def widowed(self, a_span: str | None, b_span: str | None) -> Row | None:
+        row = self.widows.pop((a_span, b_span), None)  # each is decided again once
+        if row is None or self.decisions.get((row["a_span"], row["b_span"])) is not row:
+            return None
+        return row
 
     def gold_span(self, start: int, end: int, label: str) -> Row | None:
         span_id = self.by_key.get((start, end, label))
