@@ -176,3 +176,15 @@ def test_the_status_bar_names_the_span_the_keys_act_on(alice, store, ids):
         f"Offset 45 of {len(TEXT)} · in CLAIM (alice) (+1 more)"
     )
     assert alice.window.attributes_form.span.id == ids["CLAIM"]
+
+
+def test_after_switching_analyst_the_previous_analysts_span_is_read_only(alice, store, ids):
+    alice.caret(45)  # alice's CLAIM
+    stance = field(alice.window, "stance")
+    assert stance.isEnabled()
+    alice.window.set_analyst("bob")
+    assert alice.window.editor.analyst == "bob"
+    stance = field(alice.window, "stance")
+    assert not stance.isEnabled()
+    stance.setCurrentText("refutes")  # as a pick would, were it enabled
+    assert store.span(ids["CLAIM"]).attributes == {}

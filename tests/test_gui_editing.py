@@ -215,3 +215,19 @@ def test_an_exact_drag_keeps_whole_characters_and_no_edge_space(store, make_wind
     drag(window, qtbot, 6, 7, alt)  # the end of "mot" onto the space after it
     assert alice_spans(store, doc_id) == [(3, 6, "mot"), (7, 9, "e\u0301"), (18, 22, "👨🏻‍🚒")]
     assert [e.action for e in store.history(limit=2)] == ["update_span", "add_span"]
+
+
+def test_an_edge_moved_onto_a_twin_of_the_same_label_stays(store, doc_id, make_window,
+                                                          analyst_at):  # fmt: skip
+    # alice's ACTOR "Zelensky" (10-18) and ACTOR "Zelensky said" (10-23): moving the
+    # second one's end a word left would make it the first one again.
+    store.add_span(doc_id, 10, 23, "ACTOR", annotator="alice")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.select(13, 26)  # "Zelensky said" in UTF-16: choose the longer one
+    alice.window.editor.set_span_range(
+        next(s for s in store.spans(doc_id, annotator="alice") if s.end == 23), 13, 21
+    )
+    assert alice_spans(store, doc_id) == [(10, 18, "Zelensky"), (10, 23, "Zelensky said")]
+    assert alice.window.statusBar().currentMessage() == (
+        "Already tagged ACTOR there: the span stays as it was"
+    )

@@ -250,3 +250,42 @@ def test_alt_never_cuts_a_character_in_two(store, make_window, analyst_at):
     alice.select(12, 16)  # "cafe" without its accent
     alice.press(Qt.Key.Key_1, ALT)
     assert stored(store, doc_id) == [(0, 4, "ACTOR", "👨🏻‍🚒"), (9, 14, "CLAIM", "cafe\u0301")]
+
+
+def test_the_word_selected_again_after_tagging_gets_a_second_label(alice, store, doc_id):
+    # Tagging leaves the caret at the span's end; selecting the same word again
+    # (a double-click: the caret stays there, the anchor moves) is a new
+    # selection, which a label key tags, as it would the other way round.
+    alice.select(13, 21)
+    alice.press(Qt.Key.Key_2)
+    alice.select(13, 21)
+    alice.press(Qt.Key.Key_3)
+    assert sorted(stored(store, doc_id)) == [(10, 18, "ACTOR", "Zelensky"),
+                                             (10, 18, "DATE", "Zelensky")]  # fmt: skip
+
+
+def test_a_tabbed_span_stays_chosen_only_until_the_caret_moves(store, doc_id, make_window,
+                                                              analyst_at):  # fmt: skip
+    store.add_span(doc_id, 27, 33, "ACTOR", annotator="alice")  # "Monday", UTF-16 30-36
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    alice.caret(0)
+    alice.press(Qt.Key.Key_Tab)
+    assert alice.selection() == (30, 36)
+    alice.caret(31)
+    alice.select(30, 36)  # back over the same text: a selection like any other
+    alice.press(Qt.Key.Key_3)
+    assert sorted(stored(store, doc_id)) == [(27, 33, "ACTOR", "Monday"),
+                                             (27, 33, "DATE", "Monday")]  # fmt: skip
+
+
+def test_a_relabel_never_makes_one_span_twice(store, doc_id, make_window, analyst_at):
+    # Whichever of the two spans at the caret the key picks, the analyst must not
+    # end up with two DATEs (or two ACTORs) on "Monday" and the other label lost.
+    store.add_span(doc_id, 27, 33, "ACTOR", annotator="alice")
+    store.add_span(doc_id, 27, 33, "DATE", annotator="alice")
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc_id))
+    for key in (Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_2):
+        alice.caret(32)
+        alice.press(key)
+        assert sorted(stored(store, doc_id)) == [(27, 33, "ACTOR", "Monday"),
+                                             (27, 33, "DATE", "Monday")]  # fmt: skip

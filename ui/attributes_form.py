@@ -67,6 +67,7 @@ class AttributesForm(QWidget):
         editor.closed.connect(lambda: self.show_span(None))
         editor.opened.connect(lambda *_: self._opened())
         editor.editable_changed.connect(self._reload)
+        editor.analyst_changed.connect(lambda _name: self._reload())  # another's: read-only now
         self.show_span(None)
 
     # -- which span ----------------------------------------------------------------------
@@ -121,6 +122,9 @@ class AttributesForm(QWidget):
                 )  # fmt: skip
             elif isinstance(widget, QLineEdit):
                 widget.setText(value if isinstance(value, str) else "")
+        editable = self.editor.can_edit(span.annotator)  # the analyst may have changed
+        for widget in self.fields.values():
+            widget.setEnabled(editable)
         if not typed:
             self.error.setText("")
         self._loading = False
@@ -316,6 +320,9 @@ class AttributesForm(QWidget):
         """Set (or with ``UNSET`` remove) one attribute of the span shown: one undo step."""
         span = self.span
         if self._loading or span is None:
+            return None
+        if not self.editor.can_edit(span.annotator):
+            self.editor.message.emit(f"That span is {span.annotator}'s: read-only for you")
             return None
         attributes = dict(span.attributes)
         if value is UNSET:

@@ -72,7 +72,8 @@ class DocumentState(QObject):
         self._layers: Counter[str] = Counter()  # spans per analyst, hidden layers too
         self.hidden: set[str] = set()  # analysts whose spans are neither painted nor listed
         self.unlocked: set[str] = set()  # other analysts' layers the analyst may edit
-        self._current: tuple[str, int] | None = None  # (span id, caret when chosen)
+        # (span id, anchor, caret when chosen): see _current_entry
+        self._current: tuple[str, int, int] | None = None
         colours = {label.name: label.color for label in store.schema.labels}
         self.highlighter = SpanHighlighter(
             view.document(), colours, lambda: self.index, self.can_edit
@@ -307,16 +308,23 @@ class DocumentState(QObject):
             self.highlighter.rehighlight_blocks(blocks)
 
     def _current_entry(self) -> Entry | None:
-        # The chosen span counts only while the caret has not moved since.
-        if self._current is None or self.index is None or self._current[1] != self.view.caret():
+        # The chosen span counts only while the selection has not changed since:
+        # a selection made again, even of the same text, is a new one.
+        if self._current is None or self.index is None or self._current[1:] != self._ends():
             return None
         return self.index.entry(self._current[0])
 
     def _choose(self, span: Span, caret: int) -> None:
-        self._current = (span.id, caret)
+        self._current = (span.id, self.view.textCursor().anchor(), caret)
         self.current_changed.emit(span)
 
+    def _ends(self) -> tuple[int, int]:
+        cursor = self.view.textCursor()
+        return cursor.anchor(), cursor.position()
+
     def _caret_moved(self) -> None:
+        if self._current is not None and self._current[1:] != self._ends():
+            self._current = None  # coming back to the same place is no choice
         if self.offsets is None or self.index is None:
             return
         pos = self.view.caret()

@@ -228,6 +228,9 @@ class Editor(DocumentState):
         if found is None or found == (span.start, span.end):
             return
         start, end = found
+        if self._twin(span, self.offsets.to_utf16(start), self.offsets.to_utf16(end), span.label):
+            self.message.emit(f"Already tagged {span.label} there: the span stays as it was")
+            return
         seen = self.document.text_sha256
         new = self.call(
             "Cannot change the span",
@@ -311,6 +314,9 @@ class Editor(DocumentState):
         if old.label == label:
             self.message.emit(f"Already {label}")
             return
+        if self._twin(old, entry.start, entry.end, label):
+            self.message.emit(f"Already tagged {label}: {label} and {old.label} both mark it")
+            return
         new = self.call(
             "Cannot relabel", lambda: self.store.update_span(old.id, label=label, by=self.analyst)
         )
@@ -322,6 +328,14 @@ class Editor(DocumentState):
             if dropped:
                 self.message.emit(f"Relabelled {label}: {', '.join(dropped)} dropped, as {label}"
                                   " does not allow the value (Ctrl+Z brings it back)")  # fmt: skip
+
+    def _twin(self, span: Span, start16: int, end16: int, label: str) -> bool:
+        """True when ``span``'s layer has another span of ``label`` on ``[start16, end16)``:
+        a relabel or a resize would make the two one span twice."""
+        assert self.index is not None
+        return any(e.span.id != span.id and e.span.annotator == span.annotator
+                   and e.span.label == label
+                   for e in self.index.same_range(start16, end16))  # fmt: skip
 
     def _target(self) -> Entry | None:
         """The editable span that a relabel, Delete, N or a resize acts on, if any.
