@@ -12,7 +12,6 @@ into gold are in ``annotator.adjudication`` and ``annotator.relation_adjudicatio
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from operator import itemgetter
@@ -28,17 +27,17 @@ from ..adjudication import (
     AdjudicationError,
     Decision,
     DecisionRequest,
-    PairKey,
     decided_earlier,
     decision_from_row,
     plan_gold,
 )
-from ..decisions import comment_value, widowed
+from ..decisions import comment_value
 from ..errors import HistoryConflictError
 from ..model import Span
 from ..relation_adjudication import RelationDecision, RelationRequest
-from .base import _SPAN_INSERT, _SPAN_SELECT, SPAN_COLUMNS, new_id, now, quote_columns
+from .base import _SPAN_INSERT, SPAN_COLUMNS, new_id, now, quote_columns
 from .changes import Changes, Row, write_decision
+from .decision_lookup import Lookup, Prefetched
 from .relation_decisions import RelationDecisionsMixin
 
 _DECISION_COLUMNS = hist.TABLE_COLUMNS["review_decisions"]
@@ -134,7 +133,7 @@ class ReviewMixin(RelationDecisionsMixin):
             changes = Changes()
             stamp = now()
             # One decision looks rows up one by one; "accept all matches" reads them at once.
-            lookup = (_Lookup if len(requests) <= 1 else _Prefetched)(self, document_id, gold)
+            lookup = (Lookup if len(requests) <= 1 else Prefetched)(self, document_id, gold)
             lookup.prefetch(requests)
             out = [self._apply(text, lookup, by, request, stamp, changes) for request in requests]
             out_relations = [self._apply_relation(document_id, gold, by, request, stamp, changes)
@@ -148,7 +147,7 @@ class ReviewMixin(RelationDecisionsMixin):
                 )  # fmt: skip
         return out, out_relations
 
-    def _apply(self, text: str, lookup: _Lookup, by: str, request: DecisionRequest, stamp: str,
+    def _apply(self, text: str, lookup: Lookup, by: str, request: DecisionRequest, stamp: str,
                changes: Changes) -> Decision | None:  # fmt: skip
         if request.decision is not None and request.decision not in (*DECISIONS, UNDECIDE):
             raise AdjudicationError(
@@ -225,7 +224,7 @@ class ReviewMixin(RelationDecisionsMixin):
         found = self.schema.label(label)
         return found.attributes if found is not None else ()
 
-    def _drop_gold(self, lookup: _Lookup, span_ids: Sequence[str], changes: Changes) -> None:
+    def _drop_gold(self, lookup: Lookup, span_ids: Sequence[str], changes: Changes) -> None:
         conn = self.conn
         for span_id in span_ids:
             rels = self._relations_touching([span_id])
@@ -238,7 +237,7 @@ class ReviewMixin(RelationDecisionsMixin):
             changes.deleted("spans", old)
             lookup.span_deleted(old)
 
-    def _set_span(self, lookup: _Lookup, old: Row, attributes: Mapping[str, Any],
+    def _set_span(self, lookup: Lookup, old: Row, attributes: Mapping[str, Any],
                   note: str | None, changes: Changes) -> None:  # fmt: skip
         encoded = json.dumps(dict(attributes), ensure_ascii=False) if attributes else "{}"
         if old["attributes"] == encoded and old["note"] == note:
@@ -274,202 +273,28 @@ class ReviewMixin(RelationDecisionsMixin):
             for row_id in want.keys() - have.keys():
                 if self._scalar(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]):
                     raise HistoryConflictError(f"{noun} {row_id} exists again since")
+        self._check_gold_unused(current, wanted)
         super()._move(current, wanted)
 
-
-class _Lookup:
-    """The rows a decision reads, one query each (the right cost for one decision)."""
-
-    def __init__(self, store: ReviewMixin, document_id: int, gold: str) -> None:
-        self.store, self.document_id, self.gold = store, document_id, gold
-        self.conn = store.conn
-
-    def prefetch(self, requests: Sequence[DecisionRequest]) -> None:
-        """Nothing to read ahead for a single decision."""
-
-    def span(self, span_id: str) -> Row:
-        return self.store._span_dict(span_id)
-
-    def layer_span(self, span_id: str | None) -> Row | None:
-        """A span of layer A or B of this document (never of the gold layer)."""
-        if span_id is None:
-            return None
-        row = self.span(span_id)
-        if row["document_id"] != self.document_id:
-            raise AdjudicationError(
-                f"span {span_id} belongs to document {row['document_id']}, not {self.document_id}"
-            )
-        if row["annotator"] == self.gold:
-            raise AdjudicationError(
-                f"span {span_id} is in the gold layer {self.gold!r} itself:"
-                " compare two other layers"
-            )
-        return row
-
-    def decision(self, a_span: str | None, b_span: str | None) -> Row | None:
-        found = self.conn.execute(
-            f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE document_id = ?"
-            " AND gold = ? AND a_span IS ? AND b_span IS ? ORDER BY created_at, id LIMIT 1",
-            [self.document_id, self.gold, a_span, b_span],
-        ).fetchone()
-        return dict(found) if found else None
-
-    def widowed(self, a_span: str | None, b_span: str | None) -> Row | None:
-        """A decision on an earlier pair of one of these spans (``decisions.widowed``)."""
-        keys = [(a_span, b_span)]
-        candidates = self._decisions_of(keys)
-        return widowed(candidates, keys, self._live(candidates)).get((a_span, b_span))
-
-    def _decisions_of(self, keys: Sequence[PairKey]) -> dict[PairKey, Row]:
-        """The decisions that name a span of ``keys`` on the same side, oldest kept."""
-        found: dict[PairKey, Row] = {}
-        for side, column in enumerate(("a_span", "b_span")):
-            for span_id in {key[side] for key in keys if key[side] is not None}:
-                for row in self.conn.execute(
-                    f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE document_id = ?"
-                    f" AND gold = ? AND {column} = ? ORDER BY created_at DESC, id DESC",
-                    [self.document_id, self.gold, span_id],
-                ):
-                    found[(row["a_span"], row["b_span"])] = dict(row)
-        return found
-
-    def _live(self, decisions: Collection[PairKey]) -> set[str]:
-        """The spans named by ``decisions`` that are live (not deleted, no orphans)."""
-        ids = sorted({span_id for key in decisions for span_id in key if span_id is not None})
-        live: set[str] = set()
-        for k in range(0, len(ids), 500):
-            chunk = ids[k : k + 500]
-            live.update(row[0] for row in self.conn.execute(
-                f"SELECT id FROM spans WHERE id IN ({', '.join('?' * len(chunk))})"
-                " AND orphan_revision IS NULL", chunk,
-            ))  # fmt: skip
-        return live
-
-    def gold_span(self, start: int, end: int, label: str) -> Row | None:
-        found = self.conn.execute(
-            f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? AND start = ?"
-            ' AND "end" = ? AND annotator = ? AND label = ? ORDER BY id LIMIT 1',
-            [self.document_id, start, end, self.gold, label],
-        ).fetchone()
-        return dict(found) if found else None
-
-    def _shared(self, span_id: str, decision_id: str) -> bool:
-        return bool(self.store._scalar(
-            "SELECT count(*) FROM review_decisions WHERE id != ? AND (gold_span = ?"
-            " OR gold_span_2 = ?)",
-            [decision_id, span_id, span_id],
-        ))  # fmt: skip
-
-    def _meta(self, span_id: str) -> tuple[str, str] | None:
-        row = self.conn.execute(
-            "SELECT annotator, origin FROM spans WHERE id = ?", [span_id]
-        ).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def owned(self, decision: Mapping[str, Any]) -> list[str]:
-        """The decision's gold spans that only it made and uses (safe to change)."""
-        owned: list[str] = []
-        for span_id in (decision["gold_span"], decision["gold_span_2"]):
-            if span_id is None or span_id in owned:
-                continue
-            if self._meta(span_id) == (self.gold, ADJUDICATED) and not self._shared(
-                span_id, decision["id"]
-            ):
-                owned.append(span_id)
-        return owned
-
-    # What was written: a read-ahead lookup keeps up with it.
-    def span_written(self, row: Row) -> None: ...
-    def span_deleted(self, row: Row) -> None: ...
-    def decision_written(self, old: Row | None, new: Row | None) -> None: ...
-
-
-class _Prefetched(_Lookup):
-    """The same, from rows read at once: the requests' spans in chunks, the gold layer
-    and its decisions whole (``accept all matches`` on 5,000 pairs: a few queries)."""
-
-    def prefetch(self, requests: Sequence[DecisionRequest]) -> None:
-        conn = self.conn
-        wanted = sorted({i for r in requests for i in (r.a_span, r.b_span) if i is not None})
-        self.spans: dict[str, Row] = {}
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k : k + 500]
-            for row in conn.execute(
-                f"SELECT {_SPAN_SELECT} FROM spans WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ):
-                self.spans[row["id"]] = dict(row)
-        self.by_key: dict[tuple[int, int, str], str] = {}
-        for row in conn.execute(
-            f"SELECT {_SPAN_SELECT} FROM spans WHERE document_id = ? AND annotator = ? ORDER BY id",
-            [self.document_id, self.gold],
-        ):
-            self.spans[row["id"]] = dict(row)
-            self.by_key.setdefault((row["start"], row["end"], row["label"]), row["id"])
-        self.decisions: dict[tuple[str | None, str | None], Row] = {}
-        self.refs: Counter[str] = Counter()
-        for row in conn.execute(
-            f"SELECT {_DECISION_SELECT} FROM review_decisions WHERE document_id = ? AND gold = ?"
-            " ORDER BY created_at DESC, id DESC",  # the first of a pair is kept, as above
-            [self.document_id, self.gold],
-        ):
-            self.decisions[(row["a_span"], row["b_span"])] = dict(row)
-            self.refs.update(i for i in (row["gold_span"], row["gold_span_2"]) if i)
-        keys = [(r.a_span, r.b_span) for r in requests]
-        self.widows = widowed(self.decisions, keys, self._live(self.decisions))
-
-    def span(self, span_id: str) -> Row:
-        row = self.spans.get(span_id)
-        return row if row is not None else super().span(span_id)
-
-    def decision(self, a_span: str | None, b_span: str | None) -> Row | None:
-        return self.decisions.get((a_span, b_span))
-
-    def widowed(self, a_span: str | None, b_span: str | None) -> Row | None:
-        row = self.widows.pop((a_span, b_span), None)  # each is decided again once
-        if row is None or self.decisions.get((row["a_span"], row["b_span"])) is not row:
-            return None
-        return row
-
-    def gold_span(self, start: int, end: int, label: str) -> Row | None:
-        span_id = self.by_key.get((start, end, label))
-        return None if span_id is None else self.spans[span_id]
-
-    def _shared(self, span_id: str, decision_id: str) -> bool:
-        return self.refs[span_id] > 1
-
-    def _meta(self, span_id: str) -> tuple[str, str] | None:
-        row = self.spans.get(span_id)
-        return None if row is None else (row["annotator"], row["origin"])
-
-    def span_written(self, row: Row) -> None:
-        self.spans[row["id"]] = row
-        if row["annotator"] == self.gold:
-            self.by_key.setdefault((row["start"], row["end"], row["label"]), row["id"])
-
-    def span_deleted(self, row: Row) -> None:
-        self.spans.pop(row["id"], None)
-        key = (row["start"], row["end"], row["label"])
-        if self.by_key.get(key) == row["id"]:
-            del self.by_key[key]
-            again = self.conn.execute(  # another gold span of the same range, if any
-                'SELECT id FROM spans WHERE document_id = ? AND start = ? AND "end" = ?'
-                " AND annotator = ? AND label = ? ORDER BY id LIMIT 1",
-                [self.document_id, *key, self.gold],
-            ).fetchone()
-            if again is not None:
-                self.by_key[key] = again[0]
-
-    def decision_written(self, old: Row | None, new: Row | None) -> None:
-        for row, step in ((old, -1), (new, 1)):
-            if row is not None:
-                for span_id in (row["gold_span"], row["gold_span_2"]):
-                    if span_id:
-                        self.refs[span_id] += step
-        if old is not None:
-            self.decisions.pop((old["a_span"], old["b_span"]), None)
-        if new is not None:
-            self.decisions[(new["a_span"], new["b_span"])] = new
+    def _check_gold_unused(self, current: hist.State, wanted: hist.State) -> None:
+        """Refuse to take away a gold span that another decision, not of this step,
+        uses (another reviewer accepted the same span since)."""
+        spans, kept = hist.rows_by_id(current, "spans"), hist.rows_by_id(wanted, "spans")
+        decisions = hist.rows_by_id(current, "review_decisions")
+        leaving = sorted(spans.keys() - kept.keys())
+        for k in range(0, len(leaving), 250):  # each id is given twice
+            chunk = leaving[k : k + 250]
+            marks = ", ".join("?" * len(chunk))
+            for row_id, by, first, second in self.conn.execute(
+                f'SELECT id, "by", gold_span, gold_span_2 FROM review_decisions'
+                f" WHERE gold_span IN ({marks}) OR gold_span_2 IN ({marks})", chunk + chunk,
+            ):  # fmt: skip
+                if row_id not in decisions:
+                    span_id = first if first in chunk else second
+                    raise HistoryConflictError(
+                        f"gold span {span_id} is used by review decision {row_id} of {by} since:"
+                        " it cannot be taken away (that decision must go first)"
+                    )
 
 
 def _target(out: Sequence[Decision | RelationDecision | None], pairs: int,

@@ -152,6 +152,7 @@ class UndoMixin(SpansMixin):
                 raise HistoryConflictError(
                     f"{_named(table, want[table][again])} exists again since"
                 )
+        self._check_uids_free(have["documents"], want["documents"])
         # Rows come back only into a document that is there (or comes back too).
         homes = {row["document_id"] for table in _CASCADED for row in want[table].values()
                  if row.get("document_id") is not None} - set(want["documents"])  # fmt: skip
@@ -181,6 +182,7 @@ class UndoMixin(SpansMixin):
                         f"span {rel['from_span'] if rel['from_span'] in gone else rel['to_span']}"
                         f" is linked by relation {rel['id']} of {rel['annotator']}: delete it first"
                     )
+        self._check_links_fit(have, want)
         # A document leaving takes its rows with it (ON DELETE CASCADE): each must be
         # in this step, or it is someone's later work, which must not go unrecorded.
         for doc_id in [i for i in have["documents"] if i not in want["documents"]]:
@@ -207,6 +209,44 @@ class UndoMixin(SpansMixin):
                 insert = f"INSERT INTO {table} ({quote_columns(columns)}) VALUES ({marks})"
                 conn.executemany(update, [(*values(r), r["id"]) for r in rows if r["id"] in here])
                 conn.executemany(insert, [values(r) for r in rows if r["id"] not in here])
+
+    def _check_uids_free(self, have: dict[Any, Any], want: dict[Any, Any]) -> None:
+        """Refuse to bring back a document whose article was imported again since."""
+        for row in want.values():
+            if row["id"] in have or "uid" not in row:
+                continue
+            again = self._scalar("SELECT id FROM documents WHERE uid = ?", [row["uid"]])
+            if again is not None:
+                raise HistoryConflictError(
+                    f"{_named('documents', row)} was imported again since, as document"
+                    f" {again}: it cannot come back (delete that one first)"
+                )
+
+    def _check_links_fit(self, have: dict[str, Any], want: dict[str, Any]) -> None:
+        """Refuse a step after which a relation would link labels its type does not
+        allow: one coming back, or one on a span the step relabels."""
+        labels = {i: r["label"] for i, r in want["spans"].items() if "label" in r}
+        relabelled = [i for i, label in labels.items()
+                      if i in have["spans"] and have["spans"][i].get("label") != label]  # fmt: skip
+        links = [r for r in want["relations"].values() if "type" in r]
+        for i in range(0, len(relabelled), _CHUNK // 2):  # each id is given twice
+            links += [rel for rel in self._relations_touching(relabelled[i : i + _CHUNK // 2])
+                      if rel["id"] not in want["relations"]
+                      and rel["id"] not in have["relations"]]  # fmt: skip
+        ends = sorted({end for rel in links for end in (rel["from_span"], rel["to_span"])}
+                      - labels.keys())  # fmt: skip
+        for i in range(0, len(ends), _CHUNK):
+            chunk = ends[i : i + _CHUNK]
+            labels.update(self.conn.execute(
+                f"SELECT id, label FROM spans WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall())  # fmt: skip
+        for rel in links:
+            start, end = labels.get(rel["from_span"]), labels.get(rel["to_span"])
+            if start and end and rel["type"] not in self.schema.relation_types_between(start, end):
+                raise HistoryConflictError(
+                    f"{_named('relations', rel)} would link {start} to {end}, which"
+                    f" {rel['type']} cannot: it cannot be put back (delete that link first)"
+                )
 
     def _changed_rows(self, table: str, rows: dict[str, dict[str, Any]]) -> list[str]:
         """The ids (in ``rows``' order) whose stored columns differ from ``rows``, or are gone."""
