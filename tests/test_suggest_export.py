@@ -93,3 +93,25 @@ def test_the_count_left_out_skips_orphans_and_counts_every_document(store: Store
     assert store.layer_span_count("suggest") == 2
     assert store.layer_span_count("alice") == 1
     assert store.layer_span_count("nobody") == 0
+
+
+def test_accepted_suggestions_are_neither_pending_nor_counted_twice(
+    store: Store, tmp_path: Path
+) -> None:
+    # bob accepts the DATE: only the ACTOR "Kessel" is still pending; `list` counts
+    # the analysts' spans (alice's ACTOR, bob's DATE), not the suggestions too.
+    from annotator.suggest.apply import accept
+
+    doc = build(store)
+    date = next(s for s in store.spans(doc, annotator="suggest") if s.label == "DATE")
+    accept(store, date.id, "bob")
+    out = tmp_path / "all.jsonl"
+    result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--out", str(out)],
+                                prog_name="annotator")  # fmt: skip
+    assert result.output.splitlines()[-1].startswith("Left out: 1 suggestion not yet accepted")
+    listed = CliRunner().invoke(cli, ["list", "--db", str(store.path)], prog_name="annotator")
+    header, row = listed.output.splitlines()
+    assert header.split() == ["ID", "TITLE", "CLAIM", "ACTOR", "DATE", "CITATION", "TOTAL"]
+    assert row.split()[-5:] == ["0", "1", "1", "0", "2"]
+    (summary_,) = store.documents()
+    assert summary_.analyst_counts == {"alice": 1, "bob": 1, "suggest": 2}

@@ -48,7 +48,7 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     and the orphans of earlier texts (the native writer names those itself)."""
     lines = []
     if annotator is None:
-        n = store.layer_span_count(SUGGEST)
+        n = store.pending_suggestion_count()  # the accepted ones are in analysts' layers
         if n:
             lines.append(with_count("{n} suggestion{|s} not yet accepted", n)
                          + f" (accept them first, or export them alone with --annotator {SUGGEST})")

@@ -12,6 +12,7 @@ from ..errors import (
     NotFoundError,
 )
 from ..model import (
+    SUGGEST,
     Document,
     DocumentSummary,
 )
@@ -29,7 +30,8 @@ class DocumentsMixin(ImportsMixin):
 
     def documents(self, *, annotator: str | None = None) -> list[DocumentSummary]:
         """Every document without its text: span counts per label (of one analyst,
-        if given) and per analyst, and who marked it done."""
+        if given, else of every layer but the suggestions) and per analyst, and
+        who marked it done."""
         labels: dict[int, dict[str, int]] = {}
         analysts: dict[int, dict[str, int]] = {}
         orphans = _orphan_counts(self.conn, "document_id, annotator, label")
@@ -42,7 +44,7 @@ class DocumentsMixin(ImportsMixin):
                 continue
             per_analyst = analysts.setdefault(doc_id, {})
             per_analyst[who] = per_analyst.get(who, 0) + n
-            if annotator is None or who == annotator:
+            if who == annotator or (annotator is None and who != SUGGEST):
                 per_label = labels.setdefault(doc_id, {})
                 per_label[label] = per_label.get(label, 0) + n
         done: dict[int, set[str]] = {}
@@ -187,6 +189,18 @@ class DocumentsMixin(ImportsMixin):
                 [annotator],
             )
         )
+
+    def pending_suggestion_count(self) -> int:
+        """Live suggestions no analyst has accepted yet (no span of theirs has the
+        same place and label): what an export of every layer leaves out."""
+        return int(self._scalar(
+            "SELECT count(*) FROM documents d CROSS JOIN spans s ON s.document_id = d.id"
+            " AND s.annotator = ? WHERE s.orphan_revision IS NULL AND NOT EXISTS (SELECT 1"
+            ' FROM spans o WHERE o.document_id = s.document_id AND o.start = s.start AND'
+            ' o."end" = s."end" AND o.label = s.label AND o.annotator <> s.annotator'
+            " AND o.orphan_revision IS NULL)",
+            [SUGGEST],
+        ))  # fmt: skip
 
     def document(self, document_id: int) -> Document:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
