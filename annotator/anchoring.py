@@ -77,7 +77,8 @@ def anchor_span(old: str, new: str, mapping: TextMap, start: int, end: int) -> P
     quote = old[start:end]
     mapped, exact = mapping.map(start)
     length = len(quote)
-    if exact and new[mapped : mapped + length] == quote and _whole(new, mapped, length, old, end):
+    if (exact and new[mapped : mapped + length] == quote
+            and _whole(new, mapped, length, old, start, end)):  # fmt: skip
         return Placement(EXACT, mapped, mapped + length)
     found = _search(old, new, mapping, start, end, mapped)
     if found is not None:
@@ -88,12 +89,17 @@ def anchor_span(old: str, new: str, mapping: TextMap, start: int, end: int) -> P
     return Placement(ORPHAN, start, end, 0.0)
 
 
-def _whole(new: str, at: int, length: int, old: str, end: int) -> bool:
-    """Whether ``new[at:at + length]`` ends where a character ends, unless the old
-    span did not either: "Jose" is not all of "José" written with a combining
-    accent, nor 👍 all of 👍🏽.  (Its start is the quote's own first character.)"""
+def _whole(new: str, at: int, length: int, old: str, start: int, end: int) -> bool:
+    """Whether ``new[at:at + length]`` ends where a character ends, and starts and
+    ends where words do, unless the old span did not either: "Jose" is not all
+    of "José" written with a combining accent, nor 👍 all of 👍🏽, nor "budget
+    overrun" all of "budget overruns".  (Its start is the quote's own first
+    character.)"""
     after = new[at + length : at + length + 1]
-    return not (after and after != old[end : end + 1] and extends(after))
+    if after and after != old[end : end + 1] and extends(after):
+        return False
+    return not ((_mid_word(new, at) and not _mid_word(old, start))
+                or (_mid_word(new, at + length) and not _mid_word(old, end)))  # fmt: skip
 
 
 def _context(old: str, start: int, end: int, new: str, at: int) -> int:
@@ -134,7 +140,7 @@ def _search(old: str, new: str, mapping: TextMap, start: int, end: int, mapped: 
     for at in candidates:
         score = _context(old, start, end, new, at)
         if (length + score >= MIN_EVIDENCE and not mapping.claimed(at, at + length, start, end)
-                and _whole(new, at, length, old, end)):  # fmt: skip
+                and _whole(new, at, length, old, start, end)):  # fmt: skip
             key = (-score, abs(at - mapped), at)
             best = key if best is None or key < best else best
     return None if best is None else best[2]
@@ -153,8 +159,9 @@ def _fuzzy(
             anchors.update(sorted(found, key=lambda p: abs(p - mapped))[:3])
     best: Placement | None = None
     for anchor in sorted(anchors, key=lambda p: abs(p - mapped)):
-        window = _window(new, quote, anchor)
-        for s, e in _snapped(old, start, end, new, *window) if window else ():
+        candidates = {edges for window in _windows(new, quote, anchor)
+                      for edges in _snapped(old, start, end, new, *window)}  # fmt: skip
+        for s, e in candidates:
             s, e = whole_characters(new, s, e)  # never a letter without its accent
             if mapping.claimed(s, e, start, end):
                 continue
@@ -197,8 +204,10 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _window(new: str, quote: str, anchor: int) -> tuple[int, int] | None:
-    """The stretch of ``new`` near ``anchor`` that best aligns with ``quote``."""
+def _windows(new: str, quote: str, anchor: int) -> list[tuple[int, int]]:
+    """The stretch of ``new`` near ``anchor`` that best aligns with ``quote``, and
+    the same without the quote's unmatched head and tail: what is missing may
+    have been deleted ("Reuters" become "Reuter,"), not replaced."""
     pad = 16 + len(quote) // 4
     lo = max(0, anchor - pad)
     region = new[lo : min(len(new), anchor + len(quote) + pad)]
@@ -208,18 +217,24 @@ def _window(new: str, quote: str, anchor: int) -> tuple[int, int] | None:
         if b.size
     ]
     if not blocks:
-        return None
+        return []
     # Stray one- or two-letter matches far out would stretch the window: skip them.
     longest = max(b.size for b in blocks)
     kept = [b for b in blocks if b.size >= min(3, longest)]
     first, last = kept[0], kept[-1]
-    s = _edge(region, first.a, quote[: first.b], leading=True)
-    e = _edge(region, last.a + last.size, quote[last.b + last.size :], leading=False)
-    while s < e and region[s].isspace() and not quote[0].isspace():
-        s += 1
-    while e > s and region[e - 1].isspace() and not quote[-1].isspace():
-        e -= 1
-    return (lo + s, lo + e) if s < e else None
+    found = []
+    for s, e in (
+        (_edge(region, first.a, quote[: first.b], leading=True),
+         _edge(region, last.a + last.size, quote[last.b + last.size :], leading=False)),
+        (first.a, last.a + last.size),
+    ):  # fmt: skip
+        while s < e and region[s].isspace() and not quote[0].isspace():
+            s += 1
+        while e > s and region[e - 1].isspace() and not quote[-1].isspace():
+            e -= 1
+        if s < e:
+            found.append((lo + s, lo + e))
+    return found
 
 
 def _edge(region: str, at: int, unmatched: str, *, leading: bool) -> int:

@@ -200,3 +200,39 @@ def test_a_placement_never_cuts_an_accent_or_a_skin_tone_off() -> None:
     old = "The crowd showed 👍 to the mayor as he left the hall on Friday."
     new = old.replace("👍", "👍🏽")
     assert reanchor(old, new, [(17, 18)]) == [Placement(ORPHAN, 17, 18, 0.0)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "span", "placed", "score"),
+    [
+        # A letter deleted at the span's end, a comma after it: 2 * 19 / 39.
+        ("According to Reuters, the talks begin in March.",
+         "According to Reuter, the talks begin in March.", (0, 20), (0, 19), 0.974),
+        # Two letters deleted, a word after it: 2 * 13 / 28.
+        ("Then the governments said no.", "Then the governmen said no.", (5, 20), (5, 18), 0.929),
+        # A letter replaced at the end: 2 * 6 / 14.
+        ("Reuters said so.", "Reutera said so.", (0, 7), (0, 7), 0.857),
+    ],
+    ids=["deleted-before-a-comma", "deleted-before-a-word", "replaced"],
+)  # fmt: skip
+def test_a_span_whose_last_letters_were_deleted_lands_on_what_is_left(
+    old: str, new: str, span: tuple[int, int], placed: tuple[int, int], score: float
+) -> None:
+    assert reanchor(old, new, [span]) == [Placement(FUZZY, *placed, score)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "span", "placed", "score"),
+    [
+        # "overrun" is no longer a word of its own: the fuzzy match takes "overruns".
+        ("the budget overrun. x", "the budget overruns. x", (4, 18), (4, 19), 0.966),
+        ("The minister spoke.", "The ministers spoke.", (0, 12), (0, 13), 0.96),
+        ("the election was held", "the reelection was held", (4, 12), (4, 14), 0.889),
+    ],
+    ids=["end", "end-capital", "start"],
+)  # fmt: skip
+def test_an_exact_placement_never_ends_or_starts_inside_a_word(
+    old: str, new: str, span: tuple[int, int], placed: tuple[int, int], score: float
+) -> None:
+    """2 * 14 / 29, 2 * 12 / 25 and 2 * 8 / 18: the quote against the whole new word."""
+    assert reanchor(old, new, [span]) == [Placement(FUZZY, *placed, score)]
