@@ -106,6 +106,19 @@ def made_folders(folder: Path) -> Iterator[None]:
         raise
 
 
+DATABASE_LOGS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
+def database_log(path: Path) -> str | None:
+    """"the wal file of the database x.db" when ``path`` is a log SQLite keeps beside
+    a database that is there; None otherwise.  Written over, the database's
+    committed work in it would be lost, and the database read as damaged."""
+    for end in DATABASE_LOGS:
+        if path.name.endswith(end) and Path(str(path).removesuffix(end)).exists():
+            return f"the {end[1:]} file of the database {path.name.removesuffix(end)}"
+    return None
+
+
 def special_file(path: Path) -> str | None:
     """What ``path`` is when it is neither a file nor a folder ("a device", "a
     pipe", "a socket"), following links; None otherwise, or when nothing is there."""

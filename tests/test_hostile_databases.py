@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from contextlib import closing
 from pathlib import Path
@@ -104,6 +105,67 @@ def test_a_bad_database_file_is_refused_in_one_line_and_left_as_it_was(
     assert result.output.count("\n") == 1, result.output
     assert sha256(db) == before
     assert sorted(p.name for p in tmp_path.rglob("*")) == listing  # no -wal, no output
+
+
+@pytest.mark.parametrize(
+    ("args", "log"),
+    [
+        (["backup", "--db", "{db}", "--out", "{db}-wal", "--force"], "wal"),
+        (["import", "{dir}/article.txt", "--db", "{db}-wal"], "wal"),
+        (["merge", "{dir}/alice.db", "--into", "{db}-shm"], "shm"),
+        (["list", "--db", "{db}-wal"], "wal"),
+    ],
+    ids=["backup", "import", "merge", "list"],
+)
+def test_a_databases_own_log_is_never_written_as_a_database(
+    tmp_path: Path, args: list[str], log: str
+) -> None:
+    # An open database's log holds committed work: a file written over it (or a
+    # database made there) would lose that work and leave the database damaged.
+    db = tmp_path / "team.db"
+    with open_store(db) as store:  # kept open: its -wal and -shm are beside it
+        store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        doc = store.add_document(TEXT)
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="carol")
+        with open_store(tmp_path / "alice.db") as alice:
+            alice.add_document(TEXT + " Alice's copy.")
+        (tmp_path / "article.txt").write_text(TEXT + " Another.")
+        wal = sha256(Path(f"{db}-wal"))  # the -shm is an index other connections touch
+        result = run(*[a.replace("{db}", str(db)).replace("{dir}", str(tmp_path)) for a in args])
+        assert result.exit_code == 1
+        said = f"Error: {db}-{log} is the {log} file of the database team.db"
+        assert result.output.startswith(said)
+        assert result.output.count("\n") == 1, result.output
+        assert sha256(Path(f"{db}-wal")) == wal and Path(f"{db}-shm").stat().st_size > 0
+        assert [s.annotator for s in store.spans(doc.id)] == ["carol"]
+
+
+def test_a_database_another_program_holds_locked_is_called_locked_not_damaged(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('PRAGMA locking_mode = EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+         "c.execute('UPDATE documents SET title = title'); print('locked', flush=True)\n"
+         "time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        before = sha256(db)
+        result = run("list", "--db", str(db))
+        assert result.exit_code == 1
+        assert result.output.startswith(f"Error: {db} is locked by another program")
+        assert "damaged" not in result.output and result.output.count("\n") == 1
+        assert sha256(db) == before
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 # -- exports: never over a file without --force, never half a file -------------------

@@ -7,7 +7,7 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from ..atomicfile import special_file
+from ..atomicfile import database_log, special_file
 from ..errors import ExportError, ImportRefusedError
 
 # name -> (module, can import, can export, default output suffix or "/" for a folder)
@@ -60,19 +60,13 @@ def refuse_unsafe_target(target: Path) -> None:
     beside = any(Path(f"{target}{end}").exists() for end in ("-wal", "-shm"))
     if beside and not target.exists():
         raise ExportError(f"{target} belongs to an open database: choose another file")
-    for end in _LOGS:  # a database's own log: replaced, its committed work would go
-        if target.name.endswith(end) and Path(str(target).removesuffix(end)).exists():
-            raise ExportError(
-                f"{target} is the {end[1:]} file of the database"
-                f" {Path(str(target).removesuffix(end)).name}: choose another file"
-            )
+    log = database_log(target)  # a database's own log: replaced, its committed work would go
+    if log:
+        raise ExportError(f"{target} is {log}: choose another file")
     if beside or _has_sqlite_header(target):
         raise ExportError(
             f"{target} is a database: an export never replaces one; choose another file"
         )
-
-
-_LOGS = ("-wal", "-shm", "-journal")
 
 
 def _has_sqlite_header(path: Path) -> bool:

@@ -170,7 +170,7 @@ class StoreBase:
         self.path = Path(path)
         self.import_limit = import_limit  # articles, in bytes
         self.annotation_limit = annotation_limit  # annotation files, in bytes
-        _refuse_foreign_file(self.path)
+        read_only.refuse_no_database(self.path)
         if schema is not None and (not self.path.exists() or self.path.stat().st_size == 0):
             schema = self._schema_body(schema)  # a bad schema file creates no database file
         conn, self.read_only, self.read_query = read_only.connect(
@@ -215,12 +215,18 @@ class StoreBase:
         except sqlite3.DatabaseError as exc:
             # The file itself, unless the disk failed (full: the shared-memory
             # file of WAL could not be made; unplugged).
-            if sqlite_trouble(exc) in ("disk", "full", "open"):
+            trouble = sqlite_trouble(exc)
+            if trouble == "busy":  # another program holds it locked (exclusive mode)
+                raise DatabaseFileError(
+                    f"{self.path} is locked by another program ({exc}): close that program,"
+                    " or wait until it has finished, then try again"
+                ) from None
+            if trouble in ("disk", "full", "open"):
                 raise DatabaseFileError(
                     f"{self.path} could not be read ({exc}): check that its disk has free"
                     " space and is still attached, then try again"
                 ) from None
-            conn.close()  # before the file is read below (see _refuse_foreign_file)
+            conn.close()  # before the file is read below (see read_only.refuse_no_database)
             if not _sqlite_header(self.path):
                 raise DatabaseFileError(
                     f"{self.path} is not a SQLite database: choose an annotator .db file"
@@ -454,22 +460,6 @@ class StoreBase:
         (or other threads') changes.  Cheap: no table is read.
         """
         return int(self._scalar("PRAGMA data_version"))
-
-
-def _refuse_foreign_file(path: Path) -> None:
-    """Refuse a folder, or a file in a folder that does not exist.
-
-    Whether the file is SQLite at all is left to SQLite (it reads without
-    writing and says "file is not a database"): reading the file here would
-    open and close it, and closing any descriptor of a database file drops
-    every lock this process holds on it.  Another store open on the same file
-    in this process (the window's backups, a second window) would then lose
-    its locks, and another program could delete the log it still writes to.
-    """
-    if path.is_dir():
-        raise DatabaseFileError(f"{path} is a folder: give the path of a database file")
-    if not path.exists() and not path.parent.exists():
-        raise DatabaseFileError(f"folder {path.parent} does not exist: create it first")
 
 
 def _sqlite_header(path: Path) -> bool:

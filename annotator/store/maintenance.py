@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..atomicfile import remove_leftovers, temporary_path
+from ..atomicfile import database_log, remove_leftovers, temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
 from ..model import ORIGINS, RESERVED_META
@@ -59,6 +59,9 @@ class MaintenanceMixin(StoreBase):
             raise DatabaseFileError(
                 f"a backup cannot replace the database itself ({target}): give another --out"
             )
+        log = database_log(target)
+        if log:
+            raise DatabaseFileError(f"{target} is {log}: choose another --out")
         if database_in_use(target):
             # Also without the file itself: a log left by a database deleted there
             # would be replayed onto the copy the first time it is opened.

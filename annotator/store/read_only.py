@@ -17,6 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..atomicfile import database_log
 from ..errors import DatabaseFileError
 
 # More connections to a writable database read through this URI query.
@@ -64,3 +65,22 @@ def connect(path: Path, timeout: float) -> tuple[sqlite3.Connection, str | None,
     query = read_only_query(path, why)
     uri = f"{path.resolve().as_uri()}?{query}"
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout), why, query
+
+
+def refuse_no_database(path: Path) -> None:
+    """Refuse a folder, a database's own log, or a file in a folder that does not exist.
+
+    Whether the file is SQLite at all is left to SQLite (it reads without
+    writing and says "file is not a database"): reading the file here would
+    open and close it, and closing any descriptor of a database file drops
+    every lock this process holds on it.  Another store open on the same file
+    in this process (the window's backups, a second window) would then lose
+    its locks, and another program could delete the log it still writes to.
+    """
+    if path.is_dir():
+        raise DatabaseFileError(f"{path} is a folder: give the path of a database file")
+    log = database_log(path)
+    if log:
+        raise DatabaseFileError(f"{path} is {log}, not a database: give the database itself")
+    if not path.exists() and not path.parent.exists():
+        raise DatabaseFileError(f"folder {path.parent} does not exist: create it first")
