@@ -234,3 +234,27 @@ def test_our_own_w3c_export_is_named_when_imported(tmp_path: Path) -> None:
 
     with pytest.raises(ImportRefusedError, match="team.w3c.jsonld is W3C Web Annotation JSON-LD"):
         detect(out)
+
+
+def test_checking_a_long_article_maps_its_offsets_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One offset map per text for the whole check, not one per annotation: made
+    # per annotation, 1,000 spans of a 1 MB article took 46 s.
+    made: list[int] = []
+
+    class Counted(w3c.OffsetMap):
+        def __init__(self, text: str) -> None:
+            made.append(len(text))
+            super().__init__(text)
+
+    monkeypatch.setattr(w3c, "OffsetMap", Counted)
+    text = "Olena 🇺🇦 said the fire is out. " * 40
+    with open_store(tmp_path / "long.db") as store:
+        doc = store.add_document(text)
+        starts = [i for i in range(len(text)) if text.startswith("Olena", i)]
+        store.add_spans(doc.id, [{"start": s, "end": s + 5, "label": "ACTOR", "annotator": "a"}
+                                 for s in starts])  # fmt: skip
+        report = w3c.write(store, tmp_path / "out.jsonld", offsets="utf16")
+    assert report.spans == 40
+    assert made == [len(text), len(text)]  # one to write, one to check

@@ -387,6 +387,7 @@ class OutputText:
     def __init__(self, text: str, unit: str) -> None:
         self.text, self.unit = text, unit
         self.map = OffsetMap(text) if unit == "utf16" else None
+        self._utf16: bytes | None = None  # the text encoded once, for the check by slicing
 
     def offsets(self, span: Span) -> tuple[int, int]:
         """The span's offsets in the output unit, checked against the text by slicing."""
@@ -395,7 +396,9 @@ class OutputText:
             found = self.text[s:e]
         else:
             s, e = self.map.to_utf16(span.start), self.map.to_utf16(span.end)
-            found = utf16_slice(self.text, s, e)
+            if self._utf16 is None:
+                self._utf16 = self.text.encode("utf-16-le")
+            found = self._utf16[2 * s : 2 * e].decode("utf-16-le", errors="replace")
         if found != span.text:
             raise ExportError(
                 f"span {span.id} of document {span.document_id} would be written at [{s}, {e})"

@@ -159,22 +159,24 @@ def check(collection: dict[str, Any], texts: dict[str, str]) -> None:
     """Raise ``ExportError`` unless every selector matches its document's text."""
     items = collection["first"]["items"]
     known = {a["id"] for a in items if a.get("motivation") != "linking"}
+    maps: dict[str, OffsetMap] = {}  # one per text: made per annotation, a long article crawls
     for a in items:
         if a.get("motivation") == "linking":
             if len(a["target"]) != 2 or any(t["id"] not in known for t in a["target"]):
                 raise ExportError(f"{a['id']} links an annotation that is not in the file")
             continue
-        text = texts[a["target"]["source"]]
-        omap = OffsetMap(text)
+        source = a["target"]["source"]
+        text = texts[source]
         quote_sel, pos = a["target"]["selector"]
         start, end = pos["start"], pos["end"]
         if pos[UNIT_KEY] == "utf16":
+            omap = maps.get(source) or maps.setdefault(source, OffsetMap(text))
             start, end = omap.to_codepoint(start), omap.to_codepoint(end)
         prefix, suffix = quote_sel["prefix"], quote_sel["suffix"]
         if (
             quote_sel["exact"] != text[start:end]
-            or not text[:start].endswith(prefix)
-            or not text[end:].startswith(suffix)
+            or not text.endswith(prefix, 0, start)
+            or not text.startswith(suffix, end)
             or len(prefix) != min(start, CONTEXT_LENGTH)
             or len(suffix) != min(len(text) - end, CONTEXT_LENGTH)
         ):
