@@ -196,6 +196,28 @@ def test_one_analysts_layer(store: Store, tmp_path: Path) -> None:
     assert sum(len(r["spans"]) for r in alice) == 6
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "brat", "w3c"])
+def test_one_layer_keeps_a_link_another_analyst_drew_between_its_spans(
+    tmp_path: Path, fmt: str
+) -> None:
+    # The lead links alice's claim to alice's actor: alice's layer holds both ends,
+    # so the link is hers to export too (it was dropped, and said nowhere).
+    with open_store(tmp_path / "lead.db") as store:
+        doc = store.add_document("Olena said taxes fall on Monday.")
+        claim = store.add_span(doc.id, 0, 32, "CLAIM", annotator="alice")
+        actor = store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice")
+        store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO", annotator="lead")
+    out = tmp_path / f"alice.{fmt}"
+    result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "lead.db"), "--format", fmt,
+                                      "--annotator", "alice", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].endswith(f"1 document, 2 spans, 1 relation to {out}")
+    if fmt == "jsonl":
+        (record,) = read_lines(out)
+        assert [(r["from"], r["type"], r["to"], r["annotator"]) for r in record["relations"]] == [
+            (claim.id, "ATTRIBUTED_TO", actor.id, "lead")]  # fmt: skip
+
+
 def test_export_to_an_open_file_reports_counts(store: Store) -> None:
     buffer = io.StringIO()
     report = store.export_jsonl(buffer)

@@ -80,8 +80,12 @@ def iter_documents(
     with store.reading():
         for summary in store.documents():
             spans = store.spans(summary.id, annotator=annotator)
-            relations = store.relations(summary.id, annotator=annotator)
-            if annotator is None:
+            relations = store.relations(summary.id)
+            if annotator is not None:  # its spans' relations, whoever drew them, and its own
+                ids = {s.id for s in spans}
+                relations = [r for r in relations if r.annotator == annotator
+                             or (r.from_span in ids and r.to_span in ids)]  # fmt: skip
+            else:
                 spans = [s for s in spans if s.annotator != SUGGEST]
                 relations = [r for r in relations if r.annotator != SUGGEST]
             document = store.document(summary.id)

@@ -89,8 +89,11 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
     relation count); the object is None when the stored meta is no JSON object.
     A relation is exported while neither end is an orphan, and both ends are
     exported (``_ends_exported``): a file that names a span it does not hold
-    cannot be imported."""
-    layer, params = _layer(annotator, "r")
+    cannot be imported.  In one analyst's layer, a relation between its spans
+    is exported whoever drew it."""
+    # One analyst's layer: every relation between its spans, whoever drew it (a
+    # lead's links between the analyst's spans), as the other formats write them.
+    layer, params = _layer(annotator, "r") if annotator is None else ("", [])
     ends, end_params = _ends_exported(annotator)
     params = params + end_params
     relations = (f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
