@@ -219,6 +219,11 @@ def _write_all(
     listed(report.lost, "{n} span{|s} left out (overlap rule: see the module docstring)", dropped)
     listed(report.lost, "{n} span{|s} widened or trimmed to token boundaries", moved)
     report.lost += [with_count(what, n) for what, n in counts.items() if n]
+    if report.documents:
+        report.lost.append(with_count(
+            "{n} document{|s}: uid, title, source, meta and the text's own spacing"
+            " (IOB holds tokens only)", report.documents,
+        ))  # fmt: skip
     if report.spans:
         report.lost.append(
             with_count("{n} span{|s}: ids, analyst names, origin and time stamps", report.spans)

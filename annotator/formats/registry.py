@@ -89,6 +89,13 @@ def detect(path: Path) -> str | None:
         return "brat"
     if suffix in (".txt", ".md", ".html", ".htm"):
         return None
+    written = {".conll": "CoNLL", ".spacy": "spaCy DocBin"}.get(suffix)
+    if written:  # the suffixes our own exports give these files
+        raise ImportRefusedError(
+            f"{path.name} looks like a {written} file, which annotator only writes (it keeps"
+            " neither the text as written nor span ids): import the native .jsonl export"
+            " instead"
+        )
     if suffix not in (".json", ".jsonl", ".jsonld"):
         raise ImportRefusedError(
             f"{path.name}: cannot tell its format from the name: give --format"
