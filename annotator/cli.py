@@ -231,7 +231,8 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
             click.echo(f"\n{title}:")
             for entry in numbers[key]:
                 docs = ", ".join(str(d) for d in entry["documents"])
-                click.echo(f"  {entry['count']:>5}  {entry['text']}  (documents {docs})")
+                text = one_line(entry["text"], 60)  # a line break would cut the list
+                click.echo(f"  {entry['count']:>5}  {text}  (documents {docs})")
 
 
 @cli.command("search")
@@ -239,7 +240,8 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
 @click.option("--label", default=None, help="Only spans with this label.")
 @click.option("--annotator", default=None, callback=analyst_name,
               help="Only spans of this analyst.")  # fmt: skip
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=50,
+              show_default=True, help="Show at most this many hits (the best first).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @db_option
 def search_command(query: str, label: str | None, annotator: str | None, limit: int,
@@ -256,7 +258,8 @@ def search_command(query: str, label: str | None, annotator: str | None, limit: 
     from dataclasses import asdict
 
     with store_at(db_path) as store:
-        hits = store.search(query, label=label, annotator=annotator, limit=limit)
+        hits = store.search(query, label=label, annotator=annotator, limit=limit + 1)
+        more, hits = len(hits) > limit, hits[:limit]
         if as_json:  # a text hit of the index gets its first match's code point offsets
             found = [asdict(h) for h in hits]
             for hit in found:
@@ -276,6 +279,8 @@ def search_command(query: str, label: str | None, annotator: str | None, limit: 
         else:
             click.echo(f"{where} [{h.start}, {h.end}) {h.label} by {h.annotator}"
                        f" ({h.kind}): {context}")  # fmt: skip
+    if more:
+        click.echo(f"(the first {limit:,} hits; there are more: give --limit to see more)")
 
 
 @cli.command("sample")

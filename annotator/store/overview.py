@@ -117,8 +117,9 @@ class OverviewMixin(StoreBase):
             ranked = sorted(entries.values(), key=lambda e: (-e["count"], e["text"]))[:top]
             result[label] = [
                 {
-                    # Shown as its most frequent spelling.
-                    "text": max(e["forms"].items(), key=lambda f: (f[1], f[0]))[0],
+                    # Shown as its most frequent spelling; of equally frequent ones, the
+                    # first in code point order (capitals first: "Zoë" before "zoe").
+                    "text": min(e["forms"].items(), key=lambda f: (-f[1], f[0]))[0],
                     "count": e["count"],
                     "documents": sorted(e["documents"]),
                 }
