@@ -86,6 +86,10 @@ class CoreGroup(click.Group):
             raise click.ClickException(os_error_line(exc)) from None
 
 
+# A document id as SQLite holds it: a bigger number is refused as a usage error.
+DOCUMENT_ID = click.IntRange(max=2**63 - 1)
+
+
 def db_option(f: F) -> F:
     return click.option(
         "--db",

@@ -13,7 +13,7 @@ import click
 
 from .adjudication import DEFAULT_GOLD, ReviewSession
 from .agreement import agreement, check_analysts
-from .cli import _table, cli, db_option, store_at
+from .cli import DOCUMENT_ID, _table, cli, db_option, store_at
 from .display_text import counted
 from .merge import merge
 
@@ -85,7 +85,7 @@ def _number(value: Any) -> str:
 @click.option("--a", "a", required=True, help="Analyst of layer A.")
 @click.option("--b", "b", required=True, help="Analyst of layer B.")
 @click.option(
-    "--doc", "document_id", type=int, default=None,
+    "--doc", "document_id", type=DOCUMENT_ID, default=None,
     help="One document's id (default: every document that either analyst annotated).",
 )  # fmt: skip
 @click.option(
@@ -139,7 +139,7 @@ def agree_command(a: str, b: str, document_id: int | None, as_json: bool,
 @click.option("--by", "by", required=True, help="The reviewer: whose undo history it joins.")
 @click.option("--gold", default=DEFAULT_GOLD, show_default=True, help="The gold layer's name.")
 @click.option(
-    "--doc", "document_id", type=int, default=None,
+    "--doc", "document_id", type=DOCUMENT_ID, default=None,
     help="One document's id (default: every document where both analysts have spans).",
 )  # fmt: skip
 @db_option

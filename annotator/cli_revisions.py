@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import _quote, cli, db_option, store_at
+from .cli import DOCUMENT_ID, _quote, cli, db_option, store_at
 from .display_text import counted, shorten
 
 if TYPE_CHECKING:  # the types only: every command loads this module, few use these
@@ -27,7 +27,7 @@ def _default_analyst() -> str:
 
 
 @cli.command("update")
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=DOCUMENT_ID)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--by", default=None, help="Who replaces the text; they can undo it (default: your user name)."

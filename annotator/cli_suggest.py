@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from .cli import _table, cli, db_option, store_at
+from .cli import DOCUMENT_ID, _table, cli, db_option, store_at
 from .errors import NotFoundError
 
 
 @cli.command("suggest")
-@click.option("--doc", "document_id", type=int, default=None,
+@click.option("--doc", "document_id", type=DOCUMENT_ID, default=None,
               help="Only this document (default: every document).")  # fmt: skip
 @db_option
 def suggest_command(document_id: int | None, db_path: Path | None) -> None:

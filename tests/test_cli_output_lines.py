@@ -41,3 +41,21 @@ def test_stats_prints_each_frequent_actor_on_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     tail = result.output.split("Frequent actors:\n")[1].splitlines()
     assert tail == ["      2  Zoë Ångström  (documents 1, 2)"]
+
+
+BIG = str(2**63)  # one more than SQLite's largest integer
+
+
+def test_a_document_id_too_big_for_sqlite_is_a_usage_error(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert run("sample", "--db", str(db)).exit_code == 0
+    article = tmp_path / "a.txt"
+    article.write_text("A new text.\n")
+    for args in (["suggest", "--doc", BIG], ["update", BIG, str(article), "--by", "x"],
+                 ["agree", "--a", "sample", "--b", "x", "--doc", BIG],
+                 ["accept-matches", "--a", "sample", "--b", "x", "--doc", BIG],
+                 ["search", "flood", "--limit", BIG]):  # fmt: skip
+        result = run(*args, "--db", str(db))
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output.splitlines()[-1].startswith("Error: Invalid value for")
+        assert "Traceback" not in result.output and not isinstance(result.exception, OverflowError)
