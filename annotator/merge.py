@@ -250,6 +250,8 @@ def merge(sources: Sequence[Path], into: Path) -> MergeReport:
     for path in sources:
         if not path.is_file():
             raise MergeError(f"{path} does not exist: check the path")
+        if path.stat().st_size == 0:  # opened, it would be made a new empty database
+            raise MergeError(f"{path} is an empty file, not a database: check the path")
         if _same_file(path, into):
             raise MergeError(f"cannot merge {path} into itself: choose another --into file")
     records: list[list[DocumentRecord]] = []

@@ -100,6 +100,10 @@ def test_merge_errors(workdir: Path) -> None:
     assert_error(run("merge", "alice.db", "nobody.db", "--into", "team.db"),
                  "nobody.db does not exist: check the path")  # fmt: skip
     assert not Path("team.db").exists()
+    Path("truncated.db").touch()  # an analyst's file cut to nothing: never made a database
+    assert_error(run("merge", "truncated.db", "--into", "team.db"),
+                 "truncated.db is an empty file, not a database: check the path")  # fmt: skip
+    assert Path("truncated.db").stat().st_size == 0 and not Path("team.db").exists()
     missing = run("merge", "alice.db")
     assert missing.exit_code == 2
     assert missing.stderr.splitlines()[-1] == "Error: Missing option '--into'."
