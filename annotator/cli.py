@@ -310,11 +310,11 @@ def sample_command(db_path: Path | None) -> None:
 
 
 @cli.command("backup")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_name", default=None,
               help="Backup file (default: <database>.backup-<time>.db beside it).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @db_option
-def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
+def backup_command(out_name: str | None, force: bool, db_path: Path | None) -> None:
     """Copy the database consistently, even while a window has it open.
 
     Uses SQLite's online backup API; the copy is complete or absent. An
@@ -329,6 +329,12 @@ def backup_command(out: Path | None, force: bool, db_path: Path | None) -> None:
 
     from .store.maintenance import backup_name
 
+    if out_name is not None and not out_name.strip():  # Path("") would be "." (a folder)
+        raise click.ClickException("--out is empty: give a file name for the backup")
+    out = None if out_name is None else Path(out_name)
+    if out is not None and out.is_dir():
+        raise click.ClickException(f"{out} is a folder: give a file name in it, such as"
+                                   f" {out / 'backup.db'}")
     if out is not None and out.exists():
         # A stale -wal beside the file would be replayed onto the copy: a ruined file.
         if database_in_use(out):

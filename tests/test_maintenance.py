@@ -80,6 +80,19 @@ def test_backup_default_name_and_output(tmp_path: Path, monkeypatch) -> None:  #
         assert [d.title for d in copy.documents()] == [None]
 
 
+def test_an_empty_out_or_a_folder_is_refused_saying_so(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    listing = sorted(tmp_path.iterdir())
+    for out, said in (("", "--out is empty: give a file name for the backup"),
+                      (str(tmp_path), f"{tmp_path} is a folder: give a file name in it, such as"
+                                      f" {tmp_path / 'backup.db'}")):  # fmt: skip
+        for force in ([], ["--force"]):
+            assert_error(run("backup", "--db", str(db), "--out", out, *force), said)
+    assert sorted(tmp_path.iterdir()) == listing
+
+
 def test_two_backups_in_one_second_are_two_files_named_in_utc(tmp_path: Path) -> None:
     # The second backup must not replace the first (it holds an older state).
     db = tmp_path / "team.db"
