@@ -287,25 +287,22 @@ def test_a_brat_export_into_a_folder_that_holds_files_asks_first(
     assert len([p for p in empty.iterdir() if p.suffix == ".txt"]) == 1
 
 
-def test_a_refusal_that_names_the_other_offset_unit_offers_to_read_it_so(
+def test_offsets_only_code_points_can_hold_are_read_so_without_asking(
     window, dialogs, qtbot, db_path, tmp_path
 ):
     """"🇺🇦 Kyiv said.": "Kyiv" is [3, 7) in code points.  doccano's usual UTF-16
-    units would start it inside the flag (units 0-3): refused, with advice to use
-    --offsets codepoint, which the window has not; it asks, and imports so."""
+    units would start it inside the flag (units 0-3), which no span can: so the
+    offsets are code points, and the report says it."""
     text = "🇺🇦 Kyiv said."
     assert text[3:7] == "Kyiv" and len(text[:2].encode("utf-16-le")) // 2 == 4
     path = tmp_path / "cp.jsonl"
     path.write_text(json.dumps({"text": text, "label": [[3, 7, "ACTOR"]]}) + "\n",
                     encoding="utf-8")  # fmt: skip
-    dialogs.answers.append(True)
     window.transfer.import_paths([path])
-    wait_done(qtbot, window)  # the refusal, the question, then the second import
-    (kind, title, question), *_ = dialogs.asked
-    assert (kind, title) == ("confirm", "Cannot import")
-    assert "use --offsets codepoint" in question and question.endswith(
-        "(nothing was imported).\n\nImport again, reading the offsets of this file as code points?"
-    )
+    wait_done(qtbot, window)
+    ((kind, title, report),) = dialogs.asked  # the report only: no question
+    assert (kind, title) == ("inform", "Import")
+    assert "Note: 1 record read with code point offsets" in report
     with open_store(db_path) as check:
         (doc,) = [d for d in check.documents() if d.title != "Kharkiv rail"]
         assert [(s.start, s.end, s.text) for s in check.spans(doc.id)] == [(3, 7, "Kyiv")]
@@ -369,26 +366,24 @@ def test_the_import_report_gives_no_command_line_advice(window, dialogs, qtbot, 
     ]
 
 
-def test_with_several_files_the_other_unit_is_not_forced_on_them_all(
+def test_with_several_files_each_is_read_in_its_own_unit(
     window, dialogs, qtbot, db_path, tmp_path
 ):
-    """Only cp.jsonl needs code points: the question would read the other file's
-    UTF-16 offsets as code points too.  "Lviv" is [3, 7) in code points, [5, 9)
-    in UTF-16 units after the flag."""
+    """Only cp.jsonl is in code points: "Lviv" is [3, 7) there, and [5, 9) in
+    UTF-16 units after the flag in u16.jsonl, which keeps doccano's usual unit."""
     text = "🇺🇦 Lviv said."
     cp, u16 = tmp_path / "cp.jsonl", tmp_path / "u16.jsonl"
     cp.write_text(json.dumps({"text": text, "label": [[3, 7, "ACTOR"]]}) + "\n",
                   encoding="utf-8")  # fmt: skip
     u16.write_text(json.dumps({"text": text + " Again.", "label": [[5, 9, "ACTOR"]]}) + "\n",
                    encoding="utf-8")  # fmt: skip
-    before = rows(db_path)
     window.transfer.import_paths([cp, u16])
     wait_done(qtbot, window)
-    ((kind, title, message),) = dialogs.asked
-    assert (kind, title) == ("error", "Cannot import")
-    assert message.endswith("(nothing was imported; import that file on its own to read it in"
-                            " the other unit)")  # fmt: skip
-    assert rows(db_path) == before
+    assert [kind for kind, *_ in dialogs.asked] == ["inform"]  # the report only
+    with open_store(db_path) as check:
+        docs = [d for d in check.documents() if d.title != "Kharkiv rail"]
+        assert [[(s.start, s.end, s.text) for s in check.spans(d.id)] for d in docs] == [
+            [(3, 7, "Lviv")], [(3, 7, "Lviv")]]  # fmt: skip
 
 
 def test_a_killed_imports_staging_goes_with_the_next_import(tmp_path, db_path, monkeypatch):

@@ -85,3 +85,33 @@ def test_spans_that_fit_either_unit_alike_leave_the_default(tmp_path: Path) -> N
     result = doccano.read(write(tmp_path / "x.jsonl", [record], lines=True), annotator="ana")
     assert [q for *_, q in spans_of(result.records[0])] == ["Kyiv", "Odesa", "Lviv"]
     assert not any("read with" in note for note in result.notes)
+
+
+def test_a_span_through_half_an_emoji_makes_the_other_unit_the_one(tmp_path: Path) -> None:
+    # "Hi 😀 there Alice.": [3, 4) in UTF-16 units ends inside 😀 (units 3-4), which no
+    # span can; as code points it is the 😀 itself.  One span is no edge evidence,
+    # but a unit that cannot hold it is no unit for it.
+    text = "Hi 😀 there Alice."
+    path = write(tmp_path / "e.jsonl", [{"text": text, "label": [[3, 4, "ACTOR"]]}], lines=True)
+    result = doccano.read(path, annotator="ana")
+    assert spans_of(result.records[0]) == [(3, 4, "ACTOR", "😀")]
+    assert result.notes[0].startswith("1 record read with code point offsets")
+
+
+def test_a_file_is_read_in_the_unit_its_records_show_together(tmp_path: Path) -> None:
+    # Line 1 can only be code points (as UTF-16 units, 14 is inside 🏻); line 2's one
+    # span fits either way: "b" [5, 6) as code points, "a" as UTF-16 units.  Read
+    # alone it would take doccano's UTF-16 units: the file says code points.
+    records = [{"text": TEXT, "label": [[s, e, label] for s, e, label, _ in IN_CODE_POINTS]
+                                        + [[14, 26, "ACTOR"]]},
+               {"text": "🇺🇦 a b c", "label": [[5, 6, "ACTOR"]]}]  # fmt: skip
+    assert TEXT[14:26] == "firefighters"
+    result = doccano.read(write(tmp_path / "two.jsonl", records, lines=True), annotator="ana")
+    assert [spans_of(r) for r in result.records] == [
+        [*IN_CODE_POINTS, (14, 26, "ACTOR", "firefighters")],  # in the file's order
+        [(5, 6, "ACTOR", "b")],
+    ]
+    assert result.notes == [
+        "2 records read with code point offsets: their spans fit the text that way, not as"
+        " UTF-16 units (--offsets utf16 reads them so anyway)"
+    ]

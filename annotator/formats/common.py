@@ -93,6 +93,7 @@ class Reading:
         # the record being read is one: no "if spans look shifted" warning for them.
         self.weighed = False
         self.weighed_records: set[int] = set()
+        self.file_weighed = False  # the spans of the whole file told its unit (file_unit)
         self.file_uids: list[tuple[DocumentRecord, str]] = []  # (record, key it came from)
 
     def file_uid(self, record: DocumentRecord, value: Any, key: str) -> DocumentRecord:
@@ -142,7 +143,7 @@ class Reading:
         if record is not None:
             record.where = where
             self.result.records.append(record)
-            if self.weighed:
+            if self.weighed or self.file_weighed:
                 self.weighed_records.add(id(record))
 
     def span(

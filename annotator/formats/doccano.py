@@ -54,7 +54,7 @@ from .common import (
     write_atomically,
 )
 from .foreign import naming_the_tool, other_tool, refuse_foreign_spans
-from .offset_guess import record_unit
+from .offset_guess import file_unit, record_unit
 
 
 def sniff(first_text: str) -> bool:
@@ -97,7 +97,10 @@ def read(
     """Parse a doccano JSONL export; offsets are UTF-16 units unless ``offsets="codepoint"``."""
     path = Path(path)
     reading = Reading(path, "doccano", offsets, "utf16", annotator, skip_invalid)
-    for where, obj in json_records(path, reader="doccano", lenient=True):
+    records = list(json_records(path, reader="doccano", lenient=True))
+    file_unit(reading, ((obj["text"], _offsets(obj)) for _, obj in records
+                        if isinstance(obj, dict) and isinstance(obj.get("text"), str)))  # fmt: skip
+    for where, obj in records:
         reading.add(where, partial(_read_record, reading, obj))
     return reading.finish()
 

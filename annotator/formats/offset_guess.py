@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display_text import whole_characters
 from ..offsets import OffsetMap
 from ..word_edges import inside_word
 from .common import Reading
@@ -47,10 +48,14 @@ class UnitEvidence:
         Quotes decide when there are any: the unit under which every one is the
         text there, and not under the other.  Else the edges: at least three
         points for one unit (one or two sub-word spans fit the wrong unit by
-        chance too often), four times the other's, and no span it cannot hold."""
+        chance too often), four times the other's, and no span it cannot hold;
+        or the one unit that can hold every span."""
         if self.quoted:
             fit = [u for u in UNITS if self.quotes_fit[u] == self.quoted]
             return fit[0] if len(fit) == 1 else None
+        possible = [u for u in UNITS if not self.impossible[u]]
+        if len(possible) == 1 and any(self.impossible.values()):
+            return possible[0]  # the other cannot hold a span (through half an emoji)
         best, other = sorted(UNITS, key=self.wins.__getitem__, reverse=True)
         if self.impossible[best] or self.wins[best] < 3 or self.wins[best] < 4 * self.wins[other]:
             return None
@@ -91,6 +96,9 @@ def weigh(evidence: UnitEvidence, text: str, spans: Iterable[Sequence[Any]]) -> 
             continue
         for unit in UNITS:
             evidence.impossible[unit] += unit not in ranges
+        if len(ranges) == 1:  # the one unit that holds it must not cut a character either
+            ((unit, (s, e)),) = ranges.items()
+            evidence.impossible[unit] += whole_characters(text, s, e) != (s, e)
         for edge, clean in ((0, _clean_start), (1, _clean_end)):
             places = {unit: where[edge] for unit, where in ranges.items()}
             if len(set(places.values())) == 1 and len(places) == 2:
@@ -111,6 +119,34 @@ def _ranges(offsets: OffsetMap, start: int, end: int) -> Iterator[tuple[str, int
             pass
 
 
+def file_unit(reading: Reading, records: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> None:
+    """Weigh the spans of every record of a file together, before any is read:
+    the unit they show as a whole becomes the file's, so that a record whose own
+    few spans tell nothing is not read in the other unit than its neighbours
+    (``records``: each record's text and spans, as ``weigh`` takes them)."""
+    if reading.unit_given:
+        return
+    evidence, telling = UnitEvidence(), 0
+    for text, spans in records:
+        weigh(evidence, text, spans)
+        telling += _ASTRAL.search(text) is not None  # where the two units differ
+    unit = evidence.better()
+    if unit is None:
+        return
+    reading.file_weighed = True
+    if unit != reading.unit:
+        reading.unit = unit
+        reading.notes[_READ_AS[unit]] += telling
+
+
+_READ_AS = {
+    "codepoint": "{n} record{|s} read with code point offsets: their spans fit the text that"
+                 " way, not as UTF-16 units (--offsets utf16 reads them so anyway)",
+    "utf16": "{n} record{|s} read with UTF-16 offsets: their spans fit the text that way,"
+             " not as code points (--offsets codepoint reads them so anyway)",
+}  # fmt: skip
+
+
 def record_unit(reading: Reading, text: str, spans: Iterable[Sequence[Any]]) -> str:
     """The unit of one record's offsets: the file's (or the one given), unless the
     evidence of its spans points to the other; the reading's notes say so."""
@@ -123,11 +159,5 @@ def record_unit(reading: Reading, text: str, spans: Iterable[Sequence[Any]]) -> 
         return reading.unit
     reading.weighed = True  # its unit is no guess: no warning about it
     if unit != reading.unit:
-        reading.note(
-            "{n} record{|s} read with code point offsets: their spans fit the text that"
-            " way, not as UTF-16 units (--offsets utf16 reads them so anyway)"
-            if unit == "codepoint" else
-            "{n} record{|s} read with UTF-16 offsets: their spans fit the text that way,"
-            " not as code points (--offsets codepoint reads them so anyway)"
-        )  # fmt: skip
+        reading.note(_READ_AS[unit])
     return unit
