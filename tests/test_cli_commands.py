@@ -155,6 +155,13 @@ def test_sample_adds_the_reference_annotation_once(db: Path) -> None:
     assert again.stdout == "The sample article is already in the database\n"
     assert snapshot(db) == before
 
+    with open_store(db) as store:  # an analyst deletes a span of the reference
+        store.delete_span(store.spans(1)[0].id, by="sample")
+    before = snapshot(db)
+    again = run("sample", "--db", str(db))
+    assert again.stdout == "The sample article is already in the database\n"
+    assert snapshot(db) == before  # and it stays deleted
+
 
 # -- help, environment, usage errors ------------------------------------------------------
 
