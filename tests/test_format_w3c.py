@@ -198,6 +198,30 @@ def test_check_refuses_a_wrong_selector() -> None:
         w3c.check({"first": {"items": [good]}}, {"urn:d": text})
 
 
+PAGE_NOTE = {"id": "a1", "created": "2024-01-01T00:00:00Z", "user": "acct:x@hypothes.is",
+             "uri": "https://news.example/a", "text": "My comment", "tags": [],
+             "target": [{"source": "https://news.example/a"}],
+             "document": {"title": ["A page"]}}  # fmt: skip
+
+
+@pytest.mark.parametrize("content", [[PAGE_NOTE], {"annotations": [PAGE_NOTE]}],
+                         ids=["api-rows", "client-export"])  # fmt: skip
+def test_a_hypothesis_page_note_is_no_article(tmp_path: Path, content: Any) -> None:
+    # A page note has no selector, and its "text" is the analyst's comment: read as
+    # Label Studio JSON_MIN it became an article made of the comment.
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: notes.json is a Hypothesis annotation file, which")
+    assert not db.exists()
+
+
 @pytest.mark.parametrize(
     ("path", "what"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -111,6 +112,8 @@ def detect(path: Path) -> str | None:
                 break
             chunks.append(more)
         head = "".join(chunks)
+    if _HYPOTHESIS.search(head):  # its page notes have a "text" that a reader would take
+        raise ImportRefusedError(f"{path.name} is {cannot_import('a Hypothesis annotation file')}")
     for name in _SNIFF_ORDER:
         if module(name).sniff(head):
             return name
@@ -120,6 +123,9 @@ def detect(path: Path) -> str | None:
     # Unrecognised: let the likeliest reader say exactly which line is wrong.
     return "jsonl" if suffix == ".jsonl" else "labelstudio"
 
+
+# A Hypothesis account as its API and exports write it: "user": "acct:NAME@hypothes.is".
+_HYPOTHESIS = re.compile(r'"user"\s*:\s*"acct:[^"\\]*@hypothes\.is"')
 
 # JSON formats of other tools that no reader here takes, by a key only they have.
 _FOREIGN = (
