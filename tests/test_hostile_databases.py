@@ -261,3 +261,63 @@ def test_the_next_export_removes_what_a_killed_one_left(tmp_path: Path, big_db: 
     assert run("export", "--db", str(big_db), "--out", str(out)).exit_code == 0
     assert not left.exists() and live.exists()
     assert out.read_bytes().count(b"\n") == EXPORT_DOCS
+
+
+# -- rows written outside annotator ------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["'{}'", "'null'", "'{'", "'[]'"])
+def test_a_damaged_label_schema_is_one_line_for_every_command(tmp_path: Path, body: str) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        store.add_document(TEXT)
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute(f"UPDATE schema SET body = {body}")
+        conn.commit()
+    for command in (["list"], ["check"], ["export", "--out", "-"]):
+        result = run(*command, "--db", str(db))
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output.startswith(f"Error: {db} is damaged (its label schema cannot be read")
+        assert result.output.count("\n") == 1
+        assert isinstance(result.exception, SystemExit)  # no traceback: a clean exit
+
+
+def _written_outside(tmp_path: Path, sql: str) -> Path:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute(sql)
+        conn.commit()
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "brat"])
+def test_an_offset_that_is_no_whole_number_is_named_by_check_and_refused_by_exports(
+    tmp_path: Path, fmt: str
+) -> None:
+    db = _written_outside(tmp_path, "UPDATE spans SET start = 1.5")
+    (span_id,) = [s.id for s in open_store(db).spans(1)]
+    checked = run("check", "--db", str(db))
+    assert checked.exit_code == 1
+    assert f"offsets: span {span_id} has the offsets 1.5, 5: offsets are whole numbers" in (
+        checked.output.splitlines())  # fmt: skip
+    out = tmp_path / "out"
+    result = run("export", "--db", str(db), "--format", fmt, "--out", str(out))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: span {span_id} of document 1 has the offsets 1.5, 5, not whole numbers: run"
+        " `annotator check`; nothing was written\n"
+    )
+    assert not out.exists()
+
+
+def test_attributes_that_are_no_object_are_refused_by_the_native_export(tmp_path: Path) -> None:
+    db = _written_outside(tmp_path, "UPDATE spans SET attributes = '[1]'")
+    out = tmp_path / "out.jsonl"
+    result = run("export", "--db", str(db), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the database holds [1] (not a JSON object) as the"
+                                    " attributes of span ")  # fmt: skip
+    assert result.output.count("\n") == 1 and not out.exists()

@@ -90,6 +90,12 @@ def iter_documents(
                 relations = [r for r in relations if r.annotator != SUGGEST]
             document = store.document(summary.id)
             for span in spans:  # every writer places spans by offset: a wrong quote is refused
+                if type(span.start) is not int or type(span.end) is not int:
+                    raise ExportError(
+                        f"span {span.id} of document {document.id} has the offsets"
+                        f" {span.start!r}, {span.end!r}, not whole numbers: run `annotator"
+                        " check`; nothing was written"
+                    )
                 found = document.text[span.start : span.end]
                 if found != span.text:
                     raise ExportError(

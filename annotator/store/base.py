@@ -186,9 +186,7 @@ class StoreBase:
         self._reading = False  # inside reading()
         try:
             self._prepare(schema)
-            self.schema: Schema = schema_from_dict(
-                json.loads(self._scalar("SELECT body FROM schema"))
-            )
+            self.schema: Schema = self._stored_schema()
         except BaseException:
             conn.close()
             raise
@@ -196,6 +194,17 @@ class StoreBase:
         # Where more connections (export readers, the helper process) find the same
         # file, whatever the working folder becomes later.
         self.real_path = self.path.resolve()
+
+    def _stored_schema(self) -> Schema:
+        """The label schema the database holds; one it cannot use is a damaged file."""
+        body = self._scalar("SELECT body FROM schema")
+        try:
+            return schema_from_dict(json.loads(body))
+        except (TypeError, ValueError, KeyError, AttributeError, AnnotatorError) as exc:
+            raise DatabaseFileError(
+                f"{self.path} is damaged (its label schema cannot be read: {type(exc).__name__}):"
+                " restore the newest copy from the backups folder beside it"
+            ) from None
 
     def file_replaced(self) -> bool:
         """True when the file at ``path`` is no longer the one this Store opened:

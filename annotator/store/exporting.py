@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..model import SUGGEST
-from .row_values import quoted
+from .row_values import quoted, stored_object
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -130,8 +130,9 @@ def export_span_groups(
             json_group_array(json_object(
                 'id', s.id, 'start', s.start, 'end', s."end", 'label', s.label,
                 'text', s.text, 'annotator', s.annotator, 'note', s.note,
-                'attributes', CASE s.attributes WHEN '{{}}' THEN json_object()
-                              ELSE json(s.attributes) END,
+                'attributes', CASE WHEN s.attributes = '{{}}' THEN json_object()
+                              WHEN json_type(s.attributes) = 'object' THEN json(s.attributes)
+                              ELSE json('no object') END,
                 'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at)),
             json_group_array(s.start), json_group_array(s."end"), group_concat(s.text, ''),
             sum(length(s.text) <> s."end" - s.start), count(*)
@@ -171,7 +172,13 @@ def build_block(
     ``conn`` returns text as bytes (``text_factory = bytes``).  Raises
     ``ExportError`` at the first span whose quote is not ``text[start:end]``.
     """
-    groups = export_span_groups(conn, first, last, annotator)
+    try:
+        groups = export_span_groups(conn, first, last, annotator)
+    except sqlite3.OperationalError as exc:  # attributes that are no JSON object
+        if "malformed JSON" not in str(exc):
+            raise
+        _refuse_attributes(conn, first, last)
+        raise
     if not groups:
         return []
     texts = dict(
@@ -186,6 +193,18 @@ def build_block(
     return out
 
 
+def _refuse_attributes(conn: sqlite3.Connection, first: int, last: int) -> None:
+    """Raise ``DatabaseFileError`` naming the first span of documents ``first..last``
+    whose attributes are no JSON object (written outside annotator), as the other
+    formats' readers of the store do."""
+    for span_id, attributes in conn.execute(
+        "SELECT id, attributes FROM spans WHERE document_id BETWEEN ? AND ?"
+        " AND attributes <> '{}' ORDER BY document_id, id", [first, last]
+    ):
+        stored_object(attributes.decode("utf-8", "replace"),
+                      f"the attributes of span {span_id.decode('utf-8')}")  # fmt: skip
+
+
 def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:
     """True when every quote is ``text[start:end]``, checked all at once.
 
@@ -194,8 +213,11 @@ def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int)
     """
     if odd:
         return False
-    pieces = map(text.__getitem__, map(slice, json.loads(starts), json.loads(ends)))
-    return "".join(pieces).encode("utf-8") == quotes
+    try:
+        pieces = map(text.__getitem__, map(slice, json.loads(starts), json.loads(ends)))
+        return "".join(pieces).encode("utf-8") == quotes
+    except TypeError:  # an offset that is no whole number (1.5): span by span says which
+        return False
 
 
 def _check_each_quote(
@@ -204,6 +226,12 @@ def _check_each_quote(
     """Refuse the export at the first span whose quote is not ``text[start:end]``."""
     for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
         quote = quote.decode("utf-8")
+        if type(start) is not int or type(end) is not int:
+            raise ExportError(
+                f"span {span_id.decode('utf-8')} of document {doc_id} has the offsets"
+                f" {start!r}, {end!r}, not whole numbers: run `annotator check`; nothing was"
+                " written"
+            )
         if text[start:end] != quote:
             raise ExportError(
                 f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quoted(quote)}"

@@ -191,7 +191,12 @@ def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
                                 f" {lengths[doc_id]} but its text has {len(text)} characters",
                                 (str(doc_id),)))  # fmt: skip
         for span_id, start, end, quote in quotes:
-            if not 0 <= start < end <= len(text):
+            if type(start) is not int or type(end) is not int:  # 1.5 or "3": only SQL writes those
+                outside.append(Breach(
+                    "offsets", f"span {span_id} has the offsets {start!r}, {end!r}: offsets are"
+                    " whole numbers", (span_id, str(doc_id)),
+                ))  # fmt: skip
+            elif not 0 <= start < end <= len(text):
                 outside.append(Breach(
                     "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
                     f" (0..{len(text)})", (span_id, str(doc_id)),
