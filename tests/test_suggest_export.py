@@ -115,3 +115,17 @@ def test_accepted_suggestions_are_neither_pending_nor_counted_twice(
     assert row.split()[-5:] == ["0", "1", "1", "0", "2"]
     (summary_,) = store.documents()
     assert summary_.analyst_counts == {"alice": 1, "bob": 1, "suggest": 2}
+
+
+def test_every_export_says_it_leaves_the_done_marks_out(store: Store, tmp_path: Path) -> None:
+    doc = build(store)
+    store.set_done(doc, "alice")
+    for fmt in ("jsonl", "doccano"):
+        result = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--format", fmt,
+                                          "--out", str(tmp_path / f"out.{fmt}")])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert 'Left out: 1 "done" mark of the analysts\' progress' in result.output.splitlines()
+    store.set_done(doc, "carol")  # carol's mark is not alice's layer's
+    alone = CliRunner().invoke(cli, ["export", "--db", str(store.path), "--annotator", "alice",
+                                     "--out", str(tmp_path / "alice.jsonl")])  # fmt: skip
+    assert 'Left out: 1 "done" mark of the analysts\' progress' in alone.output.splitlines()

@@ -45,7 +45,8 @@ class WriteReport:
 def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     """The lines saying what an export leaves out that its writer's report does
     not name: the suggestions not yet accepted (in an export of every layer),
-    and the orphans of earlier texts (the native writer names those itself)."""
+    the orphans of earlier texts (the native writer names those itself), and
+    the analysts' "done" marks (no format has a place for them)."""
     lines = []
     if annotator is None:
         n = store.pending_suggestion_count()  # the accepted ones are in analysts' layers
@@ -55,6 +56,12 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     orphans = orphans_left_out(store.conn, annotator)
     if orphans and fmt != "jsonl":
         lines.append(orphans)
+    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+    done = store.conn.execute(
+        f"SELECT count(*) FROM document_status WHERE done {layer}", params
+    ).fetchone()[0]
+    if done:  # the analysts' own progress, not an annotation of the text
+        lines.append(with_count("{n} \"done\" mark{|s} of the analysts' progress", done))
     return lines
 
 
