@@ -69,6 +69,22 @@ def _last_named(store: Store, documents: Collection[int]) -> dict[int, dict[str,
     return found
 
 
+def merges_undone(target: Store, doc_id: int) -> dict[str, str]:
+    """The span and relation ids of merge steps of document ``doc_id`` undone (or
+    redone) in the target, with the time of the last such undo or redo."""
+    found: dict[str, str] = {}
+    with target.reading():
+        for at, before, after in target.conn.execute(
+            "SELECT u.at, e.before, e.after FROM events u JOIN events e ON e.id = u.ref"
+            " WHERE u.document_id = ? AND u.action IN ('undo', 'redo') AND e.action = 'merge'"
+            " ORDER BY u.id", [doc_id],
+        ):  # fmt: skip
+            found.update(dict.fromkeys(
+                (i for state in (before, after) if state for i in _ID.findall(state)), at
+            ))  # fmt: skip
+    return found
+
+
 def removed_here(target: Store, named: dict[int, dict[str, str]]) -> dict[int, dict[str, str]]:
     """Of the ids ``named_here`` found, those the target no longer holds (deleted
     here: by hand, by a review, with their document, or by a merge following
@@ -120,7 +136,12 @@ def without_removed(
         ends = [end for end in (rel.get("from"), rel.get("to")) if end in back]
         return any(removed[rel["id"]] == removed[end] for end in ends if isinstance(end, str))
 
-    deleted = {r["id"] for r in rels if r.get("id") in removed and not with_its_span(r)}
+    # A relation deleted here comes back when the source's history names it after
+    # the deletion (its analyst undid deleting it there), as a span does.
+    rels_back = {r["id"] for r in rels
+                 if r.get("id") in removed and known.get(r["id"], "") > removed[r["id"]]}
+    deleted = {r["id"] for r in rels if r.get("id") in removed and not with_its_span(r)
+               and r["id"] not in rels_back}  # fmt: skip
     orphaned = {r.get("id") for r in rels
                 if r.get("id") not in deleted and {r.get("from"), r.get("to")} & dropped}
     rels_dropped = deleted | orphaned
@@ -136,6 +157,10 @@ def without_removed(
     if back:
         notes.append(f"{name}: " + with_count(
             "{n} span{|s} deleted here {was|were} changed there since: brought back", len(back)))
+    if rels_back:
+        notes.append(f"{name}: " + with_count(
+            "{n} relation{|s} deleted here {was|were} put back there since: brought back",
+            len(rels_back)))  # fmt: skip
     if not (dropped or rels_dropped):
         return record
     return replace(
@@ -160,12 +185,15 @@ def follow(
     """Bring the source's later changes of document ``doc_id`` into ``target``."""
     here = {s.id: s for s in target.spans(doc_id)}
     theirs = {s["id"]: s for s in record.spans}
+    reverted = merges_undone(target, doc_id)
     updated, kept_here = [], 0
     for span_id, span in theirs.items():
         mine = here.get(span_id)
         if mine is None or _same(span, mine):
             continue
-        if (span.get("updated_at") or "") > mine.updated_at:
+        # A merge step undone here stays undone: the source's change counts only
+        # when made after that undo.
+        if (span.get("updated_at") or "") > max(mine.updated_at, reverted.get(span_id, "")):
             updated.append(span)
         else:
             kept_here += 1
@@ -177,7 +205,8 @@ def follow(
     kept_here += len(gone) - len(deleted)
     rels_there = {r["id"] for r in (*record.relations, *record.orphan_relations)}
     rels_here = [r for r in target.relations(doc_id) if r.id not in rels_there]
-    rels_deleted = [r.id for r in rels_here if r.id in known]
+    rels_deleted = [r.id for r in rels_here
+                    if r.id in known and reverted.get(r.id, "") <= known[r.id]]  # fmt: skip
     name = record.where or record.title or "a document"
     if kept_here:
         part.notes.append(f"{name}: " + with_count(

@@ -290,3 +290,45 @@ def test_a_document_brought_back_leaves_out_what_was_deleted_of_it_before(
     assert part.notes[1] == (
         "alice.db document 1: 1 span deleted here since an earlier merge: not brought back"
     )
+
+
+def test_an_undo_in_the_team_file_of_a_merges_update_and_relation_deletion_is_kept(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """alice notes "Mayor" and deletes her link; the merge follows her; the team file
+    undoes that merge step.  Merging alice's unchanged file again must not apply
+    the note or delete the link a second time."""
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.update_span(ids["mayor"], note="later")
+        store.delete_relation(ids["link"], by="alice")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_updated, part.relations_deleted) == (1, 1)
+    time.sleep(0.005)  # time stamps count milliseconds
+    with open_store(team) as store:
+        store.undo("merge")
+        assert store.span(ids["mayor"]).note is None and len(store.relations(1)) == 1
+    (part,) = merge([alice], team).sources
+    assert (part.spans_updated, part.relations_deleted) == (0, 0)
+    with open_store(team) as store:
+        assert store.span(ids["mayor"]).note is None
+        assert [r.id for r in store.relations(1)] == [ids["link"]]
+
+
+def test_a_relation_the_team_deleted_to_follow_a_file_comes_back_with_its_undo(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """alice deletes her link, the merge follows; alice undoes the deletion in her
+    file: the next merge brings the link back, as it does a span, and says so."""
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_relation(ids["link"], by="alice")
+    merge([alice], team)
+    time.sleep(0.005)
+    with open_store(alice) as store:
+        store.undo("alice")
+    (part,) = merge([alice], team).sources
+    assert part.relations_added == 1
+    assert "1 relation deleted here was put back there since: brought back" in part.notes[0]
+    with open_store(team) as store:
+        assert [r.id for r in store.relations(1)] == [ids["link"]]
