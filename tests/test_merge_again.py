@@ -75,7 +75,15 @@ def test_changes_and_deletions_since_the_last_merge_reach_the_team_file(
             ("CLAIM", "the bridge will reopen"),
         ]
         assert [r.id for r in store.relations(1)] == [ids["link"]]
-    assert merge([alice], team).sources[0].spans_updated == 2  # and again, as the file says
+    # The undone step stays undone: the file's changes are not applied again, nor
+    # the relation deleted again, until its analyst changes those spans again.
+    again = merge([alice], team).sources[0]
+    assert (again.spans_updated, again.relations_deleted) == (0, 0)
+    with open_store(alice) as store:
+        store.update_span(ids["date"], note="checked", by="alice")
+    assert merge([alice], team).sources[0].spans_updated == 1
+    assert [(s.label, s.text) for s in open_store(team).spans(1, annotator="alice")][2] == (
+        "DATE", "3 May that")  # fmt: skip
 
 
 def test_a_change_made_here_more_recently_is_kept_and_reported(
