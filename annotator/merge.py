@@ -332,14 +332,16 @@ def _merge_one(
         if existing is not None:
             again.append((existing.id, record))
         keep.append(record)
+    # The file's later changes and deletions first: a span it deleted and drew again
+    # at the same place is new, not "already here" as the old one still is.
+    for doc_id, record in again:
+        follow(target, doc_id, record, history.get(record.uid or "", {}), named.get(doc_id, {}),
+               part)  # fmt: skip
     result = target.import_records(keep, added_by=MERGE, followed=True)
     part.documents_added = len(result)
     part.spans_added = result.spans_added
     part.relations_added = result.relations_added
     part.notes += result.notes
-    for doc_id, record in again:
-        follow(target, doc_id, record, history.get(record.uid or "", {}), named.get(doc_id, {}),
-               part)  # fmt: skip
     return part
 
 

@@ -280,3 +280,18 @@ def test_a_verdict_taken_before_a_merge_changed_its_span_is_of_an_earlier_versio
         session.compare()
         (row,) = [r for r, p in enumerate(session.pairs) if p.a and p.a.id == ids["date"]]
         assert session.decided_earlier(row) and not session.has_verdict(row)
+
+
+def test_a_span_deleted_and_drawn_again_at_the_same_place_reaches_the_team_file(
+    merged: tuple[Path, Path, dict[str, str]],
+) -> None:
+    # The new span is not "already here": the old one it replaces goes in the same merge.
+    alice, team, ids = merged
+    with open_store(alice) as store:
+        store.delete_span(ids["date"], by="alice")
+        again = store.add_span(1, 26, 31, "DATE", annotator="alice", note="redrawn")
+    (part,) = merge([alice], team).sources
+    assert (part.spans_added, part.spans_deleted) == (1, 1)
+    with open_store(team) as store:
+        dates = [(s.id, s.note) for s in store.spans(1, annotator="alice") if s.label == "DATE"]
+    assert dates == [(again.id, "redrawn")]
