@@ -366,3 +366,27 @@ def test_offsets_taken_from_the_old_text_are_refused(store: Store, db_path: Path
     assert store.add_span(doc_id, 7, 16, "DATE", annotator="alice", seen=new_sha).text == (
         "On Monday")  # fmt: skip
     assert store.update_span(span.id, end=26, start=17, seen=new_sha).text == "the mayor"
+
+
+def test_a_review_verdict_holds_when_its_spans_only_moved_with_the_text(tmp_path: Path) -> None:
+    # A line added at the top moves "mayor" from [4, 9) to [21, 26): the same quote
+    # and label, so the lead's accept stands; a span fixed fuzzily asks again.
+    from annotator.adjudication import ACCEPT_BOTH, ReviewSession
+
+    with open_store(tmp_path / "r.db") as store:
+        doc = store.add_document("The mayor said the bridge will reopen on Friday.\n").id
+        for who in ("alice", "bob"):
+            store.add_span(doc, 4, 9, "ACTOR", annotator=who)
+            store.add_span(doc, 41, 47, "DATE", annotator=who)  # "Friday"
+        session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+        for row in range(len(session.pairs)):
+            session.decide(row, ACCEPT_BOTH)
+        new = "Kyiv (Reuters) - The mayor said the bridge will reopen on Fryday.\n"
+        store.replace_text(doc, new, by="alice")
+        session = ReviewSession.load(store, doc, "alice", "bob", reviewer="lead")
+        rows = {session.pairs[r].a.text: r for r in range(len(session.pairs))}
+        assert set(rows) == {"mayor", "Fryday"}  # "Friday" fixed fuzzily: 2 * 5 / 12
+        assert session.pairs[rows["mayor"]].a.start == 21 and new[21:26] == "mayor"
+        assert session.decided_earlier(rows["mayor"]) is False
+        assert session.decided_earlier(rows["Fryday"]) is True
+        assert session.progress()[:2] == (1, 2)

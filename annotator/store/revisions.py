@@ -340,8 +340,11 @@ def _landed(
         return {**row, "orphan_revision": revision_id, "updated_at": stamp}
     if place.kind == EXACT and (place.start, place.end) == (row["start"], row["end"]):
         return row
+    # Moved exactly, the span is unchanged (same quote, same label): no edit, so its
+    # time stays, and a review's verdict on it holds.  A fuzzy one was changed.
+    changed = row["updated_at"] if place.kind == EXACT else stamp
     new = {**row, "start": place.start, "end": place.end, "text": text[place.start : place.end],
-           "updated_at": stamp}  # fmt: skip
+           "updated_at": changed}  # fmt: skip
     if place.kind == FUZZY:
         attributes = {**json.loads(row["attributes"]), "anchoring": FUZZY,
                       "anchoring_score": place.score}  # fmt: skip
