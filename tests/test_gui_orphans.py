@@ -201,6 +201,7 @@ def selected_u16(window: Any, start: int, end: int) -> str:
 def test_in_the_window_enter_places_and_ctrl_z_undoes(qtbot, store, doc, make_window) -> None:
     store.replace_text(doc["id"], NEW, by="alice")
     window = make_window(store, analyst="alice", document_id=doc["id"])
+    window.editor.set_unlocked("bob", True)  # bob's "Lviv" is hers to place
     panel, dock = window.orphans_panel, window.orphans_dock
     assert dock.objectName() == "orphansDock" and dock.widget() is panel
     assert dock.isVisible()  # two orphans and a fuzzy placement
@@ -227,6 +228,7 @@ def test_after_a_search_enter_finds_next_and_other_words_are_asked_about(
 ) -> None:
     store.replace_text(doc["id"], NEW, by="alice")
     window = make_window(store, analyst="alice", document_id=doc["id"])
+    window.editor.set_unlocked("bob", True)  # bob's "Lviv" is hers to place
     panel = window.orphans_panel
     panel.orphan_list.setCurrentRow(1)  # bob's "Lviv", chosen to look at it
     window.search.set_query("Kyiv")
@@ -319,6 +321,7 @@ def test_an_orphan_is_not_placed_from_a_text_changed_elsewhere(
 ) -> None:
     store.replace_text(doc["id"], NEW, by="alice")
     window = make_window(store, analyst="alice", document_id=doc["id"])
+    window.editor.set_unlocked("bob", True)  # bob's "Lviv" is hers to place
     panel = window.orphans_panel
     # Another process gives the article a text of the same length ("On Monday " moved
     # to the end as " (Updated)"): the window has not looked yet and shows NEW.
@@ -333,3 +336,29 @@ def test_an_orphan_is_not_placed_from_a_text_changed_elsewhere(
     assert not panel.place_selected()
     assert doc["lviv"] in [o.span.id for o in store.orphans(doc["id"])]  # still an orphan
     assert messages[-1].startswith(f"the text of document {doc['id']} was changed elsewhere")
+
+
+def test_another_analysts_orphans_are_read_only_as_their_spans_are(
+    qtbot, store, doc, make_window
+) -> None:
+    # bob's window: alice's orphan and alice's fuzzy placement are hers to change,
+    # as Delete on her live span says; unlocking her layer lets bob act on them.
+    store.replace_text(doc["id"], NEW, by="alice")
+    window = make_window(store, analyst="bob", document_id=doc["id"])
+    panel = window.orphans_panel
+    panel.refresh()
+    hers = [i for i in range(panel.orphan_list.count())
+            if panel.orphan_list.item(i).text().endswith("— alice")]  # fmt: skip
+    panel.orphan_list.setCurrentRow(hers[0])
+    before = [(o.span.id, o.span.annotator) for o in store.orphans(doc["id"])]
+    assert not panel.drop_selected()
+    assert not panel.place_selected()
+    panel.fuzzy_list.setCurrentRow(0)
+    assert not panel.confirm_selected()
+    assert window.statusBar().currentMessage().startswith("That span is alice's: read-only")
+    assert [(o.span.id, o.span.annotator) for o in store.orphans(doc["id"])] == before
+    assert store.span(doc["typo"]).attributes["anchoring"] == "fuzzy"
+    window.editor.set_unlocked("alice", True)
+    panel.orphan_list.setCurrentRow(hers[0])
+    assert panel.drop_selected()
+    assert len(store.orphans(doc["id"])) == len(before) - 1

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.documents = Documents(store, self.editor, self.document_panel, self.dialogs, self)
         self.layers = Layers(store, self.editor, self.layers_panel, self)
         self.orphans_panel = OrphansPanel(store, lambda: self.editor.analyst, self.view, self)
+        self.orphans_panel.can_edit = self.editor.can_edit
         self.edge_drag = EdgeDrag(self.editor, self)
         self.relations = RelationLinker(self.editor, self)  # after EdgeDrag: its clicks first
         self.relation_margin = RelationMargin(self.relations, self.prefs)

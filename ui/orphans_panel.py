@@ -34,10 +34,12 @@ from annotator.store import Store
 from annotator.word_edges import exact_range
 
 from .commands import short_text
+from .editor import read_only
 
 ARTICLE_FILTER = "Articles (*.txt *.md *.html *.htm);;All files (*)"
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _ID = Qt.ItemDataRole.UserRole
+_WHO = Qt.ItemDataRole.UserRole + 1  # the span's analyst
 
 
 class OrphansPanel(QWidget):
@@ -71,6 +73,8 @@ class OrphansPanel(QWidget):
         # Asks before Enter in the article places an orphan on other words than its own
         # (the window's dialogs); None: no question.
         self.confirm: Callable[[str, str], bool] | None = None
+        # Whether the analyst may change a layer (the editor's rule); None: every layer.
+        self.can_edit: Callable[[str], bool] | None = None
 
         self.orphan_list = QListWidget(self)
         self.orphan_list.setObjectName("orphanList")
@@ -144,6 +148,7 @@ class OrphansPanel(QWidget):
                 f"{span.label}  “{short_text(span.text, 60)}”  — {span.annotator}"
             )
             item.setData(_ID, span.id)
+            item.setData(_WHO, span.annotator)
             item.setToolTip(f"{span.text}\n\nFrom revision {orphan.revision_id},"
                             f" [{span.start}, {span.end}) of that text")  # fmt: skip
             self.orphan_list.addItem(item)
@@ -153,6 +158,7 @@ class OrphansPanel(QWidget):
                 f"{span.label}  “{short_text(span.text, 60)}”  {score:.2f}  — {span.annotator}"
             )
             item.setData(_ID, span.id)
+            item.setData(_WHO, span.annotator)
             self.fuzzy_list.addItem(item)
         self.place_button.setEnabled(bool(orphans))
         self.drop_button.setEnabled(bool(orphans))
@@ -172,6 +178,8 @@ class OrphansPanel(QWidget):
         span_id = self._chosen(self.orphan_list)
         if span_id is None or self.document_id is None:
             self.message.emit("Choose an orphan in the list first")
+            return False
+        if not self._may_change(self.orphan_list):
             return False
         selection = self._selection()
         if selection is None:
@@ -199,6 +207,8 @@ class OrphansPanel(QWidget):
         if span_id is None:
             self.message.emit("Choose an orphan in the list first")
             return False
+        if not self._may_change(self.orphan_list):
+            return False
         item = self.orphan_list.currentItem()
         label = item.text().split("  ")[0] if item else ""
         if self._call(lambda: self.store.drop_orphan(span_id, by=self.analyst)) is None:
@@ -211,6 +221,8 @@ class OrphansPanel(QWidget):
         span_id = self._chosen(self.fuzzy_list)
         if span_id is None:
             self.message.emit("Choose a fuzzy placement in the list first")
+            return False
+        if not self._may_change(self.fuzzy_list):
             return False
         span = self._call(lambda: self.store.confirm_anchor(span_id, by=self.analyst))
         if span is None:
@@ -321,6 +333,15 @@ class OrphansPanel(QWidget):
     def _chosen(self, widget: QListWidget) -> str | None:
         item = widget.currentItem()
         return item.data(_ID) if item is not None and item.isSelected() else None
+
+    def _may_change(self, widget: QListWidget) -> bool:
+        """Whether the chosen item's layer may be changed by the analyst (else why not)."""
+        item = widget.currentItem()
+        who = item.data(_WHO) if item is not None else None
+        if self.can_edit is None or who is None or self.can_edit(who):
+            return True
+        self.message.emit(read_only(who))
+        return False
 
     def _selection(self) -> tuple[int, int] | None:
         """The article's selection in code points, or None (and a message)."""
