@@ -136,10 +136,10 @@ def top_partners(rows: Iterable[ClaimRow], label: str, limit: int = 5) -> list[t
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     for row in rows:
-        for name in set(row.partners(label)):
-            key = normalise(name)
-            counts[key] += 1
-            forms.setdefault(key, Counter())[name] += 1
+        names = set(row.partners(label))
+        for name in names:
+            forms.setdefault(normalise(name), Counter())[name] += 1
+        counts.update({normalise(name) for name in names})  # two spellings: one claim
     shown = [(max(forms[key].items(), key=lambda f: (f[1], f[0]))[0], n)
              for key, n in counts.items()]  # fmt: skip
     return sorted(shown, key=lambda item: (-item[1], item[0].casefold()))[:limit]

@@ -341,3 +341,23 @@ def test_a_link_made_just_before_opening_another_article_shows(
     qtbot.waitUntil(lambda: not panel.reading)
     (closed,) = [row for row in table(panel) if row[0] == "it was closed"]
     assert closed[2] == "Monday"
+
+
+def test_two_spellings_in_one_claim_count_that_claim_once() -> None:
+    from annotator.claims import ClaimRow
+
+    both = ClaimRow(1, "Doc", "c1", 0, 1, "it rained", ("Zoë Koval", "Zoe Koval"), (), (), "",
+                    None)  # fmt: skip
+    other = ClaimRow(1, "Doc", "c2", 2, 3, "it snowed", ("Zoe Koval",), (), (), "", None)
+    assert top_partners([both, other], "ACTOR") == [("Zoe Koval", 2)]  # 2 claims, not 3
+
+
+def test_a_deleted_articles_claims_leave_all_articles(window, qtbot, docs, dialogs):
+    panel = show_claims(window)
+    all_articles(qtbot, panel)
+    assert {row.document_id for row in panel.shown_rows()} == set(docs)
+    dialogs.answers.append(True)  # yes, delete "Bridge"
+    window.documents.delete()
+    qtbot.waitUntil(lambda: not panel.jobs.busy
+                    and {row.document_id for row in panel.shown_rows()} == {docs[1]})  # fmt: skip
+    assert panel.summary.text().startswith("1 claim ·")

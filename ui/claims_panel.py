@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.atomicfile import atomic_open
 from annotator.claims import ClaimRow, claim_rows, claim_rows_touching, top_partners, write_csv
 from annotator.display_text import counted
-from annotator.errors import os_error_line
+from annotator.errors import NotFoundError, os_error_line
 from annotator.store import Store
 
 from .claims_model import COLUMNS, ClaimsFilter, ClaimsModel
@@ -127,9 +127,11 @@ class ClaimsPanel(QWidget):
         editor.span_removed.connect(lambda span: self._touched({span.id}))
         editor.span_changed.connect(lambda old, new: self._touched({old.id, new.id}))
         editor.retitled.connect(lambda doc: self._retitle(doc.id, doc.title or f"#{doc.id}"))
-        for signal in (editor.opened, editor.closed, w.relations.changed):
+        for signal in (editor.opened, w.relations.changed):
             signal.connect(lambda *_: self.refresh(open_article_only=True))
-        for signal in (editor.spans_reset, editor.analyst_changed, editor.history.applied):
+        # The open article was deleted: its rows go from "All articles" too.
+        for signal in (editor.closed, editor.spans_reset, editor.analyst_changed,
+                       editor.history.applied):  # fmt: skip
             signal.connect(lambda *_: self.refresh())
         self._corpus = None
         self.refresh()
@@ -323,7 +325,13 @@ class ClaimsPanel(QWidget):
             return
         editor = self.window_.editor
         if editor.document is None or editor.document.id != row.document_id:
-            self.window_.open_document(row.document_id)
+            try:
+                self.window_.open_document(row.document_id)
+            except NotFoundError:  # deleted by another window since the rows were read
+                editor.message.emit(f"“{row.document}” was deleted since: the list is read again")
+                self._corpus = None
+                self.refresh()
+                return
         editor.select_span(row.span_id)
 
     def export_csv(self) -> None:
