@@ -390,3 +390,27 @@ def test_a_review_verdict_holds_when_its_spans_only_moved_with_the_text(tmp_path
         assert session.decided_earlier(rows["mayor"]) is False
         assert session.decided_earlier(rows["Fryday"]) is True
         assert session.progress()[:2] == (1, 2)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano"])
+def test_exports_say_they_leave_out_relations_with_an_orphaned_end(
+    tmp_path: Path, fmt: str
+) -> None:
+    # "Lviv" becomes "Kyiv": the CITATION is orphaned, and the claim's link to it
+    # is in no export until the orphan is placed.
+    db = tmp_path / "r.db"
+    with open_store(db) as store:
+        doc = store.add_document("The minister said in Lviv that the bridge reopened.").id
+        actor = store.add_span(doc, 0, 12, "ACTOR", annotator="alice")
+        lviv = store.add_span(doc, 21, 25, "CITATION", annotator="alice")
+        claim = store.add_span(doc, 31, 50, "CLAIM", annotator="alice")
+        store.add_relation(doc, claim.id, actor.id, "ATTRIBUTED_TO", annotator="alice")
+        store.add_relation(doc, claim.id, lviv.id, "SOURCED_FROM", annotator="alice")
+        store.replace_text(doc, "The minister said in Kyiv that the bridge reopened.", by="alice")
+        assert [o.span.id for o in store.orphans(doc)] == [lviv.id]
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", fmt,
+                                      "--out", str(tmp_path / f"out.{fmt}")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("1 document, 2 spans, 1 relation to " + str(tmp_path / f"out.{fmt}"))
+    assert "Left out: 1 relation with an orphaned end (back when the orphan is placed)" in lines

@@ -20,6 +20,7 @@ from typing import Any
 from ..display_text import with_count
 from ..errors import ExportError
 from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
+from ..store.exporting import relations_with_an_orphan
 from ..store.row_values import quoted
 
 DEFAULT_ANNOTATOR = "imported"
@@ -56,6 +57,9 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     orphans = orphans_left_out(store.conn, annotator)
     if orphans and fmt != "jsonl":
         lines.append(orphans)
+        linked = relations_with_an_orphan(store.conn, annotator)
+        if linked:
+            lines.append(with_count(ORPHAN_LINKS, linked))
     layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
     done = store.conn.execute(
         f"SELECT count(*) FROM document_status WHERE done {layer}", params
@@ -63,6 +67,9 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     if done:  # the analysts' own progress, not an annotation of the text
         lines.append(with_count("{n} \"done\" mark{|s} of the analysts' progress", done))
     return lines
+
+
+ORPHAN_LINKS = "{n} relation{|s} with an orphaned end (back when the orphan is placed)"
 
 
 def orphans_left_out(conn: Any, annotator: str | None) -> str | None:

@@ -84,6 +84,15 @@ def relations_left_out(conn: sqlite3.Connection, annotator: str | None = None) -
     ).fetchone()[0])  # fmt: skip
 
 
+def relations_with_an_orphan(conn: sqlite3.Connection, annotator: str | None = None) -> int:
+    """How many relations of the export's layers have an end that is an orphan of an
+    earlier text: no export holds them (they come back with the orphan placed)."""
+    layer, params = _layer(annotator, "r")
+    return int(conn.execute(
+        f"SELECT count(*) FROM relations r WHERE 1 {layer} AND NOT {LIVE_RELATION}", params
+    ).fetchone()[0])  # fmt: skip
+
+
 def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
     """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
     relation count); the object is None when the stored meta is no JSON object.
