@@ -129,9 +129,10 @@ def test_orphans_keep_their_old_place_and_are_left_out_everywhere(store, doc, tm
     }  # fmt: skip
     out = tmp_path / "out.jsonl"
     written = store.export_jsonl(out)
-    assert written.left_out == [  # both of alice's orphans, and the one earlier text
+    assert written.left_out == [  # both of alice's orphans, the cut link, the earlier text
         "2 orphaned spans (of earlier texts: placed or dropped in the window's Orphans panel,"
         " they stay in the database)",
+        "1 relation with an orphaned end (back when the orphan is placed)",
         "1 earlier text of edited documents (a record holds the current text)",
     ]
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
