@@ -56,7 +56,8 @@ def update_command(
     with store_at(db_path) as store:
         article = read_article(file, max_bytes=store.import_limit)
         title = store.document(document_id).title
-        report = store.replace_text(document_id, article.text, by=by or _default_analyst())
+        report = store.replace_text(document_id, article.text,
+                                    by=_default_analyst() if by is None else by)
     for line in report_lines(report, title, verbose=verbose):
         click.echo(line)
 

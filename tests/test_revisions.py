@@ -415,3 +415,16 @@ def test_exports_say_they_leave_out_relations_with_an_orphaned_end(
     lines = result.output.splitlines()
     assert lines[0].endswith("1 document, 2 spans, 1 relation to " + str(tmp_path / f"out.{fmt}"))
     assert "Left out: 1 relation with an orphaned end (back when the orphan is placed)" in lines
+
+
+def test_update_by_an_empty_name_is_refused_not_credited_to_the_user(
+    doc, db_path, tmp_path
+) -> None:
+    new_file = tmp_path / "corrected.txt"
+    new_file.write_text(NEW, encoding="utf-8")
+    for name in ("", "  "):
+        result = run("update", str(doc["id"]), str(new_file), "--by", name, "--db", str(db_path))
+        assert result.exit_code == 1
+        assert result.output == "Error: say who replaces the text (an analyst name)\n"
+    with open_store(db_path) as fresh:
+        assert fresh.document(doc["id"]).text != NEW
