@@ -10,6 +10,7 @@ Olena Koval, Monday.  Bob's Police and Alice's other CLAIM are no candidates.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -309,3 +310,39 @@ def test_keyboard_links_reach_the_native_jsonl_export(alice, store, doc_id, ids,
     assert [(texts[r["from"]], r["type"], texts[r["to"]], r["annotator"])
             for r in line["relations"]] == [
         ("the bridge reopened", "DATED", "Tuesday", "alice")]
+
+
+def test_a_cancelled_type_choice_says_nothing_was_linked(
+    tmp_path, make_window, analyst_at, dialogs
+):
+    body = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
+    body["relations"].append(
+        {"type": "QUOTES", "from": "CLAIM", "to": "ACTOR", "description": "Quoted."})
+    with open_store(tmp_path / "quotes.db", schema=body) as store:
+        doc = store.add_document(TEXT)
+        ids = tag_all(store, doc.id)
+        alice = analyst_at(make_window(store, analyst="alice", document_id=doc.id))
+        alice.caret(45)
+        alice.press(Qt.Key.Key_R)
+        alice.press(Qt.Key.Key_Tab)
+        alice.press(Qt.Key.Key_Tab)
+        alice.press(Qt.Key.Key_Return)  # no pick scripted: the choice is cancelled
+        assert not alice.window.relations.linking and links(store, doc.id, ids) == []
+        assert alice.window.statusBar().currentMessage() == "Not linked"
+        alice.window.close()
+
+
+def test_a_candidate_relabelled_elsewhere_is_not_linked_with_an_empty_type(
+    alice, store, doc_id, ids
+):
+    linker = alice.window.relations
+    alice.caret(45)
+    alice.press(Qt.Key.Key_R)
+    assert alice.selection() == (59, 83)  # the citation, the nearest candidate
+    target = linker.candidate  # as another window relabels it, unseen here
+    linker.confirm(target._replace(span=dataclasses.replace(target.span, label="CLAIM")))
+    assert links(store, doc_id, ids) == []
+    assert alice.window.statusBar().currentMessage() == (
+        "CLAIM cannot be linked to CLAIM “[citation: Daily Ledger]” (relabelled since?):"
+        " not linked"
+    )

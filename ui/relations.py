@@ -218,9 +218,17 @@ class RelationLinker(QObject):
             )
             if picked is None:
                 self._back_to(source.span)
+                self.message.emit("Not linked")  # the prompt to press Enter is over
                 return None
             types = [picked]
-        rel_type = types[0] if types else ""
+        if not types:  # relabelled elsewhere since it became a candidate
+            self.message.emit(
+                f"{source.span.label} cannot be linked to {target.span.label} “"
+                f"{short_text(target.span.text)}” (relabelled since?): not linked"
+            )
+            self._back_to(source.span)
+            return None
+        rel_type = types[0]
         if any(
             r.type == rel_type and r.from_span == source.span.id and r.to_span == target.span.id
             for r in self.relations()
