@@ -257,3 +257,33 @@ def test_a_long_article_is_suggested_off_the_gui_thread(qtbot, store, make_windo
              for s in pending(store, long_id, analyst="alice")}  # fmt: skip
     assert found == {(*DATE1, "DATE"), (*CITE1, "CITATION"), (*DATE2, "DATE"), (*CITE2, "CITATION")}
     assert window.view.selection() == (len(filler) + 17, len(filler) + 30)
+
+
+def test_while_linking_suggesting_waits_and_enter_links(qtbot, window, store, doc_id):
+    # alice's claim "The talks failed" [40, 56) and her actor "Officials" [0, 9).
+    claim = store.add_span(doc_id, 40, 56, "CLAIM", annotator="alice")
+    actor = store.add_span(doc_id, 0, 9, "ACTOR", annotator="alice")
+    window.editor.reload()
+    caret(window, 45)
+    qtbot.keyClick(window.view, Qt.Key.Key_R)
+    assert window.relations.linking
+    qtbot.keyClick(window.view, Qt.Key.Key_G,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert store.spans(doc_id, annotator=SUGGEST) == []  # held, like every change
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert [(r.from_span, r.type, r.to_span) for r in store.relations(doc_id)] == [
+        (claim.id, "ATTRIBUTED_TO", actor.id)]  # fmt: skip
+
+
+def test_while_linking_enter_on_a_suggestion_links_instead(qtbot, suggested, store, doc_id):
+    # alice's actor lies where a CITATION is suggested: while linking, Enter there
+    # links her claim to it and accepts nothing.
+    claim = store.add_span(doc_id, 40, 56, "CLAIM", annotator="alice")
+    actor = store.add_span(doc_id, *CITE1, "ACTOR", annotator="alice")
+    suggested.editor.reload()
+    caret(suggested, 45)
+    qtbot.keyClick(suggested.view, Qt.Key.Key_R)
+    assert suggested.relations.candidate.span.id == actor.id
+    qtbot.keyClick(suggested.view, Qt.Key.Key_Return)
+    assert [(r.from_span, r.to_span) for r in store.relations(doc_id)] == [(claim.id, actor.id)]
+    assert alice(store, doc_id) == sorted([(40, 56, "CLAIM"), (*CITE1, "ACTOR")])

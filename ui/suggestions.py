@@ -125,6 +125,8 @@ class SuggestionsController(QObject):
         if editor.jobs.busy:
             self._say("Still busy with the last change: one moment")
             return
+        if editor.history.held():  # linking: keys that change spans wait (and it says so)
+            return
         doc_id = editor.document.id
         if len(editor.document.text) < BACKGROUND_CHARS:
             errors: list[str] = []
@@ -284,7 +286,10 @@ class SuggestionsController(QObject):
         if watched is not self.window.view or not isinstance(event, QKeyEvent):
             return False
         command = key_command(event)
-        if command is None or self.window.editor.jobs.busy or not self._wants(command):
+        editor = self.window.editor
+        if command is None or editor.jobs.busy or not self._wants(command):
+            return False
+        if any(guard() for guard in editor.guards):  # linking: Enter links, Delete waits
             return False
         if kind == QEvent.Type.ShortcutOverride:
             event.accept()  # the key comes to the view as a KeyPress, not to an action
