@@ -168,8 +168,8 @@ def _check_schema(name: str, records: list[DocumentRecord], schema: Schema, into
     _check_quotes(name, records)
     refused = set()
     for record in records:
-        labels = {s["id"]: s["label"] for s in record.spans}
-        for rel in record.relations:
+        labels = {s["id"]: s["label"] for s in (*record.spans, *record.orphans)}
+        for rel in (*record.relations, *record.orphan_relations):  # an orphaned end too
             ends = labels.get(rel["from"], "?"), labels.get(rel["to"], "?")
             if rel["type"] not in schema.relation_types_between(*ends):
                 refused.add(f"{rel['type']} ({ends[0]} -> {ends[1]})")

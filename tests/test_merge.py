@@ -16,6 +16,7 @@ import pytest
 
 from annotator import DatabaseFileError, open_store
 from annotator.merge import Conflict, MergeError, merge
+from annotator.resources import schema_file
 
 TEXT = "Mayor Olena Koval said on 3 May that the bridge will reopen."
 TEXT2 = "Second article: nothing happened in Velmora on Tuesday."
@@ -203,6 +204,34 @@ def test_relations_the_target_schema_lacks_are_an_error(tmp_path: Path, alice_db
     assert str(info.value) == (
         "alice.db has relations that the schema of team.db does not allow:"
         " ATTRIBUTED_TO (CLAIM -> ACTOR): merge into a file whose schema has them"
+    )
+    assert rows(team, "SELECT count(*) FROM documents") == [(0,)]
+
+
+def test_a_relation_with_an_orphaned_end_is_checked_against_the_schema_too(
+    tmp_path: Path,
+) -> None:
+    # Two claims linked CONTRADICTS (a type only the source's schema has); a new
+    # text orphans the second claim.  The team file's schema has no such type.
+    schema = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
+    schema["relations"].append({"type": "CONTRADICTS", "from": "CLAIM", "to": "CLAIM",
+                                "description": "Says the opposite."})  # fmt: skip
+    source, team = tmp_path / "a.db", tmp_path / "team.db"
+    with open_store(source, schema=schema) as store:
+        text = "The minister said on Monday that inflation fell. Critics disagreed with him."
+        doc = store.add_document(text).id
+        first = store.add_span(doc, 33, 48, "CLAIM", annotator="a")  # "inflation fell."
+        second = store.add_span(doc, 49, 76, "CLAIM", annotator="a")  # "Critics disagreed ..."
+        store.add_relation(doc, first.id, second.id, "CONTRADICTS", annotator="a")
+        store.replace_text(doc, "The minister said on Monday that inflation fell. Nobody cared.",
+                           by="a")  # fmt: skip
+        assert [o.span.id for o in store.orphans(doc)] == [second.id]
+    open_store(team).close()
+    with pytest.raises(MergeError) as info:
+        merge([source], team)
+    assert str(info.value) == (
+        "a.db has relations that the schema of team.db does not allow:"
+        " CONTRADICTS (CLAIM -> CLAIM): merge into a file whose schema has them"
     )
     assert rows(team, "SELECT count(*) FROM documents") == [(0,)]
 
