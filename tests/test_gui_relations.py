@@ -346,3 +346,26 @@ def test_a_candidate_relabelled_elsewhere_is_not_linked_with_an_empty_type(
         "CLAIM cannot be linked to CLAIM “[citation: Daily Ledger]” (relabelled since?):"
         " not linked"
     )
+
+
+def test_the_analysts_own_span_shows_its_partners_over_another_layers_twin(
+    store, make_window, analyst_at
+):
+    # bob tagged the same claim and actor; only alice linked hers.  Which of two
+    # identical spans comes first is up to their random ids: eight documents make
+    # a pass by luck unlikely (1 in 256).
+    for n in range(8):
+        doc = store.add_document(f"{n}. " + TEXT).id
+        shift = len(f"{n}. ")
+        mine = {}
+        for who in ("alice", "bob"):
+            claim = store.add_span(doc, 39 + shift, 58 + shift, "CLAIM", annotator=who)
+            actor = store.add_span(doc, 6 + shift, 17 + shift, "ACTOR", annotator=who)
+            mine.setdefault("claim", claim)
+            mine.setdefault("actor", actor)
+        store.add_relation(doc, mine["claim"].id, mine["actor"].id, "ATTRIBUTED_TO",
+                           annotator="alice")  # fmt: skip
+        alice = analyst_at(make_window(store, analyst="alice", document_id=doc))
+        alice.caret(45 + shift)
+        assert alice.window.relations.highlighted == [mine["actor"].id], n
+        alice.window.close()

@@ -373,6 +373,8 @@ class RelationLinker(QObject):
                 chosen = [(e, "candidate") for e in fresh if e is not None]
             else:
                 here = index.at(self.view.caret())
+                # The analyst's own span first: another layer's twin there has no links.
+                here.sort(key=lambda e: e.span.annotator != self.editor.analyst)
                 current = self.editor._current_entry()  # noqa: SLF001
                 entry = self.focus = current or (here[0] if here else None)
                 if entry is not None:
