@@ -232,6 +232,7 @@ class DocumentState(QObject):
         if layers & self.hidden:
             self.reload()
             return
+        fresh: list[Span] = []  # added all at once: one repaint, one table reset if many
         for old, new in pairs:
             if old == new:
                 continue
@@ -239,12 +240,14 @@ class DocumentState(QObject):
                 if old is not None:
                     self._removed(old)
             elif old is None:
-                self._added([new])
+                fresh.append(new)
             elif old.annotator != new.annotator:
                 self._removed(old)
-                self._added([new])
+                fresh.append(new)
             else:
                 self._changed(old, new)
+        if fresh:
+            self._added(fresh)
         self._saved()
 
     def _resync(self, spans: list[Span] | None = None) -> bool:
