@@ -126,3 +126,16 @@ def test_to_tag_word_edges(text: str, query: str, expected: list[tuple[int, int]
     found = ArticleSearch(text).find_to_tag(query)
     assert found.ranges == expected
     assert found.in_longer_words == len(ArticleSearch(text).find_all(query)) - len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("か", [(3, 4)]), ("が", [(2, 3)]), ("カ", [(11, 12)]), ("하", [(8, 9)]), ("한", [(6, 7)])],
+)
+def test_kana_voicing_and_hangul_syllables_are_letters_of_their_own(
+    query: str, expected: list[tuple[int, int]]
+) -> None:
+    # "が" is no accented "か", nor "한" a "하" with something added: each is found alone.
+    text = "東京がか。 한 하 ガカ"
+    assert [text[s:e] for s, e in expected] == [query]
+    assert ArticleSearch(text).find_all(query) == expected

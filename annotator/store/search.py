@@ -51,7 +51,13 @@ def fold(text: str) -> str:
     if text.isascii():  # the same, ten times faster: tables fold every row as one types
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or ch in _KANA_MARKS)
+    # Composed again: a Hangul syllable is no accented letter ("하" is not in "한"),
+    # nor is "が" an accented "か".
+    return kept if kept.isascii() else unicodedata.normalize("NFC", kept)
+
+
+_KANA_MARKS = "\u3099\u309a"  # the voicing marks of kana: they make other syllables
 
 
 def folded(expr: str) -> str:
