@@ -251,3 +251,13 @@ def test_the_command_prints_a_hit_across_a_line_break_on_one_line(tmp_path: Path
     result = CliRunner().invoke(cli, ["search", "reopened", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert result.output == 'document 1 "Café": The café ⟦reopened⟧. Its owner spoke.\n'
+
+
+@pytest.mark.parametrize("query", ["flood-defence", "Flood-Defence", "flood-def*"])
+def test_a_hyphenated_word_is_searched_as_the_words_together(tmp_path, query) -> None:
+    # FTS5 would read "-defence" as an operator, or "defence" as a column filter.
+    with open_store(tmp_path / "h.db") as store:
+        doc = store.add_document("A shared flood-defence fund. Flood and defence, apart.").id
+        (hit,) = store.search(query)
+    assert (hit.document_id, hit.kind) == (doc, "text")
+    assert "⟦flood-defence⟧" in hit.context

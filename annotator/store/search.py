@@ -59,6 +59,17 @@ def fold(text: str) -> str:
 
 _KANA_MARKS = "\u3099\u309a"  # the voicing marks of kana: they make other syllables
 
+# A word with hyphens inside ("Kyiv-based", "al-Assad"), outside double quotes.
+_HYPHENATED = re.compile(r"(?<![\w*^])(\w[\w']*(?:-\w[\w']*)+)(\*?)(?!\w)")
+
+
+def _hyphens_quoted(query: str) -> str:
+    """``query`` with each hyphenated word made a phrase: FTS5 reads the hyphen as an
+    operator ("based" as a column), where the analyst means the words together."""
+    parts = query.split('"')
+    parts[::2] = [_HYPHENATED.sub(r'"\1"\2', part) for part in parts[::2]]  # outside quotes
+    return '"'.join(parts)
+
 
 def folded(expr: str) -> str:
     """SQL for the value of ``expr`` with ``FOLD`` applied (NULL stays NULL).
@@ -177,7 +188,7 @@ class SearchMixin(StoreBase):
                 )
             return self._literal_search(query, label, annotator, limit)
         hits: list[SearchHit] = []
-        asked, query = query, query.translate(FOLD)
+        asked, query = query, _hyphens_quoted(query).translate(FOLD)
         try:
             if label is None and annotator is None:
                 hits += [
