@@ -262,6 +262,15 @@ def search_command(query: str, label: str | None, annotator: str | None, limit: 
     from dataclasses import asdict
 
     with store_at(db_path) as store:
+        if label is not None and label not in store.schema.label_set:
+            raise click.ClickException(
+                f"there is no label {label!r}: the labels are"
+                f" {', '.join(store.schema.label_names)}"
+            )
+        if annotator is not None:
+            from .agreement import check_analysts
+
+            check_analysts(store, annotator)
         hits = store.search(query, label=label, annotator=annotator, limit=limit + 1)
         more, hits = len(hits) > limit, hits[:limit]
         if as_json:  # a text hit of the index gets its first match's code point offsets

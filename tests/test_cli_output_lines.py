@@ -59,3 +59,14 @@ def test_a_document_id_too_big_for_sqlite_is_a_usage_error(tmp_path: Path) -> No
         assert result.exit_code == 2, (args, result.output)
         assert result.output.splitlines()[-1].startswith("Error: Invalid value for")
         assert "Traceback" not in result.output and not isinstance(result.exception, OverflowError)
+
+
+def test_search_names_an_unknown_label_or_analyst(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert run("sample", "--db", str(db)).exit_code == 0
+    label = run("search", "flood", "--label", "actor", "--db", str(db))
+    assert (label.exit_code, label.output) == (
+        1, "Error: there is no label 'actor': the labels are CLAIM, ACTOR, DATE, CITATION\n")
+    who = run("search", "flood", "--annotator", "Sample", "--db", str(db))
+    assert (who.exit_code, who.output) == (
+        1, "Error: analyst 'Sample' has no spans: the analysts with spans are sample\n")
