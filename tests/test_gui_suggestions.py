@@ -307,3 +307,23 @@ def test_accepting_many_suggestions_repaints_once(qtbot, store, make_window):
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert len(store.spans(doc, annotator="alice")) == 60
     assert (len(added), len(resets), len(repaints)) == (0, 1, 1)
+
+
+def test_enter_steps_through_find_matches_over_suggestions(qtbot, store, make_window):
+    # "Germany" is suggested as an ACTOR; stepping through Find's matches of it with
+    # Enter must go on to the next match, not accept the suggestion under each.
+    text = "According to Reuters, Germany agreed. Later Germany and France disagreed.\n"
+    doc = store.add_document(text).id
+    window = make_window(store, analyst="alice", document_id=doc)
+    install_suggestions(window)
+    qtbot.keyClick(window.view, Qt.Key.Key_G,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert {(s.start, s.end) for s in pending(store, doc, analyst="alice")} >= {(22, 29), (44, 51)}
+    window.search.set_query("germany")
+    assert window.search.find()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.statusBar().currentMessage() == "Match 2 of 2 for “germany”"
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.statusBar().currentMessage() == "Match 1 of 2 for “germany”"
+    assert store.spans(doc, annotator="alice") == []

@@ -90,6 +90,8 @@ class SuggestionsController(QObject):
         self.action: QAction | None = None
         self._pending_ids: set[str] | None = None  # None: to be read again from the Store
         self._announced: str | None = None  # the suggestion the status bar is about
+        # The selection Find made last: Enter there means "find next", not "accept".
+        self._found: tuple[int, int] | None = None
         self.attach()
         window.store_changed.connect(lambda _store: self.attach())
 
@@ -105,6 +107,7 @@ class SuggestionsController(QObject):
         view.installEventFilter(self)
         view.painted.connect(self._paint_outlines)
         view.cursorPositionChanged.connect(self._caret_moved)
+        w.search.matched.connect(lambda: setattr(self, "_found", view.selection()))
         for signal in (editor.opened, editor.spans_reset, editor.analyst_changed,
                        editor.closed):  # fmt: skip
             signal.connect(self._invalidate)
@@ -236,6 +239,8 @@ class SuggestionsController(QObject):
         if not ids:
             return None
         start, end = editor.view.selection()
+        if start != end and (start, end) == self._found:
+            return None  # a match of Find, stepped to: Enter goes on to the next one
         for entry in index.at(start, annotator=SUGGEST):
             if entry.span.id in ids and (start == end or (entry.start, entry.end) == (start, end)):
                 return entry
