@@ -23,7 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from .store.search import fold
-from .word_edges import inside_word, trim_spaces
+from .word_edges import cuts_a_character, inside_word, trim_spaces
 
 _MARKS = frozenset({"Mn", "Mc", "Me"})  # combining, spacing and enclosing marks
 _NOT_ASCII = re.compile(r"([^\x00-\x7f]+)")
@@ -91,7 +91,9 @@ class ArticleSearch:
             end = self._source(at + len(needle) - 1) + 1
             while end < len(text) and unicodedata.category(text[end]) in _MARKS:
                 end += 1  # the marks of the last letter belong to it
-            if not found or found[-1][1] <= start:  # "s" twice inside one "ß": once
+            if cuts_a_character(text, start) or cuts_a_character(text, end):
+                pass  # half of a flag or of 👨‍👩‍👧 is no match of a whole one
+            elif not found or found[-1][1] <= start:  # "s" twice inside one "ß": once
                 found.append((start, end))
             at = self.folded.find(needle, at + len(needle))
         return found

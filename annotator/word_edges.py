@@ -80,6 +80,13 @@ def _maybe_cut(before: str, after: str) -> bool:
     )
 
 
+def cuts_a_character(text: str, at: int) -> bool:
+    """True if code point offset ``at`` falls inside a character a reader sees (a
+    letter and its accent, 👨🏻‍🚒, a flag); a quick test first, as most offsets do not."""
+    return (0 < at < len(text) and _maybe_cut(text[at - 1], text[at])
+            and whole_characters(text, at, at)[0] != at)  # fmt: skip
+
+
 def inside_word(text: str, at: int) -> bool:
     """True if code point offset ``at`` cuts a word or a character a reader sees."""
     if not 0 < at < len(text):
@@ -89,7 +96,7 @@ def inside_word(text: str, at: int) -> bool:
     while back > 0 and unicodedata.category(text[back]) in _MARKS:
         back -= 1  # a letter's marks count as that letter
     before = text[back]
-    if _maybe_cut(text[at - 1], after) and whole_characters(text, at, at)[0] != at:
+    if cuts_a_character(text, at):
         return True
     return (
         before.isalnum()

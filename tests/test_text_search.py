@@ -139,3 +139,14 @@ def test_kana_voicing_and_hangul_syllables_are_letters_of_their_own(
     text = "東京がか。 한 하 ガカ"
     assert [text[s:e] for s, e in expected] == [query]
     assert ArticleSearch(text).find_all(query) == expected
+
+
+def test_a_match_never_cuts_a_character_a_reader_sees() -> None:
+    # Two Ukrainian flags side by side hold the letters of an Australian one across
+    # their middle; 👩 is inside the family 👨‍👩‍👧 (offsets counted by hand).
+    text = "Flags 🇺🇦🇺🇦 and 🇦🇺 here. 👨\u200d👩\u200d👧 and 👩 alone."
+    assert text[15:17] == "🇦🇺" and text[34:35] == "👩"
+    search = ArticleSearch(text)
+    assert search.find_all("🇦🇺") == [(15, 17)]
+    assert search.find_all("🇺🇦") == [(6, 8), (8, 10)]
+    assert search.find_all("👩") == [(34, 35)]
