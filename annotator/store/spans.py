@@ -385,6 +385,13 @@ class SpansMixin(StoreBase):
                 {"from": from_span, "to": to_span, "type": type, "annotator": annotator},
                 {},
             )  # fmt: skip
+            if conn.execute(
+                "SELECT 1 FROM relations WHERE from_span = ? AND to_span = ? AND type = ?"
+                " AND annotator = ?", [from_span, to_span, type, annotator],
+            ).fetchone():  # fmt: skip
+                raise InvalidRelationError(
+                    f"{annotator} has linked these two spans by {type} already: nothing to do"
+                )
             conn.execute(_RELATION_INSERT, [row[c] for c in RELATION_COLUMNS])
             self._record(
                 annotator, "add_relation", document_id=document_id, target=row["id"],
