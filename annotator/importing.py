@@ -96,9 +96,13 @@ def import_path(
         )
     if path.is_file():
         with open(path, "rb") as f:
-            if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            head = f.read(4)
+        # UTF-32's little-endian mark starts as UTF-16's does: asked first.
+        for marks, name in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
+                            ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16")):  # fmt: skip
+            if head.startswith(marks):
                 raise ImportRefusedError(
-                    f"{path.name} is UTF-16 (it starts with a UTF-16 byte order mark): save it"
+                    f"{path.name} is {name} (it starts with a {name} byte order mark): save it"
                     " as UTF-8 and import again"
                 )
     try:

@@ -345,6 +345,9 @@ def test_a_relation_that_names_no_analyst_is_its_first_spans(tmp_path: Path) -> 
         ("wide.jsonl", '{"text": "Kyiv"}\n'.encode("utf-16"),
          "wide.jsonl is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8 and"
          " import again"),
+        ("wider.jsonl", '{"text": "Kyiv"}\n'.encode("utf-32"),  # its mark starts as UTF-16's
+         "wider.jsonl is UTF-32 (it starts with a UTF-32 byte order mark): save it as UTF-8 and"
+         " import again"),
     ],
 )  # fmt: skip
 def test_an_annotation_file_with_nothing_to_import_says_so(
