@@ -245,7 +245,7 @@ def stats_command(as_json: bool, top: int, db_path: Path | None) -> None:
 @click.option("--annotator", default=None, callback=analyst_name,
               help="Only spans of this analyst.")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=50,
-              show_default=True, help="Show at most this many hits (the best first).")  # fmt: skip
+              show_default=True, help="Show at most this many hits.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @db_option
 def search_command(query: str, label: str | None, annotator: str | None, limit: int,
