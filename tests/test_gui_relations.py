@@ -246,20 +246,27 @@ def test_r_outside_a_claim_explains(alice, store, doc_id, ids):
     assert message == "Put the caret in one of your CLAIM spans first"
 
 
-def test_when_several_types_fit_the_analyst_picks(tmp_path, make_window, analyst_at, dialogs):
+def two_types_fit(tmp_path, make_window, analyst_at, dialogs, pick):
+    """A store whose schema also allows QUOTES from CLAIM to ACTOR; alice links
+    "the bridge reopened" to "Olena Koval" and ``pick`` answers (None: cancels)."""
     body = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
     body["relations"].append(
         {"type": "QUOTES", "from": "CLAIM", "to": "ACTOR", "description": "Quoted."})
-    with open_store(tmp_path / "quotes.db", schema=body) as store:
-        doc = store.add_document(TEXT)
-        ids = tag_all(store, doc.id)
-        alice = analyst_at(make_window(store, analyst="alice", document_id=doc.id))
-        dialogs.picks.append("QUOTES")
-        alice.caret(45)
-        alice.press(Qt.Key.Key_R)
-        alice.press(Qt.Key.Key_Tab)
-        alice.press(Qt.Key.Key_Tab)
-        alice.press(Qt.Key.Key_Return)
+    store = open_store(tmp_path / "quotes.db", schema=body)
+    doc = store.add_document(TEXT)
+    ids = tag_all(store, doc.id)
+    alice = analyst_at(make_window(store, analyst="alice", document_id=doc.id))
+    if pick is not None:
+        dialogs.picks.append(pick)
+    alice.caret(45)
+    for key in (Qt.Key.Key_R, Qt.Key.Key_Tab, Qt.Key.Key_Tab, Qt.Key.Key_Return):
+        alice.press(key)
+    return store, doc, ids, alice
+
+
+def test_when_several_types_fit_the_analyst_picks(tmp_path, make_window, analyst_at, dialogs):
+    store, doc, ids, alice = two_types_fit(tmp_path, make_window, analyst_at, dialogs, "QUOTES")
+    with store:
         assert links(store, doc.id, ids) == [
             ("the bridge reopened", "QUOTES", "Olena Koval", "alice")]
         assert dialogs.asked[-1] == (
@@ -315,18 +322,8 @@ def test_keyboard_links_reach_the_native_jsonl_export(alice, store, doc_id, ids,
 def test_a_cancelled_type_choice_says_nothing_was_linked(
     tmp_path, make_window, analyst_at, dialogs
 ):
-    body = json.loads(schema_file("default.json").read_text(encoding="utf-8"))
-    body["relations"].append(
-        {"type": "QUOTES", "from": "CLAIM", "to": "ACTOR", "description": "Quoted."})
-    with open_store(tmp_path / "quotes.db", schema=body) as store:
-        doc = store.add_document(TEXT)
-        ids = tag_all(store, doc.id)
-        alice = analyst_at(make_window(store, analyst="alice", document_id=doc.id))
-        alice.caret(45)
-        alice.press(Qt.Key.Key_R)
-        alice.press(Qt.Key.Key_Tab)
-        alice.press(Qt.Key.Key_Tab)
-        alice.press(Qt.Key.Key_Return)  # no pick scripted: the choice is cancelled
+    store, doc, ids, alice = two_types_fit(tmp_path, make_window, analyst_at, dialogs, None)
+    with store:  # no pick scripted: the choice was cancelled
         assert not alice.window.relations.linking and links(store, doc.id, ids) == []
         assert alice.window.statusBar().currentMessage() == "Not linked"
         alice.window.close()
