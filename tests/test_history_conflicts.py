@@ -1,4 +1,5 @@
-"""Undo and redo that would break what others did since are refused, changing nothing.
+"""Undo and redo that would break what others did since are refused, changing
+nothing; so is a link made twice.
 
 Each case is a real database file; "nothing changed" is every document, span,
 relation and event row read back through a separate connection (``everything``).
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from history_helpers import everything
 
-from annotator import HistoryConflictError, open_store
+from annotator import HistoryConflictError, InvalidRelationError, open_store
 from annotator.adjudication import ACCEPT_A, ACCEPT_B, DecisionRequest
 
 # "Zelensky said on Monday" 0..23, "Monday" 17..23, "Olena Koval" 29..40.
@@ -102,3 +103,18 @@ def test_one_reviewers_undo_keeps_a_gold_span_another_reviewer_accepted_since(
         assert store.undo("lead") is not None  # ...until lead2's decision is gone
         assert store.spans(doc.id, annotator="gold") == []
         assert store.check() == []
+
+
+def test_the_same_link_twice_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with open_store(path) as store:
+        doc = store.add_document(TEXT)
+        claim = store.add_span(doc.id, 0, 23, "CLAIM", annotator="alice").id
+        actor = store.add_span(doc.id, 29, 40, "ACTOR", annotator="alice").id
+        store.add_relation(doc.id, claim, actor, "ATTRIBUTED_TO", annotator="alice")
+        before = everything(path)
+        with pytest.raises(InvalidRelationError, match="alice has linked these two spans by"
+                           " ATTRIBUTED_TO already: nothing to do"):  # fmt: skip
+            store.add_relation(doc.id, claim, actor, "ATTRIBUTED_TO", annotator="alice")
+        assert everything(path) == before
+        store.add_relation(doc.id, claim, actor, "ATTRIBUTED_TO", annotator="bob")  # his own

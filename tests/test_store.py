@@ -388,19 +388,6 @@ def test_refused_relation_changes_nothing(
     assert snapshot(db_path) == before
 
 
-def test_the_same_link_twice_is_refused_and_changes_nothing(
-    store: Store, doc_id: int, db_path: Path, linked: dict[str, Span]
-) -> None:
-    claim, actor = linked["claim"].id, linked["actor"].id
-    store.add_relation(doc_id, claim, actor, "ATTRIBUTED_TO", annotator="alice")
-    before = snapshot(db_path)
-    with pytest.raises(InvalidRelationError, match="alice has linked these two spans by"
-                       " ATTRIBUTED_TO already: nothing to do"):  # fmt: skip
-        store.add_relation(doc_id, claim, actor, "ATTRIBUTED_TO", annotator="alice")
-    assert snapshot(db_path) == before
-    store.add_relation(doc_id, claim, actor, "ATTRIBUTED_TO", annotator="bob")  # bob's own
-
-
 def test_relation_named_under_the_wrong_document_is_refused(
     store: Store, doc_id: int, db_path: Path, linked: dict[str, Span]
 ) -> None:
