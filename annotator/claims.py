@@ -129,9 +129,9 @@ def _row(title: str, span: Span, linked: dict[str, list[Span]]) -> ClaimRow:
 
 def top_partners(rows: Iterable[ClaimRow], label: str, limit: int = 5) -> list[tuple[str, int]]:
     """The partners with ``label`` linked to the most claims, most first (ties by name);
-    spellings the overview counts as one ("Zoë", "Zoe") are one, shown as the most
-    frequent."""
-    from .store.overview import normalise
+    spellings the overview counts as one ("Zoë", "Zoe") are one, shown as it shows
+    them (``overview.spelling``)."""
+    from .store.overview import normalise, spelling
 
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
@@ -140,8 +140,7 @@ def top_partners(rows: Iterable[ClaimRow], label: str, limit: int = 5) -> list[t
         for name in names:
             forms.setdefault(normalise(name), Counter())[name] += 1
         counts.update({normalise(name) for name in names})  # two spellings: one claim
-    shown = [(max(forms[key].items(), key=lambda f: (f[1], f[0]))[0], n)
-             for key, n in counts.items()]  # fmt: skip
+    shown = [(spelling(forms[key]), n) for key, n in counts.items()]
     return sorted(shown, key=lambda item: (-item[1], item[0].casefold()))[:limit]
 
 

@@ -41,7 +41,7 @@ from annotator.errors import InvalidSpanError, NotFoundError
 from annotator.model import Span
 
 from .commands import short_text
-from .editor import Editor
+from .editor import Editor, read_only
 
 UNSET = object()
 
@@ -305,7 +305,7 @@ class AttributesForm(QWidget):
             self.editor.message.emit("Put the caret in a span with a choice attribute first")
             return None
         if not self.editor.can_edit(span.annotator):
-            self.editor.message.emit(f"That span is {span.annotator}'s: read-only for you")
+            self.editor.message.emit(read_only(span.annotator))
             return None
         name, spec = enums[0]
         values = list(spec.get("values", []))
@@ -322,7 +322,7 @@ class AttributesForm(QWidget):
         if self._loading or span is None:
             return None
         if not self.editor.can_edit(span.annotator):
-            self.editor.message.emit(f"That span is {span.annotator}'s: read-only for you")
+            self.editor.message.emit(read_only(span.annotator))
             return None
         attributes = dict(span.attributes)
         if value is UNSET:

@@ -21,7 +21,7 @@ from ..display_text import with_count
 from ..errors import ExportError
 from ..model import SUGGEST, Document, DocumentRecord, Relation, Span
 from ..store.exporting import relations_with_an_orphan
-from ..store.row_values import quoted
+from ..store.row_values import quote_refusal
 
 DEFAULT_ANNOTATOR = "imported"
 
@@ -104,17 +104,8 @@ def iter_documents(
                 relations = [r for r in relations if r.annotator != SUGGEST]
             document = store.document(summary.id)
             for span in spans:  # every writer places spans by offset: a wrong quote is refused
-                if type(span.start) is not int or type(span.end) is not int:
-                    raise ExportError(
-                        f"span {span.id} of document {document.id} has the offsets"
-                        f" {span.start!r}, {span.end!r}, not whole numbers: run `annotator"
-                        " check`; nothing was written"
-                    )
-                found = document.text[span.start : span.end]
-                if found != span.text:
-                    raise ExportError(
-                        f"span {span.id} of document {document.id} quotes {quoted(span.text)}"
-                        f" but the text at [{span.start}, {span.end}) is {quoted(found)}: run"
-                        " `annotator check`; nothing was written"
-                    )
+                refused = quote_refusal(span.id, document.id, span.start, span.end, span.text,
+                                        document.text)  # fmt: skip
+                if refused:
+                    raise ExportError(refused)
             yield document, spans, relations

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..model import SUGGEST
-from .row_values import quoted, stored_object
+from .row_values import quote_refusal, stored_object
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -234,16 +234,7 @@ def _check_each_quote(
 ) -> None:
     """Refuse the export at the first span whose quote is not ``text[start:end]``."""
     for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
-        quote = quote.decode("utf-8")
-        if type(start) is not int or type(end) is not int:
-            raise ExportError(
-                f"span {span_id.decode('utf-8')} of document {doc_id} has the offsets"
-                f" {start!r}, {end!r}, not whole numbers: run `annotator check`; nothing was"
-                " written"
-            )
-        if text[start:end] != quote:
-            raise ExportError(
-                f"span {span_id.decode('utf-8')} of document {doc_id} quotes {quoted(quote)}"
-                f" but the text at [{start}, {end}) is {quoted(text[start:end])}: run"
-                " `annotator check`; nothing was written"
-            )
+        refused = quote_refusal(span_id.decode("utf-8"), doc_id, start, end,
+                                quote.decode("utf-8"), text)  # fmt: skip
+        if refused:
+            raise ExportError(refused)

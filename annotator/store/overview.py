@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..migrations import MENTION_LABELS
@@ -17,6 +18,13 @@ def normalise(text: str) -> str:
     surrounding punctuation do not matter ("Zoë Ångström," = "zoe angstrom"), nor
     letters search folds ("Łukasz" = "lukasz")."""
     return re.sub(r"\s+", " ", fold(text)).strip(" \t\n.,;:!?\"'()[]«»“”‘’")
+
+
+def spelling(forms: Mapping[str, int]) -> str:
+    """Of the spellings ``normalise`` counts as one (with how often each occurs), the
+    one shown: the most frequent; of equally frequent ones, the first in code point
+    order (capitals first: "Zoë" before "zoe")."""
+    return min(forms.items(), key=lambda f: (-f[1], f[0]))[0]
 
 
 class OverviewMixin(StoreBase):
@@ -117,9 +125,7 @@ class OverviewMixin(StoreBase):
             ranked = sorted(entries.values(), key=lambda e: (-e["count"], e["text"]))[:top]
             result[label] = [
                 {
-                    # Shown as its most frequent spelling; of equally frequent ones, the
-                    # first in code point order (capitals first: "Zoë" before "zoe").
-                    "text": min(e["forms"].items(), key=lambda f: (-f[1], f[0]))[0],
+                    "text": spelling(e["forms"]),
                     "count": e["count"],
                     "documents": sorted(e["documents"]),
                 }

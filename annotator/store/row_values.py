@@ -47,3 +47,17 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
 def quoted(text: str) -> str:
     """A quote or a piece of text for a one-line message: shortened, on one line."""
     return repr(one_line(text, 60)) if len(text) > 60 or "\n" in text else repr(text)
+
+
+def quote_refusal(span_id: str, doc_id: int, start: Any, end: Any, quote: str,
+                  text: str) -> str | None:  # fmt: skip
+    """Why an export refuses a span whose offsets are no whole numbers, or whose
+    quote is not ``text[start:end]``; None when it holds."""
+    if type(start) is not int or type(end) is not int:
+        return (f"span {span_id} of document {doc_id} has the offsets {start!r}, {end!r}, not"
+                " whole numbers: run `annotator check`; nothing was written")
+    if text[start:end] == quote:
+        return None
+    return (f"span {span_id} of document {doc_id} quotes {quoted(quote)} but the text at"
+            f" [{start}, {end}) is {quoted(text[start:end])}: run `annotator check`; nothing"
+            " was written")

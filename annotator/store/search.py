@@ -216,7 +216,7 @@ class SearchMixin(StoreBase):
                 ) from None
             raise SearchQueryError(
                 f"cannot search for {one_line(asked, 80)!r} ({one_line(str(exc), 80)}): put"
-                ' words in double quotes to search them literally, e.g. "state-owned"'
+                ' words in double quotes to search them literally, e.g. "C++"'
             ) from None
         return hits[:limit]
 
