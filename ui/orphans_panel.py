@@ -103,8 +103,9 @@ class OrphansPanel(QWidget):
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(QLabel("<b>Orphans</b>: select their text in the article, press Enter",
-                                self))  # fmt: skip
+        hint = QLabel("<b>Orphans</b>: select their text in the article, press Enter", self)
+        hint.setWordWrap(True)  # two lines in a narrow dock, not a wider window
+        layout.addWidget(hint)
         layout.addWidget(self.orphan_list, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.place_button)

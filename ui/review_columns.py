@@ -45,7 +45,7 @@ from .span_columns import cell_padding
 
 TEXT_MIN_CHARS = 14  # each quote's share before the named columns give up more
 TEXT_CHARS = 24  # then each quote's, before Gold and Comment grow
-GOLD_CHARS = 20
+GOLD_CHARS = 24  # a label and a short quote: "ACTOR “Olena Koval”"
 COMMENT_CHARS = 16
 MOST_CHARS = 12  # a label column grows no wider than this
 NAMED = (CATEGORY, LABEL_A, LABEL_B, DECISION)  # fitted to their names
