@@ -5,6 +5,7 @@ without ``--force``, and one killed half-way leaves no half file.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -313,11 +314,42 @@ def test_an_offset_that_is_no_whole_number_is_named_by_check_and_refused_by_expo
     assert not out.exists()
 
 
-def test_attributes_that_are_no_object_are_refused_by_the_native_export(tmp_path: Path) -> None:
-    db = _written_outside(tmp_path, "UPDATE spans SET attributes = '[1]'")
+@pytest.mark.parametrize(
+    ("stored", "problem"),
+    [("[1]", "[1] (not a JSON object)"), ('{"a": 1', """'{"a": 1' (not JSON)"""),
+     # Python's parser reads NaN, SQLite's does not: neither may export it.
+     ('{"a": NaN}', """'{"a": NaN}' (not JSON)""")],
+)  # fmt: skip
+def test_attributes_that_are_no_object_are_refused_by_the_native_export(
+    tmp_path: Path, stored: str, problem: str
+) -> None:
+    db = _written_outside(tmp_path, f"UPDATE spans SET attributes = '{stored}'")
     out = tmp_path / "out.jsonl"
     result = run("export", "--db", str(db), "--out", str(out))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: the database holds [1] (not a JSON object) as the"
+    assert result.output.startswith(f"Error: the database holds {problem} as the"
                                     " attributes of span ")  # fmt: skip
     assert result.output.count("\n") == 1 and not out.exists()
+    checked = run("check", "--db", str(db))
+    assert checked.exit_code == 1 and problem in checked.output
+
+
+def test_a_span_written_outside_annotator_is_exported_with_its_record(tmp_path: Path) -> None:
+    """The export joins records SQLite keeps for each row: a row inserted or
+    changed by another program has its record too, made from its columns."""
+    db = _written_outside(tmp_path, "UPDATE spans SET note = 'checked', label = 'CLAIM'")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute(
+            'INSERT INTO spans (id, document_id, annotator, label, start, "end", text,'
+            " attributes, origin, created_at, updated_at) VALUES ('by-sql', 1, 'bob',"
+            " 'DATE', 6, 11, ?, '{\"k\": [1, 2]}', 'rule', 'then', 'now')", [TEXT[6:11]]
+        )  # fmt: skip
+        conn.commit()
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--db", str(db), "--out", str(out)).exit_code == 0
+    spans = json.loads(out.read_text(encoding="utf-8"))["spans"]
+    assert [(s["label"], s["note"]) for s in spans] == [("CLAIM", "checked"), ("DATE", None)]
+    assert spans[1] == {"id": "by-sql", "start": 6, "end": 11, "label": "DATE",
+                        "text": TEXT[6:11], "annotator": "bob", "note": None,
+                        "attributes": {"k": [1, 2]}, "origin": "rule", "created_at": "then",
+                        "updated_at": "now"}  # fmt: skip

@@ -349,3 +349,41 @@ def test_a_layout_10_file_is_searched_with_folded_letters(tmp_path: Path) -> Non
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH"
                             " 'lukasz OR wrobel OR lodz'").fetchone() == (0,)  # fmt: skip
+
+
+def test_a_layout_11_file_gets_each_spans_export_record(tmp_path: Path) -> None:
+    """Layout 12 keeps each span's export record in the index by position: the
+    upgrade makes one for every row already there, and the export joins them."""
+    from annotator.migrations import STEPS
+
+    path = tmp_path / "layout11.db"
+    with closing(sqlite3.connect(path)) as conn:
+        for step in STEPS[:11]:
+            step(conn)
+        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
+        conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                         SPAN_ROWS)  # fmt: skip
+        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+        conn.execute("PRAGMA user_version = 11")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+
+    out = tmp_path / "out.jsonl"
+    with open_store(path) as store:
+        store.export_jsonl(out)
+        store.update_span("span-claim", note="checked")  # the record follows the row
+        again = tmp_path / "again.jsonl"
+        store.export_jsonl(again)
+    assert rows(path, "PRAGMA user_version") == [(LATEST,)] and LATEST == 12
+    assert json.loads(out.read_text(encoding="utf-8"))["spans"] == [
+        {"id": "span-actor", "start": 13, "end": 24, "label": "ACTOR", "text": "Olena Koval",
+         "annotator": "alice", "note": "mayor", "attributes": {"role": "mayor"},
+         "origin": "manual", "created_at": "2025-01-02T03:05:00.000Z",
+         "updated_at": "2025-01-02T03:05:00.000Z"},
+        {"id": "span-claim", "start": 25, "end": 48, "label": "CLAIM",
+         "text": "said the bridge reopens", "annotator": "alice", "note": None,
+         "attributes": {}, "origin": "manual", "created_at": "2025-01-02T03:06:00.000Z",
+         "updated_at": "2025-01-02T03:06:00.000Z"},
+    ]  # fmt: skip
+    claim = json.loads(again.read_text(encoding="utf-8"))["spans"][1]
+    assert claim["note"] == "checked" and claim["updated_at"] > "2025-01-02T03:06:00.000Z"

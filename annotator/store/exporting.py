@@ -127,8 +127,9 @@ def export_span_groups(
     conn: sqlite3.Connection, first: int, last: int, annotator: str | None = None
 ) -> list[Any]:
     """Per document with live spans in ``first..last``: (id, spans array sorted by
-    position, starts, ends (JSON arrays in the same order), the quotes joined,
-    quotes whose length is not ``end - start``, count).
+    position (the spans' stored records joined), how many spans have no record
+    (attributes that are no JSON object), starts, ends (JSON arrays in the same
+    order), the quotes joined, quotes whose length is not ``end - start``, count).
 
     SQLite's ``length`` stops at a NUL, so a quote holding one is counted as a
     wrong length: the caller then checks that document span by span.
@@ -136,13 +137,7 @@ def export_span_groups(
     layer, params = _layer(annotator, "s")
     sql = f"""
         SELECT s.document_id,
-            json_group_array(json_object(
-                'id', s.id, 'start', s.start, 'end', s."end", 'label', s.label,
-                'text', s.text, 'annotator', s.annotator, 'note', s.note,
-                'attributes', CASE WHEN s.attributes = '{{}}' THEN json_object()
-                              WHEN json_type(s.attributes) = 'object' THEN json(s.attributes)
-                              ELSE json('no object') END,
-                'origin', s.origin, 'created_at', s.created_at, 'updated_at', s.updated_at)),
+            '[' || group_concat(s.record, ',') || ']', count(*) - count(s.record),
             json_group_array(s.start), json_group_array(s."end"), group_concat(s.text, ''),
             sum(length(s.text) <> s."end" - s.start), count(*)
         FROM spans s INDEXED BY spans_document_position
@@ -181,20 +176,16 @@ def build_block(
     ``conn`` returns text as bytes (``text_factory = bytes``).  Raises
     ``ExportError`` at the first span whose quote is not ``text[start:end]``.
     """
-    try:
-        groups = export_span_groups(conn, first, last, annotator)
-    except sqlite3.OperationalError as exc:  # attributes that are no JSON object
-        if "malformed JSON" not in str(exc):
-            raise
-        _refuse_attributes(conn, first, last)
-        raise
+    groups = export_span_groups(conn, first, last, annotator)
     if not groups:
         return []
+    if any(group[2] for group in groups):  # a span without its record
+        _refuse_attributes(conn, first, last)
     texts = dict(
         conn.execute("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
     )
     out = []
-    for doc_id, spans, starts, ends, quotes, odd, count in groups:
+    for doc_id, spans, _, starts, ends, quotes, odd, count in groups:
         text = texts[doc_id].decode("utf-8")
         if not _quotes_hold(text, starts, ends, quotes, odd):
             _check_each_quote(conn, doc_id, text, annotator)
@@ -206,12 +197,16 @@ def _refuse_attributes(conn: sqlite3.Connection, first: int, last: int) -> None:
     """Raise ``DatabaseFileError`` naming the first span of documents ``first..last``
     whose attributes are no JSON object (written outside annotator), as the other
     formats' readers of the store do."""
-    for span_id, attributes in conn.execute(
+    row = conn.execute(
         "SELECT id, attributes FROM spans WHERE document_id BETWEEN ? AND ?"
-        " AND attributes <> '{}' ORDER BY document_id, id", [first, last]
-    ):
-        stored_object(attributes.decode("utf-8", "replace"),
-                      f"the attributes of span {span_id.decode('utf-8')}")  # fmt: skip
+        " AND record IS NULL ORDER BY document_id, id LIMIT 1", [first, last]
+    ).fetchone()  # fmt: skip
+    stored_object(row[1].decode("utf-8", "replace"),
+                  f"the attributes of span {row[0].decode('utf-8')}")  # fmt: skip
+    raise ExportError(  # SQLite's JSON and Python's disagree: no export either way
+        f"span {row[0].decode('utf-8')} has attributes SQLite cannot read as a JSON object:"
+        " run `annotator check`, and correct them or restore a backup"
+    )
 
 
 def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:

@@ -16,10 +16,18 @@ from ..display_text import one_line
 from ..errors import DatabaseFileError
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no JSON")
+
+
+# JSON as SQLite reads it: Python's parser also takes NaN and Infinity.
+_loads = json.JSONDecoder(parse_constant=_no_constant).decode
+
+
 def object_problem(raw: Any) -> str | None:
     """What is wrong with ``raw`` as a stored JSON object; None when nothing is."""
     try:
-        value = json.loads(raw)
+        value = _loads(raw)
     except (TypeError, ValueError):
         return f"{one_line(str(raw), 40)!r} (not JSON)"
     if not isinstance(value, dict):
@@ -33,7 +41,7 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
     if raw == "{}":
         return {}
     try:
-        value = json.loads(raw)
+        value = _loads(raw)
     except (TypeError, ValueError):
         value = None
     if isinstance(value, dict):
