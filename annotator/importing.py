@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,11 @@ from .errors import (
     ImportRefusedError,
     UnknownLabelsError,
 )
-from .formats import registry
+from .formats import jsonl_stream, registry
 from .formats.base import ReadResult
 from .label_aliases import suggest_label
 from .model import ImportResult
-from .shapes import record_shape_problem, span_shape_problem
+from .shapes import known_labels_only, record_shape_problem, span_shape_problem
 from .store.base import sha256
 from .textfile import read_article, size_text, stored_name
 
@@ -105,6 +104,14 @@ def import_path(
                     f"{path.name} is {name} (it starts with a {name} byte order mark): save it"
                     " as UTF-8 and import again"
                 )
+    if fmt == "jsonl" and not (label_map or skip_invalid) and offsets in (None, "codepoint"):
+        records = jsonl_stream.stream(path, annotator, store.schema)
+        if records is not None:
+            try:
+                result: ImportResult = store.import_records(records)
+                return result
+            except jsonl_stream.NotPlain:  # rolled back: the careful read names the problem
+                pass
     try:
         read = registry.module(fmt).read(
             path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid
@@ -121,7 +128,7 @@ def import_path(
         )
     _check_shapes(read, skip_invalid)
     _map_labels(read, label_map or {}, store.schema, path.name)
-    result: ImportResult = store.import_records(
+    result = store.import_records(
         read.records, skip_invalid=skip_invalid, drop_twins=fmt != "jsonl"
     )
     result.skipped[:0] = read.skipped
@@ -243,7 +250,7 @@ def _map_labels(
             )
     left_out: dict[str, int] = {}  # "span labelled X", "relation of type X", ...: how many
     for record in read.records:
-        if not (label_map or record.relations) and _known_labels_only(record.spans, labels):
+        if not (label_map or record.relations) and known_labels_only(record.spans, labels):
             continue  # nothing to rename, leave out or report
         dropped_ids: set[str] = set()
         kept_spans = []
@@ -322,16 +329,6 @@ def _map_labels(
             f" (the schema has {', '.join(sorted(relation_types))})",
             files=(name,), relation_types=tuple(sorted(unknown_types)),
         )  # fmt: skip
-
-
-def _known_labels_only(spans: list[Any], labels: frozenset[str]) -> bool:
-    """True when every span is an object whose label the schema has (checked at once)."""
-    if not all(map(isinstance, spans, repeat(dict))):
-        return False
-    try:
-        return set(map(dict.get, spans, repeat("label"))) <= labels
-    except TypeError:  # an unhashable label: the store's check says so
-        return False
 
 
 def _count(counts: dict[str, int], what: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from .display_text import shorten
@@ -73,3 +74,13 @@ def _strict_json(value: Any) -> bool:
 
 def _short(value: Any) -> str:
     return shorten(repr(value), 40)
+
+
+def known_labels_only(spans: list[Any], labels: frozenset[str]) -> bool:
+    """True when every span is an object whose label the schema has (checked at once)."""
+    if not all(map(isinstance, spans, repeat(dict))):
+        return False
+    try:
+        return set(map(dict.get, spans, repeat("label"))) <= labels
+    except TypeError:  # an unhashable label: the store's check says so
+        return False

@@ -248,7 +248,7 @@ def read(
         where = f"{path.name} line {n}"
         try:
             obj = loads(line)
-            record = _record(obj, where, annotator)
+            record = parse_record(obj, where, annotator)
         except json.JSONDecodeError as exc:
             whole = whole_json(content) if first else None
             problem = (
@@ -268,7 +268,8 @@ def read(
     return result
 
 
-def _record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
+def parse_record(obj: Any, where: str, annotator: str | None = None) -> DocumentRecord:
+    """One parsed line as a record; ``ImportRefusedError`` when it is none."""
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         other = array_hint(obj, "jsonl") if isinstance(obj, list) else other_tool(obj, "jsonl")
         raise ImportRefusedError(
