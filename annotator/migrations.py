@@ -275,9 +275,11 @@ def _span_records(conn: sqlite3.Connection) -> None:
     """
     conn.execute(f"ALTER TABLE spans ADD COLUMN record TEXT GENERATED ALWAYS AS ({SPAN_RECORD})")
     conn.execute("DROP INDEX spans_document_position")
+    # Live spans only: orphans are counted through ``spans_orphans``, not by scanning
+    # this one (it holds ``orphan_revision`` so that the export reads nothing else).
     conn.execute(
         'CREATE INDEX spans_document_position ON spans(document_id, start, "end", id,'
-        " annotator, orphan_revision, text, record)"
+        " annotator, orphan_revision, text, record) WHERE orphan_revision IS NULL"
     )
 
 
