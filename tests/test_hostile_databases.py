@@ -316,14 +316,16 @@ def test_an_offset_that_is_no_whole_number_is_named_by_check_and_refused_by_expo
 
 @pytest.mark.parametrize(
     ("stored", "problem"),
-    [("[1]", "[1] (not a JSON object)"), ('{"a": 1', """'{"a": 1' (not JSON)"""),
+    [("'[1]'", "[1] (not a JSON object)"), ("""'{"a": 1'""", """'{"a": 1' (not JSON)"""),
      # Python's parser reads NaN, SQLite's does not: neither may export it.
-     ('{"a": NaN}', """'{"a": NaN}' (not JSON)""")],
+     ("""'{"a": NaN}'""", """'{"a": NaN}' (not JSON)"""),
+     ("5", "5 (not a JSON object)")],
+    ids=["array", "malformed", "nan", "integer"],
 )  # fmt: skip
 def test_attributes_that_are_no_object_are_refused_by_the_native_export(
     tmp_path: Path, stored: str, problem: str
 ) -> None:
-    db = _written_outside(tmp_path, f"UPDATE spans SET attributes = '{stored}'")
+    db = _written_outside(tmp_path, f"UPDATE spans SET attributes = {stored}")
     out = tmp_path / "out.jsonl"
     result = run("export", "--db", str(db), "--out", str(out))
     assert result.exit_code == 1
@@ -353,3 +355,22 @@ def test_a_span_written_outside_annotator_is_exported_with_its_record(tmp_path: 
                         "text": TEXT[6:11], "annotator": "bob", "note": None,
                         "attributes": {"k": [1, 2]}, "origin": "rule", "created_at": "then",
                         "updated_at": "now"}  # fmt: skip
+
+
+def test_the_refusal_names_an_exported_span_not_an_orphan(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT)
+        store.add_span(doc.id, 0, 5, "ACTOR", annotator="alice")  # "Mayor": it stays
+        store.add_span(doc.id, 10, 14, "ACTOR", annotator="alice")  # "Ruiz": orphaned
+        store.replace_text(doc.id, TEXT.replace("Ana Ruiz", "Ana"), by="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE spans SET id = 'a-orphan' WHERE orphan_revision IS NOT NULL")
+        conn.execute("UPDATE spans SET id = 'b-live' WHERE orphan_revision IS NULL")
+        conn.execute("UPDATE spans SET attributes = '[1]'")
+        conn.commit()
+    result = run("export", "--db", str(db), "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: the database holds [1] (not a JSON object) as the attributes of span b-live"
+    )

@@ -180,7 +180,7 @@ def build_block(
     if not groups:
         return []
     if any(group[2] for group in groups):  # a span without its record
-        _refuse_attributes(conn, first, last)
+        _refuse_attributes(conn, first, last, annotator)
     texts = dict(
         conn.execute("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
     )
@@ -193,19 +193,24 @@ def build_block(
     return out
 
 
-def _refuse_attributes(conn: sqlite3.Connection, first: int, last: int) -> None:
-    """Raise ``DatabaseFileError`` naming the first span of documents ``first..last``
-    whose attributes are no JSON object (written outside annotator), as the other
-    formats' readers of the store do."""
-    row = conn.execute(
-        "SELECT id, attributes FROM spans WHERE document_id BETWEEN ? AND ?"
-        " AND record IS NULL ORDER BY document_id, id LIMIT 1", [first, last]
+def _refuse_attributes(
+    conn: sqlite3.Connection, first: int, last: int, annotator: str | None
+) -> None:
+    """Raise ``DatabaseFileError`` naming the first exported span of documents
+    ``first..last`` whose attributes are no JSON object (written outside
+    annotator), as the other formats' readers of the store do."""
+    layer, params = _layer(annotator, "s")
+    span_id, raw = conn.execute(
+        "SELECT s.id, s.attributes FROM spans s WHERE s.document_id BETWEEN ? AND ?"
+        f" AND s.orphan_revision IS NULL {layer} AND s.record IS NULL"
+        " ORDER BY s.document_id, s.id LIMIT 1", [first, last, *params]
     ).fetchone()  # fmt: skip
-    stored_object(row[1].decode("utf-8", "replace"),
-                  f"the attributes of span {row[0].decode('utf-8')}")  # fmt: skip
+    name = span_id.decode("utf-8") if isinstance(span_id, bytes) else str(span_id)
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    stored_object(text, f"the attributes of span {name}")
     raise ExportError(  # SQLite's JSON and Python's disagree: no export either way
-        f"span {row[0].decode('utf-8')} has attributes SQLite cannot read as a JSON object:"
-        " run `annotator check`, and correct them or restore a backup"
+        f"span {name} has attributes SQLite cannot read as a JSON object: run"
+        " `annotator check`, and correct them or restore a backup"
     )
 
 
