@@ -105,13 +105,15 @@ def import_path(
                     " as UTF-8 and import again"
                 )
     if fmt == "jsonl" and not (label_map or skip_invalid) and offsets in (None, "codepoint"):
-        records = jsonl_stream.stream(path, annotator, store.schema)
-        if records is not None:
+        streamed = jsonl_stream.stream(path, annotator, store.schema)
+        if streamed is not None:
             try:
-                result: ImportResult = store.import_records(records)
+                result: ImportResult = store.import_records(streamed)
                 return result
-            except jsonl_stream.NotPlain:  # rolled back: the careful read names the problem
-                pass
+            except (jsonl_stream.NotPlain, AnnotatorError):
+                # Rolled back.  The careful read names the first problem as it always
+                # has: the file's own (JSON, shapes, labels) before the store's.
+                streamed = None  # its lines are not kept meanwhile
     try:
         read = registry.module(fmt).read(
             path, offsets=offsets, annotator=annotator, skip_invalid=skip_invalid

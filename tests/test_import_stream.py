@@ -8,6 +8,9 @@ reference.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from test_import_ahead import dump, fixed_time, import_into, mixed_file, record 
 
 from annotator import AnnotatorError, open_store
 from annotator.formats import jsonl, jsonl_stream
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -59,8 +64,10 @@ def test_a_streamed_import_stores_what_the_careful_read_stores(
     path, _ = mixed_file(tmp_path / "mixed.jsonl")
     lines = len(path.read_text("utf-8").splitlines())
     streamed = import_into(tmp_path / "streamed.db", path)
-    # Every line was parsed once, on the preparing thread, and never read whole.
-    assert parsed_on == ["import-ahead"] * lines and careful_reads == []
+    # The first and last lines were looked at first; then every line was parsed
+    # on the preparing thread, and the file was never read whole.
+    assert parsed_on == ["MainThread"] * 2 + ["import-ahead"] * lines
+    assert careful_reads == []
     careful_only(monkeypatch)
     careful = import_into(tmp_path / "careful.db", path)
     assert careful_reads == ["mixed.jsonl"]
@@ -132,3 +139,68 @@ def test_files_the_stream_does_not_start_on(tmp_path: Path, content: bytes) -> N
     path.write_bytes(content)
     with open_store(tmp_path / "t.db") as store:
         assert jsonl_stream.stream(path, None, store.schema) is None
+
+
+@pytest.mark.parametrize("records", [2, 40])  # on the importing thread, and ahead of it
+def test_the_files_own_problem_is_named_before_the_stores(tmp_path: Path, records: int) -> None:
+    """Line 1 has a span outside its text (the store finds it); the last line a
+    label the schema lacks (the careful read finds it before storing anything)."""
+    lines = [record(n, 2) for n in range(records)]
+    lines[0]["spans"][0]["end"] = 999
+    lines[-1]["spans"][0]["label"] = "PERSON"
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+    with open_store(tmp_path / "t.db") as store, pytest.raises(AnnotatorError) as caught:
+        store.import_file(path)
+    assert str(caught.value).startswith(
+        "two.jsonl uses labels the schema does not have: PERSON;"
+    )
+    with open_store(tmp_path / "t.db") as store:
+        assert store.documents() == []
+
+
+def test_a_file_cut_short_is_refused_before_any_work(
+    tmp_path: Path, careful_reads: list[str]
+) -> None:
+    lines = [json.dumps(record(n, 2)) for n in range(50)]
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(lines)[:-20], "utf-8")  # an interrupted copy
+    with open_store(tmp_path / "t.db") as store:
+        assert jsonl_stream.stream(path, None, store.schema) is None
+        with pytest.raises(AnnotatorError, match=r"^cut\.jsonl line 50 is not valid JSON"):
+            store.import_file(path)
+    assert careful_reads == ["cut.jsonl"]
+
+
+def test_a_big_file_is_read_the_careful_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, careful_reads: list[str]
+) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(record(n, 2)) + "\n" for n in range(40)), "utf-8")
+    monkeypatch.setattr(jsonl_stream, "STREAM_AT_MOST", path.stat().st_size - 1)
+    with open_store(tmp_path / "t.db") as store:
+        assert len(store.import_file(path)) == 40
+    assert careful_reads == ["big.jsonl"]
+
+
+def test_a_named_pipe_with_a_bad_line_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A pipe can be read once: it is read the careful way from the start (the
+    stream would have used it up, and the careful read then waited for a writer)."""
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    lines = [json.dumps(record(n, 2)) for n in range(5)]
+    lines[2] = '{"text": "broken'
+    script = (
+        "import sys\nfrom annotator import open_store, AnnotatorError\n"
+        "with open_store(sys.argv[1]) as store:\n"
+        "    try:\n        store.import_file(sys.argv[2], format='jsonl')\n"
+        "    except AnnotatorError as exc:\n        print(exc)\n"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "t.db"), str(pipe)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    with open(pipe, "w", encoding="utf-8") as f:  # waits for the reader to open it
+        f.write("\n".join(lines) + "\n")
+    out, _ = reader.communicate(timeout=60)
+    assert out.startswith("fifo line 3 is not valid JSON")

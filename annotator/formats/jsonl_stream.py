@@ -8,9 +8,10 @@ thread (``import_ahead``), while SQLite stores the records before it.
 
 Only plainly good lines are read this way.  The first line that is not (bad
 JSON, a record ``jsonl.read`` would refuse, a field of the wrong type, a label
-or relation type the schema lacks) raises ``NotPlain``: the import's
-transaction is rolled back, and the caller reads the file again the careful
-way, which names the problem (or, with options, skips or maps it) as before.
+or relation type the schema lacks) raises ``NotPlain``.  On that, or on any
+error the store finds, the import's transaction is rolled back and the caller
+reads the file again the careful way, which names the first problem (the
+file's own before the store's) as before.
 """
 
 from __future__ import annotations
@@ -73,10 +74,19 @@ class StreamedRecords(Sequence[DocumentRecord]):
         return record
 
 
+# A refusal found late costs a store and a rollback (holding the database's write
+# lock meanwhile): bigger files are read the careful way, whole, first.
+STREAM_AT_MOST = 64 * 1024 * 1024  # bytes
+
+
 def stream(path: Path, annotator: str | None, schema: Any) -> StreamedRecords | None:
     """The file's records to be read as they are stored; None when the careful
-    read should have the file from the start (not UTF-8, half a UTF-16 pair
-    escaped, no line at all)."""
+    read should have the file from the start: no regular file (a pipe is read
+    once), bigger than ``STREAM_AT_MOST``, not UTF-8, half a UTF-16 pair
+    escaped, no line at all, or a first or last line that is not plainly good
+    (a file cut short by an interrupted copy is refused before any work)."""
+    if not path.is_file() or path.stat().st_size > STREAM_AT_MOST:
+        return None
     raw = path.read_bytes()
     try:
         content = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
@@ -85,4 +95,11 @@ def stream(path: Path, annotator: str | None, schema: Any) -> StreamedRecords | 
         return None
     # One record per line; JSON strings may hold U+2028 unescaped: split on "\n" only.
     lines = [(n, line) for n, line in enumerate(content.split("\n"), 1) if line.strip()]
-    return StreamedRecords(path.name, lines, annotator, schema) if lines else None
+    if not lines:
+        return None
+    records = StreamedRecords(path.name, lines, annotator, schema)
+    try:
+        records[0], records[-1]  # noqa: B018 (parsed and checked, then dropped)
+    except NotPlain:
+        return None
+    return records
