@@ -255,10 +255,15 @@ def _folded_search(conn: sqlite3.Connection) -> None:
     fold_search_index(conn)
 
 
+# The columns of a span that its record holds.
+RECORD_COLUMNS = ("id", "start", '"end"', "label", "text", "annotator", "note", "origin",
+                  "created_at", "updated_at")  # fmt: skip
 # A span's record in the native export, made by SQLite from the row; NULL when the
-# attributes are no JSON object (written outside annotator): the export refuses those.
-SPAN_RECORD = """CASE WHEN CASE WHEN attributes = '{}' THEN 1 WHEN json_valid(attributes)
+# attributes are no JSON object or a value is bytes (a BLOB: JSON cannot hold it),
+# written outside annotator: the export refuses those, and `check` names them.
+SPAN_RECORD = f"""CASE WHEN CASE WHEN attributes = '{{}}' THEN 1 WHEN json_valid(attributes)
     THEN json_type(attributes) = 'object' END
+    AND 'blob' NOT IN ({', '.join(f'typeof({c})' for c in RECORD_COLUMNS)})
   THEN json_object('id', id, 'start', start, 'end', "end", 'label', label, 'text', text,
     'annotator', annotator, 'note', note, 'attributes', json(attributes), 'origin', origin,
     'created_at', created_at, 'updated_at', updated_at) END"""

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import ExportError
+from ..errors import AnnotatorError, ExportError
 from .exporting import build_block, snapshot_mark
 
 _MARK = struct.Struct("<q")
@@ -154,8 +154,8 @@ class Helper:
                     size = _MARK.unpack(self._read(_MARK.size))[0]
                     self._put(ExportError(self._read(size).decode("utf-8")))
                     return
-                else:
-                    if tag:  # anything else is a broken helper
+                else:  # anything else, or the end of its output, is a broken helper
+                    if tag or not self._stop.is_set():
                         self._put(ExportError(f"the export helper failed: {self._stderr()}"))
                     return
         except BaseException as exc:  # handed to the consumer, raised there
@@ -205,7 +205,7 @@ def main(argv: Sequence[str]) -> int:
         first, last = map(int, line.split())
         try:
             rows = build_block(conn, first, last, annotator)
-        except ExportError as exc:
+        except AnnotatorError as exc:  # a refusal (a quote, a row written outside annotator)
             message = str(exc).encode("utf-8")
             out.write(b"E" + _MARK.pack(len(message)) + message)
             out.flush()

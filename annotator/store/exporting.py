@@ -21,9 +21,10 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import ExportError
+from ..errors import DatabaseFileError, ExportError
+from ..migrations import RECORD_COLUMNS
 from ..model import SUGGEST
-from .row_values import quote_refusal, stored_object
+from .row_values import bytes_problem, quote_refusal, stored_object
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -180,7 +181,7 @@ def build_block(
     if not groups:
         return []
     if any(group[2] for group in groups):  # a span without its record
-        _refuse_attributes(conn, first, last, annotator)
+        _refuse_unrecorded(conn, first, last, annotator)
     texts = dict(
         conn.execute("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
     )
@@ -193,25 +194,29 @@ def build_block(
     return out
 
 
-def _refuse_attributes(
+def _refuse_unrecorded(
     conn: sqlite3.Connection, first: int, last: int, annotator: str | None
 ) -> None:
     """Raise ``DatabaseFileError`` naming the first exported span of documents
-    ``first..last`` whose attributes are no JSON object (written outside
-    annotator), as the other formats' readers of the store do."""
+    ``first..last`` that has no record (written outside annotator): attributes
+    that are no JSON object, or bytes where text belongs."""
     layer, params = _layer(annotator, "s")
-    span_id, raw = conn.execute(
-        "SELECT s.id, s.attributes FROM spans s WHERE s.document_id BETWEEN ? AND ?"
+    span_id, raw, *values = conn.execute(
+        f"SELECT s.id, s.attributes, {', '.join(f'typeof(s.{c})' for c in RECORD_COLUMNS)}"
+        " FROM spans s WHERE s.document_id BETWEEN ? AND ?"
         f" AND s.orphan_revision IS NULL {layer} AND s.record IS NULL"
         " ORDER BY s.document_id, s.id LIMIT 1", [first, last, *params]
     ).fetchone()  # fmt: skip
-    name = span_id.decode("utf-8") if isinstance(span_id, bytes) else str(span_id)
+    name = span_id.decode("utf-8", "replace") if isinstance(span_id, bytes) else str(span_id)
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     stored_object(text, f"the attributes of span {name}")
-    raise ExportError(  # SQLite's JSON and Python's disagree: no export either way
+    kinds = [kind.decode() if isinstance(kind, bytes) else kind for kind in values]
+    problem = bytes_problem(name, [c for c, kind in zip(RECORD_COLUMNS, kinds, strict=True)
+                                   if kind == "blob"])  # fmt: skip
+    raise DatabaseFileError(problem or (
         f"span {name} has attributes SQLite cannot read as a JSON object: run"
         " `annotator check`, and correct them or restore a backup"
-    )
+    ))  # fmt: skip
 
 
 def _quotes_hold(text: str, starts: bytes, ends: bytes, quotes: bytes, odd: int) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..atomicfile import database_log, remove_leftovers, temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
+from ..migrations import RECORD_COLUMNS
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
@@ -24,7 +25,7 @@ from .span_checks import STAMP_HELP
 class Breach:
     """One broken promise found by ``Store.check``."""
 
-    kind: str  # integrity, foreign_key, offsets, quote, orphan, label, relation
+    kind: str  # integrity, foreign_key, offsets, quote, orphan, label, relation, bytes, ...
     message: str
     ids: tuple[str, ...] = ()
 
@@ -166,6 +167,15 @@ class MaintenanceMixin(StoreBase):
                 check_attributes(self.schema.label(label), json.loads(attributes))
             except (InvalidSpanError, ValueError) as exc:
                 breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
+        kinds = ", ".join(f"typeof({c})" for c in RECORD_COLUMNS)
+        for span_id, *types in conn.execute(
+            f"SELECT id, {kinds} FROM spans WHERE 'blob' IN ({kinds}) ORDER BY id"
+        ):
+            held = [c.strip('"') for c, kind in zip(RECORD_COLUMNS, types, strict=True)
+                    if kind == "blob"]  # fmt: skip
+            breaches.append(Breach("bytes", f"span {span_id!s} holds bytes (a BLOB) as its"
+                                   f" {' and '.join(held)}: no export can write it",
+                                   (str(span_id),)))  # fmt: skip
         for rel_id, attributes in conn.execute(
             "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
         ):

@@ -28,7 +28,7 @@ def object_problem(raw: Any) -> str | None:
     """What is wrong with ``raw`` as a stored JSON object; None when nothing is."""
     try:
         value = _loads(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # nested deeper than Python parses
         return f"{one_line(str(raw), 40)!r} (not JSON)"
     if not isinstance(value, dict):
         return f"{one_line(str(raw), 40)} (not a JSON object)"
@@ -42,13 +42,26 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
         return {}
     try:
         value = _loads(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         value = None
     if isinstance(value, dict):
         return value
     raise DatabaseFileError(
         f"the database holds {object_problem(raw)} as {what} (changed outside annotator?):"
         " run `annotator check` to see every such row, and correct them or restore a backup"
+    )
+
+
+def bytes_problem(span_id: str, columns: list[str]) -> str | None:
+    """The refusal of a span that holds bytes (a BLOB: JSON cannot hold them) in
+    ``columns``; None when there are none."""
+    if not columns:
+        return None
+    columns = [name.strip('"') for name in columns]
+    return (
+        f"span {span_id} holds bytes (a BLOB) as its {' and '.join(columns)}, where text or"
+        " a number belongs (changed outside annotator?): run `annotator check` to see every"
+        " such row, and correct them or restore a backup"
     )
 
 
