@@ -92,6 +92,19 @@ RELATION_ROW = ("rel-1", 1, "alice", "ATTRIBUTED_TO", "span-claim", "span-actor"
                 "2025-01-02T03:07:00.000Z")  # fmt: skip
 
 
+def layout_file(path: Path, steps: list[Any]) -> sqlite3.Connection:
+    """A file made by the released ``steps`` as they are, holding the document and
+    its spans (not yet committed: the caller adds its layout's rows and version)."""
+    conn = sqlite3.connect(path)
+    for step in steps:
+        step(conn)
+    conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
+    conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                     SPAN_ROWS)  # fmt: skip
+    conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+    return conn
+
+
 def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute(sql).fetchall()
@@ -218,14 +231,8 @@ def test_a_layout_8_file_gains_the_relation_decisions_table(tmp_path: Path) -> N
     from annotator.migrations import STEPS
 
     path = tmp_path / "layout8.db"
-    with closing(sqlite3.connect(path)) as conn:
-        for step in STEPS[:8]:
-            step(conn)
-        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
-        conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                         SPAN_ROWS)  # fmt: skip
+    with closing(layout_file(path, STEPS[:8])) as conn:
         conn.execute("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", RELATION_ROW)
-        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
         decision = ("d-1", 1, "gold", "span-claim", None, None, None, "reject", "no", "lead",
                     "2025-01-02T03:08:00.000Z")  # fmt: skip
         conn.execute("INSERT INTO review_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -357,13 +364,7 @@ def test_a_layout_11_file_gets_each_spans_export_record(tmp_path: Path) -> None:
     from annotator.migrations import STEPS
 
     path = tmp_path / "layout11.db"
-    with closing(sqlite3.connect(path)) as conn:
-        for step in STEPS[:11]:
-            step(conn)
-        conn.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", DOC_ROW)
-        conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                         SPAN_ROWS)  # fmt: skip
-        conn.execute("INSERT INTO schema VALUES (1, ?)", [json.dumps(SCHEMA)])
+    with closing(layout_file(path, STEPS[:11])) as conn:
         conn.execute("PRAGMA user_version = 11")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.commit()
