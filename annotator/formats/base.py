@@ -54,12 +54,8 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
         if n:
             lines.append(with_count("{n} suggestion{|s} not yet accepted", n)
                          + f" (accept them first, or export them alone with --annotator {SUGGEST})")
-    orphans = orphans_left_out(store.conn, annotator)
-    if orphans and fmt != "jsonl":
-        lines.append(orphans)
-        linked = relations_with_an_orphan(store.conn, annotator)
-        if linked:
-            lines.append(with_count(ORPHAN_LINKS, linked))
+    if fmt != "jsonl":
+        lines += orphan_lines(store.conn, annotator)
     layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
     done = store.conn.execute(
         f"SELECT count(*) FROM document_status WHERE done {layer}", params
@@ -69,19 +65,25 @@ def left_out_of(store: Any, fmt: str, annotator: str | None) -> list[str]:
     return lines
 
 
-ORPHAN_LINKS = "{n} relation{|s} with an orphaned end (back when the orphan is placed)"
-
-
-def orphans_left_out(conn: Any, annotator: str | None) -> str | None:
-    """The line naming the orphaned spans (of one analyst) no export carries."""
+def orphan_lines(conn: Any, annotator: str | None) -> list[str]:
+    """The lines naming the orphaned spans (of one analyst) no export carries, and
+    the relations that have one of them at an end."""
     layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
     n = conn.execute(
         f"SELECT count(*) FROM spans WHERE orphan_revision IS NOT NULL {layer}", params
     ).fetchone()[0]
-    return with_count(
+    if not n:
+        return []
+    lines = [with_count(
         "{n} orphaned span{|s} (of earlier texts: placed or dropped in the window's"
         " Orphans panel, they stay in the database)", n,
-    ) if n else None  # fmt: skip
+    )]  # fmt: skip
+    linked = relations_with_an_orphan(conn, annotator)
+    if linked:
+        lines.append(with_count(
+            "{n} relation{|s} with an orphaned end (back when the orphan is placed)", linked
+        ))  # fmt: skip
+    return lines
 
 
 def iter_documents(

@@ -27,10 +27,9 @@ from ..store.exporting import (
     export_blocks,
     export_heads,
     relations_left_out,
-    relations_with_an_orphan,
     snapshot_mark,
 )
-from .base import DEFAULT_ANNOTATOR, ORPHAN_LINKS, ReadResult, WriteReport, orphans_left_out
+from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphan_lines
 from .common import json_problem, loads, refuse_lone_surrogates, whole_json
 from .foreign import array_hint, other_tool, whole_file_hint
 from .registry import refuse_unsafe_target
@@ -185,13 +184,8 @@ def _write_lines(
         report.left_out.append(with_count(
             "{n} relation{|s} to spans of other layers (left out with those spans)", dropped
         ))  # fmt: skip
-    orphans = orphans_left_out(conn, annotator)
+    report.left_out += orphan_lines(conn, annotator)
     earlier = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
-    if orphans:
-        report.left_out.append(orphans)
-        linked = relations_with_an_orphan(conn, annotator)
-        if linked:
-            report.left_out.append(with_count(ORPHAN_LINKS, linked))
     if earlier:
         report.left_out.append(with_count(
             "{n} earlier text{|s} of edited documents (a record holds the current text)",

@@ -170,7 +170,9 @@ def check(collection: dict[str, Any], texts: dict[str, str]) -> None:
         quote_sel, pos = a["target"]["selector"]
         start, end = pos["start"], pos["end"]
         if pos[UNIT_KEY] == "utf16":
-            omap = maps.get(source) or maps.setdefault(source, OffsetMap(text))
+            if source not in maps:
+                maps[source] = OffsetMap(text)
+            omap = maps[source]
             start, end = omap.to_codepoint(start), omap.to_codepoint(end)
         prefix, suffix = quote_sel["prefix"], quote_sel["suffix"]
         if (

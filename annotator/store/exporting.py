@@ -22,9 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DatabaseFileError, ExportError
-from ..migrations import RECORD_COLUMNS
 from ..model import SUGGEST
-from .row_values import bytes_problem, quote_refusal, stored_object
+from .row_values import RECORD_TYPES, blob_columns, bytes_problem, quote_refusal, stored_object
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
@@ -201,8 +200,8 @@ def _refuse_unrecorded(
     ``first..last`` that has no record (written outside annotator): attributes
     that are no JSON object, or bytes where text belongs."""
     layer, params = _layer(annotator, "s")
-    span_id, raw, *values = conn.execute(
-        f"SELECT s.id, s.attributes, {', '.join(f'typeof(s.{c})' for c in RECORD_COLUMNS)}"
+    span_id, raw, *kinds = conn.execute(
+        f"SELECT s.id, s.attributes, {RECORD_TYPES}"
         " FROM spans s WHERE s.document_id BETWEEN ? AND ?"
         f" AND s.orphan_revision IS NULL {layer} AND s.record IS NULL"
         " ORDER BY s.document_id, s.id LIMIT 1", [first, last, *params]
@@ -210,9 +209,7 @@ def _refuse_unrecorded(
     name = span_id.decode("utf-8", "replace") if isinstance(span_id, bytes) else str(span_id)
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     stored_object(text, f"the attributes of span {name}")
-    kinds = [kind.decode() if isinstance(kind, bytes) else kind for kind in values]
-    problem = bytes_problem(name, [c for c, kind in zip(RECORD_COLUMNS, kinds, strict=True)
-                                   if kind == "blob"])  # fmt: skip
+    problem = bytes_problem(name, blob_columns(kinds))
     raise DatabaseFileError(problem or (
         f"span {name} has attributes SQLite cannot read as a JSON object: run"
         " `annotator check`, and correct them or restore a backup"

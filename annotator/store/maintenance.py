@@ -13,11 +13,10 @@ from pathlib import Path
 from ..atomicfile import database_log, remove_leftovers, temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
-from ..migrations import RECORD_COLUMNS
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
 from .exporting import every_quote
-from .row_values import object_problem, quoted
+from .row_values import RECORD_TYPES, blob_columns, object_problem, quoted
 from .span_checks import STAMP_HELP
 
 
@@ -167,14 +166,11 @@ class MaintenanceMixin(StoreBase):
                 check_attributes(self.schema.label(label), json.loads(attributes))
             except (InvalidSpanError, ValueError) as exc:
                 breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
-        kinds = ", ".join(f"typeof({c})" for c in RECORD_COLUMNS)
-        for span_id, *types in conn.execute(
-            f"SELECT id, {kinds} FROM spans WHERE 'blob' IN ({kinds}) ORDER BY id"
+        for span_id, *kinds in conn.execute(
+            f"SELECT id, {RECORD_TYPES} FROM spans WHERE 'blob' IN ({RECORD_TYPES}) ORDER BY id"
         ):
-            held = [c.strip('"') for c, kind in zip(RECORD_COLUMNS, types, strict=True)
-                    if kind == "blob"]  # fmt: skip
             breaches.append(Breach("bytes", f"span {span_id!s} holds bytes (a BLOB) as its"
-                                   f" {' and '.join(held)}: no export can write it",
+                                   f" {' and '.join(blob_columns(kinds))}: no export can write it",
                                    (str(span_id),)))  # fmt: skip
         for rel_id, attributes in conn.execute(
             "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"

@@ -10,10 +10,12 @@ one line that names the row and sends the analyst to ``annotator check``
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from ..display_text import one_line
 from ..errors import DatabaseFileError
+from ..migrations import RECORD_COLUMNS
 
 
 def _no_constant(name: str) -> Any:
@@ -52,12 +54,21 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
     )
 
 
+# SQL: the storage class of each column of RECORD_COLUMNS, in its order.
+RECORD_TYPES = ", ".join(f"typeof({c})" for c in RECORD_COLUMNS)
+
+
+def blob_columns(kinds: Iterable[str | bytes]) -> list[str]:
+    """The columns of ``RECORD_COLUMNS`` whose ``RECORD_TYPES`` value is a BLOB."""
+    return [column.strip('"') for column, kind in zip(RECORD_COLUMNS, kinds, strict=True)
+            if kind in ("blob", b"blob")]  # fmt: skip
+
+
 def bytes_problem(span_id: str, columns: list[str]) -> str | None:
     """The refusal of a span that holds bytes (a BLOB: JSON cannot hold them) in
-    ``columns``; None when there are none."""
+    ``columns`` (``blob_columns``); None when there are none."""
     if not columns:
         return None
-    columns = [name.strip('"') for name in columns]
     return (
         f"span {span_id} holds bytes (a BLOB) as its {' and '.join(columns)}, where text or"
         " a number belongs (changed outside annotator?): run `annotator check` to see every"

@@ -187,16 +187,6 @@ _DAY_BEFORE = re.compile(r"\d(?:st|nd|rd|th)?\s+(?:of\s+)?$")
 _BETWEEN = re.compile(r"\b[Bb]etween\s+$")
 
 
-def _not_this(kind: str, m: re.Match[str], text: str) -> bool:
-    """True when a match is not the date it looks like: the month and year of a day
-    the parser refused ("31 February 2025" is no "February 2025"), or two dates
-    joined by "and" without "between" before them (``_two_dates``)."""
-    before = text[max(0, m.start() - 12) : m.start()]
-    if kind == "month":
-        return _DAY_BEFORE.search(before) is not None
-    return _two_dates(kind, m, before)
-
-
 def _two_dates(kind: str, m: re.Match[str], before: str) -> bool:
     """True for a range joined by "and" without "between" before it: "on 3 and 17
     May" names two days, "between 3 and 17 May" one interval."""
@@ -237,10 +227,12 @@ def suggest(text: str, *, reference_date: dt.date | None = None) -> list[Suggest
     found: list[Suggestion] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
-            if _not_this(kind, m, text):
-                if _two_dates(kind, m, text[max(0, m.start() - 12) : m.start()]):
-                    first = _first_of_two(kind, m, reference_date)
-                    found.extend([first] if first else [])
+            before = text[max(0, m.start() - 12) : m.start()]
+            if kind == "month" and _DAY_BEFORE.search(before):
+                continue  # of a day the parser refused: "31 February 2025" is no "February 2025"
+            if _two_dates(kind, m, before):
+                first = _first_of_two(kind, m, reference_date)
+                found.extend([first] if first else [])
                 continue
             normalized = _normalize(kind, m.groupdict(), reference_date)
             if normalized is None:
