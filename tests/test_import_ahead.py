@@ -26,7 +26,8 @@ from annotator.model import DocumentRecord
 from annotator.store import base, import_ahead
 
 STAMP = "2026-11-29T06:00:00.000Z"
-WORDS = "Zoë 🇺🇦 said talks in Kyiv would resume on Tuesday after a pause".split()
+# Łódź: a letter the search index folds itself (search.FOLD), as notes' "Bjørn".
+WORDS = "Zoë 🇺🇦 said talks in Kyiv would resume on Tuesday after a pause in Łódź".split()
 
 
 def record(n: int, spans: int) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def record(n: int, spans: int) -> dict[str, Any]:
          "text": text[starts[i] : starts[i + 1] - 1], "annotator": "carol"}
         for i in range(spans)
     ]  # fmt: skip
+    for item in items[1::3]:  # a note on some spans: they have their own search index
+        item["note"] = f"checked by Bjørn ({n})"
     return {"id": f"doc-{n}", "text": text, "meta": {"title": f"Story {n}"}, "spans": items,
             "relations": [], "offset_unit": "codepoint"}  # fmt: skip
 
@@ -64,12 +67,23 @@ def mixed_file(path: Path) -> tuple[Path, int]:
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The tables' rows, every word in the search indexes (where it was found),
+    and the triggers."""
     with closing(sqlite3.connect(db)) as conn:
-        return {
+        tables = {
             table: conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
             for table, order in (("documents", "id"), ("spans", "id"), ("relations", "id"),
                                  ("events", "id"), ("id_sequence", "name"))
         }  # fmt: skip
+        for index in ("documents_fts", "notes_fts"):
+            conn.execute(f"CREATE VIRTUAL TABLE temp.{index}_words USING fts5vocab(main, {index},"
+                         " instance)")  # fmt: skip
+            tables[index] = conn.execute(f"SELECT * FROM temp.{index}_words ORDER BY 1, 2, 3, 4"
+                                         ).fetchall()  # fmt: skip
+        tables["triggers"] = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        ).fetchall()
+        return tables
 
 
 def import_into(db: Path, path: Path) -> Any:
@@ -140,7 +154,9 @@ def test_a_bad_record_after_prepared_ones_stores_nothing_and_stops_the_thread(
     with open_store(db) as store, pytest.raises(InvalidSpanError) as caught:
         store.import_file(path)
     assert str(caught.value).startswith("bad.jsonl line 41: span r40-s2 ")
-    assert dump(db)["documents"] == [] and dump(db)["events"] == []
+    after = dump(db)
+    assert after["documents"] == after["events"] == after["documents_fts"] == []
+    assert len(after["triggers"]) == 8  # the search indexes' insert triggers are back
     assert not [t for t in threading.enumerate() if t.name == "import-ahead"]
     assert sys.getswitchinterval() == interval
 

@@ -34,6 +34,7 @@ from ..schema import (
     validate_schema,
 )
 from . import read_only
+from .checkpoint import BackgroundCheckpoint
 from .row_values import stored_object
 
 
@@ -63,6 +64,9 @@ if TYPE_CHECKING:
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 WRITE_RETRIES = 5
+# Of a new file (SQLite's default is 4,096): a bulk import writes rows to five
+# B-trees at once; 8 KB pages took it about 8% less time here.
+PAGE_SIZE = 8192
 DEFAULT_IMPORT_LIMIT = 50 * 1024 * 1024
 # Annotation files are read whole; a native export of a million spans is ~270 MB.
 DEFAULT_ANNOTATION_LIMIT = 1024 * 1024 * 1024
@@ -194,6 +198,7 @@ class StoreBase:
         # Where more connections (export readers, the helper process) find the same
         # file, whatever the working folder becomes later.
         self.real_path = self.path.resolve()
+        self._checkpoint = BackgroundCheckpoint(self.real_path)  # see bulk_commit
 
     def _stored_schema(self) -> Schema:
         """The label schema the database holds; one it cannot use is a damaged file."""
@@ -263,6 +268,8 @@ class StoreBase:
                 f"{self.path} {state} and {self.read_only}: copy it to a folder you may write"
                 " to, and open the copy"
             )
+        if fresh and self.read_only is None:  # only a file's first write sets its page size
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self.read_only is None and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -313,6 +320,7 @@ class StoreBase:
         return self._db
 
     def close(self) -> None:
+        self._checkpoint.wait()
         self.conn.close()
 
     def __enter__(self) -> Self:

@@ -41,6 +41,7 @@ from .import_matching import (
     once_each,
     own_fields,
 )
+from .search import PausedIndexTriggers
 from .span_batch import IMPORT_ERRORS, SpanBatch, located
 from .span_checks import checked_span, checked_stamp
 from .spans import SpansMixin
@@ -148,15 +149,23 @@ class ImportsMixin(SpansMixin):
         stamp = now()  # one transaction, one time: for its events and new rows
         self._drop_twins, self._followed = drop_twins, followed  # read by _import_record
         try:
-            with self._transaction() as conn, self._events_held(stamp):
-                batch = SpanBatch(conn, self._existing_ids)
+            with (
+                self._checkpoint.deferred(self.conn),
+                self._transaction() as conn,
+                self._events_held(stamp),
+            ):
+                triggers = PausedIndexTriggers(conn)
+                batch = SpanBatch(conn, self._existing_ids, triggers)
                 prepare = None if skip_invalid or followed else preparer_for(
                     self, records, added_by=added_by, stamp=stamp, drop_twins=drop_twins
                 )  # fmt: skip
+                if prepare is not None:  # a file of many records: mostly new rows
+                    triggers.pause()
                 with closing(ahead(records, prepare)) as stream:
                     self._import_stream(stream, added_by, result, batch, stamp, progress,
-                                        skip_invalid=skip_invalid)  # fmt: skip
+                                        triggers, skip_invalid=skip_invalid)  # fmt: skip
                 batch.flush()
+                triggers.resume()
         finally:
             self._drop_twins = self._followed = False
         return result
@@ -169,10 +178,12 @@ class ImportsMixin(SpansMixin):
         batch: SpanBatch,
         stamp: str,
         progress: Callable[[int], None] | None,
+        triggers: PausedIndexTriggers,
         *,
         skip_invalid: bool,
     ) -> None:
-        """Store each record: its prepared rows, or the careful way."""
+        """Store each record: its prepared rows, or the careful way (which may
+        change rows already stored: the search indexes' triggers are back first)."""
         conn = self.conn
         for n, (record, prepared) in enumerate(stream, 1):
             where = record.where or f"record {n}"
@@ -184,6 +195,7 @@ class ImportsMixin(SpansMixin):
             elif skip_invalid:
                 self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
             else:
+                triggers.resume()
                 batch.write_documents()  # the record may be one of them (found by its uid)
                 try:
                     self._import_record(conn, record, added_by, result, batch, where, stamp)

@@ -26,12 +26,14 @@ from typing import Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
 from .base import _SPAN_INSERT
-from .document_rows import documents_insert, many_rows
+from .document_rows import DOCUMENT_COLUMNS, documents_insert, many_rows
+from .search import PausedIndexTriggers
 
 ROWS_PER_STATEMENT = 2048  # x 12 columns: 24,576 values, under SQLite's 32,766
 DOCUMENTS_PER_STATEMENT = 64
 MANY_ROWS_INSERT = many_rows(_SPAN_INSERT, ROWS_PER_STATEMENT)
 IMPORT_ERRORS = (InvalidSpanError, InvalidRelationError, NotFoundError)
+_SEARCHED = itemgetter(*(DOCUMENT_COLUMNS.index(name) for name in ("id", "title", "text")))
 
 
 def located(exc: Exception, where: str) -> Exception:
@@ -51,10 +53,14 @@ class SpanBatch:
     """
 
     def __init__(
-        self, conn: sqlite3.Connection, owner_check: Callable[[str, list[str], int], Any]
+        self,
+        conn: sqlite3.Connection,
+        owner_check: Callable[[str, list[str], int], Any],
+        triggers: PausedIndexTriggers,
     ) -> None:
         self._conn = conn
         self._owner_check = owner_check
+        self._triggers = triggers  # while paused, documents are indexed here
         self._rows: list[tuple[Any, ...]] = []
         self._where: dict[int, str] = {}  # document id -> the record it came from
         self._documents: list[Sequence[Any]] = []  # documents rows, not yet written
@@ -88,6 +94,8 @@ class SpanBatch:
         for at in range(0, len(documents), DOCUMENTS_PER_STATEMENT):
             chunk = documents[at : at + DOCUMENTS_PER_STATEMENT]
             self._conn.execute(documents_insert(len(chunk)), list(chain.from_iterable(chunk)))
+            if self._triggers.active:
+                self._triggers.index_documents(map(_SEARCHED, chunk))
         documents.clear()
 
     def _write(self, *, whole_statements_only: bool) -> None:

@@ -1,0 +1,164 @@
+"""What a bulk import does besides storing rows, done its cheaper way: the search
+indexes' insert triggers paused while new rows go in (``search.PausedIndexTriggers``),
+the WAL copied into the file on another thread after the commit
+(``checkpoint.BackgroundCheckpoint``), and new files' 8 KB pages.
+
+The reference for the indexes is the same file imported on one thread, where
+every row goes through the triggers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_import_ahead import dump, fixed_time  # noqa: F401
+
+from annotator import InvalidSpanError, open_store
+from annotator.store import import_ahead
+from annotator.store.span_batch import ROWS_PER_STATEMENT
+
+WORDS = "Łukasz Bjørn said the Đakovo bridge would reopen on Monday after repairs".split()
+
+
+def long_record(n: int, spans: int) -> dict[str, Any]:
+    """A record of 120 words with a span on each of the first ``spans`` words
+    (every third with a note)."""
+    words = [WORDS[(n + i) % len(WORDS)] for i in range(120)]
+    text = " ".join(words) + f" #{n}"
+    items, at = [], 0
+    for i, word in enumerate(words[:spans]):
+        item = {"id": f"r{n}-s{i}", "start": at, "end": at + len(word), "label": "ACTOR",
+                "text": word, "annotator": "carol"}  # fmt: skip
+        if i % 3 == 0:
+            item["note"] = f"Ħalf checked by Ŧom, {n}"
+        items.append(item)
+        at += len(word) + 1
+    return {"id": f"doc-{n}", "text": text, "meta": {"title": f"Łódź story {n}"},
+            "spans": items, "relations": [], "offset_unit": "codepoint"}  # fmt: skip
+
+
+def write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def imported_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path) -> Any:
+    """Import ``path`` on two threads and on one; both databases must hold the
+    same rows, index words and triggers.  Returns the two-thread tables."""
+    with open_store(tmp_path / "ahead.db") as store:
+        store.import_file(path)
+    monkeypatch.setattr(import_ahead, "AHEAD_FROM", 10**9)  # every row through the triggers
+    with open_store(tmp_path / "alone.db") as store:
+        store.import_file(path)
+    ahead = dump(tmp_path / "ahead.db")
+    assert ahead == dump(tmp_path / "alone.db")
+    return ahead
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_a_file_of_new_records_is_indexed_as_the_triggers_index_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [long_record(n, 90) for n in range(40)]  # 3,600 spans: statements while paused
+    assert 40 * 90 > ROWS_PER_STATEMENT
+    tables = imported_alike(tmp_path, monkeypatch, write(tmp_path / "new.jsonl", records))
+    # By hand: Ł, ø, Đ, Ħ and Ŧ are indexed as L, o, D, H and T; each document
+    # holds "Łukasz" 10 times (120 words, 12 words a round) and its title "Łódź" once.
+    words = {row[0] for row in tables["documents_fts"]}
+    assert {"lukasz", "bjorn", "dakovo", "lodz"} <= words
+    assert all(word.isascii() for word in words)
+    assert sum(1 for row in tables["documents_fts"] if row[:2] == ("lukasz", 1)) == 10
+    notes = [row for row in tables["notes_fts"] if row[0] == "tom"]
+    assert len(notes) == 40 * 30  # a note on every third of 90 spans
+    assert len(tables["triggers"]) == 8
+    with open_store(tmp_path / "ahead.db") as store:
+        hits = store.search("half", limit=5000)
+        assert len(hits) == 1200 and {hit.kind for hit in hits} == {"note"}
+        assert len(store.search("lodz", limit=5000)) == 40
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_a_record_stored_the_careful_way_brings_the_triggers_back_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some rows written while paused, then a record the importing thread stores
+    itself (a CR LF text), then more: each row indexed once."""
+    records = [long_record(n, 90) for n in range(40)]
+    records[30]["text"] = records[30]["text"].replace(" #30", "\r\n#30")  # the careful way
+    tables = imported_alike(tmp_path, monkeypatch, write(tmp_path / "mixed.jsonl", records))
+    assert len([row for row in tables["notes_fts"] if row[0] == "tom"]) == 1200
+    assert sorted({row[1] for row in tables["documents_fts"]}) == list(range(1, 41))
+
+
+@pytest.mark.usefixtures("fixed_time")
+def test_a_bad_record_late_in_the_file_leaves_the_triggers_and_indexes_as_they_were(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "here.db"
+    with open_store(db) as store:
+        store.add_document("Łukasz was here first.", title="Here")
+    before = dump(db)
+    records = [long_record(n, 90) for n in range(40)]
+    records[38]["spans"][5]["text"] = "elsewhere"
+    with open_store(db) as store, pytest.raises(InvalidSpanError):
+        store.import_file(write(tmp_path / "bad.jsonl", records))
+    assert dump(db) == before
+
+
+def test_the_import_leaves_the_wal_to_a_checkpoint_on_another_thread(tmp_path: Path) -> None:
+    """Soon after a big import, and before the store is closed, the database file
+    alone (without its -wal) holds the import; the store checkpoints at its
+    commits as before."""
+    db = tmp_path / "big.db"
+    records = [long_record(n, 90) for n in range(200)]  # a WAL of over 1,000 pages
+    with open_store(db) as store:
+        store.import_file(write(tmp_path / "new.jsonl", records))
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        copied = tmp_path / "file-alone.db"
+        for _ in range(200):  # up to 10 s
+            shutil.copyfile(db, copied)
+            with closing(sqlite3.connect(copied)) as conn:
+                found = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] and (
+                    conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+                )
+            if found == 18_000:
+                break
+            time.sleep(0.05)
+        assert found == 18_000
+        span = store.add_span(1, 0, 6, "ACTOR", annotator="dana")  # the store goes on writing
+    with open_store(db) as store:
+        assert store.spans(1, annotator="dana")[0].id == span.id
+
+
+def test_an_import_that_fails_leaves_the_automatic_checkpoint_on(tmp_path: Path) -> None:
+    records = [long_record(n, 90) for n in range(200)]
+    records[199]["spans"][0]["text"] = "elsewhere"
+    with open_store(tmp_path / "x.db") as store:
+        with pytest.raises(InvalidSpanError):
+            store.import_file(write(tmp_path / "bad.jsonl", records))
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_a_new_file_has_8_kb_pages_and_a_written_file_keeps_its_own(tmp_path: Path) -> None:
+    with open_store(tmp_path / "new.db") as store:
+        store.add_document("A new article.")
+        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+    old = tmp_path / "old.db"
+    with closing(sqlite3.connect(old)) as conn:  # 4 KB pages, written (only VACUUM changes them)
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("CREATE TABLE scratch (x)")
+        conn.execute("DROP TABLE scratch")
+    with open_store(old) as store:
+        store.add_document("An older file's article.")
+    with closing(sqlite3.connect(old)) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert conn.execute("SELECT text FROM documents").fetchall() == [
+            ("An older file's article.",)
+        ]
