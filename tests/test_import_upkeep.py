@@ -22,7 +22,7 @@ from test_import_ahead import dump, fixed_time  # noqa: F401
 
 from annotator import InvalidSpanError, open_store
 from annotator.store import import_ahead
-from annotator.store.span_batch import ROWS_PER_STATEMENT
+from annotator.store.span_batch import ROWS_PER_STATEMENT, TAIL_STATEMENT_FROM
 
 WORDS = "Łukasz Bjørn said the Đakovo bridge would reopen on Monday after repairs".split()
 
@@ -162,3 +162,27 @@ def test_a_new_file_has_8_kb_pages_and_a_written_file_keeps_its_own(tmp_path: Pa
         assert conn.execute("SELECT text FROM documents").fetchall() == [
             ("An older file's article.",)
         ]
+
+
+@pytest.mark.parametrize("records", [40, 240])  # 400 rows, or 2,400: a whole statement first
+def test_a_span_id_of_another_document_in_the_last_rows_is_named_with_its_record(
+    tmp_path: Path, records: int
+) -> None:
+    """The rows after the last whole statement go in as one statement of their own
+    (from ``TAIL_STATEMENT_FROM`` rows); one taken id there is named as anywhere."""
+    db = tmp_path / "here.db"
+    with open_store(db) as store:
+        doc = store.add_document("Łukasz was here first.", title="Here")
+        store.add_spans(doc.id, [{"id": "taken", "start": 0, "end": 6, "label": "ACTOR",
+                                  "annotator": "dana"}])  # fmt: skip
+    before = dump(db)
+    lines = [long_record(n, 10) for n in range(records)]
+    assert TAIL_STATEMENT_FROM <= records * 10 % ROWS_PER_STATEMENT
+    lines[records - 3]["spans"][4]["id"] = "taken"
+    with open_store(db) as store, pytest.raises(InvalidSpanError) as caught:
+        store.import_file(write(tmp_path / "copy.jsonl", lines))
+    assert str(caught.value) == (
+        f"copy.jsonl line {records - 2}: span id taken already belongs to document 1:"
+        " give the copy new ids"
+    )
+    assert dump(db) == before

@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterable, Sequence
+from itertools import chain
 from typing import Any, NamedTuple
 
 from ..model import Document, DocumentRecord
@@ -30,6 +31,7 @@ from .base import event_row, sha256
 from .document_rows import added_event, check_document, meta_as_json
 from .fast_rows import span_tuples
 from .import_matching import given_twice, own_fields
+from .search import folded_for_index
 from .span_checks import checked_stamp
 
 AHEAD_FROM = 32  # records: fewer are stored on one thread
@@ -37,12 +39,17 @@ KNOWN_AT_MOST = 100_000  # documents already here: with more, the import stays o
 # How long a thread holding Python's lock keeps the other waiting (default 5 ms):
 # the writer waits for it after each statement.
 SWITCH_INTERVAL = 0.0001
+# Records handed over together: each hand-over takes the queue's lock on both
+# threads, and the importing thread waits for Python's lock each time.
+BUNDLE = 8
 
 
 class Prepared(NamedTuple):
     document: Document
     row: list[Any]  # its documents row (``DOCUMENT_COLUMNS``)
     spans: list[tuple[Any, ...]]  # its span rows
+    values: list[Any]  # the same, flattened (``SpanBatch.add``)
+    searched: tuple[int, str | None, str]  # id, title and text for the search index
 
 
 def known_keys(conn: sqlite3.Connection) -> tuple[set[str], set[str]] | None:
@@ -113,7 +120,8 @@ class Preparer:
         store._next_ids["documents"] = doc_id
         store._held[1].extend(events)
         row = [doc_id, uid, title, source, text, digest, len(text), meta_json, created_at]
-        return Prepared(document, row, rows)
+        searched = (doc_id, *folded_for_index(title, text))
+        return Prepared(document, row, rows, list(chain.from_iterable(rows)), searched)
 
     def _seen(self, uid: Any, digest: str | None) -> None:
         """A later record with this uid or text is no new document."""
@@ -159,7 +167,7 @@ def ahead(
         for record in records:
             yield record, None
         return
-    items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    items: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth // BUNDLE))
     stored = threading.Event()  # the caller has stored the record handed over unprepared
     stop = threading.Event()
 
@@ -173,31 +181,40 @@ def ahead(
         return False
 
     def work() -> None:
+        bundle: list[tuple[DocumentRecord, Prepared | None]] = []
         try:
             for record in records:
                 prepared = prepare(record)
-                if not put((record, prepared)):
+                bundle.append((record, prepared))
+                if prepared is not None and len(bundle) < BUNDLE:
+                    continue
+                if not put(bundle):
                     return
+                bundle = []
                 if prepared is None:
                     while not stored.wait(0.05):
                         if stop.is_set():
                             return
                     stored.clear()
+            if bundle and not put(bundle):
+                return
             put(_END)
         except BaseException as exc:  # raised again on the caller's thread
-            put(_Failed(exc))
+            if not bundle or put(bundle):  # the records before it are stored first
+                put(_Failed(exc))
 
     thread = threading.Thread(target=work, name="import-ahead", daemon=True)
     with _quick_switches():
         thread.start()
         try:
             while True:
-                item = items.get()
-                if item is _END:
+                got = items.get()
+                if got is _END:
                     return
-                if isinstance(item, _Failed):
-                    raise item.error
-                yield item
+                if isinstance(got, _Failed):
+                    raise got.error
+                for item in got:
+                    yield item
                 if item[1] is None:
                     stored.set()
         finally:

@@ -188,8 +188,8 @@ class ImportsMixin(SpansMixin):
         for n, (record, prepared) in enumerate(stream, 1):
             where = record.where or f"record {n}"
             if prepared is not None:
-                batch.add_document(prepared.row)
-                batch.add(prepared.document.id, prepared.spans, where)
+                batch.add_document(prepared.row, prepared.searched)
+                batch.add(prepared.document.id, prepared.spans, where, prepared.values)
                 result.append(prepared.document)
                 result.spans_added += len(prepared.spans)
             elif skip_invalid:

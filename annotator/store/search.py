@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from ..display_text import one_line, whole_characters
 from ..errors import AnnotatorError
@@ -185,16 +186,13 @@ class PausedIndexTriggers:
         for name in self.NAMES:
             conn.execute(f"DROP TRIGGER {name}")
 
-    def index_documents(self, rows: Iterable[tuple[int, str | None, str]]) -> None:
-        """Index new documents given as (id, title, text), as the trigger would.
+    def index_documents(self, rows: Sequence[tuple[int, str | None, str]]) -> None:
+        """Index new documents given as (id, title, text), the title and text
+        folded (``folded_for_index``): what the trigger would index.
 
         In one statement: FTS5 writes out what it holds at every statement's end,
         and a statement per document made the import several times slower."""
-        values = [
-            value
-            for doc_id, title, text in rows
-            for value in (doc_id, _folded_text(title), _folded_text(text))
-        ]
+        values = list(chain.from_iterable(rows))
         if values:
             self._conn.execute(
                 "INSERT INTO documents_fts(rowid, title, text) VALUES "
@@ -218,8 +216,13 @@ class PausedIndexTriggers:
 _FOLDED_LETTERS = re.compile(f"[{_FOLD_FROM}]")
 
 
+def folded_for_index(title: str | None, text: str) -> tuple[str | None, str]:
+    """A document's title and text as the index trigger hands them to FTS5 (SQL's
+    ``folded``: each ``FOLD`` letter replaced)."""
+    return _folded_text(title), _folded_text(text)  # type: ignore[return-value]
+
+
 def _folded_text(value: str | None) -> str | None:
-    """``value`` as ``folded`` makes it in SQL (each ``FOLD`` letter replaced)."""
     if value is None or not _FOLDED_LETTERS.search(value):
         return value
     return value.translate(FOLD)

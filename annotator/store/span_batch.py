@@ -25,15 +25,25 @@ from operator import itemgetter
 from typing import Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
-from .base import _SPAN_INSERT
+from .base import _SPAN_INSERT, SPAN_COLUMNS
 from .document_rows import DOCUMENT_COLUMNS, documents_insert, many_rows
-from .search import PausedIndexTriggers
+from .search import PausedIndexTriggers, folded_for_index
 
 ROWS_PER_STATEMENT = 2048  # x 12 columns: 24,576 values, under SQLite's 32,766
 DOCUMENTS_PER_STATEMENT = 64
 MANY_ROWS_INSERT = many_rows(_SPAN_INSERT, ROWS_PER_STATEMENT)
 IMPORT_ERRORS = (InvalidSpanError, InvalidRelationError, NotFoundError)
-_SEARCHED = itemgetter(*(DOCUMENT_COLUMNS.index(name) for name in ("id", "title", "text")))
+_STATEMENT_VALUES = ROWS_PER_STATEMENT * len(SPAN_COLUMNS)
+# The last rows of an import, fewer than a statement's: from this many, one
+# statement made for them (preparing it costs less than storing them one by one).
+TAIL_STATEMENT_FROM = 256
+assert DOCUMENT_COLUMNS[:5:2] == ("id", "title", "text")  # as write_documents reads them
+
+
+def _rows(values: list[Any]) -> list[tuple[Any, ...]]:
+    """Flattened span rows as rows again."""
+    width = len(SPAN_COLUMNS)
+    return [tuple(values[at : at + width]) for at in range(0, len(values), width)]
 
 
 def located(exc: Exception, where: str) -> Exception:
@@ -61,58 +71,89 @@ class SpanBatch:
         self._conn = conn
         self._owner_check = owner_check
         self._triggers = triggers  # while paused, documents are indexed here
-        self._rows: list[tuple[Any, ...]] = []
+        # The waiting span rows' values one after the other, as a statement takes
+        # them: the importing thread only slices (the preparing one flattens).
+        self._values: list[Any] = []
         self._where: dict[int, str] = {}  # document id -> the record it came from
         self._documents: list[Sequence[Any]] = []  # documents rows, not yet written
+        self._searched: list[tuple[int, str | None, str]] = []  # see add_document
 
-    def add_document(self, row: Sequence[Any]) -> None:
-        """A new document's row, written before the next span rows (``DOCUMENT_COLUMNS``)."""
+    def add_document(
+        self, row: Sequence[Any], searched: tuple[int, str | None, str] | None = None
+    ) -> None:
+        """A new document's row, written before the next span rows (``DOCUMENT_COLUMNS``);
+        ``searched``: its id, title and text folded for the search index, when
+        the preparing thread made them (``search.folded_for_index``)."""
         self._documents.append(row)
+        if searched is not None:
+            self._searched.append(searched)
 
-    def add(self, document_id: int, rows: Sequence[tuple[Any, ...]], where: str) -> None:
+    def add(
+        self,
+        document_id: int,
+        rows: Sequence[tuple[Any, ...]],
+        where: str,
+        values: list[Any] | None = None,
+    ) -> None:
+        """A document's new span rows; ``values``: the same rows' values flattened."""
         self._where[document_id] = where
-        self._rows.extend(rows)
-        if len(self._rows) >= ROWS_PER_STATEMENT:
+        self._values += chain.from_iterable(rows) if values is None else values
+        if len(self._values) >= _STATEMENT_VALUES:
             self._write(whole_statements_only=True)
 
     def discard(self) -> None:
         """Forget every waiting row (their record was rolled back)."""
-        self._rows.clear()
+        self._values.clear()
         self._where.clear()
         self._documents.clear()
+        self._searched.clear()
 
     def flush(self) -> None:
         """Write every waiting row."""
         self.write_documents()
-        if self._rows:
+        if self._values:
             self._write(whole_statements_only=False)
         self._where.clear()
 
     def write_documents(self) -> None:
         """Write the documents waiting (their spans may wait on)."""
-        documents = self._documents
+        documents, searched = self._documents, self._searched
+        paused = self._triggers.active
+        if paused and len(searched) != len(documents):  # some not prepared: folded here
+            searched = [(row[0], *folded_for_index(row[2], row[4])) for row in documents]
         for at in range(0, len(documents), DOCUMENTS_PER_STATEMENT):
             chunk = documents[at : at + DOCUMENTS_PER_STATEMENT]
             self._conn.execute(documents_insert(len(chunk)), list(chain.from_iterable(chunk)))
-            if self._triggers.active:
-                self._triggers.index_documents(map(_SEARCHED, chunk))
+            if paused:
+                self._triggers.index_documents(searched[at : at + DOCUMENTS_PER_STATEMENT])
         documents.clear()
+        self._searched.clear()
 
     def _write(self, *, whole_statements_only: bool) -> None:
         self.write_documents()
-        rows = self._rows
+        values = self._values
         done = 0
-        while len(rows) - done >= ROWS_PER_STATEMENT:
-            chunk = rows[done : done + ROWS_PER_STATEMENT]
-            try:
-                self._conn.execute(MANY_ROWS_INSERT, list(chain.from_iterable(chunk)))
-            except sqlite3.IntegrityError:
-                self._one_document_at_a_time(chunk)
-            done += ROWS_PER_STATEMENT
-        if not whole_statements_only and done < len(rows):
-            self._one_document_at_a_time(rows[done:])
-            done = len(rows)
-        del rows[:done]
+        while len(values) - done >= _STATEMENT_VALUES:
+            chunk = values[done : done + _STATEMENT_VALUES]
+            if not self._inserted(MANY_ROWS_INSERT, chunk):
+                self._one_document_at_a_time(_rows(chunk))
+            done += _STATEMENT_VALUES
+        if not whole_statements_only and done < len(values):
+            rest = values[done:]
+            n = len(rest) // len(SPAN_COLUMNS)
+            if n < TAIL_STATEMENT_FROM or not self._inserted(many_rows(_SPAN_INSERT, n), rest):
+                self._one_document_at_a_time(_rows(rest))
+            done = len(values)
+        del values[:done]
+
+    def _inserted(self, sql: str, values: list[Any]) -> bool:
+        """Run one ``INSERT`` of many span rows; False when an id was taken (then
+        the statement wrote nothing)."""
+        try:
+            self._conn.execute(sql, values)
+        except sqlite3.IntegrityError:
+            return False
+        return True
 
     def _one_document_at_a_time(self, rows: list[tuple[Any, ...]]) -> None:
         """Insert ``rows`` grouped by document; an id owned elsewhere raises, located."""
