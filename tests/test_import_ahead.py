@@ -169,8 +169,9 @@ def test_an_error_on_the_preparing_thread_is_raised_on_the_importing_one() -> No
 
     seen = []
     with pytest.raises(RuntimeError, match="broken at 3"):
-        for rec, _prepared in import_ahead.ahead(range(10), prepare):  # type: ignore[arg-type]
-            seen.append(rec)
+        for item in import_ahead.ahead(range(10), prepare):  # type: ignore[arg-type]
+            assert isinstance(item, import_ahead.Careful)
+            seen.append(item.record)
     assert seen == [0, 1, 2]
     assert not [t for t in threading.enumerate() if t.name == "import-ahead"]
 
@@ -179,10 +180,10 @@ def test_closing_early_stops_the_preparing_thread() -> None:
     interval = sys.getswitchinterval()
 
     def prepare(rec: Any) -> Any:
-        return rec  # anything but None: prepared
+        return None  # each record handed over for the careful way
 
     stream = import_ahead.ahead(range(1000), prepare, depth=4)  # type: ignore[arg-type]
-    assert next(stream)[0] == 0
+    assert next(stream) == (1, 0)
     assert sys.getswitchinterval() == pytest.approx(import_ahead.SWITCH_INTERVAL)
     stream.close()
     assert not [t for t in threading.enumerate() if t.name == "import-ahead"]

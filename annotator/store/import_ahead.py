@@ -39,17 +39,67 @@ KNOWN_AT_MOST = 100_000  # documents already here: with more, the import stays o
 # How long a thread holding Python's lock keeps the other waiting (default 5 ms):
 # the writer waits for it after each statement.
 SWITCH_INTERVAL = 0.0001
-# Records handed over together: each hand-over takes the queue's lock on both
-# threads, and the importing thread waits for Python's lock each time.
-BUNDLE = 8
+# Prepared records are handed over in runs of up to this many span rows (or
+# records): the importing thread takes a run in a few list operations between
+# two statements, where taking each record (a hand-over, a method call or two)
+# kept it waiting for Python's lock, held by the preparing thread in between.
+RUN_ROWS, RUN_RECORDS = 1024, 32
 
 
 class Prepared(NamedTuple):
     document: Document
     row: list[Any]  # its documents row (``DOCUMENT_COLUMNS``)
     spans: list[tuple[Any, ...]]  # its span rows
-    values: list[Any]  # the same, flattened (``SpanBatch.add``)
     searched: tuple[int, str | None, str]  # id, title and text for the search index
+
+
+class Run(NamedTuple):
+    """Prepared records that follow one another in the file, to be stored together
+    (``SpanBatch.add_run``)."""
+
+    last: int  # the number of its last record in the file (the first is 1)
+    documents: list[Document]
+    rows: list[list[Any]]  # their documents rows
+    searched: list[tuple[int, str | None, str]]
+    values: list[Any]  # their span rows, flattened
+    spans: int  # how many span rows
+    where: dict[int, str]  # document id -> the record it came from
+
+
+class Careful(NamedTuple):
+    """A record the importing thread stores itself (``number``: its place in the file)."""
+
+    number: int
+    record: DocumentRecord
+
+
+class _RunMaker:
+    """A run being gathered on the preparing thread."""
+
+    def __init__(self) -> None:
+        self._prepared: list[tuple[int, DocumentRecord, Prepared]] = []
+        self._spans = 0
+
+    def add(self, number: int, record: DocumentRecord, prepared: Prepared) -> bool:
+        """Add a record; True when the run is full."""
+        self._prepared.append((number, record, prepared))
+        self._spans += len(prepared.spans)
+        return self._spans >= RUN_ROWS or len(self._prepared) >= RUN_RECORDS
+
+    def __bool__(self) -> bool:
+        return bool(self._prepared)
+
+    def take(self) -> Run:
+        gathered, self._prepared, spans, self._spans = self._prepared, [], self._spans, 0
+        return Run(
+            gathered[-1][0],
+            [p.document for _, _, p in gathered],
+            [p.row for _, _, p in gathered],
+            [p.searched for _, _, p in gathered],
+            list(chain.from_iterable(chain.from_iterable(p.spans for _, _, p in gathered))),
+            spans,
+            {p.document.id: r.where or f"record {n}" for n, r, p in gathered},
+        )
 
 
 def known_keys(conn: sqlite3.Connection) -> tuple[set[str], set[str]] | None:
@@ -120,8 +170,7 @@ class Preparer:
         store._next_ids["documents"] = doc_id
         store._held[1].extend(events)
         row = [doc_id, uid, title, source, text, digest, len(text), meta_json, created_at]
-        searched = (doc_id, *folded_for_index(title, text))
-        return Prepared(document, row, rows, list(chain.from_iterable(rows)), searched)
+        return Prepared(document, row, rows, (doc_id, *folded_for_index(title, text)))
 
     def _seen(self, uid: Any, digest: str | None) -> None:
         """A later record with this uid or text is no new document."""
@@ -154,21 +203,22 @@ _END = object()
 def ahead(
     records: Iterable[DocumentRecord],
     prepare: Callable[[DocumentRecord], Prepared | None] | None,
-    depth: int = 64,
-) -> Generator[tuple[DocumentRecord, Prepared | None], None, None]:
-    """Each record with its rows (or None), prepared up to ``depth`` records
-    ahead on a thread; without ``prepare``, every record unprepared.
+    depth: int = 2,
+) -> Generator[Run | Careful, None, None]:
+    """The records in file order: runs of records prepared on a thread, up to
+    ``depth`` runs ahead, and each record ``prepare`` left (None) to store the
+    careful way; without ``prepare``, every record careful.
 
-    After a record handed over unprepared, the thread waits until the caller
-    asks for the next one: by then the caller has stored it.  Close the
-    iterator (``contextlib.closing``) to stop the thread early.
+    After a careful record, the thread waits until the caller asks for what
+    follows: by then the caller has stored it.  Close the iterator
+    (``contextlib.closing``) to stop the thread early.
     """
     if prepare is None:
-        for record in records:
-            yield record, None
+        for number, record in enumerate(records, 1):
+            yield Careful(number, record)
         return
-    items: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth // BUNDLE))
-    stored = threading.Event()  # the caller has stored the record handed over unprepared
+    items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stored = threading.Event()  # the caller has stored the careful record handed over
     stop = threading.Event()
 
     def put(item: Any) -> bool:
@@ -181,26 +231,26 @@ def ahead(
         return False
 
     def work() -> None:
-        bundle: list[tuple[DocumentRecord, Prepared | None]] = []
+        run = _RunMaker()
         try:
-            for record in records:
+            for number, record in enumerate(records, 1):
                 prepared = prepare(record)
-                bundle.append((record, prepared))
-                if prepared is not None and len(bundle) < BUNDLE:
+                if prepared is not None and not run.add(number, record, prepared):
                     continue
-                if not put(bundle):
+                if run and not put(run.take()):
                     return
-                bundle = []
                 if prepared is None:
+                    if not put(Careful(number, record)):
+                        return
                     while not stored.wait(0.05):
                         if stop.is_set():
                             return
                     stored.clear()
-            if bundle and not put(bundle):
+            if run and not put(run.take()):
                 return
             put(_END)
         except BaseException as exc:  # raised again on the caller's thread
-            if not bundle or put(bundle):  # the records before it are stored first
+            if not run or put(run.take()):  # the records before it are stored first
                 put(_Failed(exc))
 
     thread = threading.Thread(target=work, name="import-ahead", daemon=True)
@@ -213,9 +263,8 @@ def ahead(
                     return
                 if isinstance(got, _Failed):
                     raise got.error
-                for item in got:
-                    yield item
-                if item[1] is None:
+                yield got
+                if isinstance(got, Careful):
                     stored.set()
         finally:
             stop.set()

@@ -32,7 +32,7 @@ from .base import (
 )
 from .document_rows import DOCUMENT_INSERT, added_event, check_document, meta_as_json
 from .fast_rows import span_tuples
-from .import_ahead import Prepared, ahead, preparer_for
+from .import_ahead import Careful, Run, ahead, preparer_for
 from .import_matching import (
     changed_note,
     first_of_each,
@@ -172,7 +172,7 @@ class ImportsMixin(SpansMixin):
 
     def _import_stream(
         self,
-        stream: Iterator[tuple[DocumentRecord, Prepared | None]],
+        stream: Iterator[Run | Careful],
         added_by: str,
         result: ImportResult,
         batch: SpanBatch,
@@ -185,14 +185,17 @@ class ImportsMixin(SpansMixin):
         """Store each record: its prepared rows, or the careful way (which may
         change rows already stored: the search indexes' triggers are back first)."""
         conn = self.conn
-        for n, (record, prepared) in enumerate(stream, 1):
+        for item in stream:
+            if isinstance(item, Run):
+                batch.add_run(item)
+                result.extend(item.documents)
+                result.spans_added += item.spans
+                if progress is not None:
+                    progress(item.last)
+                continue
+            n, record = item
             where = record.where or f"record {n}"
-            if prepared is not None:
-                batch.add_document(prepared.row, prepared.searched)
-                batch.add(prepared.document.id, prepared.spans, where, prepared.values)
-                result.append(prepared.document)
-                result.spans_added += len(prepared.spans)
-            elif skip_invalid:
+            if skip_invalid:
                 self._import_or_skip(conn, record, added_by, result, batch, where, stamp)
             else:
                 triggers.resume()

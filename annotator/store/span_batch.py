@@ -22,12 +22,15 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidRelationError, InvalidSpanError, NotFoundError
 from .base import _SPAN_INSERT, SPAN_COLUMNS
-from .document_rows import DOCUMENT_COLUMNS, documents_insert, many_rows
-from .search import PausedIndexTriggers, folded_for_index
+from .document_rows import documents_insert, many_rows
+from .search import PausedIndexTriggers
+
+if TYPE_CHECKING:
+    from .import_ahead import Run
 
 ROWS_PER_STATEMENT = 2048  # x 12 columns: 24,576 values, under SQLite's 32,766
 DOCUMENTS_PER_STATEMENT = 64
@@ -37,7 +40,6 @@ _STATEMENT_VALUES = ROWS_PER_STATEMENT * len(SPAN_COLUMNS)
 # The last rows of an import, fewer than a statement's: from this many, one
 # statement made for them (preparing it costs less than storing them one by one).
 TAIL_STATEMENT_FROM = 256
-assert DOCUMENT_COLUMNS[:5:2] == ("id", "title", "text")  # as write_documents reads them
 
 
 def _rows(values: list[Any]) -> list[tuple[Any, ...]]:
@@ -76,28 +78,22 @@ class SpanBatch:
         self._values: list[Any] = []
         self._where: dict[int, str] = {}  # document id -> the record it came from
         self._documents: list[Sequence[Any]] = []  # documents rows, not yet written
-        self._searched: list[tuple[int, str | None, str]] = []  # see add_document
+        self._searched: list[tuple[int, str | None, str]] = []  # theirs (see add_run)
 
-    def add_document(
-        self, row: Sequence[Any], searched: tuple[int, str | None, str] | None = None
-    ) -> None:
-        """A new document's row, written before the next span rows (``DOCUMENT_COLUMNS``);
-        ``searched``: its id, title and text folded for the search index, when
-        the preparing thread made them (``search.folded_for_index``)."""
-        self._documents.append(row)
-        if searched is not None:
-            self._searched.append(searched)
+    def add_run(self, run: Run) -> None:
+        """New documents with their span rows, prepared on the preparing thread
+        (``import_ahead``); the documents are written before the next span rows."""
+        self._documents += run.rows
+        self._searched += run.searched
+        self._where.update(run.where)
+        self._values += run.values
+        if len(self._values) >= _STATEMENT_VALUES:
+            self._write(whole_statements_only=True)
 
-    def add(
-        self,
-        document_id: int,
-        rows: Sequence[tuple[Any, ...]],
-        where: str,
-        values: list[Any] | None = None,
-    ) -> None:
-        """A document's new span rows; ``values``: the same rows' values flattened."""
+    def add(self, document_id: int, rows: Sequence[tuple[Any, ...]], where: str) -> None:
+        """A document's new span rows."""
         self._where[document_id] = where
-        self._values += chain.from_iterable(rows) if values is None else values
+        self._values += chain.from_iterable(rows)
         if len(self._values) >= _STATEMENT_VALUES:
             self._write(whole_statements_only=True)
 
@@ -118,16 +114,13 @@ class SpanBatch:
     def write_documents(self) -> None:
         """Write the documents waiting (their spans may wait on)."""
         documents, searched = self._documents, self._searched
-        paused = self._triggers.active
-        if paused and len(searched) != len(documents):  # some not prepared: folded here
-            searched = [(row[0], *folded_for_index(row[2], row[4])) for row in documents]
         for at in range(0, len(documents), DOCUMENTS_PER_STATEMENT):
             chunk = documents[at : at + DOCUMENTS_PER_STATEMENT]
             self._conn.execute(documents_insert(len(chunk)), list(chain.from_iterable(chunk)))
-            if paused:
+            if self._triggers.active:  # (documents come in runs, each with its searched)
                 self._triggers.index_documents(searched[at : at + DOCUMENTS_PER_STATEMENT])
         documents.clear()
-        self._searched.clear()
+        searched.clear()
 
     def _write(self, *, whole_statements_only: bool) -> None:
         self.write_documents()
