@@ -109,6 +109,15 @@ def made_folders(folder: Path) -> Iterator[None]:
 DATABASE_LOGS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """True when ``path`` starts as every SQLite database file does."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def database_log(path: Path) -> str | None:
     """"the wal file of the database x.db" when ``path`` is a log SQLite keeps beside
     a database that is there; None otherwise.  Written over, the database's

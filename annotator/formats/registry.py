@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import re
 from pathlib import Path
 from types import ModuleType
 
-from ..atomicfile import database_log, special_file
+from ..atomicfile import database_log, is_sqlite_file, special_file
 from ..errors import ExportError, ImportRefusedError
 
 # name -> (module, can import, can export, default output suffix or "/" for a folder)
@@ -64,17 +63,10 @@ def refuse_unsafe_target(target: Path) -> None:
     log = database_log(target)  # a database's own log: replaced, its committed work would go
     if log:
         raise ExportError(f"{target} is {log}: choose another file")
-    if beside or _has_sqlite_header(target):
+    if beside or is_sqlite_file(target):
         raise ExportError(
             f"{target} is a database: an export never replaces one; choose another file"
         )
-
-
-def _has_sqlite_header(path: Path) -> bool:
-    with contextlib.suppress(OSError):
-        with open(path, "rb") as f:
-            return f.read(16) == b"SQLite format 3\x00"
-    return False
 
 
 def detect(path: Path) -> str | None:

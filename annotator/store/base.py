@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from .. import migrations
+from ..atomicfile import is_sqlite_file
 from ..errors import (
     AnnotatorError,
     DatabaseFileError,
@@ -61,7 +62,6 @@ def _import_sqlite_utils() -> Any:
 if TYPE_CHECKING:
     import sqlite_utils
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 WRITE_RETRIES = 5
 # Of a new file (SQLite's default is 4,096): a bulk import writes rows to five
@@ -241,7 +241,7 @@ class StoreBase:
                     " space and is still attached, then try again"
                 ) from None
             conn.close()  # before the file is read below (see read_only.refuse_no_database)
-            if not _sqlite_header(self.path):
+            if not is_sqlite_file(self.path):  # (read after SQLite refused it)
                 raise DatabaseFileError(
                     f"{self.path} is not a SQLite database: choose an annotator .db file"
                 ) from None
@@ -477,16 +477,6 @@ class StoreBase:
         (or other threads') changes.  Cheap: no table is read.
         """
         return int(self._scalar("PRAGMA data_version"))
-
-
-def _sqlite_header(path: Path) -> bool:
-    """True when ``path`` starts as a SQLite file does.  Read only after SQLite
-    refused it (no connection of this process can hold such a file)."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def surrogate_message(exc: UnicodeEncodeError) -> str:

@@ -140,3 +140,23 @@ def changed_note(
         "{n} span{|s} differ{s|} from {its|their} version here: kept as here (to bring an"
         " analyst's later changes, merge their database file: annotator merge)", differ
     )
+
+
+def new_relation_rows(
+    conn: sqlite3.Connection, doc_id: int, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The relation rows not already in the document (same type, ends and analyst)."""
+    here = {
+        tuple(r)
+        for r in conn.execute(
+            "SELECT type, from_span, to_span, annotator FROM relations WHERE document_id = ?",
+            [doc_id],
+        )
+    }
+    fresh = []
+    for row in rows:
+        key = (row["type"], row["from_span"], row["to_span"], row["annotator"])
+        if key not in here:
+            here.add(key)
+            fresh.append(row)
+    return fresh

@@ -38,6 +38,7 @@ from .import_matching import (
     first_of_each,
     found_with_lf,
     given_twice,
+    new_relation_rows,
     once_each,
     own_fields,
 )
@@ -326,8 +327,8 @@ class ImportsMixin(SpansMixin):
             )
         if found is not None:
             known = self._existing_ids("relations", [r["id"] for r in rel_rows], doc_id)
-            rel_rows = self._new_relation_rows(doc_id, [r for r in rel_rows
-                                                        if r["id"] not in known])  # fmt: skip
+            rel_rows = [r for r in rel_rows if r["id"] not in known]
+            rel_rows = new_relation_rows(conn, doc_id, rel_rows)
         if found is None and not rel_rows and not (record.revisions or record.orphans):
             batch.add(doc_id, rows, where)
         else:
@@ -442,23 +443,6 @@ class ImportsMixin(SpansMixin):
             )
         }
         return first_of_each(rows, _PLACE, here)
-
-    def _new_relation_rows(self, doc_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The relation rows not already in the document (same type, ends and analyst)."""
-        here = {
-            tuple(r)
-            for r in self.conn.execute(
-                "SELECT type, from_span, to_span, annotator FROM relations WHERE document_id = ?",
-                [doc_id],
-            )
-        }
-        fresh = []
-        for row in rows:
-            key = (row["type"], row["from_span"], row["to_span"], row["annotator"])
-            if key not in here:
-                here.add(key)
-                fresh.append(row)
-        return fresh
 
     def _checked_span_rows(
         self, doc_id: int, text: str, spans: list[dict[str, Any]], stamp: str
