@@ -112,7 +112,7 @@ def import_command(
                 added += len(result)
                 skipped += len(result.skipped)
                 spans += result.spans_added
-    click.echo(f"{counted(added, 'document')} added, {skipped} skipped,"
+    click.echo(f"{counted(added, 'document')} added, {skipped:,} skipped,"
                f" {counted(spans, 'span')} added")
 
 

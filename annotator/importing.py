@@ -160,10 +160,11 @@ def say_where_it_stopped(exc: AnnotatorError, whose: str, paths: list[Path], n: 
     """Add to ``exc``'s message what an import of ``paths`` that failed on the
     ``n``-th (from 0) did before: those files stay imported, each being its own
     transaction, and a script that reads only the error must not think otherwise."""
-    before, after = _files(paths[:n]), _files(paths[n + 1 :])
+    before, after = _files(paths[:n]), paths[n + 1 :]
     # Named: a .txt with its .ann beside it fails in the .ann's name.
-    exc.args = (f"{exc} ({whose} stopped at {paths[n].name}: {before} imported before it,"
-                f" {after} not imported)",)  # fmt: skip
+    rest = f", {_files(after)} not imported" if after else ""  # none after the last
+    exc.args = (f"{exc} ({whose} stopped at {paths[n].name}: {before} imported before it"
+                f"{rest})",)  # fmt: skip
 
 
 def _files(paths: list[Path]) -> str:

@@ -40,6 +40,11 @@ def test_several_files_that_stop_part_way_say_what_was_imported(db: Path, tmp_pa
         " (c.txt) not imported)\n"
     )
     assert rows(db, "SELECT text FROM documents") == [("Alpha said Beta.",)]
+    # Stopped at the last file: nothing came after it.
+    result = run("import", str(later), str(bad), "--db", str(db))
+    assert result.stderr.endswith(
+        " (the import stopped at bad.jsonl: 1 file (c.txt) imported before it)\n"
+    )
     # One file alone says nothing of others.
     result = run("import", str(bad), "--db", str(db))
     assert result.stderr == (
@@ -64,3 +69,13 @@ def test_a_brat_pair_that_stops_the_import_is_named_by_the_file_given(
         " imported)\n"
     )
     assert rows(db, "SELECT title FROM documents") == [("Zeta story",)]
+
+
+def test_the_summary_counts_skipped_documents_with_thousands_separated(
+    db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(f'{{"id": "u{n}", "text": "Story {n}."}}\n' for n in range(1200)))
+    assert run("import", str(path), "--db", str(db)).exit_code == 0
+    again = run("import", str(path), "--db", str(db))
+    assert lines(again.stdout)[-1] == "0 documents added, 1,200 skipped, 0 spans added"

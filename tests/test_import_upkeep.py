@@ -186,3 +186,69 @@ def test_a_span_id_of_another_document_in_the_last_rows_is_named_with_its_record
         " give the copy new ids"
     )
     assert dump(db) == before
+
+
+def big_file(tmp_path: Path) -> Path:
+    """200 records of 90 spans: the import leaves over 1,000 pages in the WAL."""
+    return write(tmp_path / "big.jsonl", [long_record(n, 90) for n in range(200)])
+
+
+def count(db: Path) -> int:
+    with closing(sqlite3.connect(db)) as conn:
+        return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+
+def test_a_file_moved_while_open_keeps_its_import_and_nothing_appears_at_its_old_name(
+    tmp_path: Path,
+) -> None:
+    """The checkpoint thread would open the old name: make an empty file there, and
+    SQLite, opening an empty file, deletes the WAL beside it, the import's."""
+    source = big_file(tmp_path)
+    db, moved = tmp_path / "team.db", tmp_path / "moved.db"
+    store = open_store(db)
+    store.add_document("My earlier work.")
+    db.rename(moved)  # the analyst, or a sync tool, moves the file
+    store.import_file(source)
+    store.close()
+    assert not db.exists()
+    assert count(moved) == 201  # (SQLite itself does not checkpoint a moved file on closing)
+    assert Path(f"{db}-wal").stat().st_size == 0  # left by SQLite, emptied
+
+
+def test_another_file_put_at_the_path_while_open_is_left_as_it_was(tmp_path: Path) -> None:
+    source = big_file(tmp_path)
+    db, moved, other = tmp_path / "team.db", tmp_path / "moved.db", tmp_path / "other.db"
+    with open_store(other) as elsewhere:
+        elsewhere.add_document("Another team's article.")
+    store = open_store(db)
+    store.add_document("My earlier work.")
+    db.rename(moved)
+    shutil.copyfile(other, db)  # a sync tool brings another version under the name
+    before = db.read_bytes()
+    store.import_file(source)
+    store.close()
+    assert db.read_bytes() == before
+    assert count(db) == 1 and count(moved) == 201
+
+
+def test_a_file_deleted_while_open_is_not_made_again(tmp_path: Path) -> None:
+    source = big_file(tmp_path)
+    db = tmp_path / "team.db"
+    store = open_store(db)
+    db.unlink()
+    store.import_file(source)
+    store.close()
+    assert not db.exists()
+
+
+def test_edits_to_a_file_moved_while_open_reach_it_when_the_store_closes(tmp_path: Path) -> None:
+    """Small commits stay in the WAL (under SQLite's threshold), and SQLite does not
+    checkpoint a moved file when closing it: the store does."""
+    db, moved = tmp_path / "team.db", tmp_path / "moved.db"
+    store = open_store(db)
+    doc = store.add_document("Kyiv talks resume on Tuesday.")
+    db.rename(moved)
+    store.add_span(doc.id, 0, 4, "ACTOR", annotator="dana")
+    store.close()
+    with closing(sqlite3.connect(moved)) as conn:
+        assert conn.execute("SELECT text, annotator FROM spans").fetchall() == [("Kyiv", "dana")]

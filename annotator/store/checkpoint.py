@@ -12,14 +12,20 @@ thread, so the import returns (and the window goes on) while the other core
 copies.  The store waits for it when closed (``wait``).
 
 A checkpoint that cannot run (another process holds the file) is left to the
-next commit's own, as SQLite would.
+next commit's own, as SQLite would.  Once the file at the store's path is no
+longer the one it opened (moved, deleted or replaced while open), no
+connection is made by that path: it would reach another file, or make an
+empty one, and SQLite, opening an empty file, deletes the WAL beside it,
+which holds the import.  The store's own connection, which goes on with the
+file it opened, checkpoints then (``now``): SQLite itself does not when
+closing a moved file, and the pages would stay in a WAL beside its old name.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,8 +35,9 @@ AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 class BackgroundCheckpoint:
     """Checkpoints of one store's file, one at a time, each on a thread."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
+    def __init__(self, path: Path, replaced: Callable[[], bool]) -> None:
+        """``replaced()``: True once the file at ``path`` is not the one the store opened."""
+        self._path, self._replaced = path, replaced
         self._thread: threading.Thread | None = None
 
     @contextmanager
@@ -42,8 +49,19 @@ class BackgroundCheckpoint:
             yield
         finally:
             conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
-        if self._wal_pages(conn) > AUTOCHECKPOINT_PAGES:
+        if self._replaced():
+            self.now(conn)
+        elif self._wal_pages(conn) > AUTOCHECKPOINT_PAGES:
             self.start()
+
+    def now(self, conn: sqlite3.Connection) -> None:
+        """Checkpoint on the store's own connection, into the file it opened, and
+        leave the WAL empty (a WAL beside a moved file's old name would be read
+        as the log of any database put there)."""
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # busy: the file's next writer checkpoints
 
     def _wal_pages(self, conn: sqlite3.Connection) -> int:
         """About how many pages the WAL holds: its size (it is reused from the start
@@ -61,12 +79,17 @@ class BackgroundCheckpoint:
         self._thread.start()
 
     def _run(self) -> None:
-        try:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        if self._replaced():
+            return
+        try:  # mode=rw: a file that is gone is not made again
+            conn = sqlite3.connect(f"{self._path.as_uri()}?mode=rw", uri=True,
+                                   isolation_level=None, check_same_thread=False)  # fmt: skip
         except sqlite3.Error:
             return
         try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            # SQLite opened the file above: the store's, if it still is now.
+            if not self._replaced():
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             pass  # busy or gone: the next commit's own checkpoint copies the pages
         finally:
