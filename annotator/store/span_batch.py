@@ -8,8 +8,8 @@ lock after SQLite's work (2,048 rows a statement against 256: about 10% less
 time for a bulk import, in alternating runs here).  Rows wait here
 until a whole statement's worth has gathered, and are written before anything
 reads spans back (``flush``), so the transaction never sees a partial state.
-Documents given to the batch (``add_document``) wait too, and are written
-before any span row.
+New documents (given in runs, ``add_run``) wait too, and are written before
+any span row; while the search triggers are paused, the batch indexes them.
 
 A statement that fails (a span id already used by another document) is run
 again document by document, so the error names the record that holds the id
