@@ -9,10 +9,15 @@ every row goes through the triggers.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
+import weakref
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,7 @@ from annotator import InvalidSpanError, open_store
 from annotator.store import import_ahead
 from annotator.store.span_batch import ROWS_PER_STATEMENT, TAIL_STATEMENT_FROM
 
+ROOT = Path(__file__).resolve().parent.parent
 WORDS = "Łukasz Bjørn said the Đakovo bridge would reopen on Monday after repairs".split()
 
 
@@ -121,13 +127,13 @@ def test_the_import_leaves_the_wal_to_a_checkpoint_on_another_thread(tmp_path: P
     with open_store(db) as store:
         store.import_file(write(tmp_path / "new.jsonl", records))
         assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
-        copied = tmp_path / "file-alone.db"
+        found = None
         for _ in range(200):  # up to 10 s
-            shutil.copyfile(db, copied)
-            with closing(sqlite3.connect(copied)) as conn:
-                found = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] and (
-                    conn.execute("SELECT count(*) FROM spans").fetchone()[0]
-                )
+            try:  # immutable: the file alone, without its WAL (read while being written)
+                with closing(sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True)) as conn:
+                    found = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+            except sqlite3.DatabaseError:  # no table yet, or pages half written
+                found = None
             if found == 18_000:
                 break
             time.sleep(0.05)
@@ -198,11 +204,11 @@ def count(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
 
-def test_a_file_moved_while_open_keeps_its_import_and_nothing_appears_at_its_old_name(
+def test_a_file_moved_before_an_import_keeps_it_and_nothing_appears_at_its_old_name(
     tmp_path: Path,
 ) -> None:
-    """The checkpoint thread would open the old name: make an empty file there, and
-    SQLite, opening an empty file, deletes the WAL beside it, the import's."""
+    """A connection made by the old name would make an empty file there, and SQLite,
+    opening an empty file, deletes the WAL beside it, the import's."""
     source = big_file(tmp_path)
     db, moved = tmp_path / "team.db", tmp_path / "moved.db"
     store = open_store(db)
@@ -211,11 +217,12 @@ def test_a_file_moved_while_open_keeps_its_import_and_nothing_appears_at_its_old
     store.import_file(source)
     store.close()
     assert not db.exists()
-    assert count(moved) == 201  # (SQLite itself does not checkpoint a moved file on closing)
-    assert Path(f"{db}-wal").stat().st_size == 0  # left by SQLite, emptied
+    assert count(moved) == 201
 
 
-def test_another_file_put_at_the_path_while_open_is_left_as_it_was(tmp_path: Path) -> None:
+def test_another_file_put_at_the_path_before_an_import_is_left_as_it_was(
+    tmp_path: Path,
+) -> None:
     source = big_file(tmp_path)
     db, moved, other = tmp_path / "team.db", tmp_path / "moved.db", tmp_path / "other.db"
     with open_store(other) as elsewhere:
@@ -227,8 +234,39 @@ def test_another_file_put_at_the_path_while_open_is_left_as_it_was(tmp_path: Pat
     before = db.read_bytes()
     store.import_file(source)
     store.close()
-    assert db.read_bytes() == before
-    assert count(db) == 1 and count(moved) == 201
+    assert db.read_bytes() == before  # (SQLite reading it now would take the WAL beside it)
+    assert count(moved) == 201
+
+
+def test_another_file_put_at_the_path_right_after_an_import_is_read_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """The checkpoint thread's connection holds the store's own file and WAL from
+    before the import: it copies the import into that file whatever is at the path
+    by then, and a reader of the new file, while the store is open, reads that file."""
+    source = big_file(tmp_path)
+    db, other = tmp_path / "team.db", tmp_path / "other.db"
+    with open_store(other) as elsewhere:
+        elsewhere.add_document("Another team's article.")
+    store = open_store(db)
+    store.import_file(source)
+    other.replace(db)  # at once, while the checkpoint may still run
+    # Read once the checkpoint is done: a reader before it would take the WAL's
+    # pages as the new file's, as after any commit SQLite has not checkpointed yet.
+    while [t for t in threading.enumerate() if t.name == "checkpoint"]:
+        time.sleep(0.01)
+    assert count_elsewhere(db) == 1
+    store.close()
+
+
+def count_elsewhere(db: Path) -> int:
+    """The documents another process reads at ``db``.  (Another connection of this
+    process would not see the store's WAL index as in use, and read the WAL anew.)"""
+    script = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(" \
+             "'SELECT count(*) FROM documents').fetchone()[0])"  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True,
+                          text=True, check=True, timeout=60)  # fmt: skip
+    return int(done.stdout)
 
 
 def test_a_file_deleted_while_open_is_not_made_again(tmp_path: Path) -> None:
@@ -241,14 +279,35 @@ def test_a_file_deleted_while_open_is_not_made_again(tmp_path: Path) -> None:
     assert not db.exists()
 
 
-def test_edits_to_a_file_moved_while_open_reach_it_when_the_store_closes(tmp_path: Path) -> None:
-    """Small commits stay in the WAL (under SQLite's threshold), and SQLite does not
-    checkpoint a moved file when closing it: the store does."""
+def test_a_new_database_made_at_a_moved_files_old_name_does_not_harm_the_moved_file(
+    tmp_path: Path,
+) -> None:
+    """Another process makes a database where the moved file was while the store
+    still has it open: closing the store writes nothing of that into the moved file."""
+    source = big_file(tmp_path)
     db, moved = tmp_path / "team.db", tmp_path / "moved.db"
     store = open_store(db)
-    doc = store.add_document("Kyiv talks resume on Tuesday.")
+    store.import_file(source)
     db.rename(moved)
-    store.add_span(doc.id, 0, 4, "ACTOR", annotator="dana")
+    store.add_document("Written after the move.")
+    article = write(tmp_path / "small.jsonl", [long_record(1000, 5)])
+    subprocess.run([sys.executable, "-m", "ui.cli", "import", str(article), "--db", str(db)],
+                   capture_output=True, check=False, cwd=ROOT, timeout=120)  # fmt: skip
     store.close()
     with closing(sqlite3.connect(moved)) as conn:
-        assert conn.execute("SELECT text, annotator FROM spans").fetchall() == [("Kyiv", "dana")]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 200
+
+
+def test_a_store_dropped_without_closing_is_freed_at_once(tmp_path: Path) -> None:
+    """No reference cycle through the checkpoint (its test of the file holds the
+    path, not the store): the connection and its locks go with the last reference."""
+    store = open_store(tmp_path / "dropped.db")
+    store.add_document("An article.")
+    gone = weakref.ref(store)
+    gc.disable()
+    try:
+        del store
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -198,7 +198,8 @@ class StoreBase:
         # Where more connections (export readers, the helper process) find the same
         # file, whatever the working folder becomes later.
         self.real_path = self.path.resolve()
-        self._checkpoint = BackgroundCheckpoint(self.real_path, self.file_replaced)
+        path, identity = self.real_path, self._identity  # (not self: no reference cycle)
+        self._checkpoint = BackgroundCheckpoint(path, lambda: _file_identity(path) != identity)
 
     def _stored_schema(self) -> Schema:
         """The label schema the database holds; one it cannot use is a damaged file."""
@@ -321,8 +322,6 @@ class StoreBase:
 
     def close(self) -> None:
         self._checkpoint.wait()
-        if self.read_only is None and self.file_replaced():  # see checkpoint.py
-            self._checkpoint.now(self.conn)
         self.conn.close()
 
     def __enter__(self) -> Self:
