@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -309,5 +310,38 @@ def test_a_store_dropped_without_closing_is_freed_at_once(tmp_path: Path) -> Non
     try:
         del store
         assert gone() is None
+    finally:
+        gc.enable()
+
+
+def test_a_script_that_ends_without_closing_its_store_leaves_a_whole_file(
+    tmp_path: Path,
+) -> None:
+    """Python does not wait for a daemon thread: one killed half way through the
+    checkpoint left the file alone malformed, its WAL beside it."""
+    source, db = big_file(tmp_path), tmp_path / "script.db"
+    script = (
+        "import sys; from annotator import open_store\n"
+        "store = open_store(sys.argv[1]); store.import_file(sys.argv[2])\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(db), str(source)], cwd=ROOT, check=True,
+                   timeout=120)  # fmt: skip
+    with closing(sqlite3.connect(f"{db.as_uri()}?immutable=1", uri=True)) as conn:  # no WAL
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 18_000
+
+
+def test_an_import_refused_before_it_begins_leaves_no_connection_open(tmp_path: Path) -> None:
+    db = tmp_path / "closed.db"
+    store = open_store(db)
+    store.close()
+    gc.disable()
+    try:
+        for _ in range(3):
+            with pytest.raises(sqlite3.ProgrammingError):  # a closed store
+                store.import_file(big_file(tmp_path))
+        opened = [fd for fd in Path("/proc/self/fd").iterdir()
+                  if str(db) in os.path.realpath(fd)]  # fmt: skip
+        assert opened == []
     finally:
         gc.enable()

@@ -52,18 +52,19 @@ class BackgroundCheckpoint:
         if pinned is None:
             yield  # SQLite's own checkpoint at the commit
             return
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
-            yield
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+            try:
+                yield
+            finally:
+                conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
         except BaseException:
             pinned.close()
             raise
-        finally:
-            conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
         if self._wal_pages(conn) > AUTOCHECKPOINT_PAGES:
-            self._thread = threading.Thread(
-                target=_checkpoint, args=(pinned,), name="checkpoint", daemon=True
-            )
+            # Not a daemon: a script that ends without closing its store still
+            # leaves a whole file (Python waits for the thread, then closes).
+            self._thread = threading.Thread(target=_checkpoint, args=(pinned,), name="checkpoint")
             self._thread.start()
         else:
             pinned.close()
