@@ -62,6 +62,7 @@ def helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> b
     """Export in this process only, or with the helper process for every other block."""
     if request.param == "with a helper process":
         monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+        monkeypatch.setattr(export_helper, "JOIN_WAIT", 60)  # used, however small the export
         return True
     return False
 
@@ -191,57 +192,54 @@ def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str, helpe
             store.export_jsonl(io.StringIO())
 
 
-def test_a_helper_that_read_an_older_state_is_started_again(
+def test_a_helper_that_read_an_older_state_is_not_used(
     corpus: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Another process adds a span right after the first helper took its snapshot:
-    # this process would read the newer state, so the export starts a new helper.
+    # Another process adds a span right after the helper took its snapshot: this
+    # process reads the newer state, so the helper is handed no block.
     store, expected = corpus
     monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
-    started: list[int | None] = []
+    monkeypatch.setattr(export_helper, "JOIN_WAIT", 60)
+    handed: list[tuple[int, int]] = []
 
     class Racing(export_helper.Helper):
         def __init__(self, db: Path, annotator: str | None) -> None:
             super().__init__(db, annotator)
-            started.append(self.mark)
-            if len(started) == 1:
-                with open_store(db) as other:
-                    doc = other.document(1)
-                    other.add_span(doc.id, 0, 2, "ACTOR", annotator="carol")  # the flag 🇺🇦
-                    expected[doc.uid] = sorted([*expected[doc.uid], (0, 2, "ACTOR", "🇺🇦", "carol")])
+            assert self.started_on(timeout=60) is not None  # its snapshot is taken
+            with open_store(db) as other:
+                doc = other.document(1)
+                other.add_span(doc.id, 0, 2, "ACTOR", annotator="carol")  # the flag 🇺🇦
+                expected[doc.uid] = sorted([*expected[doc.uid], (0, 2, "ACTOR", "🇺🇦", "carol")])
+
+        def send(self, block: tuple[int, int]) -> None:
+            handed.append(block)
+            super().send(block)
 
     monkeypatch.setattr(jsonl, "Helper", Racing)
     out = io.StringIO()
     store.export_jsonl(out)
-    assert len(started) == 2 and started[0] != started[1]
+    assert handed == []
     assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
 
 
-def test_a_database_written_faster_than_a_helper_starts_is_exported_without_one(
+def test_a_helper_on_the_same_state_is_handed_blocks(
     corpus: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Every helper is one change behind by the time this process reads: after
-    # three tries the export goes on alone, and holds all three changes.
     store, expected = corpus
     monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
-    started: list[int | None] = []
+    monkeypatch.setattr(export_helper, "JOIN_WAIT", 60)
+    handed: list[tuple[int, int]] = []
 
-    class AlwaysBehind(export_helper.Helper):
-        def __init__(self, db: Path, annotator: str | None) -> None:
-            super().__init__(db, annotator)
-            label = ("ACTOR", "DATE", "CLAIM")[len(started)]
-            started.append(self.mark)
-            with open_store(db) as other:
-                doc = other.document(1)
-                other.add_span(doc.id, 0, 2, label, annotator="carol")  # the flag 🇺🇦
-                expected[doc.uid] = sorted([*expected[doc.uid], (0, 2, label, "🇺🇦", "carol")])
+    class Counted(export_helper.Helper):
+        def send(self, block: tuple[int, int]) -> None:
+            handed.append(block)
+            super().send(block)
 
-    monkeypatch.setattr(jsonl, "Helper", AlwaysBehind)
+    monkeypatch.setattr(jsonl, "Helper", Counted)
     out = io.StringIO()
     store.export_jsonl(out)
-    assert len(started) == 3 and len(set(started)) == 3
-    # Spans at one place are in id order (random ids): compare them sorted.
-    assert {r["id"]: sorted(as_tuples(r)) for r in records(out.getvalue())} == expected
+    assert handed  # (how many depends on which process is faster)
+    assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
 
 
 def test_readers_start_on_one_state_however_fast_others_commit(

@@ -85,7 +85,9 @@ def test_the_helper_process_refuses_too_instead_of_hanging(
     script = (
         "import sys\nfrom annotator import open_store, AnnotatorError\n"
         "from annotator.formats import jsonl\n"
+        "from annotator.store import export_helper\n"
         "jsonl.HELPER_SPANS = 0  # the helper process builds blocks, however small\n"
+        "export_helper.JOIN_WAIT = 60\n"
         "try:\n    open_store(sys.argv[1]).export_jsonl(sys.argv[2])\n"
         "except AnnotatorError as exc:\n    print(exc)\n"
     )

@@ -8,6 +8,7 @@ analysts, notes, attributes, origin and time stamps; relations with their ids.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import operator
 import sqlite3
@@ -56,8 +57,9 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
     try:
         blocks = export_blocks(heads, BLOCK, BLOCK_CHARS)
         built = OrderedBlocks(
-            blocks, lambda first, last: build_block(worker, first, last, annotator), helper
-        )
+            blocks, lambda first, last: build_block(worker, first, last, annotator), helper,
+            mark=snapshot_mark(heads),
+        )  # fmt: skip
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1
         for doc_id, head, relations, n_rels in export_heads(heads, annotator):
@@ -80,22 +82,18 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
 
 
 def _snapshot(store: Any, annotator: str | None) -> tuple[Helper | None, list[sqlite3.Connection]]:
-    """Two readers of one snapshot, and for a big export a helper process reading
-    the same one (started again if the database changed in between)."""
-    big = HELPER_SPANS <= 0 or _at_least(store.conn, HELPER_SPANS, annotator)
-    for _attempt in range(3 if big else 0):
-        try:
+    """Two readers of one snapshot, and for a big export a helper process, started
+    first (it joins once it has started, if on the same snapshot: ``OrderedBlocks``)."""
+    helper = None
+    if HELPER_SPANS <= 0 or _at_least(store.conn, HELPER_SPANS, annotator):
+        with contextlib.suppress(OSError):  # no second process here: this one does all
             helper = Helper(store.real_path, annotator)
-        except (OSError, ExportError):
-            break  # no second process here: this one does all the work
-        conns = _readers(store)
-        if snapshot_mark(conns[0]) == helper.mark:
-            return helper, conns
-        helper.close()
-        for conn in conns:
-            conn.close()
-    # A database written faster than a helper starts is exported without one.
-    return None, _readers(store)
+    try:
+        return helper, _readers(store)
+    except BaseException:
+        if helper is not None:
+            helper.close()
+        raise
 
 
 def _at_least(conn: sqlite3.Connection, n: int, annotator: str | None) -> bool:

@@ -14,8 +14,11 @@ frames to standard output:
   and spans array: one block;
 * ``E`` + length + message: an ``ExportError`` (a quote that does not match).
 
-The parent (``Helper``) checks that its own snapshot has the same mark before
-it sends any block, so both halves of the export describe one state.
+The parent (``Helper``) does not wait for the helper to start (a Python
+process: 0.05-0.08 s here): it builds blocks itself meanwhile, and hands the
+helper blocks once it has reported, only if its snapshot has the same mark as
+the parent's, so both halves of the export describe one state.  A helper of
+another state (the database changed in between) is not used.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ from typing import IO, Any
 from ..errors import AnnotatorError, ExportError
 from .exporting import build_block, snapshot_mark
 
+ASSUMED = object()  # OrderedBlocks without a mark: its helper started on this snapshot
+# How long the first block waits for the helper to start (tests: so that it is used
+# however small the export).
+JOIN_WAIT = 0.0
 _MARK = struct.Struct("<q")
 _DOC = struct.Struct("<qqq")
 _NO_MARK = -1
@@ -55,19 +62,39 @@ class OrderedBlocks:
         build: Callable[[int, int], list[tuple[int, bytes, int]]],
         helper: Helper | None,
         *,
+        mark: Any = ASSUMED,
         depth: int = 2,
         ahead: int = 4,
     ) -> None:
+        """``mark``: this process's snapshot (``snapshot_mark``), which the helper's
+        must equal; without it, the helper is taken as started on this snapshot."""
         self._blocks, self._build, self._helper = blocks, build, helper
+        self._mark, self._joined = mark, mark is ASSUMED  # joined: the helper is in use
         self._depth, self._ahead = depth, ahead
         self._built: dict[int, list[tuple[int, bytes, int]]] = {}  # ours, not yet due
         self._helpers: set[int] = set()  # handed to the helper, not yet due
         self._frontier = 0  # the first block nobody has claimed
 
+    def _helper_now(self) -> Helper | None:
+        """The helper, once it has started on this snapshot; None before (or never)."""
+        if self._helper is None or self._joined:
+            return self._helper
+        started = self._helper.started_on(JOIN_WAIT if self._frontier == 0 else 0)
+        if started is None:  # not yet: this process goes on alone for now
+            return None
+        if started == (True, self._mark):
+            self._joined = True
+            return self._helper
+        self._helper = None  # failed, or another state: not used (the caller closes it)
+        return None
+
     def get(self, index: int) -> list[tuple[int, bytes, int]]:
         """Block ``index`` (asked for in order, each once)."""
-        helper = self._helper
-        if helper is None:
+        helper = self._helper_now()
+        if helper is None:  # (then no block is the helper's)
+            if index in self._built:
+                return self._built.pop(index)
+            self._frontier = max(self._frontier, index + 1)
             return self._build(*self._blocks[index])
         while len(self._helpers) < self._depth and self._frontier < len(self._blocks):
             helper.send(self._blocks[self._frontier])
@@ -101,21 +128,21 @@ class Helper:
         self._out: IO[bytes] = self.process.stdout
         self._results: queue.Queue[Any] = queue.Queue(maxsize=4)
         self._stop = threading.Event()
-        self._reader: threading.Thread | None = None
-        tag = self._out.read(1)
-        if tag != b"R":
-            raise ExportError(f"the export helper did not start: {self._stderr()}")
-        mark = _MARK.unpack(self._read(_MARK.size))[0]
-        self.mark = None if mark == _NO_MARK else mark
+        self._started = threading.Event()  # its first frame has come (or never will)
+        self._state: tuple[bool, int | None] = (False, None)  # started? its snapshot's mark
+        self._reader = threading.Thread(target=self._read_all, name="export-helper", daemon=True)
+        self._reader.start()
+
+    def started_on(self, timeout: float = 0) -> tuple[bool, int | None] | None:
+        """None while the helper starts; then (True, the mark of its snapshot), or
+        (False, None) if it could not start."""
+        if not self._started.wait(timeout):
+            return None
+        return self._state
 
     def send(self, block: tuple[int, int]) -> None:
         """Hand the helper one more block; its results come back in the order sent."""
         assert self.process.stdin is not None
-        if self._reader is None:  # results are read on a thread from the first block on
-            self._reader = threading.Thread(
-                target=self._read_all, name="export-helper", daemon=True
-            )
-            self._reader.start()
         self.process.stdin.write(b"%d %d\n" % block)
         self.process.stdin.flush()
 
@@ -145,6 +172,16 @@ class Helper:
                 stream.close()
 
     def _read_all(self) -> None:
+        try:
+            if self._out.read(1) == b"R":
+                mark = _MARK.unpack(self._read(_MARK.size))[0]
+                self._state = (True, None if mark == _NO_MARK else mark)
+        except ExportError:
+            pass
+        finally:
+            self._started.set()
+        if not self._state[0]:
+            return
         try:
             while not self._stop.is_set():
                 tag = self._out.read(1)
