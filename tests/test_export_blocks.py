@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -390,3 +392,31 @@ def test_a_helper_only_for_as_many_spans_as_the_threshold(
         store.delete_span(bob[10].id)
         store.export_jsonl(io.StringIO())
     assert started == [None]
+
+
+def test_a_helper_that_opened_another_file_at_the_path_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync tool puts back a copy after this process's readers started: the
+    helper, starting later, opens the copy, whose mark (as many changes) is equal."""
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+    monkeypatch.setattr(export_helper, "JOIN_WAIT", 60)
+    base, here, copy = tmp_path / "base.db", tmp_path / "here.db", tmp_path / "copy.db"
+    with open_store(base) as store:
+        for n in range(jsonl.BLOCK * 3):
+            doc = store.add_document(article(n))
+            store.add_span(doc.id, 27, 39, "ACTOR", annotator="alice")
+    for path, label, note in ((here, "ACTOR", "only here"), (copy, "DATE", "only in the copy")):
+        shutil.copyfile(base, path)
+        with open_store(path) as store:
+            store.add_span(1, 0, 2, label, annotator="carol", note=note)
+    swap = tmp_path / "python-after-a-swap"
+    swap.write_text(f"#!/bin/sh\nsleep 0.3\ncp '{copy}' '{tmp_path}/t.db' && mv '{tmp_path}/t.db'"
+                    f" '{here}'\nexec '{sys.executable}' \"$@\"\n")  # fmt: skip
+    swap.chmod(0o755)
+    with open_store(here) as store:
+        monkeypatch.setattr(export_helper.sys, "executable", str(swap))
+        out = io.StringIO()
+        store.export_jsonl(out)
+    notes = [s["note"] for r in records(out.getvalue()) for s in r["spans"] if s["note"]]
+    assert notes == ["only here"]

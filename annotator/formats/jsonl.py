@@ -58,7 +58,7 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
         blocks = export_blocks(heads, BLOCK, BLOCK_CHARS)
         built = OrderedBlocks(
             blocks, lambda first, last: build_block(worker, first, last, annotator), helper,
-            mark=snapshot_mark(heads),
+            mark=snapshot_mark(heads), replaced=store.file_replaced,
         )  # fmt: skip
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1

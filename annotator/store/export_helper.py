@@ -63,12 +63,16 @@ class OrderedBlocks:
         helper: Helper | None,
         *,
         mark: Any = ASSUMED,
+        replaced: Callable[[], bool] = lambda: False,
         depth: int = 2,
         ahead: int = 4,
     ) -> None:
         """``mark``: this process's snapshot (``snapshot_mark``), which the helper's
-        must equal; without it, the helper is taken as started on this snapshot."""
+        must equal; without it, the helper is taken as started on this snapshot.
+        ``replaced()``: True when the file at the database's path is no longer the
+        one this process reads (the helper, started later, opened that one)."""
         self._blocks, self._build, self._helper = blocks, build, helper
+        self._replaced = replaced
         self._mark, self._joined = mark, mark is ASSUMED  # joined: the helper is in use
         self._depth, self._ahead = depth, ahead
         self._built: dict[int, list[tuple[int, bytes, int]]] = {}  # ours, not yet due
@@ -82,7 +86,8 @@ class OrderedBlocks:
         started = self._helper.started_on(JOIN_WAIT if self._frontier == 0 else 0)
         if started is None:  # not yet: this process goes on alone for now
             return None
-        if started == (True, self._mark):
+        # Equal marks of two files (copies with as many changes) are no one state.
+        if started == (True, self._mark) and not self._replaced():
             self._joined = True
             return self._helper
         self._helper = None  # failed, or another state: not used (the caller closes it)
