@@ -56,9 +56,12 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
     helper, (heads, worker) = _snapshot(store, annotator)
     try:
         blocks = export_blocks(heads, BLOCK, BLOCK_CHARS)
+        ours = snapshot_mark(heads)
         built = OrderedBlocks(
             blocks, lambda first, last: build_block(worker, first, last, annotator), helper,
-            mark=snapshot_mark(heads), replaced=store.file_replaced,
+            # The same state: the same mark, and the same file (a copy put at the path
+            # after our readers started can have as many changes).
+            accept=lambda mark: mark == ours and not store.file_replaced(),
         )  # fmt: skip
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1

@@ -37,7 +37,6 @@ from typing import IO, Any
 from ..errors import AnnotatorError, ExportError
 from .exporting import build_block, snapshot_mark
 
-ASSUMED = object()  # OrderedBlocks without a mark: its helper started on this snapshot
 # How long the first block waits for the helper to start (tests: so that it is used
 # however small the export).
 JOIN_WAIT = 0.0
@@ -62,18 +61,14 @@ class OrderedBlocks:
         build: Callable[[int, int], list[tuple[int, bytes, int]]],
         helper: Helper | None,
         *,
-        mark: Any = ASSUMED,
-        replaced: Callable[[], bool] = lambda: False,
+        accept: Callable[[int | None], bool] | None = None,
         depth: int = 2,
         ahead: int = 4,
     ) -> None:
-        """``mark``: this process's snapshot (``snapshot_mark``), which the helper's
-        must equal; without it, the helper is taken as started on this snapshot.
-        ``replaced()``: True when the file at the database's path is no longer the
-        one this process reads (the helper, started later, opened that one)."""
+        """``accept(mark)``: whether a helper that started on the snapshot of this
+        mark (``snapshot_mark``) reads what this process reads; None: it does."""
         self._blocks, self._build, self._helper = blocks, build, helper
-        self._replaced = replaced
-        self._mark, self._joined = mark, mark is ASSUMED  # joined: the helper is in use
+        self._accept, self._joined = accept, accept is None  # joined: the helper is in use
         self._depth, self._ahead = depth, ahead
         self._built: dict[int, list[tuple[int, bytes, int]]] = {}  # ours, not yet due
         self._helpers: set[int] = set()  # handed to the helper, not yet due
@@ -86,8 +81,7 @@ class OrderedBlocks:
         started = self._helper.started_on(JOIN_WAIT if self._frontier == 0 else 0)
         if started is None:  # not yet: this process goes on alone for now
             return None
-        # Equal marks of two files (copies with as many changes) are no one state.
-        if started == (True, self._mark) and not self._replaced():
+        if started[0] and self._accept is not None and self._accept(started[1]):
             self._joined = True
             return self._helper
         self._helper = None  # failed, or another state: not used (the caller closes it)

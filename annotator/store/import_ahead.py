@@ -180,10 +180,15 @@ class Preparer:
             self._digests.add(digest)
 
 
+def many(records: Iterable[DocumentRecord]) -> bool:
+    """True for records enough to be prepared ahead (a bulk import)."""
+    return isinstance(records, Sequence) and len(records) >= AHEAD_FROM
+
+
 def preparer_for(store: Any, records: Iterable[DocumentRecord], **options: Any) -> Preparer | None:
     """A preparing thread's work for a file of many records, or None (``options``
     are ``Preparer``'s).  From here on the store counts document ids in Python."""
-    if not isinstance(records, Sequence) or len(records) < AHEAD_FROM:
+    if not many(records):
         return None
     keys = known_keys(store.conn)
     if keys is None:

@@ -8,7 +8,7 @@ import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import closing
+from contextlib import closing, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from .base import (
 )
 from .document_rows import DOCUMENT_INSERT, added_event, check_document, meta_as_json
 from .fast_rows import span_tuples
-from .import_ahead import Careful, Run, ahead, preparer_for
+from .import_ahead import Careful, Run, ahead, many, preparer_for
 from .import_matching import (
     changed_note,
     first_of_each,
@@ -150,8 +150,9 @@ class ImportsMixin(SpansMixin):
         stamp = now()  # one transaction, one time: for its events and new rows
         self._drop_twins, self._followed = drop_twins, followed  # read by _import_record
         try:
+            # A few records leave little in the WAL: no second connection for them.
             with (
-                self._checkpoint.deferred(self.conn),
+                self._checkpoint.deferred(self.conn) if many(records) else nullcontext(),
                 self._transaction() as conn,
                 self._events_held(stamp),
             ):
