@@ -178,6 +178,44 @@ def test_a_quote_holding_a_nul_is_exported_as_it_is(tmp_path: Path, helper: bool
     assert as_tuples(record) == [(0, 11, "ACTOR", "Kyiv\x00bridge", "alice")]
 
 
+def test_a_wrong_quote_that_a_nul_makes_look_the_right_length_is_caught(
+    tmp_path: Path, helper: bool
+) -> None:
+    # "Kyiv" is [0, 4); the quote "Kyiv\0b" has 6 characters, but SQLite's
+    # length() counts 4 (it stops at the NUL), and the text does start with it.
+    text = "Kyiv\x00bridge reopens"
+    with open_store(tmp_path / "nul.db") as store:
+        doc = store.add_document(text)
+        store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("UPDATE spans SET text = 'Kyiv' || char(0) || 'b'")
+            conn.commit()
+        with pytest.raises(ExportError, match=r"quotes 'Kyiv\\x00b' but the text at \[0, 4\)"):
+            store.export_jsonl(io.StringIO())
+
+
+def test_quotes_holding_the_separator_of_the_check(tmp_path: Path, helper: bool) -> None:
+    # The check joins quotes with U+001F: a text that holds one exports as it is,
+    # and a wrong quote holding one is caught, whatever the quotes around it.
+    sep = export.QUOTE_SEPARATOR
+    text = f"A{sep}B said C"  # "A" 0, U+001F 1, "B" 2, " said " 3-8, "C" 9
+    with open_store(tmp_path / "sep.db") as store:
+        doc = store.add_document(text)
+        store.add_span(doc.id, 0, 3, "ACTOR", annotator="alice")  # "A\x1fB"
+        store.add_span(doc.id, 9, 10, "ACTOR", annotator="alice")  # "C"
+        out = io.StringIO()
+        store.export_jsonl(out)
+        (record,) = records(out.getvalue())
+        assert as_tuples(record) == [(0, 3, "ACTOR", f"A{sep}B", "alice"),
+                                     (9, 10, "ACTOR", "C", "alice")]  # fmt: skip
+        with closing(sqlite3.connect(store.path)) as conn:
+            # Three characters still, and "A" + U+001F + "B" + U+001F + "C" joined.
+            conn.execute(f"UPDATE spans SET text = 'A{sep}{sep}' WHERE start = 0")
+            conn.commit()
+        with pytest.raises(ExportError, match=r"quotes 'A\\x1f\\x1f' but the text at \[0, 3\)"):
+            store.export_jsonl(io.StringIO())
+
+
 @pytest.mark.parametrize(
     "quote",
     ["Zoë Ångströn", "Zoë", "Zoë Ångström and more"],  # same length; shorter; longer

@@ -74,8 +74,8 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
             while doc_id > (blocks[block][1] if block >= 0 else -1):
                 block += 1
                 spans_of = {doc: (spans, n) for doc, spans, n in built.get(block)}
-            spans, n_spans = spans_of.pop(doc_id, (b"[]", 0))
-            line = (head[:-1], b',"spans":', spans, b',"relations":', relations, _TAIL)
+            spans, n_spans = spans_of.pop(doc_id, (b"", 0))
+            line = (head[:-1], b',"spans":[', spans, b'],"relations":', relations, _TAIL)
             yield b"".join(line), n_spans, n_rels
     finally:
         if helper is not None:

@@ -11,7 +11,7 @@ frames to standard output:
 
 * ``R`` + mark (8 bytes): ready, reading the snapshot whose newest event is ``mark``;
 * ``B`` + document count, then per document its id, span count, byte length
-  and spans array: one block;
+  and spans (the array's items): one block;
 * ``E`` + length + message: an ``ExportError`` (a quote that does not match).
 
 The parent (``Helper``) does not wait for the helper to start (a Python
