@@ -282,6 +282,32 @@ def test_a_helper_on_the_same_state_is_handed_blocks(
     assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
 
 
+def test_the_helper_runs_this_copy_of_annotator_not_one_in_the_current_folder(
+    corpus: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An analyst exports from inside a checkout of another version: `python -m`
+    # would put the current folder first on the helper's path.
+    store, expected = corpus
+    monkeypatch.setattr(jsonl, "HELPER_SPANS", 0)
+    monkeypatch.setattr(export_helper, "JOIN_WAIT", 60)
+    other = tmp_path / "checkout"
+    (other / "annotator").mkdir(parents=True)
+    (other / "annotator" / "__init__.py").write_text("raise SystemExit('another annotator')\n")
+    monkeypatch.chdir(other)
+    handed: list[tuple[int, int]] = []
+
+    class Counted(export_helper.Helper):
+        def send(self, block: tuple[int, int]) -> None:
+            handed.append(block)
+            super().send(block)
+
+    monkeypatch.setattr(jsonl, "Helper", Counted)
+    out = io.StringIO()
+    store.export_jsonl(out)
+    assert handed  # the helper started (the other copy would have exited at once)
+    assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
+
+
 def test_readers_start_on_one_state_however_fast_others_commit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -114,8 +114,10 @@ class Helper:
     """The parent's side: start the process, hand it blocks, read its results in order."""
 
     def __init__(self, db: Path, annotator: str | None) -> None:
-        args = [sys.executable, "-m", __name__, str(db)] + ([annotator] if annotator else [])
-        # The helper runs this very copy of the package, installed or not.
+        # The helper runs this very copy of the package, installed or not: first
+        # on its path, and -P keeps the current folder (which -m would put before
+        # it) out, lest an ``annotator`` folder there be run instead.
+        args = [sys.executable, "-P", "-m", __name__, str(db), *([annotator] if annotator else [])]
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH")) if p
