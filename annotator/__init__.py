@@ -22,18 +22,13 @@ from .errors import (
     TextChangedError,
     UnknownLabelsError,
 )
-from .model import (
-    Document,
-    DocumentSummary,
-    HistoryEntry,
-    Label,
-    Relation,
-    Schema,
-    Span,
-)
 
 if TYPE_CHECKING:
+    from .model import Document, DocumentSummary, HistoryEntry, Label, Relation, Schema, Span
     from .store import Store, open_store
+
+_MODEL = frozenset(("Document", "DocumentSummary", "HistoryEntry", "Label", "Relation", "Schema",
+                    "Span"))  # fmt: skip
 
 __version__ = "0.1.0"
 
@@ -63,10 +58,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The store (and sqlite-utils beneath it) loads on first use: helper
-    # processes that read one module of the core start in a few milliseconds.
+    # The store (and sqlite-utils beneath it) and the records (dataclasses, slow
+    # to make) load on first use: the export's helper process, which reads one
+    # module of the core, starts without them.
     if name in ("Store", "open_store"):
         from . import store
 
         return getattr(store, name)
+    if name in _MODEL:
+        from . import model
+
+        return getattr(model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

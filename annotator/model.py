@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .layers import SUGGEST  # noqa: F401  (re-exported; defined apart for the export's helper)
+
 ORIGINS = ("manual", "rule", "model", "import", "adjudicated")
 # Keys of the native record's "meta" that carry the document's own fields: a
 # document's free metadata cannot use them (an export would overwrite them).
 RESERVED_META = ("title", "source", "sha256", "created_at")
-# The layer of machine suggestions not yet accepted: left out of exports unless asked for.
-SUGGEST = "suggest"
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
 
 

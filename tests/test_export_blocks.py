@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -306,6 +308,20 @@ def test_the_helper_runs_this_copy_of_annotator_not_one_in_the_current_folder(
     store.export_jsonl(out)
     assert handed  # the helper started (the other copy would have exited at once)
     assert {r["id"]: as_tuples(r) for r in records(out.getvalue())} == expected
+
+
+def test_the_helper_process_starts_without_the_records_or_the_store() -> None:
+    # It joins an export once started: the dataclasses of annotator.model (slow
+    # to make), the store and sqlite-utils would delay that by tens of milliseconds.
+    code = (
+        "import sys, annotator.store.export_helper\n"
+        "print(sorted(m for m in ('annotator.model', 'annotator.store.store', 'sqlite_utils',"
+        " 'subprocess') if m in sys.modules))"
+    )
+    root = Path(export_helper.__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+    assert result.stdout.split("\n")[0] == "[]", result.stderr
 
 
 def test_readers_start_on_one_state_however_fast_others_commit(

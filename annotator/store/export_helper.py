@@ -27,7 +27,6 @@ import os
 import queue
 import sqlite3
 import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -122,6 +121,8 @@ class Helper:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH")) if p
         )}  # fmt: skip
+        import subprocess  # (here: the helper process itself does without)
+
         self.process = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )

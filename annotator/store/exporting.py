@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DatabaseFileError, ExportError
-from ..model import SUGGEST
+from ..layers import SUGGEST
 from .row_values import RECORD_TYPES, blob_columns, bytes_problem, quote_refusal, stored_object
 
 # Neither end of the relation ``r`` is an orphan of a replaced text.
