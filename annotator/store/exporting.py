@@ -26,11 +26,11 @@ from ..errors import DatabaseFileError, ExportError
 from ..layers import SUGGEST
 from .row_values import RECORD_TYPES, blob_columns, bytes_problem, quote_refusal, stored_object
 
-# Neither end of the relation ``r`` is an orphan of a replaced text.
 # Joins the quotes for the check: a control character no news text holds (were it in
 # a quote, the quotes would not split back into as many as there are spans).
 QUOTE_SEPARATOR = "\x1f"
 
+# Neither end of the relation ``r`` is an orphan of a replaced text.
 LIVE_RELATION = (
     "NOT EXISTS (SELECT 1 FROM spans o WHERE o.id IN (r.from_span, r.to_span)"
     " AND o.orphan_revision IS NOT NULL)"
