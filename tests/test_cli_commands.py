@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from cli_helpers import (
 
 from annotator import open_store
 from annotator.cli import cli
+from annotator.formats.jsonl import BLOCK
 
 # -- list and stats ------------------------------------------------------------------------
 
@@ -328,6 +330,31 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
     assert process.wait(timeout=120) == 0
     assert process.stderr.read() == b""
     process.stderr.close()
+
+
+def test_an_export_to_standard_output_refused_late_says_what_went_out(tmp_path: Path) -> None:
+    # The last article's quote was changed outside annotator; the export finds it
+    # in its second block of articles, when the first block's lines are out: the
+    # message must not say that nothing was written.
+    db = tmp_path / "late.db"
+    with open_store(db) as store:
+        for n in range(BLOCK + 2):
+            doc = store.add_document(f"Article {n:02}: Kyiv talks resumed.")
+            span = store.add_span(doc.id, 12, 16, "ACTOR", annotator="alice")  # "Kyiv"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE spans SET text = 'Kiev' WHERE id = ?", [span.id])
+    conn.close()
+    result = subprocess.run([str(console_script()), "export", "--out", "-", "--db", str(db)],
+                            capture_output=True, timeout=120)  # fmt: skip
+    assert result.returncode == 1
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [
+        f"Article {n:02}: Kyiv talks resumed." for n in range(BLOCK)
+    ]
+    assert result.stderr.decode() == (
+        f"Error: span {span.id} of document {BLOCK + 2} quotes 'Kiev' but the text at [12, 16)"
+        f" is 'Kyiv': run `annotator check`; the lines of the first {BLOCK} documents went to"
+        " standard output\n"
+    )
 
 
 @pytest.mark.parametrize("command", [["import", "x.jsonl"], ["export", "--out", "-"],

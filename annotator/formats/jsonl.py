@@ -133,9 +133,10 @@ def write(
     into place when complete, so a failed export leaves the old file intact.
     """
     if target == "-":  # JSONL is UTF-8 whatever the terminal's encoding says
-        return _write_lines(store, sys.stdout, annotator, progress, "-", utf8=True)
+        return _write_lines(store, sys.stdout, annotator, progress, "-", utf8=True, stream=True)
     if not isinstance(target, (str, Path)):
-        return _write_lines(store, target, annotator, progress, getattr(target, "name", "-"))
+        name = getattr(target, "name", "-")
+        return _write_lines(store, target, annotator, progress, name, stream=True)
     path = Path(target)
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.jsonl'}")
@@ -153,7 +154,10 @@ def _write_lines(
     name: str,
     *,
     utf8: bool = False,
+    stream: bool = False,
 ) -> WriteReport:
+    """Write the lines to ``f``: a temporary file renamed when complete, or an
+    open ``stream``, where the lines written before a refusal stay."""
     docs = spans = rels = 0
     raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
     if raw is not None and not utf8 and _encoding(f) != "utf-8":
@@ -161,21 +165,26 @@ def _write_lines(
     if raw is not None:
         f.flush()
         syncing = EarlySync(raw)
-    for line, n_spans, n_rels in _lines(store, annotator):
-        if raw is not None:
-            raw.write(line + b"\n")
-            syncing.wrote(len(line) + 1)
-        else:
-            try:
-                f.write(line.decode("utf-8") + "\n")
-            except UnicodeEncodeError as exc:
-                raise ExportError(
-                    f"{name} is open as {exc.encoding}, which cannot hold every character of"
-                    " the articles: open it as UTF-8"
-                ) from None
-        docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
-        if progress is not None:
-            progress(docs)
+    try:
+        for line, n_spans, n_rels in _lines(store, annotator):
+            if raw is not None:
+                raw.write(line + b"\n")
+                syncing.wrote(len(line) + 1)
+            else:
+                try:
+                    f.write(line.decode("utf-8") + "\n")
+                except UnicodeEncodeError as exc:
+                    raise ExportError(
+                        f"{name} is open as {exc.encoding}, which cannot hold every character of"
+                        " the articles: open it as UTF-8"
+                    ) from None
+            docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
+            if progress is not None:
+                progress(docs)
+    except ExportError as exc:
+        if stream and docs:  # its message says nothing was written: the lines before were
+            raise ExportError(_partly_written(str(exc), docs, name)) from None
+        raise
     if raw is not None:
         syncing.wait()
     report = WriteReport(docs, spans, rels, name)  # native JSONL loses nothing
@@ -193,6 +202,13 @@ def _write_lines(
             earlier,
         ))  # fmt: skip
     return report
+
+
+def _partly_written(message: str, docs: int, name: str) -> str:
+    """The message of a refusal after ``docs`` lines went to the stream ``name``."""
+    where = "standard output" if name == "-" else name
+    went = with_count("the lines of the first {n} document{|s}", docs)
+    return f"{message.removesuffix('nothing was written').rstrip('; ')}; {went} went to {where}"
 
 
 def _encoding(f: IO[str]) -> str:
