@@ -135,7 +135,9 @@ def export_span_groups(
     records joined by commas in position order (the spans array without its
     brackets), how many spans have no record (attributes that are no JSON
     object), starts (a JSON array in the same order), the quotes joined by
-    ``QUOTE_SEPARATOR``, quotes whose length is not ``end - start``, count).
+    ``QUOTE_SEPARATOR``, how many spans fail ``length(quote) + start = end``
+    (a wrong length; a missing quote or offset; an end stored as text, which
+    SQLite would read as a number in ``end - start``), count).
 
     SQLite's ``length`` stops at a NUL, so the check does not trust it for a
     quote holding one: the caller then checks that document span by span.
@@ -145,7 +147,7 @@ def export_span_groups(
         SELECT s.document_id,
             group_concat(s.record, ','), count(*) - count(s.record),
             json_group_array(s.start), group_concat(s.text, '{QUOTE_SEPARATOR}'),
-            sum(length(s.text) <> s."end" - s.start), count(*)
+            count(*) - total(length(s.text) + s.start = s."end"), count(*)
         FROM spans s INDEXED BY spans_document_position
         WHERE s.document_id BETWEEN ? AND ? AND s.orphan_revision IS NULL {layer}
         GROUP BY s.document_id ORDER BY s.document_id"""
@@ -182,21 +184,34 @@ def build_block(
     ``conn`` returns text as bytes (``text_factory = bytes``).  Raises
     ``ExportError`` at the first span whose quote is not ``text[start:end]``.
     """
+    texts = _texts(conn, first, last)
     groups = export_span_groups(conn, first, last, annotator)
-    if not groups:
-        return []
     if any(group[2] for group in groups):  # a span without its record
         _refuse_unrecorded(conn, first, last, annotator)
-    texts = dict(
-        conn.execute("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last])
-    )
     out = []
     for doc_id, spans, _, starts, quotes, odd, count in groups:
-        text = texts[doc_id].decode("utf-8")
+        text = texts[doc_id]
         if not _quotes_hold(text, starts, quotes, odd):
             _check_each_quote(conn, doc_id, text, annotator)
         out.append((doc_id, spans, count))
     return out
+
+
+def _texts(conn: sqlite3.Connection, first: int, last: int) -> dict[int, str]:
+    """The texts of documents ``first..last``, refusing one that is not UTF-8 (bytes
+    written outside annotator, which SQLite would copy into the line as they are)."""
+    texts = {}
+    for doc_id, raw in conn.execute(
+        "SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", [first, last]
+    ):
+        try:
+            texts[doc_id] = raw.decode("utf-8")
+        except (AttributeError, UnicodeDecodeError):  # (no text at all: None)
+            raise ExportError(
+                f"the text of document {doc_id} is not UTF-8 text (changed outside"
+                " annotator?): run `annotator check`; nothing was written"
+            ) from None
+    return texts
 
 
 def _refuse_unrecorded(
@@ -222,21 +237,23 @@ def _refuse_unrecorded(
     ))  # fmt: skip
 
 
-def _quotes_hold(text: str, starts: bytes, quotes: bytes, odd: int) -> bool:
+def _quotes_hold(text: str, starts: bytes, quotes: bytes | None, odd: float) -> bool:
     """True when every quote is ``text[start:end]``, checked all at once.
 
-    The quotes split back into as many as there are spans (so none holds the
-    separator), each has the length ``end - start`` (``odd`` is 0, and no NUL
-    fooled SQLite's count), and the text holds each at its start: so each
-    quote is its piece of the text.  False sends the document to the span by
-    span check, which says what is wrong.
+    Every span has a quote with ``length(quote) + start = end`` (``odd`` is 0,
+    and no NUL fooled SQLite's count); the quotes split back into as many as
+    there are spans (so none holds the separator), none empty; the starts are
+    whole numbers, none negative; and the text holds each quote at its start:
+    so each quote is its piece of the text.  False sends the document to the
+    span by span check, which says what is wrong.
     """
-    if odd or b"\0" in quotes:
+    if odd or quotes is None or b"\0" in quotes:
         return False
     try:
         pieces = quotes.decode("utf-8").split(QUOTE_SEPARATOR)
         offsets = json.loads(starts)
-        return len(pieces) == len(offsets) and all(map(text.startswith, pieces, offsets))
+        return (len(pieces) == len(offsets) and min(offsets) >= 0 and all(pieces)
+                and all(map(text.startswith, pieces, offsets)))  # fmt: skip
     except (TypeError, UnicodeDecodeError):  # an offset that is no whole number (1.5)
         return False
 
@@ -244,9 +261,27 @@ def _quotes_hold(text: str, starts: bytes, quotes: bytes, odd: int) -> bool:
 def _check_each_quote(
     conn: sqlite3.Connection, doc_id: int, text: str, annotator: str | None
 ) -> None:
-    """Refuse the export at the first span whose quote is not ``text[start:end]``."""
-    for span_id, start, end, quote in document_quotes(conn, doc_id, annotator):
-        refused = quote_refusal(span_id.decode("utf-8"), doc_id, start, end,
-                                quote.decode("utf-8"), text)  # fmt: skip
+    """Refuse the export at the first span of its layers whose quote is not
+    ``text[start:end]``."""
+    layer, params = _layer(annotator, "s")
+    for span_id, start, end, quote in conn.execute(
+        f'SELECT s.id, s.start, s."end", s.text FROM spans s WHERE s.document_id = ?'
+        f" AND s.orphan_revision IS NULL {layer} ORDER BY s.start, s.\"end\", s.id",
+        [doc_id, *params],
+    ):
+        name = _shown(span_id)
+        try:
+            quoted = quote.decode("utf-8")
+        except (AttributeError, UnicodeDecodeError):  # (no quote at all: None)
+            raise ExportError(
+                f"span {name} of document {doc_id} has no quote in UTF-8 text (changed"
+                " outside annotator?): run `annotator check`; nothing was written"
+            ) from None
+        refused = quote_refusal(name, doc_id, _shown(start), _shown(end), quoted, text)
         if refused:
             raise ExportError(refused)
+
+
+def _shown(value: Any) -> Any:
+    """A value read as bytes (``text_factory = bytes``) as text, for a message."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value

@@ -88,6 +88,9 @@ def quote_refusal(span_id: str, doc_id: int, start: Any, end: Any, quote: str,
     if type(start) is not int or type(end) is not int:
         return (f"span {span_id} of document {doc_id} has the offsets {start!r}, {end!r}, not"
                 " whole numbers: run `annotator check`; nothing was written")
+    if start < 0 or end <= start:  # (Python would read a negative offset from the end)
+        return (f"span {span_id} of document {doc_id} has the offsets {start}, {end}, which"
+                " mark no piece of the text: run `annotator check`; nothing was written")
     if text[start:end] == quote:
         return None
     return (f"span {span_id} of document {doc_id} quotes {quoted(quote)} but the text at"
