@@ -6,6 +6,7 @@
 ...     store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -57,16 +58,20 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The store (and sqlite-utils beneath it) and the records (dataclasses, slow
-    # to make) load on first use: the export's helper process, which reads one
-    # module of the core, starts without them.
-    if name in ("Store", "open_store"):
-        from . import store
+if not TYPE_CHECKING:  # (type checkers see the imports above, and flag a misspelt name)
 
-        return getattr(store, name)
-    if name in _MODEL:
-        from . import model
+    def __getattr__(name: str) -> Any:
+        # The store (and sqlite-utils beneath it) and the records (dataclasses,
+        # slow to make) load on first use: the export's helper process, which
+        # reads one module of the core, starts without them.
+        if name in ("Store", "open_store"):
+            from . import store
 
-        return getattr(model, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            return getattr(store, name)
+        if name in _MODEL or name == "model":  # (``annotator.model`` once came with the package)
+            model = importlib.import_module(".model", __name__)
+            return model if name == "model" else getattr(model, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:  # completion and help() list the names loaded on first use
+        return sorted(globals().keys() | set(__all__))
