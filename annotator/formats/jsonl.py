@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import io
 import json
 import operator
 import sqlite3
@@ -20,13 +21,14 @@ from typing import IO, Any
 
 from ..atomicfile import EarlySync, atomic_open
 from ..display_text import with_count
-from ..errors import ExportError, ImportRefusedError
+from ..errors import DatabaseFileError, ExportError, ImportRefusedError
 from ..model import RESERVED_META, DocumentRecord
 from ..store.export_helper import Helper, OrderedBlocks
 from ..store.exporting import (
     build_block,
     export_blocks,
     export_heads,
+    head_refusal,
     relations_left_out,
     snapshot_mark,
 )
@@ -65,10 +67,14 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
         )  # fmt: skip
         spans_of: dict[int, tuple[bytes, int]] = {}
         block = -1
-        for doc_id, head, relations, n_rels in export_heads(heads, annotator):
+        for doc_id, head, relations, n_rels, unwritable in export_heads(heads, annotator):
             if head is None:  # the line would break the export's schema
+                raise ExportError(head_refusal(heads, doc_id))
+            if relations is None:
+                name = unwritable.decode("utf-8", "replace") if unwritable else unwritable
                 raise ExportError(
-                    f"the database holds no JSON object as the meta of document {doc_id}"
+                    f"relation {name} of document {doc_id} has"
+                    " attributes that are no JSON object, or bytes (a BLOB) where text belongs"
                     " (changed outside annotator?): run `annotator check`; nothing was written"
                 )
             while doc_id > (blocks[block][1] if block >= 0 else -1):
@@ -128,15 +134,17 @@ def write(
 ) -> WriteReport:
     """Export every document (or one analyst's layer) as native JSONL.
 
-    ``target`` is a path, ``"-"`` for standard output, or an open text file.  A
-    path is written through a temporary file in the same folder and renamed
-    into place when complete, so a failed export leaves the old file intact.
+    ``target`` is a path, ``"-"`` for standard output, or an open text or
+    binary file.  A path is written through a temporary file in the same folder
+    and renamed into place when complete, so a failed export leaves the old file
+    intact; a refusal after lines went to a stream says how many.
     """
     if target == "-":  # JSONL is UTF-8 whatever the terminal's encoding says
-        return _write_lines(store, sys.stdout, annotator, progress, "-", utf8=True, stream=True)
+        return _write_lines(store, sys.stdout, annotator, progress, "-", utf8=True,
+                            stream="standard output")  # fmt: skip
     if not isinstance(target, (str, Path)):
         name = getattr(target, "name", "-")
-        return _write_lines(store, target, annotator, progress, name, stream=True)
+        return _write_lines(store, target, annotator, progress, name, stream=_named(target))
     path = Path(target)
     if path.is_dir():
         raise ExportError(f"{path} is a folder: give a file name such as {path / 'export.jsonl'}")
@@ -154,14 +162,18 @@ def _write_lines(
     name: str,
     *,
     utf8: bool = False,
-    stream: bool = False,
+    stream: str | None = None,
 ) -> WriteReport:
     """Write the lines to ``f``: a temporary file renamed when complete, or an
-    open ``stream``, where the lines written before a refusal stay."""
+    open stream (named ``stream`` in messages), where the lines written before
+    a refusal stay."""
     docs = spans = rels = 0
-    raw = getattr(f, "buffer", None)  # lines are UTF-8 already: skip the text layer
-    if raw is not None and not utf8 and _encoding(f) != "utf-8":
-        raw = None  # a file opened in another encoding gets its own
+    if isinstance(f, (io.RawIOBase, io.BufferedIOBase)):  # a binary file: the lines as they are
+        raw: Any = f
+    else:  # lines are UTF-8 already: skip the text layer
+        raw = getattr(f, "buffer", None)
+        if raw is not None and not utf8 and _encoding(f) != "utf-8":
+            raw = None  # a file opened in another encoding gets its own
     if raw is not None:
         f.flush()
         syncing = EarlySync(raw)
@@ -175,15 +187,15 @@ def _write_lines(
                     f.write(line.decode("utf-8") + "\n")
                 except UnicodeEncodeError as exc:
                     raise ExportError(
-                        f"{name} is open as {exc.encoding}, which cannot hold every character of"
-                        " the articles: open it as UTF-8"
+                        f"{stream or name} is open as {exc.encoding}, which cannot hold every"
+                        " character of the articles: open it as UTF-8"
                     ) from None
             docs, spans, rels = docs + 1, spans + n_spans, rels + n_rels
             if progress is not None:
                 progress(docs)
-    except ExportError as exc:
+    except (ExportError, DatabaseFileError) as exc:  # a refusal
         if stream and docs:  # its message says nothing was written: the lines before were
-            raise ExportError(_partly_written(str(exc), docs, name)) from None
+            raise type(exc)(_partly_written(str(exc), docs, stream)) from None
         raise
     if raw is not None:
         syncing.wait()
@@ -204,11 +216,18 @@ def _write_lines(
     return report
 
 
-def _partly_written(message: str, docs: int, name: str) -> str:
-    """The message of a refusal after ``docs`` lines went to the stream ``name``."""
-    where = "standard output" if name == "-" else name
+def _partly_written(message: str, docs: int, stream: str) -> str:
+    """The message of a refusal after ``docs`` lines went to ``stream``."""
     went = with_count("the lines of the first {n} document{|s}", docs)
-    return f"{message.removesuffix('nothing was written').rstrip('; ')}; {went} went to {where}"
+    return f"{message.removesuffix('nothing was written').rstrip('; ')}; {went} went to {stream}"
+
+
+def _named(stream: Any) -> str:
+    """How a message names an open stream: its file's name, or what it is."""
+    name = getattr(stream, "name", None)
+    if stream is sys.stdout or stream is sys.__stdout__ or name == "<stdout>":
+        return "standard output"
+    return name if isinstance(name, str) and name and not name.startswith("<") else "the stream"
 
 
 def _encoding(f: IO[str]) -> str:

@@ -98,10 +98,22 @@ def relations_with_an_orphan(conn: sqlite3.Connection, annotator: str | None = N
     ).fetchone()[0])  # fmt: skip
 
 
+# The columns of a document and of a relation that its line holds: JSON cannot hold a
+# BLOB, and SQLite stops a whole query at one (written outside annotator).
+DOCUMENT_COLUMNS = ("uid", "text", "title", "source", "text_sha256", "created_at", "meta")
+_RELATION_COLUMNS = ("id", "type", "from_span", "to_span", "annotator", "created_at", "attributes")
+_RELATION_WRITABLE = (
+    f"CASE WHEN 'blob' IN ({', '.join(f'typeof(r.{c})' for c in _RELATION_COLUMNS)}) THEN 0"
+    " WHEN json_valid(r.attributes) THEN json_type(r.attributes) = 'object' ELSE 0 END"
+)
+
+
 def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iterator[Any]:
     """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
-    relation count); the object is None when the stored meta is no JSON object.
-    A relation is exported while neither end is an orphan, and both ends are
+    relation count, the first relation that cannot be written); the object is
+    None when the document cannot be written (``head_refusal`` says why), the
+    array None when a relation cannot (attributes that are no JSON object, or a
+    BLOB).  A relation is exported while neither end is an orphan, and both ends are
     exported (``_ends_exported``): a file that names a span it does not hold
     cannot be imported.  In one analyst's layer, a relation between its spans
     is exported whoever drew it."""
@@ -112,20 +124,40 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
     params = params + end_params
     relations = (f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
                  f" AND {ends}")  # fmt: skip
+    blobs = " OR ".join(f"typeof(d.{column}) = 'blob'" for column in DOCUMENT_COLUMNS)
     sql = f"""
         SELECT d.id,
-            CASE json_type(d.meta) WHEN 'object' THEN json_object('id', d.uid, 'text', d.text,
+            CASE WHEN {blobs} THEN NULL WHEN json_type(d.meta) = 'object' THEN json_object(
+                'id', d.uid, 'text', d.text,
                 'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
                                  '$.sha256', d.text_sha256, '$.created_at', d.created_at))
             END,
+            CASE WHEN NOT EXISTS (SELECT 1 {relations} AND NOT ({_RELATION_WRITABLE})) THEN
             (SELECT json_group_array(json_object(
                     'id', r.id, 'type', r.type, 'from', r.from_span, 'to', r.to_span,
                     'annotator', r.annotator, 'attributes', json(r.attributes),
                     'created_at', r.created_at))
-                FROM (SELECT * {relations} ORDER BY r.created_at, r.id) r),
-            (SELECT count(*) {relations})
+                FROM (SELECT * {relations} ORDER BY r.created_at, r.id) r) END,
+            (SELECT count(*) {relations}),
+            (SELECT min(r.id) {relations} AND NOT ({_RELATION_WRITABLE}))
         FROM documents d ORDER BY d.id"""
-    yield from conn.execute(sql, params + params)
+    yield from conn.execute(sql, params * 4)
+
+
+def head_refusal(conn: sqlite3.Connection, doc_id: int) -> str:
+    """Why document ``doc_id`` cannot be written (``export_heads`` gave no object)."""
+    kinds = conn.execute(
+        f"SELECT {', '.join(f'typeof({c})' for c in DOCUMENT_COLUMNS)} FROM documents"
+        " WHERE id = ?", [doc_id]
+    ).fetchone()  # fmt: skip
+    blobs = [column for column, kind in zip(DOCUMENT_COLUMNS, kinds, strict=True)
+             if kind in ("blob", b"blob")]  # fmt: skip
+    if blobs:
+        return (f"document {doc_id} holds bytes (a BLOB) as its {' and '.join(blobs)}, where"
+                " text belongs (changed outside annotator?): run `annotator check`; nothing was"
+                " written")  # fmt: skip
+    return (f"the database holds no JSON object as the meta of document {doc_id} (changed"
+            " outside annotator?): run `annotator check`; nothing was written")
 
 
 def export_span_groups(

@@ -15,7 +15,7 @@ from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
-from .exporting import every_quote
+from .exporting import DOCUMENT_COLUMNS, every_quote
 from .row_values import RECORD_TYPES, blob_columns, object_problem, quoted
 from .span_checks import STAMP_HELP
 
@@ -172,6 +172,15 @@ class MaintenanceMixin(StoreBase):
             breaches.append(Breach("bytes", f"span {span_id!s} holds bytes (a BLOB) as its"
                                    f" {' and '.join(blob_columns(kinds))}: no export can write it",
                                    (str(span_id),)))  # fmt: skip
+        kinds = ", ".join(f"typeof({column})" for column in DOCUMENT_COLUMNS)
+        for doc_id, *document_kinds in conn.execute(
+            f"SELECT id, {kinds} FROM documents WHERE 'blob' IN ({kinds}) ORDER BY id"
+        ):
+            blobs = [column for column, kind in zip(DOCUMENT_COLUMNS, document_kinds, strict=True)
+                     if kind == "blob"]  # fmt: skip
+            breaches.append(Breach("bytes", f"document {doc_id} holds bytes (a BLOB) as its"
+                                   f" {' and '.join(blobs)}: no export can write it",
+                                   (str(doc_id),)))  # fmt: skip
         for rel_id, attributes in conn.execute(
             "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
         ):
@@ -192,6 +201,8 @@ def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
     lengths = dict(conn.execute("SELECT id, length FROM documents"))
     wrong, outside, misquoted = [], [], []
     for doc_id, text, quotes in every_quote(conn):
+        if not isinstance(text, str):  # bytes (a BLOB): a breach of its own
+            continue
         if lengths[doc_id] != len(text):  # counts and exports trust it
             wrong.append(Breach("length", f"document {doc_id} records a length of"
                                 f" {lengths[doc_id]} but its text has {len(text)} characters",
@@ -207,7 +218,7 @@ def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
                     "offsets", f"span {span_id} [{start}, {end}) is not inside document {doc_id}"
                     f" (0..{len(text)})", (span_id, str(doc_id)),
                 ))  # fmt: skip
-            elif text[start:end] != quote:
+            elif isinstance(quote, str) and text[start:end] != quote:  # (bytes: their own)
                 misquoted.append(Breach(
                     "quote", f"span {span_id} of document {doc_id} quotes {quoted(quote)} but"
                     f" the text at [{start}, {end}) is {quoted(text[start:end])}",
