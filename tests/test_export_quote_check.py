@@ -229,3 +229,23 @@ def test_a_relation_whose_attributes_are_no_object_is_refused_by_name(
         " (a BLOB) where text belongs (changed outside annotator?): run `annotator check`;"
         " nothing was written"
     )
+
+
+def test_spans_of_a_document_that_is_gone_are_left_out(tmp_path: Path, helper: bool) -> None:
+    # A tool with foreign keys off moved a span to the id of a deleted document,
+    # between two that are there: no line holds it (`annotator check` names it).
+    with open_store(tmp_path / "gone.db") as store:
+        docs = [store.add_document(f"Report {n}: Kyiv talks resumed.") for n in range(3)]
+        for doc in docs:
+            store.add_span(doc.id, 10, 14, "ACTOR", annotator="alice")  # "Kyiv"
+        store.delete_document(docs[1].id, by="alice")
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("UPDATE spans SET document_id = ? WHERE document_id = ?",
+                         [docs[1].id, docs[0].id])  # fmt: skip
+            conn.commit()
+        out = io.StringIO()
+        store.export_jsonl(out)
+    assert [(r["text"], as_tuples(r)) for r in records(out.getvalue())] == [
+        ("Report 0: Kyiv talks resumed.", []),
+        ("Report 2: Kyiv talks resumed.", [(10, 14, "ACTOR", "Kyiv", "alice")]),
+    ]

@@ -222,7 +222,9 @@ def build_block(
         _refuse_unrecorded(conn, first, last, annotator)
     out = []
     for doc_id, spans, _, starts, quotes, odd, count in groups:
-        text = texts[doc_id]
+        text = texts.get(doc_id)
+        if text is None:  # spans of a document that is gone (`annotator check` lists them)
+            continue
         if not _quotes_hold(text, starts, quotes, odd):
             _check_each_quote(conn, doc_id, text, annotator)
         out.append((doc_id, spans, count))
