@@ -150,8 +150,7 @@ def head_refusal(conn: sqlite3.Connection, doc_id: int) -> str:
         f"SELECT {', '.join(f'typeof({c})' for c in DOCUMENT_COLUMNS)} FROM documents"
         " WHERE id = ?", [doc_id]
     ).fetchone()  # fmt: skip
-    blobs = [column for column, kind in zip(DOCUMENT_COLUMNS, kinds, strict=True)
-             if kind in ("blob", b"blob")]  # fmt: skip
+    blobs = blob_columns(kinds, DOCUMENT_COLUMNS)
     if blobs:
         return (f"document {doc_id} holds bytes (a BLOB) as its {' and '.join(blobs)}, where"
                 " text belongs (changed outside annotator?): run `annotator check`; nothing was"

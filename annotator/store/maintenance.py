@@ -176,8 +176,7 @@ class MaintenanceMixin(StoreBase):
         for doc_id, *document_kinds in conn.execute(
             f"SELECT id, {kinds} FROM documents WHERE 'blob' IN ({kinds}) ORDER BY id"
         ):
-            blobs = [column for column, kind in zip(DOCUMENT_COLUMNS, document_kinds, strict=True)
-                     if kind == "blob"]  # fmt: skip
+            blobs = blob_columns(document_kinds, DOCUMENT_COLUMNS)
             breaches.append(Breach("bytes", f"document {doc_id} holds bytes (a BLOB) as its"
                                    f" {' and '.join(blobs)}: no export can write it",
                                    (str(doc_id),)))  # fmt: skip

@@ -58,9 +58,12 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
 RECORD_TYPES = ", ".join(f"typeof({c})" for c in RECORD_COLUMNS)
 
 
-def blob_columns(kinds: Iterable[str | bytes]) -> list[str]:
-    """The columns of ``RECORD_COLUMNS`` whose ``RECORD_TYPES`` value is a BLOB."""
-    return [column.strip('"') for column, kind in zip(RECORD_COLUMNS, kinds, strict=True)
+def blob_columns(
+    kinds: Iterable[str | bytes], columns: Iterable[str] = RECORD_COLUMNS
+) -> list[str]:
+    """The ``columns`` whose storage class in ``kinds`` (``RECORD_TYPES`` for a
+    span's) is a BLOB."""
+    return [column.strip('"') for column, kind in zip(columns, kinds, strict=True)
             if kind in ("blob", b"blob")]  # fmt: skip
 
 
