@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from export_helpers import article, as_tuples, helper_fixture, records  # noqa: F401  (a fixture)
 
-from annotator import ExportError, open_store
+from annotator import DatabaseFileError, ExportError, open_store
 from annotator.store import exporting as export
 
 
@@ -209,26 +209,55 @@ def test_a_document_holding_bytes_is_refused_and_check_names_it(tmp_path: Path) 
     assert list(tmp_path.glob("*out.jsonl*")) == []
 
 
-@pytest.mark.parametrize("attributes", ["not json", "[1]"])
-def test_a_relation_whose_attributes_are_no_object_is_refused_by_name(
-    tmp_path: Path, attributes: str
+RELATION_ROWS = {  # what a tool outside annotator did to the relation
+    "attributes that are not JSON": "UPDATE relations SET attributes = 'not json'",
+    "attributes that are no object": "UPDATE relations SET attributes = '[1]'",
+    "an end that is no span": "UPDATE relations SET to_span = 'nosuch'",
+    "an end in another document": "UPDATE relations SET document_id = 2",
+    "an id of bytes": "UPDATE relations SET id = CAST(id AS BLOB)",
+}
+
+
+@pytest.mark.parametrize("case", RELATION_ROWS)
+def test_a_relation_that_cannot_be_written_is_refused_by_name(
+    tmp_path: Path, case: str, helper: bool
 ) -> None:
+    # The line would break the schema, hold bytes JSON cannot, or name a span it
+    # does not hold (a file that cannot be imported back).
     with open_store(tmp_path / "rel.db") as store:
         doc = store.add_document("Kyiv Zelensky said")
+        store.add_document("Odesa port reopened")
         claim = store.add_span(doc.id, 5, 18, "CLAIM", annotator="alice")
         actor = store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
         relation = store.add_relation(doc.id, claim.id, actor.id, "ATTRIBUTED_TO",
                                       annotator="alice")  # fmt: skip
         with closing(sqlite3.connect(store.path)) as conn:
-            conn.execute("UPDATE relations SET attributes = ?", [attributes])
+            conn.execute(RELATION_ROWS[case])
             conn.commit()
         with pytest.raises(ExportError) as info:
-            store.export_jsonl(io.StringIO())
+            store.export_jsonl(tmp_path / "out.jsonl")
+        breaches = [breach.message for breach in store.check()]
+    where = 2 if case == "an end in another document" else 1
     assert str(info.value) == (
-        f"relation {relation.id} of document 1 has attributes that are no JSON object, or bytes"
-        " (a BLOB) where text belongs (changed outside annotator?): run `annotator check`;"
-        " nothing was written"
+        f"relation {relation.id} of document {where} cannot be written: its attributes are no"
+        " JSON object, or it holds bytes (a BLOB) where text belongs, or an end is no span of"
+        " its document (changed outside annotator?): run `annotator check`; nothing was written"
     )
+    assert any(relation.id in message for message in breaches)  # check names it too
+
+
+def test_a_refusal_is_of_the_same_kind_whichever_process_found_it(
+    tmp_path: Path, helper: bool
+) -> None:
+    # Attributes that are no object: a DatabaseFileError, also from the helper process.
+    with open_store(tmp_path / "kind.db") as store:
+        doc = store.add_document("Kyiv Zelensky said")
+        span = store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.execute("UPDATE spans SET attributes = '[1]'")
+            conn.commit()
+        with pytest.raises(DatabaseFileError, match=f"as the attributes of span {span.id}"):
+            store.export_jsonl(io.BytesIO())
 
 
 def test_spans_of_a_document_that_is_gone_are_left_out(tmp_path: Path, helper: bool) -> None:

@@ -32,6 +32,7 @@ from ..store.exporting import (
     relations_left_out,
     snapshot_mark,
 )
+from ..store.row_values import shown
 from .base import DEFAULT_ANNOTATOR, ReadResult, WriteReport, orphan_lines
 from .common import json_problem, loads, refuse_lone_surrogates, whole_json
 from .foreign import array_hint, other_tool, whole_file_hint
@@ -71,11 +72,11 @@ def _lines(store: Any, annotator: str | None) -> Iterator[tuple[bytes, int, int]
             if head is None:  # the line would break the export's schema
                 raise ExportError(head_refusal(heads, doc_id))
             if relations is None:
-                name = unwritable.decode("utf-8", "replace") if unwritable else unwritable
                 raise ExportError(
-                    f"relation {name} of document {doc_id} has"
-                    " attributes that are no JSON object, or bytes (a BLOB) where text belongs"
-                    " (changed outside annotator?): run `annotator check`; nothing was written"
+                    f"relation {shown(unwritable)} of document {doc_id} cannot be written: its"
+                    " attributes are no JSON object, or it holds bytes (a BLOB) where text"
+                    " belongs, or an end is no span of its document (changed outside"
+                    " annotator?): run `annotator check`; nothing was written"
                 )
             while doc_id > (blocks[block][1] if block >= 0 else -1):
                 block += 1

@@ -12,7 +12,8 @@ frames to standard output:
 * ``R`` + mark (8 bytes): ready, reading the snapshot whose newest event is ``mark``;
 * ``B`` + document count, then per document its id, span count, byte length
   and spans (the array's items): one block;
-* ``E`` + length + message: an ``ExportError`` (a quote that does not match).
+* ``E`` + length + message: an ``ExportError`` (a quote that does not match);
+  ``D`` the same for a ``DatabaseFileError`` (a row written outside annotator).
 
 The parent (``Helper``) does not wait for the helper to start (a Python
 process: 0.05-0.08 s here): it builds blocks itself meanwhile, and hands the
@@ -33,7 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import AnnotatorError, ExportError
+from ..errors import AnnotatorError, DatabaseFileError, ExportError
 from .exporting import build_block, snapshot_mark
 
 # How long the first block waits for the helper to start (tests: so that it is used
@@ -42,6 +43,8 @@ JOIN_WAIT = 0.0
 _MARK = struct.Struct("<q")
 _DOC = struct.Struct("<qqq")
 _NO_MARK = -1
+# The frames of a refusal, by the class the caller gets (the same as without a helper).
+_REFUSALS: dict[bytes, type[AnnotatorError]] = {b"E": ExportError, b"D": DatabaseFileError}
 
 
 class OrderedBlocks:
@@ -189,9 +192,9 @@ class Helper:
                 tag = self._out.read(1)
                 if tag == b"B":
                     self._put(self._read_block())
-                elif tag == b"E":
+                elif tag in _REFUSALS:
                     size = _MARK.unpack(self._read(_MARK.size))[0]
-                    self._put(ExportError(self._read(size).decode("utf-8")))
+                    self._put(_REFUSALS[tag](self._read(size).decode("utf-8")))
                     return
                 else:  # anything else, or the end of its output, is a broken helper
                     if tag or not self._stop.is_set():
@@ -246,7 +249,8 @@ def main(argv: Sequence[str]) -> int:
             rows = build_block(conn, first, last, annotator)
         except AnnotatorError as exc:  # a refusal (a quote, a row written outside annotator)
             message = str(exc).encode("utf-8")
-            out.write(b"E" + _MARK.pack(len(message)) + message)
+            tag = b"D" if isinstance(exc, DatabaseFileError) else b"E"
+            out.write(tag + _MARK.pack(len(message)) + message)
             out.flush()
             return 0
         out.write(b"B" + _MARK.pack(len(rows)))

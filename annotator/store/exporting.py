@@ -24,7 +24,14 @@ from typing import Any
 
 from ..errors import DatabaseFileError, ExportError
 from ..layers import SUGGEST
-from .row_values import RECORD_TYPES, blob_columns, bytes_problem, quote_refusal, stored_object
+from .row_values import (
+    RECORD_TYPES,
+    blob_columns,
+    bytes_problem,
+    quote_refusal,
+    shown,
+    stored_object,
+)
 
 # Joins the quotes for the check: a control character no news text holds (were it in
 # a quote, the quotes would not split back into as many as there are spans).
@@ -100,11 +107,17 @@ def relations_with_an_orphan(conn: sqlite3.Connection, annotator: str | None = N
 
 # The columns of a document and of a relation that its line holds: JSON cannot hold a
 # BLOB, and SQLite stops a whole query at one (written outside annotator).
-DOCUMENT_COLUMNS = ("uid", "text", "title", "source", "text_sha256", "created_at", "meta")
-_RELATION_COLUMNS = ("id", "type", "from_span", "to_span", "annotator", "created_at", "attributes")
+DOCUMENT_LINE_COLUMNS = ("uid", "text", "title", "source", "text_sha256", "created_at", "meta")
+RELATION_LINE_COLUMNS = (
+    "id", "type", "from_span", "to_span", "annotator", "created_at", "attributes"
+)
+# ... and both its ends are spans of its document (a file naming a span it does not
+# hold cannot be imported).
 _RELATION_WRITABLE = (
-    f"CASE WHEN 'blob' IN ({', '.join(f'typeof(r.{c})' for c in _RELATION_COLUMNS)}) THEN 0"
-    " WHEN json_valid(r.attributes) THEN json_type(r.attributes) = 'object' ELSE 0 END"
+    f"CASE WHEN 'blob' IN ({', '.join(f'typeof(r.{c})' for c in RELATION_LINE_COLUMNS)}) THEN 0"
+    " WHEN NOT json_valid(r.attributes) THEN 0 WHEN json_type(r.attributes) <> 'object' THEN 0"
+    " ELSE (SELECT count(*) FROM spans e WHERE e.id IN (r.from_span, r.to_span)"
+    " AND e.document_id = r.document_id) = 2 - (r.from_span = r.to_span) END"
 )
 
 
@@ -112,10 +125,11 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
     """Per document: (id, ``{"id", "text", "meta"}`` object, relations array,
     relation count, the first relation that cannot be written); the object is
     None when the document cannot be written (``head_refusal`` says why), the
-    array None when a relation cannot (attributes that are no JSON object, or a
-    BLOB).  A relation is exported while neither end is an orphan, and both ends are
-    exported (``_ends_exported``): a file that names a span it does not hold
-    cannot be imported.  In one analyst's layer, a relation between its spans
+    array None when a relation cannot (attributes that are no JSON object, a
+    BLOB, or an end that is no span of its document).  A relation is exported
+    while neither end is an orphan, and both ends are exported
+    (``_ends_exported``): a file that names a span it does not hold cannot be
+    imported.  In one analyst's layer, a relation between its spans
     is exported whoever drew it."""
     # One analyst's layer: every relation between its spans, whoever drew it (a
     # lead's links between the analyst's spans), as the other formats write them.
@@ -124,7 +138,7 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
     params = params + end_params
     relations = (f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
                  f" AND {ends}")  # fmt: skip
-    blobs = " OR ".join(f"typeof(d.{column}) = 'blob'" for column in DOCUMENT_COLUMNS)
+    blobs = " OR ".join(f"typeof(d.{column}) = 'blob'" for column in DOCUMENT_LINE_COLUMNS)
     sql = f"""
         SELECT d.id,
             CASE WHEN {blobs} THEN NULL WHEN json_type(d.meta) = 'object' THEN json_object(
@@ -147,10 +161,10 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
 def head_refusal(conn: sqlite3.Connection, doc_id: int) -> str:
     """Why document ``doc_id`` cannot be written (``export_heads`` gave no object)."""
     kinds = conn.execute(
-        f"SELECT {', '.join(f'typeof({c})' for c in DOCUMENT_COLUMNS)} FROM documents"
+        f"SELECT {', '.join(f'typeof({c})' for c in DOCUMENT_LINE_COLUMNS)} FROM documents"
         " WHERE id = ?", [doc_id]
     ).fetchone()  # fmt: skip
-    blobs = blob_columns(kinds, DOCUMENT_COLUMNS)
+    blobs = blob_columns(kinds, DOCUMENT_LINE_COLUMNS)
     if blobs:
         return (f"document {doc_id} holds bytes (a BLOB) as its {' and '.join(blobs)}, where"
                 " text belongs (changed outside annotator?): run `annotator check`; nothing was"
@@ -260,8 +274,7 @@ def _refuse_unrecorded(
         f" AND s.orphan_revision IS NULL {layer} AND s.record IS NULL"
         " ORDER BY s.document_id, s.id LIMIT 1", [first, last, *params]
     ).fetchone()  # fmt: skip
-    name = span_id.decode("utf-8", "replace") if isinstance(span_id, bytes) else str(span_id)
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    name, text = str(shown(span_id)), str(shown(raw))
     stored_object(text, f"the attributes of span {name}")
     problem = bytes_problem(name, blob_columns(kinds))
     raise DatabaseFileError(problem or (
@@ -302,7 +315,7 @@ def _check_each_quote(
         f" AND s.orphan_revision IS NULL {layer} ORDER BY s.start, s.\"end\", s.id",
         [doc_id, *params],
     ):
-        name = _shown(span_id)
+        name = shown(span_id)
         try:
             quoted = quote.decode("utf-8")
         except (AttributeError, UnicodeDecodeError):  # (no quote at all: None)
@@ -310,11 +323,6 @@ def _check_each_quote(
                 f"span {name} of document {doc_id} has no quote in UTF-8 text (changed"
                 " outside annotator?): run `annotator check`; nothing was written"
             ) from None
-        refused = quote_refusal(name, doc_id, _shown(start), _shown(end), quoted, text)
+        refused = quote_refusal(name, doc_id, shown(start), shown(end), quoted, text)
         if refused:
             raise ExportError(refused)
-
-
-def _shown(value: Any) -> Any:
-    """A value read as bytes (``text_factory = bytes``) as text, for a message."""
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value

@@ -15,8 +15,8 @@ from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
-from .exporting import DOCUMENT_COLUMNS, every_quote
-from .row_values import RECORD_TYPES, blob_columns, object_problem, quoted
+from .exporting import DOCUMENT_LINE_COLUMNS, RELATION_LINE_COLUMNS, every_quote
+from .row_values import RECORD_TYPES, blob_columns, object_problem, quoted, shown
 from .span_checks import STAMP_HELP
 
 
@@ -111,14 +111,10 @@ class MaintenanceMixin(StoreBase):
         ]
         if breaches:  # reading on through broken pages could fail anywhere
             return breaches
-        breaches += [
-            Breach(
-                "foreign_key",
-                f"{table} row {rowid} points at a missing {parent} row",
-                (str(rowid),),
-            )  # fmt: skip
-            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
-        ]
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall():
+            row = _row_name(conn, table, rowid)
+            breaches.append(Breach("foreign_key", f"{row} points at a missing {parent} row",
+                                   (str(rowid),)))  # fmt: skip
         breaches += _text_breaches(conn)
         breaches += _orphan_breaches(conn)
         known = self.schema.label_set
@@ -169,17 +165,25 @@ class MaintenanceMixin(StoreBase):
         for span_id, *kinds in conn.execute(
             f"SELECT id, {RECORD_TYPES} FROM spans WHERE 'blob' IN ({RECORD_TYPES}) ORDER BY id"
         ):
-            breaches.append(Breach("bytes", f"span {span_id!s} holds bytes (a BLOB) as its"
+            breaches.append(Breach("bytes", f"span {shown(span_id)} holds bytes (a BLOB) as its"
                                    f" {' and '.join(blob_columns(kinds))}: no export can write it",
-                                   (str(span_id),)))  # fmt: skip
-        kinds = ", ".join(f"typeof({column})" for column in DOCUMENT_COLUMNS)
+                                   (str(shown(span_id)),)))  # fmt: skip
+        kinds = ", ".join(f"typeof({column})" for column in DOCUMENT_LINE_COLUMNS)
         for doc_id, *document_kinds in conn.execute(
             f"SELECT id, {kinds} FROM documents WHERE 'blob' IN ({kinds}) ORDER BY id"
         ):
-            blobs = blob_columns(document_kinds, DOCUMENT_COLUMNS)
+            blobs = blob_columns(document_kinds, DOCUMENT_LINE_COLUMNS)
             breaches.append(Breach("bytes", f"document {doc_id} holds bytes (a BLOB) as its"
                                    f" {' and '.join(blobs)}: no export can write it",
                                    (str(doc_id),)))  # fmt: skip
+        kinds = ", ".join(f"typeof({column})" for column in RELATION_LINE_COLUMNS)
+        for rel_id, *relation_kinds in conn.execute(
+            f"SELECT id, {kinds} FROM relations WHERE 'blob' IN ({kinds}) ORDER BY id"
+        ):
+            blobs = blob_columns(relation_kinds, RELATION_LINE_COLUMNS)
+            breaches.append(Breach("bytes", f"relation {shown(rel_id)} holds bytes (a BLOB) as"
+                                   f" its {' and '.join(blobs)}: no export can write it",
+                                   (shown(rel_id),)))  # fmt: skip
         for rel_id, attributes in conn.execute(
             "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
         ):
@@ -191,6 +195,16 @@ class MaintenanceMixin(StoreBase):
         breaches += _time_breaches(conn)
         breaches += _meta_breaches(conn)
         return breaches
+
+
+def _row_name(conn: sqlite3.Connection, table: str, rowid: int) -> str:
+    """``relation X`` for a row of a table with ids (spans, relations), else ``table row N``."""
+    singular = {"spans": "span", "relations": "relation"}.get(table)
+    if singular is not None:
+        found = conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", [rowid]).fetchone()
+        if found is not None:
+            return f"{singular} {shown(found[0])}"
+    return f"{table} row {rowid}"
 
 
 def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:

@@ -99,3 +99,9 @@ def quote_refusal(span_id: str, doc_id: int, start: Any, end: Any, quote: str,
     return (f"span {span_id} of document {doc_id} quotes {quoted(quote)} but the text at"
             f" [{start}, {end}) is {quoted(text[start:end])}: run `annotator check`; nothing"
             " was written")
+
+
+def shown(value: Any) -> Any:
+    """A value read as bytes (a BLOB, or text read with ``text_factory = bytes``) as
+    text, for a message; any other value as it is."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
