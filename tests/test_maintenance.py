@@ -151,6 +151,29 @@ def test_check_of_a_healthy_database(tmp_path: Path) -> None:
     assert result.output == "OK: 1 document, 1 span, no problem found\n"
 
 
+def test_check_names_text_that_is_not_utf8_instead_of_stopping_at_it(tmp_path: Path) -> None:
+    # Bytes cast to text by a tool outside annotator: check read every column as
+    # text and stopped at the first with "the database could not be written".
+    db = tmp_path / "bytes.db"
+    with open_store(db) as store:
+        doc = store.add_document(TEXT, title="Kyiv")
+        span = store.add_span(doc.id, 6, 14, "ACTOR", annotator="alice", note="n")
+        store.add_span(doc.id, 20, 48, "CLAIM", annotator="alice")  # left as it is
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE documents SET title = CAST(x'4b79ff' AS TEXT)")
+        conn.execute("UPDATE spans SET label = CAST(x'41ff' AS TEXT), note = CAST(x'ff' AS TEXT)"
+                     " WHERE id = ?", [span.id])  # fmt: skip
+        conn.commit()
+    result = run("check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"utf8: document {doc.id}: its title is not UTF-8 text (bytes cast to text outside"
+        " annotator): no export can write it",
+        f"utf8: span {span.id}: its label and note are not UTF-8 text (bytes cast to text"
+        " outside annotator): no export can write it",
+    ]
+
+
 def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
     db = tmp_path / "bad.db"
     with open_store(db) as store:

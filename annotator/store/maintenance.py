@@ -111,6 +111,9 @@ class MaintenanceMixin(StoreBase):
         ]
         if breaches:  # reading on through broken pages could fail anywhere
             return breaches
+        breaches = _utf8_breaches(conn)
+        if breaches:  # the checks below read text as text: they would stop at the first
+            return breaches
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall():
             row = _row_name(conn, table, rowid)
             breaches.append(Breach("foreign_key", f"{row} points at a missing {parent} row",
@@ -199,12 +202,67 @@ class MaintenanceMixin(StoreBase):
 
 def _row_name(conn: sqlite3.Connection, table: str, rowid: int) -> str:
     """``relation X`` for a row of a table with ids (spans, relations), else ``table row N``."""
-    singular = {"spans": "span", "relations": "relation"}.get(table)
+    singular = {"documents": "document", "spans": "span", "relations": "relation"}.get(table)
     if singular is not None:
         found = conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", [rowid]).fetchone()
         if found is not None:
             return f"{singular} {shown(found[0])}"
     return f"{table} row {rowid}"
+
+
+# The text columns an export writes.  Bytes cast to text outside annotator need not
+# be UTF-8: SQLite copies them into the JSON as they are, and Python cannot read them.
+_TEXT_COLUMNS = {
+    "documents": ("uid", "title", "source", "text", "text_sha256", "meta", "created_at"),
+    "spans": ("id", "annotator", "label", "text", "note", "attributes", "origin", "created_at",
+              "updated_at"),
+    "relations": ("id", "type", "from_span", "to_span", "annotator", "attributes", "created_at"),
+}
+_ROWS_AT_ONCE = 2_000
+
+
+def _utf8_breaches(conn: sqlite3.Connection) -> list[Breach]:
+    """Text that is not UTF-8, per row and column: read in slices of rows joined by
+    SQLite, each decoded at once; only a slice that fails is read row by row."""
+    found = []
+    reading = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        for table, columns in _TEXT_COLUMNS.items():
+            texts = [f"CASE typeof({c}) WHEN 'text' THEN {c} END" for c in columns]
+            joined = " || ".join(f"coalesce({text}, '')" for text in texts)
+            top = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+            for low in range(0, top + 1, _ROWS_AT_ONCE):
+                rows = [low, low + _ROWS_AT_ONCE - 1]
+                (chunk,) = conn.execute(
+                    f"SELECT group_concat({joined}, '') FROM {table} WHERE rowid BETWEEN ? AND ?",
+                    rows,
+                ).fetchone()
+                if chunk is None or _is_utf8(chunk):
+                    continue
+                for rowid, *values in conn.execute(
+                    f"SELECT rowid, {', '.join(texts)} FROM {table} WHERE rowid BETWEEN ? AND ?",
+                    rows,
+                ):
+                    bad = [c for c, v in zip(columns, values, strict=True)
+                           if v is not None and not _is_utf8(v)]  # fmt: skip
+                    if bad:
+                        found.append(Breach(
+                            "utf8", f"{_row_name(conn, table, rowid)}: its {' and '.join(bad)}"
+                            f" {'are' if len(bad) > 1 else 'is'} not UTF-8 text (bytes cast to"
+                            " text outside annotator): no export can write it", (str(rowid),),
+                        ))  # fmt: skip
+    finally:
+        conn.text_factory = reading
+    return found
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
