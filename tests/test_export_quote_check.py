@@ -189,23 +189,26 @@ def test_a_wrong_quote_of_any_length_is_caught(tmp_path: Path, quote: str, helpe
             store.export_jsonl(io.StringIO())
 
 
-def test_a_document_holding_bytes_is_refused_and_check_names_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("column", ["text", "meta"])
+def test_a_document_holding_bytes_is_refused_and_check_names_it(
+    tmp_path: Path, column: str
+) -> None:
     # JSON cannot hold a BLOB: SQLite stopped the whole export with "JSON cannot hold
     # BLOB values", which the command line took for a failed write.
     with open_store(tmp_path / "blob.db") as store:
-        doc = store.add_document("Kyiv Zelensky said")
+        doc = store.add_document("Kyiv Zelensky said", meta={"desk": "politics"})
         store.add_span(doc.id, 0, 4, "ACTOR", annotator="alice")
         with closing(sqlite3.connect(store.path)) as conn:
-            conn.execute("UPDATE documents SET text = CAST(text AS BLOB)")
+            conn.execute(f"UPDATE documents SET {column} = CAST({column} AS BLOB)")
             conn.commit()
         with pytest.raises(ExportError) as info:
             store.export_jsonl(tmp_path / "out.jsonl")
         breaches = [breach.message for breach in store.check()]
     assert str(info.value) == (
-        "document 1 holds bytes (a BLOB) as its text, where text belongs (changed outside"
+        f"document 1 holds bytes (a BLOB) as its {column}, where text belongs (changed outside"
         " annotator?): run `annotator check`; nothing was written"
     )
-    assert breaches == ["document 1 holds bytes (a BLOB) as its text: no export can write it"]
+    assert breaches == [f"document 1 holds bytes (a BLOB) as its {column}: no export can write it"]
     assert list(tmp_path.glob("*out.jsonl*")) == []
 
 

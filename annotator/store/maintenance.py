@@ -301,7 +301,9 @@ def _text_breaches(conn: sqlite3.Connection) -> list[Breach]:
 def _meta_breaches(conn: sqlite3.Connection) -> list[Breach]:
     """Meta that is no JSON object, or that keeps a document's own fields."""
     found = []
-    for doc_id, meta in conn.execute("SELECT id, meta FROM documents WHERE meta <> '{}'"):
+    for doc_id, meta in conn.execute(  # (meta of bytes: a "bytes" breach of its own)
+        "SELECT id, meta FROM documents WHERE meta <> '{}' AND typeof(meta) = 'text'"
+    ):
         problem = object_problem(meta)
         if problem:
             found.append(Breach("meta", f"document {doc_id}: its meta is {problem}",
