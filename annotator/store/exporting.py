@@ -112,12 +112,12 @@ RELATION_LINE_COLUMNS = (
     "id", "type", "from_span", "to_span", "annotator", "created_at", "attributes"
 )
 # ... and both its ends are spans of its document (a file naming a span it does not
-# hold cannot be imported).
+# hold cannot be imported; a missing end makes the comparison NULL: not writable).
 _RELATION_WRITABLE = (
     f"CASE WHEN 'blob' IN ({', '.join(f'typeof(r.{c})' for c in RELATION_LINE_COLUMNS)}) THEN 0"
     " WHEN NOT json_valid(r.attributes) THEN 0 WHEN json_type(r.attributes) <> 'object' THEN 0"
-    " ELSE (SELECT count(*) FROM spans e WHERE e.id IN (r.from_span, r.to_span)"
-    " AND e.document_id = r.document_id) = 2 - (r.from_span = r.to_span) END"
+    " ELSE coalesce((SELECT count(*) FROM spans e WHERE e.id IN (r.from_span, r.to_span)"
+    " AND e.document_id = r.document_id) = 2 - (r.from_span = r.to_span), 0) END"
 )
 
 
