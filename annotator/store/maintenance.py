@@ -13,10 +13,11 @@ from pathlib import Path
 from ..atomicfile import database_log, remove_leftovers, temporary_path
 from ..attributes import check_attributes
 from ..errors import DatabaseFileError, InvalidSpanError
+from ..migrations import RECORD_COLUMNS
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
 from .exporting import DOCUMENT_LINE_COLUMNS, RELATION_LINE_COLUMNS, every_quote
-from .row_values import RECORD_TYPES, blob_columns, object_problem, quoted, shown
+from .row_values import blob_columns, object_problem, quoted, shown
 from .span_checks import STAMP_HELP
 
 
@@ -165,28 +166,7 @@ class MaintenanceMixin(StoreBase):
                 check_attributes(self.schema.label(label), json.loads(attributes))
             except (InvalidSpanError, ValueError) as exc:
                 breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
-        for span_id, *kinds in conn.execute(
-            f"SELECT id, {RECORD_TYPES} FROM spans WHERE 'blob' IN ({RECORD_TYPES}) ORDER BY id"
-        ):
-            breaches.append(Breach("bytes", f"span {shown(span_id)} holds bytes (a BLOB) as its"
-                                   f" {' and '.join(blob_columns(kinds))}: no export can write it",
-                                   (str(shown(span_id)),)))  # fmt: skip
-        kinds = ", ".join(f"typeof({column})" for column in DOCUMENT_LINE_COLUMNS)
-        for doc_id, *document_kinds in conn.execute(
-            f"SELECT id, {kinds} FROM documents WHERE 'blob' IN ({kinds}) ORDER BY id"
-        ):
-            blobs = blob_columns(document_kinds, DOCUMENT_LINE_COLUMNS)
-            breaches.append(Breach("bytes", f"document {doc_id} holds bytes (a BLOB) as its"
-                                   f" {' and '.join(blobs)}: no export can write it",
-                                   (str(doc_id),)))  # fmt: skip
-        kinds = ", ".join(f"typeof({column})" for column in RELATION_LINE_COLUMNS)
-        for rel_id, *relation_kinds in conn.execute(
-            f"SELECT id, {kinds} FROM relations WHERE 'blob' IN ({kinds}) ORDER BY id"
-        ):
-            blobs = blob_columns(relation_kinds, RELATION_LINE_COLUMNS)
-            breaches.append(Breach("bytes", f"relation {shown(rel_id)} holds bytes (a BLOB) as"
-                                   f" its {' and '.join(blobs)}: no export can write it",
-                                   (shown(rel_id),)))  # fmt: skip
+        breaches += _bytes_breaches(conn)
         for rel_id, attributes in conn.execute(
             "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
         ):
@@ -198,6 +178,29 @@ class MaintenanceMixin(StoreBase):
         breaches += _time_breaches(conn)
         breaches += _meta_breaches(conn)
         return breaches
+
+
+# What an export writes of each row: JSON cannot hold bytes (a BLOB) in any of it.
+_LINE_COLUMNS = {
+    "spans": ("span", RECORD_COLUMNS),
+    "documents": ("document", DOCUMENT_LINE_COLUMNS),
+    "relations": ("relation", RELATION_LINE_COLUMNS),
+}
+
+
+def _bytes_breaches(conn: sqlite3.Connection) -> list[Breach]:
+    """Rows holding bytes (a BLOB) where an export writes text, with the columns."""
+    found = []
+    for table, (singular, columns) in _LINE_COLUMNS.items():
+        kinds = ", ".join(f"typeof({column})" for column in columns)
+        for row_id, *row_kinds in conn.execute(
+            f"SELECT id, {kinds} FROM {table} WHERE 'blob' IN ({kinds}) ORDER BY id"
+        ):
+            name = str(shown(row_id))
+            found.append(Breach("bytes", f"{singular} {name} holds bytes (a BLOB) as its"
+                                f" {' and '.join(blob_columns(row_kinds, columns))}: no export"
+                                " can write it", (name,)))  # fmt: skip
+    return found
 
 
 def _row_name(conn: sqlite3.Connection, table: str, rowid: int) -> str:
