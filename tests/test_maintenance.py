@@ -174,6 +174,41 @@ def test_check_names_text_that_is_not_utf8_instead_of_stopping_at_it(tmp_path: P
     ]
 
 
+def test_check_finds_bytes_that_are_not_utf8_wherever_the_row_is(tmp_path: Path) -> None:
+    # Two values that are not UTF-8 alone but make a character when joined (in one
+    # row, and across two rows); a row at a negative rowid; an earlier text of a
+    # document; and a row at a rowid near 2**63, which a walk over every rowid
+    # from 0 would never reach.
+    db = tmp_path / "bytes.db"
+    with open_store(db) as store:
+        one = store.add_document(TEXT)
+        two = store.add_document("Second article about Kyiv.")
+        three = store.add_document("Third article.")
+        store.replace_text(three.id, "Third article, corrected.", by="alice")
+        span = store.add_span(one.id, 6, 14, "ACTOR", annotator="alice")
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE documents SET title = CAST(x'e282' AS TEXT),"
+                     " source = CAST(x'ac' AS TEXT) WHERE id = ?", [one.id])  # fmt: skip
+        conn.execute("UPDATE documents SET created_at = CAST(x'c3' AS TEXT) WHERE id = ?",
+                     [two.id])  # fmt: skip
+        conn.execute("UPDATE documents SET uid = CAST(x'a9' AS TEXT) || uid WHERE id = ?",
+                     [three.id])  # fmt: skip
+        conn.execute("UPDATE spans SET rowid = -7, note = CAST(x'ff' AS TEXT) WHERE id = ?",
+                     [span.id])  # fmt: skip
+        conn.execute("UPDATE revisions SET text = CAST(x'4b79ff' AS TEXT)")
+        conn.execute("UPDATE revisions SET id = 9223372036854775000")
+        conn.commit()
+    with open_store(db) as store:
+        found = [(breach.message.split(":")[0], breach.ids) for breach in store.check()]
+    assert found == [
+        (f"document {one.id}", (str(one.id),)),  # title and source
+        (f"document {two.id}", (str(two.id),)),  # created_at
+        (f"document {three.id}", (str(three.id),)),  # uid
+        (f"span {span.id}", (span.id,)),  # note, at rowid -7
+        ("revision 9223372036854775000", ("9223372036854775000",)),  # text
+    ]
+
+
 def test_check_reports_each_breach_with_its_ids(tmp_path: Path) -> None:
     db = tmp_path / "bad.db"
     with open_store(db) as store:

@@ -116,9 +116,9 @@ class MaintenanceMixin(StoreBase):
         if breaches:  # the checks below read text as text: they would stop at the first
             return breaches
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall():
-            row = _row_name(conn, table, rowid)
+            row, row_id = _row_named(conn, table, rowid)
             breaches.append(Breach("foreign_key", f"{row} points at a missing {parent} row",
-                                   (str(rowid),)))  # fmt: skip
+                                   (row_id,)))  # fmt: skip
         breaches += _text_breaches(conn)
         breaches += _orphan_breaches(conn)
         known = self.schema.label_set
@@ -168,7 +168,8 @@ class MaintenanceMixin(StoreBase):
                 breaches.append(Breach("attribute", f"span {span_id}: {exc}", (span_id,)))
         breaches += _bytes_breaches(conn)
         for rel_id, attributes in conn.execute(
-            "SELECT id, attributes FROM relations WHERE attributes <> '{}' ORDER BY id"
+            "SELECT id, attributes FROM relations WHERE attributes <> '{}'"
+            " AND typeof(attributes) = 'text' ORDER BY id"
         ):
             problem = object_problem(attributes)
             if problem is not None:
@@ -203,57 +204,62 @@ def _bytes_breaches(conn: sqlite3.Connection) -> list[Breach]:
     return found
 
 
-def _row_name(conn: sqlite3.Connection, table: str, rowid: int) -> str:
-    """``relation X`` for a row of a table with ids (spans, relations), else ``table row N``."""
-    singular = {"documents": "document", "spans": "span", "relations": "relation"}.get(table)
+def _row_named(conn: sqlite3.Connection, table: str, rowid: int) -> tuple[str, str]:
+    """(``relation X``, ``X``) for a row of a table with ids, else (``table row N``, ``N``)."""
+    singular = {"documents": "document", "spans": "span", "relations": "relation",
+                "revisions": "revision"}.get(table)  # fmt: skip
     if singular is not None:
         found = conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", [rowid]).fetchone()
         if found is not None:
-            return f"{singular} {shown(found[0])}"
-    return f"{table} row {rowid}"
+            row_id = str(shown(found[0]))
+            return f"{singular} {row_id}", row_id
+    return f"{table} row {rowid}", str(rowid)
 
 
-# The text columns an export writes.  Bytes cast to text outside annotator need not
-# be UTF-8: SQLite copies them into the JSON as they are, and Python cannot read them.
-_TEXT_COLUMNS = {
-    "documents": ("uid", "title", "source", "text", "text_sha256", "meta", "created_at"),
-    "spans": ("id", "annotator", "label", "text", "note", "attributes", "origin", "created_at",
-              "updated_at"),
-    "relations": ("id", "type", "from_span", "to_span", "annotator", "attributes", "created_at"),
-}
+# The tables the check reads; a value of bytes cast to text outside annotator need
+# not be UTF-8: SQLite copies it into an export as it is, and Python cannot read it.
+_READ_TABLES = ("documents", "spans", "relations", "revisions")
 _ROWS_AT_ONCE = 2_000
 
 
 def _utf8_breaches(conn: sqlite3.Connection) -> list[Breach]:
-    """Text that is not UTF-8, per row and column: read in slices of rows joined by
-    SQLite, each decoded at once; only a slice that fails is read row by row."""
+    """Text that is not UTF-8, per row and column.  SQLite joins the text values of
+    2,000 rows at a time with a newline between values (no UTF-8 sequence runs across
+    one, so the slice decodes only if each value does); only a slice that fails is
+    read row by row."""
     found = []
     reading = conn.text_factory
     conn.text_factory = bytes
     try:
-        for table, columns in _TEXT_COLUMNS.items():
-            texts = [f"CASE typeof({c}) WHEN 'text' THEN {c} END" for c in columns]
-            joined = " || ".join(f"coalesce({text}, '')" for text in texts)
-            top = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
-            for low in range(0, top + 1, _ROWS_AT_ONCE):
-                rows = [low, low + _ROWS_AT_ONCE - 1]
-                (chunk,) = conn.execute(
-                    f"SELECT group_concat({joined}, '') FROM {table} WHERE rowid BETWEEN ? AND ?",
-                    rows,
-                ).fetchone()
-                if chunk is None or _is_utf8(chunk):
+        for table in _READ_TABLES:
+            columns = [row[1].decode() for row in conn.execute(f"PRAGMA table_info({table})")]
+            texts = [f"CASE typeof(\"{c}\") WHEN 'text' THEN \"{c}\" END" for c in columns]
+            joined = " || char(10) || ".join(f"coalesce({text}, '')" for text in texts)
+            after: int | None = None
+            while True:
+                where, params = ("", []) if after is None else ("WHERE rowid > ?", [after])
+                first, last, chunk = conn.execute(
+                    f"SELECT min(rowid), max(rowid), group_concat({joined}, char(10)) FROM"
+                    f" (SELECT rowid, * FROM {table} {where} ORDER BY rowid"
+                    f" LIMIT {_ROWS_AT_ONCE})", params,
+                ).fetchone()  # fmt: skip
+                if first is None:
+                    break
+                after = last
+                if _is_utf8(chunk):
                     continue
                 for rowid, *values in conn.execute(
-                    f"SELECT rowid, {', '.join(texts)} FROM {table} WHERE rowid BETWEEN ? AND ?",
-                    rows,
-                ):
+                    f"SELECT rowid, {', '.join(texts)} FROM {table}"
+                    " WHERE rowid BETWEEN ? AND ? ORDER BY rowid", [first, last],
+                ):  # fmt: skip
                     bad = [c for c, v in zip(columns, values, strict=True)
                            if v is not None and not _is_utf8(v)]  # fmt: skip
                     if bad:
+                        row, row_id = _row_named(conn, table, rowid)
                         found.append(Breach(
-                            "utf8", f"{_row_name(conn, table, rowid)}: its {' and '.join(bad)}"
+                            "utf8", f"{row}: its {' and '.join(bad)}"
                             f" {'are' if len(bad) > 1 else 'is'} not UTF-8 text (bytes cast to"
-                            " text outside annotator): no export can write it", (str(rowid),),
+                            " text outside annotator): no export can write it", (row_id,),
                         ))  # fmt: skip
     finally:
         conn.text_factory = reading
