@@ -235,12 +235,13 @@ def _utf8_breaches(conn: sqlite3.Connection) -> list[Breach]:
             columns = [row[1].decode() for row in conn.execute(f"PRAGMA table_info({table})")]
             texts = [f"CASE typeof(\"{c}\") WHEN 'text' THEN \"{c}\" END" for c in columns]
             joined = " || char(10) || ".join(f"coalesce({text}, '')" for text in texts)
+            listed = ", ".join(f'"{c}"' for c in columns)  # (not the record SQLite makes)
             after: int | None = None
             while True:
                 where, params = ("", []) if after is None else ("WHERE rowid > ?", [after])
                 first, last, chunk = conn.execute(
                     f"SELECT min(rowid), max(rowid), group_concat({joined}, char(10)) FROM"
-                    f" (SELECT rowid, * FROM {table} {where} ORDER BY rowid"
+                    f" (SELECT rowid, {listed} FROM {table} {where} ORDER BY rowid"
                     f" LIMIT {_ROWS_AT_ONCE})", params,
                 ).fetchone()  # fmt: skip
                 if first is None:
