@@ -30,6 +30,7 @@ from .row_values import (
     bytes_problem,
     quote_refusal,
     shown,
+    storage_classes,
     stored_object,
 )
 
@@ -114,7 +115,7 @@ RELATION_LINE_COLUMNS = (
 # ... and both its ends are spans of its document (a file naming a span it does not
 # hold cannot be imported; a missing end makes the comparison NULL: not writable).
 _RELATION_WRITABLE = (
-    f"CASE WHEN 'blob' IN ({', '.join(f'typeof(r.{c})' for c in RELATION_LINE_COLUMNS)}) THEN 0"
+    f"CASE WHEN 'blob' IN ({storage_classes(RELATION_LINE_COLUMNS, 'r')}) THEN 0"
     " WHEN NOT json_valid(r.attributes) THEN 0 WHEN json_type(r.attributes) <> 'object' THEN 0"
     " ELSE coalesce((SELECT count(*) FROM spans e WHERE e.id IN (r.from_span, r.to_span)"
     " AND e.document_id = r.document_id) = 2 - (r.from_span = r.to_span), 0) END"
@@ -138,10 +139,11 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
     params = params + end_params
     relations = (f"FROM relations r WHERE r.document_id = d.id {layer} AND {LIVE_RELATION}"
                  f" AND {ends}")  # fmt: skip
-    blobs = " OR ".join(f"typeof(d.{column}) = 'blob'" for column in DOCUMENT_LINE_COLUMNS)
+    document_kinds = storage_classes(DOCUMENT_LINE_COLUMNS, "d")
     sql = f"""
         SELECT d.id,
-            CASE WHEN {blobs} THEN NULL WHEN json_type(d.meta) = 'object' THEN json_object(
+            CASE WHEN 'blob' IN ({document_kinds}) THEN NULL
+            WHEN json_type(d.meta) = 'object' THEN json_object(
                 'id', d.uid, 'text', d.text,
                 'meta', json_set(d.meta, '$.title', d.title, '$.source', d.source,
                                  '$.sha256', d.text_sha256, '$.created_at', d.created_at))
@@ -161,9 +163,8 @@ def export_heads(conn: sqlite3.Connection, annotator: str | None = None) -> Iter
 def head_refusal(conn: sqlite3.Connection, doc_id: int) -> str:
     """Why document ``doc_id`` cannot be written (``export_heads`` gave no object)."""
     kinds = conn.execute(
-        f"SELECT {', '.join(f'typeof({c})' for c in DOCUMENT_LINE_COLUMNS)} FROM documents"
-        " WHERE id = ?", [doc_id]
-    ).fetchone()  # fmt: skip
+        f"SELECT {storage_classes(DOCUMENT_LINE_COLUMNS)} FROM documents WHERE id = ?", [doc_id]
+    ).fetchone()
     blobs = blob_columns(kinds, DOCUMENT_LINE_COLUMNS)
     if blobs:
         return (f"document {doc_id} holds bytes (a BLOB) as its {' and '.join(blobs)}, where"
@@ -200,13 +201,14 @@ def export_span_groups(
 
 
 def document_quotes(
-    conn: sqlite3.Connection, document_id: int, annotator: str | None = None
+    conn: sqlite3.Connection, document_id: int, layer: tuple[str, list[Any]] = ("", [])
 ) -> list[Any]:
-    """The live spans of one document (of one analyst, if given) as (id, start, end, quote)."""
-    layer, params = ("AND annotator = ?", [annotator]) if annotator else ("", [])
+    """The live spans of one document as (id, start, end, quote) in position order, of
+    every layer or of ``layer`` (``_layer``: the condition on ``s`` and its values)."""
+    condition, params = layer
     return conn.execute(
-        f'SELECT id, start, "end", text FROM spans WHERE document_id = ?'
-        f" AND orphan_revision IS NULL {layer}",
+        f'SELECT s.id, s.start, s."end", s.text FROM spans s WHERE s.document_id = ?'
+        f' AND s.orphan_revision IS NULL {condition} ORDER BY s.start, s."end", s.id',
         [document_id, *params],
     ).fetchall()
 
@@ -309,12 +311,7 @@ def _check_each_quote(
 ) -> None:
     """Refuse the export at the first span of its layers whose quote is not
     ``text[start:end]``."""
-    layer, params = _layer(annotator, "s")
-    for span_id, start, end, quote in conn.execute(
-        f'SELECT s.id, s.start, s."end", s.text FROM spans s WHERE s.document_id = ?'
-        f" AND s.orphan_revision IS NULL {layer} ORDER BY s.start, s.\"end\", s.id",
-        [doc_id, *params],
-    ):
+    for span_id, start, end, quote in document_quotes(conn, doc_id, _layer(annotator, "s")):
         name = shown(span_id)
         try:
             quoted = quote.decode("utf-8")

@@ -17,7 +17,7 @@ from ..migrations import RECORD_COLUMNS
 from ..model import ORIGINS, RESERVED_META
 from .base import StoreBase
 from .exporting import DOCUMENT_LINE_COLUMNS, RELATION_LINE_COLUMNS, every_quote
-from .row_values import blob_columns, object_problem, quoted, shown
+from .row_values import blob_columns, object_problem, quoted, shown, storage_classes
 from .span_checks import STAMP_HELP
 
 
@@ -181,24 +181,26 @@ class MaintenanceMixin(StoreBase):
         return breaches
 
 
+# A row of these tables is named by its id: "relation X".
+_ROW = {"documents": "document", "spans": "span", "relations": "relation", "revisions": "revision"}
 # What an export writes of each row: JSON cannot hold bytes (a BLOB) in any of it.
 _LINE_COLUMNS = {
-    "spans": ("span", RECORD_COLUMNS),
-    "documents": ("document", DOCUMENT_LINE_COLUMNS),
-    "relations": ("relation", RELATION_LINE_COLUMNS),
+    "spans": RECORD_COLUMNS,
+    "documents": DOCUMENT_LINE_COLUMNS,
+    "relations": RELATION_LINE_COLUMNS,
 }
 
 
 def _bytes_breaches(conn: sqlite3.Connection) -> list[Breach]:
     """Rows holding bytes (a BLOB) where an export writes text, with the columns."""
     found = []
-    for table, (singular, columns) in _LINE_COLUMNS.items():
-        kinds = ", ".join(f"typeof({column})" for column in columns)
+    for table, columns in _LINE_COLUMNS.items():
+        kinds = storage_classes(columns)
         for row_id, *row_kinds in conn.execute(
             f"SELECT id, {kinds} FROM {table} WHERE 'blob' IN ({kinds}) ORDER BY id"
         ):
             name = str(shown(row_id))
-            found.append(Breach("bytes", f"{singular} {name} holds bytes (a BLOB) as its"
+            found.append(Breach("bytes", f"{_ROW[table]} {name} holds bytes (a BLOB) as its"
                                 f" {' and '.join(blob_columns(row_kinds, columns))}: no export"
                                 " can write it", (name,)))  # fmt: skip
     return found
@@ -206,8 +208,7 @@ def _bytes_breaches(conn: sqlite3.Connection) -> list[Breach]:
 
 def _row_named(conn: sqlite3.Connection, table: str, rowid: int) -> tuple[str, str]:
     """(``relation X``, ``X``) for a row of a table with ids, else (``table row N``, ``N``)."""
-    singular = {"documents": "document", "spans": "span", "relations": "relation",
-                "revisions": "revision"}.get(table)  # fmt: skip
+    singular = _ROW.get(table)
     if singular is not None:
         found = conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", [rowid]).fetchone()
         if found is not None:

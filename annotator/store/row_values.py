@@ -54,8 +54,13 @@ def stored_object(raw: str, what: str) -> dict[str, Any]:
     )
 
 
+def storage_classes(columns: Iterable[str], alias: str = "") -> str:
+    """SQL: the storage class of each of ``columns`` (of the table ``alias``), in order."""
+    return ", ".join(f"typeof({alias}{'.' if alias else ''}{column})" for column in columns)
+
+
 # SQL: the storage class of each column of RECORD_COLUMNS, in its order.
-RECORD_TYPES = ", ".join(f"typeof({c})" for c in RECORD_COLUMNS)
+RECORD_TYPES = storage_classes(RECORD_COLUMNS)
 
 
 def blob_columns(
